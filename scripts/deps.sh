@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages bondd needs to build, test and demo, when
+# they are missing. Runs as root on Debian 12; does nothing when all are there.
+set -e
+PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libcmocka-dev
+      iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,140 @@
+/* THE option table: every bonding option with the kernel's name, accepted
+ * values (by name and by number), default, range, the modes it may be set
+ * in, and its preconditions. The control socket, every config format, the
+ * status output and the docs read this table; no option list is written
+ * twice. Parsing follows the kernel's bond_opt_parse(); error wording follows
+ * bond_options.c. */
+#ifndef BONDD_OPT_H
+#define BONDD_OPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bond.h"
+#include "util.h"
+
+enum opt_id {
+	/* Bond options in the order the kernel applies netlink attributes
+	 * (bond_changelink), which is also the order opt_set_many() uses. */
+	OPT_MODE,
+	OPT_ACTIVE_SLAVE,
+	OPT_MIIMON,
+	OPT_UPDELAY,
+	OPT_DOWNDELAY,
+	OPT_PEER_NOTIF_DELAY,
+	OPT_USE_CARRIER,
+	OPT_ARP_INTERVAL,
+	OPT_ARP_IP_TARGET,
+	OPT_NS_IP6_TARGET,
+	OPT_ARP_VALIDATE,
+	OPT_ARP_ALL_TARGETS,
+	OPT_PRIMARY,
+	OPT_PRIMARY_RESELECT,
+	OPT_FAIL_OVER_MAC,
+	OPT_XMIT_HASH_POLICY,
+	OPT_RESEND_IGMP,
+	OPT_NUM_PEER_NOTIF,     /* num_grat_arp, alias num_unsol_na */
+	OPT_ALL_SLAVES_ACTIVE,
+	OPT_MIN_LINKS,
+	OPT_LP_INTERVAL,
+	OPT_PACKETS_PER_SLAVE,
+	OPT_LACP_ACTIVE,
+	OPT_LACP_RATE,
+	OPT_AD_SELECT,
+	OPT_AD_ACTOR_SYS_PRIO,
+	OPT_AD_USER_PORT_KEY,
+	OPT_AD_ACTOR_SYSTEM,
+	OPT_TLB_DYNAMIC_LB,
+	OPT_ARP_MISSED_MAX,
+	OPT_COUPLED_CONTROL,
+	OPT_BROADCAST_NEIGHBOR,
+	OPT_LACP_STRICT,
+	OPT_QUEUE_ID,
+	OPT_SLAVES,             /* "+eth0" / "-eth0": handled by the daemon */
+	OPT_MAX_BONDS,          /* module parameters: config importers only */
+	OPT_TX_QUEUES,
+	/* Per-slave options (ip link set DEV type bond_slave ...). */
+	OPT_PRIO,
+	OPT_AD_ACTOR_PORT_PRIO,
+	OPT__COUNT
+};
+
+enum opt_type {
+	OPT_T_ENUM,      /* named values only (numbers accepted for them) */
+	OPT_T_UINT,      /* integer range, maybe with named values */
+	OPT_T_INT,       /* signed integer (per-slave prio) */
+	OPT_T_IFNAME,    /* interface name or empty */
+	OPT_T_IPV4_LIST, /* arp_ip_target */
+	OPT_T_IPV6_LIST, /* ns_ip6_target */
+	OPT_T_MAC,       /* ad_actor_system */
+	OPT_T_SLAVE_QID, /* queue_id "ifname:qid" */
+	OPT_T_SLAVES,    /* "+ifname" / "-ifname" */
+};
+
+/* opt_value.flags */
+#define OPTV_DEFAULT 0x1
+#define OPTV_MIN     0x2
+#define OPTV_MAX     0x4
+
+struct opt_value {
+	const char *name;
+	uint64_t value;
+	unsigned flags;
+};
+
+/* opt_desc.flags */
+#define OPT_NOSLAVES  0x01  /* only while the bond has no slaves (-ENOTEMPTY) */
+#define OPT_IFDOWN    0x02  /* only while the bond is down (-EBUSY) */
+#define OPT_PER_SLAVE 0x04  /* set on a slave, not a bond */
+#define OPT_MODULE    0x08  /* module parameter: not settable on a bond */
+#define OPT_RAWVAL    0x10  /* value is text (names, addresses) */
+#define OPT_PENDING   0x20  /* behaviour not built yet: only the default is accepted */
+
+#define MODE_BIT(m)   (1u << (m))
+#define MODES_ALL     0x7fu
+
+struct opt_desc {
+	enum opt_id id;
+	const char *name;           /* kernel name */
+	const char *alias;          /* second name (num_unsol_na) or NULL */
+	const char *desc;           /* one line for --help and docs */
+	enum opt_type type;
+	const struct opt_value *values; /* terminated by {NULL} */
+	uint32_t modes;             /* MODE_BIT() mask where setting is allowed */
+	unsigned flags;
+};
+
+extern const struct opt_desc opt_table[OPT__COUNT];
+
+const struct opt_desc *opt_find(const char *name);
+
+/* Sets one bond option from text, with every check, side effect and error
+ * message of the kernel. On error nothing changed. */
+int opt_set(struct bond *b, const char *name, const char *value, uint64_t now_ms,
+	    struct err *err);
+
+/* Sets several options at once, applied in opt_id order (the kernel's
+ * netlink order) whatever order they are given in. All or nothing: every
+ * value is checked against the state the earlier ones produce before any is
+ * applied. */
+int opt_set_many(struct bond *b, unsigned n, const char *const names[],
+		 const char *const values[], uint64_t now_ms, struct err *err);
+
+/* Per-slave option (prio, ad_actor_port_prio). */
+int opt_slave_set(struct slave *s, const char *name, const char *value,
+		  uint64_t now_ms, struct err *err);
+
+/* Current value as sysfs prints it, without the trailing newline
+ * ("active-backup 1", "100", "eth0 eth1", ...). */
+int opt_get(const struct bond *b, const char *name, struct strbuf *out,
+	    struct err *err);
+int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
+		  struct err *err);
+
+/* Name of a value of an enum option ("active-backup" for OPT_MODE, 1). */
+const char *opt_value_name(enum opt_id id, uint64_t value);
+
+/* Fills params with the kernel's defaults for a new bond. */
+void opt_defaults(struct bond_params *p);
+
+#endif

@@ -1,0 +1,37 @@
+/* The daemon: glue between the engine and the Linux I/O layer. One daemon
+ * holds every bond of its network namespace. The control commands
+ * (src/ctl/ctl_cmd.c) call these; each either succeeds completely or
+ * changes nothing and explains why in err. */
+#ifndef BONDD_DAEMON_H
+#define BONDD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/engine.h"
+#include "core/util.h"
+
+struct daemon;
+
+struct engine *daemon_engine(struct daemon *d);
+/* The monotonic clock in ms, as the engine's now_ms. */
+uint64_t daemon_now(struct daemon *d);
+
+/* Creates bond name (a TAP device), applies the options (opt_set_many),
+ * brings it up. On error nothing is left behind. */
+int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
+		       const char *const names[], const char *const values[],
+		       struct err *err);
+/* Releases every slave (restoring it) and removes the TAP device. */
+int daemon_bond_delete(struct daemon *d, const char *name, struct err *err);
+/* Saves ifname's state, hides it from the host stack, opens its packet
+ * socket and hands it to the engine. */
+int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struct err *err);
+/* Takes the slave from the engine and restores the device. */
+int daemon_release(struct daemon *d, const char *bond, const char *ifname, struct err *err);
+/* Sets bond options (all or nothing); "slaves" (+if/-if) goes to
+ * daemon_enslave/daemon_release. */
+int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
+	       const char *const names[], const char *const values[], struct err *err);
+
+#endif

@@ -1,0 +1,22 @@
+/* Keeping a slave's received frames away from the host stack while our
+ * packet socket still sees them: a tc clsact qdisc with an ingress cls_bpf
+ * filter whose classic BPF program only returns TC_ACT_SHOT, installed over
+ * rtnetlink. It runs after the ETH_P_ALL taps, so AF_PACKET sees every frame
+ * but IP/ARP never do (no double ARP replies, no duplicate TCP segments). */
+#ifndef BONDD_HIDE_H
+#define BONDD_HIDE_H
+
+#include <stdbool.h>
+
+#include "core/util.h"
+#include "rtnl.h"
+
+struct hide_state {
+	bool created_qdisc;  /* we added clsact (remove it on unhide) */
+	bool installed;
+};
+
+int hide_slave(struct rtnl *r, int ifindex, struct hide_state *st, struct err *err);
+int unhide_slave(struct rtnl *r, int ifindex, struct hide_state *st, struct err *err);
+
+#endif

@@ -1,0 +1,22 @@
+/* A slave's AF_PACKET socket: SOCK_RAW bound to ETH_P_ALL on the slave's
+ * ifindex, PACKET_VNET_HDR (10-byte virtio header before every frame, both
+ * ways), PACKET_IGNORE_OUTGOING (our own transmissions do not come back),
+ * PACKET_AUXDATA not used, receive/send buffers forced large, non-blocking,
+ * and PACKET_MR_ALLMULTI membership so multicast the host stack joined on
+ * the bond reaches us on real NICs (memberships vanish with the socket, so
+ * nothing needs restoring). */
+#ifndef BONDD_PACKET_H
+#define BONDD_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/util.h"
+
+int packet_open(int ifindex, struct err *err);
+/* PACKET_MR_PROMISC membership on/off (bond promiscuous mode). */
+int packet_set_promisc(int fd, int ifindex, bool on);
+void packet_close(int fd);
+
+#endif

@@ -1,0 +1,25 @@
+/* The bond device: a TAP interface (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR).
+ * Every frame read from or written to it is preceded by a 10-byte
+ * virtio_net_hdr (TUNSETVNETHDRSZ 10), and TUNSETOFFLOAD announces
+ * TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 so the host stack hands us 64 KB GSO
+ * frames with partial checksums, which the slave's packet socket
+ * (PACKET_VNET_HDR) passes on unchanged. */
+#ifndef BONDD_TAP_H
+#define BONDD_TAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/util.h"
+
+#define VNET_HDR_LEN 10
+
+/* Creates (or attaches to an existing non-persistent) TAP named name, non-blocking.
+ * Returns the fd or -1 with err set. The device disappears when fd closes. */
+int tap_open(const char *name, struct err *err);
+/* TUNSETCARRIER: carrier on/off. Returns 0 or -errno. */
+int tap_set_carrier(int fd, bool on);
+void tap_close(int fd);
+
+#endif
