@@ -98,6 +98,7 @@ struct slave_stats {
 	uint64_t tx_packets, tx_bytes;
 	uint64_t rx_packets, rx_bytes;
 	uint64_t rx_dropped;        /* refused by the mode's receive rule */
+	uint64_t tx_dropped;        /* the slave's queue refused the frame */
 };
 
 struct bond;
@@ -120,7 +121,6 @@ struct slave {
 
 	bool backup;                /* role: sysfs "backup" (else "active") */
 	bool inactive;              /* receive dropped (backup and !all_slaves_active) */
-	bool should_notify;         /* unused by the engine core; for modes */
 	int32_t prio;               /* per-slave prio (modes 1,5,6) */
 	uint16_t queue_id;
 	uint16_t ad_actor_port_prio;
@@ -153,6 +153,9 @@ struct bond {
 	 * changes only, so the fast path is one array lookup. */
 	struct slave *usable[BOND_MAX_SLAVES];
 	unsigned n_usable;
+	/* rr_map[i]: the first slave at or after slaves[i] (wrapping) that can
+	 * transmit, NULL if none: balance-rr's O(1) "next usable" lookup. */
+	struct slave *rr_map[BOND_MAX_SLAVES];
 
 	struct slave *active;       /* curr_active_slave (modes 1,5,6) */
 	bool force_primary;
@@ -210,7 +213,10 @@ uint32_t bond_peer_notif_delay_ms(const struct bond *b);
  * with a message for a mode bondd does not implement. */
 int bond_set_mode(struct bond *b, uint32_t mode, struct err *err);
 
-/* Schedules num_peer_notif gratuitous ARPs/NAs after a failover. */
-void bond_schedule_peer_notify(struct bond *b);
+/* Schedules num_peer_notif gratuitous ARPs/NAs after a failover (the first
+ * one at once when the bond has carrier). */
+void bond_schedule_peer_notify(struct bond *b, uint64_t now_ms);
+/* The primary slave, when the mode uses one and it is enslaved. */
+struct slave *bond_primary_slave(const struct bond *b);
 
 #endif

@@ -43,6 +43,13 @@ struct mode_ops {
 	bool (*slave_usable)(const struct bond *b, const struct slave *s);
 	/* Bond carrier (default: some slave has link UP). */
 	bool (*carrier)(const struct bond *b);
+	/* Receive dropped on this slave (default: backup && !all_slaves_active). */
+	bool (*slave_inactive)(const struct bond *b, const struct slave *s);
+	/* Give each slave the MAC the mode wants (default: the bond's). */
+	void (*apply_macs)(struct bond *b);
+	/* The active slave changed (old or new may be NULL). */
+	void (*active_changed)(struct bond *b, struct slave *old, struct slave *new_,
+			       uint64_t now_ms);
 };
 
 extern const struct mode_ops mode_rr, mode_ab, mode_xor, mode_bcast,
@@ -64,6 +71,10 @@ uint64_t mode_tick(struct bond *b, uint64_t now_ms);
 bool mode_slave_is_backup(const struct bond *b, const struct slave *s);
 bool mode_slave_usable(const struct bond *b, const struct slave *s);
 bool mode_carrier(const struct bond *b);
+bool mode_slave_inactive(const struct bond *b, const struct slave *s);
+void mode_apply_macs(struct bond *b);
+void mode_active_changed(struct bond *b, struct slave *old, struct slave *new_,
+			 uint64_t now_ms);
 
 /* Sends on one slave through the engine's tx action, counting it. */
 void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,

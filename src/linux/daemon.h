@@ -13,6 +13,15 @@
 
 struct daemon;
 
+/* Sets up the engine, rtnetlink, the event loop and the control socket. */
+struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err);
+/* Runs until SIGTERM/SIGINT; returns 0, or -1 on a fatal loop error. */
+int daemon_run(struct daemon *d);
+/* Gives every slave back and removes every bond. */
+void daemon_shutdown(struct daemon *d);
+/* daemon_shutdown() and then frees everything. */
+void daemon_free(struct daemon *d);
+
 struct engine *daemon_engine(struct daemon *d);
 /* The monotonic clock in ms, as the engine's now_ms. */
 uint64_t daemon_now(struct daemon *d);

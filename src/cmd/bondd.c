@@ -1,0 +1,84 @@
+/* bondd: the bonding daemon. One per network namespace; holds every bond of
+ * that namespace. See bondd(8). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <syslog.h>
+
+#include "core/status.h"
+#include "linux/daemon.h"
+
+#define DEFAULT_SOCKET "/run/bondd/bondd.sock"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: bondd [-f] [-s SOCKET] [-h] [-V]\n"
+		"  -f, --foreground   stay in the foreground, log to stderr\n"
+		"  -s, --socket PATH  control socket (default %s, or $BONDD_SOCKET)\n"
+		"  -h, --help         this text\n"
+		"  -V, --version      print the version\n", DEFAULT_SOCKET);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = getenv("BONDD_SOCKET");
+	bool foreground = false;
+	struct err err = { 0 };
+	struct daemon *d;
+	int c, rc;
+
+	if (!sock || !*sock)
+		sock = DEFAULT_SOCKET;
+	while ((c = getopt_long(argc, argv, "fs:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			foreground = true;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("bondd %s (Linux bonding driver behaviour of v%s)\n",
+			       BONDD_VERSION, BONDD_KERNEL_COMPAT);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "bondd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!foreground)
+		openlog("bondd", LOG_PID, LOG_DAEMON);
+	d = daemon_new(sock, !foreground, &err);
+	if (!d) {
+		fprintf(stderr, "bondd: %s\n", err.msg);
+		return 1;
+	}
+	if (!foreground && daemon(0, 0) < 0) {
+		fprintf(stderr, "bondd: cannot detach: %m\n");
+		daemon_free(d);
+		return 1;
+	}
+	rc = daemon_run(d);
+	daemon_free(d);
+	return rc < 0 ? 1 : 0;
+}

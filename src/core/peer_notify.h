@@ -1,0 +1,21 @@
+/* Peer notification after a failover: what the host stack does on the
+ * kernel's NETDEV_NOTIFY_PEERS, done by the engine because a TAP bond gets
+ * no such event: one gratuitous ARP request (sender = target = address) for
+ * each IPv4 address of the bond, and one unsolicited neighbour advertisement
+ * (override flag, to ff02::1) for each IPv6 address. Sent through the mode's
+ * transmit path, so in active-backup they leave on the new active slave. */
+#ifndef BONDD_PEER_NOTIFY_H
+#define BONDD_PEER_NOTIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bond.h"
+
+void peer_notify_send(struct bond *b, uint64_t now_ms);
+
+/* Frame builders, exposed for tests. Return the frame length. */
+size_t build_grat_arp(uint8_t *buf, const uint8_t mac[6], uint32_t ip_be);
+size_t build_unsol_na(uint8_t *buf, const uint8_t mac[6], const uint8_t ip6[16]);
+
+#endif

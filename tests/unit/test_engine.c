@@ -1,0 +1,537 @@
+/* The engine under a virtual clock: MII monitor transitions and delays,
+ * active slave selection (primary, primary_reselect, prio), active-backup
+ * and balance-rr transmit/receive rules, MAC handling, peer notification,
+ * carrier. Every test is deterministic: time only moves in h_advance(). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine_harness.h"
+#include "core/opt.h"
+
+static struct harness H;
+
+static int setup(void **state)
+{
+	h_init(&H);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	h_fini(&H);
+	return 0;
+}
+
+static struct bond *ab_two(const char *opts, struct slave **e0, struct slave **e1)
+{
+	struct bond *b = h_bond(&H, "bond0", opts);
+
+	*e0 = h_enslave(&H, b, "eth0", 1);
+	*e1 = h_enslave(&H, b, "eth1", 2);
+	return b;
+}
+
+static void test_ab_enslave_roles_and_macs(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+	const uint8_t mac0[6] = { 2, 0, 0, 0, 0, 1 };
+
+	assert_ptr_equal(b->active, e0);
+	assert_false(e0->backup);
+	assert_true(e1->backup);
+	assert_true(e1->inactive);
+	assert_true(b->carrier);
+	assert_memory_equal(b->mac, mac0, 6);
+	/* fail_over_mac=none: the second slave wears the bond's address */
+	assert_memory_equal(e1->cur_mac, mac0, 6);
+	assert_true(h_logged(&H, "bond0: (slave eth0): making interface the new active one"));
+	assert_true(h_logged(&H, "bond0: (slave eth0): Enslaving as an active interface with an up link"));
+	assert_true(h_logged(&H, "bond0: (slave eth1): Enslaving as a backup interface with an up link"));
+}
+
+static void test_ab_failover_no_downdelay(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+
+	h_advance(&H, 50);
+	h_carrier(&H, e0, false);
+	/* Nothing happens until the monitor samples the link. */
+	assert_ptr_equal(b->active, e0);
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_DOWN);
+	assert_int_equal(e0->link_failure_count, 1);
+	assert_ptr_equal(b->active, e1);
+	assert_true(e0->backup);
+	assert_false(e1->backup);
+	assert_true(b->carrier);
+	assert_true(h_logged(&H, "(slave eth0): link status definitely down, disabling slave"));
+	assert_true(h_logged(&H, "(slave eth1): making interface the new active one"));
+}
+
+static void test_ab_downdelay_timeline(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 updelay 200 downdelay 200", &e0, &e1);
+
+	/* updelay > 0: both start "going back"; the first pass makes eth0 up
+	 * at once (no active slave), eth1 waits its updelay. */
+	h_advance(&H, 0);
+	assert_ptr_equal(b->active, e0);
+	h_advance(&H, 300);
+	assert_int_equal(e1->link, SLAVE_LINK_UP);
+	h_carrier(&H, e0, false);
+	h_advance(&H, 100);             /* first tick that sees it */
+	assert_int_equal(e0->link, SLAVE_LINK_FAIL);
+	assert_ptr_equal(b->active, e0);
+	assert_true(h_logged(&H, "link status down for active interface, disabling it in 200 ms"));
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_FAIL);
+	h_advance(&H, 100);             /* two ticks later: down + failover */
+	assert_int_equal(e0->link, SLAVE_LINK_DOWN);
+	assert_ptr_equal(b->active, e1);
+	assert_int_equal(e0->link_failure_count, 1);
+	/* back: going back, then up 2 ticks later, stays backup */
+	h_carrier(&H, e0, true);
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_BACK);
+	assert_true(h_logged(&H, "(slave eth0): link status up, enabling it in 200 ms"));
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_BACK);
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	assert_ptr_equal(b->active, e1);
+	assert_true(e0->backup);
+}
+
+static void test_ab_fail_then_up_again_counts_nothing(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 downdelay 300", &e0, &e1);
+
+	h_advance(&H, 100);
+	h_carrier(&H, e0, false);
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_FAIL);
+	h_carrier(&H, e0, true);
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	assert_int_equal(e0->link_failure_count, 0);
+	assert_ptr_equal(b->active, e0);
+	assert_true(h_logged(&H, "link status up again after 100 ms"));
+}
+
+static void test_ab_back_then_down_again(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 updelay 500", &e0, &e1);
+
+	h_advance(&H, 600);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	assert_int_equal(e1->link, SLAVE_LINK_DOWN);
+	h_carrier(&H, e1, true);
+	h_advance(&H, 100);
+	assert_int_equal(e1->link, SLAVE_LINK_BACK);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	assert_int_equal(e1->link, SLAVE_LINK_DOWN);
+	assert_true(h_logged(&H, "link status down again after"));
+	assert_ptr_equal(b->active, e0);
+}
+
+static void test_updelay_ignored_without_active(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 updelay 10000", &e0, &e1);
+
+	h_advance(&H, 11000);
+	h_carrier(&H, e0, false);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	assert_null(b->active);
+	assert_false(b->carrier);
+	assert_true(h_logged(&H, "bond0: now running without any active interface!"));
+	h_carrier(&H, e1, true);
+	h_advance(&H, 100);
+	/* first slave back skips the 10 s updelay: the bond recovers at once */
+	assert_ptr_equal(b->active, e1);
+	assert_int_equal(e1->link, SLAVE_LINK_UP);
+	assert_true(b->carrier);
+	assert_true(h_logged(&H, "bond0: active interface up!"));
+	/* the second one waits its updelay since there is an active slave now */
+	h_carrier(&H, e0, true);
+	h_advance(&H, 100);
+	assert_int_equal(e0->link, SLAVE_LINK_BACK);
+}
+
+static void test_primary_takes_over_on_enslave(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 primary eth1", &e0, &e1);
+
+	assert_ptr_equal(b->active, e1);
+	assert_true(e0->backup);
+}
+
+/* SPEC section 10, bond_options.sh prio scenario, for each reselect policy. */
+static void prio_scenario(int reselect)
+{
+	char opts[128];
+	struct bond *b;
+	struct slave *e0, *e1, *e2;
+	struct err err = { 0 };
+
+	snprintf(opts, sizeof(opts), "mode active-backup miimon 100 primary eth1 primary_reselect %d", reselect);
+	b = h_bond(&H, "bond0", opts);
+	e0 = h_enslave(&H, b, "eth0", 1);
+	e1 = h_enslave(&H, b, "eth1", 2);
+	e2 = h_enslave(&H, b, "eth2", 3);
+	assert_int_equal(opt_slave_set(e1, "prio", "10", H.now, &err), 0);
+	assert_int_equal(opt_slave_set(e2, "prio", "11", H.now, &err), 0);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e1);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e2);
+	h_carrier(&H, e2, false);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e0);
+	h_carrier(&H, e2, true);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, reselect == PRI_RESELECT_ALWAYS ? e2 : e0);
+	h_carrier(&H, e1, true);
+	h_advance(&H, 200);
+	if (reselect == PRI_RESELECT_ALWAYS) {
+		assert_ptr_equal(b->active, e1);
+	} else {
+		assert_ptr_equal(b->active, e0);
+	}
+	if (reselect == PRI_RESELECT_FAILURE) {
+		h_carrier(&H, e0, false);
+		h_advance(&H, 200);
+		assert_ptr_equal(b->active, e1);
+	}
+}
+
+static void test_prio_always(void **state) { prio_scenario(PRI_RESELECT_ALWAYS); }
+static void test_prio_better(void **state) { prio_scenario(PRI_RESELECT_BETTER); }
+static void test_prio_failure(void **state) { prio_scenario(PRI_RESELECT_FAILURE); }
+
+static void test_ab_tx_rx_rules(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 1000);
+	unsigned from = H.ntx;
+	struct err err = { 0 };
+
+	for (int i = 0; i < 10; i++)
+		h_xmit(&H, b, f, len);
+	assert_int_equal(h_tx_count(&H, e0, from), 10);
+	assert_int_equal(h_tx_count(&H, e1, from), 0);
+	slave_receive(e0, f, len, NULL, H.now);
+	slave_receive(e1, f, len, NULL, H.now);
+	assert_int_equal(H.ndeliver, 1);
+	assert_int_equal(opt_set(b, "all_slaves_active", "1", H.now, &err), 0);
+	slave_receive(e1, f, len, NULL, H.now);
+	assert_int_equal(H.ndeliver, 2);
+	/* link-local group frames never go up */
+	f[0] = 0x01; f[1] = 0x80; f[2] = 0xc2; f[3] = 0; f[4] = 0; f[5] = 0x0e;
+	slave_receive(e0, f, len, NULL, H.now);
+	assert_int_equal(H.ndeliver, 2);
+}
+
+static void test_rr_counter_and_ppslave(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-rr miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct err err = { 0 };
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 1);
+	unsigned from = H.ntx;
+
+	/* the counter is incremented before use: first frame on slave 1 */
+	h_xmit(&H, b, f, len);
+	assert_ptr_equal(H.tx[from].s, e1);
+	h_xmit(&H, b, f, len);
+	assert_ptr_equal(H.tx[from + 1].s, e0);
+	from = H.ntx;
+	for (int i = 0; i < 100; i++)
+		h_xmit(&H, b, f, len);
+	assert_int_equal(h_tx_count(&H, e0, from), 50);
+	assert_int_equal(h_tx_count(&H, e1, from), 50);
+
+	assert_int_equal(opt_set(b, "packets_per_slave", "3", H.now, &err), 0);
+	b->rr_counter = 0;
+	from = H.ntx;
+	for (int i = 0; i < 12; i++)
+		h_xmit(&H, b, f, len);
+	/* ids 1..12 / 3 = 0,0,1,1,1,2,2,2,3,3,3,4 -> e0 e0 e1 e1 e1 e0 ... */
+	assert_ptr_equal(H.tx[from].s, e0);
+	assert_ptr_equal(H.tx[from + 1].s, e0);
+	assert_ptr_equal(H.tx[from + 2].s, e1);
+	assert_ptr_equal(H.tx[from + 4].s, e1);
+	assert_ptr_equal(H.tx[from + 5].s, e0);
+
+	assert_int_equal(opt_set(b, "packets_per_slave", "0", H.now, &err), 0);
+	from = H.ntx;
+	for (int i = 0; i < 1000; i++)
+		h_xmit(&H, b, f, len);
+	assert_in_range(h_tx_count(&H, e0, from), 400, 600);
+
+	/* a slave without carrier is skipped at once, even before miimon */
+	assert_int_equal(opt_set(b, "packets_per_slave", "1", H.now, &err), 0);
+	h_carrier(&H, e1, false);
+	from = H.ntx;
+	for (int i = 0; i < 10; i++)
+		h_xmit(&H, b, f, len);
+	assert_int_equal(h_tx_count(&H, e0, from), 10);
+}
+
+static void test_rr_igmp_on_active(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-rr miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 1);
+	unsigned from;
+
+	h_enslave(&H, b, "eth1", 2);
+	f[14 + 9] = 2;   /* IGMP */
+	from = H.ntx;
+	for (int i = 0; i < 6; i++)
+		h_xmit(&H, b, f, len);
+	assert_int_equal(h_tx_count(&H, e0, from), 6);
+}
+
+static void test_rr_all_roles_active_and_rx(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-rr");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 1);
+
+	assert_false(e0->backup);
+	assert_false(e1->backup);
+	slave_receive(e0, f, len, NULL, H.now);
+	slave_receive(e1, f, len, NULL, H.now);
+	assert_int_equal(H.ndeliver, 2);
+	/* miimon 0: no monitor, link stays up, carrier stays on */
+	h_carrier(&H, e0, false);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 1000);
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	assert_true(b->carrier);
+}
+
+static unsigned count_grat_arps(unsigned from, const struct slave *s, uint32_t ip)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (H.tx[i].s == s && f[12] == 0x08 && f[13] == 0x06 &&
+		    !memcmp(f + 14 + 14, &ip, 4) && !memcmp(f + 14 + 24, &ip, 4))
+			n++;
+	}
+	return n;
+}
+
+static void grat_arp_count(unsigned n)
+{
+	char opts[160];
+	struct slave *e0, *e1;
+	struct bond *b;
+	uint32_t ip = 0x010200c0;   /* 192.0.2.1 in network order */
+	unsigned from;
+
+	snprintf(opts, sizeof(opts),
+		 "mode active-backup miimon 100 num_grat_arp %u peer_notif_delay 1000", n);
+	b = ab_two(opts, &e0, &e1);
+	bond_set_addrs(b, &ip, 1, NULL, 0);
+	h_advance(&H, 5000 + 1000 * n);
+	from = H.ntx;
+	h_carrier(&H, e0, false);
+	h_advance(&H, 1000 * (n + 2));
+	assert_int_equal(count_grat_arps(from, e1, ip), n);
+	assert_int_equal(count_grat_arps(from, e0, ip), 0);
+}
+
+static void test_grat_arp_10(void **state) { grat_arp_count(10); }
+static void test_grat_arp_3(void **state) { grat_arp_count(3); }
+
+static void test_unsolicited_na_on_failover(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+	uint8_t v6[1][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+	unsigned from;
+	bool seen = false;
+
+	bond_set_addrs(b, NULL, 0, (const uint8_t (*)[16])v6, 1);
+	h_advance(&H, 1000);
+	from = H.ntx;
+	h_carrier(&H, e0, false);
+	h_advance(&H, 200);
+	for (unsigned i = from; i < H.ntx; i++)
+		if (H.tx[i].s == e1 && H.tx[i].frame[12] == 0x86 && H.tx[i].frame[13] == 0xdd &&
+		    H.tx[i].frame[14 + 40] == 136)
+			seen = true;
+	assert_true(seen);
+}
+
+static void test_fail_over_mac_active(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 fail_over_mac active", &e0, &e1);
+
+	assert_memory_equal(e1->cur_mac, e1->perm_mac, 6);
+	assert_memory_equal(b->mac, e0->perm_mac, 6);
+	h_carrier(&H, e0, false);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e1);
+	assert_memory_equal(b->mac, e1->perm_mac, 6);
+}
+
+static void test_fail_over_mac_follow(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100 fail_over_mac follow", &e0, &e1);
+	uint8_t bondmac[6];
+
+	memcpy(bondmac, b->mac, 6);
+	assert_memory_equal(e1->cur_mac, e1->perm_mac, 6);
+	h_carrier(&H, e0, false);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e1);
+	assert_memory_equal(b->mac, bondmac, 6);
+	assert_memory_equal(e1->cur_mac, bondmac, 6);
+	assert_memory_equal(e0->cur_mac, e1->perm_mac, 6);
+}
+
+static void test_release_active_and_last(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+
+	bond_release(b, e0, H.now);
+	assert_ptr_equal(b->active, e1);
+	assert_true(b->carrier);
+	bond_release(b, e1, H.now);
+	assert_null(b->active);
+	assert_false(b->carrier);
+	assert_true(b->mac_random);
+	/* next first slave gives its address */
+	e0 = h_enslave(&H, b, "eth5", 5);
+	assert_memory_equal(b->mac, e0->perm_mac, 6);
+}
+
+static void test_active_slave_errors(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+	struct bond *b2 = h_bond(&H, "bond1", "mode balance-rr");
+	struct err err = { 0 };
+
+	h_enslave(&H, b2, "eth9", 9);
+	assert_int_equal(bond_set_active_slave(b, "eth7", H.now, &err), -22);
+	assert_non_null(strstr(err.msg, "Device is not bonding slave"));
+	assert_int_equal(bond_set_active_slave(b, "eth9", H.now, &err), -22);
+	assert_non_null(strstr(err.msg, "Device is not our slave"));
+	h_carrier(&H, e1, false);
+	h_advance(&H, 200);
+	assert_int_equal(bond_set_active_slave(b, "eth1", H.now, &err), -22);
+	assert_non_null(strstr(err.msg, "Could not set as active slave; either eth1 is down or the link is down"));
+	h_carrier(&H, e1, true);
+	h_advance(&H, 200);
+	assert_int_equal(bond_set_active_slave(b, "eth1", H.now, &err), 0);
+	assert_ptr_equal(b->active, e1);
+	assert_int_equal(bond_set_active_slave(b2, "eth9", H.now, &err), -13);
+}
+
+static void test_enslave_errors(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+	struct err err = { 0 };
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	struct link_info li = { .running = true, .carrier = true };
+
+	assert_null(bond_enslave(b, "eth0", mac, &li, NULL, H.now, &err));
+	assert_non_null(strstr(err.msg, "already a slave"));
+	assert_null(bond_enslave(b, "bond0", mac, &li, NULL, H.now, &err));
+	assert_int_equal(b->n_slaves, 2);
+}
+
+static void test_carrier_follows_links(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+
+	h_carrier(&H, e0, false);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	assert_false(b->carrier);
+	h_carrier(&H, e0, true);
+	h_advance(&H, 100);
+	assert_true(b->carrier);
+	assert_ptr_equal(b->active, e0);
+}
+
+static void test_admin_down_stops_monitor(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+
+	bond_set_admin(b, false, H.now);
+	h_carrier(&H, e0, false);
+	h_advance(&H, 1000);
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	bond_set_admin(b, true, H.now);
+	h_advance(&H, 0);
+	assert_int_equal(e0->link, SLAVE_LINK_DOWN);
+	assert_ptr_equal(b->active, e1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ab_enslave_roles_and_macs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ab_failover_no_downdelay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ab_downdelay_timeline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ab_fail_then_up_again_counts_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ab_back_then_down_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_updelay_ignored_without_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_primary_takes_over_on_enslave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prio_always, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prio_better, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prio_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ab_tx_rx_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rr_counter_and_ppslave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rr_igmp_on_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rr_all_roles_active_and_rx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grat_arp_10, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grat_arp_3, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsolicited_na_on_failover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_over_mac_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_over_mac_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_active_and_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_slave_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enslave_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_carrier_follows_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admin_down_stops_monitor, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
