@@ -134,6 +134,12 @@ int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
 /* Name of a value of an enum option ("active-backup" for OPT_MODE, 1). */
 const char *opt_value_name(enum opt_id id, uint64_t value);
 
+/* Parses a value of an option that has a value table (not RAWVAL) the way
+ * the kernel does, without setting anything: for config importers, and for
+ * the module parameters (max_bonds, tx_queues) that cannot be set on a bond.
+ * Returns 0, or -EINVAL with the kernel's "invalid value" message. */
+int opt_parse(enum opt_id id, const char *text, uint64_t *value, struct err *err);
+
 /* Fills params with the kernel's defaults for a new bond. */
 void opt_defaults(struct bond_params *p);
 
