@@ -15,7 +15,9 @@
 #include "core/util.h"
 
 int packet_open(int ifindex, struct err *err);
-/* PACKET_MR_PROMISC membership on/off (bond promiscuous mode). */
+/* PACKET_MR_PROMISC membership on/off (bond promiscuous mode). The kernel
+ * counts memberships per socket: call on and off in pairs. The count shows
+ * in IFLA_PROMISCUITY (rtnl_link.promiscuity), not in IFF_PROMISC. */
 int packet_set_promisc(int fd, int ifindex, bool on);
 void packet_close(int fd);
 

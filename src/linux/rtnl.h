@@ -32,6 +32,8 @@ struct rtnl_addr {
 	uint8_t addr[16];        /* 4 or 16 bytes used */
 	uint8_t prefixlen;
 	char label[16];          /* IFA_LABEL (IPv4) or "" */
+	uint8_t broadcast[4];    /* IFA_BROADCAST (IPv4) when has_broadcast */
+	bool has_broadcast;
 };
 
 enum rtnl_event_type { RTNL_EV_NEWLINK, RTNL_EV_DELLINK, RTNL_EV_NEWADDR, RTNL_EV_DELADDR };
@@ -48,7 +50,9 @@ struct rtnl *rtnl_open(bool listen, struct err *err);
 void rtnl_close(struct rtnl *r);
 /* The event socket's fd for epoll (-1 without listen). */
 int rtnl_event_fd(const struct rtnl *r);
-/* Reads every pending event, calling cb for each. Returns 0 or -errno. */
+/* Reads every pending event, calling cb for each. Returns 0 or -errno;
+ * -ENOBUFS means the kernel dropped events (socket overrun): the caller
+ * should re-read the state it tracks with rtnl_link_get_index(). */
 int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void *), void *arg);
 
 int rtnl_link_get(struct rtnl *r, const char *name, struct rtnl_link *out, struct err *err);
@@ -57,9 +61,22 @@ int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6], struct 
 int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned mtu, struct err *err);
 /* Sets the IFF_* bits in mask to the values in flags (IFF_UP). */
 int rtnl_link_set_flags(struct rtnl *r, int ifindex, unsigned flags, unsigned mask, struct err *err);
-/* Every address of ifindex (family AF_UNSPEC for both). Returns count or -errno. */
+/* Every address of ifindex (family AF_UNSPEC for both). Returns count or -errno
+ * (-ENOSPC with err set when there are more than max). */
 int rtnl_addr_list(struct rtnl *r, int ifindex, struct rtnl_addr *out, unsigned max, struct err *err);
 int rtnl_addr_add(struct rtnl *r, const struct rtnl_addr *a, struct err *err);
 int rtnl_addr_del(struct rtnl *r, const struct rtnl_addr *a, struct err *err);
+
+/* For the rest of the Linux layer (tc messages in hide.c): sends the
+ * request in nlh (type, flags such as NLM_F_CREATE/NLM_F_DUMP and payload
+ * filled in by the caller; NLM_F_REQUEST, NLM_F_ACK for non-dumps, seq and
+ * portid are added here) and waits for the end of the answer. Every reply
+ * message of the request goes to cb (may be NULL). Returns 0, or -errno with
+ * err set to "<what>: <kernel extended-ack message or strerror>", where what
+ * is formatted from fmt. */
+struct nlmsghdr;
+typedef void (*rtnl_reply_cb)(const struct nlmsghdr *nlh, void *arg);
+int rtnl_request(struct rtnl *r, struct nlmsghdr *nlh, rtnl_reply_cb cb, void *arg,
+		 struct err *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 #endif

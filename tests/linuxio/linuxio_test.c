@@ -1,0 +1,1063 @@
+/* Real-system test of the Linux I/O layer (src/linux): TAP, packet
+ * sockets, rtnetlink, tc hiding, ethtool, slave save/restore.
+ *
+ * Run by run.sh inside a fresh network namespace A, with the name of a
+ * second namespace B as argument. run.sh has created veth pairs
+ * bdt-sN (in A) <-> bdt-pN (in B), N = 0..3, all up:
+ *   pair 0: packet socket tests and TAP<->packet forwarding (p0 192.0.2.2/28,
+ *           the TAP bdt-tap0 gets 192.0.2.1/28)
+ *   pair 1: hiding (s1 192.0.2.17/28, p1 192.0.2.18/28)
+ *   pair 2: save/restore
+ *   pair 3: link events; direct-veth baseline (s3 192.0.2.33/28, p3 .34)
+ * Prints one line per check: "PASS name" or "FAIL name: why"; "INFO ..."
+ * lines carry measurements. Exit status 1 if any check failed.
+ * BDT_BENCH=1 adds throughput comparisons (baseline, PACKET_QDISC_BYPASS). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "linux/ethtool.h"
+#include "linux/hide.h"
+#include "linux/packet.h"
+#include "linux/rtnl.h"
+#include "linux/slave_state.h"
+#include "linux/tap.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
+#define TAP_NAME "bdt-tap0"
+#define TAP_PERSIST_NAME "bdt-tap1"
+#define FRAME_BUF (256 * 1024)
+#define TEST_ETHERTYPE 0x88b5 /* IEEE local experimental */
+
+static int failures, passes;
+static int ns_self = -1, ns_peer = -1;
+static const char *peer_ns;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void check(const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check(const char *name, bool ok, const char *fmt, ...)
+{
+	char why[1024] = "";
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	if (ok) {
+		passes++;
+		printf("PASS %s\n", name);
+	} else {
+		failures++;
+		printf("FAIL %s: %s\n", name, why);
+	}
+	fflush(stdout);
+}
+
+static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("INFO ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Runs a shell command, returns its exit status; output into out if given. */
+static int sh(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	FILE *f;
+	size_t n = 0;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (out && size) {
+		n = fread(out, 1, size - 1, f);
+		out[n] = '\0';
+	} else {
+		char junk[512];
+
+		while (fread(junk, 1, sizeof(junk), f) > 0)
+			;
+	}
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void enter_peer(void)
+{
+	if (setns(ns_peer, CLONE_NEWNET) < 0) {
+		perror("setns peer");
+		exit(2);
+	}
+}
+
+static void enter_self(void)
+{
+	if (setns(ns_self, CLONE_NEWNET) < 0) {
+		perror("setns self");
+		exit(2);
+	}
+}
+
+static int ifindex_of(const char *name)
+{
+	return (int)if_nametoindex(name);
+}
+
+/* ---- TAP -------------------------------------------------------------- */
+
+static int test_tap(struct rtnl *r)
+{
+	struct err err;
+	struct ifreq ifr;
+	char out[4096];
+	int fd, hdrsz = 0, idx;
+
+	err_clear(&err);
+	fd = tap_open(TAP_NAME, &err);
+	check("tap_open", fd >= 0, "%s", err.msg);
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	ioctl(fd, TUNGETIFF, &ifr);
+	ioctl(fd, TUNGETVNETHDRSZ, &hdrsz);
+	check("tap_flags_vnet_hdr",
+	      (ifr.ifr_flags & (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)) ==
+			      (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR) && hdrsz == VNET_HDR_LEN,
+	      "flags 0x%x hdrsz %d", ifr.ifr_flags, hdrsz);
+	check("tap_nonblocking", fcntl(fd, F_GETFL) & O_NONBLOCK, "O_NONBLOCK not set");
+	sh(out, sizeof(out), "ip -d link show dev %s", TAP_NAME);
+	check("tap_ip_shows_vnet_hdr", strstr(out, "type tap") && strstr(out, "vnet_hdr on"),
+	      "ip -d link: %s", out);
+
+	idx = ifindex_of(TAP_NAME);
+	if (rtnl_link_set_flags(r, idx, IFF_UP, IFF_UP, &err) < 0)
+		check("tap_up", false, "%s", err.msg);
+	tap_set_carrier(fd, false);
+	sleep_ms(50);
+	sh(out, sizeof(out), "ip link show dev %s", TAP_NAME);
+	check("tap_carrier_off", strstr(out, "NO-CARRIER") && !strstr(out, "LOWER_UP"),
+	      "ip link: %s", out);
+	check("tap_set_carrier_rc", tap_set_carrier(fd, true) == 0, "TUNSETCARRIER failed");
+	sleep_ms(50);
+	sh(out, sizeof(out), "ip link show dev %s", TAP_NAME);
+	check("tap_carrier_on", !strstr(out, "NO-CARRIER") && strstr(out, "LOWER_UP"),
+	      "ip link: %s", out);
+	return fd;
+}
+
+static void test_tap_errors(void)
+{
+	struct err err;
+	char out[1024];
+	int fd;
+
+	err_clear(&err);
+	fd = tap_open("bdt-s2", &err);
+	check("tap_open_on_veth_refused", fd < 0 && strstr(err.msg, "bdt-s2") &&
+	      strstr(err.msg, "not a TAP"), "fd %d msg \"%s\"", fd, err.msg);
+	if (fd >= 0)
+		tap_close(fd);
+	info("tap_open(bdt-s2) said: %s", err.msg);
+
+	/* A leftover persistent TAP of the same name: we attach to it. */
+	sh(NULL, 0, "ip tuntap add dev %s mode tap", TAP_PERSIST_NAME);
+	err_clear(&err);
+	fd = tap_open(TAP_PERSIST_NAME, &err);
+	check("tap_open_existing_tap", fd >= 0, "%s", err.msg);
+	tap_close(fd);
+	sh(out, sizeof(out), "ip tuntap del dev %s mode tap 2>&1", TAP_PERSIST_NAME);
+}
+
+/* ---- rtnetlink basics ------------------------------------------------- */
+
+static void test_rtnl_basic(struct rtnl *r)
+{
+	struct rtnl_link l;
+	struct err err;
+	char out[4096], mbuf[18];
+	int ret;
+
+	err_clear(&err);
+	ret = rtnl_link_get(r, "bdt-s0", &l, &err);
+	sh(out, sizeof(out), "ip link show dev bdt-s0");
+	check("rtnl_link_get_veth",
+	      ret == 0 && l.ifindex == ifindex_of("bdt-s0") && strcmp(l.name, "bdt-s0") == 0 &&
+	      strcmp(l.kind, "veth") == 0 && l.mtu == 1500 && (l.flags & IFF_UP) &&
+	      l.operstate == 6 /* IF_OPER_UP */ && l.type == 1 /* ARPHRD_ETHER */ &&
+	      strstr(out, mac_fmt(l.mac, mbuf)) && l.master == 0,
+	      "ret %d (%s) idx %d name %s kind %s mtu %u flags 0x%x oper %u type %u mac %s",
+	      ret, err.msg, l.ifindex, l.name, l.kind, l.mtu, l.flags, l.operstate, l.type,
+	      mac_fmt(l.mac, mbuf));
+	info("bdt-s0 has_perm_mac=%d promiscuity=%u", l.has_perm_mac, l.promiscuity);
+
+	{
+		struct rtnl_link l2;
+
+		ret = rtnl_link_get_index(r, l.ifindex, &l2, &err);
+		check("rtnl_link_get_index", ret == 0 && strcmp(l2.name, "bdt-s0") == 0,
+		      "ret %d %s", ret, err.msg);
+		ret = rtnl_link_get(r, TAP_NAME, &l2, &err);
+		check("rtnl_link_kind_tun", ret == 0 && strcmp(l2.kind, "tun") == 0,
+		      "ret %d kind \"%s\"", ret, l2.kind);
+	}
+
+	err_clear(&err);
+	ret = rtnl_link_get(r, "bdt-none", &l, &err);
+	check("rtnl_link_get_missing", ret == -ENODEV && strstr(err.msg, "bdt-none"),
+	      "ret %d msg %s", ret, err.msg);
+	info("rtnl_link_get(bdt-none) said: %s", err.msg);
+
+	err_clear(&err);
+	ret = rtnl_link_set_mtu(r, ifindex_of("bdt-s0"), 70000, &err);
+	check("rtnl_error_extack", ret == -EINVAL && strstr(err.msg, "bdt-s0") &&
+	      strstr(err.msg, "MTU 70000") && strstr(err.msg, "(Invalid argument)"),
+	      "ret %d msg %s", ret, err.msg);
+	info("rtnl_link_set_mtu(bdt-s0, 70000) said: %s", err.msg);
+}
+
+static void test_ethtool(void)
+{
+	int32_t speed = 0;
+	uint8_t duplex = 0, mac[6];
+	int ret;
+
+	ret = ethtool_link("bdt-s0", &speed, &duplex);
+	check("ethtool_link_veth", ret == 0 && speed == 10000 && duplex == 1,
+	      "ret %d speed %d duplex %u", ret, speed, duplex);
+	ret = ethtool_link("bdt-none", &speed, &duplex);
+	check("ethtool_link_missing", ret == -ENODEV && speed == -1 && duplex == 0xff,
+	      "ret %d speed %d duplex %u", ret, speed, duplex);
+	ret = ethtool_perm_addr("bdt-s0", mac);
+	info("ethtool_perm_addr(bdt-s0) = %d (%s) (veth has no permanent address)", ret,
+	     ret < 0 ? strerror(-ret) : "ok");
+	check("ethtool_perm_addr_none_on_veth", ret < 0, "ret %d", ret);
+}
+
+/* ---- packet sockets ----------------------------------------------------- */
+
+/* Waits up to ms for a frame on fd whose payload (after vnet header and
+ * Ethernet header) starts with tag. Returns 1 found, 0 not. */
+static int wait_frame(int fd, const char *tag, int ms, int *others)
+{
+	static uint8_t buf[FRAME_BUF];
+	double end = now_s() + ms / 1000.0;
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int left = (int)((end - now_s()) * 1000);
+		ssize_t n;
+
+		if (left < 0)
+			return 0;
+		if (poll(&p, 1, left) <= 0)
+			return 0;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			continue;
+		if ((size_t)n >= VNET_HDR_LEN + 14 + strlen(tag) &&
+		    memcmp(buf + VNET_HDR_LEN + 14, tag, strlen(tag)) == 0)
+			return 1;
+		if (others)
+			++*others;
+	}
+}
+
+static int send_frame(int fd, const uint8_t dst[6], const uint8_t src[6], const char *tag)
+{
+	uint8_t f[VNET_HDR_LEN + 60];
+
+	memset(f, 0, sizeof(f));
+	memcpy(f + VNET_HDR_LEN, dst, 6);
+	memcpy(f + VNET_HDR_LEN + 6, src, 6);
+	f[VNET_HDR_LEN + 12] = TEST_ETHERTYPE >> 8;
+	f[VNET_HDR_LEN + 13] = TEST_ETHERTYPE & 0xff;
+	memcpy(f + VNET_HDR_LEN + 14, tag, strlen(tag));
+	return write(fd, f, sizeof(f)) == (ssize_t)sizeof(f) ? 0 : -errno;
+}
+
+static void test_packet(struct rtnl *r)
+{
+	struct rtnl_link sl, pl;
+	struct err err;
+	int fa, fb, ret, own = 0;
+	struct rtnl *rb;
+
+	err_clear(&err);
+	rtnl_link_get(r, "bdt-s0", &sl, &err);
+	fa = packet_open(sl.ifindex, &err);
+	check("packet_open", fa >= 0, "%s", err.msg);
+	enter_peer();
+	rb = rtnl_open(false, &err);
+	rtnl_link_get(rb, "bdt-p0", &pl, &err);
+	fb = packet_open(pl.ifindex, &err);
+	rtnl_close(rb);
+	enter_self();
+	if (fa < 0 || fb < 0) {
+		check("packet_peer_open", false, "%s", err.msg);
+		return;
+	}
+	{
+		int v = 0;
+		socklen_t len = sizeof(v);
+
+		getsockopt(fa, SOL_SOCKET, SO_RCVBUF, &v, &len);
+		info("packet socket SO_RCVBUF reads back %d bytes", v);
+		check("packet_rcvbuf_forced", v >= 4 * 1024 * 1024, "SO_RCVBUF %d", v);
+	}
+	ret = send_frame(fa, pl.mac, sl.mac, "bondd-a2b");
+	check("packet_tx_reaches_peer", ret == 0 && wait_frame(fb, "bondd-a2b", 1000, NULL),
+	      "send %d", ret);
+	ret = send_frame(fb, sl.mac, pl.mac, "bondd-b2a");
+	check("packet_rx_from_peer", ret == 0 && wait_frame(fa, "bondd-b2a", 1000, NULL),
+	      "send %d", ret);
+	/* PACKET_IGNORE_OUTGOING: our own frame must not come back to us. */
+	send_frame(fa, pl.mac, sl.mac, "bondd-own");
+	check("packet_ignore_outgoing", !wait_frame(fa, "bondd-own", 300, &own) &&
+	      wait_frame(fb, "bondd-own", 1000, NULL), "own frame looped back");
+
+	ret = packet_set_promisc(fa, sl.ifindex, true);
+	rtnl_link_get(r, "bdt-s0", &sl, &err);
+	/* Memberships count in IFLA_PROMISCUITY; IFF_PROMISC in ifi_flags only
+	 * reflects promiscuity set by user space through the flags. */
+	check("packet_promisc_on", ret == 0 && sl.promiscuity == 1,
+	      "ret %d promiscuity %u flags 0x%x", ret, sl.promiscuity, sl.flags);
+	ret = packet_set_promisc(fa, sl.ifindex, false);
+	rtnl_link_get(r, "bdt-s0", &sl, &err);
+	check("packet_promisc_off", ret == 0 && sl.promiscuity == 0,
+	      "ret %d promiscuity %u flags 0x%x", ret, sl.promiscuity, sl.flags);
+	packet_set_promisc(fa, sl.ifindex, true);
+	packet_close(fa);
+	rtnl_link_get(r, "bdt-s0", &sl, &err);
+	check("packet_close_drops_promisc", sl.promiscuity == 0, "promiscuity %u", sl.promiscuity);
+	packet_close(fb);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+struct ev_wait {
+	int ifindex;
+	bool want_lower_up;
+	bool seen;
+	int type;           /* RTNL_EV_* to match for addresses */
+	const char *label;
+	int family;
+};
+
+static void link_ev_cb(const struct rtnl_event *ev, void *arg)
+{
+	struct ev_wait *w = arg;
+
+	if (ev->type == RTNL_EV_NEWLINK && ev->link.ifindex == w->ifindex &&
+	    !!(ev->link.flags & IFF_LOWER_UP) == w->want_lower_up)
+		w->seen = true;
+}
+
+static void addr_ev_cb(const struct rtnl_event *ev, void *arg)
+{
+	struct ev_wait *w = arg;
+
+	if ((int)ev->type == w->type && ev->addr.ifindex == w->ifindex &&
+	    ev->addr.family == w->family &&
+	    (!w->label || strcmp(ev->addr.label, w->label) == 0))
+		w->seen = true;
+}
+
+static bool wait_event(struct rtnl *r, void (*cb)(const struct rtnl_event *, void *),
+		       struct ev_wait *w, int ms)
+{
+	double end = now_s() + ms / 1000.0;
+
+	while (!w->seen) {
+		struct pollfd p = { rtnl_event_fd(r), POLLIN, 0 };
+		int left = (int)((end - now_s()) * 1000);
+
+		if (left < 0)
+			break;
+		if (poll(&p, 1, left) > 0)
+			rtnl_read_events(r, cb, w);
+	}
+	return w->seen;
+}
+
+static void test_events(void)
+{
+	struct err err;
+	struct rtnl *ra, *rb;
+	struct rtnl_link pl;
+	struct ev_wait w;
+
+	err_clear(&err);
+	ra = rtnl_open(true, &err);
+	check("rtnl_open_listen", ra && rtnl_event_fd(ra) >= 0, "%s", err.msg);
+	if (!ra)
+		return;
+	check("rtnl_event_fd_nonblocking", fcntl(rtnl_event_fd(ra), F_GETFL) & O_NONBLOCK,
+	      "event socket is blocking");
+	rtnl_read_events(ra, NULL, NULL);
+	enter_peer();
+	rb = rtnl_open(false, &err);
+	enter_self();
+	if (!rb) {
+		check("rtnl_open_peer", false, "%s", err.msg);
+		return;
+	}
+	/* rb lives in the peer namespace: it changes bdt-p3 there. */
+	rtnl_link_get(rb, "bdt-p3", &pl, &err);
+	memset(&w, 0, sizeof(w));
+	w.ifindex = ifindex_of("bdt-s3");
+	w.want_lower_up = false;
+	rtnl_link_set_flags(rb, pl.ifindex, 0, IFF_UP, &err);
+	check("rtnl_event_carrier_down", wait_event(ra, link_ev_cb, &w, 2000),
+	      "no RTM_NEWLINK without LOWER_UP for bdt-s3");
+	memset(&w, 0, sizeof(w));
+	w.ifindex = ifindex_of("bdt-s3");
+	w.want_lower_up = true;
+	rtnl_link_set_flags(rb, pl.ifindex, IFF_UP, IFF_UP, &err);
+	check("rtnl_event_carrier_up", wait_event(ra, link_ev_cb, &w, 2000),
+	      "no RTM_NEWLINK with LOWER_UP for bdt-s3");
+	rtnl_close(rb);
+	rtnl_close(ra);
+}
+
+/* ---- addresses ------------------------------------------------------------ */
+
+static bool list_has(struct rtnl *r, int idx, const struct rtnl_addr *want)
+{
+	struct rtnl_addr list[32];
+	struct err err;
+	int n, i;
+
+	n = rtnl_addr_list(r, idx, list, 32, &err);
+	for (i = 0; i < n; i++)
+		if (list[i].family == want->family && list[i].prefixlen == want->prefixlen &&
+		    memcmp(list[i].addr, want->addr, want->family == AF_INET ? 4 : 16) == 0 &&
+		    strcmp(list[i].label, want->label) == 0 &&
+		    list[i].has_broadcast == want->has_broadcast)
+			return true;
+	return false;
+}
+
+static void test_addresses(void)
+{
+	struct rtnl_addr a4, a6;
+	struct err err;
+	struct rtnl *r;
+	struct ev_wait w;
+	char out[4096];
+	int idx = ifindex_of(TAP_NAME), ret;
+
+	err_clear(&err);
+	r = rtnl_open(true, &err);
+	if (!r)
+		return;
+	memset(&a4, 0, sizeof(a4));
+	a4.ifindex = idx;
+	a4.family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.5", a4.addr);
+	a4.prefixlen = 28;
+	snprintf(a4.label, sizeof(a4.label), "%s:1", TAP_NAME);
+	inet_pton(AF_INET, "192.0.2.15", a4.broadcast);
+	a4.has_broadcast = true;
+	memset(&a6, 0, sizeof(a6));
+	a6.ifindex = idx;
+	a6.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::5", a6.addr);
+	a6.prefixlen = 64;
+
+	ret = rtnl_addr_add(r, &a4, &err);
+	sh(out, sizeof(out), "ip -4 addr show dev %s", TAP_NAME);
+	check("rtnl_addr_add_v4_label", ret == 0 &&
+	      strstr(out, "inet 192.0.2.5/28 brd 192.0.2.15 scope global bdt-tap0:1"),
+	      "ret %d %s; ip: %s", ret, err.msg, out);
+	memset(&w, 0, sizeof(w));
+	w.ifindex = idx;
+	w.type = RTNL_EV_NEWADDR;
+	w.family = AF_INET;
+	w.label = "bdt-tap0:1";
+	check("rtnl_event_newaddr", wait_event(r, addr_ev_cb, &w, 1000), "no RTM_NEWADDR");
+	ret = rtnl_addr_add(r, &a6, &err);
+	check("rtnl_addr_add_v6", ret == 0, "%s", err.msg);
+	check("rtnl_addr_list", list_has(r, idx, &a4) && list_has(r, idx, &a6),
+	      "added addresses not listed");
+	ret = rtnl_addr_add(r, &a4, &err);
+	check("rtnl_addr_add_duplicate", ret == -EEXIST && strstr(err.msg, "192.0.2.5/28"),
+	      "ret %d %s", ret, err.msg);
+	{
+		struct rtnl_addr few[1];
+
+		ret = rtnl_addr_list(r, idx, few, 1, &err);
+		check("rtnl_addr_list_overflow", ret == -ENOSPC, "ret %d", ret);
+	}
+	memset(&w, 0, sizeof(w));
+	w.ifindex = idx;
+	w.type = RTNL_EV_DELADDR;
+	w.family = AF_INET;
+	w.label = "bdt-tap0:1";
+	ret = rtnl_addr_del(r, &a4, &err);
+	check("rtnl_event_deladdr", ret == 0 && wait_event(r, addr_ev_cb, &w, 1000),
+	      "ret %d %s", ret, err.msg);
+	ret = rtnl_addr_del(r, &a6, &err);
+	check("rtnl_addr_del", ret == 0 && !list_has(r, idx, &a4) && !list_has(r, idx, &a6),
+	      "ret %d %s", ret, err.msg);
+	rtnl_close(r);
+}
+
+/* ---- hiding ------------------------------------------------------------- */
+
+/* Counts ICMP echo requests to 192.0.2.17 in what fd has queued. */
+static int count_echo_requests(int fd)
+{
+	static uint8_t buf[FRAME_BUF];
+	int n = 0;
+
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		const uint8_t *e = buf + VNET_HDR_LEN, *ip = e + 14;
+
+		if (len < 0)
+			return n;
+		if (len < VNET_HDR_LEN + 14 + 28 || e[12] != 0x08 || e[13] != 0x00)
+			continue;
+		if (ip[9] == 1 && ip[16] == 192 && ip[17] == 0 && ip[18] == 2 && ip[19] == 17 &&
+		    ip[(ip[0] & 0xf) * 4] == 8)
+			n++;
+	}
+}
+
+static bool ping_peer_to_s1(void)
+{
+	return sh(NULL, 0, "ip netns exec %s ping -n -q -c 2 -i 0.2 -W 1 192.0.2.17", peer_ns) == 0;
+}
+
+static void test_hide(struct rtnl *r)
+{
+	struct hide_state st = { 0 };
+	struct err err;
+	char out[4096];
+	int idx = ifindex_of("bdt-s1"), fd, seen, ret;
+
+	err_clear(&err);
+	check("hide_ping_before", ping_peer_to_s1(), "ping 192.0.2.17 fails before hiding");
+	fd = packet_open(idx, &err);
+	ret = hide_slave(r, idx, &st, &err);
+	check("hide_slave", ret == 0 && st.installed && st.created_qdisc, "ret %d %s", ret, err.msg);
+	sh(out, sizeof(out), "tc filter show dev bdt-s1 ingress");
+	check("hide_tc_filter_shown", strstr(out, "bpf") && strstr(out, "direct-action") &&
+	      strstr(out, "handle 0xb0dd") && strstr(out, "pref 1") &&
+	      strstr(out, "bytecode '1,6 0 0 2'"), "tc: %s", out);
+	count_echo_requests(fd);
+	check("hide_ping_fails", !ping_peer_to_s1(), "ping still answered while hidden");
+	seen = count_echo_requests(fd);
+	check("hide_packet_socket_sees_icmp", seen >= 2, "packet socket saw %d echo requests", seen);
+	ret = hide_slave(r, idx, &st, &err);
+	check("hide_slave_twice", ret == 0, "%s", err.msg);
+
+	ret = unhide_slave(r, idx, &st, &err);
+	sh(out, sizeof(out), "tc filter show dev bdt-s1 ingress; tc qdisc show dev bdt-s1");
+	check("unhide_slave", ret == 0 && !st.installed && !strstr(out, "bpf") &&
+	      !strstr(out, "clsact"), "ret %d %s; tc: %s", ret, err.msg, out);
+	check("unhide_ping_works", ping_peer_to_s1(), "ping fails after unhiding");
+
+	/* An existing clsact stays, as do other filters on it. */
+	sh(NULL, 0, "tc qdisc add dev bdt-s1 clsact");
+	ret = hide_slave(r, idx, &st, &err);
+	check("hide_existing_clsact", ret == 0 && !st.created_qdisc && !ping_peer_to_s1(),
+	      "ret %d %s created %d", ret, err.msg, st.created_qdisc);
+	ret = unhide_slave(r, idx, &st, &err);
+	sh(out, sizeof(out), "tc qdisc show dev bdt-s1");
+	check("unhide_keeps_foreign_clsact", ret == 0 && strstr(out, "clsact"),
+	      "ret %d %s; tc: %s", ret, err.msg, out);
+	sh(NULL, 0, "tc qdisc del dev bdt-s1 clsact");
+
+	/* A filter added by someone else while we hid: clsact stays for it. */
+	ret = hide_slave(r, idx, &st, &err);
+	sh(NULL, 0, "tc filter add dev bdt-s1 egress prio 7 bpf bytecode '1,6 0 0 0,'");
+	ret = unhide_slave(r, idx, &st, &err);
+	sh(out, sizeof(out), "tc qdisc show dev bdt-s1; tc filter show dev bdt-s1 ingress");
+	check("unhide_keeps_clsact_in_use", ret == 0 && strstr(out, "clsact") && !strstr(out, "bpf"),
+	      "ret %d %s; tc: %s", ret, err.msg, out);
+	sh(NULL, 0, "tc qdisc del dev bdt-s1 clsact");
+
+	/* Someone removed clsact (and our filter with it) behind our back. */
+	ret = hide_slave(r, idx, &st, &err);
+	sh(NULL, 0, "tc qdisc del dev bdt-s1 clsact");
+	ret = unhide_slave(r, idx, &st, &err);
+	check("unhide_after_clsact_removed", ret == 0 && !st.installed, "ret %d %s", ret, err.msg);
+	packet_close(fd);
+}
+
+/* ---- save / restore ------------------------------------------------------- */
+
+/* `ip -d link show` and disable_ipv6, as one comparable string. */
+static void snapshot(const char *ifname, char *out, size_t size)
+{
+	size_t n;
+
+	sh(out, size, "ip -d link show dev %s", ifname);
+	n = strlen(out);
+	snprintf(out + n, size - n, "disable_ipv6=%d\n", sysctl_disable_ipv6_get(ifname));
+}
+
+static void restore_round(struct rtnl *r, const char *tag, const char *setup,
+			  const uint8_t mac[6], unsigned mtu, bool up, int v6)
+{
+	struct slave_saved sv;
+	struct err err;
+	char before[4096], during[4096], after[4096], name[64];
+	int idx = ifindex_of("bdt-s2"), ret, i;
+
+	err_clear(&err);
+	sh(NULL, 0, "%s", setup);
+	sleep_ms(300);
+	snapshot("bdt-s2", before, sizeof(before));
+	ret = slave_state_save(r, "bdt-s2", &sv, &err);
+	snprintf(name, sizeof(name), "slave_state_save_%s", tag);
+	check(name, ret == 0 && sv.ifindex == idx, "%s", err.msg);
+
+	/* What enslaving does, roughly. */
+	rtnl_link_set_mac(r, idx, mac, &err);
+	rtnl_link_set_mtu(r, idx, mtu, &err);
+	sysctl_disable_ipv6_set("bdt-s2", v6);
+	hide_slave(r, idx, &sv.hide, &err);
+	rtnl_link_set_flags(r, idx, up ? IFF_UP : 0, IFF_UP, &err);
+	snapshot("bdt-s2", during, sizeof(during));
+	snprintf(name, sizeof(name), "slave_state_changed_%s", tag);
+	check(name, strcmp(before, during) != 0 && sv.hide.installed, "nothing changed");
+
+	ret = slave_state_restore(r, &sv, &err);
+	for (i = 0; i < 30; i++) {
+		snapshot("bdt-s2", after, sizeof(after));
+		if (strcmp(before, after) == 0)
+			break;
+		sleep_ms(100);
+	}
+	sh(during, sizeof(during), "tc qdisc show dev bdt-s2 | grep clsact");
+	snprintf(name, sizeof(name), "slave_state_restore_%s", tag);
+	check(name, ret == 0 && strcmp(before, after) == 0 && !during[0] && !sv.hide.installed,
+	      "ret %d %s\n--- before\n%s--- after\n%s--- tc: %s", ret, err.msg, before, after,
+	      during);
+}
+
+static void test_save_restore(struct rtnl *r)
+{
+	static const uint8_t m1[6] = { 0x02, 0xb0, 0xdd, 0x11, 0x11, 0x11 };
+	static const uint8_t m2[6] = { 0x02, 0xb0, 0xdd, 0x22, 0x22, 0x22 };
+	struct slave_saved sv;
+	struct err err;
+	int ret;
+
+	restore_round(r, "up", "ip link set dev bdt-s2 address 02:b0:dd:00:00:02 mtu 1400 up && "
+		      "sysctl -qw net.ipv6.conf.bdt-s2.disable_ipv6=0", m1, 1280, false, 1);
+	restore_round(r, "down", "ip link set dev bdt-s2 down address 02:b0:dd:00:00:03 mtu 9000 "
+		      "&& sysctl -qw net.ipv6.conf.bdt-s2.disable_ipv6=1", m2, 1500, true, 0);
+	sh(NULL, 0, "ip link set dev bdt-s2 up");
+
+	/* One step fails (an impossible MTU): the others still happen and the
+	 * first failure is reported. */
+	err_clear(&err);
+	sh(NULL, 0, "ip link set dev bdt-s2 address 02:b0:dd:00:00:04 mtu 1500 up");
+	slave_state_save(r, "bdt-s2", &sv, &err);
+	rtnl_link_set_mac(r, sv.ifindex, m1, &err);
+	hide_slave(r, sv.ifindex, &sv.hide, &err);
+	rtnl_link_set_flags(r, sv.ifindex, 0, IFF_UP, &err);
+	sv.mtu = 70000;
+	ret = slave_state_restore(r, &sv, &err);
+	{
+		struct rtnl_link l;
+		struct err e2;
+
+		rtnl_link_get(r, "bdt-s2", &l, &e2);
+		check("slave_state_restore_partial",
+		      ret == -EINVAL && strstr(err.msg, "MTU 70000") && (l.flags & IFF_UP) &&
+		      l.mac[5] == 0x04 && !sv.hide.installed,
+		      "ret %d \"%s\" flags 0x%x mac[5] %02x hidden %d", ret, err.msg, l.flags,
+		      l.mac[5], sv.hide.installed);
+		info("partial restore said: %s", err.msg);
+	}
+
+	err_clear(&err);
+	ret = slave_state_save(r, "bdt-none", &sv, &err);
+	check("slave_state_save_missing", ret == -ENODEV && strstr(err.msg, "bdt-none"),
+	      "ret %d %s", ret, err.msg);
+}
+
+/* ---- TCP through TAP <-> packet socket ---------------------------------- */
+
+struct fwd {
+	int tap, pkt;
+	atomic_bool stop;
+	unsigned long frames[2], gso[2], drops[2], maxlen[2]; /* 0: tap->pkt, 1: pkt->tap */
+};
+
+static void *fwd_thread(void *arg)
+{
+	static uint8_t buf[FRAME_BUF];
+	struct fwd *f = arg;
+	struct pollfd p[2] = { { f->tap, POLLIN, 0 }, { f->pkt, POLLIN, 0 } };
+
+	while (!atomic_load(&f->stop)) {
+		int i, k;
+
+		if (poll(p, 2, 100) <= 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			if (!(p[i].revents & POLLIN))
+				continue;
+			for (k = 0; k < 64; k++) {
+				ssize_t n = read(p[i].fd, buf, sizeof(buf));
+				const struct virtio_net_hdr *vh = (const void *)buf;
+
+				if (n < VNET_HDR_LEN)
+					break;
+				f->frames[i]++;
+				if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+					f->gso[i]++;
+				if ((unsigned long)n > f->maxlen[i])
+					f->maxlen[i] = (unsigned long)n;
+				if (write(p[!i].fd, buf, (size_t)n) != n)
+					f->drops[i]++;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The byte stream is a fixed pseudo-random sequence repeating every
+ * PATTERN_PERIOD bytes (a prime, so it never lines up with segment sizes);
+ * the receiver checks every byte against it. */
+#define PATTERN_PERIOD 65521u
+#define XFER_CHUNK (128 * 1024)
+static uint8_t pattern_buf[PATTERN_PERIOD + XFER_CHUNK];
+
+static void pattern_init(void)
+{
+	uint32_t x = 2463534242u;
+	size_t i;
+
+	for (i = 0; i < PATTERN_PERIOD; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		pattern_buf[i] = (uint8_t)x;
+	}
+	for (; i < sizeof(pattern_buf); i++)
+		pattern_buf[i] = pattern_buf[i - PATTERN_PERIOD];
+}
+
+struct xfer_side {
+	int fd;
+	bool send;
+	double seconds;
+	uint64_t bytes;
+	bool ok;
+};
+
+static void *xfer_run(void *arg)
+{
+	static __thread uint8_t buf[XFER_CHUNK];
+	struct xfer_side *s = arg;
+	double end = now_s() + s->seconds;
+	uint64_t pos = 0;
+
+	s->ok = true;
+	if (s->send) {
+		while (now_s() < end) {
+			ssize_t n = send(s->fd, pattern_buf + pos % PATTERN_PERIOD, XFER_CHUNK,
+					 MSG_NOSIGNAL);
+
+			if (n <= 0) {
+				s->ok = false;
+				break;
+			}
+			pos += (uint64_t)n;
+		}
+		shutdown(s->fd, SHUT_WR);
+	} else {
+		for (;;) {
+			ssize_t n = recv(s->fd, buf, sizeof(buf), 0);
+
+			if (n == 0)
+				break;
+			if (n < 0 || memcmp(buf, pattern_buf + pos % PATTERN_PERIOD, (size_t)n)) {
+				s->ok = false;
+				break;
+			}
+			pos += (uint64_t)n;
+		}
+	}
+	s->bytes = pos;
+	return NULL;
+}
+
+/* A TCP connection from A (client) to server_ip in B; data flows A->B, or
+ * B->A with reverse. Checks every byte. Returns Mbit/s or -1. */
+static double tcp_transfer(const char *server_ip, bool reverse, double seconds, char *why,
+			   size_t whylen)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(5301) };
+	struct timeval tv = { 10, 0 };
+	struct xfer_side snd, rcv;
+	pthread_t th;
+	int one = 1, ls, cs, as;
+	double t0, dt;
+
+	inet_pton(AF_INET, server_ip, &sa.sin_addr);
+	enter_peer();
+	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	enter_self();
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0) {
+		snprintf(why, whylen, "server bind/listen: %s", strerror(errno));
+		close(ls);
+		return -1;
+	}
+	cs = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(cs, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(cs, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(cs, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		snprintf(why, whylen, "connect: %s", strerror(errno));
+		close(cs);
+		close(ls);
+		return -1;
+	}
+	as = accept(ls, NULL, NULL);
+	close(ls);
+	setsockopt(as, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(as, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	snd = (struct xfer_side){ reverse ? as : cs, true, seconds, 0, false };
+	rcv = (struct xfer_side){ reverse ? cs : as, false, 0, 0, false };
+	t0 = now_s();
+	pthread_create(&th, NULL, xfer_run, &rcv);
+	xfer_run(&snd);
+	pthread_join(th, NULL);
+	dt = now_s() - t0;
+	close(cs);
+	close(as);
+	if (!snd.ok || !rcv.ok || snd.bytes != rcv.bytes || rcv.bytes == 0) {
+		snprintf(why, whylen, "sent %llu (%s) received %llu (%s)",
+			 (unsigned long long)snd.bytes, snd.ok ? "ok" : "error",
+			 (unsigned long long)rcv.bytes, rcv.ok ? "ok" : "error/corrupt");
+		return -1;
+	}
+	return (double)rcv.bytes * 8 / dt / 1e6;
+}
+
+static long tcp_csum_errors(void)
+{
+	char buf[8192], *hdr, *val;
+	FILE *f = fopen("/proc/thread-self/net/snmp", "r");
+	size_t n;
+	int col = 0, i;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	hdr = strstr(buf, "\nTcp: ");
+	if (!hdr)
+		return -1;
+	val = strstr(hdr + 1, "\nTcp: ");
+	if (!val)
+		return -1;
+	{
+		char *name = strstr(hdr, "InCsumErrors");
+
+		if (!name)
+			return -1;
+		col = 0;
+		for (char *p = hdr + 6; p < name; p++)
+			if (*p == ' ')
+				col++;
+	}
+	val += 6;
+	for (i = 0; i < col && val; i++) {
+		val = strchr(val, ' ');
+		if (val)
+			val++;
+	}
+	return val ? strtol(val, NULL, 10) : -1;
+}
+
+static void forward_round(const char *tag, int tap, int pkt, bool check_it, double seconds)
+{
+	struct fwd f;
+	pthread_t th;
+	char why[256] = "", name[64];
+	double up, down;
+	long ce_a0, ce_b0, ce_a1, ce_b1;
+
+	memset(&f, 0, sizeof(f));
+	f.tap = tap;
+	f.pkt = pkt;
+	atomic_init(&f.stop, false);
+	ce_a0 = tcp_csum_errors();
+	enter_peer();
+	ce_b0 = tcp_csum_errors();
+	enter_self();
+	pthread_create(&th, NULL, fwd_thread, &f);
+	up = tcp_transfer("192.0.2.2", false, seconds, why, sizeof(why));
+	if (check_it) {
+		snprintf(name, sizeof(name), "tcp_via_tap_to_peer%s", tag);
+		check(name, up > 0, "%s", why);
+	}
+	down = tcp_transfer("192.0.2.2", true, seconds, why, sizeof(why));
+	if (check_it) {
+		snprintf(name, sizeof(name), "tcp_via_tap_from_peer%s", tag);
+		check(name, down > 0, "%s", why);
+	}
+	atomic_store(&f.stop, true);
+	pthread_join(th, NULL);
+	ce_a1 = tcp_csum_errors();
+	enter_peer();
+	ce_b1 = tcp_csum_errors();
+	enter_self();
+	info("forwarded%s: TAP->slave %.0f Mbit/s, slave->TAP %.0f Mbit/s; frames tap->pkt %lu "
+	     "(gso %lu, max %lu B, drops %lu), pkt->tap %lu (gso %lu, max %lu B, drops %lu)",
+	     tag, up, down, f.frames[0], f.gso[0], f.maxlen[0], f.drops[0], f.frames[1],
+	     f.gso[1], f.maxlen[1], f.drops[1]);
+	if (check_it) {
+		snprintf(name, sizeof(name), "vnet_hdr_gso_passthrough%s", tag);
+		check(name, f.gso[0] > 0 && f.gso[1] > 0 && f.maxlen[0] > 1600 && f.maxlen[1] > 1600,
+		      "no GSO frames forwarded (tap->pkt %lu, pkt->tap %lu)", f.gso[0], f.gso[1]);
+		snprintf(name, sizeof(name), "tcp_no_csum_errors%s", tag);
+		check(name, ce_a1 == ce_a0 && ce_b1 == ce_b0,
+		      "TcpInCsumErrors A %ld->%ld B %ld->%ld", ce_a0, ce_a1, ce_b0, ce_b1);
+	}
+}
+
+static void test_forward(struct rtnl *r, int tap)
+{
+	struct hide_state st = { 0 };
+	struct err err;
+	int idx = ifindex_of("bdt-s0"), pkt, one = 1;
+	char why[256];
+
+	err_clear(&err);
+	sysctl_disable_ipv6_set("bdt-s0", 1);
+	sh(NULL, 0, "ip addr add 192.0.2.1/28 dev %s", TAP_NAME);
+	if (hide_slave(r, idx, &st, &err) < 0)
+		check("forward_hide", false, "%s", err.msg);
+	pkt = packet_open(idx, &err);
+	if (pkt < 0) {
+		check("forward_packet_open", false, "%s", err.msg);
+		return;
+	}
+	forward_round("", tap, pkt, true, 2.0);
+
+	if (getenv("BDT_BENCH")) {
+		double b1 = tcp_transfer("192.0.2.34", false, 3.0, why, sizeof(why));
+		double b2 = tcp_transfer("192.0.2.34", true, 3.0, why, sizeof(why));
+
+		info("direct veth baseline: A->B %.0f Mbit/s, B->A %.0f Mbit/s", b1, b2);
+		forward_round(" (default)", tap, pkt, false, 3.0);
+		if (setsockopt(pkt, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) == 0)
+			forward_round(" (PACKET_QDISC_BYPASS)", tap, pkt, true, 3.0);
+		else
+			info("PACKET_QDISC_BYPASS: %s", strerror(errno));
+	}
+	packet_close(pkt);
+	unhide_slave(r, idx, &st, &err);
+}
+
+int main(int argc, char **argv)
+{
+	struct err err;
+	struct rtnl *r;
+	char path[256];
+	int tap;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s PEER_NETNS   (run inside the test namespace)\n", argv[0]);
+		return 2;
+	}
+	peer_ns = argv[1];
+	signal(SIGPIPE, SIG_IGN);
+	pattern_init();
+	snprintf(path, sizeof(path), "/run/netns/%s", peer_ns);
+	ns_self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	ns_peer = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns_self < 0 || ns_peer < 0) {
+		fprintf(stderr, "cannot open network namespaces (%s)\n", path);
+		return 2;
+	}
+	err_clear(&err);
+	r = rtnl_open(false, &err);
+	check("rtnl_open", r != NULL, "%s", err.msg);
+	if (!r)
+		return 1;
+
+	tap = test_tap(r);
+	test_tap_errors();
+	test_rtnl_basic(r);
+	test_ethtool();
+	test_packet(r);
+	test_events();
+	test_addresses();
+	test_hide(r);
+	test_save_restore(r);
+	if (tap >= 0)
+		test_forward(r, tap);
+	tap_close(tap);
+	rtnl_close(r);
+	printf("%d passed, %d failed\n", passes, failures);
+	return failures ? 1 : 0;
+}
