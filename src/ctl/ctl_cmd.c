@@ -1,0 +1,757 @@
+/* Command dispatch: one bondctl request -> daemon/engine calls -> text.
+ *
+ * ctl_exec() looks the command up in ctl_cmds[] (built from CTL_COMMANDS in
+ * ctl_cmd.h), checks the argument count against the row, and calls the
+ * row's handler with the arguments after the command name. Handlers only
+ * translate: every rule about bonds and options lives in the daemon, the
+ * engine and the option table, which either do the whole change or nothing
+ * and explain why in a struct err. Handlers turn that into one line on
+ * stderr, "bondctl: BOND: MESSAGE".
+ *
+ * Exit statuses: CTL_EXIT_OK, CTL_EXIT_REFUSED (the daemon said no),
+ * CTL_EXIT_USAGE (the request itself is wrong: unknown command, wrong
+ * number of arguments, an option without a value). */
+#include "ctl_cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bond.h"
+#include "core/engine.h"
+#include "core/opt.h"
+#include "core/status.h"
+#include "ctl_proto.h"
+#include "linux/daemon.h"
+
+#define PROG "bondctl"
+
+struct ctx {
+	struct daemon *d;
+	struct engine *eng;
+	bool json;
+	struct strbuf *out;
+	struct strbuf *err;
+	const char *name;    /* the command, for usage messages */
+	const char *usage;
+};
+
+typedef int (*cmd_fn)(struct ctx *c, int argc, char **argv);
+
+#define CTL_DECL(id, name, min, max, usage, help) \
+	static int cmd_##id(struct ctx *c, int argc, char **argv);
+CTL_COMMANDS(CTL_DECL)
+#undef CTL_DECL
+
+struct ctl_cmd {
+	const char *name;
+	int min_args;        /* arguments after the command name */
+	int max_args;        /* -1: no limit */
+	cmd_fn handler;
+	const char *usage;
+};
+
+#define CTL_ROW(id, name, min, max, usage, help) { name, min, max, cmd_##id, usage },
+static const struct ctl_cmd ctl_cmds[] = { CTL_COMMANDS(CTL_ROW) };
+#undef CTL_ROW
+
+/* ---- messages ------------------------------------------------------------ */
+
+static int usage(struct ctx *c)
+{
+	sb_printf(c->err, PROG ": usage: " PROG " %s%s%s\n", c->name,
+		  *c->usage ? " " : "", c->usage);
+	return CTL_EXIT_USAGE;
+}
+
+/* "bondctl: BOND: message" (BOND omitted when NULL). Returns REFUSED. */
+static int fail(struct ctx *c, const char *bond, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct ctx *c, const char *bond, const char *fmt, ...)
+{
+	va_list ap;
+
+	sb_puts(c->err, PROG ": ");
+	if (bond)
+		sb_printf(c->err, "%s: ", bond);
+	va_start(ap, fmt);
+	sb_vprintf(c->err, fmt, ap);
+	va_end(ap);
+	sb_puts(c->err, "\n");
+	return CTL_EXIT_REFUSED;
+}
+
+/* The core may already start its message with "BOND: " (the kernel's
+ * netdev_err style); drop it so the line names the bond once. */
+static const char *err_text(const struct err *e, const char *bond)
+{
+	const char *m = e->msg;
+	size_t n = bond ? strlen(bond) : 0;
+
+	if (!*m)
+		return strerror(e->code < 0 ? -e->code : EINVAL);
+	if (n && strncmp(m, bond, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+		m += n + 2;
+	return m;
+}
+
+static int fail_err(struct ctx *c, const char *bond, const struct err *e)
+{
+	return fail(c, bond, "%s", err_text(e, bond));
+}
+
+static struct bond *find_bond(struct ctx *c, const char *name)
+{
+	struct bond *b = engine_bond_find(c->eng, name);
+
+	if (!b)
+		fail(c, name, "no such bond");
+	return b;
+}
+
+/* ---- option arguments ------------------------------------------------------ */
+
+/* A per-slave option given to a bond gets a pointer to the right command.
+ * Everything else (unknown names with their "did you mean", module
+ * parameters, values) is judged by the option code, in its own words. */
+static int check_bond_option(struct ctx *c, const char *bond, const char *name)
+{
+	const struct opt_desc *o = opt_find(name);
+
+	if (o && (o->flags & OPT_PER_SLAVE))
+		return fail(c, bond, "option %s: is a per-slave option: use '" PROG
+			    " set-slave %s IF %s VALUE'", name, bond, name);
+	return CTL_EXIT_OK;
+}
+
+/* Splits the words after BOND into option names and values. Each option
+ * is either two words, "OPTION VALUE", or one, "OPTION=VALUE" (split in
+ * place at the first '='). names/values must hold argc entries.
+ * Returns the number of options, or -1 after printing the error (*rc). */
+static int parse_options(struct ctx *c, const char *bond, int argc, char **argv,
+			 const char **names, const char **values, int *rc)
+{
+	int i = 0, n = 0;
+
+	while (i < argc) {
+		char *eq = strchr(argv[i], '=');
+
+		if (eq && eq != argv[i]) {
+			*eq = '\0';
+			names[n] = argv[i];
+			values[n] = eq + 1;
+			i++;
+		} else if (i + 1 < argc) {
+			names[n] = argv[i];
+			values[n] = argv[i + 1];
+			i += 2;
+		} else {
+			sb_printf(c->err, PROG ": %s: option %s has no value\n",
+				  bond, argv[i]);
+			*rc = CTL_EXIT_USAGE;
+			return -1;
+		}
+		*rc = check_bond_option(c, bond, names[n]);
+		if (*rc)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* Runs create or set: both take BOND then options. */
+static int with_options(struct ctx *c, int argc, char **argv, bool create)
+{
+	const char *bond = argv[0];
+	const char **names, **values;
+	struct err e;
+	int n, rc = CTL_EXIT_OK;
+
+	if (!create && !find_bond(c, bond))
+		return CTL_EXIT_REFUSED;
+	names = calloc((size_t)argc, sizeof(*names));
+	values = calloc((size_t)argc, sizeof(*values));
+	if (!names || !values) {
+		rc = fail(c, bond, "out of memory");
+		goto out;
+	}
+	n = parse_options(c, bond, argc - 1, argv + 1, names, values, &rc);
+	if (n < 0)
+		goto out;
+	if (!create && n == 0) {
+		rc = usage(c);
+		goto out;
+	}
+	err_clear(&e);
+	if (create)
+		rc = daemon_bond_create(c->d, bond, (unsigned)n, names, values, &e);
+	else
+		rc = daemon_set(c->d, bond, (unsigned)n, names, values, &e);
+	rc = rc ? fail_err(c, bond, &e) : CTL_EXIT_OK;
+out:
+	free(names);
+	free(values);
+	return rc;
+}
+
+/* ---- commands --------------------------------------------------------------- */
+
+static int cmd_create(struct ctx *c, int argc, char **argv)
+{
+	return with_options(c, argc, argv, true);
+}
+
+static int cmd_set(struct ctx *c, int argc, char **argv)
+{
+	return with_options(c, argc, argv, false);
+}
+
+static int cmd_delete(struct ctx *c, int argc, char **argv)
+{
+	struct err e;
+
+	if (!find_bond(c, argv[0]))
+		return CTL_EXIT_REFUSED;
+	err_clear(&e);
+	if (daemon_bond_delete(c->d, argv[0], &e))
+		return fail_err(c, argv[0], &e);
+	return CTL_EXIT_OK;
+}
+
+typedef int (*slave_op)(struct daemon *d, const char *bond, const char *ifname,
+			struct err *err);
+
+/* enslave/release: each interface in order, stopping at the first error,
+ * then saying which ones were done and which were not tried. */
+static int each_slave(struct ctx *c, int argc, char **argv, slave_op op,
+		      const char *verb, const char *done)
+{
+	const char *bond = argv[0], *msg;
+	char tag[BOND_NAME_MAX + 64];
+	struct err e;
+	int i, j;
+
+	if (!find_bond(c, bond))
+		return CTL_EXIT_REFUSED;
+	for (i = 1; i < argc; i++) {
+		err_clear(&e);
+		if (op(c->d, bond, argv[i], &e) == 0)
+			continue;
+		msg = err_text(&e, bond);
+		/* "(slave eth1): ..." already names the interface. */
+		snprintf(tag, sizeof(tag), "(slave %s): ", argv[i]);
+		if (strncmp(msg, tag, strlen(tag)) == 0)
+			fail(c, bond, "%s", msg);
+		else
+			fail(c, bond, "cannot %s %s: %s", verb, argv[i], msg);
+		if (i > 1 || i + 1 < argc) {
+			sb_printf(c->err, PROG ": %s: %s:", bond, done);
+			if (i == 1)
+				sb_puts(c->err, " none");
+			for (j = 1; j < i; j++)
+				sb_printf(c->err, " %s", argv[j]);
+			if (i + 1 < argc) {
+				sb_puts(c->err, "; not tried:");
+				for (j = i + 1; j < argc; j++)
+					sb_printf(c->err, " %s", argv[j]);
+			}
+			sb_puts(c->err, "\n");
+		}
+		return CTL_EXIT_REFUSED;
+	}
+	return CTL_EXIT_OK;
+}
+
+static int cmd_enslave(struct ctx *c, int argc, char **argv)
+{
+	return each_slave(c, argc, argv, daemon_enslave, "enslave", "enslaved");
+}
+
+static int cmd_release(struct ctx *c, int argc, char **argv)
+{
+	return each_slave(c, argc, argv, daemon_release, "release", "released");
+}
+
+static int cmd_active(struct ctx *c, int argc, char **argv)
+{
+	struct bond *b = find_bond(c, argv[0]);
+	const char *ifname = argv[1];
+	struct err e;
+
+	if (!b)
+		return CTL_EXIT_REFUSED;
+	/* "none" and "" both clear, as writing an empty active_slave does. */
+	if (strcmp(ifname, "none") == 0 || !*ifname)
+		ifname = NULL;
+	err_clear(&e);
+	if (bond_set_active_slave(b, ifname, daemon_now(c->d), &e))
+		return fail_err(c, argv[0], &e);
+	return CTL_EXIT_OK;
+}
+
+static int cmd_set_slave(struct ctx *c, int argc, char **argv)
+{
+	const char *bond = argv[0], *ifname = argv[1], *name = argv[2];
+	const struct opt_desc *o = opt_find(name);
+	struct bond *b = find_bond(c, bond);
+	struct slave *s;
+	struct err e;
+
+	if (!b)
+		return CTL_EXIT_REFUSED;
+	s = bond_find_slave(b, ifname);
+	if (!s)
+		return fail(c, bond, "%s is not a slave of %s", ifname, bond);
+	err_clear(&e);
+	if (o && o->id == OPT_QUEUE_ID) {
+		/* The kernel keeps queue_id as a bond option written
+		 * "IF:QUEUE_ID" (sysfs); the option code checks it there. */
+		const char *names[1] = { o->name };
+		const char *values[1];
+		struct strbuf v;
+		int rc;
+
+		sb_init(&v);
+		sb_printf(&v, "%s:%s", ifname, argv[3]);
+		if (v.oom) {
+			sb_free(&v);
+			return fail(c, bond, "out of memory");
+		}
+		values[0] = sb_str(&v);
+		rc = daemon_set(c->d, bond, 1, names, values, &e);
+		sb_free(&v);
+		return rc ? fail_err(c, bond, &e) : CTL_EXIT_OK;
+	}
+	if (opt_slave_set(s, name, argv[3], daemon_now(c->d), &e))
+		return fail(c, bond, "(slave %s): %s", ifname, err_text(&e, bond));
+	return CTL_EXIT_OK;
+}
+
+/* Options "get BOND" lists: what the bond's sysfs directory shows. */
+static bool is_bond_option(const struct opt_desc *o)
+{
+	return !(o->flags & (OPT_PER_SLAVE | OPT_MODULE));
+}
+
+static int cmd_get(struct ctx *c, int argc, char **argv)
+{
+	struct bond *b = find_bond(c, argv[0]);
+	struct strbuf v;
+	struct err e;
+	int rc = CTL_EXIT_OK;
+	bool first = true;
+	size_t i;
+
+	if (!b)
+		return CTL_EXIT_REFUSED;
+	sb_init(&v);
+	if (argc == 2) {
+		err_clear(&e);
+		if (opt_get(b, argv[1], &v, &e)) {
+			rc = fail_err(c, argv[0], &e);
+			goto out;
+		}
+		if (c->json) {
+			sb_puts(c->out, "{");
+			sb_json_str(c->out, argv[1]);
+			sb_puts(c->out, ":");
+			sb_json_str(c->out, sb_str(&v));
+			sb_puts(c->out, "}\n");
+		} else {
+			sb_printf(c->out, "%s\n", sb_str(&v));
+		}
+		goto out;
+	}
+
+	/* Every bond option in table order. One unreadable option is
+	 * reported and the others are still printed. */
+	if (c->json)
+		sb_puts(c->out, "{");
+	for (i = 0; i < OPT__COUNT; i++) {
+		const struct opt_desc *o = &opt_table[i];
+
+		if (!is_bond_option(o))
+			continue;
+		sb_reset(&v);
+		err_clear(&e);
+		if (opt_get(b, o->name, &v, &e)) {
+			rc = fail_err(c, argv[0], &e);
+			continue;
+		}
+		if (c->json) {
+			sb_puts(c->out, first ? "" : ",");
+			sb_json_str(c->out, o->name);
+			sb_puts(c->out, ":");
+			sb_json_str(c->out, sb_str(&v));
+		} else if (v.len) {
+			sb_printf(c->out, "%s %s\n", o->name, sb_str(&v));
+		} else {
+			sb_printf(c->out, "%s\n", o->name);
+		}
+		first = false;
+	}
+	if (c->json)
+		sb_puts(c->out, "}\n");
+out:
+	if (v.oom)
+		rc = fail(c, argv[0], "out of memory");
+	sb_free(&v);
+	return rc;
+}
+
+static int cmd_list(struct ctx *c, int argc, char **argv)
+{
+	unsigned i, n = engine_bond_count(c->eng);
+
+	if (c->json)
+		sb_puts(c->out, "[");
+	for (i = 0; i < n; i++) {
+		const struct bond *b = engine_bond_at(c->eng, i);
+
+		if (c->json) {
+			sb_puts(c->out, i ? "," : "");
+			sb_json_str(c->out, b->name);
+		} else {
+			sb_printf(c->out, "%s\n", b->name);
+		}
+	}
+	if (c->json)
+		sb_puts(c->out, "]\n");
+	return CTL_EXIT_OK;
+}
+
+static bool ends_with_blank_line(const struct strbuf *sb)
+{
+	return sb->len >= 2 && sb->buf[sb->len - 1] == '\n' &&
+	       sb->buf[sb->len - 2] == '\n';
+}
+
+static int cmd_show(struct ctx *c, int argc, char **argv)
+{
+	unsigned i, n;
+
+	if (argc == 1) {
+		struct bond *b = find_bond(c, argv[0]);
+
+		if (!b)
+			return CTL_EXIT_REFUSED;
+		if (c->json) {
+			status_json(b, c->out);
+			sb_puts(c->out, "\n");
+		} else {
+			status_proc(b, true, c->out);
+		}
+		return CTL_EXIT_OK;
+	}
+
+	n = engine_bond_count(c->eng);
+	if (c->json)
+		sb_puts(c->out, "[");
+	for (i = 0; i < n; i++) {
+		const struct bond *b = engine_bond_at(c->eng, i);
+
+		if (c->json) {
+			sb_puts(c->out, i ? "," : "");
+			status_json(b, c->out);
+			continue;
+		}
+		/* One blank line between bonds, however each text ends. */
+		if (i && !ends_with_blank_line(c->out))
+			sb_puts(c->out, "\n");
+		status_proc(b, true, c->out);
+	}
+	if (c->json)
+		sb_puts(c->out, "]\n");
+	return CTL_EXIT_OK;
+}
+
+/* ---- options: the option table as help ---------------------------------- */
+
+static const char *type_text(enum opt_type t)
+{
+	switch (t) {
+	case OPT_T_ENUM:      return "one of the names (or their numbers)";
+	case OPT_T_UINT:      return "unsigned integer";
+	case OPT_T_INT:       return "integer";
+	case OPT_T_IFNAME:    return "interface name, or empty for none";
+	case OPT_T_IPV4_LIST: return "IPv4 addresses";
+	case OPT_T_IPV6_LIST: return "IPv6 addresses";
+	case OPT_T_MAC:       return "MAC address";
+	case OPT_T_SLAVE_QID: return "IF:QUEUE_ID";
+	case OPT_T_SLAVES:    return "+IF to enslave, -IF to release";
+	}
+	return "value";
+}
+
+static const char *type_name(enum opt_type t)
+{
+	switch (t) {
+	case OPT_T_ENUM:      return "enum";
+	case OPT_T_UINT:      return "uint";
+	case OPT_T_INT:       return "int";
+	case OPT_T_IFNAME:    return "ifname";
+	case OPT_T_IPV4_LIST: return "ipv4_list";
+	case OPT_T_IPV6_LIST: return "ipv6_list";
+	case OPT_T_MAC:       return "mac";
+	case OPT_T_SLAVE_QID: return "slave_queue_id";
+	case OPT_T_SLAVES:    return "slaves";
+	}
+	return "value";
+}
+
+/* The kernel's value tables name range ends and defaults "minval",
+ * "maxval", "default"; those are markers, not values a user would type. */
+static bool is_marker_name(const char *n)
+{
+	return !strcmp(n, "minval") || !strcmp(n, "maxval") || !strcmp(n, "default");
+}
+
+static const char *mode_name(unsigned m, char buf[16])
+{
+	const char *n = opt_value_name(OPT_MODE, m);
+
+	if (n)
+		return n;
+	snprintf(buf, 16, "%u", m);
+	return buf;
+}
+
+struct opt_summary {
+	const struct opt_value *min, *max, *def;
+};
+
+static struct opt_summary summarize(const struct opt_desc *o)
+{
+	struct opt_summary s = { NULL, NULL, NULL };
+	const struct opt_value *v;
+
+	for (v = o->values; v && v->name; v++) {
+		if ((v->flags & OPTV_MIN) && !s.min)
+			s.min = v;
+		if (v->flags & OPTV_MAX)
+			s.max = v;
+		if ((v->flags & OPTV_DEFAULT) && !s.def)
+			s.def = v;
+	}
+	return s;
+}
+
+static const struct {
+	unsigned flag;
+	const char *json;   /* name in `options --json` */
+	const char *text;   /* line in `options`; NULL: internal, not shown */
+} flag_text[] = {
+	{ OPT_NOSLAVES,  "noslaves",  "can change only while the bond has no slaves" },
+	{ OPT_IFDOWN,    "ifdown",    "can change only while the bond is down" },
+	{ OPT_PER_SLAVE, "per_slave", "set on a slave: " PROG " set-slave BOND IF OPTION VALUE" },
+	{ OPT_MODULE,    "module",    "module parameter: config files only, not a bond option" },
+	{ OPT_RAWVAL,    "rawval",    NULL },
+	{ OPT_PENDING,   "pending",   "not built yet: only the default value is accepted" },
+};
+
+static void options_text(struct ctx *c)
+{
+	size_t i, f;
+
+	for (i = 0; i < OPT__COUNT; i++) {
+		const struct opt_desc *o = &opt_table[i];
+		struct opt_summary s = summarize(o);
+		const struct opt_value *v;
+		bool any = false;
+		char buf[16];
+		unsigned m;
+
+		sb_printf(c->out, "%s", o->name);
+		if (o->alias)
+			sb_printf(c->out, " (alias %s)", o->alias);
+		sb_printf(c->out, "\n    %s\n    values: ", o->desc ? o->desc : "");
+		/* As the kernel's range check: no MIN entry means from 0. */
+		if (s.max) {
+			sb_printf(c->out, "%llu-%llu",
+				  (unsigned long long)(s.min ? s.min->value : 0),
+				  (unsigned long long)s.max->value);
+			any = true;
+		}
+		for (v = o->values; v && v->name; v++) {
+			if (is_marker_name(v->name))
+				continue;
+			sb_printf(c->out, "%s%s (%llu)", any ? ", " : "", v->name,
+				  (unsigned long long)v->value);
+			any = true;
+		}
+		if (!any)
+			sb_puts(c->out, type_text(o->type));
+		if (s.def) {
+			if (o->type == OPT_T_ENUM)
+				sb_printf(c->out, "\n    default: %s", s.def->name);
+			else if (!is_marker_name(s.def->name))
+				sb_printf(c->out, "\n    default: %s (%llu)", s.def->name,
+					  (unsigned long long)s.def->value);
+			else
+				sb_printf(c->out, "\n    default: %llu",
+					  (unsigned long long)s.def->value);
+		}
+		sb_puts(c->out, "\n    modes: ");
+		if ((o->modes & MODES_ALL) == MODES_ALL) {
+			sb_puts(c->out, "all");
+		} else if (!o->modes) {
+			sb_puts(c->out, "none");
+		} else {
+			const char *sep = "";
+
+			for (m = 0; m < BOND_MODE__COUNT; m++) {
+				if (!(o->modes & MODE_BIT(m)))
+					continue;
+				sb_printf(c->out, "%s%s", sep, mode_name(m, buf));
+				sep = ", ";
+			}
+		}
+		sb_puts(c->out, "\n");
+		for (f = 0; f < ARRAY_SIZE(flag_text); f++)
+			if ((o->flags & flag_text[f].flag) && flag_text[f].text)
+				sb_printf(c->out, "    %s\n", flag_text[f].text);
+		if (i + 1 < OPT__COUNT)
+			sb_puts(c->out, "\n");
+	}
+}
+
+static void options_json(struct ctx *c)
+{
+	size_t i, f;
+
+	sb_puts(c->out, "[");
+	for (i = 0; i < OPT__COUNT; i++) {
+		const struct opt_desc *o = &opt_table[i];
+		struct opt_summary s = summarize(o);
+		const struct opt_value *v;
+		const char *sep = "";
+		char buf[16];
+		unsigned m;
+
+		sb_puts(c->out, i ? ",{\"name\":" : "{\"name\":");
+		sb_json_str(c->out, o->name);
+		sb_puts(c->out, ",\"alias\":");
+		if (o->alias)
+			sb_json_str(c->out, o->alias);
+		else
+			sb_puts(c->out, "null");
+		sb_puts(c->out, ",\"desc\":");
+		sb_json_str(c->out, o->desc ? o->desc : "");
+		sb_printf(c->out, ",\"type\":\"%s\",\"values\":[", type_name(o->type));
+		for (v = o->values; v && v->name; v++) {
+			sb_puts(c->out, sep);
+			sb_puts(c->out, "{\"name\":");
+			sb_json_str(c->out, v->name);
+			sb_printf(c->out, ",\"value\":%llu}", (unsigned long long)v->value);
+			sep = ",";
+		}
+		sb_puts(c->out, "],\"min\":");
+		if (s.max)
+			sb_printf(c->out, "%llu",
+				  (unsigned long long)(s.min ? s.min->value : 0));
+		else
+			sb_puts(c->out, "null");
+		sb_puts(c->out, ",\"max\":");
+		if (s.max)
+			sb_printf(c->out, "%llu", (unsigned long long)s.max->value);
+		else
+			sb_puts(c->out, "null");
+		sb_puts(c->out, ",\"default\":");
+		if (s.def)
+			sb_printf(c->out, "%llu", (unsigned long long)s.def->value);
+		else
+			sb_puts(c->out, "null");
+		sb_puts(c->out, ",\"default_name\":");
+		if (s.def && !is_marker_name(s.def->name))
+			sb_json_str(c->out, s.def->name);
+		else
+			sb_puts(c->out, "null");
+		sb_puts(c->out, ",\"modes\":[");
+		sep = "";
+		for (m = 0; m < BOND_MODE__COUNT; m++) {
+			if (!(o->modes & MODE_BIT(m)))
+				continue;
+			sb_puts(c->out, sep);
+			sb_json_str(c->out, mode_name(m, buf));
+			sep = ",";
+		}
+		sb_puts(c->out, "],\"flags\":[");
+		sep = "";
+		for (f = 0; f < ARRAY_SIZE(flag_text); f++) {
+			if (!(o->flags & flag_text[f].flag))
+				continue;
+			sb_printf(c->out, "%s\"%s\"", sep, flag_text[f].json);
+			sep = ",";
+		}
+		sb_puts(c->out, "]}");
+	}
+	sb_puts(c->out, "]\n");
+}
+
+static int cmd_options(struct ctx *c, int argc, char **argv)
+{
+	if (c->json)
+		options_json(c);
+	else
+		options_text(c);
+	return CTL_EXIT_OK;
+}
+
+static int cmd_help(struct ctx *c, int argc, char **argv)
+{
+	ctl_help(c->out, PROG);
+	return CTL_EXIT_OK;
+}
+
+static int cmd_version(struct ctx *c, int argc, char **argv)
+{
+	if (c->json)
+		sb_puts(c->out, "{\"version\":\"" BONDD_VERSION "\",\"kernel_compat\":\""
+			BONDD_KERNEL_COMPAT "\"}\n");
+	else
+		sb_puts(c->out, "bondd " BONDD_VERSION " (Linux bonding "
+			BONDD_KERNEL_COMPAT " behaviour)\n");
+	return CTL_EXIT_OK;
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+	     struct strbuf *out, struct strbuf *errout)
+{
+	struct ctx c = { .d = d, .json = json, .out = out, .err = errout };
+	const struct ctl_cmd *cmd = NULL;
+	const char *hint;
+	size_t i;
+	int nargs;
+
+	if (argc < 1 || !argv[0]) {
+		sb_puts(errout, PROG ": no command; see '" PROG " help'\n");
+		return CTL_EXIT_USAGE;
+	}
+	for (i = 0; i < ARRAY_SIZE(ctl_cmds); i++) {
+		if (strcmp(argv[0], ctl_cmds[i].name) == 0) {
+			cmd = &ctl_cmds[i];
+			break;
+		}
+	}
+	if (!cmd) {
+		hint = ctl_suggest(argv[0]);
+		if (hint)
+			sb_printf(errout, PROG ": unknown command '%s' (did you mean '%s'?)\n",
+				  argv[0], hint);
+		else
+			sb_printf(errout, PROG ": unknown command '%s'; see '" PROG " help'\n",
+				  argv[0]);
+		return CTL_EXIT_USAGE;
+	}
+	c.name = cmd->name;
+	c.usage = cmd->usage;
+	nargs = argc - 1;
+	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args))
+		return usage(&c);
+	c.eng = daemon_engine(d);
+	return cmd->handler(&c, nargs, argv + 1);
+}

@@ -1,0 +1,57 @@
+/* The control commands: what `bondctl COMMAND ...` asks the daemon to do.
+ *
+ * CTL_COMMANDS is the one list of commands. ctl_cmd.c expands it into the
+ * dispatch table {name, min_args, max_args, handler, usage}; ctl_help.c
+ * expands it into the help text, which bondctl can print without a daemon.
+ * Columns: C identifier, command name, min and max arguments after the
+ * command (-1 = no limit), usage, one line of help. */
+#ifndef BONDD_CTL_CMD_H
+#define BONDD_CTL_CMD_H
+
+#include <stdbool.h>
+
+#include "core/util.h"
+
+#define CTL_COMMANDS(X) \
+	X(create,    "create",    1, -1, "BOND [OPTION VALUE | OPTION=VALUE]...", \
+	  "create a bond, with options set at once (all or nothing)") \
+	X(delete,    "delete",    1,  1, "BOND", \
+	  "release every slave and remove the bond") \
+	X(enslave,   "enslave",   2, -1, "BOND IF...", \
+	  "add interfaces as slaves, in order; stop at the first error") \
+	X(release,   "release",   2, -1, "BOND IF...", \
+	  "give interfaces back, in order; stop at the first error") \
+	X(active,    "active",    2,  2, "BOND IF|none", \
+	  "make IF the active slave (none or \"\" clears the choice)") \
+	X(set,       "set",       2, -1, "BOND OPTION VALUE [OPTION VALUE]...", \
+	  "set bond options (all or nothing; OPTION=VALUE also works)") \
+	X(set_slave, "set-slave", 4,  4, "BOND IF OPTION VALUE", \
+	  "set a per-slave option: prio, ad_actor_port_prio, queue_id") \
+	X(get,       "get",       1,  2, "BOND [OPTION]", \
+	  "print one option's value, or every option as 'name value' lines") \
+	X(list,      "list",      0,  0, "", \
+	  "print the bond names, one per line") \
+	X(show,      "show",      0,  1, "[BOND]", \
+	  "print the status as /proc/net/bonding shows it (or JSON with -j)") \
+	X(options,   "options",   0,  0, "", \
+	  "describe every option: values, default, modes") \
+	X(help,      "help",      0,  0, "", \
+	  "print this help") \
+	X(version,   "version",   0,  0, "", \
+	  "print bondd's version")
+
+struct daemon;
+
+/* Runs one command (argv[0] is its name) against the daemon. Output goes to
+ * out, one-line error messages ("bondctl: bond7: no such bond") to errout.
+ * Returns the exit status: CTL_EXIT_OK, CTL_EXIT_REFUSED or CTL_EXIT_USAGE. */
+int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+	     struct strbuf *out, struct strbuf *errout);
+
+/* The command list with usage and help, for `bondctl help` and
+ * `bondctl -h`. prog is the program name shown ("bondctl"). */
+void ctl_help(struct strbuf *out, const char *prog);
+/* The closest command name to a mistyped one, or NULL if none is close. */
+const char *ctl_suggest(const char *word);
+
+#endif

@@ -1,0 +1,106 @@
+/* Help text and "did you mean" for the control commands. Kept apart from
+ * ctl_cmd.c (which calls into the daemon) so that bondctl can link it and
+ * print its help when no daemon is running. */
+#include "ctl_cmd.h"
+
+#include <string.h>
+
+#include "ctl_proto.h"
+
+struct ctl_cmd_doc {
+	const char *name;
+	const char *usage;
+	const char *help;
+};
+
+#define CTL_DOC_ROW(id, name, min, max, usage, help) { name, usage, help },
+static const struct ctl_cmd_doc ctl_docs[] = { CTL_COMMANDS(CTL_DOC_ROW) };
+#undef CTL_DOC_ROW
+
+void ctl_help(struct strbuf *out, const char *prog)
+{
+	size_t i;
+
+	sb_printf(out, "Usage: %s [-s SOCKET] [-j] COMMAND [ARG]...\n\n", prog);
+	sb_puts(out, "Commands:\n");
+	for (i = 0; i < ARRAY_SIZE(ctl_docs); i++) {
+		sb_printf(out, "  %s%s%s\n      %s\n", ctl_docs[i].name,
+			  *ctl_docs[i].usage ? " " : "", ctl_docs[i].usage,
+			  ctl_docs[i].help);
+	}
+	sb_printf(out,
+		  "\nOptions:\n"
+		  "  -s, --socket PATH  control socket (default: $%s, else %s)\n"
+		  "  -j, --json         JSON output (also accepted after the command)\n"
+		  "  -h, --help         print this help\n"
+		  "  -V, --version      print %s's version\n"
+		  "\nOption names and values are the kernel's; '%s options' lists them.\n"
+		  "Exit status: 0 done, 1 refused, 2 usage error, 3 bondd not reachable.\n",
+		  CTL_SOCKET_ENV, CTL_DEFAULT_SOCKET, prog, prog);
+}
+
+/* Edit distance (insert, delete, substitute), for short words only. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[33];
+
+	if (la > 32 || lb > 32)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The closest of n candidate words: an unambiguous prefix, else the
+ * nearest within two edits; NULL if none. */
+static const char *closest_word(const char *word, const char *const cands[], size_t n)
+{
+	const char *best = NULL, *prefix = NULL;
+	size_t best_d = 3, i, n_prefix = 0;
+
+	if (!*word)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t d = edit_distance(word, cands[i]);
+
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+		if (strncmp(cands[i], word, strlen(word)) == 0) {
+			prefix = cands[i];
+			n_prefix++;
+		}
+	}
+	/* An unambiguous abbreviation ("sh") beats a distant typo. */
+	if (n_prefix == 1)
+		return prefix;
+	return best;
+}
+
+const char *ctl_suggest(const char *word)
+{
+	const char *names[ARRAY_SIZE(ctl_docs)];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ctl_docs); i++)
+		names[i] = ctl_docs[i].name;
+	return closest_word(word, names, ARRAY_SIZE(names));
+}

@@ -1,0 +1,418 @@
+/* Command dispatch (src/ctl/ctl_cmd.c) against the real engine and option
+ * code. The daemon_* functions are defined here over a bare engine, with a
+ * fixed list of fake interfaces (eth0..eth3, link up), so ctl_exec runs
+ * without root, TAP devices or the event loop. What this checks is the
+ * translation: argument counts, option words, messages, exit statuses, the
+ * partial-progress report of enslave/release, and the output layouts. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/engine.h"
+#include "core/opt.h"
+#include "core/status.h"
+#include "ctl/ctl_cmd.h"
+#include "ctl/ctl_proto.h"
+#include "linux/daemon.h"
+
+/* ---- a stand-in daemon ---------------------------------------------------- */
+
+struct daemon {
+	struct engine *eng;
+	uint64_t now;
+};
+
+static void op_tx(void *ctx, struct slave *s, const uint8_t *f, size_t l, const void *m) {}
+static void op_deliver(void *ctx, struct bond *b, const uint8_t *f, size_t l, const void *m) {}
+static void op_slave_mac(void *ctx, struct slave *s, const uint8_t mac[6]) {}
+static void op_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6]) {}
+static void op_carrier(void *ctx, struct bond *b, bool up) {}
+static void op_log(void *ctx, int level, const char *line) {}
+
+static const struct engine_ops ops = {
+	.tx = op_tx, .deliver = op_deliver, .set_slave_mac = op_slave_mac,
+	.set_bond_mac = op_bond_mac, .set_carrier = op_carrier, .log = op_log,
+};
+
+struct engine *daemon_engine(struct daemon *d)
+{
+	return d->eng;
+}
+
+uint64_t daemon_now(struct daemon *d)
+{
+	return d->now;
+}
+
+int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
+		       const char *const names[], const char *const values[],
+		       struct err *err)
+{
+	struct bond *b;
+	int rc;
+
+	if (engine_bond_find(d->eng, name)) {
+		err_set(err, -EEXIST, "bonding: %s already exists", name);
+		return -EEXIST;
+	}
+	b = engine_bond_new(d->eng, name, err);
+	if (!b)
+		return -EINVAL;
+	rc = nopts ? opt_set_many(b, nopts, names, values, d->now, err) : 0;
+	if (rc) {
+		engine_bond_free(d->eng, b, d->now);
+		return rc;
+	}
+	bond_set_admin(b, true, d->now);
+	return 0;
+}
+
+int daemon_bond_delete(struct daemon *d, const char *name, struct err *err)
+{
+	struct bond *b = engine_bond_find(d->eng, name);
+
+	if (!b) {
+		err_set(err, -ENODEV, "%s: no such bond", name);
+		return -ENODEV;
+	}
+	engine_bond_free(d->eng, b, d->now);
+	return 0;
+}
+
+int daemon_enslave(struct daemon *d, const char *bond, const char *ifname,
+		   struct err *err)
+{
+	struct link_info li = { .running = true, .carrier = true, .speed = 1000,
+				.duplex = DUPLEX_FULL };
+	struct bond *b = engine_bond_find(d->eng, bond);
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+	if (strncmp(ifname, "eth", 3) || ifname[3] < '0' || ifname[3] > '3' || ifname[4]) {
+		err_set(err, -ENODEV, "%s: interface %s does not exist!", bond, ifname);
+		return -ENODEV;
+	}
+	if (bond_find_slave(b, ifname)) {
+		err_set(err, -EBUSY, "%s: (slave %s): Device is already enslaved to %s",
+			bond, ifname, bond);
+		return -EBUSY;
+	}
+	mac[5] = (uint8_t)ifname[3];
+	return bond_enslave(b, ifname, mac, &li, NULL, d->now, err) ? 0 : -EINVAL;
+}
+
+int daemon_release(struct daemon *d, const char *bond, const char *ifname,
+		   struct err *err)
+{
+	struct bond *b = engine_bond_find(d->eng, bond);
+	struct slave *s = bond_find_slave(b, ifname);
+
+	if (!s) {
+		err_set(err, -EINVAL, "%s: (slave %s): cannot release: not a slave of %s",
+			bond, ifname, bond);
+		return -EINVAL;
+	}
+	bond_release(b, s, d->now);
+	return 0;
+}
+
+int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
+	       const char *const names[], const char *const values[], struct err *err)
+{
+	struct bond *b = engine_bond_find(d->eng, bond);
+
+	return opt_set_many(b, nopts, names, values, d->now, err);
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+struct run {
+	int rc;
+	struct strbuf out, err;
+};
+
+static struct daemon dmn;
+static struct run last;
+
+/* Runs a command given as one string of space-separated words. */
+static int run(bool json, const char *line)
+{
+	char buf[512], *argv[64], *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	sb_reset(&last.out);
+	sb_reset(&last.err);
+	last.rc = ctl_exec(&dmn, argc, argv, json, &last.out, &last.err);
+	return last.rc;
+}
+
+static const char *out(void)
+{
+	return last.out.buf ? last.out.buf : "";
+}
+
+static const char *errs(void)
+{
+	return last.err.buf ? last.err.buf : "";
+}
+
+static int setup(void **state)
+{
+	dmn.eng = engine_new(&ops, NULL);
+	dmn.now = 1000;
+	sb_init(&last.out);
+	sb_init(&last.err);
+	return dmn.eng ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	engine_free(dmn.eng);
+	sb_free(&last.out);
+	sb_free(&last.err);
+	return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void test_usage_errors(void **state)
+{
+	assert_int_equal(ctl_exec(&dmn, 0, (char *[]){ NULL }, false, &last.out,
+				  &last.err), CTL_EXIT_USAGE);
+	assert_int_equal(run(false, "shwo"), CTL_EXIT_USAGE);
+	assert_string_equal(errs(), "bondctl: unknown command 'shwo' (did you mean 'show'?)\n");
+	assert_int_equal(run(false, "frobnicate"), CTL_EXIT_USAGE);
+	assert_non_null(strstr(errs(), "see 'bondctl help'"));
+	assert_int_equal(run(false, "delete"), CTL_EXIT_USAGE);
+	assert_string_equal(errs(), "bondctl: usage: bondctl delete BOND\n");
+	assert_int_equal(run(false, "list extra"), CTL_EXIT_USAGE);
+	assert_string_equal(errs(), "bondctl: usage: bondctl list\n");
+	assert_int_equal(run(false, "set-slave bond0 eth0 prio"), CTL_EXIT_USAGE);
+	assert_int_equal(run(false, "enslave bond0"), CTL_EXIT_USAGE);
+	assert_string_equal(out(), "");
+}
+
+static void test_create_set_get_delete(void **state)
+{
+	assert_int_equal(run(false, "create bond0 mode active-backup miimon=100"), 0);
+	assert_string_equal(errs(), "");
+	assert_int_equal(run(false, "get bond0 mode"), 0);
+	assert_string_equal(out(), "active-backup 1\n");
+	assert_int_equal(run(false, "get bond0 miimon"), 0);
+	assert_string_equal(out(), "100\n");
+	assert_int_equal(run(true, "get bond0 miimon"), 0);
+	assert_string_equal(out(), "{\"miimon\":\"100\"}\n");
+
+	/* Second create, bad value (nothing left behind), missing value. */
+	assert_int_equal(run(false, "create bond0"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "already exists"));
+	assert_int_equal(run(false, "create bond1 miimon abc"), CTL_EXIT_REFUSED);
+	/* The option code's wording, with the bond in front. */
+	assert_true(strncmp(errs(), "bondctl: bond1: option miimon: invalid value (abc)",
+			    50) == 0);
+	assert_int_equal(run(false, "create bond1 mode"), CTL_EXIT_USAGE);
+	assert_string_equal(errs(), "bondctl: bond1: option mode has no value\n");
+	assert_int_equal(run(false, "list"), 0);
+	assert_string_equal(out(), "bond0\n");
+
+	/* set: all or nothing, unknown bond, per-slave option, unknown option. */
+	assert_int_equal(run(false, "set bond0 updelay 200 downdelay=300"), 0);
+	assert_int_equal(run(false, "set bond0 updelay 400 miimon xyz"), CTL_EXIT_REFUSED);
+	assert_int_equal(run(false, "get bond0 updelay"), 0);
+	assert_string_equal(out(), "200\n");
+	assert_int_equal(run(false, "set bond7 miimon 100"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(), "bondctl: bond7: no such bond\n");
+	assert_int_equal(run(false, "set bond0 prio 3"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "bondctl set-slave bond0 IF prio VALUE"));
+	assert_int_equal(run(false, "set bond0 miimom 10"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "bondctl: bond0: "));
+	assert_non_null(strstr(errs(), "miimon"));
+	assert_int_equal(run(false, "get bond0 nosuch"), CTL_EXIT_REFUSED);
+
+	assert_int_equal(run(false, "delete bond0"), 0);
+	assert_int_equal(run(false, "delete bond0"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(), "bondctl: bond0: no such bond\n");
+	assert_int_equal(run(false, "show bond0"), CTL_EXIT_REFUSED);
+	assert_int_equal(run(false, "get bond0"), CTL_EXIT_REFUSED);
+}
+
+static void test_get_all(void **state)
+{
+	const char *p;
+	size_t i;
+
+	assert_int_equal(run(false, "create bond0 mode active-backup"), 0);
+	assert_int_equal(run(false, "get bond0"), 0);
+	assert_string_equal(errs(), "");
+	assert_true(strncmp(out(), "mode active-backup 1\n", 21) == 0);
+	/* Every bond option once, in table order; per-slave and module ones
+	 * left out. */
+	p = out();
+	for (i = 0; i < OPT__COUNT; i++) {
+		const struct opt_desc *o = &opt_table[i];
+		char key[64];
+		const char *at;
+
+		snprintf(key, sizeof(key), "\n%s", o->name);
+		at = i == 0 ? out() : strstr(out(), key);
+		if (o->flags & (OPT_PER_SLAVE | OPT_MODULE)) {
+			assert_null(at);
+			continue;
+		}
+		assert_non_null(at);
+		assert_true(at >= p);
+		p = at;
+	}
+	assert_int_equal(run(true, "get bond0"), 0);
+	assert_true(strncmp(out(), "{\"mode\":\"active-backup 1\",", 26) == 0);
+	assert_string_equal(out() + last.out.len - 2, "}\n");
+	assert_int_equal(run(false, "delete bond0"), 0);
+}
+
+static void test_enslave_release_active(void **state)
+{
+	assert_int_equal(run(false, "create bond0 mode active-backup miimon 100"), 0);
+
+	/* Stops at eth9; says what was done and what was not tried. */
+	assert_int_equal(run(false, "enslave bond0 eth0 eth1 eth9 eth2"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(),
+		"bondctl: bond0: cannot enslave eth9: interface eth9 does not exist!\n"
+		"bondctl: bond0: enslaved: eth0 eth1; not tried: eth2\n");
+	assert_int_equal(run(false, "get bond0 slaves"), 0);
+	assert_string_equal(out(), "eth0 eth1\n");
+	/* Error already naming the slave is not repeated; single IF: one line. */
+	assert_int_equal(run(false, "enslave bond0 eth1"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(),
+		"bondctl: bond0: (slave eth1): Device is already enslaved to bond0\n");
+	assert_int_equal(run(false, "enslave bond0 eth2"), 0);
+
+	assert_int_equal(run(false, "active bond0 eth1"), 0);
+	assert_int_equal(run(false, "get bond0 active_slave"), 0);
+	assert_string_equal(out(), "eth1\n");
+	assert_int_equal(run(false, "active bond0 eth7"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "bondctl: bond0: "));
+	assert_int_equal(run(false, "active bond0 none"), 0);
+	{
+		char *argv[] = { "active", "bond0", "", NULL };
+
+		assert_int_equal(ctl_exec(&dmn, 3, argv, false, &last.out, &last.err), 0);
+	}
+
+	assert_int_equal(run(false, "set-slave bond0 eth0 prio 10"), 0);
+	assert_int_equal(run(false, "set-slave bond0 eth0 prio x"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "bondctl: bond0: (slave eth0): option prio"));
+	assert_int_equal(run(false, "set-slave bond0 eth9 prio 1"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(), "bondctl: bond0: eth9 is not a slave of bond0\n");
+	/* queue_id goes to the bond option as "IF:QUEUE_ID", checked there. */
+	assert_int_equal(run(false, "set-slave bond0 eth2 queue_id 0"), 0);
+	assert_int_equal(run(false, "get bond0 queue_id"), 0);
+	assert_non_null(strstr(out(), "eth2:0"));
+	assert_int_equal(run(false, "set-slave bond0 eth2 queue_id x"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "bondctl: bond0: option queue_id: "));
+	assert_int_equal(run(false, "set-slave bond0 eth0 miimon 3"), CTL_EXIT_REFUSED);
+
+	assert_int_equal(run(false, "release bond0 eth0 eth3 eth1"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(),
+		"bondctl: bond0: (slave eth3): cannot release: not a slave of bond0\n"
+		"bondctl: bond0: released: eth0; not tried: eth1\n");
+	assert_int_equal(run(false, "get bond0 slaves"), 0);
+	assert_string_equal(out(), "eth1 eth2\n");
+	assert_int_equal(run(false, "delete bond0"), 0);
+}
+
+static void test_list_show(void **state)
+{
+	struct strbuf want;
+
+	assert_int_equal(run(false, "list"), 0);
+	assert_string_equal(out(), "");
+	assert_int_equal(run(true, "list"), 0);
+	assert_string_equal(out(), "[]\n");
+	assert_int_equal(run(true, "show"), 0);
+	assert_string_equal(out(), "[]\n");
+
+	assert_int_equal(run(false, "create bond0 mode active-backup"), 0);
+	assert_int_equal(run(false, "create bond1"), 0);
+	assert_int_equal(run(false, "enslave bond1 eth3"), 0);
+	assert_int_equal(run(false, "list"), 0);
+	assert_string_equal(out(), "bond0\nbond1\n");
+	assert_int_equal(run(true, "list"), 0);
+	assert_string_equal(out(), "[\"bond0\",\"bond1\"]\n");
+
+	/* show BOND is status_proc; show is each bond, one blank line between. */
+	sb_init(&want);
+	status_proc(engine_bond_find(dmn.eng, "bond0"), true, &want);
+	assert_int_equal(run(false, "show bond0"), 0);
+	assert_string_equal(out(), sb_str(&want));
+	if (!(want.len >= 2 && want.buf[want.len - 2] == '\n'))
+		sb_puts(&want, "\n");
+	status_proc(engine_bond_find(dmn.eng, "bond1"), true, &want);
+	assert_int_equal(run(false, "show"), 0);
+	assert_string_equal(out(), sb_str(&want));
+
+	sb_reset(&want);
+	sb_puts(&want, "[");
+	status_json(engine_bond_find(dmn.eng, "bond0"), &want);
+	sb_puts(&want, ",");
+	status_json(engine_bond_find(dmn.eng, "bond1"), &want);
+	sb_puts(&want, "]\n");
+	assert_int_equal(run(true, "show"), 0);
+	assert_string_equal(out(), sb_str(&want));
+	assert_int_equal(run(true, "show bond1"), 0);
+	assert_int_equal(out()[0], '{');
+	sb_free(&want);
+
+	assert_int_equal(run(false, "delete bond0"), 0);
+	assert_int_equal(run(false, "delete bond1"), 0);
+}
+
+static void test_options_help_version(void **state)
+{
+	size_t i;
+
+	assert_int_equal(run(false, "options"), 0);
+	for (i = 0; i < OPT__COUNT; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s%s", i ? "\n\n" : "", opt_table[i].name);
+		assert_non_null(strstr(out(), key));
+	}
+	assert_non_null(strstr(out(), "\nmiimon\n"));
+	assert_non_null(strstr(out(), "values: 0-2147483647, off (0)\n    default: off (0)\n"));
+	assert_non_null(strstr(out(), "default: balance-rr\n    modes: all\n"));
+	assert_int_equal(run(true, "options"), 0);
+	assert_true(strncmp(out(), "[{\"name\":\"mode\",", 16) == 0);
+	assert_string_equal(out() + last.out.len - 3, "}]\n");
+
+	assert_int_equal(run(false, "help"), 0);
+	assert_non_null(strstr(out(), "set-slave BOND IF OPTION VALUE"));
+	assert_int_equal(run(false, "version"), 0);
+	assert_string_equal(out(), "bondd " BONDD_VERSION " (Linux bonding "
+			    BONDD_KERNEL_COMPAT " behaviour)\n");
+	assert_int_equal(run(true, "version"), 0);
+	assert_non_null(strstr(out(), "\"version\":\"" BONDD_VERSION "\""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_set_get_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enslave_release_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_show, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_options_help_version, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
