@@ -1,0 +1,183 @@
+#!/bin/bash
+# tests/run.sh BUILD [unit|net]: the one test runner ("make check").
+#
+# unit: every program in BUILD/tests/unit/ (cmocka); each cmocka test case
+#       counts as one test: "PASS unit/<prog>/<case>" or "FAIL ...".
+# net:  every tests/net/t_*.sh, then tests/linuxio/run.sh if present; each
+#       prints "PASS name"/"FAIL name" lines, which are counted; a script that
+#       exits non-zero (or times out, or prints nothing) without a FAIL line
+#       counts as one failure.
+# Runs as root, sanitizers armed for everything; ends with one line
+# "N passed, N failed" and a non-zero status if anything failed.
+if [ -z "${BASH_VERSION:-}" ]; then
+	exec bash "$0" "$@"
+fi
+set -u
+
+usage() {
+	echo "usage: tests/run.sh BUILD [unit|net]" >&2
+	exit 2
+}
+[ $# -ge 1 ] || usage
+what=${2:-all}
+case $what in all | unit | net) ;; *) usage ;; esac
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$1
+case $build in /*) ;; *) build="$PWD/$build" ;; esac
+
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export CMOCKA_MESSAGE_OUTPUT=stdout
+export BONDD_BUILD=$build
+SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300}
+
+passed=0
+failed=0
+start=$(date +%s)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "tests/run.sh: must run as root (network namespaces, TAP devices)" >&2
+	echo "FAIL run.sh/root"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if [ ! -d "$build" ]; then
+	echo "tests/run.sh: no build directory $build" >&2
+	echo "FAIL run.sh/build-dir"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+tmp=$(mktemp -d /tmp/bondd-run.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pass() {
+	echo "PASS $1"
+	passed=$((passed + 1))
+}
+fail() {
+	echo "FAIL $1"
+	failed=$((failed + 1))
+}
+
+# run_unit PROG: one cmocka program; a case is PASS on "[       OK ]",
+# FAIL on "[  FAILED  ]" / "[  ERROR   ]" after its "[ RUN      ]"; a case
+# left running when the program died is a FAIL; a program that exits
+# non-zero without a failed case is one FAIL.
+run_unit() {
+	local prog=$1 name out rc line cur="" curlog="" nfail=0 ncase=0
+	name=unit/$(basename "$prog")
+	out=$tmp/unit.out
+	# stdbuf: line-buffered stdout, so that the lines before a crash reach
+	# the file (libstdbuf is preloaded, hence verify_asan_link_order=0).
+	{
+		(cd "$build" && ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 \
+			timeout -k 10 "$SCRIPT_TIMEOUT" stdbuf -oL "$prog") >"$out" 2>&1
+		rc=$?
+	} 2>/dev/null
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		"[ RUN      ] "*)
+			cur=${line#"[ RUN      ] "}
+			curlog=""
+			;;
+		"[       OK ] $cur")
+			pass "$name/$cur"
+			ncase=$((ncase + 1))
+			cur=""
+			;;
+		"[  FAILED  ] $cur" | "[  ERROR   ] $cur")
+			fail "$name/$cur"
+			[ -n "$curlog" ] && printf '%s' "$curlog" | sed 's/^/    /'
+			ncase=$((ncase + 1))
+			nfail=$((nfail + 1))
+			cur=""
+			;;
+		"[  SKIPPED ] $cur")
+			echo "SKIP $name/$cur"
+			cur=""
+			;;
+		*)
+			[ -n "$cur" ] && curlog+="$line"$'\n'
+			;;
+		esac
+	done <"$out"
+	if [ -n "$cur" ]; then
+		fail "$name/$cur (program died: status $rc)"
+		printf '%s' "$curlog" | tail -n 40 | sed 's/^/    /'
+		nfail=$((nfail + 1))
+	elif [ "$rc" != 0 ] && [ "$nfail" = 0 ]; then
+		fail "$name (status $rc)"
+		tail -n 40 "$out" | sed 's/^/    /'
+	elif [ "$ncase" = 0 ]; then
+		fail "$name (no test case ran)"
+		tail -n 20 "$out" | sed 's/^/    /'
+	fi
+}
+
+# run_script LABEL FILE ARG: one scenario script, run with ARG; its
+# PASS/FAIL lines (and the indented details of a FAIL) are shown live,
+# prefixed with LABEL/. Exit status 77 with a SKIP line is a skip.
+run_script() {
+	local label=$1 file=$2 arg=$3 out rc np nf
+	out=$tmp/script.out
+	local interp=sh
+	head -n 1 "$file" | grep -q bash && interp=bash
+	timeout -k 30 "$SCRIPT_TIMEOUT" "$interp" "$file" "$arg" >"$out" 2>&1 &
+	local pid=$!
+	tail -n +1 -f --pid="$pid" "$out" 2>/dev/null | awk -v l="$label" '
+		/^(PASS|FAIL|SKIP) / { sub(/ /, " " l "/"); print; fflush(); next }
+		/^    / { print; fflush() }'
+	wait "$pid"
+	rc=$?
+	np=$(grep -c '^PASS ' "$out")
+	nf=$(grep -c '^FAIL ' "$out")
+	passed=$((passed + np))
+	failed=$((failed + nf))
+	if [ "$nf" = 0 ] && [ "$rc" = 77 ] && grep -q '^SKIP ' "$out"; then
+		:
+	elif [ "$nf" = 0 ] && [ "$rc" != 0 ]; then
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			fail "$label (timed out after ${SCRIPT_TIMEOUT}s)"
+		else
+			fail "$label (exit status $rc)"
+		fi
+		tail -n 30 "$out" | sed 's/^/    /'
+	elif [ "$np" = 0 ] && [ "$nf" = 0 ]; then
+		fail "$label (no result printed)"
+		tail -n 30 "$out" | sed 's/^/    /'
+	fi
+}
+
+if [ "$what" != net ]; then
+	echo "== unit tests ($build/tests/unit)"
+	if [ -d "$build/tests/unit" ]; then
+		for prog in "$build"/tests/unit/*; do
+			if [ ! -f "$prog" ] || [ ! -x "$prog" ]; then
+				continue
+			fi
+			run_unit "$prog"
+		done
+	else
+		echo "(no unit test directory)"
+	fi
+fi
+
+if [ "$what" != unit ]; then
+	echo "== net tests (tests/net)"
+	for t in "$root"/tests/net/t_*.sh; do
+		[ -f "$t" ] || continue
+		run_script "net/$(basename "$t" .sh)" "$t" "$build"
+	done
+	if [ -f "$root/tests/linuxio/run.sh" ]; then
+		echo "== linuxio tests"
+		run_script linuxio "$root/tests/linuxio/run.sh" "$build/tests/linuxio/linuxio_test"
+	fi
+fi
+
+echo "total time: $(($(date +%s) - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
