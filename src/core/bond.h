@@ -118,6 +118,9 @@ struct slave {
 	int32_t delay;              /* remaining up/down delay, miimon ticks */
 	uint32_t link_failure_count;
 	uint64_t last_link_up_ms;
+	/* ARP monitor: last validated receive / any transmit, per target. */
+	uint64_t last_rx_ms, last_tx_ms;
+	uint64_t target_last_rx_ms[BOND_MAX_ARP_TARGETS];
 
 	bool backup;                /* role: sysfs "backup" (else "active") */
 	bool inactive;              /* receive dropped (backup and !all_slaves_active) */
@@ -162,10 +165,14 @@ struct bond {
 
 	/* monitor scheduling */
 	uint64_t next_mii_ms;       /* 0 = not armed */
+	uint64_t now_ms;            /* time of the event being handled */
+	struct slave *current_arp_slave; /* AB ARP monitor: probing candidate */
+	bool arp_no_route_warned;
 
 	/* peer notification (gratuitous ARP / unsolicited NA) */
 	uint32_t send_peer_notif;   /* countdown in monitor ticks */
 	uint32_t ipv4[8];           /* bond's IPv4 addresses, network order */
+	uint8_t ipv4_prefix[8];
 	unsigned n_ipv4;
 	uint8_t ipv6[8][16];
 	unsigned n_ipv6;

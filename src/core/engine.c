@@ -157,16 +157,21 @@ void bond_set_admin(struct bond *b, bool up, uint64_t now_ms)
 	bond_reselect(b, now_ms);
 }
 
-void bond_set_addrs(struct bond *b, const uint32_t *v4, unsigned n4,
-		    const uint8_t (*v6)[16], unsigned n6)
+void bond_set_addrs(struct bond *b, const uint32_t *v4, const uint8_t *prefix4,
+		    unsigned n4, const uint8_t (*v6)[16], unsigned n6)
 {
 	if (n4 > ARRAY_SIZE(b->ipv4))
 		n4 = ARRAY_SIZE(b->ipv4);
 	if (n6 > ARRAY_SIZE(b->ipv6))
 		n6 = ARRAY_SIZE(b->ipv6);
-	memcpy(b->ipv4, v4, n4 * sizeof(b->ipv4[0]));
+	if (n4) {
+		memcpy(b->ipv4, v4, n4 * sizeof(b->ipv4[0]));
+		for (unsigned i = 0; i < n4; i++)
+			b->ipv4_prefix[i] = prefix4 ? prefix4[i] : 32;
+	}
 	b->n_ipv4 = n4;
-	memcpy(b->ipv6, v6, n6 * sizeof(b->ipv6[0]));
+	if (n6)
+		memcpy(b->ipv6, v6, n6 * sizeof(b->ipv6[0]));
 	b->n_ipv6 = n6;
 }
 
@@ -270,6 +275,8 @@ void bond_release(struct bond *b, struct slave *s, uint64_t now_ms)
 	mode_slave_del(b, s, now_ms);
 	if (was_active)
 		bond_change_active(b, NULL, now_ms);
+	if (b->current_arp_slave == s)
+		b->current_arp_slave = NULL;
 	memmove(&b->slaves[i], &b->slaves[i + 1], (b->n_slaves - i - 1) * sizeof(b->slaves[0]));
 	b->n_slaves--;
 	/* Give the device its own address back before the I/O layer restores
@@ -311,6 +318,7 @@ void bond_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *met
 {
 	if (len < 14)
 		return;
+	b->now_ms = now_ms;
 	mode_xmit(b, frame, len, meta, now_ms);
 }
 
@@ -325,13 +333,15 @@ void slave_receive(struct slave *s, const uint8_t *frame, size_t len,
 	}
 	s->stats.rx_packets++;
 	s->stats.rx_bytes += len;
+	b->now_ms = now_ms;
+	monitor_rx(b, s, frame, len, now_ms);
 	if (mode_rx_control(b, s, frame, len, now_ms))
 		return;
 	if (!b->admin_up || !mode_rx_accept(b, s, frame, len)) {
 		s->stats.rx_dropped++;
 		return;
 	}
-	b->eng->ops.deliver(b->eng->ctx, b, frame, len, meta);
+	b->eng->ops.deliver(b->eng->ctx, b, mode_rx_frame(b, s, frame, len), len, meta);
 }
 
 int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
@@ -380,7 +390,10 @@ uint64_t engine_tick(struct engine *e, uint64_t now_ms)
 
 	for (unsigned i = 0; i < e->n_bonds; i++) {
 		struct bond *b = e->bonds[i];
-		uint64_t t = monitor_tick(b, now_ms);
+		uint64_t t;
+
+		b->now_ms = now_ms;
+		t = monitor_tick(b, now_ms);
 
 		if (t < next)
 			next = t;

@@ -55,8 +55,8 @@ struct bond *engine_bond_at(const struct engine *e, unsigned i);
 /* The bond device went administratively up or down (starts/stops monitors). */
 void bond_set_admin(struct bond *b, bool up, uint64_t now_ms);
 /* The bond device's own addresses (for peer notification). */
-void bond_set_addrs(struct bond *b, const uint32_t *v4, unsigned n4,
-		    const uint8_t (*v6)[16], unsigned n6);
+void bond_set_addrs(struct bond *b, const uint32_t *v4, const uint8_t *prefix4,
+		    unsigned n4, const uint8_t (*v6)[16], unsigned n6);
 
 /* Adds a slave. The I/O layer has already saved the device's state and
  * opened it; the engine decides its MAC (set_slave_mac) and role. */

@@ -8,6 +8,8 @@ const struct mode_ops *mode_lookup(uint32_t number)
 	static const struct mode_ops *const modes[BOND_MODE__COUNT] = {
 		[BOND_MODE_ROUNDROBIN] = &mode_rr,
 		[BOND_MODE_ACTIVEBACKUP] = &mode_ab,
+		[BOND_MODE_XOR] = &mode_xor,
+		[BOND_MODE_BROADCAST] = &mode_bcast,
 	};
 
 	return number < BOND_MODE__COUNT ? modes[number] : NULL;
@@ -18,6 +20,7 @@ void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t le
 {
 	s->stats.tx_packets++;
 	s->stats.tx_bytes += len;
+	s->last_tx_ms = b->now_ms;
 	engine_ops_of(b->eng)->tx(engine_ctx_of(b->eng), s, frame, len, meta);
 }
 
@@ -45,22 +48,17 @@ void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *met
 	b->mode->xmit(b, frame, len, meta, now_ms);
 }
 
-/* Link-local group addresses (01:80:c2:00:00:0x: STP, LLDP, pause, slow
- * protocols) stay with the slave in the kernel (RX_HANDLER_PASS) and never
- * reach the bond device. */
-static bool is_link_local(const uint8_t *dst)
-{
-	return dst[0] == 0x01 && dst[1] == 0x80 && dst[2] == 0xc2 && dst[3] == 0 &&
-	       dst[4] == 0 && (dst[5] & 0xf0) == 0;
-}
-
 bool mode_rx_accept(struct bond *b, struct slave *s, const uint8_t *frame, size_t len)
 {
-	if (is_link_local(frame))
-		return false;
 	if (b->mode->rx_accept)
 		return b->mode->rx_accept(b, s, frame, len);
 	return !s->inactive;
+}
+
+const uint8_t *mode_rx_frame(struct bond *b, struct slave *s, const uint8_t *frame,
+			     size_t len)
+{
+	return b->mode->rx_frame ? b->mode->rx_frame(b, s, frame, len) : frame;
 }
 
 bool mode_rx_control(struct bond *b, struct slave *s, const uint8_t *frame,
@@ -76,7 +74,12 @@ uint64_t mode_tick(struct bond *b, uint64_t now_ms)
 
 bool mode_slave_is_backup(const struct bond *b, const struct slave *s)
 {
-	return b->mode->slave_is_backup ? b->mode->slave_is_backup(b, s) : false;
+	if (b->mode->slave_is_backup)
+		return b->mode->slave_is_backup(b, s);
+	/* Load-balancing modes: all slaves active, except that the ARP
+	 * monitor marks the slaves it took down as backup
+	 * (bond_slave_state_change()). */
+	return b->params.arp_interval && s->link == SLAVE_LINK_DOWN;
 }
 
 bool mode_slave_usable(const struct bond *b, const struct slave *s)
@@ -98,6 +101,9 @@ bool mode_slave_inactive(const struct bond *b, const struct slave *s)
 {
 	if (b->mode->slave_inactive)
 		return b->mode->slave_inactive(b, s);
+	/* Only the modes with an active slave drop what backups receive. */
+	if (!bond_mode_uses_primary(b->params.mode))
+		return false;
 	return s->backup && !b->params.all_slaves_active;
 }
 

@@ -27,7 +27,8 @@ static bool ab_slave_usable(const struct bond *b, const struct slave *s)
 
 static bool ab_slave_is_backup(const struct bond *b, const struct slave *s)
 {
-	return s != b->active;
+	/* The ARP monitor's probing candidate acts as active while probed. */
+	return s != b->active && s != b->current_arp_slave;
 }
 
 static void ab_apply_macs(struct bond *b)

@@ -11,6 +11,8 @@ const struct monitor_ops *monitor_of(const struct bond *b)
 {
 	if (b->params.miimon)
 		return &mon_mii;
+	if (b->params.arp_interval)
+		return &mon_arp;
 	return &mon_none;
 }
 

@@ -6,6 +6,7 @@
 #define BONDD_MONITOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bond.h"
@@ -19,7 +20,12 @@ struct monitor_ops {
 	uint32_t (*interval)(const struct bond *b);
 };
 
-extern const struct monitor_ops mon_mii, mon_none;
+extern const struct monitor_ops mon_mii, mon_arp, mon_none;
+
+/* A frame arrived on s: the ARP monitor's receive validation. Never
+ * consumes the frame. */
+void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
+		uint64_t now_ms);
 
 const struct monitor_ops *monitor_of(const struct bond *b);
 void monitor_slave_init(struct bond *b, struct slave *s, uint64_t now_ms);

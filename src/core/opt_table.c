@@ -219,13 +219,12 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_ARP_INTERVAL, .name = "arp_interval",
 		.desc = "ARP monitor interval in ms, 0 = off",
 		.type = OPT_T_UINT, .values = v_intmax, .modes = MODES_ARP,
-		.flags = OPT_PENDING,
 	},
 	[OPT_ARP_IP_TARGET] = {
 		.id = OPT_ARP_IP_TARGET, .name = "arp_ip_target",
 		.desc = "IPv4 addresses the ARP monitor probes (+addr, -addr or a,b,c)",
 		.type = OPT_T_IPV4_LIST, .modes = MODES_ALL,
-		.flags = OPT_RAWVAL | OPT_PENDING,
+		.flags = OPT_RAWVAL,
 	},
 	[OPT_NS_IP6_TARGET] = {
 		.id = OPT_NS_IP6_TARGET, .name = "ns_ip6_target",
@@ -237,13 +236,11 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_ARP_VALIDATE, .name = "arp_validate",
 		.desc = "which received frames prove a link alive to the ARP monitor",
 		.type = OPT_T_ENUM, .values = v_arp_validate, .modes = MODES_ARP,
-		.flags = OPT_PENDING,
 	},
 	[OPT_ARP_ALL_TARGETS] = {
 		.id = OPT_ARP_ALL_TARGETS, .name = "arp_all_targets",
 		.desc = "a slave is up when any / all ARP targets answer",
 		.type = OPT_T_ENUM, .values = v_arp_all_targets, .modes = MODES_ALL,
-		.flags = OPT_PENDING,
 	},
 	[OPT_PRIMARY] = {
 		.id = OPT_PRIMARY, .name = "primary",
@@ -346,7 +343,6 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_ARP_MISSED_MAX, .name = "arp_missed_max",
 		.desc = "ARP intervals without an answer before a link is down",
 		.type = OPT_T_UINT, .values = v_missed_max, .modes = MODES_ARP,
-		.flags = OPT_PENDING,
 	},
 	[OPT_COUPLED_CONTROL] = {
 		.id = OPT_COUPLED_CONTROL, .name = "coupled_control",

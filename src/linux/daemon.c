@@ -250,19 +250,22 @@ static const struct engine_ops daemon_ops = {
 
 static void refresh_bond_addrs(struct daemon *d, struct dbond *db)
 {
-	struct rtnl_addr a[24];
+	struct rtnl_addr a[64];
 	uint32_t v4[8];
+	uint8_t p4[8];
 	uint8_t v6[8][16];
 	unsigned n4 = 0, n6 = 0;
 	int n = rtnl_addr_list(d->rtnl, db->ifindex, a, ARRAY_SIZE(a), NULL);
 
 	for (int i = 0; i < n; i++) {
-		if (a[i].family == AF_INET && n4 < ARRAY_SIZE(v4))
+		if (a[i].family == AF_INET && n4 < ARRAY_SIZE(v4)) {
+			p4[n4] = a[i].prefixlen;
 			memcpy(&v4[n4++], a[i].addr, 4);
+		}
 		else if (a[i].family == AF_INET6 && n6 < ARRAY_SIZE(v6))
 			memcpy(v6[n6++], a[i].addr, 16);
 	}
-	bond_set_addrs(db->b, v4, n4, (const uint8_t (*)[16])v6, n6);
+	bond_set_addrs(db->b, v4, p4, n4, (const uint8_t (*)[16])v6, n6);
 }
 
 int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,

@@ -65,7 +65,8 @@ static void test_ab_failover_no_downdelay(void **state)
 	/* Nothing happens until the monitor samples the link. */
 	assert_ptr_equal(b->active, e0);
 	h_advance(&H, 100);
-	assert_int_equal(e0->link, SLAVE_LINK_DOWN);
+	/* down, and maybe already the probing candidate again ("going back") */
+	assert_true(e0->link == SLAVE_LINK_DOWN || e0->link == SLAVE_LINK_BACK);
 	assert_int_equal(e0->link_failure_count, 1);
 	assert_ptr_equal(b->active, e1);
 	assert_true(e0->backup);
@@ -243,10 +244,92 @@ static void test_ab_tx_rx_rules(void **state)
 	assert_int_equal(opt_set(b, "all_slaves_active", "1", H.now, &err), 0);
 	slave_receive(e1, f, len, NULL, H.now);
 	assert_int_equal(H.ndeliver, 2);
-	/* link-local group frames never go up */
+	/* link-local group frames (LLDP) reach the bond from the active
+	 * slave only; on an inactive slave they stay with the slave */
+	assert_int_equal(opt_set(b, "all_slaves_active", "0", H.now, &err), 0);
 	f[0] = 0x01; f[1] = 0x80; f[2] = 0xc2; f[3] = 0; f[4] = 0; f[5] = 0x0e;
-	slave_receive(e0, f, len, NULL, H.now);
+	slave_receive(e1, f, len, NULL, H.now);
 	assert_int_equal(H.ndeliver, 2);
+	slave_receive(e0, f, len, NULL, H.now);
+	assert_int_equal(H.ndeliver, 3);
+}
+
+static void test_xor_flows_stick_and_spread(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-xor miimon 100 xmit_hash_policy layer3+4");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct slave *first[64];
+	uint8_t f[64];
+	size_t len;
+	unsigned from;
+
+	assert_false(e0->backup);
+	assert_false(e1->backup);
+	for (unsigned p = 0; p < 64; p++) {
+		len = h_udp_frame(f, (uint16_t)(1000 + p));
+		from = H.ntx;
+		for (int i = 0; i < 5; i++)
+			h_xmit(&H, b, f, len);
+		first[p] = H.tx[from].s;
+		/* one flow, one slave */
+		assert_int_equal(h_tx_count(&H, first[p], from), 5);
+	}
+	from = 0;
+	for (unsigned p = 0; p < 64; p++)
+		from += first[p] == e0;
+	assert_in_range(from, 16, 48);
+	/* a failed slave's flows move; the others keep theirs */
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	for (unsigned p = 0; p < 64; p++) {
+		len = h_udp_frame(f, (uint16_t)(1000 + p));
+		from = H.ntx;
+		h_xmit(&H, b, f, len);
+		assert_ptr_equal(H.tx[from].s, e0);
+	}
+	/* every slave's frames go up */
+	slave_receive(e1, f, len, NULL, H.now);
+	assert_int_equal(H.ndeliver, 1);
+}
+
+static void test_xor_recovery_ignores_updelay(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-xor miimon 100 updelay 5000");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+
+	h_advance(&H, 6000);
+	h_carrier(&H, e0, false);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	assert_false(b->carrier);
+	h_carrier(&H, e0, true);
+	h_advance(&H, 100);
+	assert_true(b->carrier);
+	assert_int_equal(b->n_usable, 1);
+}
+
+static void test_broadcast_every_slave(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode broadcast miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct slave *e2 = h_enslave(&H, b, "eth2", 3);
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 7);
+	unsigned from = H.ntx;
+
+	h_xmit(&H, b, f, len);
+	assert_int_equal(h_tx_count(&H, e0, from), 1);
+	assert_int_equal(h_tx_count(&H, e1, from), 1);
+	assert_int_equal(h_tx_count(&H, e2, from), 1);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 100);
+	from = H.ntx;
+	h_xmit(&H, b, f, len);
+	assert_int_equal(H.ntx - from, 2);
+	assert_int_equal(h_tx_count(&H, e1, from), 0);
 }
 
 static void test_rr_counter_and_ppslave(void **state)
@@ -359,7 +442,7 @@ static void grat_arp_count(unsigned n)
 	snprintf(opts, sizeof(opts),
 		 "mode active-backup miimon 100 num_grat_arp %u peer_notif_delay 1000", n);
 	b = ab_two(opts, &e0, &e1);
-	bond_set_addrs(b, &ip, 1, NULL, 0);
+	bond_set_addrs(b, &ip, NULL, 1, NULL, 0);
 	h_advance(&H, 5000 + 1000 * n);
 	from = H.ntx;
 	h_carrier(&H, e0, false);
@@ -379,7 +462,7 @@ static void test_unsolicited_na_on_failover(void **state)
 	unsigned from;
 	bool seen = false;
 
-	bond_set_addrs(b, NULL, 0, (const uint8_t (*)[16])v6, 1);
+	bond_set_addrs(b, NULL, NULL, 0, (const uint8_t (*)[16])v6, 1);
 	h_advance(&H, 1000);
 	from = H.ntx;
 	h_carrier(&H, e0, false);
@@ -504,6 +587,126 @@ static void test_admin_down_stops_monitor(void **state)
 	assert_ptr_equal(b->active, e1);
 }
 
+/* ---- ARP monitor --------------------------------------------------- */
+
+static const uint32_t BOND_IP = 0x010200c0;    /* 192.0.2.1 */
+static const uint32_t TARGET_IP = 0xfe0200c0;  /* 192.0.2.254 */
+
+static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t *dst, uint32_t sip, uint32_t tip)
+{
+	static const uint8_t peer[6] = { 2, 0, 0, 0, 0, 0xfe };
+
+	memset(f, 0, 60);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, peer, 6);
+	f[12] = 0x08; f[13] = 0x06;
+	f[15] = 1; f[16] = 0x08; f[18] = 6; f[19] = 4; f[21] = (uint8_t)op;
+	memcpy(f + 22, peer, 6);
+	memcpy(f + 28, &sip, 4);
+	memcpy(f + 38, &tip, 4);
+	return 60;
+}
+
+static unsigned count_probes(unsigned from, const struct slave *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (H.tx[i].s == s && f[12] == 0x08 && f[13] == 0x06 && f[21] == 1 &&
+		    !memcmp(f + 28, &BOND_IP, 4) && !memcmp(f + 38, &TARGET_IP, 4) &&
+		    !memcmp(f + 6, s->cur_mac, 6))
+			n++;
+	}
+	return n;
+}
+
+static void test_arp_lb_probes_and_down(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-rr arp_interval 100 arp_ip_target 192.0.2.254");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	uint8_t f[64];
+	unsigned from;
+
+	bond_set_addrs(b, &BOND_IP, (const uint8_t[]){ 24 }, 1, NULL, 0);
+	assert_int_equal(b->params.miimon, 0);
+	from = H.ntx;
+	/* eth0 hears something every interval, eth1 nothing */
+	for (int i = 0; i < 10; i++) {
+		h_udp_frame(f, 1);
+		slave_receive(e0, f, 60, NULL, H.now);
+		h_advance(&H, 100);
+	}
+	assert_in_range(count_probes(from, e0), 9, 11);
+	assert_in_range(count_probes(from, e1), 2, 11);
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	assert_int_equal(e1->link, SLAVE_LINK_DOWN);
+	assert_int_equal(e1->link_failure_count, 1);
+	assert_true(e1->backup);       /* the ARP monitor marks it backup */
+	assert_false(e1->inactive);    /* but it still receives */
+	assert_true(h_logged(&H, "(slave eth1): interface is now down"));
+	/* traffic on eth1 again: back up within an interval or two */
+	for (int i = 0; i < 3; i++) {
+		slave_receive(e0, f, 60, NULL, H.now);
+		slave_receive(e1, f, 60, NULL, H.now);
+		h_advance(&H, 100);
+	}
+	assert_int_equal(e1->link, SLAVE_LINK_UP);
+	assert_true(h_logged(&H, "(slave eth1): interface is now up"));
+	assert_true(b->carrier);
+}
+
+static void test_arp_ab_validate_all(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0",
+		"mode active-backup arp_interval 100 arp_validate all arp_ip_target 192.0.2.254");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	uint8_t f[64], bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	unsigned from;
+
+	bond_set_addrs(b, &BOND_IP, (const uint8_t[]){ 24 }, 1, NULL, 0);
+	assert_ptr_equal(b->active, e0);
+	/* the target answers the active slave, and the backup sees the
+	 * active slave's probe: both stay up */
+	from = H.ntx;
+	for (int i = 0; i < 20; i++) {
+		arp_frame(f, 2, e0->cur_mac, TARGET_IP, BOND_IP);
+		slave_receive(e0, f, 60, NULL, H.now);
+		arp_frame(f, 1, bcast, BOND_IP, TARGET_IP);
+		slave_receive(e1, f, 60, NULL, H.now);
+		h_advance(&H, 100);
+	}
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	assert_int_equal(e1->link, SLAVE_LINK_UP);
+	assert_in_range(count_probes(from, e0), 19, 21);
+	assert_int_equal(count_probes(from, e1), 0);   /* only the active probes */
+	/* a reply from somebody who is not a target proves nothing */
+	for (int i = 0; i < 6; i++) {
+		arp_frame(f, 2, e0->cur_mac, 0x050200c0, BOND_IP);
+		slave_receive(e0, f, 60, NULL, H.now);
+		h_advance(&H, 100);
+	}
+	/* down, and maybe already the probing candidate again ("going back") */
+	assert_true(e0->link == SLAVE_LINK_DOWN || e0->link == SLAVE_LINK_BACK);
+	assert_int_equal(e0->link_failure_count, 1);
+	assert_true(h_logged(&H, "(slave eth0): link status definitely down, disabling slave"));
+	/* no active slave left that proves anything: the monitor probes
+	 * through the slaves one at a time */
+	assert_null(b->active);
+	from = H.ntx;
+	h_advance(&H, 100);
+	assert_non_null(b->current_arp_slave);
+	/* the candidate gets an answer: it becomes active */
+	arp_frame(f, 2, b->current_arp_slave->cur_mac, TARGET_IP, BOND_IP);
+	slave_receive(b->current_arp_slave, f, 60, NULL, H.now);
+	h_advance(&H, 100);
+	assert_non_null(b->active);
+	assert_true(b->carrier);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +722,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prio_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ab_tx_rx_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rr_counter_and_ppslave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xor_flows_stick_and_spread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xor_recovery_ignores_updelay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broadcast_every_slave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rr_igmp_on_active, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rr_all_roles_active_and_rx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grat_arp_10, setup, teardown),
@@ -531,6 +737,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_enslave_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_carrier_follows_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_down_stops_monitor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_lb_probes_and_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_ab_validate_all, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

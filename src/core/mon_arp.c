@@ -1,0 +1,411 @@
+/* The ARP monitor (arp_interval > 0, modes 0-3): every arp_interval ms,
+ * send an ARP request for each arp_ip_target and judge each slave by what it
+ * has sent and received lately, as the kernel's bond_loadbalance_arp_mon()
+ * and bond_activebackup_arp_mon() do.
+ *
+ *  - balance-rr/xor/broadcast: a slave is up while it has both transmitted
+ *    and received within the window (1 interval to come up, arp_missed_max
+ *    intervals to stay up); probes go out on every slave.
+ *  - active-backup: inspect/commit/probe. Probes go out on the active slave
+ *    only; when there is none, the monitor walks the slaves one at a time
+ *    (current_arp_slave) until one gets an answer. With arp_validate, only
+ *    ARP traffic that proves the path (a reply from a target to the bond's
+ *    address on the active slave, the active slave's request seen on a
+ *    backup) counts as received; arp_all_targets=all wants every target.
+ *
+ * A window is the kernel's bond_time_in_interval(): now lies within
+ * [last - interval, last + mod * interval + interval / 2].
+ * Not implemented here: VLAN-tagged probes (a TAP bond has no VLAN devices
+ * whose tags it could learn) and IPv6 NS probes (ns_ip6_target). */
+#include <string.h>
+
+#include "bond.h"
+#include "engine.h"
+#include "mode.h"
+#include "monitor.h"
+#include "peer_notify.h"
+
+enum { ARP_VALIDATE_FILTER = 4, ARP_ALL_TARGETS_ALL = 1 };
+enum { NONE, TO_UP, TO_DOWN, TO_FAIL };
+
+static bool in_interval(const struct bond *b, uint64_t last, uint32_t mod, uint64_t now)
+{
+	int64_t d = b->params.arp_interval;
+	int64_t n = (int64_t)now, l = (int64_t)last;
+
+	return n >= l - d && n <= l + (int64_t)mod * d + d / 2;
+}
+
+static bool dev_up(const struct slave *s)
+{
+	return s->os.running && s->os.carrier;
+}
+
+static bool is_active_role(const struct slave *s)
+{
+	return !s->backup;
+}
+
+/* slave_last_rx(): with arp_all_targets=all the oldest per-target answer. */
+static uint64_t slave_last_rx(const struct bond *b, const struct slave *s)
+{
+	uint64_t oldest;
+
+	if (b->params.arp_all_targets != ARP_ALL_TARGETS_ALL || !b->params.n_arp_targets)
+		return s->last_rx_ms;
+	oldest = s->target_last_rx_ms[0];
+	for (unsigned i = 1; i < b->params.n_arp_targets; i++)
+		if (s->target_last_rx_ms[i] < oldest)
+			oldest = s->target_last_rx_ms[i];
+	return oldest;
+}
+
+static void arp_slave_init(struct bond *b, struct slave *s, uint64_t now_ms)
+{
+	/* "Not heard from lately": the kernel backdates the last receive by
+	 * one interval and a tick so a new slave must earn its link. */
+	uint64_t old = now_ms > b->params.arp_interval + 1 ? now_ms - b->params.arp_interval - 1 : 0;
+
+	s->link = dev_up(s) ? SLAVE_LINK_UP : SLAVE_LINK_DOWN;
+	if (s->link == SLAVE_LINK_UP)
+		s->last_link_up_ms = now_ms;
+	s->last_rx_ms = s->last_tx_ms = old;
+	for (unsigned i = 0; i < BOND_MAX_ARP_TARGETS; i++)
+		s->target_last_rx_ms[i] = old;
+}
+
+/* The source address the kernel's route lookup would give: the bond's
+ * address in the target's subnet, else its first address, else 0 (sent
+ * anyway, "to generate any traffic"). */
+static uint32_t pick_source(struct bond *b, uint32_t target_be)
+{
+	for (unsigned i = 0; i < b->n_ipv4; i++) {
+		uint8_t plen = b->ipv4_prefix[i];
+		uint32_t mask = plen ? (plen >= 32 ? 0xffffffffu : ~(0xffffffffu >> plen)) : 0;
+		const uint8_t *a = (const uint8_t *)&b->ipv4[i], *t = (const uint8_t *)&target_be;
+		uint32_t ah = (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+		uint32_t th = (uint32_t)t[0] << 24 | t[1] << 16 | t[2] << 8 | t[3];
+
+		if ((ah & mask) == (th & mask))
+			return b->ipv4[i];
+	}
+	if (b->n_ipv4)
+		return b->ipv4[0];
+	if (b->params.arp_validate && !b->arp_no_route_warned) {
+		const uint8_t *t = (const uint8_t *)&target_be;
+
+		b->arp_no_route_warned = true;
+		bond_log(b, NULL, LOG_WARN_, "no route to arp_ip_target %u.%u.%u.%u and arp_validate is set",
+			 t[0], t[1], t[2], t[3]);
+	}
+	return 0;
+}
+
+static void arp_send_all(struct bond *b, struct slave *s)
+{
+	for (unsigned i = 0; i < b->params.n_arp_targets; i++) {
+		uint8_t f[60] = { 0 };
+		uint8_t *arp = f + 14;
+		uint32_t target = b->params.arp_targets[i], src = pick_source(b, target);
+
+		memset(f, 0xff, 6);
+		memcpy(f + 6, s->cur_mac, 6);
+		f[12] = 0x08; f[13] = 0x06;
+		arp[1] = 1;                     /* Ethernet */
+		arp[2] = 0x08;                  /* IPv4 */
+		arp[4] = 6;
+		arp[5] = 4;
+		arp[7] = 1;                     /* request */
+		memcpy(arp + 8, s->cur_mac, 6);
+		memcpy(arp + 14, &src, 4);
+		memcpy(arp + 24, &target, 4);
+		bond_tx_on(b, s, f, sizeof(f), NULL);
+	}
+}
+
+static int target_index(const struct bond *b, uint32_t ip)
+{
+	for (unsigned i = 0; i < b->params.n_arp_targets; i++)
+		if (b->params.arp_targets[i] == ip)
+			return (int)i;
+	return -1;
+}
+
+static bool bond_has_ip(const struct bond *b, uint32_t ip)
+{
+	for (unsigned i = 0; i < b->n_ipv4; i++)
+		if (b->ipv4[i] == ip)
+			return true;
+	return false;
+}
+
+static void validate_arp(struct bond *b, struct slave *s, uint32_t sip, uint32_t tip,
+			 uint64_t now)
+{
+	int i;
+
+	if (!sip || !bond_has_ip(b, tip))
+		return;
+	i = target_index(b, sip);
+	if (i < 0)
+		return;
+	s->last_rx_ms = now;
+	s->target_last_rx_ms[i] = now;
+}
+
+/* bond_arp_rcv(): which ARP frames prove the path for this slave. */
+static void arp_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t len,
+		    uint64_t now)
+{
+	const uint8_t *arp = f + 14;
+	uint32_t sip, tip;
+	bool for_us;
+
+	if (len < 14 + 28 || arp[0] != 0 || arp[1] != 1 || arp[2] != 0x08 || arp[3] != 0 ||
+	    arp[4] != 6 || arp[5] != 4)
+		return;
+	/* PACKET_OTHERHOST frames are ignored */
+	for_us = (f[0] & 1) || mac_eq(f, s->cur_mac);
+	if (!for_us)
+		return;
+	memcpy(&sip, arp + 14, 4);
+	memcpy(&tip, arp + 24, 4);
+	if (is_active_role(s))
+		validate_arp(b, s, sip, tip, now);
+	else if (b->active && slave_last_rx(b, b->active) > b->active->last_link_up_ms)
+		validate_arp(b, s, tip, sip, now);   /* the active slave's probe */
+	else if (b->current_arp_slave && arp[7] == 2 && arp[6] == 0 &&
+		 in_interval(b, b->current_arp_slave->last_tx_ms, 1, now))
+		validate_arp(b, s, sip, tip, now);
+}
+
+void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
+		uint64_t now_ms)
+{
+	bool is_arp, validate, filter_only;
+
+	if (!b->params.arp_interval)
+		return;
+	is_arp = len >= 14 && frame[12] == 0x08 && frame[13] == 0x06;
+	validate = b->params.arp_validate & (1u << (s->backup ? 1 : 0));
+	filter_only = b->params.arp_validate & ARP_VALIDATE_FILTER;
+	if (!validate) {
+		if (!filter_only || is_arp)
+			s->last_rx_ms = now_ms;
+		return;
+	}
+	if (is_arp)
+		arp_rcv(b, s, frame, len, now_ms);
+}
+
+/* ---- balance-rr / balance-xor / broadcast ------------------------------ */
+
+static void lb_run(struct bond *b, uint64_t now)
+{
+	struct slave *old = b->active;
+	int propose[BOND_MAX_SLAVES] = { 0 };
+	bool changed = false, failover = false;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct slave *s = b->slaves[i];
+
+		if (s->link != SLAVE_LINK_UP) {
+			if (in_interval(b, s->last_tx_ms, 1, now) &&
+			    in_interval(b, s->last_rx_ms, 1, now)) {
+				propose[i] = TO_UP;
+				changed = true;
+				if (!old) {
+					bond_log(b, s, LOG_INFO_, "link status definitely up");
+					failover = true;
+				} else {
+					bond_log(b, s, LOG_INFO_, "interface is now up");
+				}
+			}
+		} else if (!in_interval(b, s->last_tx_ms, b->params.missed_max, now) ||
+			   !in_interval(b, s->last_rx_ms, b->params.missed_max, now)) {
+			propose[i] = TO_DOWN;
+			changed = true;
+			if (s->link_failure_count < UINT32_MAX)
+				s->link_failure_count++;
+			bond_log(b, s, LOG_INFO_, "interface is now down");
+			if (s == old)
+				failover = true;
+		}
+		/* Every slave probes, so every slave can hear an answer. */
+		if (dev_up(s))
+			arp_send_all(b, s);
+	}
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		if (propose[i] == TO_UP) {
+			b->slaves[i]->link = SLAVE_LINK_UP;
+			b->slaves[i]->last_link_up_ms = now;
+		} else if (propose[i] == TO_DOWN) {
+			b->slaves[i]->link = SLAVE_LINK_DOWN;
+		}
+	}
+	if (changed || failover)
+		bond_reselect(b, now);
+}
+
+/* ---- active-backup ----------------------------------------------------- */
+
+static bool ab_inspect(struct bond *b, int *propose, uint64_t now)
+{
+	bool commit = false;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct slave *s = b->slaves[i];
+		uint64_t last_rx = slave_last_rx(b, s);
+
+		propose[i] = NONE;
+		if (s->link != SLAVE_LINK_UP) {
+			if (in_interval(b, last_rx, 1, now)) {
+				propose[i] = TO_UP;
+				commit = true;
+			} else if (s->link == SLAVE_LINK_BACK) {
+				propose[i] = TO_FAIL;
+				commit = true;
+			}
+			continue;
+		}
+		/* Two intervals of grace after enslave or becoming active:
+		 * the last-receive times need a full cycle to update. */
+		if (in_interval(b, s->last_link_up_ms, 2, now))
+			continue;
+		if (!is_active_role(s) && !b->current_arp_slave &&
+		    !in_interval(b, last_rx, b->params.missed_max + 1, now)) {
+			propose[i] = TO_DOWN;
+			commit = true;
+		}
+		if (is_active_role(s) &&
+		    (!in_interval(b, s->last_tx_ms, b->params.missed_max, now) ||
+		     !in_interval(b, last_rx, b->params.missed_max, now))) {
+			propose[i] = TO_DOWN;
+			commit = true;
+		}
+	}
+	return commit;
+}
+
+static void ab_commit(struct bond *b, const int *propose, uint64_t now)
+{
+	bool failover = false;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct slave *s = b->slaves[i];
+		struct slave *prim = bond_primary_slave(b);
+
+		switch (propose[i]) {
+		case TO_UP:
+			if (b->active == s)
+				break;
+			s->link = SLAVE_LINK_UP;
+			b->current_arp_slave = NULL;
+			bond_log(b, s, LOG_INFO_, "link status definitely up");
+			if (!b->active || s == prim || s->prio > b->active->prio)
+				failover = true;
+			break;
+		case TO_DOWN:
+			if (s->link_failure_count < UINT32_MAX)
+				s->link_failure_count++;
+			s->link = SLAVE_LINK_DOWN;
+			bond_log(b, s, LOG_INFO_, "link status definitely down, disabling slave");
+			if (s == b->active) {
+				b->current_arp_slave = NULL;
+				failover = true;
+			}
+			break;
+		case TO_FAIL:
+			s->link = SLAVE_LINK_FAIL;
+			if (b->active)
+				b->current_arp_slave = NULL;
+			break;
+		}
+	}
+	bond_refresh_roles(b);
+	if (failover)
+		bond_reselect(b, now);
+	else
+		bond_update_carrier(b);
+}
+
+/* With no active slave, try the next slave that is up: mark it "going
+ * back", let it transmit probes, and see whether answers come. */
+static void ab_probe(struct bond *b, uint64_t now)
+{
+	struct slave *cur = b->current_arp_slave, *before = NULL, *next = NULL;
+	bool found = false;
+
+	if (b->active) {
+		arp_send_all(b, b->active);
+		return;
+	}
+	if (!cur) {
+		if (!b->n_slaves)
+			return;
+		cur = b->slaves[0];
+	}
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct slave *s = b->slaves[i];
+
+		if (!found && !before && dev_up(s))
+			before = s;
+		if (found && !next && dev_up(s))
+			next = s;
+		if (!dev_up(s) && s->link == SLAVE_LINK_UP) {
+			s->link = SLAVE_LINK_DOWN;
+			if (s->link_failure_count < UINT32_MAX)
+				s->link_failure_count++;
+			bond_log(b, s, LOG_INFO_, "backup interface is now down");
+		}
+		if (s == cur)
+			found = true;
+	}
+	if (!next)
+		next = before;
+	if (next) {
+		next->link = SLAVE_LINK_BACK;
+		b->current_arp_slave = next;
+		bond_refresh_roles(b);
+		arp_send_all(b, next);
+		next->last_link_up_ms = now;
+	}
+	bond_refresh_roles(b);
+}
+
+static void ab_run(struct bond *b, uint64_t now)
+{
+	int propose[BOND_MAX_SLAVES];
+	bool notify = bond_should_notify_peers(b);
+
+	if (!b->n_slaves)
+		return;
+	if (ab_inspect(b, propose, now))
+		ab_commit(b, propose, now);
+	ab_probe(b, now);
+	if (notify) {
+		b->send_peer_notif--;
+		peer_notify_send(b, now);
+	}
+}
+
+static uint32_t arp_run(struct bond *b, uint64_t now_ms)
+{
+	if (b->params.mode == BOND_MODE_ACTIVEBACKUP)
+		ab_run(b, now_ms);
+	else
+		lb_run(b, now_ms);
+	return b->params.arp_interval;
+}
+
+static uint32_t arp_interval(const struct bond *b)
+{
+	return b->params.arp_interval;
+}
+
+const struct monitor_ops mon_arp = {
+	.name = "arp",
+	.slave_init = arp_slave_init,
+	.run = arp_run,
+	.interval = arp_interval,
+};
