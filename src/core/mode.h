@@ -32,6 +32,11 @@ struct mode_ops {
 	/* Frame received on a slave: true = deliver it up to the bond device. */
 	bool (*rx_accept)(struct bond *b, struct slave *s, const uint8_t *frame,
 			  size_t len);
+	/* The frame to hand up once accepted: frame itself (default) or a
+	 * rewritten copy in the mode's private state (tlb/alb: a frame sent
+	 * to the slave's own MAC gets the bond's MAC as destination). */
+	const uint8_t *(*rx_frame)(struct bond *b, struct slave *s,
+				   const uint8_t *frame, size_t len);
 	/* Frames for the mode itself (LACPDU, ...): true = consumed. */
 	bool (*rx_control)(struct bond *b, struct slave *s, const uint8_t *frame,
 			   size_t len, uint64_t now_ms);
@@ -65,6 +70,8 @@ void mode_link_change(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
 	       uint64_t now_ms);
 bool mode_rx_accept(struct bond *b, struct slave *s, const uint8_t *frame, size_t len);
+const uint8_t *mode_rx_frame(struct bond *b, struct slave *s, const uint8_t *frame,
+			     size_t len);
 bool mode_rx_control(struct bond *b, struct slave *s, const uint8_t *frame,
 		     size_t len, uint64_t now_ms);
 uint64_t mode_tick(struct bond *b, uint64_t now_ms);
