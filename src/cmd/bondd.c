@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "linux/daemon.h"
+#include "linux/notify.h"
 
 #define DEFAULT_SOCKET "/run/bondd/bondd.sock"
 
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 	bool foreground = false;
 	struct err err = { 0 };
 	struct daemon *d;
+	char status[64];
+	unsigned nbonds;
 	int c, rc;
 
 	if (!sock || !*sock)
@@ -78,7 +81,14 @@ int main(int argc, char **argv)
 		daemon_free(d);
 		return 1;
 	}
+	/* systemd (Type=notify) starts what depends on bondd now: the
+	 * control socket answers and the configured bonds exist. */
+	nbonds = engine_bond_count(daemon_engine(d));
+	snprintf(status, sizeof(status), "%u bond%s", nbonds, nbonds == 1 ? "" : "s");
+	notify_ready(status);
 	rc = daemon_run(d);
+	/* The slaves are given back from here on (daemon_free). */
+	notify_stopping();
 	daemon_free(d);
 	return rc < 0 ? 1 : 0;
 }
