@@ -288,7 +288,6 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_LP_INTERVAL, .name = "lp_interval",
 		.desc = "seconds between learning packets (balance-tlb/alb)",
 		.type = OPT_T_UINT, .values = v_lp_interval, .modes = MODES_ALL,
-		.flags = OPT_PENDING,
 	},
 	[OPT_PACKETS_PER_SLAVE] = {
 		.id = OPT_PACKETS_PER_SLAVE, .name = "packets_per_slave",
@@ -337,7 +336,7 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.desc = "balance-tlb: rebalance flows by load (1) or hash them (0)",
 		.type = OPT_T_ENUM, .values = v_on_default,
 		.modes = MODE_BIT(BOND_MODE_TLB) | MODE_BIT(BOND_MODE_ALB),
-		.flags = OPT_IFDOWN | OPT_PENDING,
+		.flags = OPT_IFDOWN,
 	},
 	[OPT_ARP_MISSED_MAX] = {
 		.id = OPT_ARP_MISSED_MAX, .name = "arp_missed_max",

@@ -803,7 +803,7 @@ static void test_pending_table(void **state)
 		}
 		f->b->params.mode = 0;
 	}
-	assert_true(n >= 10);
+	assert_true(n > 0);   /* shrinks as options get their behaviour */
 }
 
 static void test_pending_messages(void **state)
