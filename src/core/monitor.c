@@ -52,8 +52,26 @@ uint64_t monitor_tick(struct bond *b, uint64_t now_ms)
 	return b->next_mii_ms;
 }
 
+/* 802.3ad, tlb and alb need a slave's speed and duplex (keys, load
+ * balancing by speed): the kernel keeps a slave down while it cannot read
+ * them (bond_needs_speed_duplex()). */
+static bool speed_duplex_missing(const struct bond *b, const struct slave *s)
+{
+	uint32_t m = b->params.mode;
+
+	if (m != BOND_MODE_8023AD && m != BOND_MODE_TLB && m != BOND_MODE_ALB)
+		return false;
+	return s->os.speed == SPEED_UNKNOWN ||
+	       (s->os.duplex != DUPLEX_FULL && s->os.duplex != DUPLEX_HALF);
+}
+
 void monitor_commit_up(struct bond *b, struct slave *s, uint64_t now_ms)
 {
+	if (speed_duplex_missing(b, s)) {
+		s->link = SLAVE_LINK_DOWN;
+		bond_log(b, s, LOG_WARN_, "failed to get link speed/duplex");
+		return;
+	}
 	s->link = SLAVE_LINK_UP;
 	s->delay = 0;
 	s->last_link_up_ms = now_ms;
