@@ -50,9 +50,21 @@ if [ ! -d "$build" ]; then
 fi
 
 tmp=$(mktemp -d /tmp/bondd-run.XXXXXX)
+# timeout(1) puts the program it runs in a process group of its own, so a
+# Ctrl-C on the runner does not reach it: on INT/TERM the runner passes
+# TERM on to the running timeout (which passes it to its group; the
+# scenario scripts clean up on TERM) and waits for it.
+child=""
+on_signal() {
+	if [ -n "$child" ]; then
+		kill -TERM "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+	fi
+	exit "$1"
+}
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 pass() {
 	echo "PASS $1"
@@ -73,11 +85,12 @@ run_unit() {
 	out=$tmp/unit.out
 	# stdbuf: line-buffered stdout, so that the lines before a crash reach
 	# the file (libstdbuf is preloaded, hence verify_asan_link_order=0).
-	{
-		(cd "$build" && ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 \
-			timeout -k 10 "$SCRIPT_TIMEOUT" stdbuf -oL "$prog") >"$out" 2>&1
-		rc=$?
-	} 2>/dev/null
+	(cd "$build" && ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0 \
+		exec timeout -k 10 "$SCRIPT_TIMEOUT" stdbuf -oL "$prog") >"$out" 2>&1 &
+	child=$!
+	wait "$child" 2>/dev/null
+	rc=$?
+	child=""
 	while IFS= read -r line || [ -n "$line" ]; do
 		case $line in
 		"[ RUN      ] "*)
@@ -118,6 +131,18 @@ run_unit() {
 	fi
 }
 
+# show_lines LABEL: from a script's output on stdin, prints the result lines
+# with LABEL/ in front of their names, and the indented detail lines.
+show_lines() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS "* | "FAIL "* | "SKIP "*) echo "${line%% *} $1/${line#* }" ;;
+		"    "*) echo "$line" ;;
+		esac
+	done
+}
+
 # run_script LABEL FILE ARG: one scenario script, run with ARG; its
 # PASS/FAIL lines (and the indented details of a FAIL) are shown live,
 # prefixed with LABEL/. Exit status 77 with a SKIP line is a skip.
@@ -127,12 +152,13 @@ run_script() {
 	local interp=sh
 	head -n 1 "$file" | grep -q bash && interp=bash
 	timeout -k 30 "$SCRIPT_TIMEOUT" "$interp" "$file" "$arg" >"$out" 2>&1 &
-	local pid=$!
-	tail -n +1 -f --pid="$pid" "$out" 2>/dev/null | awk -v l="$label" '
-		/^(PASS|FAIL|SKIP) / { sub(/ /, " " l "/"); print; fflush(); next }
-		/^    / { print; fflush() }'
-	wait "$pid"
+	child=$!
+	tail -n +1 -f --pid="$child" "$out" 2>/dev/null | show_lines "$label" &
+	local show=$!
+	wait "$child"
 	rc=$?
+	child=""
+	wait "$show"
 	np=$(grep -c '^PASS ' "$out")
 	nf=$(grep -c '^FAIL ' "$out")
 	passed=$((passed + np))
