@@ -46,7 +46,8 @@
 #endif
 
 #define MAX_FRAME   (65536 + 14 + 4)
-#define RX_BURST    64
+#define BATCH       32      /* frames per TAP read burst / recvmmsg */
+#define SLOT        (VNET_HDR_LEN + MAX_FRAME)
 #define MAX_BONDS   256
 
 enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL };
@@ -66,6 +67,12 @@ struct dslave {
 	int fd;
 	char name[IFNAMSIZ];
 	struct slave_saved saved;
+	/* Frames queued during a TAP burst, sent with one sendmmsg(). */
+	struct mmsghdr tx_msg[BATCH];
+	struct iovec tx_iov[BATCH];
+	unsigned tx_n;
+	struct dslave *tx_next;     /* list of slaves with queued frames */
+	bool tx_listed;
 };
 
 struct dbond {
@@ -90,7 +97,12 @@ struct daemon {
 	bool stop;
 	struct dbond *bonds[MAX_BONDS];
 	unsigned n_bonds;
-	uint8_t buf[VNET_HDR_LEN + MAX_FRAME];
+	/* Burst buffers, allocated on first use so an idle daemon stays small:
+	 * frames read from a TAP stay in place until the burst is flushed. */
+	uint8_t *txbuf;             /* BATCH slots */
+	uint8_t *rxbuf;             /* BATCH slots */
+	bool in_burst;
+	struct dslave *tx_pending;
 };
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -166,17 +178,79 @@ static struct dbond *find_dbond_by_index(struct daemon *d, int ifindex)
 
 static const uint8_t zero_vnet[VNET_HDR_LEN];
 
+static void flush_slave(struct dslave *ds)
+{
+	unsigned done = 0;
+
+	while (done < ds->tx_n) {
+		int n = sendmmsg(ds->fd, ds->tx_msg + done, ds->tx_n - done, MSG_DONTWAIT);
+
+		if (n <= 0) {
+			/* A full queue drops the rest, as a NIC queue would;
+			 * TCP recovers and the loop never blocks. */
+			ds->s->stats.tx_dropped += ds->tx_n - done;
+			break;
+		}
+		done += (unsigned)n;
+	}
+	ds->tx_n = 0;
+}
+
+static void flush_all(struct daemon *d)
+{
+	while (d->tx_pending) {
+		struct dslave *ds = d->tx_pending;
+
+		d->tx_pending = ds->tx_next;
+		ds->tx_next = NULL;
+		ds->tx_listed = false;
+		flush_slave(ds);
+	}
+}
+
+/* True when frame sits in a TAP burst slot, preceded by its own virtio
+ * header: such a frame stays valid until the burst is flushed. */
+static bool in_burst_slot(const struct daemon *d, const uint8_t *frame, const void *meta)
+{
+	const uint8_t *m = meta;
+
+	return d->in_burst && d->txbuf && m == frame - VNET_HDR_LEN &&
+	       m >= d->txbuf && m < d->txbuf + (size_t)BATCH * SLOT;
+}
+
 static void act_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
 		   const void *meta)
 {
+	struct daemon *d = ctx;
 	struct dslave *ds = s->io;
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)(meta ? meta : zero_vnet), .iov_len = VNET_HDR_LEN },
 		{ .iov_base = (void *)frame, .iov_len = len },
 	};
 
-	/* A full send queue drops the frame, as a NIC queue would; TCP
-	 * recovers, and the data path never blocks the control plane. */
+	if (in_burst_slot(d, frame, meta)) {
+		struct mmsghdr *m;
+
+		if (ds->tx_n == BATCH)
+			flush_slave(ds);
+		m = &ds->tx_msg[ds->tx_n];
+		ds->tx_iov[ds->tx_n].iov_base = (void *)meta;
+		ds->tx_iov[ds->tx_n].iov_len = VNET_HDR_LEN + len;
+		memset(m, 0, sizeof(*m));
+		m->msg_hdr.msg_iov = &ds->tx_iov[ds->tx_n];
+		m->msg_hdr.msg_iovlen = 1;
+		ds->tx_n++;
+		if (!ds->tx_listed) {
+			ds->tx_listed = true;
+			ds->tx_next = d->tx_pending;
+			d->tx_pending = ds;
+		}
+		return;
+	}
+	/* Frames the engine made or rewrote leave at once, after whatever
+	 * this slave already has queued, so their order is kept. */
+	if (ds->tx_n)
+		flush_slave(ds);
 	if (writev(ds->fd, iov, 2) < 0)
 		s->stats.tx_dropped++;
 }
@@ -343,6 +417,16 @@ static void release_one(struct daemon *d, struct dbond *db, struct dslave *ds, b
 	unsigned i;
 
 	bond_release(db->b, ds->s, daemon_now(d));
+	if (ds->tx_n)
+		flush_slave(ds);
+	if (ds->tx_listed) {
+		struct dslave **pp = &d->tx_pending;
+
+		while (*pp && *pp != ds)
+			pp = &(*pp)->tx_next;
+		if (*pp)
+			*pp = ds->tx_next;
+	}
 	ep_del(d, ds->fd);
 	packet_close(ds->fd);
 	if (restore && slave_state_restore(d->rtnl, &ds->saved, &err) < 0)
@@ -547,38 +631,73 @@ int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
 
 /* ---- OS events -------------------------------------------------------- */
 
+static bool ensure_bufs(struct daemon *d)
+{
+	if (!d->txbuf)
+		d->txbuf = malloc((size_t)BATCH * SLOT);
+	if (!d->rxbuf)
+		d->rxbuf = malloc((size_t)BATCH * SLOT);
+	return d->txbuf && d->rxbuf;
+}
+
+/* Host -> bond: read a burst of frames from the TAP (one read each: a TAP
+ * has no batched read), let the engine pick slaves, then send each slave's
+ * share with one sendmmsg(). */
 static void on_tap(struct daemon *d, struct dbond *db)
 {
-	for (int i = 0; i < RX_BURST; i++) {
-		ssize_t n = read(db->tap_fd, d->buf, sizeof(d->buf));
+	uint64_t now = daemon_now(d);
+
+	if (!ensure_bufs(d))
+		return;
+	d->in_burst = true;
+	for (int i = 0; i < BATCH; i++) {
+		uint8_t *slot = d->txbuf + (size_t)i * SLOT;
+		ssize_t n = read(db->tap_fd, slot, SLOT);
 
 		if (n < 0) {
-			if (errno == EBADFD || errno == EIO) {
-				/* The device went away under us (ip link del). */
-				ep_del(d, db->tap_fd);
-			}
-			return;
+			if (errno == EBADFD || errno == EIO)
+				ep_del(d, db->tap_fd);   /* the device went away */
+			break;
 		}
 		if (n <= VNET_HDR_LEN)
 			continue;
-		bond_xmit(db->b, d->buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, d->buf,
-			  daemon_now(d));
+		bond_xmit(db->b, slot + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, slot, now);
 	}
+	d->in_burst = false;
+	flush_all(d);
 }
 
+/* Slave -> bond: one recvmmsg() for a burst, each frame handed to the
+ * engine, which writes the accepted ones to the TAP. */
 static void on_packet(struct daemon *d, struct dslave *ds)
 {
-	for (int i = 0; i < RX_BURST; i++) {
-		ssize_t n = recv(ds->fd, d->buf, sizeof(d->buf), MSG_DONTWAIT | MSG_TRUNC);
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	uint64_t now;
+	int n;
 
-		if (n < 0)
-			return;
-		if (n <= VNET_HDR_LEN || (size_t)n > sizeof(d->buf)) {
+	if (!ensure_bufs(d))
+		return;
+	memset(msg, 0, sizeof(msg));
+	for (int i = 0; i < BATCH; i++) {
+		iov[i].iov_base = d->rxbuf + (size_t)i * SLOT;
+		iov[i].iov_len = SLOT;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(ds->fd, msg, BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	if (n <= 0)
+		return;
+	now = daemon_now(d);
+	for (int i = 0; i < n; i++) {
+		uint8_t *slot = iov[i].iov_base;
+		size_t len = msg[i].msg_len;
+
+		if (len <= VNET_HDR_LEN || len > SLOT || (msg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 			ds->s->stats.rx_dropped++;    /* runt or truncated */
 			continue;
 		}
-		slave_receive(ds->s, d->buf + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, d->buf,
-			      daemon_now(d));
+		slave_receive(ds->s, slot + VNET_HDR_LEN, len - VNET_HDR_LEN, slot, now);
 	}
 }
 
@@ -728,6 +847,8 @@ void daemon_free(struct daemon *d)
 	if (d->rtnl)
 		rtnl_close(d->rtnl);
 	engine_free(d->e);
+	free(d->txbuf);
+	free(d->rxbuf);
 	free(d);
 }
 
