@@ -15,8 +15,10 @@
  *
  * A window is the kernel's bond_time_in_interval(): now lies within
  * [last - interval, last + mod * interval + interval / 2].
+ * ns_ip6_target does the same with IPv6 neighbour solicitations (to the
+ * target's solicited-node group) and neighbour advertisements.
  * Not implemented here: VLAN-tagged probes (a TAP bond has no VLAN devices
- * whose tags it could learn) and IPv6 NS probes (ns_ip6_target). */
+ * whose tags it could learn). */
 #include <string.h>
 
 #include "bond.h"
@@ -123,6 +125,80 @@ static void arp_send_all(struct bond *b, struct slave *s)
 	}
 }
 
+static bool ip6_is_linklocal(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* The source address ipv6_dev_get_saddr() would pick among the bond's: a
+ * link-local one for a link-local target, else a global one; else ::. */
+static const uint8_t *pick_source6(const struct bond *b, const uint8_t *target)
+{
+	static const uint8_t any[16];
+	bool want_ll = ip6_is_linklocal(target);
+
+	for (unsigned i = 0; i < b->n_ipv6; i++)
+		if (ip6_is_linklocal(b->ipv6[i]) == want_ll)
+			return b->ipv6[i];
+	return b->n_ipv6 ? b->ipv6[0] : any;
+}
+
+static uint32_t csum_add16(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	return sum;
+}
+
+static void ns_send_all(struct bond *b, struct slave *s)
+{
+	for (unsigned i = 0; i < b->params.n_ns_targets; i++) {
+		static const uint8_t any[16];
+		const uint8_t *target = b->params.ns_targets[i];
+		const uint8_t *src = pick_source6(b, target);
+		bool has_src = memcmp(src, any, 16) != 0;
+		uint16_t plen = has_src ? 32 : 24;
+		uint8_t f[14 + 40 + 32] = { 0 };
+		uint8_t *ip = f + 14, *icmp = ip + 40, pseudo[40] = { 0 };
+		uint32_t sum;
+
+		/* to the target's solicited-node group ff02::1:ffXX:XXXX */
+		f[0] = 0x33; f[1] = 0x33; f[2] = 0xff;
+		memcpy(f + 3, target + 13, 3);
+		memcpy(f + 6, s->cur_mac, 6);
+		f[12] = 0x86; f[13] = 0xdd;
+		ip[0] = 0x60;
+		ip[4] = (uint8_t)(plen >> 8); ip[5] = (uint8_t)plen;
+		ip[6] = 58;
+		ip[7] = 255;
+		memcpy(ip + 8, src, 16);
+		ip[24] = 0xff; ip[25] = 0x02; ip[35] = 0x01; ip[36] = 0xff;
+		memcpy(ip + 37, target + 13, 3);
+		icmp[0] = 135;                  /* neighbour solicitation */
+		memcpy(icmp + 8, target, 16);
+		if (has_src) {                  /* source link-layer address */
+			icmp[24] = 1;
+			icmp[25] = 1;
+			memcpy(icmp + 26, s->cur_mac, 6);
+		}
+		memcpy(pseudo, ip + 8, 32);
+		pseudo[35] = (uint8_t)plen;
+		pseudo[39] = 58;
+		sum = csum_add16(csum_add16(0, pseudo, 40), icmp, plen);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		icmp[2] = (uint8_t)(~sum >> 8);
+		icmp[3] = (uint8_t)~sum;
+		bond_tx_on(b, s, f, 14 + 40 + plen, NULL);
+	}
+}
+
+static void send_all(struct bond *b, struct slave *s)
+{
+	arp_send_all(b, s);
+	ns_send_all(b, s);
+}
+
 static int target_index(const struct bond *b, uint32_t ip)
 {
 	for (unsigned i = 0; i < b->params.n_arp_targets; i++)
@@ -151,6 +227,46 @@ static void validate_arp(struct bond *b, struct slave *s, uint32_t sip, uint32_t
 		return;
 	s->last_rx_ms = now;
 	s->target_last_rx_ms[i] = now;
+}
+
+static void validate_na(struct bond *b, struct slave *s, const uint8_t *saddr,
+			const uint8_t *daddr, uint64_t now)
+{
+	static const uint8_t any[16];
+	bool ours = false;
+
+	if (!memcmp(saddr, any, 16))
+		return;
+	for (unsigned i = 0; i < b->n_ipv6; i++)
+		if (!memcmp(b->ipv6[i], daddr, 16))
+			ours = true;
+	if (!ours)
+		return;
+	for (unsigned i = 0; i < b->params.n_ns_targets; i++)
+		if (!memcmp(b->params.ns_targets[i], saddr, 16)) {
+			s->last_rx_ms = now;
+			s->target_last_rx_ms[i] = now;
+			return;
+		}
+}
+
+/* bond_na_rcv(): the IPv6 counterpart of arp_rcv() for NS/NA frames. */
+static void na_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t len,
+		   uint64_t now)
+{
+	const uint8_t *ip = f + 14;
+
+	if (len < 14 + 40 + 4 || ip[6] != 58 || (ip[40] != 135 && ip[40] != 136))
+		return;
+	if (!(f[0] & 1) && !mac_eq(f, s->cur_mac))
+		return;
+	if (is_active_role(s))
+		validate_na(b, s, ip + 8, ip + 24, now);
+	else if (b->active && slave_last_rx(b, b->active) > b->active->last_link_up_ms)
+		validate_na(b, s, ip + 24, ip + 8, now);
+	else if (b->current_arp_slave &&
+		 in_interval(b, b->current_arp_slave->last_tx_ms, 1, now))
+		validate_na(b, s, ip + 8, ip + 24, now);
 }
 
 /* bond_arp_rcv(): which ARP frames prove the path for this slave. */
@@ -182,20 +298,23 @@ static void arp_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t le
 void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
 		uint64_t now_ms)
 {
-	bool is_arp, validate, filter_only;
+	bool is_arp, is_ipv6, validate, filter_only;
 
 	if (!b->params.arp_interval)
 		return;
 	is_arp = len >= 14 && frame[12] == 0x08 && frame[13] == 0x06;
+	is_ipv6 = len >= 14 && frame[12] == 0x86 && frame[13] == 0xdd;
 	validate = b->params.arp_validate & (1u << (s->backup ? 1 : 0));
 	filter_only = b->params.arp_validate & ARP_VALIDATE_FILTER;
 	if (!validate) {
-		if (!filter_only || is_arp)
+		if (!filter_only || is_arp || is_ipv6)
 			s->last_rx_ms = now_ms;
 		return;
 	}
 	if (is_arp)
 		arp_rcv(b, s, frame, len, now_ms);
+	else if (is_ipv6)
+		na_rcv(b, s, frame, len, now_ms);
 }
 
 /* ---- balance-rr / balance-xor / broadcast ------------------------------ */
@@ -233,7 +352,7 @@ static void lb_run(struct bond *b, uint64_t now)
 		}
 		/* Every slave probes, so every slave can hear an answer. */
 		if (dev_up(s))
-			arp_send_all(b, s);
+			send_all(b, s);
 	}
 	for (unsigned i = 0; i < b->n_slaves; i++) {
 		if (propose[i] == TO_UP) {
@@ -337,7 +456,7 @@ static void ab_probe(struct bond *b, uint64_t now)
 	bool found = false;
 
 	if (b->active) {
-		arp_send_all(b, b->active);
+		send_all(b, b->active);
 		return;
 	}
 	if (!cur) {
@@ -367,7 +486,7 @@ static void ab_probe(struct bond *b, uint64_t now)
 		next->link = SLAVE_LINK_BACK;
 		b->current_arp_slave = next;
 		bond_refresh_roles(b);
-		arp_send_all(b, next);
+		send_all(b, next);
 		next->last_link_up_ms = now;
 	}
 	bond_refresh_roles(b);

@@ -230,7 +230,7 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_NS_IP6_TARGET, .name = "ns_ip6_target",
 		.desc = "IPv6 addresses the NS monitor probes (+addr, -addr or a,b,c)",
 		.type = OPT_T_IPV6_LIST, .modes = MODES_ALL,
-		.flags = OPT_RAWVAL | OPT_PENDING,
+		.flags = OPT_RAWVAL,
 	},
 	[OPT_ARP_VALIDATE] = {
 		.id = OPT_ARP_VALIDATE, .name = "arp_validate",

@@ -707,6 +707,45 @@ static void test_arp_ab_validate_all(void **state)
 	assert_true(b->carrier);
 }
 
+static void test_ns_monitor_ab(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0",
+		"mode active-backup arp_interval 100 arp_validate active ns_ip6_target 2001:db8::fe");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	uint8_t v6[1][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+	uint8_t tgt[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0xfe };
+	uint8_t na[14 + 40 + 32] = { 0 };
+	unsigned from, ns = 0;
+
+	h_enslave(&H, b, "eth1", 2);
+	bond_set_addrs(b, NULL, NULL, 0, (const uint8_t (*)[16])v6, 1);
+	memcpy(na, e0->cur_mac, 6);
+	na[12] = 0x86; na[13] = 0xdd;
+	na[14] = 0x60; na[14 + 6] = 58; na[14 + 7] = 255;
+	memcpy(na + 14 + 8, tgt, 16);
+	memcpy(na + 14 + 24, v6[0], 16);
+	na[14 + 40] = 136;
+	from = H.ntx;
+	for (int i = 0; i < 20; i++) {
+		slave_receive(e0, na, sizeof(na), NULL, H.now);
+		h_advance(&H, 100);
+	}
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (H.tx[i].s == e0 && f[0] == 0x33 && f[2] == 0xff && f[5] == 0xfe &&
+		    f[14 + 40] == 135 && !memcmp(f + 14 + 8, v6[0], 16) &&
+		    !memcmp(f + 14 + 40 + 8, tgt, 16))
+			ns++;
+	}
+	assert_in_range(ns, 19, 21);
+	assert_int_equal(e0->link, SLAVE_LINK_UP);
+	assert_ptr_equal(b->active, e0);
+	/* the target stops answering: the active slave goes down */
+	h_advance(&H, 1000);
+	assert_int_equal(e0->link_failure_count, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,6 +778,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_admin_down_stops_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_lb_probes_and_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_ab_validate_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ns_monitor_ab, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

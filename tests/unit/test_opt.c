@@ -860,8 +860,10 @@ static void test_arp_targets(void **state)
 	assert_int_equal(set(f, "arp_ip_target", "10.0.0.1 bogus"), -EPERM);
 	assert_int_equal(f->b->params.n_arp_targets, 0);
 
-	assert_set_err(f, "ns_ip6_target", "+2001:db8::1", -EOPNOTSUPP,
-		       "option ns_ip6_target: not supported by bondd yet (only the default (no target) is accepted)");
+	assert_set_ok(f, "ns_ip6_target", "+2001:db8::1");
+	assert_int_equal(f->b->params.n_ns_targets, 1);
+	assert_set_ok(f, "ns_ip6_target", "-2001:db8::1");
+	assert_int_equal(f->b->params.n_ns_targets, 0);
 	assert_set_err(f, "ns_ip6_target", "+ff02::1", -EINVAL,
 		       "invalid NS target ff02::1 specified for addition");
 	assert_set_err(f, "ns_ip6_target", "+::1", -EINVAL,
