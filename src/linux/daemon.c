@@ -73,6 +73,7 @@ struct dslave {
 	unsigned tx_n;
 	struct dslave *tx_next;     /* list of slaves with queued frames */
 	bool tx_listed;
+	bool promisc;               /* our PACKET_MR_PROMISC membership is on */
 };
 
 struct dbond {
@@ -82,6 +83,11 @@ struct dbond {
 	int tap_fd;
 	int ifindex;
 	unsigned mtu;
+	bool promisc;               /* the bond device is promiscuous */
+	/* MACs we gave the TAP lately: their rtnetlink echoes are ours, any
+	 * other new address is the admin's (ip link set bond0 address). */
+	uint8_t set_macs[4][6];
+	unsigned n_set_macs;
 	char name[IFNAMSIZ];
 	struct dslave *slaves[BOND_MAX_SLAVES];
 	unsigned n_slaves;
@@ -290,6 +296,7 @@ static void act_set_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6])
 
 	if (!db)
 		return;
+	memcpy(db->set_macs[db->n_set_macs++ % ARRAY_SIZE(db->set_macs)], mac, 6);
 	if (rtnl_link_set_mac(d->rtnl, db->ifindex, mac, &err) < 0)
 		dlog(d, LOG_ERR, "%s: cannot set MAC address: %s", b->name, err.msg);
 }
@@ -386,6 +393,8 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		goto fail_tap;
 	db->ifindex = link.ifindex;
 	db->mtu = link.mtu;
+	/* The TAP's random address is not the admin's choice. */
+	memcpy(db->set_macs[db->n_set_macs++], link.mac, 6);
 	tap_set_carrier(db->tap_fd, false);
 	if (ep_add(d, db->tap_fd, &db->ep) < 0) {
 		err_set(err, -errno, "%s: epoll: %s", name, strerror(errno));
@@ -701,6 +710,17 @@ static void on_packet(struct daemon *d, struct dslave *ds)
 	}
 }
 
+static bool was_set_by_us(const struct dbond *db, const uint8_t *mac)
+{
+	unsigned n = db->n_set_macs < ARRAY_SIZE(db->set_macs) ? db->n_set_macs
+							      : ARRAY_SIZE(db->set_macs);
+
+	for (unsigned i = 0; i < n; i++)
+		if (mac_eq(db->set_macs[i], mac))
+			return true;
+	return false;
+}
+
 static void on_rtnl_event(const struct rtnl_event *ev, void *arg)
 {
 	struct daemon *d = arg;
@@ -723,6 +743,16 @@ static void on_rtnl_event(const struct rtnl_event *ev, void *arg)
 		db = find_dbond_by_index(d, ev->link.ifindex);
 		if (db) {
 			bond_set_admin(db->b, ev->link.flags & IFF_UP, now);
+			db->promisc = ev->link.flags & IFF_PROMISC;
+			if (!mac_is_zero(ev->link.mac) && !mac_eq(ev->link.mac, db->b->mac) &&
+			    !was_set_by_us(db, ev->link.mac)) {
+				/* The admin gave the bond an address: like the
+				 * kernel's bond_set_mac_address(), the slaves
+				 * follow and it no longer comes from a slave. */
+				db->b->mac_set_by_user = true;
+				db->b->mac_random = false;
+				bond_set_mac(db->b, ev->link.mac);
+			}
 			if (ev->link.mtu && ev->link.mtu != db->mtu) {
 				/* The bond's MTU is every slave's MTU. */
 				db->mtu = ev->link.mtu;
@@ -758,10 +788,32 @@ static void on_rtnl_event(const struct rtnl_event *ev, void *arg)
 	}
 }
 
+/* Promiscuity follows the bond's as in the kernel: to every slave in the
+ * load-balancing modes, to the active slave only where there is one (and it
+ * moves on failover). Re-checked after every batch of events. */
+static void sync_promisc(struct daemon *d)
+{
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+		bool one = bond_mode_uses_primary(db->b->params.mode);
+
+		for (unsigned j = 0; j < db->n_slaves; j++) {
+			struct dslave *ds = db->slaves[j];
+			bool want = db->promisc && (!one || ds->s == db->b->active);
+
+			if (want != ds->promisc &&
+			    packet_set_promisc(ds->fd, ds->ifindex, want) == 0)
+				ds->promisc = want;
+		}
+	}
+}
+
 static void arm_timer(struct daemon *d)
 {
 	uint64_t next = engine_tick(d->e, daemon_now(d));
 	struct itimerspec its = { 0 };
+
+	sync_promisc(d);
 
 	if (next != UINT64_MAX) {
 		if (next == 0)
