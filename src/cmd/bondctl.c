@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "config/conf.h"
 #include "core/util.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
@@ -43,6 +44,51 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry '" PROG " --help'.\n");
 	return CTL_EXIT_USAGE;
+}
+
+/* "import FORMAT PATH [--modprobe FILE]": translates a distro
+ * configuration into bondd.conf text here, without bondd. Exit 0 with the
+ * text on stdout (warnings on stderr), or 1 with the errors on stderr. */
+static int run_import(int n, const char *const w[])
+{
+	const char *format = NULL, *path = NULL, *modprobe = NULL;
+	struct conf_diag d;
+	struct strbuf out, msgs;
+	struct conf *c;
+
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(w[i], "--modprobe") && i + 1 < n)
+			modprobe = w[++i];
+		else if (!strncmp(w[i], "--modprobe=", 11))
+			modprobe = w[i] + 11;
+		else if (!strcmp(w[i], "--modprobe"))
+			return usage_error("--modprobe needs a file or directory");
+		else if (!format)
+			format = w[i];
+		else if (!path)
+			path = w[i];
+		else
+			return usage_error("import: unexpected '%s'", w[i]);
+	}
+	if (!format || !path)
+		return usage_error("usage: " PROG " import native|ifcfg|interfaces|modprobe PATH [--modprobe FILE]");
+	conf_diag_init(&d);
+	sb_init(&out);
+	sb_init(&msgs);
+	c = conf_load(format, path, modprobe, false, &d);
+	conf_diag_print(&d, c != NULL, &msgs);
+	if (c)
+		conf_print(c, &out);
+	fputs(sb_str(&msgs), stderr);
+	fputs(sb_str(&out), stdout);
+	fflush(stdout);
+	sb_free(&out);
+	sb_free(&msgs);
+	conf_diag_free(&d);
+	if (!c)
+		return CTL_EXIT_REFUSED;
+	conf_free(c);
+	return ferror(stdout) ? CTL_EXIT_REFUSED : CTL_EXIT_OK;
 }
 
 static bool is_json_flag(const char *a)
@@ -120,6 +166,11 @@ static int bondctl_main(int argc, char **argv)
 		} else {
 			cmd[n++] = a;
 		}
+	}
+	if (!strcmp(cmd[0], "import")) {
+		rc = run_import(n, cmd);
+		free(cmd);
+		return rc;
 	}
 	sock = ctl_socket_path(sock);
 	if (!client_path_ok(sock)) {

@@ -1,0 +1,231 @@
+/* The configuration model: what bondd.conf(5) says, and what every importer
+ * (RHEL ifcfg files, Debian interfaces, modprobe options) produces.
+ *
+ * Parsing is pure: the parsers take text plus a file name for messages and
+ * never touch the OS; conf_load() (conf_io.c) is the one place that reads
+ * files. Every error is "FILE:LINE: message"; a source with any error gives
+ * no configuration at all (NULL), so nothing is ever half-applied.
+ *
+ * Option names and values are checked against the option table
+ * (core/opt.h) and stored canonically: the table's name (num_unsol_na is
+ * stored as num_grat_arp), enum values by name ("active-backup", never
+ * "1"), integers in decimal, address lists as "a,b,c". So printing a
+ * configuration and parsing the text again gives the same configuration:
+ * conf_equal(conf_parse_native(conf_print(c)), c). */
+#ifndef BONDD_CONF_H
+#define BONDD_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/util.h"
+
+#define CONF_NAME_MAX 16        /* IFNAMSIZ, NUL included */
+
+/* Where something was written. file points into the owning conf's file
+ * list and lives as long as that conf. line 0 = the whole file. */
+struct conf_loc {
+	const char *file;
+	unsigned line;
+};
+
+/* A bond option: the option table's name and a canonical value. */
+struct conf_opt {
+	char *name;
+	char *value;
+	struct conf_loc loc;
+};
+
+struct conf_addr {
+	int family;                 /* AF_INET or AF_INET6 */
+	uint8_t addr[16];           /* 4 or 16 bytes used, network order */
+	uint8_t prefix;             /* prefix length */
+	char label[CONF_NAME_MAX];  /* IPv4 only: "" or "bond0:1" (IFA_LABEL) */
+	bool has_broadcast;         /* IPv4 only; else bondd uses the subnet's */
+	uint8_t broadcast[4];
+	struct conf_loc loc;
+};
+
+struct conf_slave {
+	char name[CONF_NAME_MAX];
+	struct conf_loc loc;
+};
+
+struct conf_bond {
+	char name[CONF_NAME_MAX];
+	struct conf_opt *opts;      /* in the order given */
+	unsigned n_opts;
+	struct conf_slave *slaves;  /* in enslave order */
+	unsigned n_slaves;
+	unsigned mtu;               /* 0 = leave as is */
+	bool has_hwaddr;
+	uint8_t hwaddr[6];
+	struct conf_addr *addrs;
+	unsigned n_addrs;
+	struct conf_loc loc;
+};
+
+/* An interface that is neither a bond nor a slave but gets addresses (or an
+ * MTU) from the configuration: "several IPs on one interface". */
+struct conf_iface {
+	char name[CONF_NAME_MAX];
+	unsigned mtu;               /* 0 = leave as is */
+	struct conf_addr *addrs;
+	unsigned n_addrs;
+	struct conf_loc loc;
+};
+
+struct conf_route {
+	int family;
+	uint8_t dst[16];
+	uint8_t prefix;             /* never 0: default routes are gw4/gw6 */
+	bool has_via;
+	uint8_t via[16];
+	char dev[CONF_NAME_MAX];    /* "" = the kernel picks it from via */
+	bool has_metric;
+	uint32_t metric;
+	struct conf_loc loc;
+};
+
+/* The default route of one family. */
+struct conf_gateway {
+	bool set;
+	uint8_t addr[16];
+	char dev[CONF_NAME_MAX];    /* "" = the kernel picks it */
+	struct conf_loc loc;
+};
+
+struct conf {
+	struct conf_bond *bonds;
+	unsigned n_bonds;
+	struct conf_iface *ifaces;
+	unsigned n_ifaces;
+	struct conf_route *routes;
+	unsigned n_routes;
+	struct conf_gateway gw4, gw6;
+	/* Module parameters ([bonding] section, "options bonding"): -1 = not
+	 * given. max_bonds N means bond0 .. bond(N-1) exist even when no
+	 * section names them (conf_finish() adds them). */
+	int max_bonds;
+	int tx_queues;
+	struct conf_loc max_bonds_loc, tx_queues_loc;
+	/* Importers only: "options bonding ..." values, the defaults of every
+	 * bond; conf_finish() folds them into each bond and empties this. */
+	struct conf_opt *defaults;
+	unsigned n_defaults;
+	/* Owned storage for conf_loc.file. */
+	char **files;
+	unsigned n_files;
+};
+
+/* Messages: errors and warnings, each one line "FILE:LINE: text" (warnings
+ * "FILE:LINE: warning: text"), in the order found. */
+struct conf_msg {
+	bool warning;
+	char *text;
+};
+
+struct conf_diag {
+	struct conf_msg *msgs;
+	unsigned n;
+	unsigned n_errors;
+	unsigned n_warnings;
+};
+
+void conf_diag_init(struct conf_diag *d);
+void conf_diag_free(struct conf_diag *d);
+void conf_error(struct conf_diag *d, const struct conf_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void conf_warn(struct conf_diag *d, const struct conf_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Every message (warnings: only when with_warnings), one per line. */
+void conf_diag_print(const struct conf_diag *d, bool with_warnings, struct strbuf *out);
+
+/* ---- the model ---------------------------------------------------------- */
+
+struct conf *conf_new(void);
+void conf_free(struct conf *c);
+/* Same bonds, options, slaves, addresses, interfaces, routes and gateways
+ * in the same order; locations are not compared. */
+bool conf_equal(const struct conf *a, const struct conf *b);
+
+struct conf_bond *conf_find_bond(const struct conf *c, const char *name);
+struct conf_iface *conf_find_iface(const struct conf *c, const char *name);
+/* The value of a bond option, or NULL when it is not set. */
+const char *conf_bond_opt(const struct conf_bond *b, const char *name);
+
+/* ---- parsers (pure) ----------------------------------------------------- */
+
+/* bondd.conf(5). */
+struct conf *conf_parse_native(const char *text, const char *file, struct conf_diag *d);
+
+/* One input file, already read: path for messages, text NUL-terminated. */
+struct conf_file {
+	const char *path;
+	const char *text;
+};
+
+/* ifcfg-* (aliases ifcfg-eth0:0 included) and route-* / route6-* files of
+ * a network-scripts directory; a file's role comes from its base name. */
+struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n,
+			     struct conf_diag *d);
+/* modprobe.d files (or /etc/modprobe.conf) in the order modprobe reads them. */
+struct conf *imp_modprobe_parse(const struct conf_file *files, unsigned n,
+				struct conf_diag *d);
+
+/* File access for the interfaces importer's "source" and
+ * "source-directory" lines; conf_io.c has the real one, tests stub it. */
+struct conf_io {
+	/* Reads a whole file; *text malloc'd and NUL-terminated. 0 or -errno. */
+	int (*read)(void *ctx, const char *path, char **text);
+	/* Expands a glob(7) pattern: *paths malloc'd array of malloc'd
+	 * strings, sorted. Returns the count (0 for no match) or -errno. */
+	int (*glob)(void *ctx, const char *pattern, char ***paths);
+	/* Names in a directory (no "." / ".."), sorted. Count or -errno. */
+	int (*list)(void *ctx, const char *dir, char ***names);
+	void *ctx;
+};
+
+/* /etc/network/interfaces: the text of path; includes go through io
+ * (NULL: none allowed). */
+struct conf *imp_interfaces_parse(const char *text, const char *path,
+				  const struct conf_io *io, struct conf_diag *d);
+
+/* ---- combining and checking --------------------------------------------- */
+
+/* Folds a modprobe configuration into base (ifcfg or interfaces): bonds
+ * modprobe names are added; options of base (BONDING_OPTS, bond-*) win over
+ * modprobe's, as on the real systems where those are written to sysfs
+ * after the module has loaded with its options. mod is emptied. */
+void conf_merge(struct conf *base, struct conf *mod);
+
+/* Applies module-level values: the "options bonding" defaults go into every
+ * bond that does not set them, and bond0 .. bond(max_bonds-1) are added. */
+void conf_finish(struct conf *c);
+
+/* Checks the whole configuration the way bondd will apply it: every
+ * bond's options are set, in the kernel's order, on a scratch engine bond
+ * (mode dependencies, ranges, couplings), slaves are in one bond only,
+ * addresses are unique, gateways and routes are reachable. Options bondd
+ * does not implement yet are errors when strict, warnings otherwise.
+ * Returns the number of errors added to d. */
+unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d);
+
+/* ---- output ------------------------------------------------------------- */
+
+/* The canonical bondd.conf text. */
+void conf_print(const struct conf *c, struct strbuf *out);
+
+/* ---- loading (conf_io.c: the only file access) -------------------------- */
+
+/* format: "native", "ifcfg", "interfaces" or "modprobe". path: the file or
+ * directory; modprobe (may be NULL): a modprobe file or directory to merge
+ * (not with "modprobe" or "native"). Parses, merges, finishes and checks
+ * (conf_check, strict or not). NULL on any error; messages in d. */
+struct conf *conf_load(const char *format, const char *path, const char *modprobe,
+		       bool strict, struct conf_diag *d);
+
+/* The real file system, for imp_interfaces_parse(). */
+extern const struct conf_io conf_io_fs;
+
+#endif

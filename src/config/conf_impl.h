@@ -1,0 +1,117 @@
+/* Helpers shared by the config parsers and importers (src/config only). */
+#ifndef BONDD_CONF_IMPL_H
+#define BONDD_CONF_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "core/opt.h"
+
+/* Allocation: the parsers abort on out-of-memory rather than carry an
+ * error path through every helper. */
+void *conf_xmalloc(size_t n);
+void *conf_xrealloc(void *p, size_t n);
+char *conf_xstrdup(const char *s);
+char *conf_xstrndup(const char *s, size_t n);
+/* Makes room for one more element in a growable array of count n. */
+void *conf_grow(void *arr, unsigned n, size_t elem);
+#define CONF_PUSH(arr, n) \
+	((arr) = conf_grow((arr), (n), sizeof(*(arr))), \
+	 memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
+
+/* The stored copy of a file name, for conf_loc.file. */
+const char *conf_add_file(struct conf *c, const char *path);
+struct conf_loc conf_loc_at(const char *file, unsigned line);
+
+/* Existing bond/interface of that name, or a new one at loc. */
+struct conf_bond *conf_add_bond(struct conf *c, const char *name, const struct conf_loc *loc);
+struct conf_iface *conf_add_iface(struct conf *c, const char *name, const struct conf_loc *loc);
+/* Sets an option (already canonical): replaces the value of the same
+ * option in place (queue_id: of the same slave), else appends. */
+void conf_bond_set_opt(struct conf_bond *b, const char *name, const char *value,
+		       const struct conf_loc *loc);
+/* Sets it only when b does not set it (and, for miimon/arp_interval, does
+ * not set the other monitor): used for lower-precedence sources. */
+void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o);
+void conf_opts_set(struct conf_opt **opts, unsigned *n, const char *name, const char *value,
+		   const struct conf_loc *loc);
+bool conf_bond_has_slave(const struct conf_bond *b, const char *name);
+void conf_bond_add_slave(struct conf_bond *b, const char *name, const struct conf_loc *loc);
+struct conf_bond *conf_slave_owner(const struct conf *c, const char *name);
+void conf_free_opts(struct conf_opt *o, unsigned n);
+
+/* Checks an option name and value against the option table and returns
+ * the canonical pair (malloc'd). module: max_bonds/tx_queues allowed.
+ * On error returns -1 with err set ("unknown option 'x' (did you mean
+ * 'y'?)", "option x: invalid value (v)", ...). */
+int conf_opt_canon(const char *name, const char *value, bool module, char **cname,
+		   char **cvalue, struct err *err);
+/* "arp_ip_target=+a" style edits of an address list option: applies text
+ * ("+a", "-a" or a list) to the current canonical list (may be NULL) and
+ * returns the new canonical list. -1 with err set on error. */
+int conf_list_edit(const struct opt_desc *d, const char *current, const char *text,
+		   char **out, struct err *err);
+
+/* The candidate nearest to word (edit distance), or NULL when none is
+ * close. cands is NULL-terminated. */
+const char *conf_suggest(const char *word, const char *const *cands);
+/* Nearest option name of the table (bond options, plus the module
+ * parameters when module) or of extra (NULL-terminated, may be NULL). */
+const char *conf_suggest_opt(const char *name, bool module, const char *const *extra);
+/* "unknown X 'w' (did you mean 's'?)" / "unknown X 'w'". */
+void conf_error_unknown(struct conf_diag *d, const struct conf_loc *loc, const char *what,
+			const char *word, const char *suggestion);
+
+/* ---- text --------------------------------------------------------------- */
+
+/* Trims blanks at both ends, in place. */
+char *conf_trim(char *s);
+bool conf_ifname_ok(const char *s);
+/* Splits a command line into words: blanks separate, '...' and "..."
+ * quote (backslash escapes inside "..." and outside quotes). Returns the
+ * count, -1 on an unterminated quote. *words: malloc'd, free with
+ * conf_words_free(). */
+int conf_split_words(const char *s, char ***words);
+void conf_words_free(char **w, int n);
+
+/* Line iterator over text: joins lines ending in '\' when join is set.
+ * Each call gives the next logical line (malloc'd into *line, to free) and
+ * the number of its first physical line. Returns false at the end. */
+struct conf_lines {
+	const char *p;
+	unsigned next_line;
+	bool join;
+};
+void conf_lines_init(struct conf_lines *it, const char *text, bool join);
+bool conf_lines_next(struct conf_lines *it, char **line, unsigned *lineno);
+
+/* ---- addresses ---------------------------------------------------------- */
+
+/* "a.b.c.d" or an IPv6 address. family: AF_UNSPEC to accept both. 0 or -1. */
+int conf_parse_ip(const char *s, int family, int *out_family, uint8_t out[16]);
+/* "ADDR", "ADDR/LEN" or "ADDR/a.b.c.d": *prefix -1 when absent. 0 or -1
+ * (err says why). */
+int conf_parse_cidr(const char *s, int *family, uint8_t addr[16], int *prefix,
+		    struct err *err);
+/* "255.255.255.0" or "24" (family's range). Prefix length or -1. */
+int conf_parse_netmask(const char *s, int family);
+/* The classful default prefix of an IPv4 address (as ipcalc gives). */
+int conf_classful_prefix(const uint8_t a[4]);
+const char *conf_ip_str(int family, const uint8_t *a, char buf[64]);
+/* True when a and b are in the same prefix-length subnet. */
+bool conf_same_subnet(int family, const uint8_t *a, const uint8_t *b, unsigned prefix);
+/* Fills an address; validates label against dev ("dev" or "dev:..."). 0,
+ * or -1 with err set. */
+int conf_addr_label_ok(const char *dev, const char *label, struct err *err);
+/* Appends an address to (addrs, n). */
+struct conf_addr *conf_push_addr(struct conf_addr **addrs, unsigned *n);
+/* Default gateway: error when a different one is already set. */
+void conf_set_gateway(struct conf *c, int family, const uint8_t addr[16], const char *dev,
+		      const struct conf_loc *loc, struct conf_diag *d);
+bool conf_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* MTU text: 68 .. 65535. */
+int conf_parse_mtu(const char *s, unsigned *mtu, struct err *err);
+
+#endif

@@ -1,0 +1,546 @@
+/* bondd.conf(5): the native format. INI style, one section per bond:
+ *
+ *   [bond0]                      a bond: kernel option names, plus slaves,
+ *   mode = active-backup         mtu, hwaddr, address and gateway
+ *   slaves = eth0 eth1
+ *   address = 192.0.2.2/24 label bond0:0
+ *   [interface eth2]             a plain interface: mtu, address, gateway
+ *   [route]                      to = DST/LEN [via GW] [dev DEV] [metric N]
+ *   [bonding]                    module parameters: max_bonds, tx_queues
+ *
+ * '#' or ';' starts a comment at the start of a line, '#' also after a
+ * blank. docs/bondd.conf.5 is the reference; conf_print.c writes it. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_impl.h"
+
+enum sect { S_NONE, S_BOND, S_IFACE, S_ROUTE, S_MODULE, S_BAD };
+
+static const char *const bond_keys[] = { "slaves", "mtu", "hwaddr", "address", "gateway", NULL };
+static const char *const iface_keys[] = { "mtu", "address", "gateway", NULL };
+static const char *const route_keys[] = { "to", NULL };
+static const char *const module_keys[] = { "max_bonds", "tx_queues", NULL };
+static const char *const sect_words[] = { "interface", "route", "bonding", NULL };
+
+struct native {
+	struct conf *c;
+	struct conf_diag *d;
+	const char *file;
+	enum sect sect;
+	struct conf_bond *bond;     /* current [bondX] */
+	struct conf_iface *iface;   /* current [interface X] */
+	unsigned errors_at_start;
+	/* Keys seen in the current section, for "given twice". */
+	char **seen;
+	unsigned *seen_line;
+	unsigned n_seen;
+};
+
+static void seen_reset(struct native *p)
+{
+	for (unsigned i = 0; i < p->n_seen; i++)
+		free(p->seen[i]);
+	free(p->seen);
+	free(p->seen_line);
+	p->seen = NULL;
+	p->seen_line = NULL;
+	p->n_seen = 0;
+}
+
+/* Returns the line the key was first given on in this section, or 0. */
+static unsigned seen_check(struct native *p, const char *key, unsigned line)
+{
+	unsigned n;
+
+	for (unsigned i = 0; i < p->n_seen; i++)
+		if (!strcmp(p->seen[i], key))
+			return p->seen_line[i];
+	n = p->n_seen;
+	*CONF_PUSH(p->seen, n) = conf_xstrdup(key);
+	n = p->n_seen;
+	*CONF_PUSH(p->seen_line, n) = line;
+	p->n_seen = n;
+	return 0;
+}
+
+/* Strips a comment: '#' at the start, or after a blank. */
+static void strip_comment(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			return;
+		}
+}
+
+static bool name_taken(struct native *p, const char *name, const struct conf_loc *loc)
+{
+	const struct conf_bond *b = conf_find_bond(p->c, name);
+	const struct conf_iface *f = conf_find_iface(p->c, name);
+	const struct conf_loc *first = b ? &b->loc : f ? &f->loc : NULL;
+
+	if (!first)
+		return false;
+	conf_error(p->d, loc, "%s is configured twice (first at %s:%u)", name,
+		   first->file, first->line);
+	return true;
+}
+
+static void section(struct native *p, char *hdr, const struct conf_loc *loc)
+{
+	size_t n = strlen(hdr);
+	char *inner, *sp;
+
+	seen_reset(p);
+	p->bond = NULL;
+	p->iface = NULL;
+	p->sect = S_BAD;
+	if (n < 2 || hdr[n - 1] != ']') {
+		conf_error(p->d, loc, "a section header is [NAME]: missing ']'");
+		return;
+	}
+	hdr[n - 1] = '\0';
+	inner = conf_trim(hdr + 1);
+	sp = inner + strcspn(inner, " \t");
+	if (*sp) {
+		char *name = sp;
+
+		*name++ = '\0';
+		name = conf_trim(name);
+		if (strcmp(inner, "interface")) {
+			conf_error_unknown(p->d, loc, "section", inner,
+					   conf_suggest(inner, sect_words));
+			return;
+		}
+		if (!conf_ifname_ok(name)) {
+			conf_error(p->d, loc, "invalid interface name '%s'", name);
+			return;
+		}
+		if (name_taken(p, name, loc))
+			return;
+		p->iface = conf_add_iface(p->c, name, loc);
+		p->sect = S_IFACE;
+		return;
+	}
+	if (!strcmp(inner, "route")) {
+		p->sect = S_ROUTE;
+	} else if (!strcmp(inner, "bonding")) {
+		p->sect = S_MODULE;
+	} else if (!strcmp(inner, "interface")) {
+		conf_error(p->d, loc, "[interface] needs a name: [interface eth2]");
+	} else if (!conf_ifname_ok(inner)) {
+		conf_error(p->d, loc, "invalid bond name '%s'", inner);
+	} else if (!name_taken(p, inner, loc)) {
+		p->bond = conf_add_bond(p->c, inner, loc);
+		p->sect = S_BOND;
+	}
+}
+
+/* "ADDR/LEN [label L] [broadcast B]" on dev. */
+static int parse_address(const char *dev, const char *value, struct conf_addr *a,
+			 struct err *err)
+{
+	char **w;
+	int n = conf_split_words(value, &w), rc = -1, family, prefix;
+
+	if (n < 1) {
+		err_set(err, -EINVAL, "address needs a value: ADDRESS/PREFIX [label LABEL] [broadcast ADDRESS]");
+		goto out;
+	}
+	if (conf_parse_cidr(w[0], &family, a->addr, &prefix, err) < 0)
+		goto out;
+	if (prefix < 0) {
+		err_set(err, -EINVAL, "address %s needs a prefix length (%s/%d)", w[0], w[0],
+			family == AF_INET ? 24 : 64);
+		goto out;
+	}
+	a->family = family;
+	a->prefix = (uint8_t)prefix;
+	for (int i = 1; i < n; i += 2) {
+		if (i + 1 >= n) {
+			err_set(err, -EINVAL, "'%s' needs a value", w[i]);
+			goto out;
+		}
+		if (!strcmp(w[i], "label")) {
+			if (family != AF_INET) {
+				err_set(err, -EINVAL, "labels are for IPv4 addresses only");
+				goto out;
+			}
+			if (conf_addr_label_ok(dev, w[i + 1], err) < 0)
+				goto out;
+			snprintf(a->label, sizeof(a->label), "%s", w[i + 1]);
+		} else if (!strcmp(w[i], "broadcast")) {
+			int f;
+			uint8_t b[16];
+
+			if (family != AF_INET || conf_parse_ip(w[i + 1], AF_INET, &f, b) < 0) {
+				err_set(err, -EINVAL, "invalid broadcast address '%s'", w[i + 1]);
+				goto out;
+			}
+			a->has_broadcast = true;
+			memcpy(a->broadcast, b, 4);
+		} else {
+			static const char *const words[] = { "label", "broadcast", NULL };
+			const char *s = conf_suggest(w[i], words);
+
+			if (s)
+				err_set(err, -EINVAL, "unknown word '%s' after the address (did you mean '%s'?)",
+					w[i], s);
+			else
+				err_set(err, -EINVAL, "unknown word '%s' after the address: use label or broadcast",
+					w[i]);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	conf_words_free(w, n);
+	return rc;
+}
+
+static bool host_bits_clear(int family, const uint8_t *a, unsigned prefix)
+{
+	uint8_t net[16];
+	unsigned bits = family == AF_INET ? 32 : 128;
+
+	memcpy(net, a, 16);
+	for (unsigned i = prefix; i < bits; i++)
+		net[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+	return !memcmp(net, a, 16);
+}
+
+/* "DST/LEN|default [via GW] [dev DEV] [metric N]" */
+static void parse_route(struct native *p, const char *value, const struct conf_loc *loc)
+{
+	char **w;
+	int n = conf_split_words(value, &w), family = AF_UNSPEC, prefix = -1;
+	uint8_t dst[16] = { 0 }, via[16] = { 0 };
+	bool has_via = false, has_metric = false, is_default = false;
+	char dev[CONF_NAME_MAX] = "";
+	unsigned long metric = 0;
+	struct err err;
+	char buf[64];
+
+	err_clear(&err);
+	if (n < 1) {
+		conf_error(p->d, loc, "to needs a destination: to = DST/PREFIX via GATEWAY [dev DEV] [metric N]");
+		goto out;
+	}
+	if (!strcmp(w[0], "default")) {
+		is_default = true;
+	} else if (conf_parse_cidr(w[0], &family, dst, &prefix, &err) < 0) {
+		conf_error(p->d, loc, "%s", err.msg);
+		goto out;
+	} else if (prefix < 0) {
+		conf_error(p->d, loc, "route destination %s needs a prefix length (%s/%d)", w[0],
+			   w[0], family == AF_INET ? 32 : 128);
+		goto out;
+	} else if (prefix == 0) {
+		is_default = true;
+	} else if (!host_bits_clear(family, dst, (unsigned)prefix)) {
+		conf_error(p->d, loc, "route destination %s has host bits set", w[0]);
+		goto out;
+	}
+	for (int i = 1; i < n; i += 2) {
+		static const char *const words[] = { "via", "dev", "metric", NULL };
+		int f;
+
+		if (i + 1 >= n) {
+			conf_error(p->d, loc, "'%s' needs a value", w[i]);
+			goto out;
+		}
+		if (!strcmp(w[i], "via")) {
+			if (conf_parse_ip(w[i + 1], family, &f, via) < 0) {
+				conf_error(p->d, loc, "invalid gateway address '%s'", w[i + 1]);
+				goto out;
+			}
+			family = f;
+			has_via = true;
+		} else if (!strcmp(w[i], "dev")) {
+			if (!conf_ifname_ok(w[i + 1])) {
+				conf_error(p->d, loc, "invalid interface name '%s'", w[i + 1]);
+				goto out;
+			}
+			snprintf(dev, sizeof(dev), "%s", w[i + 1]);
+		} else if (!strcmp(w[i], "metric")) {
+			if (!conf_parse_uint(w[i + 1], UINT32_MAX, &metric)) {
+				conf_error(p->d, loc, "invalid metric '%s'", w[i + 1]);
+				goto out;
+			}
+			has_metric = true;
+		} else {
+			conf_error_unknown(p->d, loc, "word", w[i], conf_suggest(w[i], words));
+			goto out;
+		}
+	}
+	if (is_default) {
+		if (!has_via) {
+			conf_error(p->d, loc, "a default route needs a gateway: to = default via ADDRESS");
+			goto out;
+		}
+		if (has_metric)
+			conf_error(p->d, loc, "a default route takes no metric in bondd.conf");
+		else
+			conf_set_gateway(p->c, family, via, dev, loc, p->d);
+		goto out;
+	}
+	if (!has_via && !*dev) {
+		conf_error(p->d, loc, "route to %s needs 'via GATEWAY' or 'dev DEV'",
+			   conf_ip_str(family, dst, buf));
+		goto out;
+	}
+	{
+		struct conf_route *r = CONF_PUSH(p->c->routes, p->c->n_routes);
+
+		r->family = family;
+		memcpy(r->dst, dst, 16);
+		r->prefix = (uint8_t)prefix;
+		r->has_via = has_via;
+		memcpy(r->via, via, 16);
+		snprintf(r->dev, sizeof(r->dev), "%s", dev);
+		r->has_metric = has_metric;
+		r->metric = (uint32_t)metric;
+		r->loc = *loc;
+	}
+out:
+	conf_words_free(w, n);
+}
+
+static void dev_key(struct native *p, const char *dev, const char *key, const char *value,
+		    unsigned *mtu, struct conf_addr **addrs, unsigned *n_addrs,
+		    const struct conf_loc *loc)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (!strcmp(key, "mtu")) {
+		if (conf_parse_mtu(value, mtu, &err) < 0)
+			conf_error(p->d, loc, "%s", err.msg);
+	} else if (!strcmp(key, "address")) {
+		struct conf_addr a;
+
+		memset(&a, 0, sizeof(a));
+		if (parse_address(dev, value, &a, &err) < 0) {
+			conf_error(p->d, loc, "%s", err.msg);
+			return;
+		}
+		a.loc = *loc;
+		*conf_push_addr(addrs, n_addrs) = a;
+	} else if (!strcmp(key, "gateway")) {
+		int family;
+		uint8_t gw[16];
+
+		if (conf_parse_ip(value, AF_UNSPEC, &family, gw) < 0) {
+			conf_error(p->d, loc, "invalid gateway address '%s'", value);
+			return;
+		}
+		conf_set_gateway(p->c, family, gw, dev, loc, p->d);
+	}
+}
+
+static void bond_key(struct native *p, const char *key, const char *value,
+		     const struct conf_loc *loc)
+{
+	struct conf_bond *b = p->bond;
+	struct err err;
+
+	err_clear(&err);
+	if (!strcmp(key, "slaves")) {
+		char *list = conf_xstrdup(value);
+
+		for (char *tok = strtok(list, ", \t"); tok; tok = strtok(NULL, ", \t")) {
+			if (!conf_ifname_ok(tok))
+				conf_error(p->d, loc, "invalid interface name '%s'", tok);
+			else if (!strcmp(tok, b->name))
+				conf_error(p->d, loc, "%s cannot be a slave of itself", tok);
+			else if (conf_bond_has_slave(b, tok))
+				conf_error(p->d, loc, "slave %s is listed twice", tok);
+			else
+				conf_bond_add_slave(b, tok, loc);
+		}
+		free(list);
+	} else if (!strcmp(key, "hwaddr")) {
+		uint8_t mac[6];
+
+		if (mac_parse(value, mac) < 0 || mac_is_multicast(mac) || mac_is_zero(mac)) {
+			conf_error(p->d, loc, "invalid hwaddr '%s': a unicast MAC address (02:00:00:00:00:01)",
+				   value);
+			return;
+		}
+		b->has_hwaddr = true;
+		memcpy(b->hwaddr, mac, 6);
+	} else if (!strcmp(key, "mtu") || !strcmp(key, "address") || !strcmp(key, "gateway")) {
+		dev_key(p, b->name, key, value, &b->mtu, &b->addrs, &b->n_addrs, loc);
+	} else {
+		char *cname = NULL, *cvalue = NULL;
+
+		if (conf_opt_canon(key, value, false, &cname, &cvalue, &err) < 0) {
+			if (err.code == -ENOENT)
+				conf_error_unknown(p->d, loc, "option", key,
+						   conf_suggest_opt(key, false, bond_keys));
+			else
+				conf_error(p->d, loc, "%s", err.msg);
+			return;
+		}
+		conf_bond_set_opt(b, cname, cvalue, loc);
+		free(cname);
+		free(cvalue);
+	}
+}
+
+static void module_key(struct native *p, const char *key, const char *value,
+		       const struct conf_loc *loc)
+{
+	char *cname = NULL, *cvalue = NULL;
+	struct err err;
+	int v;
+
+	err_clear(&err);
+	if (conf_opt_canon(key, value, true, &cname, &cvalue, &err) < 0) {
+		conf_error(p->d, loc, "%s", err.msg);
+		return;
+	}
+	v = atoi(cvalue);
+	if (!strcmp(cname, "max_bonds")) {
+		p->c->max_bonds = v;
+		p->c->max_bonds_loc = *loc;
+	} else {
+		p->c->tx_queues = v;
+		p->c->tx_queues_loc = *loc;
+	}
+	free(cname);
+	free(cvalue);
+}
+
+static const char *const *keys_of(enum sect s)
+{
+	switch (s) {
+	case S_BOND: return bond_keys;
+	case S_IFACE: return iface_keys;
+	case S_ROUTE: return route_keys;
+	case S_MODULE: return module_keys;
+	default: return NULL;
+	}
+}
+
+static bool key_known(enum sect s, const char *key)
+{
+	const char *const *k = keys_of(s);
+
+	for (; k && *k; k++)
+		if (!strcmp(*k, key))
+			return true;
+	if (s == S_BOND) {
+		const struct opt_desc *d = opt_find(key);
+
+		return d && !(d->flags & (OPT_MODULE | OPT_PER_SLAVE)) && d->id != OPT_SLAVES;
+	}
+	return false;
+}
+
+static void key_line(struct native *p, char *line, const struct conf_loc *loc)
+{
+	char *eq = strchr(line, '=');
+	char *key, *value;
+	const char *what;
+	unsigned first;
+
+	if (!eq) {
+		conf_error(p->d, loc, "expected 'key = value' or a [section] header");
+		return;
+	}
+	*eq = '\0';
+	key = conf_trim(line);
+	value = conf_trim(eq + 1);
+	if (!*key) {
+		conf_error(p->d, loc, "a key is missing before '='");
+		return;
+	}
+	switch (p->sect) {
+	case S_NONE:
+		conf_error(p->d, loc, "'%s' is outside a section: start with a header such as [bond0]",
+			   key);
+		return;
+	case S_BAD:
+		return;         /* the header was reported */
+	default:
+		break;
+	}
+	if (!key_known(p->sect, key) && !(p->sect == S_BOND && opt_find(key))) {
+		what = p->sect == S_BOND || p->sect == S_MODULE ? "option" : "key";
+		if (p->sect == S_BOND)
+			conf_error_unknown(p->d, loc, what, key,
+					   conf_suggest_opt(key, false, bond_keys));
+		else
+			conf_error_unknown(p->d, loc, what, key,
+					   conf_suggest(key, keys_of(p->sect)));
+		return;
+	}
+	/* address (and a route's "to") may repeat; everything else once. */
+	if (strcmp(key, "address") && strcmp(key, "to") && strcmp(key, "gateway")) {
+		const struct opt_desc *d = p->sect == S_BOND ? opt_find(key) : NULL;
+
+		first = seen_check(p, d ? d->name : key, loc->line);
+		if (first) {
+			conf_error(p->d, loc, "'%s' is given twice in this section (first on line %u)",
+				   key, first);
+			return;
+		}
+	}
+	switch (p->sect) {
+	case S_BOND:
+		bond_key(p, key, value, loc);
+		break;
+	case S_IFACE:
+		dev_key(p, p->iface->name, key, value, &p->iface->mtu, &p->iface->addrs,
+			&p->iface->n_addrs, loc);
+		break;
+	case S_ROUTE:
+		parse_route(p, value, loc);
+		break;
+	case S_MODULE:
+		module_key(p, key, value, loc);
+		break;
+	default:
+		break;
+	}
+}
+
+struct conf *conf_parse_native(const char *text, const char *file, struct conf_diag *d)
+{
+	struct native p = { .d = d, .errors_at_start = d->n_errors };
+	struct conf_lines it;
+	unsigned lineno;
+	char *line;
+
+	p.c = conf_new();
+	p.file = conf_add_file(p.c, file);
+	conf_lines_init(&it, text, false);
+	while (conf_lines_next(&it, &line, &lineno)) {
+		struct conf_loc loc = conf_loc_at(p.file, lineno);
+		char *s = line;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == ';')
+			*s = '\0';
+		strip_comment(s);
+		conf_trim(s);
+		if (*s == '[')
+			section(&p, s, &loc);
+		else if (*s)
+			key_line(&p, s, &loc);
+		free(line);
+	}
+	seen_reset(&p);
+	if (d->n_errors > p.errors_at_start) {
+		conf_free(p.c);
+		return NULL;
+	}
+	return p.c;
+}

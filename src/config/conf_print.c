@@ -1,0 +1,122 @@
+/* The canonical bondd.conf text of a configuration. Parsing this text gives
+ * the same configuration back (conf_equal), which the tests check for every
+ * golden file. Layout:
+ *
+ *   [bonding]              only when max_bonds or tx_queues is set
+ *   [bondN] ...            options in the order given, then slaves, mtu,
+ *                          hwaddr, addresses, gateways
+ *   [interface X] ...
+ *   [route]                routes, and default gateways that name no
+ *                          configured device */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "conf_impl.h"
+
+static void print_addrs(const struct conf_addr *a, unsigned n, struct strbuf *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		char buf[64];
+
+		sb_printf(out, "address = %s/%u", conf_ip_str(a[i].family, a[i].addr, buf),
+			  a[i].prefix);
+		if (a[i].label[0])
+			sb_printf(out, " label %s", a[i].label);
+		if (a[i].has_broadcast)
+			sb_printf(out, " broadcast %s", conf_ip_str(AF_INET, a[i].broadcast, buf));
+		sb_puts(out, "\n");
+	}
+}
+
+static bool is_device(const struct conf *c, const char *name)
+{
+	return *name && (conf_find_bond(c, name) || conf_find_iface(c, name));
+}
+
+static void print_gateways(const struct conf *c, const char *dev, struct strbuf *out)
+{
+	const struct conf_gateway *g[2] = { &c->gw4, &c->gw6 };
+	char buf[64];
+
+	for (int i = 0; i < 2; i++)
+		if (g[i]->set && !strcmp(g[i]->dev, dev))
+			sb_printf(out, "gateway = %s\n",
+				  conf_ip_str(i ? AF_INET6 : AF_INET, g[i]->addr, buf));
+}
+
+void conf_print(const struct conf *c, struct strbuf *out)
+{
+	const char *sep = "";
+	bool route_hdr = false;
+	char buf[64];
+
+	if (c->max_bonds >= 0 || c->tx_queues >= 0) {
+		sb_puts(out, "[bonding]\n");
+		if (c->max_bonds >= 0)
+			sb_printf(out, "max_bonds = %d\n", c->max_bonds);
+		if (c->tx_queues >= 0)
+			sb_printf(out, "tx_queues = %d\n", c->tx_queues);
+		sep = "\n";
+	}
+	for (unsigned i = 0; i < c->n_bonds; i++) {
+		const struct conf_bond *b = &c->bonds[i];
+
+		sb_printf(out, "%s[%s]\n", sep, b->name);
+		sep = "\n";
+		for (unsigned k = 0; k < b->n_opts; k++)
+			sb_printf(out, "%s = %s\n", b->opts[k].name, b->opts[k].value);
+		if (b->n_slaves) {
+			sb_puts(out, "slaves =");
+			for (unsigned k = 0; k < b->n_slaves; k++)
+				sb_printf(out, " %s", b->slaves[k].name);
+			sb_puts(out, "\n");
+		}
+		if (b->mtu)
+			sb_printf(out, "mtu = %u\n", b->mtu);
+		if (b->has_hwaddr) {
+			char m[18];
+
+			sb_printf(out, "hwaddr = %s\n", mac_fmt(b->hwaddr, m));
+		}
+		print_addrs(b->addrs, b->n_addrs, out);
+		print_gateways(c, b->name, out);
+	}
+	for (unsigned i = 0; i < c->n_ifaces; i++) {
+		const struct conf_iface *f = &c->ifaces[i];
+
+		sb_printf(out, "%s[interface %s]\n", sep, f->name);
+		sep = "\n";
+		if (f->mtu)
+			sb_printf(out, "mtu = %u\n", f->mtu);
+		print_addrs(f->addrs, f->n_addrs, out);
+		print_gateways(c, f->name, out);
+	}
+	for (int i = 0; i < 2; i++) {
+		const struct conf_gateway *g = i ? &c->gw6 : &c->gw4;
+
+		if (!g->set || is_device(c, g->dev))
+			continue;
+		if (!route_hdr)
+			sb_printf(out, "%s[route]\n", sep);
+		route_hdr = true;
+		sb_printf(out, "to = default via %s", conf_ip_str(i ? AF_INET6 : AF_INET, g->addr, buf));
+		if (*g->dev)
+			sb_printf(out, " dev %s", g->dev);
+		sb_puts(out, "\n");
+	}
+	for (unsigned i = 0; i < c->n_routes; i++) {
+		const struct conf_route *r = &c->routes[i];
+
+		if (!route_hdr)
+			sb_printf(out, "%s[route]\n", sep);
+		route_hdr = true;
+		sb_printf(out, "to = %s/%u", conf_ip_str(r->family, r->dst, buf), r->prefix);
+		if (r->has_via)
+			sb_printf(out, " via %s", conf_ip_str(r->family, r->via, buf));
+		if (*r->dev)
+			sb_printf(out, " dev %s", r->dev);
+		if (r->has_metric)
+			sb_printf(out, " metric %u", r->metric);
+		sb_puts(out, "\n");
+	}
+}

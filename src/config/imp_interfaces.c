@@ -1,0 +1,1304 @@
+/* Importer: Debian / Ubuntu ifupdown (/etc/network/interfaces).
+ *
+ *   auto bond0
+ *   iface bond0 inet static          static, manual; dhcp is refused for a
+ *       address 192.0.2.1/24         bond (bondd assigns static addresses)
+ *       netmask 255.255.255.0        dotted or a prefix length
+ *       gateway 192.0.2.254
+ *       bond-mode active-backup      bond-<option>: the kernel's options,
+ *       bond-miimon 100              '-' for '_' (bond_mode works too)
+ *       bond-slaves eth0 eth1        or "none" with bond-master on slaves
+ *       bond-primary eth0 eth1       the first one is the primary
+ *       post-up ifenslave bond0 eth0 eth1
+ *       up ip addr add 192.0.2.2/24 dev bond0 label bond0:1
+ *   iface bond0:1 inet static        an alias stanza: address labelled bond0:1
+ *   source interfaces.d/[a-z]*       relative to this file's directory
+ *   source-directory interfaces.d
+ *
+ * Stanza keywords and the options of an iface stanza are a closed list: an
+ * unknown word is an error naming the nearest known one (the typo
+ * "iiface" is taken for an option of the stanza before it by ifupdown,
+ * which then ignores the bond; here it is an error). Hook commands bondd
+ * understands (ifenslave, ip addr/route add, route add, ifconfig, echo to
+ * /sys/class/net/BOND/bonding/OPT) are imported; other up hooks are
+ * reported as not imported; down hooks undo what bondd undoes itself. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_impl.h"
+
+#define MAX_DEPTH 8
+
+static const char *const stanza_words[] = {
+	"iface", "auto", "mapping", "source", "source-directory", "allow-auto",
+	"allow-hotplug", "no-auto-down", "no-scripts", "rename", NULL,
+};
+
+/* Options of an iface stanza (besides bond-* and the prefixes below). */
+static const char *const option_words[] = {
+	"address", "netmask", "broadcast", "network", "gateway", "metric", "mtu",
+	"hwaddress", "pointopoint", "scope", "media", "up", "down", "pre-up", "post-up",
+	"pre-down", "post-down", "description", "hostname", "accept_ra", "autoconf",
+	"privext", "dad-attempts", "dad-interval", "preferred-lifetime", "request_prefix",
+	"leasetime", "leasehours", "client", "vendor", "provider", "unit", "mode",
+	"endpoint", "local", "ttl", "bond-slaves", "bond-master", "bond-primary", NULL,
+};
+
+/* Option families of other packages: accepted, not imported. */
+static const char *const foreign_prefixes[] = {
+	"dns-", "wpa-", "wireless-", "ethtool-", "offload-", "link-", "ethernet-", NULL,
+};
+
+/* Options that make the stanza something bondd does not build. */
+static const char *const other_kind_prefixes[] = {
+	"bridge_", "bridge-", "vlan-", "vlan_", "ovs_", "ovs-", NULL,
+};
+
+struct opt_line {
+	char *name;                 /* bond_x written as bond-x */
+	char *value;
+	struct conf_loc loc;
+};
+
+struct stanza {
+	char name[64];
+	int family;                 /* AF_INET, AF_INET6, 0 = other */
+	char method[32];
+	struct conf_loc loc;
+	struct opt_line *opts;
+	unsigned n_opts;
+	bool skip;                  /* mapping, loopback, unknown family */
+};
+
+struct imp {
+	struct conf *c;
+	struct conf_diag *d;
+	const struct conf_io *io;
+	struct stanza *st;
+	unsigned n_st;
+	char *stack[MAX_DEPTH];     /* files being read, for include loops */
+	unsigned depth;
+	/* Roles, decided once every stanza is read. */
+	char (*bonds)[CONF_NAME_MAX];
+	unsigned n_bonds;
+};
+
+static bool has_prefix(const char *s, const char *const *prefixes)
+{
+	for (; *prefixes; prefixes++)
+		if (!strncmp(s, *prefixes, strlen(*prefixes)))
+			return true;
+	return false;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+static bool looks_like_bond(const char *name)
+{
+	const char *p = name + 4;
+
+	if (strncmp(name, "bond", 4) || !*p)
+		return false;
+	for (; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static void read_file(struct imp *m, const char *text, const char *path);
+
+static char *dir_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (!s)
+		return conf_xstrdup(".");
+	if (s == path)
+		return conf_xstrdup("/");
+	return conf_xstrndup(path, (size_t)(s - path));
+}
+
+static char *join_path(const char *dir, const char *rel)
+{
+	char *out;
+	size_t n;
+
+	if (rel[0] == '/')
+		return conf_xstrdup(rel);
+	if (!strcmp(dir, "."))
+		return conf_xstrdup(rel);
+	n = strlen(dir) + strlen(rel) + 2;
+	out = conf_xmalloc(n);
+	snprintf(out, n, "%s/%s", dir, rel);
+	return out;
+}
+
+static void include(struct imp *m, const char *path, const struct conf_loc *loc)
+{
+	char *text = NULL;
+	int rc;
+
+	for (unsigned i = 0; i < m->depth; i++)
+		if (!strcmp(m->stack[i], path)) {
+			conf_error(m->d, loc, "%s includes itself", path);
+			return;
+		}
+	if (m->depth >= MAX_DEPTH) {
+		conf_error(m->d, loc, "source lines nested deeper than %d files", MAX_DEPTH);
+		return;
+	}
+	rc = m->io->read(m->io->ctx, path, &text);
+	if (rc < 0) {
+		conf_error(m->d, loc, "cannot read %s: %s", path, strerror(-rc));
+		return;
+	}
+	read_file(m, text, path);
+	free(text);
+}
+
+static bool has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static void source_line(struct imp *m, char **w, int n, const char *path,
+			const struct conf_loc *loc)
+{
+	char *dir = dir_of(path);
+	bool directory = !strcmp(w[0], "source-directory");
+
+	if (n < 2) {
+		conf_error(m->d, loc, "%s needs a path", w[0]);
+		goto out;
+	}
+	if (!m->io) {
+		conf_error(m->d, loc, "%s: no file access here", w[0]);
+		goto out;
+	}
+	for (int i = 1; i < n; i++) {
+		char *pat = join_path(dir, w[i]);
+		char **names = NULL;
+		int k;
+
+		if (directory) {
+			k = m->io->list(m->io->ctx, pat, &names);
+			if (k < 0)
+				conf_error(m->d, loc, "cannot read directory %s: %s", pat, strerror(-k));
+			for (int j = 0; j < k; j++) {
+				/* run-parts names only: letters, digits, '_' and '-'. */
+				bool ok = names[j][0] != '\0';
+
+				for (const char *p = names[j]; *p; p++)
+					if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+						ok = false;
+				if (ok) {
+					char *f = join_path(pat, names[j]);
+
+					include(m, f, loc);
+					free(f);
+				}
+			}
+		} else if (has_glob(pat)) {
+			k = m->io->glob(m->io->ctx, pat, &names);
+			if (k < 0)
+				conf_error(m->d, loc, "cannot expand %s: %s", pat, strerror(-k));
+			for (int j = 0; j < k; j++)
+				include(m, names[j], loc);
+		} else {
+			k = 0;
+			include(m, pat, loc);
+		}
+		for (int j = 0; j < k; j++)
+			free(names[j]);
+		free(names);
+		free(pat);
+	}
+out:
+	free(dir);
+}
+
+static void new_stanza(struct imp *m, char **w, int n, const struct conf_loc *loc,
+		       struct stanza **cur)
+{
+	static const char *const families[] = { "inet", "inet6", "ipx", "can", NULL };
+	struct stanza *s;
+
+	*cur = NULL;
+	if (n != 4) {
+		conf_error(m->d, loc, "iface needs a name, a family and a method: iface bond0 inet static");
+		return;
+	}
+	s = CONF_PUSH(m->st, m->n_st);
+	snprintf(s->name, sizeof(s->name), "%s", w[1]);
+	snprintf(s->method, sizeof(s->method), "%s", w[3]);
+	s->loc = *loc;
+	if (!strcmp(w[2], "inet")) {
+		s->family = AF_INET;
+	} else if (!strcmp(w[2], "inet6")) {
+		s->family = AF_INET6;
+	} else if (in_list(w[2], families)) {
+		s->skip = true;
+	} else {
+		conf_error_unknown(m->d, loc, "address family", w[2], conf_suggest(w[2], families));
+		s->skip = true;
+	}
+	if (!strcmp(s->method, "loopback") || !strcmp(s->name, "lo"))
+		s->skip = true;
+	*cur = s;
+}
+
+static bool option_known(const char *name)
+{
+	return in_list(name, option_words) || !strncmp(name, "bond-", 5) ||
+	       has_prefix(name, foreign_prefixes) || has_prefix(name, other_kind_prefixes);
+}
+
+static void read_file(struct imp *m, const char *text, const char *path)
+{
+	const char *file = conf_add_file(m->c, path);
+	struct stanza *cur = NULL;
+	bool broken = false, in_mapping = false;
+	struct conf_lines it;
+	unsigned lineno;
+	char *line;
+
+	m->stack[m->depth++] = conf_xstrdup(path);
+	conf_lines_init(&it, text, true);
+	while (conf_lines_next(&it, &line, &lineno)) {
+		struct conf_loc loc = conf_loc_at(file, lineno);
+		char *s = conf_trim(line), *rest;
+		size_t wl;
+		char *word;
+
+		if (!*s || *s == '#') {
+			free(line);
+			continue;
+		}
+		wl = strcspn(s, " \t");
+		word = conf_xstrndup(s, wl);
+		rest = s + wl;
+		while (isspace((unsigned char)*rest))
+			rest++;
+		if (in_list(word, stanza_words) || !strncmp(word, "allow-", 6)) {
+			char **w;
+			int n = conf_split_words(s, &w);
+
+			broken = false;
+			in_mapping = false;
+			cur = NULL;
+			if (n < 0) {
+				conf_error(m->d, &loc, "unterminated quote");
+			} else if (!strcmp(word, "iface")) {
+				new_stanza(m, w, n, &loc, &cur);
+				if (!cur)
+					broken = true;
+			} else if (!strcmp(word, "mapping")) {
+				conf_warn(m->d, &loc, "mapping stanzas are not imported");
+				in_mapping = true;
+			} else if (!strcmp(word, "source") || !strcmp(word, "source-directory")) {
+				source_line(m, w, n, path, &loc);
+			}
+			/* auto, allow-*, no-auto-down, no-scripts, rename: bondd
+			 * brings up everything it configures. */
+			if (n >= 0)
+				conf_words_free(w, n);
+		} else if (broken || in_mapping) {
+			/* the stanza was reported already, or is a mapping */
+		} else if (!cur) {
+			const char *sug = conf_suggest(word, stanza_words);
+
+			conf_error_unknown(m->d, &loc, "keyword", word, sug);
+			broken = true;
+		} else {
+			char *name = conf_xstrdup(word);
+
+			if (!strncmp(name, "bond_", 5))
+				for (char *p = name; *p; p++)
+					if (*p == '_')
+						*p = '-';
+			if (!option_known(name)) {
+				const char *all[ARRAY_SIZE(stanza_words) + ARRAY_SIZE(option_words)];
+				unsigned k = 0;
+
+				for (const char *const *p = stanza_words; *p; p++)
+					all[k++] = *p;
+				for (const char *const *p = option_words; *p; p++)
+					all[k++] = *p;
+				all[k] = NULL;
+				conf_error_unknown(m->d, &loc, "keyword", word, conf_suggest(word, all));
+				broken = true;
+				free(name);
+			} else {
+				struct opt_line *o = CONF_PUSH(cur->opts, cur->n_opts);
+
+				o->name = name;
+				o->value = conf_xstrdup(rest);
+				o->loc = loc;
+			}
+		}
+		free(word);
+		free(line);
+	}
+	free(m->stack[--m->depth]);
+}
+
+/* ---- roles ----------------------------------------------------------------- */
+
+static bool is_bond(const struct imp *m, const char *name)
+{
+	for (unsigned i = 0; i < m->n_bonds; i++)
+		if (!strcmp(m->bonds[i], name))
+			return true;
+	return false;
+}
+
+static void mark_bond(struct imp *m, const char *name)
+{
+	if (!is_bond(m, name) && conf_ifname_ok(name))
+		snprintf(*CONF_PUSH(m->bonds, m->n_bonds), CONF_NAME_MAX, "%s", name);
+}
+
+/* The words of an up hook's commands, $IFACE replaced. Calls fn for each
+ * command (split at ';', '&&', '||'). */
+typedef void (*cmd_fn)(struct imp *m, struct stanza *s, char **w, int n,
+		       const struct conf_loc *loc, bool apply);
+
+static char *subst_iface(const char *word, const char *iface)
+{
+	struct strbuf sb;
+	char *out;
+
+	sb_init(&sb);
+	while (*word) {
+		if (!strncmp(word, "${IFACE}", 8)) {
+			sb_puts(&sb, iface);
+			word += 8;
+		} else if (!strncmp(word, "$IFACE", 6)) {
+			sb_puts(&sb, iface);
+			word += 6;
+		} else {
+			sb_printf(&sb, "%c", *word++);
+		}
+	}
+	out = conf_xstrdup(sb.buf ? sb.buf : "");
+	sb_free(&sb);
+	return out;
+}
+
+static void each_command(struct imp *m, struct stanza *s, const struct opt_line *o,
+			 cmd_fn fn, bool apply)
+{
+	char **w;
+	int n = conf_split_words(o->value, &w), start = 0;
+
+	if (n < 0) {
+		if (apply)
+			conf_error(m->d, &o->loc, "unterminated quote");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char *t = subst_iface(w[i], s->name);
+
+		free(w[i]);
+		w[i] = t;
+	}
+	for (int i = 0; i <= n; i++) {
+		bool sep = i < n && (!strcmp(w[i], ";") || !strcmp(w[i], "&&") ||
+				     !strcmp(w[i], "||"));
+		size_t len = i < n ? strlen(w[i]) : 0;
+
+		if (i < n && !sep && len > 1 && w[i][len - 1] == ';') {
+			w[i][len - 1] = '\0';
+			fn(m, s, &w[start], i - start + 1, &o->loc, apply);
+			start = i + 1;
+		} else if (i == n || sep) {
+			if (i > start)
+				fn(m, s, &w[start], i - start, &o->loc, apply);
+			start = i + 1;
+		}
+	}
+	conf_words_free(w, n);
+}
+
+static bool is_up_hook(const char *name)
+{
+	return !strcmp(name, "up") || !strcmp(name, "post-up") || !strcmp(name, "pre-up");
+}
+
+static const char *cmd_name(const char *w)
+{
+	const char *s = strrchr(w, '/');
+
+	return s ? s + 1 : w;
+}
+
+/* ifenslave [-f] MASTER SLAVE...: first pass marks the bond, second
+ * enslaves. */
+static void ifenslave_cmd(struct imp *m, struct stanza *s, char **w, int n,
+			  const struct conf_loc *loc, bool apply)
+{
+	const char *master = NULL;
+	struct conf_bond *b = NULL;
+
+	for (int i = 1; i < n; i++) {
+		if (w[i][0] == '-') {
+			if (!strcmp(w[i], "-f") || !strcmp(w[i], "--force"))
+				continue;
+			if (apply)
+				conf_warn(m->d, loc, "ifenslave %s in an up hook: not imported", w[i]);
+			return;
+		}
+		if (!master) {
+			master = w[i];
+			if (!conf_ifname_ok(master)) {
+				if (apply)
+					conf_error(m->d, loc, "invalid interface name '%s'", master);
+				return;
+			}
+			if (!apply) {
+				mark_bond(m, master);
+				return;
+			}
+			b = conf_add_bond(m->c, master, loc);
+			continue;
+		}
+		if (!conf_ifname_ok(w[i]))
+			conf_error(m->d, loc, "invalid interface name '%s'", w[i]);
+		else if (!strcmp(w[i], master))
+			conf_error(m->d, loc, "%s cannot be a slave of itself", w[i]);
+		else if (conf_slave_owner(m->c, w[i]) && conf_slave_owner(m->c, w[i]) != b)
+			conf_error(m->d, loc, "%s is a slave of %s already", w[i],
+				   conf_slave_owner(m->c, w[i])->name);
+		else
+			conf_bond_add_slave(b, w[i], loc);
+	}
+	if (apply && b && !b->n_slaves)
+		conf_error(m->d, loc, "ifenslave %s names no slave", master);
+}
+
+/* Adds an address to dev (a bond or a plain interface). */
+static void add_address(struct imp *m, const char *dev, const struct conf_addr *a)
+{
+	struct conf_bond *b = conf_find_bond(m->c, dev);
+	struct conf_iface *f;
+
+	if (conf_slave_owner(m->c, dev)) {
+		conf_error(m->d, &a->loc, "%s is a slave of %s and cannot have addresses: put them on the bond",
+			   dev, conf_slave_owner(m->c, dev)->name);
+		return;
+	}
+	if (b) {
+		*conf_push_addr(&b->addrs, &b->n_addrs) = *a;
+		return;
+	}
+	f = conf_add_iface(m->c, dev, &a->loc);
+	*conf_push_addr(&f->addrs, &f->n_addrs) = *a;
+}
+
+static void add_route(struct imp *m, int family, const uint8_t dst[16], int prefix,
+		      const uint8_t *via, const char *dev, bool has_metric,
+		      unsigned long metric, const struct conf_loc *loc)
+{
+	struct conf_route *r;
+
+	if (prefix == 0) {
+		if (!via)
+			conf_error(m->d, loc, "a default route needs a gateway");
+		else
+			conf_set_gateway(m->c, family, via, dev, loc, m->d);
+		return;
+	}
+	r = CONF_PUSH(m->c->routes, m->c->n_routes);
+	r->family = family;
+	memcpy(r->dst, dst, 16);
+	r->prefix = (uint8_t)prefix;
+	r->has_via = via != NULL;
+	if (via)
+		memcpy(r->via, via, 16);
+	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
+	r->has_metric = has_metric;
+	r->metric = (uint32_t)metric;
+	r->loc = *loc;
+}
+
+/* ip [-4|-6] addr add ... / ip route add ... */
+static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
+		   const struct conf_loc *loc, bool apply)
+{
+	int i = 1, fam = AF_UNSPEC;
+	const char *obj;
+
+	if (!apply)
+		return;
+	while (i < n && w[i][0] == '-') {
+		if (!strcmp(w[i], "-4"))
+			fam = AF_INET;
+		else if (!strcmp(w[i], "-6"))
+			fam = AF_INET6;
+		i++;
+	}
+	if (i + 1 >= n)
+		goto unsupported;
+	obj = w[i++];
+	if (strcmp(w[i], "add") && strcmp(w[i], "a"))
+		goto unsupported;
+	i++;
+	if (!strncmp(obj, "addr", 4) || !strcmp(obj, "a") || !strcmp(obj, "address")) {
+		struct conf_addr a;
+		char dev[64];
+		int family, prefix;
+		struct err err;
+
+		memset(&a, 0, sizeof(a));
+		err_clear(&err);
+		snprintf(dev, sizeof(dev), "%s", s->name);
+		if (i >= n || conf_parse_cidr(w[i], &family, a.addr, &prefix, &err) < 0 ||
+		    (fam != AF_UNSPEC && fam != family)) {
+			conf_error(m->d, loc, "ip addr add: %s", err.msg[0] ? err.msg : "needs an address");
+			return;
+		}
+		a.family = family;
+		a.prefix = (uint8_t)(prefix < 0 ? (family == AF_INET ? 32 : 128) : prefix);
+		a.loc = *loc;
+		for (i++; i < n; i += 2) {
+			if (i + 1 >= n) {
+				conf_error(m->d, loc, "ip addr add: '%s' needs a value", w[i]);
+				return;
+			}
+			if (!strcmp(w[i], "dev")) {
+				snprintf(dev, sizeof(dev), "%s", w[i + 1]);
+			} else if (!strcmp(w[i], "label")) {
+				snprintf(a.label, sizeof(a.label), "%s", w[i + 1]);
+			} else if (!strcmp(w[i], "brd") || !strcmp(w[i], "broadcast")) {
+				int f;
+				uint8_t b[16];
+
+				if (!strcmp(w[i + 1], "+") || !strcmp(w[i + 1], "-"))
+					continue;
+				if (conf_parse_ip(w[i + 1], AF_INET, &f, b) < 0) {
+					conf_error(m->d, loc, "invalid broadcast address '%s'", w[i + 1]);
+					return;
+				}
+				a.has_broadcast = true;
+				memcpy(a.broadcast, b, 4);
+			} else {
+				conf_warn(m->d, loc, "ip addr add: '%s %s' is not imported", w[i],
+					  w[i + 1]);
+			}
+		}
+		if (!conf_ifname_ok(dev)) {
+			conf_error(m->d, loc, "invalid interface name '%s'", dev);
+			return;
+		}
+		if (a.label[0] && family != AF_INET) {
+			conf_error(m->d, loc, "labels are for IPv4 addresses only");
+			return;
+		}
+		if (conf_addr_label_ok(dev, a.label, &err) < 0) {
+			conf_error(m->d, loc, "%s", err.msg);
+			return;
+		}
+		add_address(m, dev, &a);
+		return;
+	}
+	if (!strncmp(obj, "ro", 2) || !strcmp(obj, "r")) {
+		uint8_t dst[16] = { 0 }, via[16];
+		bool has_via = false, has_metric = false;
+		unsigned long metric = 0;
+		char dev[CONF_NAME_MAX] = "";
+		int family = fam, prefix = 0, f;
+		struct err err;
+
+		err_clear(&err);
+		if (i >= n)
+			goto unsupported;
+		if (strcmp(w[i], "default")) {
+			if (conf_parse_cidr(w[i], &family, dst, &prefix, &err) < 0) {
+				conf_error(m->d, loc, "ip route add: %s", err.msg);
+				return;
+			}
+			if (prefix < 0)
+				prefix = family == AF_INET ? 32 : 128;
+		}
+		for (i++; i < n; i += 2) {
+			if (i + 1 >= n) {
+				conf_error(m->d, loc, "ip route add: '%s' needs a value", w[i]);
+				return;
+			}
+			if (!strcmp(w[i], "via")) {
+				if (conf_parse_ip(w[i + 1], family, &f, via) < 0) {
+					conf_error(m->d, loc, "invalid gateway address '%s'", w[i + 1]);
+					return;
+				}
+				family = f;
+				has_via = true;
+			} else if (!strcmp(w[i], "dev")) {
+				snprintf(dev, sizeof(dev), "%s", w[i + 1]);
+			} else if (!strcmp(w[i], "metric")) {
+				if (!conf_parse_uint(w[i + 1], UINT32_MAX, &metric)) {
+					conf_error(m->d, loc, "invalid metric '%s'", w[i + 1]);
+					return;
+				}
+				has_metric = true;
+			} else {
+				conf_warn(m->d, loc, "ip route add: '%s %s' is not imported", w[i],
+					  w[i + 1]);
+			}
+		}
+		if (family == AF_UNSPEC)
+			family = AF_INET;
+		add_route(m, family, dst, prefix, has_via ? via : NULL, dev, has_metric, metric,
+			  loc);
+		return;
+	}
+unsupported:
+	conf_warn(m->d, loc, "command not imported: ip %s", n > 1 ? w[1] : "");
+}
+
+/* route add default gw X [dev D] | route add -net N netmask M gw G [dev D]
+ * | route add -host H gw G */
+static void route_cmd(struct imp *m, struct stanza *s, char **w, int n,
+		      const struct conf_loc *loc, bool apply)
+{
+	uint8_t dst[16] = { 0 }, via[16];
+	bool has_via = false, has_metric = false;
+	char dev[CONF_NAME_MAX] = "";
+	unsigned long metric = 0;
+	int prefix = -1, f, i = 2;
+
+	if (!apply)
+		return;
+	if (n < 3 || strcmp(w[1], "add")) {
+		conf_warn(m->d, loc, "command not imported: route %s", n > 1 ? w[1] : "");
+		return;
+	}
+	if (!strcmp(w[i], "default")) {
+		prefix = 0;
+		i++;
+	} else if ((!strcmp(w[i], "-net") || !strcmp(w[i], "-host")) && i + 1 < n) {
+		struct err err;
+
+		err_clear(&err);
+		if (conf_parse_cidr(w[i + 1], &f, dst, &prefix, &err) < 0 || f != AF_INET) {
+			conf_error(m->d, loc, "route add: invalid destination '%s'", w[i + 1]);
+			return;
+		}
+		if (!strcmp(w[i], "-host"))
+			prefix = 32;
+		i += 2;
+	} else {
+		conf_warn(m->d, loc, "command not imported: route add %s", w[i]);
+		return;
+	}
+	for (; i < n; i++) {
+		if (i + 1 < n && !strcmp(w[i], "netmask")) {
+			prefix = conf_parse_netmask(w[++i], AF_INET);
+			if (prefix < 0) {
+				conf_error(m->d, loc, "route add: invalid netmask '%s'", w[i]);
+				return;
+			}
+		} else if (i + 1 < n && (!strcmp(w[i], "gw") || !strcmp(w[i], "gateway"))) {
+			if (conf_parse_ip(w[++i], AF_INET, &f, via) < 0) {
+				conf_error(m->d, loc, "route add: invalid gateway '%s'", w[i]);
+				return;
+			}
+			has_via = true;
+		} else if (i + 1 < n && !strcmp(w[i], "dev")) {
+			snprintf(dev, sizeof(dev), "%s", w[++i]);
+		} else if (i + 1 < n && !strcmp(w[i], "metric")) {
+			if (!conf_parse_uint(w[++i], UINT32_MAX, &metric)) {
+				conf_error(m->d, loc, "route add: invalid metric '%s'", w[i]);
+				return;
+			}
+			has_metric = true;
+		} else if (i == n - 1 && conf_ifname_ok(w[i]) && !*dev) {
+			snprintf(dev, sizeof(dev), "%s", w[i]);
+		} else {
+			conf_warn(m->d, loc, "route add: '%s' is not imported", w[i]);
+		}
+	}
+	if (prefix < 0) {
+		conf_error(m->d, loc, "route add -net needs a prefix length or a netmask");
+		return;
+	}
+	add_route(m, AF_INET, dst, prefix, has_via ? via : NULL, dev, has_metric, metric, loc);
+	(void)s;
+}
+
+/* ifconfig NAME[:N] ADDR [netmask M] [broadcast B] [up] */
+static void ifconfig_cmd(struct imp *m, struct stanza *s, char **w, int n,
+			 const struct conf_loc *loc, bool apply)
+{
+	struct conf_addr a;
+	char dev[CONF_NAME_MAX];
+	int family, prefix = -1;
+	struct err err;
+	size_t plen;
+
+	if (!apply)
+		return;
+	memset(&a, 0, sizeof(a));
+	err_clear(&err);
+	if (n < 3 || conf_parse_cidr(w[2], &family, a.addr, &prefix, &err) < 0 ||
+	    family != AF_INET) {
+		conf_warn(m->d, loc, "command not imported: ifconfig %s", n > 1 ? w[1] : "");
+		return;
+	}
+	plen = strcspn(w[1], ":");
+	if (plen >= CONF_NAME_MAX || strlen(w[1]) >= CONF_NAME_MAX) {
+		conf_error(m->d, loc, "invalid interface name '%s'", w[1]);
+		return;
+	}
+	snprintf(dev, sizeof(dev), "%.*s", (int)plen, w[1]);
+	if (w[1][plen])
+		snprintf(a.label, sizeof(a.label), "%s", w[1]);
+	for (int i = 3; i < n; i++) {
+		if (i + 1 < n && !strcmp(w[i], "netmask")) {
+			prefix = conf_parse_netmask(w[++i], AF_INET);
+			if (prefix < 0) {
+				conf_error(m->d, loc, "ifconfig: invalid netmask '%s'", w[i]);
+				return;
+			}
+		} else if (i + 1 < n && !strcmp(w[i], "broadcast")) {
+			int f;
+			uint8_t b[16];
+
+			if (conf_parse_ip(w[++i], AF_INET, &f, b) < 0) {
+				conf_error(m->d, loc, "ifconfig: invalid broadcast '%s'", w[i]);
+				return;
+			}
+			a.has_broadcast = true;
+			memcpy(a.broadcast, b, 4);
+		} else if (strcmp(w[i], "up")) {
+			conf_warn(m->d, loc, "ifconfig: '%s' is not imported", w[i]);
+		}
+	}
+	if (prefix < 0)
+		prefix = conf_classful_prefix(a.addr);
+	a.family = AF_INET;
+	a.prefix = (uint8_t)prefix;
+	a.loc = *loc;
+	if (!conf_ifname_ok(dev) || conf_addr_label_ok(dev, a.label, &err) < 0) {
+		conf_error(m->d, loc, "%s", err.msg[0] ? err.msg : "invalid interface name");
+		return;
+	}
+	add_address(m, dev, &a);
+	(void)s;
+}
+
+static void set_bond_opt(struct imp *m, struct conf_bond *b, const char *name,
+			 const char *value, const char *shown, const struct conf_loc *loc);
+
+/* echo VALUE > /sys/class/net/BOND/bonding/OPTION */
+static void echo_cmd(struct imp *m, struct stanza *s, char **w, int n,
+		     const struct conf_loc *loc, bool apply)
+{
+	const char *path = NULL, *value = n > 1 ? w[1] : "";
+	char bond[CONF_NAME_MAX], opt[64];
+	const char *p;
+	size_t len;
+
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(w[i], ">") && i + 1 < n)
+			path = w[i + 1];
+		else if (w[i][0] == '>' && w[i][1])
+			path = w[i] + 1;
+	}
+	if (!path || strncmp(path, "/sys/class/net/", 15)) {
+		if (apply)
+			conf_warn(m->d, loc, "command not imported: echo");
+		return;
+	}
+	p = path + 15;
+	len = strcspn(p, "/");
+	if (len >= sizeof(bond) || strncmp(p + len, "/bonding/", 9) ||
+	    strlen(p + len + 9) >= sizeof(opt)) {
+		if (apply)
+			conf_warn(m->d, loc, "command not imported: echo ... > %s", path);
+		return;
+	}
+	snprintf(bond, sizeof(bond), "%.*s", (int)len, p);
+	snprintf(opt, sizeof(opt), "%s", p + len + 9);
+	if (!apply) {
+		mark_bond(m, bond);
+		return;
+	}
+	if (!conf_ifname_ok(bond)) {
+		conf_error(m->d, loc, "invalid interface name '%s'", bond);
+		return;
+	}
+	if (!strcmp(opt, "slaves")) {
+		struct conf_bond *b = conf_add_bond(m->c, bond, loc);
+
+		if (value[0] == '+' && conf_ifname_ok(value + 1))
+			conf_bond_add_slave(b, value + 1, loc);
+		else if (value[0] != '-')
+			conf_error(m->d, loc, "slaves: use +IFNAME");
+		return;
+	}
+	set_bond_opt(m, conf_add_bond(m->c, bond, loc), opt, value, opt, loc);
+	(void)s;
+}
+
+static void hook_cmd(struct imp *m, struct stanza *s, char **w, int n,
+		     const struct conf_loc *loc, bool apply)
+{
+	const char *c = cmd_name(w[0]);
+
+	if (!strcmp(c, "ifenslave"))
+		ifenslave_cmd(m, s, w, n, loc, apply);
+	else if (!strcmp(c, "ip"))
+		ip_cmd(m, s, w, n, loc, apply);
+	else if (!strcmp(c, "route"))
+		route_cmd(m, s, w, n, loc, apply);
+	else if (!strcmp(c, "ifconfig"))
+		ifconfig_cmd(m, s, w, n, loc, apply);
+	else if (!strcmp(c, "echo"))
+		echo_cmd(m, s, w, n, loc, apply);
+	else if (strcmp(c, "true") && strcmp(c, ":") && apply)
+		conf_warn(m->d, loc, "command not imported: %s", w[0]);
+}
+
+/* ---- stanzas ------------------------------------------------------------- */
+
+static const struct opt_line *find_opt(const struct stanza *s, const char *name)
+{
+	const struct opt_line *found = NULL;
+
+	for (unsigned i = 0; i < s->n_opts; i++)
+		if (!strcmp(s->opts[i].name, name))
+			found = &s->opts[i];
+	return found;
+}
+
+static void set_bond_opt(struct imp *m, struct conf_bond *b, const char *name,
+			 const char *value, const char *shown, const struct conf_loc *loc)
+{
+	const struct opt_desc *d = opt_find(name);
+	char *cname = NULL, *cvalue = NULL;
+	struct err err;
+
+	err_clear(&err);
+	if (d && (d->type == OPT_T_IPV4_LIST || d->type == OPT_T_IPV6_LIST)) {
+		if (conf_list_edit(d, (value[0] == '+' || value[0] == '-') ?
+				   conf_bond_opt(b, d->name) : NULL, value, &cvalue, &err) < 0)
+			conf_error(m->d, loc, "%s", err.msg);
+		else
+			conf_bond_set_opt(b, d->name, cvalue, loc);
+		free(cvalue);
+		return;
+	}
+	if (conf_opt_canon(name, value, false, &cname, &cvalue, &err) < 0) {
+		if (err.code == -ENOENT) {
+			const char *sug = conf_suggest_opt(name, false, NULL);
+
+			if (sug && strcmp(shown, name)) {
+				char alt[64];
+
+				snprintf(alt, sizeof(alt), "bond-%s", sug);
+				for (char *p = alt; *p; p++)
+					if (*p == '_')
+						*p = '-';
+				conf_error_unknown(m->d, loc, "option", shown, alt);
+			} else {
+				conf_error_unknown(m->d, loc, "option", shown, sug);
+			}
+		} else {
+			conf_error(m->d, loc, "%s", err.msg);
+		}
+		return;
+	}
+	conf_bond_set_opt(b, cname, cvalue, loc);
+	free(cname);
+	free(cvalue);
+}
+
+/* bond-* options of a stanza, applied to bond b; slave: the stanza is a
+ * slave (bond-queue-id then names it). */
+static void bond_options(struct imp *m, const struct stanza *s, struct conf_bond *b, bool slave)
+{
+	for (unsigned i = 0; i < s->n_opts; i++) {
+		const struct opt_line *o = &s->opts[i];
+		char name[64];
+
+		if (strncmp(o->name, "bond-", 5) || !strcmp(o->name, "bond-slaves") ||
+		    !strcmp(o->name, "bond-master"))
+			continue;
+		if (!strcmp(o->name, "bond-give-a-chance") || !strcmp(o->name, "bond-wait"))
+			continue;   /* ifenslave script timing: nothing to do */
+		snprintf(name, sizeof(name), "%s", o->name + 5);
+		for (char *p = name; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (!strcmp(name, "primary")) {
+			char first[CONF_NAME_MAX * 2] = "";
+
+			sscanf(o->value, "%31s", first);
+			set_bond_opt(m, b, "primary", first, o->name, &o->loc);
+		} else if (!strcmp(name, "queue_id") && slave) {
+			char v[256];
+
+			snprintf(v, sizeof(v), "%s:%s", s->name, o->value);
+			set_bond_opt(m, b, "queue_id", v, o->name, &o->loc);
+		} else {
+			set_bond_opt(m, b, name, o->value, o->name, &o->loc);
+		}
+	}
+}
+
+static bool method_static(struct imp *m, const struct stanza *s, const char *what)
+{
+	if (!strcmp(s->method, "static") || !strcmp(s->method, "manual"))
+		return true;
+	if (what) {
+		if (!strcmp(s->method, "dhcp") || !strcmp(s->method, "auto"))
+			conf_error(m->d, &s->loc,
+				   "iface %s %s %s: bondd assigns static addresses only; use 'inet static' with the addresses, or 'inet manual' and run a DHCP client on %s once bondd has created it (post-up dhclient %s)",
+				   s->name, s->family == AF_INET6 ? "inet6" : "inet", s->method,
+				   s->name, s->name);
+		else
+			conf_error(m->d, &s->loc, "iface %s: method '%s' is not supported for a %s (static or manual)",
+				   s->name, s->method, what);
+	}
+	return false;
+}
+
+/* address/netmask/broadcast/network of a static stanza. */
+static void stanza_addresses(struct imp *m, const struct stanza *s, const char *dev,
+			     const char *label)
+{
+	const struct opt_line *mask = find_opt(s, "netmask");
+	const struct opt_line *bcast = find_opt(s, "broadcast");
+	bool first = true;
+
+	if (strcmp(s->method, "static")) {
+		const struct opt_line *a = find_opt(s, "address");
+
+		if (a)
+			conf_error(m->d, &a->loc, "address in an 'inet %s' stanza: use 'inet static'",
+				   s->method);
+		return;
+	}
+	for (unsigned i = 0; i < s->n_opts; i++) {
+		const struct opt_line *o = &s->opts[i];
+		struct conf_addr a;
+		int family, prefix;
+		struct err err;
+
+		if (strcmp(o->name, "address"))
+			continue;
+		memset(&a, 0, sizeof(a));
+		err_clear(&err);
+		if (conf_parse_cidr(o->value, &family, a.addr, &prefix, &err) < 0) {
+			conf_error(m->d, &o->loc, "%s", err.msg);
+			continue;
+		}
+		if (family != s->family) {
+			conf_error(m->d, &o->loc, "address %s in an %s stanza", o->value,
+				   s->family == AF_INET ? "inet" : "inet6");
+			continue;
+		}
+		if (prefix < 0 && first && mask) {
+			prefix = conf_parse_netmask(mask->value, family);
+			if (prefix < 0) {
+				conf_error(m->d, &mask->loc, "invalid netmask '%s'", mask->value);
+				continue;
+			}
+		}
+		if (prefix < 0) {
+			if (family == AF_INET6) {
+				prefix = 64;
+			} else {
+				conf_error(m->d, &o->loc, "address %s has no netmask: add 'netmask 255.255.255.0' or write %s/24",
+					   o->value, o->value);
+				continue;
+			}
+		}
+		a.family = family;
+		a.prefix = (uint8_t)prefix;
+		a.loc = o->loc;
+		snprintf(a.label, sizeof(a.label), "%s", label);
+		if (first && bcast && family == AF_INET && strcmp(bcast->value, "+") &&
+		    strcmp(bcast->value, "-")) {
+			int f;
+			uint8_t b[16];
+
+			if (conf_parse_ip(bcast->value, AF_INET, &f, b) < 0) {
+				conf_error(m->d, &bcast->loc, "invalid broadcast address '%s'",
+					   bcast->value);
+				continue;
+			}
+			a.has_broadcast = true;
+			memcpy(a.broadcast, b, 4);
+		}
+		first = false;
+		add_address(m, dev, &a);
+	}
+	if (mask && !find_opt(s, "address"))
+		conf_error(m->d, &mask->loc, "netmask without an address");
+}
+
+static void stanza_gateway(struct imp *m, const struct stanza *s, const char *dev)
+{
+	const struct opt_line *g = find_opt(s, "gateway");
+	int family;
+	uint8_t a[16];
+
+	if (!g)
+		return;
+	if (conf_parse_ip(g->value, s->family, &family, a) < 0) {
+		conf_error(m->d, &g->loc, "invalid gateway address '%s'", g->value);
+		return;
+	}
+	conf_set_gateway(m->c, family, a, dev, &g->loc, m->d);
+}
+
+static void stanza_mtu(struct imp *m, const struct stanza *s, unsigned *mtu)
+{
+	const struct opt_line *o = find_opt(s, "mtu");
+	struct err err;
+
+	err_clear(&err);
+	if (o && conf_parse_mtu(o->value, mtu, &err) < 0)
+		conf_error(m->d, &o->loc, "%s", err.msg);
+}
+
+static void up_hooks(struct imp *m, struct stanza *s)
+{
+	for (unsigned i = 0; i < s->n_opts; i++)
+		if (is_up_hook(s->opts[i].name))
+			each_command(m, s, &s->opts[i], hook_cmd, true);
+}
+
+static bool other_kind(struct imp *m, struct stanza *s)
+{
+	for (unsigned i = 0; i < s->n_opts; i++)
+		if (has_prefix(s->opts[i].name, other_kind_prefixes)) {
+			conf_warn(m->d, &s->loc, "iface %s has %s: not imported (bondd builds bonds only)",
+				  s->name, s->opts[i].name);
+			return true;
+		}
+	return false;
+}
+
+static void do_bond(struct imp *m, struct stanza *s)
+{
+	struct conf_bond *b = conf_add_bond(m->c, s->name, &s->loc);
+	const struct opt_line *hw = find_opt(s, "hwaddress");
+
+	if (!b->loc.line)
+		b->loc = s->loc;
+	if (find_opt(s, "bond-master"))
+		conf_error(m->d, &find_opt(s, "bond-master")->loc,
+			   "%s is a bond and cannot be a slave in bondd", s->name);
+	bond_options(m, s, b, false);
+	if (!method_static(m, s, "bond"))
+		return;
+	stanza_addresses(m, s, s->name, "");
+	stanza_gateway(m, s, s->name);
+	stanza_mtu(m, s, &b->mtu);
+	if (hw) {
+		char mac[32] = "", w1[32] = "";
+
+		if (sscanf(hw->value, "%31s %31s", w1, mac) == 1)
+			snprintf(mac, sizeof(mac), "%s", w1);
+		else if (strcmp(w1, "ether"))
+			mac[0] = '\0';
+		if (mac_parse(mac, b->hwaddr) < 0 || mac_is_multicast(b->hwaddr) ||
+		    mac_is_zero(b->hwaddr))
+			conf_error(m->d, &hw->loc, "invalid hwaddress '%s'", hw->value);
+		else
+			b->has_hwaddr = true;
+	}
+}
+
+static void do_plain(struct imp *m, struct stanza *s)
+{
+	unsigned mtu = 0;
+
+	if (!method_static(m, s, NULL)) {
+		conf_warn(m->d, &s->loc, "iface %s uses method '%s': not imported, bondd leaves it alone",
+			  s->name, s->method);
+		return;
+	}
+	if (find_opt(s, "hwaddress"))
+		conf_warn(m->d, &find_opt(s, "hwaddress")->loc,
+			  "hwaddress on %s is not imported: bondd sets the MAC address of bonds only",
+			  s->name);
+	stanza_addresses(m, s, s->name, "");
+	stanza_gateway(m, s, s->name);
+	stanza_mtu(m, s, &mtu);
+	if (mtu)
+		conf_add_iface(m->c, s->name, &s->loc)->mtu = mtu;
+}
+
+static void do_alias(struct imp *m, struct stanza *s)
+{
+	char parent[CONF_NAME_MAX];
+	size_t plen = strcspn(s->name, ":");
+
+	if (plen >= CONF_NAME_MAX || strlen(s->name) >= CONF_NAME_MAX) {
+		conf_error(m->d, &s->loc, "alias name '%s' is longer than 15 characters", s->name);
+		return;
+	}
+	snprintf(parent, sizeof(parent), "%.*s", (int)plen, s->name);
+	if (!conf_ifname_ok(parent)) {
+		conf_error(m->d, &s->loc, "invalid interface name '%s'", parent);
+		return;
+	}
+	if (s->family != AF_INET) {
+		conf_error(m->d, &s->loc, "iface %s inet6: IPv6 addresses have no labels; add the address to iface %s inet6",
+			   s->name, parent);
+		return;
+	}
+	if (!method_static(m, s, "alias"))
+		return;
+	stanza_addresses(m, s, parent, s->name);
+	stanza_gateway(m, s, parent);
+}
+
+/* A slave stanza: no addresses; bond-* options go to its bond. */
+static void do_slave(struct imp *m, struct stanza *s, struct conf_bond *b)
+{
+	const struct opt_line *a = find_opt(s, "address");
+
+	if (a)
+		conf_error(m->d, &a->loc, "%s is a slave of %s and cannot have addresses: put them on the bond",
+			   s->name, b->name);
+	if (find_opt(s, "mtu"))
+		conf_warn(m->d, &find_opt(s, "mtu")->loc,
+			  "mtu on slave %s is ignored: a slave takes the bond's MTU", s->name);
+	bond_options(m, s, b, true);
+}
+
+/* bond-slaves of the bond stanzas, bond-master of the slave stanzas. */
+static void membership(struct imp *m, struct stanza *s)
+{
+	const struct opt_line *o = find_opt(s, "bond-slaves");
+	const struct opt_line *mo = find_opt(s, "bond-master");
+
+	if (o && is_bond(m, s->name)) {
+		struct conf_bond *b = conf_add_bond(m->c, s->name, &s->loc);
+		char *list = conf_xstrdup(o->value);
+
+		for (char *t = strtok(list, " \t,"); t; t = strtok(NULL, " \t,")) {
+			if (!strcmp(t, "none"))
+				continue;
+			if (!strcmp(t, "all")) {
+				conf_error(m->d, &o->loc, "bond-slaves all is not supported: list the slaves");
+			} else if (!conf_ifname_ok(t) || !strcmp(t, s->name)) {
+				conf_error(m->d, &o->loc, "invalid slave '%s'", t);
+			} else if (conf_slave_owner(m->c, t) && conf_slave_owner(m->c, t) != b) {
+				conf_error(m->d, &o->loc, "%s is a slave of %s already", t,
+					   conf_slave_owner(m->c, t)->name);
+			} else {
+				conf_bond_add_slave(b, t, &o->loc);
+			}
+		}
+		free(list);
+	}
+	if (mo) {
+		struct conf_bond *owner = conf_slave_owner(m->c, s->name);
+
+		if (!conf_ifname_ok(mo->value) || !strcmp(mo->value, s->name)) {
+			conf_error(m->d, &mo->loc, "invalid bond-master '%s'", mo->value);
+		} else if (owner && strcmp(owner->name, mo->value)) {
+			conf_error(m->d, &mo->loc, "%s is a slave of %s already", s->name, owner->name);
+		} else {
+			conf_bond_add_slave(conf_add_bond(m->c, mo->value, &mo->loc), s->name,
+					    &mo->loc);
+		}
+	}
+}
+
+struct conf *imp_interfaces_parse(const char *text, const char *path,
+				  const struct conf_io *io, struct conf_diag *d)
+{
+	struct imp m = { .d = d, .io = io };
+	unsigned errors = d->n_errors;
+
+	m.c = conf_new();
+	read_file(&m, text, path);
+
+	/* Which names are bonds. */
+	for (unsigned i = 0; i < m.n_st; i++) {
+		struct stanza *s = &m.st[i];
+
+		if (s->skip)
+			continue;
+		if (strchr(s->name, ':') == NULL && looks_like_bond(s->name))
+			mark_bond(&m, s->name);
+		for (unsigned k = 0; k < s->n_opts; k++) {
+			const struct opt_line *o = &s->opts[k];
+
+			if (!strcmp(o->name, "bond-master"))
+				mark_bond(&m, o->value);
+			else if (!strncmp(o->name, "bond-", 5) && strcmp(o->name, "bond-primary") &&
+				 strcmp(o->name, "bond-queue-id") && !find_opt(s, "bond-master"))
+				mark_bond(&m, s->name);
+			else if (is_up_hook(o->name))
+				each_command(&m, s, o, hook_cmd, false);
+		}
+	}
+	/* Bonds in the order of their stanzas, then membership. */
+	for (unsigned i = 0; i < m.n_st; i++)
+		if (!m.st[i].skip && is_bond(&m, m.st[i].name))
+			conf_add_bond(m.c, m.st[i].name, &m.st[i].loc);
+	for (unsigned i = 0; i < m.n_bonds; i++)
+		conf_add_bond(m.c, m.bonds[i], NULL);
+	for (unsigned i = 0; i < m.n_st; i++)
+		if (!m.st[i].skip)
+			membership(&m, &m.st[i]);
+	for (unsigned i = 0; i < m.n_st; i++) {
+		struct stanza *s = &m.st[i];
+		struct conf_bond *owner;
+
+		if (s->skip)
+			continue;
+		if (other_kind(&m, s)) {
+			s->skip = true;
+			continue;
+		}
+		owner = strchr(s->name, ':') ? NULL : conf_slave_owner(m.c, s->name);
+		if (strchr(s->name, ':'))
+			do_alias(&m, s);
+		else if (is_bond(&m, s->name))
+			do_bond(&m, s);
+		else if (owner)
+			do_slave(&m, s, owner);
+		else if (!conf_ifname_ok(s->name))
+			conf_error(d, &s->loc, "invalid interface name '%s'", s->name);
+		else
+			do_plain(&m, s);
+	}
+	for (unsigned i = 0; i < m.n_st; i++)
+		if (!m.st[i].skip)
+			up_hooks(&m, &m.st[i]);
+
+	for (unsigned i = 0; i < m.n_st; i++) {
+		for (unsigned k = 0; k < m.st[i].n_opts; k++) {
+			free(m.st[i].opts[k].name);
+			free(m.st[i].opts[k].value);
+		}
+		free(m.st[i].opts);
+	}
+	free(m.st);
+	free(m.bonds);
+	if (d->n_errors > errors) {
+		conf_free(m.c);
+		return NULL;
+	}
+	return m.c;
+}

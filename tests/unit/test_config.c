@@ -1,0 +1,1064 @@
+/* src/config: the native bondd.conf parser and printer, the ifcfg,
+ * interfaces and modprobe importers, merging, the whole-configuration
+ * check, and the golden files tests/golden/config/NAME.in -> NAME.out.
+ *
+ * Golden runner: each NAME.in directory holds the input files and "args",
+ * the words of "bondctl import" (FORMAT PATH [--modprobe FILE]), run with
+ * NAME.in as the current directory. NAME.out is what bondctl prints: the
+ * messages (errors, or the warnings of a success), then the bondd.conf
+ * text. Every successful output is parsed back and must give the same
+ * configuration and the same text. BONDD_GOLDEN_UPDATE=1 rewrites the .out
+ * files (review the diff). */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/conf.h"
+#include "config/conf_impl.h"
+
+#ifndef GOLDEN_DIR
+#error GOLDEN_DIR must name tests/golden/config
+#endif
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static char *diag_text(const struct conf_diag *d, bool warnings)
+{
+	struct strbuf sb;
+	char *s;
+
+	sb_init(&sb);
+	conf_diag_print(d, warnings, &sb);
+	s = strdup(sb_str(&sb));
+	sb_free(&sb);
+	return s;
+}
+
+static char *print_text(const struct conf *c)
+{
+	struct strbuf sb;
+	char *s;
+
+	sb_init(&sb);
+	conf_print(c, &sb);
+	s = strdup(sb_str(&sb));
+	sb_free(&sb);
+	return s;
+}
+
+/* parse(print(c)) == c and print(parse(print(c))) == print(c). */
+static void assert_roundtrip(const struct conf *c)
+{
+	struct conf_diag d;
+	char *text = print_text(c), *again;
+	struct conf *back;
+
+	conf_diag_init(&d);
+	back = conf_parse_native(text, "printed", &d);
+	if (!back) {
+		char *msgs = diag_text(&d, true);
+
+		fprintf(stderr, "reparse failed:\n%s\n--- text:\n%s", msgs, text);
+		free(msgs);
+	}
+	assert_non_null(back);
+	assert_true(conf_equal(c, back));
+	again = print_text(back);
+	assert_string_equal(text, again);
+	free(again);
+	free(text);
+	conf_free(back);
+	conf_diag_free(&d);
+}
+
+/* Parses native text that must fail; returns the messages. */
+static char *native_fails(const char *text)
+{
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = conf_parse_native(text, "t.conf", &d);
+	if (c) {
+		unsigned n = conf_check(c, true, &d);
+
+		conf_free(c);
+		if (!n)
+			fail_msg("expected an error for:\n%s", text);
+	}
+	msgs = diag_text(&d, false);
+	conf_diag_free(&d);
+	return msgs;
+}
+
+static void assert_native_error(const char *text, const char *expected)
+{
+	char *msgs = native_fails(text);
+
+	assert_string_equal(msgs, expected);
+	free(msgs);
+}
+
+/* Parses and checks (strict) native text that must succeed. */
+static struct conf *native_ok(const char *text)
+{
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = conf_parse_native(text, "t.conf", &d);
+	if (c && conf_check(c, true, &d)) {
+		conf_free(c);
+		c = NULL;
+	}
+	if (!c) {
+		char *msgs = diag_text(&d, true);
+
+		fail_msg("unexpected errors:\n%s", msgs);
+	}
+	conf_diag_free(&d);
+	return c;
+}
+
+/* ---- native --------------------------------------------------------------- */
+
+static const char example[] =
+	"# /etc/bondd/bondd.conf\n"
+	"[bond0]\n"
+	"mode = active-backup\n"
+	"miimon = 100\n"
+	"primary = eth0\n"
+	"slaves = eth0 eth1\n"
+	"mtu = 1500\n"
+	"address = 192.0.2.1/24\n"
+	"address = 192.0.2.2/24 label bond0:0\n"
+	"address = 2001:db8::1/64\n"
+	"gateway = 192.0.2.254\n"
+	"\n"
+	"[interface eth2]\n"
+	"address = 198.51.100.5/24 label eth2:1\n"
+	"\n"
+	"[route]\n"
+	"to = 203.0.113.0/24 via 192.0.2.254 dev bond0\n";
+
+static void test_native_example(void **state)
+{
+	struct conf *c = native_ok(example);
+	const struct conf_bond *b;
+	char *text;
+
+	assert_int_equal(c->n_bonds, 1);
+	b = &c->bonds[0];
+	assert_string_equal(b->name, "bond0");
+	assert_int_equal(b->n_opts, 3);
+	assert_string_equal(b->opts[0].name, "mode");
+	assert_string_equal(b->opts[0].value, "active-backup");
+	assert_int_equal(b->opts[0].loc.line, 3);
+	assert_string_equal(b->opts[0].loc.file, "t.conf");
+	assert_int_equal(b->n_slaves, 2);
+	assert_string_equal(b->slaves[1].name, "eth1");
+	assert_int_equal(b->mtu, 1500);
+	assert_int_equal(b->n_addrs, 3);
+	assert_string_equal(b->addrs[1].label, "bond0:0");
+	assert_int_equal(b->addrs[2].family, AF_INET6);
+	assert_int_equal(b->addrs[2].prefix, 64);
+	assert_true(c->gw4.set);
+	assert_string_equal(c->gw4.dev, "bond0");
+	assert_false(c->gw6.set);
+	assert_int_equal(c->n_ifaces, 1);
+	assert_string_equal(c->ifaces[0].addrs[0].label, "eth2:1");
+	assert_int_equal(c->n_routes, 1);
+	assert_string_equal(c->routes[0].dev, "bond0");
+	assert_int_equal(c->routes[0].prefix, 24);
+	text = print_text(c);
+	/* The example is canonical already, comment aside. */
+	assert_string_equal(text, example + strlen("# /etc/bondd/bondd.conf\n"));
+	free(text);
+	assert_roundtrip(c);
+	conf_free(c);
+}
+
+static void test_native_canonical_values(void **state)
+{
+	struct conf *c = native_ok("[bond0]\n"
+				   "mode = 1   # active-backup\n"
+				   "; a comment\n"
+				   "miimon = off\n"
+				   "num_unsol_na = 3\n"
+				   "primary_reselect = 2\n"
+				   "hwaddr = 02:AA:bb:CC:dd:01\n"
+				   "[bonding]\n"
+				   "max_bonds = 2\n");
+	char *text = print_text(c);
+
+	assert_string_equal(text,
+			    "[bonding]\n"
+			    "max_bonds = 2\n"
+			    "\n"
+			    "[bond0]\n"
+			    "mode = active-backup\n"
+			    "miimon = 0\n"
+			    "num_grat_arp = 3\n"
+			    "primary_reselect = failure\n"
+			    "hwaddr = 02:aa:bb:cc:dd:01\n");
+	free(text);
+	assert_roundtrip(c);
+	conf_free(c);
+}
+
+static void test_native_max_bonds(void **state)
+{
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = conf_parse_native("[bonding]\nmax_bonds = 3\n[bond1]\nmode = active-backup\n", "t", &d);
+	assert_non_null(c);
+	conf_finish(c);
+	assert_int_equal(c->n_bonds, 3);
+	assert_string_equal(c->bonds[0].name, "bond1");
+	assert_string_equal(c->bonds[1].name, "bond0");
+	assert_string_equal(c->bonds[2].name, "bond2");
+	assert_roundtrip(c);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+static void test_native_routes_and_gateways(void **state)
+{
+	struct conf *c = native_ok("[bond0]\n"
+				   "address = 192.0.2.1/24\n"
+				   "address = 2001:db8::1/64\n"
+				   "gateway = 2001:db8::ffff\n"
+				   "[route]\n"
+				   "to = default via 192.0.2.254\n"
+				   "to = 10.0.0.0/8 via 192.0.2.253 metric 20\n"
+				   "to = 198.51.100.0/24 dev bond0\n");
+
+	assert_true(c->gw4.set);
+	assert_string_equal(c->gw4.dev, "");
+	assert_true(c->gw6.set);
+	assert_string_equal(c->gw6.dev, "bond0");
+	assert_int_equal(c->n_routes, 2);
+	assert_true(c->routes[0].has_metric);
+	assert_int_equal(c->routes[0].metric, 20);
+	assert_false(c->routes[1].has_via);
+	assert_roundtrip(c);
+	conf_free(c);
+}
+
+static void test_native_errors(void **state)
+{
+	assert_native_error("mode = 1\n",
+		"t.conf:1: 'mode' is outside a section: start with a header such as [bond0]\n");
+	assert_native_error("[bond0\n", "t.conf:1: a section header is [NAME]: missing ']'\n");
+	assert_native_error("[interfce eth2]\n",
+		"t.conf:1: unknown section 'interfce' (did you mean 'interface'?)\n");
+	assert_native_error("[bond0]\nmode = 7\n", "t.conf:2: option mode: invalid value (7)\n");
+	assert_native_error("[bond0]\nmiimon = -1\n",
+		"t.conf:2: option miimon: invalid value (-1); option miimon: allowed values 0 - 2147483647\n");
+	assert_native_error("[bond0]\nmode = active-backup\nmode = balance-rr\n",
+		"t.conf:3: 'mode' is given twice in this section (first on line 2)\n");
+	assert_native_error("[bond0]\nnum_grat_arp = 1\nnum_unsol_na = 2\n",
+		"t.conf:3: 'num_unsol_na' is given twice in this section (first on line 2)\n");
+	assert_native_error("[bond0]\nmax_bonds = 2\n",
+		"t.conf:2: option max_bonds: is a module parameter, not a bond option\n");
+	assert_native_error("[bond0]\nprio = 2\n",
+		"t.conf:2: option prio: is a per-slave option; bondd.conf cannot set it\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1\n",
+		"t.conf:2: address 192.0.2.1 needs a prefix length (192.0.2.1/24)\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.300/24\n",
+		"t.conf:2: invalid address '192.0.2.300'\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/33\n",
+		"t.conf:2: invalid prefix length '33' in '192.0.2.1/33'\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/24 label eth1:0\n",
+		"t.conf:2: label 'eth1:0' does not belong to bond0: a label is the interface name, or the name, ':' and a suffix (bond0:1)\n");
+	assert_native_error("[bond0]\naddress = 2001:db8::1/64 label bond0:1\n",
+		"t.conf:2: labels are for IPv4 addresses only\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/24 lable bond0:1\n",
+		"t.conf:2: unknown word 'lable' after the address (did you mean 'label'?)\n");
+	assert_native_error("[bond0]\nmtu = 40\n", "t.conf:2: invalid MTU '40' (68 .. 65535)\n");
+	assert_native_error("[bond0]\nslaves = eth0 eth0\n", "t.conf:2: slave eth0 is listed twice\n");
+	assert_native_error("[bond0]\nslaves = bond0\n", "t.conf:2: bond0 cannot be a slave of itself\n");
+	assert_native_error("[bond0]\nhwaddr = 01:00:5e:00:00:01\n",
+		"t.conf:2: invalid hwaddr '01:00:5e:00:00:01': a unicast MAC address (02:00:00:00:00:01)\n");
+	assert_native_error("[route]\nto = 10.0.0.1/8 via 192.0.2.1\n",
+		"t.conf:2: route destination 10.0.0.1/8 has host bits set\n");
+	assert_native_error("[route]\nto = 10.0.0.0/8\n",
+		"t.conf:2: route to 10.0.0.0 needs 'via GATEWAY' or 'dev DEV'\n");
+	assert_native_error("[route]\nfrom = 10.0.0.0/8\n",
+		"t.conf:2: unknown key 'from'\n");
+	assert_native_error("[bonding]\nmax_bond = 2\n",
+		"t.conf:2: unknown option 'max_bond' (did you mean 'max_bonds'?)\n");
+	assert_native_error("[bond0]\n[interface bond0]\n",
+		"t.conf:2: bond0 is configured twice (first at t.conf:1)\n");
+	assert_native_error("[bond0]\nslaves = eth0\n[bond1]\nslaves = bond0\n",
+		"t.conf:4: bond0 is a bond and cannot be a slave of bond1\n");
+	assert_native_error("[bond0]\nmode = active-backup\nactive_slave = eth9\nslaves = eth0\n",
+		"t.conf:3: option active_slave: eth9 is not a slave of bond0\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/24\n[bond1]\naddress = 192.0.2.1/25\n",
+		"t.conf:4: address 192.0.2.1 is on bond0 already (t.conf:2)\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/24\ngateway = 198.51.100.1\n",
+		"t.conf:3: gateway 198.51.100.1 is not in a subnet of bond0's addresses\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/24\ngateway = 192.0.2.254\n"
+			    "[interface eth2]\naddress = 192.0.2.9/24\ngateway = 192.0.2.253\n",
+		"t.conf:6: a second default IPv4 gateway 192.0.2.253 (dev eth2): the first, 192.0.2.254 (dev bond0), is at t.conf:3; keep one\n");
+	assert_native_error("[bond0]\nslaves = eth0\n[interface eth0]\naddress = 192.0.2.1/24\n",
+		"t.conf:2: eth0 is a slave of bond0 and cannot have addresses (t.conf:4): put them on the bond\n");
+	assert_native_error("[bonding]\ntx_queues = 8\n",
+		"t.conf:2: tx_queues 8: bondd's bonds have 16 transmit queues; only 16 is accepted\n");
+	/* Several errors: all reported, in order. */
+	assert_native_error("[bond0]\nmiimonn = 100\nmode = 9\n",
+		"t.conf:2: unknown option 'miimonn' (did you mean 'miimon'?)\n"
+		"t.conf:3: option mode: invalid value (9)\n");
+}
+
+static void test_native_pending_strict(void **state)
+{
+	static const char text[] = "[bond0]\nmode = active-backup\nresend_igmp = 5\n";
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	if (!(opt_table[OPT_RESEND_IGMP].flags & OPT_PENDING))
+		skip();         /* built since: nothing pending to test with */
+	conf_diag_init(&d);
+	c = conf_parse_native(text, "t", &d);
+	assert_non_null(c);
+	/* Not strict (import): warnings; strict (bondd loading): errors. */
+	assert_int_equal(conf_check(c, false, &d), 0);
+	assert_int_equal(d.n_errors, 0);
+	assert_true(d.n_warnings > 0);
+	assert_true(conf_check(c, true, &d) > 0);
+	msgs = diag_text(&d, false);
+	assert_non_null(strstr(msgs, "t:3: option resend_igmp: not supported by bondd yet"));
+	free(msgs);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+static void test_native_all_or_nothing(void **state)
+{
+	struct conf_diag d;
+
+	conf_diag_init(&d);
+	assert_null(conf_parse_native("[bond0]\nmode = active-backup\nslaves = eth0\n"
+				      "[bond1]\nmiimon = fast\n", "t", &d));
+	assert_int_equal(d.n_errors, 1);
+	conf_diag_free(&d);
+}
+
+/* ---- ifcfg ---------------------------------------------------------------- */
+
+static struct conf *ifcfg(const struct conf_file *f, unsigned n, struct conf_diag *d)
+{
+	struct conf *c = imp_ifcfg_parse(f, n, d);
+
+	if (c) {
+		conf_finish(c);
+		if (conf_check(c, false, d)) {
+			conf_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static void test_ifcfg_bond(void **state)
+{
+	const struct conf_file f[] = {
+		{ "ns/ifcfg-bond0",
+		  "DEVICE=bond0\nBOOTPROTO=none\nONBOOT=yes\nIPADDR0=192.0.2.1\nPREFIX0=24\n"
+		  "IPADDR1=192.0.2.2\nNETMASK1=255.255.255.0\nGATEWAY=192.0.2.254\n"
+		  "IPV6INIT=yes\nIPV6ADDR=2001:db8::1/64\nIPV6ADDR_SECONDARIES=\"2001:db8::2/64 2001:db8::3\"\n"
+		  "IPV6_DEFAULTGW=fe80::1%bond0\nMTU=9000\nMACADDR=02:00:00:00:00:01\n"
+		  "BONDING_OPTS='mode=active-backup miimon=100 primary=eth1 num_unsol_na=2'\n"
+		  "USERCTL=no\nNM_CONTROLLED=no\n" },
+		{ "ns/ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nSlave=Yes\nHWADDR=00:11:22:33:44:55\n" },
+		{ "ns/ifcfg-eth1", "export DEVICE=eth1\nMASTER=\"bond0\"\nSLAVE=yes # enslaved\n" },
+		{ "ns/route-bond0", "10.0.0.0/8 via 192.0.2.253\n198.51.100.0/24 dev bond0 metric 5\n" },
+		{ "ns/route6-bond0", "2001:db8:1::/48 via 2001:db8::fffe\n" },
+		{ "ns/ifcfg-bond0.bak", "garbage" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+	const struct conf_bond *b;
+
+	conf_diag_init(&d);
+	c = ifcfg(f, ARRAY_SIZE(f), &d);
+	assert_non_null(c);
+	assert_int_equal(d.n_warnings, 0);
+	b = &c->bonds[0];
+	assert_string_equal(b->name, "bond0");
+	assert_int_equal(b->n_opts, 4);
+	assert_string_equal(b->opts[3].name, "num_grat_arp");
+	assert_int_equal(b->n_slaves, 2);
+	assert_int_equal(b->n_addrs, 5);
+	assert_int_equal(b->addrs[1].prefix, 24);
+	assert_int_equal(b->addrs[4].prefix, 64);
+	assert_int_equal(b->mtu, 9000);
+	assert_true(b->has_hwaddr);
+	assert_true(c->gw4.set);
+	assert_true(c->gw6.set);
+	assert_string_equal(c->gw6.dev, "bond0");
+	assert_int_equal(c->n_routes, 3);
+	assert_int_equal(c->routes[2].family, AF_INET6);
+	assert_roundtrip(c);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+static void test_ifcfg_old_route_file(void **state)
+{
+	const struct conf_file f[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nIPADDR=192.0.2.1\nPREFIX=24\n" },
+		{ "route-bond0", "ADDRESS0=10.10.0.0\nNETMASK0=255.255.0.0\nGATEWAY0=192.0.2.2\n"
+				 "ADDRESS1=10.20.0.0\nNETMASK1=255.255.0.0\nGATEWAY1=192.0.2.3\nMETRIC1=7\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = ifcfg(f, ARRAY_SIZE(f), &d);
+	assert_non_null(c);
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->routes[0].prefix, 16);
+	assert_string_equal(c->routes[0].dev, "bond0");
+	assert_true(c->routes[1].has_metric);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+static void test_ifcfg_arp_targets(void **state)
+{
+	const struct conf_file f[] = {
+		{ "ifcfg-bond0",
+		  "DEVICE=bond0\nBONDING_OPTS=\"mode=active-backup arp_interval=60 "
+		  "arp_ip_target=+192.168.1.1 arp_ip_target=+192.168.1.2\"\n" },
+	};
+	const struct conf_file dup[] = {
+		{ "ifcfg-bond0",
+		  "DEVICE=bond0\nBONDING_OPTS=\"arp_ip_target=+192.168.1.1 arp_ip_target=+192.168.1.1\"\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = imp_ifcfg_parse(f, 1, &d);
+	assert_non_null(c);
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "arp_ip_target"), "192.168.1.1,192.168.1.2");
+	conf_free(c);
+	assert_null(imp_ifcfg_parse(dup, 1, &d));
+	msgs = diag_text(&d, false);
+	assert_string_equal(msgs, "ifcfg-bond0:2: ARP target 192.168.1.1 is already present\n");
+	free(msgs);
+	conf_diag_free(&d);
+}
+
+static void assert_ifcfg_error(const struct conf_file *f, unsigned n, const char *expected)
+{
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = ifcfg(f, n, &d);
+	if (c)
+		fail_msg("expected: %s", expected);
+	msgs = diag_text(&d, false);
+	assert_string_equal(msgs, expected);
+	free(msgs);
+	conf_diag_free(&d);
+}
+
+static void test_ifcfg_errors(void **state)
+{
+	const struct conf_file quote[] = { { "ifcfg-bond0", "DEVICE=bond0\nBONDING_OPTS=mode=1 miimon=100\n" } };
+	const struct conf_file slave_addr[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\n" },
+		{ "ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nSLAVE=yes\nIPADDR=192.0.2.1\nPREFIX=24\n" },
+	};
+	const struct conf_file alias_on_slave[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\n" },
+		{ "ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nSLAVE=yes\n" },
+		{ "ifcfg-eth0:1", "DEVICE=eth0:1\nIPADDR=192.0.2.1\nPREFIX=24\n" },
+	};
+	const struct conf_file slave_no[] = {
+		{ "ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nSLAVE=no\n" },
+	};
+	const struct conf_file proto[] = { { "ifcfg-bond0", "DEVICE=bond0\nBOOTPROTO=statc\n" } };
+	const struct conf_file onboot[] = { { "ifcfg-bond0", "DEVICE=bond0\nONBOOT=sometimes\n" } };
+	const struct conf_file alias_dev[] = {
+		{ "ifcfg-eth0:0", "DEVICE=eth1:0\nIPADDR=192.0.2.1\nPREFIX=24\n" },
+	};
+	const struct conf_file not_kv[] = { { "ifcfg-bond0", "DEVICE = bond0\n" } };
+	const struct conf_file mode_dep[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nBONDING_OPTS=\"mode=balance-rr primary=eth0\"\n" },
+	};
+	const struct conf_file slaves_opt[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nBONDING_OPTS=\"slaves=+eth0\"\n" },
+	};
+
+	assert_ifcfg_error(quote, 1, "ifcfg-bond0:2: a value with blanks must be quoted: KEY=\"a b\"\n");
+	assert_ifcfg_error(slave_addr, 2,
+		"ifcfg-eth0:4: IPADDR on eth0: a slave has no addresses of its own; put them on the bond\n");
+	assert_ifcfg_error(alias_on_slave, 3,
+		"ifcfg-eth0:1:1: eth0 is a slave of bond0: put alias eth0:1 on the bond (ifcfg-bond0:N)\n");
+	assert_ifcfg_error(slave_no, 1,
+		"ifcfg-eth0:3: MASTER=bond0 with SLAVE=no: set SLAVE=yes, or remove MASTER\n");
+	assert_ifcfg_error(proto, 1, "ifcfg-bond0:2: unknown BOOTPROTO 'statc' (did you mean 'static'?)\n");
+	assert_ifcfg_error(onboot, 1, "ifcfg-bond0:2: ONBOOT=sometimes: expected yes or no\n");
+	assert_ifcfg_error(alias_dev, 1,
+		"ifcfg-eth0:0:1: DEVICE=eth1:0 does not match the file name ifcfg-eth0:0: set DEVICE=eth0:0\n");
+	assert_ifcfg_error(not_kv, 1, "ifcfg-bond0:1: expected KEY=VALUE (no blanks around '=')\n"
+				      "ifcfg-bond0:1: DEVICE= is missing: add DEVICE=bond0\n");
+	assert_ifcfg_error(mode_dep, 1,
+		"ifcfg-bond0:2: option primary: mode dependency failed, not supported in mode balance-rr(0)\n");
+	assert_ifcfg_error(slaves_opt, 1,
+		"ifcfg-bond0:2: option slaves: set MASTER=bond0 and SLAVE=yes in each slave's ifcfg file instead\n");
+}
+
+static void test_ifcfg_warnings(void **state)
+{
+	const struct conf_file f[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nIPADDR=10.1.2.3\nNETWORK=192.168.5.0\n" },
+		{ "ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nMTU=9000\n" },
+		{ "ifcfg-eth5", "DEVICE=eth5\nBOOTPROTO=dhcp\n" },
+		{ "ifcfg-br0", "DEVICE=br0\nTYPE=Bridge\nIPADDR=192.0.2.9\n" },
+		{ "ifcfg-lo", "DEVICE=lo\nIPADDR=127.0.0.1\nNETMASK=255.0.0.0\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = ifcfg(f, ARRAY_SIZE(f), &d);
+	assert_non_null(c);
+	msgs = diag_text(&d, true);
+	assert_string_equal(msgs,
+		"ifcfg-br0:1: warning: br0 has TYPE=Bridge: not imported (bondd configures bonds, their slaves and Ethernet interfaces)\n"
+		"ifcfg-bond0:2: warning: IPADDR=10.1.2.3 has no NETMASK or PREFIX: using the class default /8, as initscripts does\n"
+		"ifcfg-bond0:3: warning: NETWORK=192.168.5.0 is not the network of 10.1.2.3/8: ignored\n"
+		"ifcfg-eth0:2: warning: MASTER=bond0 without SLAVE=yes: initscripts would not enslave eth0; bondd does\n"
+		"ifcfg-eth0:3: warning: MTU on slave eth0 is ignored: a slave takes the bond's MTU\n"
+		"ifcfg-eth5:2: warning: eth5 uses BOOTPROTO=dhcp: not imported, bondd leaves it alone\n");
+	free(msgs);
+	assert_int_equal(c->n_ifaces, 0);
+	assert_int_equal(c->bonds[0].n_slaves, 1);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+/* ---- interfaces ---------------------------------------------------------- */
+
+struct stub_file {
+	const char *path, *text;
+};
+
+static const struct stub_file stub_files[] = {
+	{ "/etc/network/interfaces.d/bond1", "iface bond1 inet manual\n  bond-mode balance-rr\n  bond-slaves eth4\n" },
+	{ "/etc/network/interfaces.d/eth3.cfg", "iface eth3 inet static\n  address 198.51.100.3/24\n" },
+	{ "/etc/network/extra/eth6", "iface eth6 inet static\n  address 203.0.113.6\n  netmask 24\n  mtu 9000\n" },
+	{ "/etc/network/extra/skip.me", "this is not read" },
+	{ NULL, NULL },
+};
+
+static int stub_read(void *ctx, const char *path, char **text)
+{
+	for (const struct stub_file *f = stub_files; f->path; f++)
+		if (!strcmp(f->path, path)) {
+			*text = strdup(f->text);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int stub_glob(void *ctx, const char *pattern, char ***paths)
+{
+	/* Only "DIR/<star>" patterns are used here. */
+	size_t n = strlen(pattern) - 1;
+	char **out = calloc(8, sizeof(*out));
+	int k = 0;
+
+	for (const struct stub_file *f = stub_files; f->path; f++)
+		if (!strncmp(f->path, pattern, n) && !strchr(f->path + n, '/'))
+			out[k++] = strdup(f->path);
+	*paths = out;
+	return k;
+}
+
+static int stub_list(void *ctx, const char *dir, char ***names)
+{
+	size_t n = strlen(dir);
+	char **out = calloc(8, sizeof(*out));
+	int k = 0;
+
+	for (const struct stub_file *f = stub_files; f->path; f++)
+		if (!strncmp(f->path, dir, n) && f->path[n] == '/')
+			out[k++] = strdup(f->path + n + 1);
+	*names = out;
+	return k;
+}
+
+static const struct conf_io stub_io = { stub_read, stub_glob, stub_list, NULL };
+
+static struct conf *interfaces(const char *text, struct conf_diag *d)
+{
+	struct conf *c = imp_interfaces_parse(text, "/etc/network/interfaces", &stub_io, d);
+
+	if (c) {
+		conf_finish(c);
+		if (conf_check(c, false, d)) {
+			conf_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static void test_interfaces_full(void **state)
+{
+	static const char text[] =
+		"auto lo\n"
+		"iface lo inet loopback\n"
+		"\n"
+		"allow-hotplug eth0\n"
+		"iface eth0 inet manual\n"
+		"    bond-master bond0\n"
+		"    bond-primary eth0 eth1\n"
+		"iface eth1 inet manual\n"
+		"    bond-master bond0\n"
+		"\n"
+		"auto bond0\n"
+		"iface bond0 inet static\n"
+		"    address 192.0.2.1\n"
+		"    netmask 255.255.255.0\n"
+		"    broadcast 192.0.2.255\n"
+		"    gateway 192.0.2.254\n"
+		"    mtu 9000\n"
+		"    hwaddress ether 02:00:00:00:00:05\n"
+		"    bond_mode active-backup\n"
+		"    bond-miimon 100\n"
+		"    bond-updelay 200\n"
+		"    bond-slaves none\n"
+		"    dns-nameservers 192.0.2.53\n"
+		"    up ip addr add 192.0.2.2/24 dev $IFACE label bond0:1\n"
+		"    up ip route add 10.0.0.0/8 via 192.0.2.253\n"
+		"    post-up echo 1 > /sys/class/net/bond0/bonding/num_grat_arp\n"
+		"    post-up /usr/local/bin/notify-admin\n"
+		"    pre-down ip addr del 192.0.2.2/24 dev bond0\n"
+		"iface bond0 inet6 static\n"
+		"    address 2001:db8::1/64\n"
+		"\n"
+		"auto bond0:2\n"
+		"iface bond0:2 inet static\n"
+		"    address 192.0.2.3\n"
+		"    netmask 24\n"
+		"\n"
+		"iface eth5 inet dhcp\n"
+		"\n"
+		"source interfaces.d/*\n"
+		"source-directory extra\n";
+	struct conf_diag d;
+	struct conf *c;
+	const struct conf_bond *b;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = interfaces(text, &d);
+	msgs = diag_text(&d, true);
+	if (!c)
+		fail_msg("%s", msgs);
+	assert_string_equal(msgs,
+		"/etc/network/interfaces:37: warning: iface eth5 uses method 'dhcp': not imported, bondd leaves it alone\n"
+		"/etc/network/interfaces:27: warning: command not imported: /usr/local/bin/notify-admin\n");
+	free(msgs);
+	assert_int_equal(c->n_bonds, 2);
+	b = &c->bonds[0];
+	assert_string_equal(b->name, "bond0");
+	assert_int_equal(b->n_slaves, 2);
+	assert_string_equal(b->slaves[0].name, "eth0");
+	assert_string_equal(conf_bond_opt(b, "primary"), "eth0");
+	assert_string_equal(conf_bond_opt(b, "mode"), "active-backup");
+	assert_string_equal(conf_bond_opt(b, "num_grat_arp"), "1");
+	assert_int_equal(b->mtu, 9000);
+	assert_true(b->has_hwaddr);
+	assert_int_equal(b->n_addrs, 4);
+	assert_true(b->addrs[0].has_broadcast);
+	assert_string_equal(b->addrs[2].label, "bond0:2");
+	assert_string_equal(b->addrs[3].label, "bond0:1");
+	assert_int_equal(b->addrs[1].family, AF_INET6);
+	assert_string_equal(c->bonds[1].name, "bond1");
+	assert_string_equal(c->bonds[1].slaves[0].name, "eth4");
+	assert_int_equal(c->n_ifaces, 2);
+	assert_string_equal(c->ifaces[0].name, "eth3");
+	assert_string_equal(c->ifaces[1].name, "eth6");
+	assert_int_equal(c->ifaces[1].addrs[0].prefix, 24);
+	assert_int_equal(c->ifaces[1].mtu, 9000);
+	assert_int_equal(c->n_routes, 1);
+	assert_string_equal(c->gw4.dev, "bond0");
+	assert_roundtrip(c);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+static void assert_interfaces_error(const char *text, const char *expected)
+{
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = imp_interfaces_parse(text, "if", NULL, &d);
+	if (c) {
+		conf_finish(c);
+		if (!conf_check(c, false, &d))
+			fail_msg("expected: %s", expected);
+		conf_free(c);
+	}
+	msgs = diag_text(&d, false);
+	assert_string_equal(msgs, expected);
+	free(msgs);
+	conf_diag_free(&d);
+}
+
+static void test_interfaces_errors(void **state)
+{
+	assert_interfaces_error("iface bond0 inet static\n  address 192.0.2.1/24\n  bond-miimonn 100\n",
+		"if:3: unknown option 'bond-miimonn' (did you mean 'bond-miimon'?)\n");
+	assert_interfaces_error("iface bond0 inet static\n  adress 192.0.2.1/24\n",
+		"if:2: unknown keyword 'adress' (did you mean 'address'?)\n");
+	assert_interfaces_error("auto bond0\niiface bond0 inet static\naddress 192.0.2.1\n",
+		"if:2: unknown keyword 'iiface' (did you mean 'iface'?)\n");
+	assert_interfaces_error("iface bond0 inet static\n  address 192.0.2.1\n",
+		"if:2: address 192.0.2.1 has no netmask: add 'netmask 255.255.255.0' or write 192.0.2.1/24\n");
+	assert_interfaces_error("iface bond0 inet static\n  address 192.0.2.1\n  netmask 255.0.255.0\n",
+		"if:3: invalid netmask '255.0.255.0'\n");
+	assert_interfaces_error("iface bond0 inet static\n  address 192.0.2.1/24\n  bond-mode 9\n",
+		"if:3: option mode: invalid value (9)\n");
+	assert_interfaces_error("iface bond0 inet\n", "if:1: iface needs a name, a family and a method: iface bond0 inet static\n");
+	assert_interfaces_error("iface bond0 inte static\n",
+		"if:1: unknown address family 'inte' (did you mean 'inet'?)\n");
+	assert_interfaces_error("iface bond0:1 inet6 static\n  address 2001:db8::1/64\n",
+		"if:1: iface bond0:1 inet6: IPv6 addresses have no labels; add the address to iface bond0 inet6\n");
+	assert_interfaces_error("iface eth0 inet static\n  address 192.0.2.1/24\n  bond-master bond0\n",
+		"if:2: eth0 is a slave of bond0 and cannot have addresses: put them on the bond\n");
+	assert_interfaces_error("iface bond0 inet static\n  address 192.0.2.1/24\n  up ip addr add 192.0.2.2/24 label eth7:1\n",
+		"if:3: label 'eth7:1' does not belong to bond0: a label is the interface name, or the name, ':' and a suffix (bond0:1)\n");
+	assert_interfaces_error("iface bond0 inet manual\n  bond-slaves all\n",
+		"if:2: bond-slaves all is not supported: list the slaves\n");
+	assert_interfaces_error("source other\n", "if:1: source: no file access here\n");
+}
+
+/* ---- modprobe ------------------------------------------------------------- */
+
+static struct conf *modprobe(const char *text, struct conf_diag *d)
+{
+	const struct conf_file f = { "mp.conf", text };
+	struct conf *c = imp_modprobe_parse(&f, 1, d);
+
+	if (c)
+		conf_finish(c);
+	return c;
+}
+
+static void test_modprobe(void **state)
+{
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	/* Other modules are ignored; no alias, no options bonding: no bond0. */
+	c = modprobe("alias eth0 e1000\noptions e1000 InterruptThrottleRate=1\n"
+		     "blacklist floppy\nsoftdep bonding pre: e1000\n"
+		     "install bond2 /sbin/modprobe --ignore-install bonding -o bond2 "
+		     "mode=balance-alb miimon=50 arp_ip_target=192.0.2.1,192.0.2.2\n"
+		     "options bond3 -o bond3 mode=802.3ad lacp_rate=fast xmit_hash_policy=layer3+4\n", &d);
+	assert_non_null(c);
+	assert_int_equal(c->n_bonds, 2);
+	assert_string_equal(c->bonds[0].name, "bond2");
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "mode"), "balance-alb");
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "arp_ip_target"), "192.0.2.1,192.0.2.2");
+	assert_string_equal(c->bonds[1].name, "bond3");
+	assert_string_equal(conf_bond_opt(&c->bonds[1], "lacp_rate"), "fast");
+	conf_free(c);
+
+	/* max_bonds=0: the module creates no bond; the alias still names one. */
+	c = modprobe("alias bond1 bonding\noptions bonding max_bonds=0 miimon=100\n", &d);
+	assert_non_null(c);
+	assert_int_equal(c->n_bonds, 1);
+	assert_string_equal(c->bonds[0].name, "bond1");
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "miimon"), "100");
+	assert_int_equal(c->max_bonds, 0);
+	conf_free(c);
+
+	/* Per-bond options win over the module's defaults. */
+	c = modprobe("options bonding mode=active-backup miimon=200\n"
+		     "alias bond0 bonding\noptions bond0 miimon=100\n", &d);
+	assert_non_null(c);
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "miimon"), "100");
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "mode"), "active-backup");
+	conf_free(c);
+	assert_int_equal(d.n_errors, 0);
+	conf_diag_free(&d);
+}
+
+static void assert_modprobe_error(const char *text, const char *expected)
+{
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	conf_diag_init(&d);
+	c = modprobe(text, &d);
+	assert_null(c);
+	msgs = diag_text(&d, false);
+	assert_string_equal(msgs, expected);
+	free(msgs);
+	conf_diag_free(&d);
+}
+
+static void test_modprobe_errors(void **state)
+{
+	assert_modprobe_error("alias bond0 bonding\noptions bond0 miimon=100 mdoe=1\n",
+		"mp.conf:2: unknown option 'mdoe' (did you mean 'mode'?)\n");
+	assert_modprobe_error("options bonding lacp_active=on\n",
+		"mp.conf:1: option lacp_active: is not a parameter of the bonding module; set it in bondd.conf\n");
+	assert_modprobe_error("options bonding mode=7\n", "mp.conf:1: option mode: invalid value (7)\n");
+	assert_modprobe_error("options bonding miimon\n",
+		"mp.conf:1: option miimon: needs a value (miimon=VALUE)\n");
+	assert_modprobe_error("alias bond0 boding\n",
+		"mp.conf:1: unknown module 'boding' (did you mean 'bonding'?)\n");
+	assert_modprobe_error("optoins bonding mode=1\n",
+		"mp.conf:1: unknown command 'optoins' (did you mean 'options'?)\n");
+	assert_modprobe_error("options bonding arp_ip_target=192.0.2.1,192.0.2.x\n",
+		"mp.conf:1: option arp_ip_target: invalid value (192.0.2.x)\n");
+}
+
+/* ---- merging and checking ----------------------------------------------- */
+
+static void test_merge_precedence(void **state)
+{
+	const struct conf_file ifc[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nBONDING_OPTS=\"mode=active-backup arp_interval=100\"\n" },
+		{ "ifcfg-bond1", "DEVICE=bond1\n" },
+	};
+	const struct conf_file mp = {
+		"mp.conf",
+		"alias bond0 bonding\noptions bonding miimon=300 updelay=600\n"
+		"options bond0 mode=balance-rr miimon=100\n"
+		"alias bond2 bonding\n",
+	};
+	struct conf_diag d;
+	struct conf *base, *mod;
+	const struct conf_bond *b;
+
+	conf_diag_init(&d);
+	base = imp_ifcfg_parse(ifc, 2, &d);
+	mod = imp_modprobe_parse(&mp, 1, &d);
+	assert_non_null(base);
+	assert_non_null(mod);
+	conf_merge(base, mod);
+	conf_free(mod);
+	conf_finish(base);
+	assert_int_equal(base->n_bonds, 3);
+	/* bond0: BONDING_OPTS win; its arp_interval drops the modprobe miimon
+	 * (the two monitors exclude each other); the module's updelay stays. */
+	b = &base->bonds[0];
+	assert_int_equal(b->n_opts, 3);
+	assert_string_equal(b->opts[0].name, "updelay");
+	assert_string_equal(b->opts[0].loc.file, "mp.conf");
+	assert_string_equal(b->opts[1].name, "mode");
+	assert_string_equal(b->opts[1].value, "active-backup");
+	assert_string_equal(b->opts[1].loc.file, "ifcfg-bond0");
+	assert_string_equal(b->opts[2].name, "arp_interval");
+	/* bond1 (ifcfg only) and bond2 (modprobe only) get the defaults. */
+	assert_string_equal(base->bonds[1].name, "bond1");
+	assert_string_equal(conf_bond_opt(&base->bonds[1], "miimon"), "300");
+	assert_string_equal(base->bonds[2].name, "bond2");
+	assert_string_equal(conf_bond_opt(&base->bonds[2], "updelay"), "600");
+	assert_int_equal(d.n_errors, 0);
+	conf_free(base);
+	conf_diag_free(&d);
+}
+
+static void test_check_mode_order(void **state)
+{
+	/* Options are judged in the kernel's order whatever the file's order:
+	 * primary after mode, so this is valid. */
+	struct conf *c = native_ok("[bond0]\nprimary = eth1\nmode = active-backup\n"
+				   "slaves = eth0 eth1\n");
+
+	conf_free(c);
+	assert_native_error("[bond0]\nmode = active-backup\nupdelay = 200\n",
+		"t.conf:3: Unable to set up delay as MII monitoring is disabled\n");
+}
+
+static void test_suggest(void **state)
+{
+	static const char *const words[] = { "iface", "auto", "source", NULL };
+
+	assert_string_equal(conf_suggest("iiface", words), "iface");
+	assert_string_equal(conf_suggest("IFACE", words), "iface");
+	assert_null(conf_suggest("zzzzzz", words));
+	assert_null(conf_suggest("a", words));
+	assert_string_equal(conf_suggest_opt("miimonn", false, NULL), "miimon");
+	assert_string_equal(conf_suggest_opt("xmit_hash_polcy", false, NULL), "xmit_hash_policy");
+	assert_null(conf_suggest_opt("xmit_hash", false, NULL));
+	assert_null(conf_suggest_opt("max_bond", false, NULL));
+	assert_string_equal(conf_suggest_opt("max_bond", true, NULL), "max_bonds");
+}
+
+/* ---- golden files ----------------------------------------------------------- */
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+	char *s;
+
+	if (!f)
+		return NULL;
+	sb_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_printf(&sb, "%.*s", (int)n, buf);
+	fclose(f);
+	s = strdup(sb_str(&sb));
+	sb_free(&sb);
+	return s;
+}
+
+/* What "bondctl import ARGS" prints, run in the current directory. */
+static char *run_import(const char *args, bool *ok)
+{
+	char **w;
+	int n = conf_split_words(args, &w);
+	const char *format = NULL, *path = NULL, *mp = NULL;
+	struct conf_diag d;
+	struct strbuf out;
+	struct conf *c;
+	char *s;
+
+	assert_true(n >= 2);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(w[i], "--modprobe") && i + 1 < n)
+			mp = w[++i];
+		else if (!format)
+			format = w[i];
+		else
+			path = w[i];
+	}
+	conf_diag_init(&d);
+	sb_init(&out);
+	c = conf_load(format, path, mp, false, &d);
+	conf_diag_print(&d, c != NULL, &out);
+	if (c) {
+		conf_print(c, &out);
+		assert_roundtrip(c);
+		conf_free(c);
+	}
+	*ok = c != NULL;
+	s = strdup(sb_str(&out));
+	sb_free(&out);
+	conf_diag_free(&d);
+	conf_words_free(w, n);
+	return s;
+}
+
+static void test_golden(void **state)
+{
+	DIR *dp = opendir(GOLDEN_DIR);
+	bool update = getenv("BONDD_GOLDEN_UPDATE") != NULL;
+	struct dirent *de;
+	unsigned count = 0, failures = 0;
+	int home = open(".", O_RDONLY | O_DIRECTORY);
+
+	assert_non_null(dp);
+	assert_true(home >= 0);
+	while ((de = readdir(dp))) {
+		size_t len = strlen(de->d_name);
+		char name[256], dir[512], out_path[512], *args, *got, *want;
+		bool ok;
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".in") || len - 3 >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 3), de->d_name);
+		snprintf(dir, sizeof(dir), "%s/%s", GOLDEN_DIR, de->d_name);
+		snprintf(out_path, sizeof(out_path), "%s/%s.out", GOLDEN_DIR, name);
+		assert_int_equal(chdir(dir), 0);
+		args = read_all("args");
+		assert_non_null(args);
+		got = run_import(args, &ok);
+		assert_int_equal(fchdir(home), 0);
+		want = read_all(out_path);
+		if (update) {
+			FILE *f = fopen(out_path, "w");
+
+			assert_non_null(f);
+			fputs(got, f);
+			fclose(f);
+		} else if (!want) {
+			fprintf(stderr, "golden %s: %s is missing; got:\n%s", name, out_path, got);
+			failures++;
+		} else if (strcmp(want, got)) {
+			fprintf(stderr, "golden %s differs\n--- expected\n%s--- got\n%s", name, want, got);
+			failures++;
+		}
+		/* Names say what to expect: err_* fail, the rest succeed. */
+		if (ok == !strncmp(name, "err_", 4)) {
+			fprintf(stderr, "golden %s: import %s\n", name, ok ? "succeeded" : "failed");
+			failures++;
+		}
+		free(args);
+		free(got);
+		free(want);
+		count++;
+	}
+	closedir(dp);
+	close(home);
+	assert_true(count >= 20);
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_native_example),
+		cmocka_unit_test(test_native_canonical_values),
+		cmocka_unit_test(test_native_max_bonds),
+		cmocka_unit_test(test_native_routes_and_gateways),
+		cmocka_unit_test(test_native_errors),
+		cmocka_unit_test(test_native_pending_strict),
+		cmocka_unit_test(test_native_all_or_nothing),
+		cmocka_unit_test(test_ifcfg_bond),
+		cmocka_unit_test(test_ifcfg_old_route_file),
+		cmocka_unit_test(test_ifcfg_arp_targets),
+		cmocka_unit_test(test_ifcfg_errors),
+		cmocka_unit_test(test_ifcfg_warnings),
+		cmocka_unit_test(test_interfaces_full),
+		cmocka_unit_test(test_interfaces_errors),
+		cmocka_unit_test(test_modprobe),
+		cmocka_unit_test(test_modprobe_errors),
+		cmocka_unit_test(test_merge_precedence),
+		cmocka_unit_test(test_check_mode_order),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_golden),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
