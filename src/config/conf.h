@@ -153,6 +153,9 @@ struct conf_bond *conf_find_bond(const struct conf *c, const char *name);
 struct conf_iface *conf_find_iface(const struct conf *c, const char *name);
 /* The value of a bond option, or NULL when it is not set. */
 const char *conf_bond_opt(const struct conf_bond *b, const char *name);
+bool conf_bond_has_slave(const struct conf_bond *b, const char *name);
+/* The bond that lists name as a slave, or NULL. */
+struct conf_bond *conf_slave_owner(const struct conf *c, const char *name);
 
 /* ---- parsers (pure) ----------------------------------------------------- */
 

@@ -37,9 +37,7 @@ void conf_bond_set_opt(struct conf_bond *b, const char *name, const char *value,
 void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o);
 void conf_opts_set(struct conf_opt **opts, unsigned *n, const char *name, const char *value,
 		   const struct conf_loc *loc);
-bool conf_bond_has_slave(const struct conf_bond *b, const char *name);
 void conf_bond_add_slave(struct conf_bond *b, const char *name, const struct conf_loc *loc);
-struct conf_bond *conf_slave_owner(const struct conf *c, const char *name);
 void conf_free_opts(struct conf_opt *o, unsigned n);
 
 /* Checks an option name and value against the option table and returns
