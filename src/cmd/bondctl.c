@@ -46,36 +46,43 @@ static int usage_error(const char *fmt, ...)
 	return CTL_EXIT_USAGE;
 }
 
-/* "import FORMAT PATH [--modprobe FILE]": translates a distro
- * configuration into bondd.conf text here, without bondd. Exit 0 with the
- * text on stdout (warnings on stderr), or 1 with the errors on stderr. */
+/* "import FORMAT PATH [--modprobe FILE] [--script FILE]": translates a
+ * distro configuration into bondd.conf text here, without bondd. Exit 0
+ * with the text on stdout (warnings on stderr), or 1 with the errors on
+ * stderr. */
 static int run_import(int n, const char *const w[])
 {
-	const char *format = NULL, *path = NULL, *modprobe = NULL;
+	struct conf_sources src = { 0 };
 	struct conf_diag d;
 	struct strbuf out, msgs;
 	struct conf *c;
 
 	for (int i = 1; i < n; i++) {
-		if (!strcmp(w[i], "--modprobe") && i + 1 < n)
-			modprobe = w[++i];
-		else if (!strncmp(w[i], "--modprobe=", 11))
-			modprobe = w[i] + 11;
-		else if (!strcmp(w[i], "--modprobe"))
-			return usage_error("--modprobe needs a file or directory");
-		else if (!format)
-			format = w[i];
-		else if (!path)
-			path = w[i];
-		else
+		if ((!strcmp(w[i], "--modprobe") || !strcmp(w[i], "--script")) && i + 1 < n) {
+			if (!strcmp(w[i], "--modprobe"))
+				src.modprobe = w[++i];
+			else
+				src.script = w[++i];
+		} else if (!strncmp(w[i], "--modprobe=", 11)) {
+			src.modprobe = w[i] + 11;
+		} else if (!strncmp(w[i], "--script=", 9)) {
+			src.script = w[i] + 9;
+		} else if (!strcmp(w[i], "--modprobe") || !strcmp(w[i], "--script")) {
+			return usage_error("%s needs a file", w[i]);
+		} else if (!src.format) {
+			src.format = w[i];
+		} else if (!src.path) {
+			src.path = w[i];
+		} else {
 			return usage_error("import: unexpected '%s'", w[i]);
+		}
 	}
-	if (!format || !path)
-		return usage_error("usage: " PROG " import native|ifcfg|interfaces|modprobe PATH [--modprobe FILE]");
+	if (!src.format || !src.path)
+		return usage_error("usage: " PROG " import native|ifcfg|interfaces|modprobe PATH [--modprobe FILE] [--script FILE]");
 	conf_diag_init(&d);
 	sb_init(&out);
 	sb_init(&msgs);
-	c = conf_load(format, path, modprobe, false, &d);
+	c = conf_load_sources(&src, false, &d);
 	conf_diag_print(&d, c != NULL, &msgs);
 	if (c)
 		conf_print(c, &out);

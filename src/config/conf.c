@@ -457,6 +457,70 @@ void conf_merge(struct conf *base, struct conf *mod)
 	}
 }
 
+static void overlay_addrs(struct conf *base, const char *dev, const struct conf_addr *a,
+			  unsigned n)
+{
+	struct conf_bond *b = conf_find_bond(base, dev);
+	struct conf_iface *f = b ? NULL : conf_add_iface(base, dev, n ? &a[0].loc : NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (b)
+			*conf_push_addr(&b->addrs, &b->n_addrs) = a[i];
+		else
+			*conf_push_addr(&f->addrs, &f->n_addrs) = a[i];
+	}
+}
+
+void conf_overlay(struct conf *base, struct conf *top, struct conf_diag *d)
+{
+	for (unsigned i = 0; i < top->n_files; i++)
+		*CONF_PUSH(base->files, base->n_files) = top->files[i];
+	top->n_files = 0;
+
+	for (unsigned i = 0; i < top->n_bonds; i++) {
+		const struct conf_bond *tb = &top->bonds[i];
+		struct conf_bond *b = conf_add_bond(base, tb->name, &tb->loc);
+		unsigned bi = (unsigned)(b - base->bonds);
+
+		for (unsigned k = 0; k < tb->n_opts; k++)
+			conf_bond_set_opt(b, tb->opts[k].name, tb->opts[k].value, &tb->opts[k].loc);
+		for (unsigned k = 0; k < tb->n_slaves; k++) {
+			const struct conf_slave *s = &tb->slaves[k];
+			struct conf_bond *owner = conf_slave_owner(base, s->name);
+
+			if (owner && owner != &base->bonds[bi]) {
+				conf_error(d, &s->loc, "%s is a slave of %s already; a slave belongs to one bond",
+					   s->name, owner->name);
+				continue;
+			}
+			conf_bond_add_slave(&base->bonds[bi], s->name, &s->loc);
+		}
+		if (tb->mtu)
+			base->bonds[bi].mtu = tb->mtu;
+		if (tb->has_hwaddr) {
+			base->bonds[bi].has_hwaddr = true;
+			memcpy(base->bonds[bi].hwaddr, tb->hwaddr, 6);
+		}
+		overlay_addrs(base, tb->name, tb->addrs, tb->n_addrs);
+	}
+	for (unsigned i = 0; i < top->n_ifaces; i++) {
+		const struct conf_iface *tf = &top->ifaces[i];
+
+		if (!conf_find_bond(base, tf->name) && !conf_find_iface(base, tf->name) &&
+		    !tf->n_addrs && !tf->mtu)
+			continue;
+		overlay_addrs(base, tf->name, tf->addrs, tf->n_addrs);
+		if (tf->mtu && conf_find_iface(base, tf->name))
+			conf_find_iface(base, tf->name)->mtu = tf->mtu;
+	}
+	for (unsigned i = 0; i < top->n_routes; i++)
+		*CONF_PUSH(base->routes, base->n_routes) = top->routes[i];
+	if (top->gw4.set)
+		conf_set_gateway(base, AF_INET, top->gw4.addr, top->gw4.dev, &top->gw4.loc, d);
+	if (top->gw6.set)
+		conf_set_gateway(base, AF_INET6, top->gw6.addr, top->gw6.dev, &top->gw6.loc, d);
+}
+
 void conf_finish(struct conf *c)
 {
 	for (int i = 0; i < c->max_bonds && i < 1000; i++) {
@@ -810,9 +874,11 @@ bool conf_ifname_ok(const char *s)
 
 	if (!n || n >= CONF_NAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
 		return false;
+	/* The kernel's rules ('/', ':', blanks), plus the characters the
+	 * configuration formats use as syntax (comments, lists, quotes). */
 	for (; *s; s++)
 		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
-		    !isprint((unsigned char)*s))
+		    !isprint((unsigned char)*s) || strchr("#;,=[]\"'\\$", *s))
 			return false;
 	return true;
 }
@@ -1067,7 +1133,8 @@ int conf_addr_label_ok(const char *dev, const char *label, struct err *err)
 		return -1;
 	}
 	for (const char *p = label; *p; p++)
-		if (isspace((unsigned char)*p) || *p == '/' || !isprint((unsigned char)*p)) {
+		if (isspace((unsigned char)*p) || *p == '/' || !isprint((unsigned char)*p) ||
+		    strchr("#;,=[]\"'\\$", *p)) {
 			err_set(err, -EINVAL, "invalid label '%s'", label);
 			return -1;
 		}

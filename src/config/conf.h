@@ -194,6 +194,13 @@ struct conf_io {
 struct conf *imp_interfaces_parse(const char *text, const char *path,
 				  const struct conf_io *io, struct conf_diag *d);
 
+/* A boot script (/etc/rc.d/rc.local, /etc/rc.local) as the seeds' how-tos
+ * write them: the lines bondd understands are imported ("ifenslave bond0
+ * eth0 eth1", "route add default gw X", "ip addr add ... dev D [label L]",
+ * "ip route add ...", "ifconfig bond0:1 ADDR netmask M", "echo V >
+ * /sys/class/net/BOND/bonding/OPT"); every other line is left alone. */
+struct conf *imp_script_parse(const char *text, const char *path, struct conf_diag *d);
+
 /* ---- combining and checking --------------------------------------------- */
 
 /* Folds a modprobe configuration into base (ifcfg or interfaces): bonds
@@ -201,6 +208,12 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
  * modprobe's, as on the real systems where those are written to sysfs
  * after the module has loaded with its options. mod is emptied. */
 void conf_merge(struct conf *base, struct conf *mod);
+
+/* Folds a boot script's configuration into base: the script runs last,
+ * so its options win; its slaves, addresses, routes and gateway are added
+ * (a slave already in another bond, or a second different gateway, is an
+ * error in d). top is emptied. */
+void conf_overlay(struct conf *base, struct conf *top, struct conf_diag *d);
 
 /* Applies module-level values: the "options bonding" defaults go into every
  * bond that does not set them, and bond0 .. bond(max_bonds-1) are added. */
@@ -227,6 +240,17 @@ void conf_print(const struct conf *c, struct strbuf *out);
  * (conf_check, strict or not). NULL on any error; messages in d. */
 struct conf *conf_load(const char *format, const char *path, const char *modprobe,
 		       bool strict, struct conf_diag *d);
+
+/* The same with every source: format and path as above; modprobe and
+ * script (a boot script, see imp_script_parse) may be NULL. */
+struct conf_sources {
+	const char *format;
+	const char *path;
+	const char *modprobe;
+	const char *script;
+};
+struct conf *conf_load_sources(const struct conf_sources *src, bool strict,
+			       struct conf_diag *d);
 
 /* The real file system, for imp_interfaces_parse(). */
 extern const struct conf_io conf_io_fs;

@@ -303,8 +303,22 @@ unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d)
 			      "gateway");
 	for (unsigned i = 0; i < c->n_routes; i++) {
 		const struct conf_route *r = &c->routes[i];
+		unsigned bits = r->family == AF_INET ? 32 : 128;
+		bool host_bits = false;
+		char buf[64];
 
-		if (conf_slave_owner(c, r->dev)) {
+		for (unsigned b = r->prefix; b < bits; b++)
+			if (r->dst[b / 8] & (0x80 >> (b % 8)))
+				host_bits = true;
+		if (r->prefix == 0 || r->prefix > bits || host_bits) {
+			snprintf(msg, sizeof(msg), "route destination %s/%u is not a network address",
+				 conf_ip_str(r->family, r->dst, buf), r->prefix);
+			error(&k, &r->loc, msg);
+		} else if (!r->has_via && !*r->dev) {
+			snprintf(msg, sizeof(msg), "route to %s/%u needs a gateway or a device",
+				 conf_ip_str(r->family, r->dst, buf), r->prefix);
+			error(&k, &r->loc, msg);
+		} else if (conf_slave_owner(c, r->dev)) {
 			snprintf(msg, sizeof(msg), "route via %s: %s is a slave of %s; route via the bond",
 				 r->dev, r->dev, conf_slave_owner(c, r->dev)->name);
 			error(&k, &r->loc, msg);

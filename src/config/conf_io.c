@@ -185,11 +185,28 @@ static bool keep_ifcfg(const char *name)
 	       !strncmp(name, "route6-", 7);
 }
 
+/* kmod reads only *.conf; module-init-tools (the seeds' Debian 6, RHEL 5)
+ * read every file: those are imported too, with a warning. Backups and
+ * hidden files are skipped. */
 static bool keep_modprobe(const char *name)
 {
+	static const char *const skip[] = { "~", ".bak", ".orig", ".rpmnew", ".rpmsave",
+					    ".dpkg-old", ".dpkg-dist", ".dpkg-new", NULL };
 	size_t n = strlen(name);
 
-	return n > 5 && !strcmp(name + n - 5, ".conf");
+	if (name[0] == '.')
+		return false;
+	for (const char *const *s = skip; *s; s++)
+		if (n >= strlen(*s) && !strcmp(name + n - strlen(*s), *s))
+			return false;
+	return true;
+}
+
+static bool is_dot_conf(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 5 && !strcmp(path + n - 5, ".conf");
 }
 
 static struct conf *load_modprobe(const char *path, struct conf_diag *d)
@@ -198,6 +215,25 @@ static struct conf *load_modprobe(const char *path, struct conf_diag *d)
 	struct conf *c = NULL;
 	int rc = is_dir(path) ? add_dir(&fs, path, keep_modprobe, d) : add_file(&fs, path, d);
 
+	if (rc == 0 && is_dir(path)) {
+		unsigned k = 0;
+
+		/* Other files count only when they are about bonding. */
+		for (unsigned i = 0; i < fs.n; i++) {
+			if (!is_dot_conf(fs.f[i].path) && !strstr(fs.f[i].text, "bond")) {
+				free((char *)fs.f[i].path);
+				free((char *)fs.f[i].text);
+				continue;
+			}
+			if (!is_dot_conf(fs.f[i].path)) {
+				struct conf_loc loc = { .file = fs.f[i].path, .line = 0 };
+
+				conf_warn(d, &loc, "modprobe reads only *.conf files since kmod (module-init-tools read all): imported anyway; rename it to end in .conf");
+			}
+			fs.f[k++] = fs.f[i];
+		}
+		fs.n = k;
+	}
 	if (rc == 0)
 		c = imp_modprobe_parse(fs.f, fs.n, d);
 	files_free(&fs);
@@ -246,11 +282,13 @@ static struct conf *load_text(const char *path, bool native, struct conf_diag *d
 	return c;
 }
 
-struct conf *conf_load(const char *format, const char *path, const char *modprobe,
-		       bool strict, struct conf_diag *d)
+struct conf *conf_load_sources(const struct conf_sources *src, bool strict,
+			       struct conf_diag *d)
 {
-	struct conf *c = NULL, *mod = NULL;
+	const char *format = src->format, *path = src->path;
+	struct conf *c = NULL, *mod = NULL, *script = NULL;
 	struct conf_loc none = { .file = "bondd", .line = 0 };
+	unsigned errors = d->n_errors;
 
 	if (!strcmp(format, "native")) {
 		c = load_text(path, true, d);
@@ -265,30 +303,50 @@ struct conf *conf_load(const char *format, const char *path, const char *modprob
 			   format);
 		return NULL;
 	}
-	if (modprobe) {
-		if (!strcmp(format, "native") || !strcmp(format, "modprobe")) {
-			conf_error(d, &none, "--modprobe goes with ifcfg or interfaces only");
-			conf_free(c);
-			return NULL;
-		}
-		mod = load_modprobe(modprobe, d);
-		if (!mod) {
-			conf_free(c);
-			return NULL;
-		}
+	if ((src->modprobe || src->script) &&
+	    (!strcmp(format, "native") || !strcmp(format, "modprobe"))) {
+		conf_error(d, &none, "--modprobe and --script go with ifcfg or interfaces only");
+		conf_free(c);
+		return NULL;
 	}
-	if (!c) {
+	if (src->modprobe)
+		mod = load_modprobe(src->modprobe, d);
+	if (src->script) {
+		char *text = NULL;
+		int rc = fs_read(NULL, src->script, &text);
+
+		if (rc < 0)
+			path_error(d, src->script, "cannot read", rc);
+		else
+			script = imp_script_parse(text, src->script, d);
+		free(text);
+	}
+	if (!c || d->n_errors > errors) {
+		conf_free(c);
 		conf_free(mod);
+		conf_free(script);
 		return NULL;
 	}
 	if (mod) {
 		conf_merge(c, mod);
 		conf_free(mod);
 	}
+	if (script) {
+		conf_overlay(c, script, d);
+		conf_free(script);
+	}
 	conf_finish(c);
-	if (conf_check(c, strict, d)) {
+	if (d->n_errors > errors || conf_check(c, strict, d)) {
 		conf_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+struct conf *conf_load(const char *format, const char *path, const char *modprobe,
+		       bool strict, struct conf_diag *d)
+{
+	const struct conf_sources src = { .format = format, .path = path, .modprobe = modprobe };
+
+	return conf_load_sources(&src, strict, d);
 }

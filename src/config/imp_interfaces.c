@@ -85,6 +85,7 @@ struct imp {
 	/* Roles, decided once every stanza is read. */
 	char (*bonds)[CONF_NAME_MAX];
 	unsigned n_bonds;
+	bool script;                /* a shell script (rc.local), not interfaces */
 };
 
 static bool has_prefix(const char *s, const char *const *prefixes)
@@ -598,6 +599,10 @@ static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 					  w[i + 1]);
 			}
 		}
+		if (!*dev) {
+			conf_error(m->d, loc, "ip addr add: name the device (dev IFNAME)");
+			return;
+		}
 		if (!conf_ifname_ok(dev)) {
 			conf_error(m->d, loc, "invalid interface name '%s'", dev);
 			return;
@@ -867,7 +872,7 @@ static void hook_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		ifconfig_cmd(m, s, w, n, loc, apply);
 	else if (!strcmp(c, "echo"))
 		echo_cmd(m, s, w, n, loc, apply);
-	else if (strcmp(c, "true") && strcmp(c, ":") && apply)
+	else if (strcmp(c, "true") && strcmp(c, ":") && apply && !m->script)
 		conf_warn(m->d, loc, "command not imported: %s", w[0]);
 }
 
@@ -1295,6 +1300,51 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 		free(m.st[i].opts);
 	}
 	free(m.st);
+	free(m.bonds);
+	if (d->n_errors > errors) {
+		conf_free(m.c);
+		return NULL;
+	}
+	return m.c;
+}
+
+/* ---- shell scripts (rc.local) -------------------------------------------- */
+
+struct conf *imp_script_parse(const char *text, const char *path, struct conf_diag *d)
+{
+	struct imp m = { .d = d, .script = true };
+	struct stanza none = { .name = "" };
+	unsigned errors = d->n_errors;
+	const char *file;
+	struct opt_line *lines = NULL;
+	unsigned n = 0;
+	struct conf_lines it;
+	unsigned lineno;
+	char *line;
+
+	m.c = conf_new();
+	file = conf_add_file(m.c, path);
+	conf_lines_init(&it, text, true);
+	while (conf_lines_next(&it, &line, &lineno)) {
+		char *s = conf_trim(line);
+
+		if (*s && *s != '#') {
+			struct opt_line *o = CONF_PUSH(lines, n);
+
+			o->name = conf_xstrdup("up");
+			o->value = conf_xstrdup(s);
+			o->loc = conf_loc_at(file, lineno);
+		}
+		free(line);
+	}
+	/* Commands bondd understands; the rest of the script is not ours. */
+	for (unsigned i = 0; i < n; i++)
+		each_command(&m, &none, &lines[i], hook_cmd, true);
+	for (unsigned i = 0; i < n; i++) {
+		free(lines[i].name);
+		free(lines[i].value);
+	}
+	free(lines);
 	free(m.bonds);
 	if (d->n_errors > errors) {
 		conf_free(m.c);

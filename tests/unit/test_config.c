@@ -3,7 +3,8 @@
  * check, and the golden files tests/golden/config/NAME.in -> NAME.out.
  *
  * Golden runner: each NAME.in directory holds the input files and "args",
- * the words of "bondctl import" (FORMAT PATH [--modprobe FILE]), run with
+ * the words of "bondctl import" (FORMAT PATH [--modprobe FILE] [--script
+ * FILE]), run with
  * NAME.in as the current directory. NAME.out is what bondctl prints: the
  * messages (errors, or the warnings of a success), then the bondd.conf
  * text. Every successful output is parsed back and must give the same
@@ -895,6 +896,69 @@ static void test_merge_precedence(void **state)
 	conf_diag_free(&d);
 }
 
+static void test_script(void **state)
+{
+	static const char rc[] =
+		"#!/bin/sh\n"
+		"touch /var/lock/subsys/local\n"
+		"/sbin/ifenslave bond0 eth0 eth1\n"
+		"ifconfig bond0:1 192.0.2.9 netmask 255.255.255.0 up\n"
+		"ip addr add 192.0.2.10/24 dev bond0 label bond0:2\n"
+		"echo 100 > /sys/class/net/bond0/bonding/miimon\n"
+		"route add -net 10.0.0.0 netmask 255.0.0.0 gw 192.0.2.253\n"
+		"route add default gw 192.0.2.254\n";
+	const struct conf_file ifc[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nIPADDR=192.0.2.1\nPREFIX=24\n"
+				 "BONDING_OPTS=\"mode=active-backup miimon=200\"\n" },
+		{ "ifcfg-eth1", "DEVICE=eth1\nMASTER=bond0\nSLAVE=yes\n" },
+	};
+	struct conf_diag d;
+	struct conf *c, *top;
+	const struct conf_bond *b;
+
+	conf_diag_init(&d);
+	c = imp_ifcfg_parse(ifc, 2, &d);
+	top = imp_script_parse(rc, "rc.local", &d);
+	assert_non_null(c);
+	assert_non_null(top);
+	conf_overlay(c, top, &d);
+	conf_free(top);
+	conf_finish(c);
+	assert_int_equal(conf_check(c, true, &d), 0);
+	assert_int_equal(d.n, 0);
+	b = &c->bonds[0];
+	/* The script runs last: its miimon wins; eth1 was a slave already. */
+	assert_string_equal(conf_bond_opt(b, "miimon"), "100");
+	assert_int_equal(b->n_slaves, 2);
+	assert_string_equal(b->slaves[0].name, "eth1");
+	assert_string_equal(b->slaves[1].name, "eth0");
+	assert_int_equal(b->n_addrs, 3);
+	assert_string_equal(b->addrs[1].label, "bond0:1");
+	assert_string_equal(b->addrs[2].label, "bond0:2");
+	assert_int_equal(c->n_routes, 1);
+	assert_int_equal(c->routes[0].prefix, 8);
+	assert_true(c->gw4.set);
+	assert_roundtrip(c);
+	conf_free(c);
+
+	/* A slave of another bond, and a second gateway, are errors. */
+	c = native_ok("[bond0]\nslaves = eth0\naddress = 192.0.2.1/24\ngateway = 192.0.2.254\n");
+	top = imp_script_parse("ifenslave bond1 eth0\nroute add default gw 192.0.2.253\n", "rc", &d);
+	assert_non_null(top);
+	conf_overlay(c, top, &d);
+	conf_free(top);
+	{
+		char *msgs = diag_text(&d, false);
+
+		assert_string_equal(msgs,
+			"rc:1: eth0 is a slave of bond0 already; a slave belongs to one bond\n"
+			"rc:2: a second default IPv4 gateway 192.0.2.253: the first, 192.0.2.254 (dev bond0), is at t.conf:4; keep one\n");
+		free(msgs);
+	}
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
 static void test_check_mode_order(void **state)
 {
 	/* Options are judged in the kernel's order whatever the file's order:
@@ -948,7 +1012,7 @@ static char *run_import(const char *args, bool *ok)
 {
 	char **w;
 	int n = conf_split_words(args, &w);
-	const char *format = NULL, *path = NULL, *mp = NULL;
+	const char *format = NULL, *path = NULL, *mp = NULL, *script = NULL;
 	struct conf_diag d;
 	struct strbuf out;
 	struct conf *c;
@@ -958,6 +1022,8 @@ static char *run_import(const char *args, bool *ok)
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(w[i], "--modprobe") && i + 1 < n)
 			mp = w[++i];
+		else if (!strcmp(w[i], "--script") && i + 1 < n)
+			script = w[++i];
 		else if (!format)
 			format = w[i];
 		else
@@ -965,7 +1031,7 @@ static char *run_import(const char *args, bool *ok)
 	}
 	conf_diag_init(&d);
 	sb_init(&out);
-	c = conf_load(format, path, mp, false, &d);
+	c = conf_load_sources(&(struct conf_sources){ format, path, mp, script }, false, &d);
 	conf_diag_print(&d, c != NULL, &out);
 	if (c) {
 		conf_print(c, &out);
@@ -1055,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(test_modprobe),
 		cmocka_unit_test(test_modprobe_errors),
 		cmocka_unit_test(test_merge_precedence),
+		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_check_mode_order),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_golden),
