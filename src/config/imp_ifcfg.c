@@ -7,6 +7,9 @@
  *   route-bond0    "ADDRESS0= NETMASK0= GATEWAY0=" or "10.0.0.0/8 via X" lines
  *   route6-bond0   "2001:db8:1::/48 via X" lines
  *
+ * SUSE's sysconfig files are close enough to be read too: BONDING_MASTER,
+ * BONDING_MODULE_OPTS (as BONDING_OPTS), BONDING_SLAVE0..N, IPADDR=a/len.
+ *
  * The files are shell assignments; keys are matched in any case, because
  * admins (and the how-tos they copy) write slave=yes. A bond is an ifcfg
  * file with BONDING_OPTS, TYPE=Bond, BONDING_MASTER=yes, a name bondN, or
@@ -40,6 +43,9 @@ static const struct key_info keys[] = {
 	{ "HWADDR", K_IGNORED }, { "IPV6INIT", K_USED }, { "IPV6ADDR", K_USED },
 	{ "IPV6ADDR_SECONDARIES", K_USED }, { "IPV6_DEFAULTGW", K_USED },
 	{ "DEFROUTE", K_USED }, { "BRIDGE", K_USED }, { "VLAN", K_USED },
+	/* SUSE sysconfig */
+	{ "BONDING_MODULE_OPTS", K_USED }, { "BONDING_SLAVE", K_USED | K_INDEXED },
+	{ "STARTMODE", K_IGNORED }, { "USERCONTROL", K_IGNORED },
 	/* Known to initscripts or NetworkManager, nothing for bondd to do. */
 	{ "USERCTL", K_IGNORED }, { "NM_CONTROLLED", K_IGNORED }, { "UUID", K_IGNORED },
 	{ "NAME", K_IGNORED }, { "PEERDNS", K_IGNORED }, { "PEERROUTES", K_IGNORED },
@@ -494,9 +500,10 @@ static enum bootproto bootproto(struct imp *m, const struct ifc *f, const char *
 
 /* ---- BONDING_OPTS --------------------------------------------------------- */
 
-static void bonding_opts(struct imp *m, const struct ifc *f, struct conf_bond *b)
+static void bonding_opts(struct imp *m, const struct ifc *f, struct conf_bond *b,
+			 const char *key)
 {
-	const struct kv *kv = get(f, "BONDING_OPTS");
+	const struct kv *kv = get(f, key);
 	struct conf_loc loc = kv_loc(f, kv);
 	char **w;
 	int n;
@@ -505,7 +512,7 @@ static void bonding_opts(struct imp *m, const struct ifc *f, struct conf_bond *b
 		return;
 	n = conf_split_words(kv->value, &w);
 	if (n < 0) {
-		conf_error(m->d, &loc, "BONDING_OPTS: unterminated quote");
+		conf_error(m->d, &loc, "%s: unterminated quote", key);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -516,7 +523,7 @@ static void bonding_opts(struct imp *m, const struct ifc *f, struct conf_bond *b
 
 		err_clear(&err);
 		if (!eq) {
-			conf_error(m->d, &loc, "BONDING_OPTS: '%s' is not NAME=VALUE", w[i]);
+			conf_error(m->d, &loc, "%s: '%s' is not NAME=VALUE", key, w[i]);
 			continue;
 		}
 		*eq = '\0';
@@ -793,6 +800,16 @@ static void identify(struct imp *m, struct ifc *f)
 	struct conf_loc loc = kv_loc(f, dev);
 	bool file_alias = strchr(f->fname, ':') != NULL;
 
+	if ((!dev || !*dev->value) &&
+	    (get(f, "STARTMODE") || get(f, "BONDING_MODULE_OPTS") || get(f, "BONDING_MASTER"))) {
+		/* SUSE names the device by the file name only. */
+		struct kv *kv = CONF_PUSH(f->kv, f->n_kv);
+
+		kv->key = conf_xstrdup("DEVICE");
+		kv->value = conf_xstrdup(f->fname);
+		kv->line = 1;
+		dev = get(f, "DEVICE");
+	}
 	if (!dev || !*dev->value) {
 		struct conf_loc l1 = conf_loc_at(f->file, 1);
 
@@ -890,7 +907,30 @@ static void do_bond(struct imp *m, const struct ifc *f)
 	forbid(m, f, "MASTER", "a bond cannot be a slave in bondd");
 	if (bootproto(m, f, "bond") != BP_STATIC)
 		return;
-	bonding_opts(m, f, b);
+	bonding_opts(m, f, b, "BONDING_MODULE_OPTS");     /* SUSE */
+	bonding_opts(m, f, b, "BONDING_OPTS");
+	/* SUSE: BONDING_SLAVE0="eth0", BONDING_SLAVE1="eth1" ... */
+	for (unsigned i = 0; i < f->n_kv; i++) {
+		const struct kv *kv = &f->kv[i];
+		struct conf_loc l = kv_loc(f, kv);
+		struct conf_bond *owner;
+
+		if (strncmp(kv->key, "BONDING_SLAVE", 13) || !isdigit((unsigned char)kv->key[13]) ||
+		    !*kv->value)
+			continue;
+		if (!conf_ifname_ok(kv->value)) {
+			conf_error(m->d, &l, "%s=%s: name the interface (bondd does not resolve bus paths)",
+				   kv->key, kv->value);
+			continue;
+		}
+		owner = conf_slave_owner(m->c, kv->value);
+		b = conf_find_bond(m->c, f->dev);
+		if (owner && owner != b)
+			conf_error(m->d, &l, "%s is a slave of %s already", kv->value, owner->name);
+		else
+			conf_bond_add_slave(b, kv->value, &l);
+	}
+	b = conf_find_bond(m->c, f->dev);
 	addresses(m, f, "", &b->addrs, &b->n_addrs);
 	gateways(m, f, f->dev);
 	mtu(m, f, &b->mtu);
@@ -1096,6 +1136,7 @@ struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n, struct c
 
 		f->bond = !f->skip && !f->alias &&
 			  (get(f, "BONDING_OPTS") || is_yes(val(f, "BONDING_MASTER")) ||
+			   get(f, "BONDING_MODULE_OPTS") ||
 			   (val(f, "TYPE") && !strncasecmp(val(f, "TYPE"), "Bond", 4)) ||
 			   looks_like_bond(f->dev) || bond_named(&m, f->dev));
 	}

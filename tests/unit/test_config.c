@@ -421,6 +421,27 @@ static void test_ifcfg_bond(void **state)
 	conf_diag_free(&d);
 }
 
+static void test_ifcfg_suse(void **state)
+{
+	const struct conf_file f[] = {
+		{ "ifcfg-bond0",
+		  "BONDING_MASTER='yes'\nBONDING_MODULE_OPTS='mode=active-backup miimon=100'\n"
+		  "BONDING_SLAVE0='eth0'\nBONDING_SLAVE1='eth1'\nBOOTPROTO='static'\n"
+		  "IPADDR='192.168.1.1/24'\nSTARTMODE='onboot'\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = ifcfg(f, 1, &d);
+	assert_non_null(c);
+	assert_string_equal(conf_bond_opt(&c->bonds[0], "mode"), "active-backup");
+	assert_int_equal(c->bonds[0].n_slaves, 2);
+	assert_int_equal(c->bonds[0].addrs[0].prefix, 24);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
 static void test_ifcfg_old_route_file(void **state)
 {
 	const struct conf_file f[] = {
@@ -1112,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_native_pending_strict),
 		cmocka_unit_test(test_native_all_or_nothing),
 		cmocka_unit_test(test_ifcfg_bond),
+		cmocka_unit_test(test_ifcfg_suse),
 		cmocka_unit_test(test_ifcfg_old_route_file),
 		cmocka_unit_test(test_ifcfg_arp_targets),
 		cmocka_unit_test(test_ifcfg_errors),
