@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "linux/daemon.h"
+#include "linux/daemon_conf.h"
 #include "linux/notify.h"
 
 #define DEFAULT_SOCKET "/run/bondd/bondd.sock"
@@ -17,8 +18,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bondd [-f] [-s SOCKET] [-h] [-V]\n"
+		"Usage: bondd [-f] [-s SOCKET] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
 		"  -f, --foreground   stay in the foreground, log to stderr\n"
+		"  -c, --config FILE  bonds, slaves, addresses and routes from bondd.conf(5)\n"
+		"      --from FORMAT PATH\n"
+		"                     read them from a distro format instead: ifcfg (a\n"
+		"                     network-scripts directory), interfaces (Debian's\n"
+		"                     /etc/network/interfaces) or modprobe (modprobe.d)\n"
+		"      --modprobe FILE  with ifcfg/interfaces: also the module options\n"
 		"  -s, --socket PATH  control socket (default %s, or $BONDD_SOCKET)\n"
 		"  -h, --help         this text\n"
 		"  -V, --version      print the version\n", DEFAULT_SOCKET);
@@ -28,6 +35,9 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "modprobe", required_argument, NULL, 'M' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -35,6 +45,7 @@ int main(int argc, char **argv)
 	};
 	const char *sock = getenv("BONDD_SOCKET");
 	bool foreground = false;
+	struct daemon_conf_src src = { NULL, NULL, NULL };
 	struct err err = { 0 };
 	struct daemon *d;
 	char status[64];
@@ -43,8 +54,24 @@ int main(int argc, char **argv)
 
 	if (!sock || !*sock)
 		sock = DEFAULT_SOCKET;
-	while ((c = getopt_long(argc, argv, "fs:hV", longopts, NULL)) != -1) {
+	/* '+': no argument permutation, so --from's PATH can follow FORMAT. */
+	while ((c = getopt_long(argc, argv, "+fs:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			src.format = "native";
+			src.path = optarg;
+			break;
+		case 'F':
+			if (optind >= argc) {
+				fprintf(stderr, "bondd: --from needs FORMAT and PATH\n");
+				return 2;
+			}
+			src.format = optarg;
+			src.path = argv[optind++];
+			break;
+		case 'M':
+			src.modprobe = optarg;
+			break;
 		case 'f':
 			foreground = true;
 			break;
@@ -68,6 +95,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (src.modprobe && !src.path) {
+		fprintf(stderr, "bondd: --modprobe goes with --from ifcfg|interfaces PATH\n");
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground)
 		openlog("bondd", LOG_PID, LOG_DAEMON);
@@ -75,6 +106,21 @@ int main(int argc, char **argv)
 	if (!d) {
 		fprintf(stderr, "bondd: %s\n", err.msg);
 		return 1;
+	}
+	if (src.path) {
+		struct strbuf msgs;
+		int lrc;
+
+		/* Loaded before detaching, so errors reach the terminal. */
+		sb_init(&msgs);
+		lrc = daemon_load_config(d, &src, &msgs, &err);
+		fputs(sb_str(&msgs), stderr);
+		sb_free(&msgs);
+		if (lrc < 0) {
+			fprintf(stderr, "bondd: %s\n", err.msg);
+			daemon_free(d);
+			return 1;
+		}
 	}
 	if (!foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "bondd: cannot detach: %m\n");

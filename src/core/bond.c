@@ -108,6 +108,9 @@ static struct slave *choose_primary_or_current(struct bond *b)
 static struct slave *find_best_slave(struct bond *b)
 {
 	struct slave *best = choose_primary_or_current(b), *back = NULL;
+	/* Only a slave whose updelay has already started to run down can be
+	 * picked early (the kernel starts mintime at updelay). */
+	int32_t mintime = (int32_t)b->params.updelay;
 
 	if (best)
 		return best;
@@ -116,9 +119,10 @@ static struct slave *find_best_slave(struct bond *b)
 
 		if (s->link == SLAVE_LINK_UP)
 			return s;
-		if (s->link == SLAVE_LINK_BACK && slave_dev_up(s) &&
-		    (!back || s->delay < back->delay))
+		if (s->link == SLAVE_LINK_BACK && slave_dev_up(s) && s->delay < mintime) {
+			mintime = s->delay;
 			back = s;
+		}
 	}
 	return back;
 }

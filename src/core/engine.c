@@ -258,7 +258,7 @@ struct slave *bond_enslave(struct bond *b, const char *name, const uint8_t perm_
 	bond_refresh_roles(b);
 	bond_log(b, s, LOG_INFO_, "Enslaving as %s interface with %s link",
 		 s->backup ? "a backup" : "an active",
-		 s->link == SLAVE_LINK_UP ? "an up" : "a down");
+		 s->link != SLAVE_LINK_DOWN ? "an up" : "a down");
 	return s;
 }
 
@@ -281,8 +281,8 @@ void bond_release(struct bond *b, struct slave *s, uint64_t now_ms)
 	b->n_slaves--;
 	/* Give the device its own address back before the I/O layer restores
 	 * the rest (it will do so anyway; this keeps the engine's view right). */
-	bond_log(b, s, LOG_INFO_, "Releasing %s interface",
-		 s->backup ? "backup" : "active");
+	/* The kernel has marked the slave backup by the time it says so. */
+	bond_log(b, s, LOG_INFO_, "Releasing backup interface");
 	if (b->n_slaves == 0) {
 		/* Like the kernel, the bond forgets the address it borrowed, so
 		 * the next first slave gives it a new one. */

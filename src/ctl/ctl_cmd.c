@@ -222,6 +222,27 @@ static int cmd_delete(struct ctx *c, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
+/* reload: warnings go to stdout, the refusal (with every FILE:LINE error)
+ * to stderr; a refused configuration changes nothing. */
+static int cmd_reload(struct ctx *c, int argc, char **argv)
+{
+	struct strbuf msgs;
+	struct err e;
+	int rc;
+
+	sb_init(&msgs);
+	err_clear(&e);
+	rc = daemon_reload(c->d, &msgs, &e);
+	if (rc) {
+		sb_puts(c->err, sb_str(&msgs));
+		sb_free(&msgs);
+		return fail_err(c, NULL, &e);
+	}
+	sb_puts(c->out, sb_str(&msgs));
+	sb_free(&msgs);
+	return CTL_EXIT_OK;
+}
+
 typedef int (*slave_op)(struct daemon *d, const char *bond, const char *ifname,
 			struct err *err);
 

@@ -33,6 +33,8 @@
 	  "print the bond names, one per line") \
 	X(show,      "show",      0,  1, "[BOND]", \
 	  "print the status as /proc/net/bonding shows it (or JSON with -j)") \
+	X(reload,    "reload",    0,  0, "", \
+	  "re-read the configuration bondd was started with; apply the differences") \
 	X(hash,      "hash",      1, -1, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
 	X(options,   "options",   0,  0, "", \

@@ -32,8 +32,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/conf.h"
 #include "core/opt.h"
 #include "ctl/ctl_server.h"
+#include "daemon_conf.h"
 #include "ethtool.h"
 #include "hide.h"
 #include "packet.h"
@@ -109,6 +111,12 @@ struct daemon {
 	uint8_t *rxbuf;             /* BATCH slots */
 	bool in_burst;
 	struct dslave *tx_pending;
+	/* configuration source and the configuration applied last */
+	bool has_conf_src;
+	char conf_format[16];
+	char conf_path[4096];
+	char conf_modprobe[4096];
+	struct conf *conf;
 };
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -126,6 +134,11 @@ struct engine *daemon_engine(struct daemon *d)
 	return d->e;
 }
 
+struct rtnl *daemon_rtnl(struct daemon *d)
+{
+	return d->rtnl;
+}
+
 static void dlog(struct daemon *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -141,6 +154,17 @@ static void dlog(struct daemon *d, int level, const char *fmt, ...)
 		fputc('\n', stderr);
 	}
 	va_end(ap);
+}
+
+void daemon_log(struct daemon *d, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	dlog(d, LOG_INFO, "%s", line);
 }
 
 static int ep_add(struct daemon *d, int fd, struct ep_item *it)
@@ -638,6 +662,71 @@ int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
 	return opt_set_many(db->b, nopts, names, values, daemon_now(d), err);
 }
 
+void daemon_bond_mac_set_by_user(struct daemon *d, const char *bond, const uint8_t mac[6])
+{
+	struct dbond *db = find_dbond(d, bond);
+
+	if (!db)
+		return;
+	db->b->mac_set_by_user = true;
+	db->b->mac_random = false;
+	bond_set_mac(db->b, mac);
+}
+
+/* ---- configuration ---------------------------------------------------- */
+
+int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
+		       struct strbuf *msgs, struct err *err)
+{
+	struct conf *c;
+
+	snprintf(d->conf_format, sizeof(d->conf_format), "%s", src->format);
+	snprintf(d->conf_path, sizeof(d->conf_path), "%s", src->path);
+	snprintf(d->conf_modprobe, sizeof(d->conf_modprobe), "%s",
+		 src->modprobe ? src->modprobe : "");
+	d->has_conf_src = true;
+	c = daemon_conf_load(src, msgs);
+	if (!c) {
+		err_set(err, -EINVAL, "%s: configuration refused, nothing applied", src->path);
+		return -EINVAL;
+	}
+	if (daemon_conf_apply(d, NULL, c, err) < 0) {
+		conf_free(c);
+		return err->code ? err->code : -EIO;
+	}
+	d->conf = c;
+	return 0;
+}
+
+int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+{
+	struct daemon_conf_src src = {
+		.format = d->conf_format,
+		.path = d->conf_path,
+		.modprobe = d->conf_modprobe[0] ? d->conf_modprobe : NULL,
+	};
+	struct conf *c;
+	int rc;
+
+	if (!d->has_conf_src) {
+		err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): nothing to reload");
+		return -ENOENT;
+	}
+	c = daemon_conf_load(&src, msgs);
+	if (!c) {
+		err_set(err, -EINVAL, "%s: configuration refused, nothing changed", d->conf_path);
+		return -EINVAL;
+	}
+	rc = daemon_conf_apply(d, d->conf, c, err);
+	/* Even a partly applied reload is what now stands: remember it so
+	 * the next reload compares against it. */
+	conf_free(d->conf);
+	d->conf = c;
+	dlog(d, LOG_INFO, "bondd: configuration %s %s", d->conf_path,
+	     rc < 0 ? "partly applied" : "reloaded");
+	return rc;
+}
+
 /* ---- OS events -------------------------------------------------------- */
 
 static bool ensure_bufs(struct daemon *d)
@@ -899,6 +988,7 @@ void daemon_free(struct daemon *d)
 	if (d->rtnl)
 		rtnl_close(d->rtnl);
 	engine_free(d->e);
+	conf_free(d->conf);
 	free(d->txbuf);
 	free(d->rxbuf);
 	free(d);

@@ -43,4 +43,20 @@ int daemon_release(struct daemon *d, const char *bond, const char *ifname, struc
 int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
 	       const char *const names[], const char *const values[], struct err *err);
 
+/* The daemon's rtnetlink handle (for daemon_conf.c). */
+struct rtnl *daemon_rtnl(struct daemon *d);
+/* One log line through the daemon's log (stderr or syslog). */
+void daemon_log(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The admin (or the configuration) gave the bond this address. */
+void daemon_bond_mac_set_by_user(struct daemon *d, const char *bond, const uint8_t mac[6]);
+
+/* Configuration source (see daemon_conf.h); the daemon keeps a copy and the
+ * configuration applied last, for `bondctl reload`. */
+struct daemon_conf_src;
+int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
+		       struct strbuf *msgs, struct err *err);
+/* Re-reads the configuration and applies the differences. Without a
+ * configuration source it fails with a clear message. */
+int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err);
+
 #endif

@@ -72,6 +72,12 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	return 0;
 }
 
+int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+{
+	err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): nothing to reload");
+	return -ENOENT;
+}
+
 int daemon_bond_delete(struct daemon *d, const char *name, struct err *err)
 {
 	struct bond *b = engine_bond_find(d->eng, name);

@@ -81,10 +81,14 @@ static void test_ab_downdelay_timeline(void **state)
 	struct slave *e0, *e1;
 	struct bond *b = ab_two("mode active-backup miimon 100 updelay 200 downdelay 200", &e0, &e1);
 
-	/* updelay > 0: both start "going back"; the first pass makes eth0 up
-	 * at once (no active slave), eth1 waits its updelay. */
-	h_advance(&H, 0);
+	/* updelay > 0: both start "going back", as backups; the first pass
+	 * makes eth0 up at once (no active slave), eth1 waits its updelay. */
+	assert_null(b->active);
+	assert_true(h_logged(&H, "(slave eth0): Enslaving as a backup interface with an up link"));
+	assert_true(h_logged(&H, "(slave eth1): Enslaving as a backup interface with an up link"));
+	h_advance(&H, 100);             /* the next monitor pass */
 	assert_ptr_equal(b->active, e0);
+	assert_true(h_logged(&H, "(slave eth0): link status definitely up, 10000 Mbps full duplex"));
 	h_advance(&H, 300);
 	assert_int_equal(e1->link, SLAVE_LINK_UP);
 	h_carrier(&H, e0, false);

@@ -1,0 +1,415 @@
+/* Applying a configuration (src/config) to the running daemon, at start and
+ * on `bondctl reload`.
+ *
+ * A reload applies only the differences between the configuration applied
+ * last and the new one: bonds, options, slaves, MTU, hardware address,
+ * addresses (with labels) on bonds and plain interfaces, routes and default
+ * gateways. What did not change is not touched, so an unchanged bond keeps
+ * carrying traffic across a reload. The new configuration has been checked
+ * whole by conf_load() (every option on a scratch bond, slaves, addresses)
+ * before anything is applied; a change the kernel allows only on a bond
+ * that is down or has no slaves (mode, ...) recreates that bond, as ifdown
+ * and ifup of that bond would.
+ *
+ * Bonds and addresses made at run time with bondctl and not in any
+ * configuration are left alone. */
+#include "daemon_conf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/conf.h"
+#include "core/opt.h"
+#include "rtnl.h"
+
+/* ---- routes ------------------------------------------------------------ */
+
+static int route_change(struct rtnl *r, bool add, int family, const uint8_t *dst,
+			uint8_t prefix, const uint8_t *via, const char *dev,
+			bool has_metric, uint32_t metric, struct err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	size_t alen = family == AF_INET ? 4 : 16;
+	char dtext[64] = "default";
+
+	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	rtm->rtm_dst_len = prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (prefix) {
+		mnl_attr_put(nlh, RTA_DST, alen, dst);
+		inet_ntop(family, dst, dtext, sizeof(dtext));
+		snprintf(dtext + strlen(dtext), sizeof(dtext) - strlen(dtext), "/%u", prefix);
+	}
+	if (via)
+		mnl_attr_put(nlh, RTA_GATEWAY, alen, via);
+	if (dev && dev[0]) {
+		unsigned idx = if_nametoindex(dev);
+
+		if (!idx) {
+			err_set(err, -ENODEV, "route %s: interface %s does not exist", dtext, dev);
+			return -ENODEV;
+		}
+		mnl_attr_put_u32(nlh, RTA_OIF, idx);
+	}
+	if (has_metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	return rtnl_request(r, nlh, NULL, NULL, err, "cannot %s route %s",
+			    add ? "add" : "delete", dtext);
+}
+
+static bool route_eq(const struct conf_route *a, const struct conf_route *b)
+{
+	return a->family == b->family && a->prefix == b->prefix &&
+	       !memcmp(a->dst, b->dst, 16) && a->has_via == b->has_via &&
+	       (!a->has_via || !memcmp(a->via, b->via, 16)) && !strcmp(a->dev, b->dev) &&
+	       a->has_metric == b->has_metric && (!a->has_metric || a->metric == b->metric);
+}
+
+static bool gw_eq(const struct conf_gateway *a, const struct conf_gateway *b)
+{
+	return a->set == b->set && (!a->set || (!memcmp(a->addr, b->addr, 16) &&
+						 !strcmp(a->dev, b->dev)));
+}
+
+static int apply_gateway(struct rtnl *r, int family, const struct conf_gateway *old,
+			 const struct conf_gateway *new, struct err *err)
+{
+	static const uint8_t zero[16];
+
+	if (old && gw_eq(old, new))
+		return 0;
+	if (old && old->set)
+		route_change(r, false, family, zero, 0, old->addr, old->dev, false, 0, NULL);
+	if (new->set)
+		return route_change(r, true, family, zero, 0, new->addr, new->dev, false, 0, err);
+	return 0;
+}
+
+/* ---- addresses --------------------------------------------------------- */
+
+static bool addr_eq(const struct conf_addr *a, const struct conf_addr *b)
+{
+	size_t n = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && a->prefix == b->prefix &&
+	       !memcmp(a->addr, b->addr, n) && !strcmp(a->label, b->label);
+}
+
+static bool addr_in(const struct conf_addr *a, const struct conf_addr *list, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (addr_eq(a, &list[i]))
+			return true;
+	return false;
+}
+
+static void to_rtnl_addr(const struct conf_addr *c, int ifindex, struct rtnl_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ifindex = ifindex;
+	a->family = c->family;
+	memcpy(a->addr, c->addr, c->family == AF_INET ? 4 : 16);
+	a->prefixlen = c->prefix;
+	snprintf(a->label, sizeof(a->label), "%s", c->label);
+	if (c->family == AF_INET) {
+		/* The subnet's broadcast unless one is given, as ifup does. */
+		uint32_t ip, mask = c->prefix ? htonl(~0u << (32 - c->prefix)) : 0;
+
+		memcpy(&ip, c->addr, 4);
+		if (c->has_broadcast) {
+			memcpy(a->broadcast, c->broadcast, 4);
+			a->has_broadcast = true;
+		} else if (c->prefix < 31) {
+			ip |= ~mask;
+			memcpy(a->broadcast, &ip, 4);
+			a->has_broadcast = true;
+		}
+	}
+}
+
+/* Addresses of one interface: remove what the old configuration had and
+ * the new one does not, add what is new. */
+static int apply_addrs(struct rtnl *r, const char *ifname, const struct conf_addr *old,
+		       unsigned n_old, const struct conf_addr *new, unsigned n_new,
+		       struct err *err)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+
+	if (!ifindex) {
+		err_set(err, -ENODEV, "%s: interface does not exist", ifname);
+		return -ENODEV;
+	}
+	for (unsigned i = 0; i < n_old; i++) {
+		struct rtnl_addr a;
+
+		if (addr_in(&old[i], new, n_new))
+			continue;
+		to_rtnl_addr(&old[i], ifindex, &a);
+		rtnl_addr_del(r, &a, NULL);
+	}
+	for (unsigned i = 0; i < n_new; i++) {
+		struct rtnl_addr a;
+		struct err e = { 0 };
+
+		if (addr_in(&new[i], old, n_old))
+			continue;
+		to_rtnl_addr(&new[i], ifindex, &a);
+		if (rtnl_addr_add(r, &a, &e) < 0 && e.code != -EEXIST) {
+			err_set(err, e.code, "%s:%u: %s", new[i].loc.file ? new[i].loc.file : "?",
+				new[i].loc.line, e.msg);
+			return e.code;
+		}
+	}
+	return 0;
+}
+
+static int set_mtu(struct rtnl *r, const char *ifname, unsigned mtu, struct err *err)
+{
+	struct rtnl_link l;
+
+	if (!mtu)
+		return 0;
+	if (rtnl_link_get(r, ifname, &l, err) < 0)
+		return -ENODEV;
+	if (l.mtu == mtu)
+		return 0;
+	return rtnl_link_set_mtu(r, l.ifindex, mtu, err);
+}
+
+/* ---- bonds ------------------------------------------------------------- */
+
+static const struct conf_bond *find_bond(const struct conf *c, const char *name)
+{
+	for (unsigned i = 0; c && i < c->n_bonds; i++)
+		if (!strcmp(c->bonds[i].name, name))
+			return &c->bonds[i];
+	return NULL;
+}
+
+static const struct conf_iface *find_iface(const struct conf *c, const char *name)
+{
+	for (unsigned i = 0; c && i < c->n_ifaces; i++)
+		if (!strcmp(c->ifaces[i].name, name))
+			return &c->ifaces[i];
+	return NULL;
+}
+
+static bool has_slave(const struct conf_bond *b, const char *name)
+{
+	for (unsigned i = 0; b && i < b->n_slaves; i++)
+		if (!strcmp(b->slaves[i].name, name))
+			return true;
+	return false;
+}
+
+static int create_bond(struct daemon *d, const struct conf_bond *cb, struct err *err)
+{
+	const char **names = calloc(cb->n_opts + 1, sizeof(*names));
+	const char **values = calloc(cb->n_opts + 1, sizeof(*values));
+	int rc;
+
+	if (!names || !values) {
+		free(names);
+		free(values);
+		err_set(err, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < cb->n_opts; i++) {
+		names[i] = cb->opts[i].name;
+		values[i] = cb->opts[i].value;
+	}
+	rc = daemon_bond_create(d, cb->name, cb->n_opts, names, values, err);
+	free(names);
+	free(values);
+	return rc;
+}
+
+/* Option changes for an existing bond: changed or new values, and options
+ * that disappeared go back to their default. */
+static int update_options(struct daemon *d, const struct conf_bond *old,
+			  const struct conf_bond *new, struct err *err)
+{
+	const char *names[128], *values[128];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < new->n_opts && n < ARRAY_SIZE(names); i++) {
+		const char *was = old ? conf_bond_opt(old, new->opts[i].name) : NULL;
+
+		if (was && !strcmp(was, new->opts[i].value))
+			continue;
+		names[n] = new->opts[i].name;
+		values[n++] = new->opts[i].value;
+	}
+	for (unsigned i = 0; old && i < old->n_opts && n < ARRAY_SIZE(names); i++) {
+		if (conf_bond_opt(new, old->opts[i].name))
+			continue;
+		names[n] = old->opts[i].name;
+		values[n++] = "default";
+	}
+	if (!n)
+		return 0;
+	return daemon_set(d, new->name, n, names, values, err);
+}
+
+static bool bond_exists(struct daemon *d, const char *name)
+{
+	return engine_bond_find(daemon_engine(d), name) != NULL;
+}
+
+static int enslave_missing(struct daemon *d, const struct conf_bond *cb, struct err *err)
+{
+	struct bond *b = engine_bond_find(daemon_engine(d), cb->name);
+
+	for (unsigned i = 0; i < cb->n_slaves; i++) {
+		if (b && bond_find_slave(b, cb->slaves[i].name))
+			continue;
+		if (daemon_enslave(d, cb->name, cb->slaves[i].name, err) < 0)
+			return err->code ? err->code : -EIO;
+	}
+	return 0;
+}
+
+static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *old,
+		      const struct conf_bond *new, struct err *err)
+{
+	struct bond *b;
+	int rc;
+
+	if (!bond_exists(d, new->name)) {
+		rc = create_bond(d, new, err);
+		if (rc < 0)
+			return rc;
+		old = NULL;
+	} else {
+		struct err e = { 0 };
+
+		rc = update_options(d, old, new, &e);
+		if (rc == -EBUSY || rc == -ENOTEMPTY) {
+			/* mode and friends: only on a bond that is down
+			 * and empty; recreate it as ifdown/ifup would. */
+			daemon_log(d, "%s: %s; recreating the bond", new->name, e.msg);
+			daemon_bond_delete(d, new->name, NULL);
+			rc = create_bond(d, new, err);
+			if (rc < 0)
+				return rc;
+			old = NULL;
+		} else if (rc < 0) {
+			*err = e;
+			return rc;
+		}
+	}
+	b = engine_bond_find(daemon_engine(d), new->name);
+	/* slaves that left the configuration go first */
+	for (unsigned i = b ? b->n_slaves : 0; b && i-- > 0;) {
+		const char *sn = b->slaves[i]->name;
+
+		if (old && has_slave(old, sn) && !has_slave(new, sn))
+			daemon_release(d, new->name, sn, NULL);
+	}
+	if (set_mtu(r, new->name, new->mtu, err) < 0)
+		return err->code ? err->code : -EIO;
+	if (new->has_hwaddr && (!old || !old->has_hwaddr || memcmp(old->hwaddr, new->hwaddr, 6))) {
+		struct rtnl_link l;
+
+		if (rtnl_link_get(r, new->name, &l, err) < 0 ||
+		    rtnl_link_set_mac(r, l.ifindex, new->hwaddr, err) < 0)
+			return err->code ? err->code : -EIO;
+		daemon_bond_mac_set_by_user(d, new->name, new->hwaddr);
+	}
+	rc = enslave_missing(d, new, err);
+	if (rc < 0)
+		return rc;
+	return apply_addrs(r, new->name, old ? old->addrs : NULL, old ? old->n_addrs : 0,
+			   new->addrs, new->n_addrs, err);
+}
+
+int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct conf *new,
+		      struct err *err)
+{
+	struct rtnl *r = daemon_rtnl(d);
+	int rc;
+
+	/* bonds and routes that left the configuration */
+	for (unsigned i = 0; old && i < old->n_routes; i++) {
+		bool keep = false;
+
+		for (unsigned j = 0; j < new->n_routes; j++)
+			keep |= route_eq(&old->routes[i], &new->routes[j]);
+		if (!keep)
+			route_change(r, false, old->routes[i].family, old->routes[i].dst,
+				     old->routes[i].prefix,
+				     old->routes[i].has_via ? old->routes[i].via : NULL,
+				     old->routes[i].dev, old->routes[i].has_metric,
+				     old->routes[i].metric, NULL);
+	}
+	for (unsigned i = 0; old && i < old->n_bonds; i++)
+		if (!find_bond(new, old->bonds[i].name) && bond_exists(d, old->bonds[i].name))
+			daemon_bond_delete(d, old->bonds[i].name, NULL);
+	for (unsigned i = 0; old && i < old->n_ifaces; i++) {
+		const struct conf_iface *oi = &old->ifaces[i];
+
+		if (!find_iface(new, oi->name) && if_nametoindex(oi->name))
+			apply_addrs(r, oi->name, oi->addrs, oi->n_addrs, NULL, 0, NULL);
+	}
+
+	for (unsigned i = 0; i < new->n_bonds; i++) {
+		rc = apply_bond(d, r, find_bond(old, new->bonds[i].name), &new->bonds[i], err);
+		if (rc < 0)
+			return rc;
+	}
+	for (unsigned i = 0; i < new->n_ifaces; i++) {
+		const struct conf_iface *ni = &new->ifaces[i];
+		const struct conf_iface *oi = find_iface(old, ni->name);
+
+		if (set_mtu(r, ni->name, ni->mtu, err) < 0)
+			return err->code ? err->code : -EIO;
+		rc = apply_addrs(r, ni->name, oi ? oi->addrs : NULL, oi ? oi->n_addrs : 0,
+				 ni->addrs, ni->n_addrs, err);
+		if (rc < 0)
+			return rc;
+	}
+	for (unsigned i = 0; i < new->n_routes; i++) {
+		const struct conf_route *nr = &new->routes[i];
+		bool had = false;
+
+		for (unsigned j = 0; old && j < old->n_routes; j++)
+			had |= route_eq(nr, &old->routes[j]);
+		if (had)
+			continue;
+		rc = route_change(r, true, nr->family, nr->dst, nr->prefix,
+				  nr->has_via ? nr->via : NULL, nr->dev, nr->has_metric,
+				  nr->metric, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = apply_gateway(r, AF_INET, old ? &old->gw4 : NULL, &new->gw4, err);
+	if (rc < 0)
+		return rc;
+	return apply_gateway(r, AF_INET6, old ? &old->gw6 : NULL, &new->gw6, err);
+}
+
+struct conf *daemon_conf_load(const struct daemon_conf_src *src, struct strbuf *msgs)
+{
+	struct conf_diag diag;
+	struct conf *c;
+
+	conf_diag_init(&diag);
+	c = conf_load(src->format, src->path, src->modprobe, false, &diag);
+	conf_diag_print(&diag, true, msgs);
+	conf_diag_free(&diag);
+	return c;
+}
