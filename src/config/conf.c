@@ -538,40 +538,10 @@ void conf_finish(struct conf *c)
 
 /* ---- suggestions ---------------------------------------------------------- */
 
-#define WORD_MAX 48
-
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[WORD_MAX + 1];
-
-	if (la > WORD_MAX || lb > WORD_MAX)
-		return UINT_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (tolower((unsigned char)a[i - 1]) !=
-						tolower((unsigned char)b[j - 1]));
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
 
 static void consider(const char *word, const char *cand, const char **best, unsigned *best_d)
 {
-	unsigned dist = edit_distance(word, cand);
+	unsigned dist = edit_distance(word, cand, true);
 
 	if (dist < *best_d) {
 		*best_d = dist;

@@ -91,35 +91,6 @@ static const char *mode_name(uint32_t mode)
 	return n ? n : "unknown";
 }
 
-/* Edit distance, for "did you mean". Names are short: one row suffices. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[WORD_MAX + 1];
-
-	if (la > WORD_MAX || lb > WORD_MAX)
-		return UINT_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned diag = row[0];
-
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 static int err_unknown(const char *name, struct err *err)
 {
 	const char *best = NULL;
@@ -136,7 +107,7 @@ static int err_unknown(const char *name, struct err *err)
 
 			if (!cand[k])
 				continue;
-			dist = edit_distance(name, cand[k]);
+			dist = edit_distance(name, cand[k], false);
 			if (dist < best_d) {
 				best_d = dist;
 				best = cand[k];

@@ -1,5 +1,8 @@
 #include "util.h"
 
+#include <ctype.h>
+#include <limits.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,4 +164,39 @@ bool mac_is_multicast(const uint8_t mac[6])
 bool mac_eq(const uint8_t a[6], const uint8_t b[6])
 {
 	return memcmp(a, b, 6) == 0;
+}
+
+unsigned edit_distance(const char *a, const char *b, bool ignore_case)
+{
+	enum { WORD_MAX = 48 };
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[WORD_MAX + 1];
+
+	if (la > WORD_MAX || lb > WORD_MAX)
+		return UINT_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j];
+			int ca = (unsigned char)a[i - 1], cb = (unsigned char)b[j - 1];
+			unsigned best;
+
+			if (ignore_case) {
+				ca = tolower(ca);
+				cb = tolower(cb);
+			}
+			best = diag + (ca != cb);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
 }

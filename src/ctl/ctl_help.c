@@ -39,35 +39,6 @@ void ctl_help(struct strbuf *out, const char *prog)
 		  CTL_SOCKET_ENV, CTL_DEFAULT_SOCKET, prog, prog);
 }
 
-/* Edit distance (insert, delete, substitute), for short words only. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[33];
-
-	if (la > 32 || lb > 32)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The closest of n candidate words: an unambiguous prefix, else the
  * nearest within two edits; NULL if none. */
 static const char *closest_word(const char *word, const char *const cands[], size_t n)
@@ -78,7 +49,7 @@ static const char *closest_word(const char *word, const char *const cands[], siz
 	if (!*word)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		size_t d = edit_distance(word, cands[i]);
+		size_t d = edit_distance(word, cands[i], false);
 
 		if (d < best_d) {
 			best_d = d;

@@ -1,0 +1,176 @@
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/engine.h"
+#include "core/opt.h"
+#include "ctl/ctl_cmd.h"
+#include "linux/daemon.h"
+#include "ctl_standin.h"
+
+/* ---- a stand-in daemon ---------------------------------------------------- */
+
+
+static void op_tx(void *ctx, struct slave *s, const uint8_t *f, size_t l, const void *m) {}
+static void op_deliver(void *ctx, struct bond *b, const uint8_t *f, size_t l, const void *m) {}
+static void op_slave_mac(void *ctx, struct slave *s, const uint8_t mac[6]) {}
+static void op_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6]) {}
+static void op_carrier(void *ctx, struct bond *b, bool up) {}
+static void op_log(void *ctx, int level, const char *line) {}
+
+static const struct engine_ops ops = {
+	.tx = op_tx, .deliver = op_deliver, .set_slave_mac = op_slave_mac,
+	.set_bond_mac = op_bond_mac, .set_carrier = op_carrier, .log = op_log,
+};
+
+struct engine *daemon_engine(struct daemon *d)
+{
+	return d->eng;
+}
+
+uint64_t daemon_now(struct daemon *d)
+{
+	return d->now;
+}
+
+int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
+		       const char *const names[], const char *const values[],
+		       struct err *err)
+{
+	struct bond *b;
+	int rc;
+
+	if (engine_bond_find(d->eng, name)) {
+		err_set(err, -EEXIST, "bonding: %s already exists", name);
+		return -EEXIST;
+	}
+	b = engine_bond_new(d->eng, name, err);
+	if (!b)
+		return -EINVAL;
+	rc = nopts ? opt_set_many(b, nopts, names, values, d->now, err) : 0;
+	if (rc) {
+		engine_bond_free(d->eng, b, d->now);
+		return rc;
+	}
+	bond_set_admin(b, true, d->now);
+	return 0;
+}
+
+int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+{
+	err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): nothing to reload");
+	return -ENOENT;
+}
+
+int daemon_bond_delete(struct daemon *d, const char *name, struct err *err)
+{
+	struct bond *b = engine_bond_find(d->eng, name);
+
+	if (!b) {
+		err_set(err, -ENODEV, "%s: no such bond", name);
+		return -ENODEV;
+	}
+	engine_bond_free(d->eng, b, d->now);
+	return 0;
+}
+
+int daemon_enslave(struct daemon *d, const char *bond, const char *ifname,
+		   struct err *err)
+{
+	struct link_info li = { .running = true, .carrier = true, .speed = 1000,
+				.duplex = DUPLEX_FULL };
+	struct bond *b = engine_bond_find(d->eng, bond);
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+	if (strncmp(ifname, "eth", 3) || ifname[3] < '0' || ifname[3] > '3' || ifname[4]) {
+		err_set(err, -ENODEV, "%s: interface %s does not exist!", bond, ifname);
+		return -ENODEV;
+	}
+	if (bond_find_slave(b, ifname)) {
+		err_set(err, -EBUSY, "%s: (slave %s): Device is already enslaved to %s",
+			bond, ifname, bond);
+		return -EBUSY;
+	}
+	mac[5] = (uint8_t)ifname[3];
+	return bond_enslave(b, ifname, mac, &li, NULL, d->now, err) ? 0 : -EINVAL;
+}
+
+int daemon_release(struct daemon *d, const char *bond, const char *ifname,
+		   struct err *err)
+{
+	struct bond *b = engine_bond_find(d->eng, bond);
+	struct slave *s = bond_find_slave(b, ifname);
+
+	if (!s) {
+		err_set(err, -EINVAL, "%s: (slave %s): cannot release: not a slave of %s",
+			bond, ifname, bond);
+		return -EINVAL;
+	}
+	bond_release(b, s, d->now);
+	return 0;
+}
+
+int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
+	       const char *const names[], const char *const values[], struct err *err)
+{
+	struct bond *b = engine_bond_find(d->eng, bond);
+
+	return opt_set_many(b, nopts, names, values, d->now, err);
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+
+struct daemon dmn;
+struct run last;
+
+/* Runs a command given as one string of space-separated words. */
+int run(bool json, const char *line)
+{
+	char buf[512], *argv[64], *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	sb_reset(&last.out);
+	sb_reset(&last.err);
+	last.rc = ctl_exec(&dmn, argc, argv, json, &last.out, &last.err);
+	return last.rc;
+}
+
+const char *out(void)
+{
+	return last.out.buf ? last.out.buf : "";
+}
+
+const char *errs(void)
+{
+	return last.err.buf ? last.err.buf : "";
+}
+
+int setup(void **state)
+{
+	dmn.eng = engine_new(&ops, NULL);
+	dmn.now = 1000;
+	sb_init(&last.out);
+	sb_init(&last.err);
+	return dmn.eng ? 0 : -1;
+}
+
+int teardown(void **state)
+{
+	engine_free(dmn.eng);
+	sb_free(&last.out);
+	sb_free(&last.err);
+	return 0;
+}
+
