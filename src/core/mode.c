@@ -10,6 +10,7 @@ const struct mode_ops *mode_lookup(uint32_t number)
 		[BOND_MODE_ACTIVEBACKUP] = &mode_ab,
 		[BOND_MODE_XOR] = &mode_xor,
 		[BOND_MODE_BROADCAST] = &mode_bcast,
+		[BOND_MODE_8023AD] = &mode_8023ad,
 		[BOND_MODE_TLB] = &mode_tlb,
 		[BOND_MODE_ALB] = &mode_alb,
 	};

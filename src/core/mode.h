@@ -55,6 +55,8 @@ struct mode_ops {
 	/* The active slave changed (old or new may be NULL). */
 	void (*active_changed)(struct bond *b, struct slave *old, struct slave *new_,
 			       uint64_t now_ms);
+	/* /proc lines of the mode: after the master section (s NULL), else after s's "Slave queue ID:" line. */
+	void (*status)(const struct bond *b, bool privileged, struct strbuf *out, const struct slave *s);
 };
 
 extern const struct mode_ops mode_rr, mode_ab, mode_xor, mode_bcast,

@@ -220,17 +220,12 @@ static void proc_slave(const struct slave *s, struct strbuf *out)
  * "\n802.3ad info\n" block), else after the slave's "Slave queue ID:" line
  * ("Aggregator ID: ..." and the LACP details). privileged gates the lines the
  * kernel shows to CAP_NET_ADMIN readers only.
- * LEAD: when struct mode_ops gains the optional slot
- *   void (*status)(const struct bond *, bool privileged, struct strbuf *,
- *                  const struct slave *s_or_NULL);
- * call it here: if (b->mode->status) b->mode->status(b, privileged, out, s); */
+ */
 static void proc_mode_hook(const struct bond *b, bool privileged,
 			   struct strbuf *out, const struct slave *s)
 {
-	(void)b;
-	(void)privileged;
-	(void)out;
-	(void)s;
+	if (b->mode->status)
+		b->mode->status(b, privileged, out, s);
 }
 
 void status_proc(const struct bond *b, bool privileged, struct strbuf *out)

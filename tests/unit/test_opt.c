@@ -811,15 +811,12 @@ static void test_pending_messages(void **state)
 	struct fix *f = *state;
 
 	f->b->params.mode = BOND_MODE_8023AD;
-	assert_set_err(f, "lacp_rate", "fast", -EOPNOTSUPP,
-		       "option lacp_rate: not supported by bondd yet (only the default slow is accepted)");
+	/* 802.3ad options are real now (mode_8023ad.c) */
+	assert_set_ok(f, "lacp_rate", "fast");
 	assert_set_ok(f, "lacp_rate", "slow");
-	assert_set_err(f, "ad_select", "bandwidth", -EOPNOTSUPP,
-		       "option ad_select: not supported by bondd yet (only the default stable is accepted)");
-	assert_set_err(f, "ad_actor_sys_prio", "100", -EOPNOTSUPP,
-		       "option ad_actor_sys_prio: not supported by bondd yet (only the default 65535 is accepted)");
-	assert_set_err(f, "ad_actor_system", "02:00:00:00:00:01", -EOPNOTSUPP,
-		       "option ad_actor_system: not supported by bondd yet (only the default 00:00:00:00:00:00 is accepted)");
+	assert_set_ok(f, "ad_select", "bandwidth");
+	assert_set_ok(f, "ad_actor_sys_prio", "100");
+	assert_set_ok(f, "ad_actor_system", "02:00:00:00:00:01");
 	assert_set_ok(f, "ad_actor_system", "00:00:00:00:00:00");
 	assert_set_err(f, "ad_actor_system", "01:00:5e:00:00:01", -EINVAL,
 		       "Invalid ad_actor_system MAC address.");
@@ -1061,8 +1058,9 @@ static void test_slave_actor_port_prio(void **state)
 	assert_int_equal(s->ad_actor_port_prio, 255);
 	assert_int_equal(opt_slave_set(s, "actor_port_prio", "255", f->now, &err), 0);
 	assert_int_equal(opt_slave_set(s, "ad_actor_port_prio", "default", f->now, &err), 0);
-	assert_int_equal(opt_slave_set(s, "actor_port_prio", "100", f->now, &err), -EOPNOTSUPP);
-	assert_string_equal(err.msg, "option actor_port_prio: not supported by bondd yet (only the default 255 is accepted)");
+	assert_int_equal(opt_slave_set(s, "actor_port_prio", "100", f->now, &err), 0);
+	assert_int_equal(s->ad_actor_port_prio, 100);
+	assert_int_equal(opt_slave_set(s, "actor_port_prio", "255", f->now, &err), 0);
 	assert_int_equal(opt_slave_set(s, "actor_port_prio", "65536", f->now, &err), -EINVAL);
 	assert_string_equal(err.msg, "option actor_port_prio: invalid value (65536); option actor_port_prio: allowed values 0 - 65535");
 	assert_int_equal(opt_slave_get(s, "ad_actor_port_prio", &sb, &err), 0);

@@ -1,0 +1,139 @@
+/* The mux machine (802.1AX 6.4.15, coupled control): attaches a selected
+ * port to its aggregator once every port of the aggregator has waited
+ * wait_while (2 s), sets SYNC, and collects and distributes as soon as the
+ * partner is in sync too.
+ *
+ * As in the Linux driver: one transition per tick; only a port of the active
+ * aggregator shows SYNC in ATTACHED or moves on to COLLECTING_DISTRIBUTING,
+ * and not while the bond's aggregator selection timer runs; leaving
+ * COLLECTING_DISTRIBUTING disables the port only if its aggregator has a
+ * partner (a partnerless active aggregator keeps its ports enabled: the
+ * individual fallback). Not implemented: independent control
+ * (coupled_control=0, separate COLLECTING and DISTRIBUTING states).
+ */
+#include "lacp.h"
+
+const char *const lacp_mux_state_names[] = {
+	[LACP_MUX_NONE] = "NONE",
+	[LACP_MUX_DETACHED] = "DETACHED",
+	[LACP_MUX_WAITING] = "WAITING",
+	[LACP_MUX_ATTACHED] = "ATTACHED",
+	[LACP_MUX_COLLECTING_DISTRIBUTING] = "COLLECTING_DISTRIBUTING",
+};
+
+#define CD (LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING)
+
+static bool agg_active(const struct lacp_port *p)   /* aggregator is active */
+{
+	return p->agg && p->agg->active;
+}
+
+static bool partner_sync(const struct lacp_port *p) /* Partner.Synchronization */
+{
+	return p->partner.state & LACP_STATE_SYNC;
+}
+
+/* Disable_Collecting_Distributing */
+static void disable_cd(struct lacp_port *p)
+{
+	if (p->agg && lacp_agg_has_partner(p->agg))
+		lacp_port_disable(p);
+}
+
+void lacp_mux_run(struct bond *b, struct lacp_port *p)
+{
+	enum lacp_mux_state next = p->mux;
+
+	/* Phase 1. */
+	if (p->begin) {
+		next = LACP_MUX_DETACHED;
+	} else {
+		switch (p->mux) {
+		case LACP_MUX_NONE:
+			next = LACP_MUX_DETACHED;
+			break;
+		case LACP_MUX_DETACHED:
+			if (p->selected || p->standby)
+				next = LACP_MUX_WAITING;
+			break;
+		case LACP_MUX_WAITING:
+			if (!p->selected) {
+				next = LACP_MUX_DETACHED;
+				break;
+			}
+			if (p->wait_while && !--p->wait_while)
+				p->ready_n = true;
+			if (p->agg)
+				p->agg->ready = lacp_agg_ready(b, p->agg);
+			/* Selected == SELECTED && Ready */
+			if (p->agg && p->agg->ready && !p->wait_while)
+				next = LACP_MUX_ATTACHED;
+			break;
+		case LACP_MUX_ATTACHED:
+			if (p->selected && partner_sync(p) &&
+			    !lacp_bond_of(b)->agg_select_timer) {
+				if (agg_active(p))
+					next = LACP_MUX_COLLECTING_DISTRIBUTING;
+			} else if (!p->selected || p->standby) {
+				p->ready_n = false;
+				if (p->agg)
+					p->agg->ready = lacp_agg_ready(b, p->agg);
+				next = LACP_MUX_DETACHED;
+			} else if (agg_active(p)) {
+				p->actor_state |= LACP_STATE_SYNC;
+			}
+			break;
+		case LACP_MUX_COLLECTING_DISTRIBUTING:
+			if (!p->selected || p->standby || !partner_sync(p) ||
+			    !(p->actor_state & LACP_STATE_SYNC)) {
+				next = LACP_MUX_ATTACHED;
+			} else if (agg_active(p) && !p->enabled) {
+				/* still collecting and distributing: make sure a
+				 * port of the active aggregator carries traffic */
+				lacp_port_enable(p);
+			}
+			break;
+		}
+	}
+	if (next == p->mux)
+		return;
+
+	/* Phase 2. */
+	p->mux = next;
+	switch (next) {
+	case LACP_MUX_DETACHED:
+		/* Detach_Mux_From_Aggregator(); Actor.Sync = FALSE;
+		 * Disable_Collecting_Distributing(); Actor.Collecting =
+		 * Actor.Distributing = FALSE; NTT = TRUE */
+		p->actor_state &= (uint8_t)~(LACP_STATE_SYNC | CD);
+		disable_cd(p);
+		p->ntt = true;
+		break;
+	case LACP_MUX_WAITING:
+		/* start wait_while_timer */
+		p->wait_while = LACP_WAIT_WHILE;
+		break;
+	case LACP_MUX_ATTACHED:
+		/* Attach_Mux_To_Aggregator(); Actor.Sync = TRUE;
+		 * Actor.Collecting = FALSE; Disable_Collecting_Distributing();
+		 * NTT = TRUE */
+		if (agg_active(p))
+			p->actor_state |= LACP_STATE_SYNC;
+		else
+			p->actor_state &= (uint8_t)~LACP_STATE_SYNC;
+		p->actor_state &= (uint8_t)~CD;
+		disable_cd(p);
+		p->ntt = true;
+		break;
+	case LACP_MUX_COLLECTING_DISTRIBUTING:
+		/* Actor.Collecting = Actor.Distributing = TRUE;
+		 * Enable_Collecting_Distributing(); NTT = TRUE */
+		p->actor_state |= LACP_STATE_SYNC | CD;
+		if (agg_active(p))
+			lacp_port_enable(p);
+		p->ntt = true;
+		break;
+	case LACP_MUX_NONE:
+		break;
+	}
+}

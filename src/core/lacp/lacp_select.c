@@ -1,0 +1,343 @@
+/* Selection logic (802.1AX 6.4.14 as the Linux driver does it, SPEC 6.7,
+ * 6.8): which aggregator a port attaches to, which aggregator of the bond is
+ * the active one (ad_select stable / bandwidth / count), enabling and
+ * disabling ports for traffic, and the port's identity (system, key).
+ *
+ * A port joins an aggregator that already has ports when the actor key and
+ * the partner (system, priority, key) match and the aggregator has a real,
+ * non-individual partner; otherwise it takes the first free aggregator in
+ * slave order. A partnerless active aggregator has its ports enabled
+ * directly (the individual fallback that keeps the bond's carrier).
+ *
+ * Not implemented: ad_select=actor_port_prio (compared as stable), STANDBY
+ * ports (the kernel has none either), lacp_strict.
+ */
+#include <string.h>
+
+#include "engine.h"
+#include "lacp.h"
+
+/* ---- port identity ------------------------------------------------------ */
+
+uint16_t lacp_sys_prio(const struct bond *b)
+{
+	return (uint16_t)b->params.ad_actor_sys_prio;
+}
+
+const uint8_t *lacp_system(const struct bond *b)
+{
+	return mac_is_zero(b->params.ad_actor_system) ? b->mac : b->params.ad_actor_system;
+}
+
+void lacp_actor_info(const struct bond *b, const struct lacp_port *p,
+		     struct lacp_info *out)
+{
+	out->sys_prio = lacp_sys_prio(b);
+	memcpy(out->system, lacp_system(b), 6);
+	out->key = p->key;
+	out->port_prio = p->slave->ad_actor_port_prio;
+	out->port = p->slave->ad_port_number;
+	out->state = p->actor_state;
+}
+
+/* ad_link_speed_type: Mb/s -> speed code (SPEC 6.5). */
+static const struct { int32_t mbps; uint16_t code; } speed_codes[] = {
+	{ 1, 1 }, { 10, 2 }, { 100, 3 }, { 1000, 4 }, { 2500, 5 }, { 5000, 6 },
+	{ 10000, 7 }, { 14000, 8 }, { 20000, 9 }, { 25000, 10 }, { 40000, 11 },
+	{ 50000, 12 }, { 56000, 13 }, { 100000, 14 }, { 200000, 15 },
+	{ 400000, 16 }, { 800000, 17 }, { 1600000, 18 },
+};
+
+static uint16_t speed_code(const struct slave *s)
+{
+	if (s->link != SLAVE_LINK_UP)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(speed_codes); i++)
+		if (speed_codes[i].mbps == s->speed)
+			return speed_codes[i].code;
+	return 0;
+}
+
+uint16_t lacp_port_key(const struct bond *b, const struct slave *s, bool reset)
+{
+	uint16_t key = (uint16_t)(b->params.ad_user_port_key << 6);
+
+	if (!reset && s->link == SLAVE_LINK_UP)
+		key |= (uint16_t)(speed_code(s) << 1 |
+				  (s->duplex == DUPLEX_FULL ? 1 : 0));
+	return key;
+}
+
+/* ---- aggregators -------------------------------------------------------- */
+
+bool lacp_agg_has_partner(const struct lacp_agg *agg)
+{
+	return !mac_is_zero(agg->partner_system);
+}
+
+unsigned lacp_agg_active_ports(const struct bond *b, const struct lacp_agg *agg)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		if (p->agg == agg && p->port_enabled)
+			n++;
+	}
+	return n;
+}
+
+bool lacp_agg_ready(const struct bond *b, const struct lacp_agg *agg)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		if (p->agg == agg && !p->ready_n)
+			return false;
+	}
+	return true;
+}
+
+const struct lacp_agg *lacp_active_agg(const struct bond *b)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		if (p->agg && p->agg->active)
+			return p->agg;
+	}
+	return NULL;
+}
+
+static struct lacp_agg *find_active(const struct bond *b)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		if (lacp_own_agg(b->slaves[i])->active)
+			return lacp_own_agg(b->slaves[i]);
+	return NULL;
+}
+
+/* agg_device_up: some port's device is running with carrier. */
+static bool agg_device_up(const struct bond *b, const struct lacp_agg *agg)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct slave *s = b->slaves[i];
+
+		if (lacp_port_of(s)->agg == agg && s->os.running && s->os.carrier)
+			return true;
+	}
+	return false;
+}
+
+static uint64_t agg_bandwidth(const struct bond *b, const struct lacp_agg *agg)
+{
+	int32_t speed = 0;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct slave *s = b->slaves[i];
+
+		if (lacp_port_of(s)->agg == agg) {
+			speed = s->link == SLAVE_LINK_UP && s->speed > 0 ? s->speed : 0;
+			break;
+		}
+	}
+	return (uint64_t)lacp_agg_active_ports(b, agg) * (uint64_t)speed;
+}
+
+static void agg_clear(struct lacp_agg *agg)
+{
+	uint16_t id = agg->id;
+
+	memset(agg, 0, sizeof(*agg));
+	agg->id = id;
+}
+
+void lacp_port_enable(struct lacp_port *p)
+{
+	const struct slave *s = p->slave;
+
+	if (s->link == SLAVE_LINK_UP && s->os.running && s->os.carrier)
+		p->enabled = true;
+}
+
+void lacp_port_disable(struct lacp_port *p)
+{
+	p->enabled = false;
+}
+
+/* ad_agg_selection_test: the better of best and curr (ties keep best). */
+static struct lacp_agg *agg_better(const struct bond *b, struct lacp_agg *best,
+				   struct lacp_agg *curr)
+{
+	unsigned nb, nc;
+
+	if (!best)
+		return curr;
+	if (!curr->individual && best->individual)
+		return curr;
+	if (curr->individual && !best->individual)
+		return best;
+	if (lacp_agg_has_partner(curr) && !lacp_agg_has_partner(best))
+		return curr;
+	if (!lacp_agg_has_partner(curr) && lacp_agg_has_partner(best))
+		return best;
+	if (b->params.ad_select == 2) {           /* count */
+		nb = lacp_agg_active_ports(b, best);
+		nc = lacp_agg_active_ports(b, curr);
+		if (nc > nb)
+			return curr;
+		if (nc < nb)
+			return best;
+	}
+	return agg_bandwidth(b, curr) > agg_bandwidth(b, best) ? curr : best;
+}
+
+void lacp_agg_select(struct bond *b)
+{
+	struct lacp_agg *active = find_active(b), *best;
+
+	best = active && agg_device_up(b, active) ? active : NULL;
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct lacp_agg *agg = lacp_own_agg(b->slaves[i]);
+
+		agg->active = false;
+		if (agg->n_ports && lacp_agg_active_ports(b, agg) && agg_device_up(b, agg))
+			best = agg_better(b, best, agg);
+	}
+
+	/* stable: keep the old active aggregator while it has active ports
+	 * and a partner (or neither it nor the best has one), unless it lost
+	 * its key and the best has one. */
+	if (best && b->params.ad_select != 1 && b->params.ad_select != 2 && active &&
+	    active->n_ports && lacp_agg_active_ports(b, active) &&
+	    (lacp_agg_has_partner(active) || !lacp_agg_has_partner(best)) &&
+	    !(!active->actor_key && best->actor_key)) {
+		best = NULL;
+		active->active = true;
+	}
+	if (best && best == active) {
+		best = NULL;
+		active->active = true;
+	}
+	if (best) {
+		best->active = true;
+		if (best->individual)
+			bond_log(b, NULL, LOG_WARN_,
+				 "No 802.3ad response from the link partner for any adapters in the bond");
+		if (active)
+			for (unsigned i = 0; i < b->n_slaves; i++) {
+				struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+				if (p->agg == active)
+					lacp_port_disable(p);
+			}
+	}
+
+	/* A partnerless active aggregator: its ports carry traffic anyway. */
+	active = find_active(b);
+	if (active && !lacp_agg_has_partner(active))
+		for (unsigned i = 0; i < b->n_slaves; i++) {
+			struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+			if (p->agg == active)
+				lacp_port_enable(p);
+		}
+}
+
+/* The port's aggregator accepts it (the SPEC 6.7 match). */
+static bool agg_matches(const struct lacp_agg *agg, const struct lacp_port *p)
+{
+	return agg->actor_key == p->key &&
+	       !memcmp(agg->partner_system, p->partner.system, 6) &&
+	       agg->partner_sys_prio == p->partner.sys_prio &&
+	       agg->partner_key == p->partner.key &&
+	       lacp_agg_has_partner(agg) && !agg->individual;
+}
+
+static void detach(struct lacp_port *p)
+{
+	struct lacp_agg *old = p->agg;
+
+	if (!old)
+		return;
+	p->agg = NULL;
+	if (old->n_ports && !--old->n_ports)
+		agg_clear(old);
+}
+
+void lacp_port_select(struct bond *b, struct lacp_port *p)
+{
+	struct lacp_agg *free_agg = NULL, *found = NULL;
+
+	if (p->selected)
+		return;
+	detach(p);
+	for (unsigned i = 0; i < b->n_slaves && !found; i++) {
+		struct lacp_agg *agg = lacp_own_agg(b->slaves[i]);
+
+		if (!agg->n_ports) {
+			if (!free_agg)
+				free_agg = agg;
+		} else if (agg_matches(agg, p)) {
+			found = agg;
+		}
+	}
+	if (!found && free_agg) {
+		found = free_agg;
+		found->actor_key = p->key;
+		found->partner_key = p->partner.key;
+		found->partner_sys_prio = p->partner.sys_prio;
+		memcpy(found->partner_system, p->partner.system, 6);
+		found->individual = !(p->key & 1);
+	}
+	if (!found) {
+		bond_log(b, p->slave, LOG_ERR_, "Port %u did not find a suitable aggregator",
+			 p->slave->ad_port_number);
+		return;
+	}
+	p->agg = found;
+	found->n_ports++;
+	p->selected = true;
+	found->ready = lacp_agg_ready(b, found);
+	lacp_agg_select(b);
+	if (!found->active)
+		p->actor_state &= (uint8_t)~LACP_STATE_SYNC;
+}
+
+void lacp_port_unbind(struct bond *b, struct lacp_port *p)
+{
+	struct lacp_agg *own = lacp_own_agg(p->slave);
+
+	detach(p);
+	p->selected = false;
+	if (own->n_ports) {
+		/* Other ports use the leaving slave's aggregator: move them
+		 * with its state to a free aggregator of another slave. */
+		struct lacp_agg *to = NULL;
+
+		for (unsigned i = 0; i < b->n_slaves && !to; i++)
+			if (b->slaves[i] != p->slave && !lacp_own_agg(b->slaves[i])->n_ports)
+				to = lacp_own_agg(b->slaves[i]);
+		for (unsigned i = 0; i < b->n_slaves; i++) {
+			struct lacp_port *q = lacp_port_of(b->slaves[i]);
+
+			if (q->agg != own)
+				continue;
+			q->agg = to;
+			if (!to) {
+				q->selected = false;
+				lacp_port_disable(q);
+			}
+		}
+		if (to) {
+			uint16_t id = to->id;
+
+			*to = *own;
+			to->id = id;
+		}
+		agg_clear(own);
+	}
+	lacp_port_disable(p);
+	lacp_agg_select(b);
+}

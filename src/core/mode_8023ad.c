@@ -1,0 +1,336 @@
+/* 802.3ad (mode 4): the mode_ops table that glues the LACP machines of
+ * lacp/ to the engine.
+ *
+ * - Every 100 ms while the bond is up (the first tick at once when it comes
+ *   up): the aggregator selection timer, then for each port in slave order
+ *   the rx, periodic, selection, mux, tx and churn machines.
+ * - Received slow-protocols frames (0x8809 to 01:80:c2:00:00:02): LACPDUs
+ *   run the rx machine at once; Marker Information PDUs are answered; both
+ *   are consumed. Other slow-protocol subtypes are counted and passed on.
+ * - Transmit: usable[xmit_hash % n] over the enabled ports of the active
+ *   aggregator (collecting/distributing, or the individual fallback).
+ * - Carrier: an active aggregator exists and has at least min_links ports
+ *   with link up. Roles: a port not enabled for traffic is a backup.
+ * - /proc: the "802.3ad info" block and the per-slave LACP lines (SPEC 3).
+ *
+ * Not implemented: coupled_control=0, lacp_strict, broadcast_neighbor,
+ * ad_select=actor_port_prio (as stable), per-bond LACP statistics through
+ * netlink (counted in struct lacp_stats, not exported yet).
+ */
+#include <string.h>
+
+#include "bond.h"
+#include "engine.h"
+#include "hash.h"
+#include "lacp/lacp.h"
+#include "mode.h"
+#include "opt.h"
+
+/* The actor's administrative state bits from the bond's options. */
+static uint8_t admin_state(const struct bond *b)
+{
+	return (uint8_t)(LACP_STATE_AGGREGATION |
+			 (b->params.lacp_active ? LACP_STATE_ACTIVITY : 0) |
+			 (b->params.lacp_rate ? LACP_STATE_TIMEOUT : 0));
+}
+
+/* Roles, transmit set and carrier after the machines changed something. */
+static void ad_sync(struct bond *b)
+{
+	bond_refresh_roles(b);
+	bond_update_usable(b);
+	bond_update_carrier(b);
+}
+
+static void ad_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
+{
+	struct lacp_bond *lb = lacp_bond_of(b);
+	struct lacp_port *p = lacp_port_of(s);
+
+	(void)now_ms;
+	/* bond_3ad_initialize: the first slave (re)arms the selection timer */
+	if (b->n_slaves == 1)
+		lb->agg_select_timer = LACP_AGG_SELECT_TIME;
+	lacp_own_agg(s)->id = (uint16_t)++b->next_agg_id;
+
+	memset(p, 0, sizeof(*p));
+	p->slave = s;
+	p->begin = true;
+	p->actor_state = admin_state(b);
+	lacp_record_default(p);
+	p->port_enabled = s->link == SLAVE_LINK_UP;
+	p->key = lacp_port_key(b, s, !p->port_enabled);
+	p->lacp_enabled = p->key & 1;
+	p->tx_timer = LACP_TX_GRID;
+	p->actor_churn = p->partner_churn = LACP_CHURN_MONITOR;
+}
+
+static void ad_slave_del(struct bond *b, struct slave *s, uint64_t now_ms)
+{
+	struct lacp_port *p = lacp_port_of(s);
+
+	(void)now_ms;
+	/* The partner learns at once that this port no longer aggregates. */
+	if (b->admin_up && p->lacp_enabled)
+		lacp_tx_send(b, p, (uint8_t)(p->actor_state &
+			     ~(LACP_STATE_SYNC | LACP_STATE_COLLECTING |
+			       LACP_STATE_DISTRIBUTING | LACP_STATE_AGGREGATION)));
+	lacp_port_unbind(b, p);
+	ad_sync(b);
+}
+
+static void ad_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
+{
+	struct lacp_port *p = lacp_port_of(s);
+	bool up = s->link == SLAVE_LINK_UP;
+	uint16_t old = p->key;
+
+	(void)now_ms;
+	p->port_enabled = up;
+	p->key = lacp_port_key(b, s, !up);
+	if (p->key != old) {
+		/* Only full-duplex ports run LACP; a new speed restarts them. */
+		p->lacp_enabled = p->key & 1;
+		if (up && (p->key & 1) && ((p->key ^ old) & 0x3e) && (p->key & 0x3e))
+			p->begin = true;
+	}
+	/* Down: inactive; up: a backup until the mux enables it. */
+	lacp_port_disable(p);
+	lacp_agg_select(b);
+	ad_sync(b);
+}
+
+static void ad_xmit(struct bond *b, const uint8_t *frame, size_t len,
+		    const void *meta, uint64_t now_ms)
+{
+	unsigned n = b->n_usable;
+
+	(void)now_ms;
+	if (!n)
+		return;
+	bond_tx_on(b, b->usable[xmit_hash(b->params.xmit_policy, frame, len) % n],
+		   frame, len, meta);
+}
+
+static bool ad_rx_control(struct bond *b, struct slave *s, const uint8_t *frame,
+			  size_t len, uint64_t now_ms)
+{
+	struct lacp_bond *lb = lacp_bond_of(b);
+	struct lacp_port *p = lacp_port_of(s);
+	struct lacpdu pdu;
+	struct lacp_marker m;
+
+	(void)now_ms;
+	switch (lacp_frame_decode(frame, len, &pdu, &m)) {
+	case LACP_RX_NOT_SLOW:
+		return false;
+	case LACP_RX_ILLEGAL:
+		p->stats.lacpdu_illegal_rx++;
+		lb->stats.lacpdu_illegal_rx++;
+		return true;
+	case LACP_RX_UNKNOWN:
+		p->stats.lacpdu_unknown_rx++;
+		lb->stats.lacpdu_unknown_rx++;
+		return false;
+	case LACP_RX_LACPDU:
+		p->stats.lacpdu_rx++;
+		lb->stats.lacpdu_rx++;
+		if (b->admin_up) {
+			lacp_rx_run(b, p, &pdu);
+			ad_sync(b);
+		}
+		return true;
+	case LACP_RX_MARKER:
+		if (m.tlv == LACP_MARKER_INFO) {
+			p->stats.marker_rx++;
+			lb->stats.marker_rx++;
+			if (b->admin_up)
+				lacp_marker_respond(b, p, &m);
+		} else {
+			p->stats.marker_resp_rx++;
+			lb->stats.marker_resp_rx++;
+		}
+		return true;
+	}
+	return false;
+}
+
+static void ad_run_tick(struct bond *b)
+{
+	struct lacp_bond *lb = lacp_bond_of(b);
+
+	if (!b->n_slaves)
+		return;
+	if (lb->agg_select_timer && !--lb->agg_select_timer)
+		lacp_agg_select(b);
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		lacp_rx_run(b, p, NULL);
+		lacp_ptx_run(b, p);
+		lacp_port_select(b, p);
+		lacp_mux_run(b, p);
+		lacp_tx_run(b, p);
+		lacp_churn_run(b, p);
+		p->begin = false;
+	}
+	ad_sync(b);
+}
+
+static uint64_t ad_tick(struct bond *b, uint64_t now_ms)
+{
+	struct lacp_bond *lb = lacp_bond_of(b);
+
+	if (!b->admin_up) {
+		lb->was_up = false;
+		lb->next_tick_ms = 0;
+		return UINT64_MAX;
+	}
+	if (!lb->was_up) {
+		/* bond_open: options may have changed while down; select at
+		 * the first tick, which runs now. */
+		lb->was_up = true;
+		lb->agg_select_timer = 1;
+		lb->next_tick_ms = now_ms;
+		for (unsigned i = 0; i < b->n_slaves; i++) {
+			struct slave *s = b->slaves[i];
+			struct lacp_port *p = lacp_port_of(s);
+			uint8_t keep = p->actor_state & (uint8_t)~(LACP_STATE_ACTIVITY |
+					LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION);
+
+			p->actor_state = keep | admin_state(b);
+			p->key = lacp_port_key(b, s, s->link != SLAVE_LINK_UP);
+			p->lacp_enabled = p->key & 1;
+		}
+	}
+	if (now_ms < lb->next_tick_ms)
+		return lb->next_tick_ms;
+	ad_run_tick(b);
+	lb->next_tick_ms += LACP_TICK_MS;
+	if (lb->next_tick_ms <= now_ms)
+		lb->next_tick_ms = now_ms + LACP_TICK_MS;
+	return lb->next_tick_ms;
+}
+
+static bool ad_slave_usable(const struct bond *b, const struct slave *s)
+{
+	const struct lacp_port *p = lacp_port_of(s);
+
+	(void)b;
+	return p->enabled && p->agg && p->agg->active && slave_can_tx(s);
+}
+
+static bool ad_slave_is_backup(const struct bond *b, const struct slave *s)
+{
+	(void)b;
+	return !lacp_port_of(s)->enabled;
+}
+
+static bool ad_slave_inactive(const struct bond *b, const struct slave *s)
+{
+	return !lacp_port_of(s)->enabled && !b->params.all_slaves_active;
+}
+
+static bool ad_carrier(const struct bond *b)
+{
+	const struct lacp_agg *agg = lacp_active_agg(b);
+
+	return agg && lacp_agg_active_ports(b, agg) >= b->params.min_links;
+}
+
+static const char *vname(enum opt_id id, uint64_t v)
+{
+	const char *n = opt_value_name(id, v);
+
+	return n ? n : "unknown";
+}
+
+static void status_bond(const struct bond *b, bool privileged, struct strbuf *out)
+{
+	const struct bond_params *pa = &b->params;
+	const struct lacp_agg *agg;
+	char mac[18];
+
+	sb_puts(out, "\n802.3ad info\n");
+	sb_printf(out, "LACP active: %s\n", vname(OPT_LACP_ACTIVE, pa->lacp_active));
+	sb_printf(out, "LACP rate: %s\n", vname(OPT_LACP_RATE, pa->lacp_rate));
+	sb_printf(out, "Min links: %u\n", pa->min_links);
+	sb_printf(out, "Aggregator selection policy (ad_select): %s\n",
+		  vname(OPT_AD_SELECT, pa->ad_select));
+	if (!privileged)
+		return;
+	sb_printf(out, "System priority: %u\n", lacp_sys_prio(b));
+	sb_printf(out, "System MAC address: %s\n", mac_fmt(lacp_system(b), mac));
+	agg = lacp_active_agg(b);
+	if (!agg) {
+		sb_printf(out, "bond %s has no active aggregator\n", b->name);
+		return;
+	}
+	sb_puts(out, "Active Aggregator Info:\n");
+	sb_printf(out, "\tAggregator ID: %u\n", agg->id);
+	sb_printf(out, "\tNumber of ports: %u\n", lacp_agg_active_ports(b, agg));
+	sb_printf(out, "\tActor Key: %u\n", agg->actor_key);
+	sb_printf(out, "\tPartner Key: %u\n", agg->partner_key);
+	sb_printf(out, "\tPartner Mac Address: %s\n", mac_fmt(agg->partner_system, mac));
+}
+
+static void status_slave(const struct bond *b, bool privileged, struct strbuf *out,
+			 const struct slave *s)
+{
+	const struct lacp_port *p = lacp_port_of(s);
+	char mac[18];
+
+	if (!p->agg) {
+		sb_puts(out, "Aggregator ID: N/A\n");
+		return;
+	}
+	sb_printf(out, "Aggregator ID: %u\n", p->agg->id);
+	sb_printf(out, "Actor Churn State: %s\n", lacp_churn_state_names[p->actor_churn]);
+	sb_printf(out, "Partner Churn State: %s\n", lacp_churn_state_names[p->partner_churn]);
+	sb_printf(out, "Actor Churned Count: %u\n", p->actor_churn_count);
+	sb_printf(out, "Partner Churned Count: %u\n", p->partner_churn_count);
+	if (!privileged)
+		return;
+	sb_puts(out, "details actor lacp pdu:\n");
+	sb_printf(out, "    system priority: %u\n", lacp_sys_prio(b));
+	sb_printf(out, "    system mac address: %s\n", mac_fmt(lacp_system(b), mac));
+	sb_printf(out, "    port key: %u\n", p->key);
+	sb_printf(out, "    port priority: %u\n", s->ad_actor_port_prio);
+	sb_printf(out, "    port number: %u\n", s->ad_port_number);
+	sb_printf(out, "    port state: %u\n", p->actor_state);
+	sb_puts(out, "details partner lacp pdu:\n");
+	sb_printf(out, "    system priority: %u\n", p->partner.sys_prio);
+	sb_printf(out, "    system mac address: %s\n", mac_fmt(p->partner.system, mac));
+	sb_printf(out, "    oper key: %u\n", p->partner.key);
+	sb_printf(out, "    port priority: %u\n", p->partner.port_prio);
+	sb_printf(out, "    port number: %u\n", p->partner.port);
+	sb_printf(out, "    port state: %u\n", p->partner.state);
+}
+
+static void ad_status(const struct bond *b, bool privileged, struct strbuf *out,
+		      const struct slave *s)
+{
+	if (s)
+		status_slave(b, privileged, out, s);
+	else
+		status_bond(b, privileged, out);
+}
+
+const struct mode_ops mode_8023ad = {
+	.name = "802.3ad",
+	.proc_text = "IEEE 802.3ad Dynamic link aggregation",
+	.number = BOND_MODE_8023AD,
+	.priv_size = sizeof(struct lacp_bond),
+	.slave_priv_size = sizeof(struct lacp_slave),
+	.slave_add = ad_slave_add,
+	.slave_del = ad_slave_del,
+	.link_change = ad_link_change,
+	.xmit = ad_xmit,
+	.rx_control = ad_rx_control,
+	.tick = ad_tick,
+	.slave_is_backup = ad_slave_is_backup,
+	.slave_usable = ad_slave_usable,
+	.carrier = ad_carrier,
+	.slave_inactive = ad_slave_inactive,
+	.status = ad_status,
+};
