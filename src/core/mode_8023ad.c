@@ -13,7 +13,11 @@
  *   with link up. Roles: a port not enabled for traffic is a backup.
  * - /proc: the "802.3ad info" block and the per-slave LACP lines (SPEC 3).
  *
- * Not implemented: coupled_control=0, lacp_strict, broadcast_neighbor,
+ * lacp_strict=on: no individual fallback, and carrier only while a port of
+ * the active aggregator collects and distributes (checked every tick, so a
+ * change of the option takes effect within 100 ms).
+ *
+ * Not implemented: coupled_control=0, broadcast_neighbor,
  * ad_select=actor_port_prio (as stable), per-bond LACP statistics through
  * netlink (counted in struct lacp_stats, not exported yet).
  */
@@ -163,6 +167,11 @@ static void ad_run_tick(struct bond *b)
 		return;
 	if (lb->agg_select_timer && !--lb->agg_select_timer)
 		lacp_agg_select(b);
+	if (lb->strict != b->params.lacp_strict) {
+		/* lacp_strict changed (a live option): fallback on or off */
+		lb->strict = b->params.lacp_strict;
+		lacp_agg_select(b);
+	}
 	for (unsigned i = 0; i < b->n_slaves; i++) {
 		struct lacp_port *p = lacp_port_of(b->slaves[i]);
 
@@ -235,7 +244,20 @@ static bool ad_carrier(const struct bond *b)
 {
 	const struct lacp_agg *agg = lacp_active_agg(b);
 
-	return agg && lacp_agg_active_ports(b, agg) >= b->params.min_links;
+	if (!agg || lacp_agg_active_ports(b, agg) < b->params.min_links)
+		return false;
+	if (!b->params.lacp_strict)
+		return true;
+	/* lacp_strict: only while some port collects and distributes */
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		if (p->agg == agg && (p->actor_state & (LACP_STATE_COLLECTING |
+							LACP_STATE_DISTRIBUTING)) ==
+		    (LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING))
+			return true;
+	}
+	return false;
 }
 
 static const char *vname(enum opt_id id, uint64_t v)

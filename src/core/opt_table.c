@@ -358,7 +358,6 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_LACP_STRICT, .name = "lacp_strict",
 		.desc = "802.3ad: carrier off while no port collects and distributes",
 		.type = OPT_T_ENUM, .values = v_off_default, .modes = MODES_8023AD,
-		.flags = OPT_PENDING,
 	},
 	[OPT_QUEUE_ID] = {
 		.id = OPT_QUEUE_ID, .name = "queue_id",

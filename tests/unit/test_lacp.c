@@ -990,6 +990,55 @@ static void test_release_and_marker(void **state)
 	sim_free(sim);
 }
 
+/* lacp_strict (SPEC 10, bond_lacp_strict.sh): no traffic and no carrier
+ * without a negotiated partner; a live option. */
+static void test_lacp_strict(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "lacp_rate fast min_links 1 lacp_strict on", 2);
+	struct side *b;
+	struct err err = { 0 };
+
+	(void)state;
+	side_up(a);
+	sim_run(sim, 5000);
+	assert_false(a->carrier);
+	assert_int_equal(a->b->n_usable, 0);
+	assert_int_equal(actor(a, 0) & 0x30, 0);
+	/* off: the individual fallback at once */
+	assert_int_equal(opt_set(a->b, "lacp_strict", "off", sim->now, &err), 0);
+	sim_run(sim, 100);
+	assert_true(a->carrier);
+	assert_int_equal(a->b->n_usable, 1);
+	assert_true(a->b->usable[0] == a->s[0]);
+	assert_int_equal(opt_set(a->b, "lacp_strict", "on", sim->now, &err), 0);
+	sim_run(sim, 100);
+	assert_false(a->carrier);
+	assert_int_equal(a->b->n_usable, 0);
+
+	/* a partner appears: collecting and distributing, carrier up */
+	b = side_new(sim, 1, "lacp_rate fast lacp_strict on", 2);
+	wire(sim, 0, 0, 1, 0);
+	wire(sim, 0, 1, 1, 1);
+	side_up(b);
+	sim_run(sim, 4000);
+	assert_int_equal(actor(a, 0), 63);
+	assert_int_equal(actor(a, 1), 63);
+	assert_true(a->carrier);
+	assert_true(b->carrier);
+	/* one link lost: the other port still distributes, carrier kept */
+	sim->wires[0][1].cut = sim->wires[1][1].cut = true;
+	side_carrier(a, 1, false);
+	sim_run(sim, 200);
+	assert_true(a->carrier);
+	/* LACP lost on both links: carrier off once the partner expires */
+	sim->wires[0][0].cut = sim->wires[1][0].cut = true;
+	sim_run(sim, 7000);
+	assert_false(a->carrier);
+	assert_false(b->carrier);
+	sim_free(sim);
+}
+
 static void test_keys(void **state)
 {
 	struct sim *sim = sim_new();
@@ -1027,6 +1076,7 @@ int main(void)
 		cmocka_unit_test(test_select_bandwidth),
 		cmocka_unit_test(test_select_stable),
 		cmocka_unit_test(test_release_and_marker),
+		cmocka_unit_test(test_lacp_strict),
 		cmocka_unit_test(test_keys),
 	};
 

@@ -13,7 +13,7 @@
  * (port -> aggregator selection, active aggregator choice, carrier) and
  * ../mode_8023ad.c (the mode_ops table that glues them to the engine).
  *
- * Not implemented: independent control (coupled_control=0), lacp_strict,
+ * Not implemented: independent control (coupled_control=0),
  * broadcast_neighbor, ad_select=actor_port_prio (treated as stable), and
  * 802.1AX-2014 version 2 TLVs (accepted, ignored).
  */
@@ -187,6 +187,7 @@ struct lacp_bond {
 	uint32_t agg_select_timer;     /* ticks; 0 = not running */
 	uint64_t next_tick_ms;         /* 0 = not scheduled */
 	bool was_up;
+	uint32_t strict;               /* lacp_strict as the last tick saw it */
 	struct lacp_stats stats;
 };
 

@@ -9,8 +9,10 @@
  * slave order. A partnerless active aggregator has its ports enabled
  * directly (the individual fallback that keeps the bond's carrier).
  *
+ * lacp_strict=on: no individual fallback (see mode_8023ad.c for carrier).
+ *
  * Not implemented: ad_select=actor_port_prio (compared as stable), STANDBY
- * ports (the kernel has none either), lacp_strict.
+ * ports (the kernel has none either).
  */
 #include <string.h>
 
@@ -234,13 +236,18 @@ void lacp_agg_select(struct bond *b)
 			}
 	}
 
-	/* A partnerless active aggregator: its ports carry traffic anyway. */
+	/* A partnerless active aggregator: its ports carry traffic anyway,
+	 * unless lacp_strict forbids traffic without a negotiation. */
 	active = find_active(b);
 	if (active && !lacp_agg_has_partner(active))
 		for (unsigned i = 0; i < b->n_slaves; i++) {
 			struct lacp_port *p = lacp_port_of(b->slaves[i]);
 
-			if (p->agg == active)
+			if (p->agg != active)
+				continue;
+			if (b->params.lacp_strict)
+				lacp_port_disable(p);
+			else
 				lacp_port_enable(p);
 		}
 }
