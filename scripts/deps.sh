@@ -3,7 +3,8 @@
 # they are missing. Runs as root on Debian 12; does nothing when all are there.
 set -e
 PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libcmocka-dev
-      iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3"
+      iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3
+      openvswitch-switch"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -15,5 +16,14 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Open vSwitch is only a test peer (tests/interop starts private instances):
+# keep the package from starting a system-wide switch while installing.
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	guard=/usr/sbin/policy-rc.d
+	trap 'rm -f "$guard"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -3,7 +3,8 @@
 #
 # unit: every program in BUILD/tests/unit/ (cmocka); each cmocka test case
 #       counts as one test: "PASS unit/<prog>/<case>" or "FAIL ...".
-# net:  every tests/net/t_*.sh, then tests/linuxio/run.sh if present; each
+# net:  every tests/net/t_*.sh and tests/interop/t_*.sh (real peers such as
+#       Open vSwitch), then tests/linuxio/run.sh if present; each
 #       prints "PASS name"/"FAIL name" lines, which are counted; a script that
 #       exits non-zero (or times out, or prints nothing) without a FAIL line
 #       counts as one failure.
@@ -197,6 +198,11 @@ if [ "$what" != unit ]; then
 	for t in "$root"/tests/net/t_*.sh; do
 		[ -f "$t" ] || continue
 		run_script "net/$(basename "$t" .sh)" "$t" "$build"
+	done
+	echo "== interop tests (tests/interop: real peers)"
+	for t in "$root"/tests/interop/t_*.sh; do
+		[ -f "$t" ] || continue
+		run_script "interop/$(basename "$t" .sh)" "$t" "$build"
 	done
 	if [ -f "$root/tests/linuxio/run.sh" ]; then
 		echo "== linuxio tests"
