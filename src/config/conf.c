@@ -1142,3 +1142,41 @@ void conf_set_gateway(struct conf *c, int family, const uint8_t addr[16], const 
 	if (loc)
 		g->loc = *loc;
 }
+
+bool conf_looks_like_bond(const char *name)
+{
+	const char *p = name + 4;
+
+	if (strncmp(name, "bond", 4) || !*p)
+		return false;
+	for (; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+void conf_add_route(struct conf *c, struct conf_diag *d, int family, const uint8_t dst[16],
+		    int prefix, const uint8_t *via, const char *dev, bool has_metric,
+		    unsigned long metric, const struct conf_loc *loc)
+{
+	struct conf_route *r;
+
+	if (prefix == 0) {
+		if (!via)
+			conf_error(d, loc, "a default route needs a gateway (via ADDRESS)");
+		else
+			conf_set_gateway(c, family, via, dev, loc, d);
+		return;
+	}
+	r = CONF_PUSH(c->routes, c->n_routes);
+	r->family = family;
+	memcpy(r->dst, dst, 16);
+	r->prefix = (uint8_t)prefix;
+	r->has_via = via != NULL;
+	if (via)
+		memcpy(r->via, via, 16);
+	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
+	r->has_metric = has_metric;
+	r->metric = (uint32_t)metric;
+	r->loc = *loc;
+}

@@ -37,6 +37,12 @@ void conf_bond_set_opt(struct conf_bond *b, const char *name, const char *value,
 void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o);
 void conf_opts_set(struct conf_opt **opts, unsigned *n, const char *name, const char *value,
 		   const struct conf_loc *loc);
+/* "bondN": the names the bonding driver gives its devices. */
+bool conf_looks_like_bond(const char *name);
+/* A route from an importer; prefix 0 makes it the family's gateway. */
+void conf_add_route(struct conf *c, struct conf_diag *d, int family, const uint8_t dst[16],
+		    int prefix, const uint8_t *via, const char *dev, bool has_metric,
+		    unsigned long metric, const struct conf_loc *loc);
 void conf_bond_add_slave(struct conf_bond *b, const char *name, const struct conf_loc *loc);
 void conf_free_opts(struct conf_opt *o, unsigned n);
 

@@ -557,32 +557,6 @@ static void bonding_opts(struct imp *m, const struct ifc *f, struct conf_bond *b
 
 /* ---- route files ---------------------------------------------------------- */
 
-static void add_route(struct imp *m, int family, const uint8_t dst[16], int prefix,
-		      const uint8_t *via, const char *dev, bool has_metric,
-		      unsigned long metric, const struct conf_loc *loc)
-{
-	struct conf_route *r;
-
-	if (prefix == 0) {
-		if (!via)
-			conf_error(m->d, loc, "a default route needs a gateway (via ADDRESS)");
-		else
-			conf_set_gateway(m->c, family, via, dev, loc, m->d);
-		return;
-	}
-	r = CONF_PUSH(m->c->routes, m->c->n_routes);
-	r->family = family;
-	memcpy(r->dst, dst, 16);
-	r->prefix = (uint8_t)prefix;
-	r->has_via = via != NULL;
-	if (via)
-		memcpy(r->via, via, 16);
-	snprintf(r->dev, sizeof(r->dev), "%s", dev);
-	r->has_metric = has_metric;
-	r->metric = (uint32_t)metric;
-	r->loc = *loc;
-}
-
 /* "DST [via GW] [dev DEV] [metric N]" lines (ip route syntax). */
 static void route_ip_line(struct imp *m, int family, const char *dev, const char *line,
 			  const struct conf_loc *loc)
@@ -643,7 +617,7 @@ static void route_ip_line(struct imp *m, int family, const char *dev, const char
 			goto out;
 		}
 	}
-	add_route(m, family, dst, prefix, has_via ? via : NULL, rdev, has_metric, metric, loc);
+	conf_add_route(m->c, m->d, family, dst, prefix, has_via ? via : NULL, rdev, has_metric, metric, loc);
 out:
 	conf_words_free(w, n);
 }
@@ -757,7 +731,7 @@ static void read_route_file(struct imp *m, const struct conf_file *cf, int famil
 			conf_error(m->d, &l, "%s=%s: invalid metric", key, metric->value);
 			continue;
 		}
-		add_route(m, AF_INET, dst, prefix, gw ? via : NULL, dev, metric != NULL, met, &loc);
+		conf_add_route(m->c, m->d, AF_INET, dst, prefix, gw ? via : NULL, dev, metric != NULL, met, &loc);
 	}
 	for (unsigned i = 0; i < kvf.n_kv; i++) {
 		free(kvf.kv[i].key);
@@ -778,18 +752,6 @@ static bool bond_named(const struct imp *m, const char *dev)
 			return true;
 	}
 	return false;
-}
-
-static bool looks_like_bond(const char *name)
-{
-	const char *p = name + 4;
-
-	if (strncmp(name, "bond", 4) || !*p)
-		return false;
-	for (; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return false;
-	return true;
 }
 
 /* Who the file describes: DEVICE, alias label, bond or not. */
@@ -1138,7 +1100,7 @@ struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n, struct c
 			  (get(f, "BONDING_OPTS") || is_yes(val(f, "BONDING_MASTER")) ||
 			   get(f, "BONDING_MODULE_OPTS") ||
 			   (val(f, "TYPE") && !strncasecmp(val(f, "TYPE"), "Bond", 4)) ||
-			   looks_like_bond(f->dev) || bond_named(&m, f->dev));
+			   conf_looks_like_bond(f->dev) || bond_named(&m, f->dev));
 	}
 	/* Bonds first (in file order), then slaves, plain interfaces, aliases. */
 	for (unsigned i = 0; i < m.n_ifc; i++)

@@ -104,18 +104,6 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
-static bool looks_like_bond(const char *name)
-{
-	const char *p = name + 4;
-
-	if (strncmp(name, "bond", 4) || !*p)
-		return false;
-	for (; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return false;
-	return true;
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
 static void read_file(struct imp *m, const char *text, const char *path);
@@ -508,32 +496,6 @@ static void add_address(struct imp *m, const char *dev, const struct conf_addr *
 	*conf_push_addr(&f->addrs, &f->n_addrs) = *a;
 }
 
-static void add_route(struct imp *m, int family, const uint8_t dst[16], int prefix,
-		      const uint8_t *via, const char *dev, bool has_metric,
-		      unsigned long metric, const struct conf_loc *loc)
-{
-	struct conf_route *r;
-
-	if (prefix == 0) {
-		if (!via)
-			conf_error(m->d, loc, "a default route needs a gateway");
-		else
-			conf_set_gateway(m->c, family, via, dev, loc, m->d);
-		return;
-	}
-	r = CONF_PUSH(m->c->routes, m->c->n_routes);
-	r->family = family;
-	memcpy(r->dst, dst, 16);
-	r->prefix = (uint8_t)prefix;
-	r->has_via = via != NULL;
-	if (via)
-		memcpy(r->via, via, 16);
-	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
-	r->has_metric = has_metric;
-	r->metric = (uint32_t)metric;
-	r->loc = *loc;
-}
-
 /* ip [-4|-6] addr add ... / ip route add ... */
 static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		   const struct conf_loc *loc, bool apply)
@@ -664,7 +626,7 @@ static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		}
 		if (family == AF_UNSPEC)
 			family = AF_INET;
-		add_route(m, family, dst, prefix, has_via ? via : NULL, dev, has_metric, metric,
+		conf_add_route(m->c, m->d, family, dst, prefix, has_via ? via : NULL, dev, has_metric, metric,
 			  loc);
 		return;
 	}
@@ -738,7 +700,7 @@ static void route_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		conf_error(m->d, loc, "route add -net needs a prefix length or a netmask");
 		return;
 	}
-	add_route(m, AF_INET, dst, prefix, has_via ? via : NULL, dev, has_metric, metric, loc);
+	conf_add_route(m->c, m->d, AF_INET, dst, prefix, has_via ? via : NULL, dev, has_metric, metric, loc);
 	(void)s;
 }
 
@@ -1243,7 +1205,7 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 
 		if (s->skip)
 			continue;
-		if (strchr(s->name, ':') == NULL && looks_like_bond(s->name))
+		if (strchr(s->name, ':') == NULL && conf_looks_like_bond(s->name))
 			mark_bond(&m, s->name);
 		for (unsigned k = 0; k < s->n_opts; k++) {
 			const struct opt_line *o = &s->opts[k];

@@ -60,18 +60,6 @@ static bool is_param(const char *name)
 	return false;
 }
 
-static bool looks_like_bond(const char *name)
-{
-	const char *p = name + 4;
-
-	if (strncmp(name, "bond", 4) || !*p)
-		return false;
-	for (; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return false;
-	return true;
-}
-
 /* Does "alias NAME bonding" appear anywhere? */
 static bool aliased(const struct mp *m, const char *name)
 {
@@ -293,7 +281,7 @@ static void process(struct mp *m, const struct mp_line *l)
 			return;
 		}
 		if (strcmp(l->w[2], "bonding")) {
-			if (looks_like_bond(l->w[1]) && conf_suggest(l->w[2], bonding_word))
+			if (conf_looks_like_bond(l->w[1]) && conf_suggest(l->w[2], bonding_word))
 				conf_error_unknown(m->d, &l->loc, "module", l->w[2], "bonding");
 			return;
 		}
@@ -313,7 +301,7 @@ static void process(struct mp *m, const struct mp_line *l)
 		if (!strcmp(l->w[1], "bonding")) {
 			m->module_used = true;
 			params(m, l->w, 2, l->n, NULL, &l->loc);
-		} else if (aliased(m, l->w[1]) || looks_like_bond(l->w[1])) {
+		} else if (aliased(m, l->w[1]) || conf_looks_like_bond(l->w[1])) {
 			params(m, l->w, 2, l->n, l->w[1], &l->loc);
 		} else if (conf_suggest(l->w[1], bonding_word) && strcmp(l->w[1], "bonding")) {
 			conf_error_unknown(m->d, &l->loc, "module", l->w[1], "bonding");
