@@ -177,7 +177,7 @@ struct conf *imp_modprobe_parse(const struct conf_file *files, unsigned n,
 				struct conf_diag *d);
 
 /* File access for the interfaces importer's "source" and
- * "source-directory" lines; conf_io.c has the real one, tests stub it. */
+ * "source-directory" lines; conf_io.c has the real one, tests supply their own. */
 struct conf_io {
 	/* Reads a whole file; *text malloc'd and NUL-terminated. 0 or -errno. */
 	int (*read)(void *ctx, const char *path, char **text);

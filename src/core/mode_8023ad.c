@@ -17,7 +17,7 @@
  * the active aggregator collects and distributes (checked every tick, so a
  * change of the option takes effect within 100 ms).
  *
- * Not implemented: coupled_control=0, broadcast_neighbor,
+ * Left out: coupled_control=0, broadcast_neighbor,
  * ad_select=actor_port_prio (as stable), per-bond LACP statistics through
  * netlink (counted in struct lacp_stats, not exported yet).
  */

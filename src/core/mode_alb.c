@@ -23,7 +23,7 @@
  * - Receive: an inactive slave still hands up every frame that is not
  *   broadcast or multicast (bond_should_deliver_exact_match).
  *
- * Not implemented: the kernel's check that the ARP's sender IP does not
+ * Left out: the kernel's check that the ARP's sender IP does not
  * belong to a bridge on the host (the engine cannot know), and promiscuous
  * mode on the active slave while it stands in for a disabled one.
  */

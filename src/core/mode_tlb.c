@@ -25,7 +25,7 @@
  *   frames addressed to a slave's own MAC are handed up with the bond's MAC
  *   as destination, since the bond device (a TAP) has one MAC only.
  *
- * Not implemented: learning packets for VLAN or macvlan devices stacked on
+ * Left out: learning packets for VLAN or macvlan devices stacked on
  * the bond (the engine does not see them), promiscuous mode on the active
  * slave while alb teaches a disabled slave's MAC (the engine has no action
  * for it), and the kernel's TLB-only quirk of programming a MAC in software

@@ -17,7 +17,7 @@
  * [last - interval, last + mod * interval + interval / 2].
  * ns_ip6_target does the same with IPv6 neighbour solicitations (to the
  * target's solicited-node group) and neighbour advertisements.
- * Not implemented here: VLAN-tagged probes (a TAP bond has no VLAN devices
+ * Left out: VLAN-tagged probes (a TAP bond has no VLAN devices
  * whose tags it could learn). */
 #include <string.h>
 
@@ -162,7 +162,7 @@ static void ns_send_all(struct bond *b, struct slave *s)
 		uint8_t *ip = f + 14, *icmp = ip + 40, pseudo[40] = { 0 };
 		uint32_t sum;
 
-		/* to the target's solicited-node group ff02::1:ffXX:XXXX */
+		/* to the target's solicited-node group (ff02::1:ff00:0/104 + its low 24 bits) */
 		f[0] = 0x33; f[1] = 0x33; f[2] = 0xff;
 		memcpy(f + 3, target + 13, 3);
 		memcpy(f + 6, s->cur_mac, 6);

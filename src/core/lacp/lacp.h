@@ -13,7 +13,7 @@
  * (port -> aggregator selection, active aggregator choice, carrier) and
  * ../mode_8023ad.c (the mode_ops table that glues them to the engine).
  *
- * Not implemented: independent control (coupled_control=0),
+ * Left out: independent control (coupled_control=0),
  * broadcast_neighbor, ad_select=actor_port_prio (treated as stable), and
  * 802.1AX-2014 version 2 TLVs (accepted, ignored).
  */

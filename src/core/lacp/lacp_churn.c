@@ -3,7 +3,7 @@
  * each watches its side for LACP_CHURN_TIME (60 s, "monitoring"); at the
  * end the side is "none" if in sync, else "churned" and counted.
  *
- * Not implemented: the standard's re-arming of a churned side when it later
+ * Left out: the standard's re-arming of a churned side when it later
  * gets in sync (the kernel leaves it churned until the next restart).
  */
 #include "lacp.h"

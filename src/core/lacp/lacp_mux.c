@@ -8,7 +8,7 @@
  * and not while the bond's aggregator selection timer runs; leaving
  * COLLECTING_DISTRIBUTING disables the port only if its aggregator has a
  * partner (a partnerless active aggregator keeps its ports enabled: the
- * individual fallback). Not implemented: independent control
+ * individual fallback). Left out: independent control
  * (coupled_control=0, separate COLLECTING and DISTRIBUTING states).
  */
 #include "lacp.h"

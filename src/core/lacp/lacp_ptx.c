@@ -5,7 +5,7 @@
  *
  * Timer values follow the kernel: FAST/SLOW load one tick less than the
  * period, and PERIODIC_TX takes one tick of its own, so a period is exactly
- * 10 (or 300) ticks. Not implemented: nothing beyond the standard machine.
+ * 10 (or 300) ticks. Left out: nothing beyond the standard machine.
  */
 #include "lacp.h"
 

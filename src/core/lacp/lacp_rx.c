@@ -6,7 +6,7 @@
  * One transition per call, as the kernel does: BEGIN goes through
  * INITIALIZE straight on to PORT_DISABLED; PORT_DISABLED -> EXPIRED waits
  * for the next tick. LACPDUs carrying our own system identity (a loop) are
- * ignored. Not implemented: the standard's port_moved (a port's partner
+ * ignored. Left out: the standard's port_moved (a port's partner
  * showing up on another port) — the kernel ignores it too.
  */
 #include <string.h>

@@ -11,7 +11,7 @@
  *
  * lacp_strict=on: no individual fallback (see mode_8023ad.c for carrier).
  *
- * Not implemented: ad_select=actor_port_prio (compared as stable), STANDBY
+ * Left out: ad_select=actor_port_prio (compared as stable), STANDBY
  * ports (the kernel has none either).
  */
 #include <string.h>

@@ -4,7 +4,7 @@
  * Linux 6.1 (SPEC 6.1). Also the one-off sends: the last LACPDU of a port
  * that leaves the bond, and Marker responses.
  *
- * Not implemented: the 2025 kernels' "send at once when the timer is idle".
+ * Left out: the 2025 kernels' "send at once when the timer is idle".
  */
 #include <string.h>
 
