@@ -1035,12 +1035,25 @@ int daemon_run(struct daemon *d)
 			case EP_SIGNAL: {
 				struct signalfd_siginfo si;
 
-				if (read(d->sfd, &si, sizeof(si)) == sizeof(si) &&
-				    si.ssi_signo != SIGHUP) {
-					dlog(d, LOG_INFO, "bondd: signal %u, giving every slave back",
-					     si.ssi_signo);
-					d->stop = true;
+				if (read(d->sfd, &si, sizeof(si)) != sizeof(si))
+					break;
+				if (si.ssi_signo == SIGHUP) {
+					/* the traditional "re-read your configuration" */
+					struct strbuf msgs;
+					struct err e = { 0 };
+
+					sb_init(&msgs);
+					if (daemon_reload(d, &msgs, &e) < 0)
+						dlog(d, LOG_ERR, "bondd: SIGHUP: %s", e.msg);
+					if (msgs.len)
+						dlog(d, LOG_WARNING, "%s", sb_str(&msgs));
+					sb_free(&msgs);
+					n = i + 1;
+					break;
 				}
+				dlog(d, LOG_INFO, "bondd: signal %u, giving every slave back",
+				     si.ssi_signo);
+				d->stop = true;
 				break;
 			}
 			case EP_CTL:
