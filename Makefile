@@ -38,6 +38,12 @@ unit: build-asan
 net: build-asan
 	sh tests/run.sh $(BUILD_ASAN) net
 
+# Benchmarks (namespaces, iperf3, OVS, tbf): a table, bench/results/*.json
+# and a PNG chart; see docs/bench.md. `sh bench/run.sh build --quick` is
+# the short version.
+bench: build
+	sh bench/run.sh $(BUILD)
+
 install: build
 	sh scripts/install.sh $(BUILD)
 

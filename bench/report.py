@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+"""bench/report.py: turns bench/run.sh's raw records into the table, the
+JSON result file and the PNG chart.
+
+  report.py --raw RAW.jsonl --machine MACHINE.json --engine ENGINE.json
+            --outdir DIR --rows "veth bridge ..."
+
+Writes DIR/<date>-<host>.json, DIR/latest.json, DIR/latest.md (the table in
+Markdown) and DIR/latest.png (gnuplot), prints the table on stdout.
+Every figure is the median of the runs; ratios are to the direct veth of the
+same run.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+
+LABELS = {
+    "veth": "direct veth",
+    "bridge": "Linux bridge",
+    "ovs_lacp": "OVS bond balance-tcp LACP (2 ends)",
+    "ovs_tso": "OVS bond LACP +userspace TSO (2 ends)",
+    "ovs_slb": "OVS bond slb +userspace TSO -> bridge",
+    "ab": "bondd active-backup -> bridge",
+    "rr": "bondd balance-rr -> bridge",
+    "xor": "bondd balance-xor l3+4 (2 ends)",
+    "lacp": "bondd 802.3ad l3+4 (2 ends)",
+}
+SHORT = {
+    "veth": "veth", "bridge": "bridge", "ovs_slb": "OVS slb+tso", "ovs_lacp": "OVS lacp", "ovs_tso": "OVS lacp+tso",
+    "ab": "bondd ab", "rr": "bondd rr", "xor": "bondd xor", "lacp": "bondd 802.3ad",
+}
+ONE_END = ("ab", "rr")
+TWO_ENDS = ("xor", "lacp")
+
+
+def med(vals):
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, f="%.2f"):
+    return "-" if v is None else f % v
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--engine", required=True)
+    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--rows", required=True)
+    a = ap.parse_args()
+
+    raw = [json.loads(line) for line in open(a.raw) if line.strip()]
+    machine = json.load(open(a.machine))
+    machine["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+    try:
+        engine = json.load(open(a.engine))
+    except (OSError, ValueError):
+        engine = {}
+    rows = a.rows.split()
+    na = {r["row"]: r["reason"] for r in raw if r.get("kind") == "na"}
+
+    def sel(**kw):
+        out = []
+        for r in raw:
+            if r.get("error"):
+                continue
+            if all(r.get(k) == v for k, v in kw.items()):
+                out.append(r)
+        return out
+
+    def tcp(row, streams, shaped=0, tag=""):
+        rs = sel(kind="tcp", row=row, streams=streams, shaped=shaped, tag=tag)
+        return {
+            "gbps": med([r["gbps"] for r in rs]),
+            "cpu_pct": med([r["cpu"] for r in rs]),
+            "machine_busy_pct": med([r.get("machine_busy") for r in rs]),
+            "machine_softirq_pct": med([r.get("machine_softirq") for r in rs]),
+            "retransmits": med([r["retransmits"] for r in rs]),
+            "tbf_drops": med([r.get("tbf_drops") for r in rs]),
+            "runs_gbps": [r["gbps"] for r in rs],
+            "splits": [r["split"] for r in rs],
+        }
+
+    def pps(row):
+        rs = sel(kind="pps", row=row)
+        return {
+            "mpps": med([r["mpps"] for r in rs]),
+            "sent_mpps": med([r["sent_mpps"] for r in rs]),
+            "cpu_pct": med([r["cpu"] for r in rs]),
+            "machine_busy_pct": med([r.get("machine_busy") for r in rs]),
+            "runs_mpps": [r["mpps"] for r in rs],
+        }
+
+    result_rows = []
+    by = {}
+    for row in rows:
+        measured = any(r.get("row") == row and r.get("kind") in ("tcp", "pps") for r in raw)
+        d = {
+            "id": row, "label": LABELS.get(row, row),
+            "available": measured,
+            "na_reason": na.get(row, None if measured else "not run"),
+            "tcp1": tcp(row, 1), "tcp4": tcp(row, 4), "pps": pps(row),
+        }
+        by[row] = d
+        result_rows.append(d)
+
+    veth = by.get("veth")
+    for d in result_rows:
+        for k, m in (("tcp1", "gbps"), ("tcp4", "gbps"), ("pps", "mpps")):
+            d[k]["ratio_to_veth"] = ratio(d[k][m], veth[k][m] if veth else None)
+
+    # Shaped aggregation: each link tbf 200 Mbit/s.
+    single1 = tcp("veth", 1, 1)
+    single4 = tcp("veth", 4, 1)
+    shaped = {
+        "single_link_1stream": single1,
+        "single_link_4streams": single4,
+        "rr_1stream": tcp("rr", 1, 1),
+        "rr_1stream_default_sysctl": tcp("rr", 1, 1, "_default_sysctl"),
+        "rr_1stream_gso16k": tcp("rr", 1, 1, "_gso16k"),
+        "rr_4streams": tcp("rr", 4, 1),
+        "xor_4streams": tcp("xor", 4, 1),
+        "lacp_4streams": tcp("lacp", 4, 1),
+        "ovs_lacp_4streams": tcp("ovs_lacp", 4, 1),
+        "ovs_tso_4streams": tcp("ovs_tso", 4, 1),
+    }
+    for k, v in shaped.items():
+        base = single1["gbps"] if "1stream" in k else single4["gbps"]
+        v["ratio_to_single_link"] = ratio(v["gbps"], base)
+    shaped_of_row = {
+        "veth": ("single_link_1stream", 1), "rr": ("rr_1stream", 1),
+        "xor": ("xor_4streams", 4), "lacp": ("lacp_4streams", 4),
+        "ovs_lacp": ("ovs_lacp_4streams", 4), "ovs_tso": ("ovs_tso_4streams", 4),
+    }
+
+    mem = next((r for r in raw if r.get("kind") == "mem" and not r.get("error")), None)
+    mem_err = next((r for r in raw if r.get("kind") == "mem" and r.get("error")), None)
+
+    # ---- targets -------------------------------------------------------
+    targets = []
+
+    def target(name, value, goal, fmt_="%.2f"):
+        met = None if value is None else value >= goal
+        targets.append({"target": name, "value": value, "goal": goal, "met": met,
+                        "text": "%s: %s (goal >= %s) %s" % (
+                            name, fmt(value, fmt_), fmt_ % goal,
+                            "n/a" if met is None else ("MET" if met else "MISSED"))})
+
+    for row in ONE_END:
+        if row in by and by[row]["available"]:
+            target("%s 1 stream / veth" % SHORT[row], by[row]["tcp1"]["ratio_to_veth"], 0.60)
+            target("%s 4 streams / veth" % SHORT[row], by[row]["tcp4"]["ratio_to_veth"], 0.60)
+    for row in TWO_ENDS:
+        if row in by and by[row]["available"]:
+            target("%s 1 stream / veth" % SHORT[row], by[row]["tcp1"]["ratio_to_veth"], 0.40)
+            target("%s 4 streams / veth" % SHORT[row], by[row]["tcp4"]["ratio_to_veth"], 0.40)
+    for row in ONE_END + TWO_ENDS:
+        if row not in by or not by[row]["available"]:
+            continue
+        for ovs in ("ovs_lacp", "ovs_tso", "ovs_slb"):
+            if ovs in by and by[ovs]["available"]:
+                for k, n in (("tcp1", "1 stream"), ("tcp4", "4 streams")):
+                    target("%s / %s %s" % (SHORT[row], SHORT[ovs], n),
+                           ratio(by[row][k]["gbps"], by[ovs][k]["gbps"]), 5.0, "%.1f")
+    if shaped["rr_1stream"]["gbps"] is not None:
+        target("shaped: bondd rr 1 stream / single link", shaped["rr_1stream"]["ratio_to_single_link"], 1.8)
+    for k, row in (("xor_4streams", "xor"), ("lacp_4streams", "lacp")):
+        v = shaped[k]
+        if v["gbps"] is None:
+            continue
+        # The target holds "when flows hash to both links": only the runs
+        # whose split gives each link at least 10% count.
+        both = [g for g, sp in zip(v["runs_gbps"], v["splits"]) if sp and min(sp) >= 0.10]
+        v["runs_on_both_links"] = len(both)
+        v["gbps_both_links"] = med(both)
+        name = "shaped: %s 4 streams / (2 x single link), runs with flows on both links: %d of %d" % (
+            SHORT[row], len(both), len(v["runs_gbps"]))
+        target(name, ratio(med(both), 2 * single4["gbps"]) if both and single4["gbps"] else None, 0.95)
+    for row in ONE_END + TWO_ENDS:
+        if row in by and by[row]["available"]:
+            target("%s 64B pps / veth" % SHORT[row], by[row]["pps"]["ratio_to_veth"], 0.50)
+    if mem:
+        v = mem["idle_kb"] / 1024.0
+        targets.append({"target": "bondd RSS, 8 bonds x 4 slaves idle (MiB)", "value": v,
+                        "goal": 16, "met": v < 16,
+                        "text": "bondd RSS 8x4 idle: %.1f MiB (goal < 16) %s" % (v, "MET" if v < 16 else "MISSED")})
+        # Growth = end of the soak minus the first sample (5 s in): the
+        # first traffic allocates the burst buffers once; a leak keeps going.
+        first = mem["samples_kb"][0] if mem.get("samples_kb") else mem["idle_kb"]
+        g = (mem["after_kb"] - first) / 1024.0
+        mem["growth_kb"] = mem["after_kb"] - first
+        targets.append({"target": "bondd RSS growth over the soak (MiB)", "value": g, "goal": 0,
+                        "met": g <= 0.25,
+                        "text": "bondd RSS growth during %d s soak (5 s in -> end): %+.2f MiB (idle %.1f, 5 s in %.1f, end %.1f, peak %.1f) %s" % (
+                            mem["soak_s"], g, mem["idle_kb"] / 1024.0, first / 1024.0,
+                            mem["after_kb"] / 1024.0, mem["peak_kb"] / 1024.0,
+                            "MET" if g <= 0.25 else "MISSED")})
+    eng = engine.get("results", [])
+    for mode in sorted({r["mode"] for r in eng}):
+        vs = [r["ns_per_frame"] for r in eng if r["mode"] == mode]
+        spread = max(vs) / min(vs)
+        targets.append({"target": "engine %s: max/min ns per frame over 2-16 slaves, 1-64 bonds" % mode,
+                        "value": spread, "goal": 1.5, "met": spread <= 1.5,
+                        "text": "engine %s: %.1f-%.1f ns/frame over slaves 2-16 x bonds 1-64, max/min %.2f %s" % (
+                            mode, min(vs), max(vs), spread, "MET" if spread <= 1.5 else "MISSED")})
+
+    # ---- table ---------------------------------------------------------
+    hdr = ["row", "1 stream Gbit/s", "4 streams Gbit/s", "shaped 2x200M Mbit/s",
+           "64B Mpps", "daemon CPU% 1s/4s/pps", "machine busy% 1s/4s/pps"]
+    lines = []
+    for d in result_rows:
+        if not d["available"]:
+            reason = d["na_reason"] or "not run"
+            lines.append([d["label"], "n/a (%s)" % reason, "", "", "", "", ""])
+            continue
+
+        def cell(k, m, f="%.2f"):
+            v = d[k][m]
+            if v is None:
+                return "-"
+            r = d[k]["ratio_to_veth"]
+            return (f % v) + ("" if d["id"] == "veth" or r is None else " (%.2f)" % r)
+        sh = "-"
+        if d["id"] in shaped_of_row:
+            key, n = shaped_of_row[d["id"]]
+            v = shaped[key]
+            if v["gbps"] is not None:
+                sh = "%.0f x%d" % (v["gbps"] * 1000, n)
+                if d["id"] != "veth" and v["ratio_to_single_link"] is not None:
+                    sh += " (%.2fx)" % v["ratio_to_single_link"]
+                if v.get("gbps_both_links") is not None and v["runs_on_both_links"] < len(v["runs_gbps"]):
+                    sh += "; on both links %.0f (%.2fx)" % (
+                        v["gbps_both_links"] * 1000, v["gbps_both_links"] / single4["gbps"])
+                if d["id"] in ("xor", "lacp", "ovs_lacp", "ovs_tso") and v["splits"]:
+                    sh += " split " + ",".join("/".join("%.0f" % (x * 100) for x in sp)
+                                               for sp in v["splits"] if sp)
+        cpus = [d["tcp1"]["cpu_pct"], d["tcp4"]["cpu_pct"], d["pps"]["cpu_pct"]]
+        cpu = "/".join(fmt(c, "%.0f") for c in cpus) if d["id"] not in ("veth", "bridge") else "-"
+        busy = "/".join(fmt(d[k]["machine_busy_pct"], "%.0f") for k in ("tcp1", "tcp4", "pps"))
+        lines.append([d["label"], cell("tcp1", "gbps"), cell("tcp4", "gbps"), sh,
+                      cell("pps", "mpps", "%.3f"), cpu, busy])
+
+    widths = [max(len(str(x[i])) for x in [hdr] + lines) for i in range(len(hdr))]
+    text = []
+    text.append("  ".join(h.ljust(w) for h, w in zip(hdr, widths)))
+    text.append("  ".join("-" * w for w in widths))
+    for ln in lines:
+        text.append("  ".join(str(c).ljust(w) for c, w in zip(ln, widths)).rstrip())
+    date = datetime.datetime.now(datetime.timezone.utc)
+    head = ("bondd bench %s UTC, %s: %s x%s, %s, kernel %s%s; %ss x %s runs (median)" % (
+        date.strftime("%Y-%m-%d %H:%M"), machine.get("host"), machine.get("cpu_model"),
+        machine.get("nproc"), machine.get("memory"), machine.get("kernel"),
+        " (QUICK)" if machine.get("quick") else "", machine.get("duration_s"), machine.get("runs")))
+    notes = ["(x.xx) = ratio to direct veth; shaped: each link tbf 200 Mbit/s, (N.NNx) = ratio to one shaped link",
+             "with the same number of streams (rr: 1 stream, %s)" % machine.get("rr_sysctl"),
+             "daemon CPU = utime+stime of the row's daemons, %% of one core; machine busy = all %s cores, %% of all" % machine.get("nproc")]
+    if shaped["single_link_4streams"]["gbps"]:
+        def mb(k):
+            g = shaped[k]["gbps"]
+            return fmt(g * 1000 if g is not None else None, "%.0f")
+        notes.append("shaped single link: 1 stream %s Mbit/s, 4 streams %s Mbit/s; bondd rr 1 stream: %s Mbit/s "
+                     "(retransmits %s, tbf drops %s), without the sysctl %s, with bond0 gso_max_size 16384 %s "
+                     "(retransmits %s); rr 4 streams %s" % (
+                         mb("single_link_1stream"), mb("single_link_4streams"), mb("rr_1stream"),
+                         fmt(shaped["rr_1stream"]["retransmits"], "%.0f"), fmt(shaped["rr_1stream"]["tbf_drops"], "%.0f"),
+                         mb("rr_1stream_default_sysctl"), mb("rr_1stream_gso16k"),
+                         fmt(shaped["rr_1stream_gso16k"]["retransmits"], "%.0f"), mb("rr_4streams")))
+        for k in ("xor_4streams", "lacp_4streams", "ovs_lacp_4streams", "ovs_tso_4streams"):
+            v = shaped[k]
+            if v["gbps"] is not None:
+                notes.append("shaped %s per run: %s" % (k, ", ".join(
+                    "%.0f Mbit/s split %s" % (g * 1000, "/".join("%.0f" % (x * 100) for x in sp))
+                    for g, sp in zip(v["runs_gbps"], v["splits"]))))
+    if mem:
+        notes.append("bondd RSS: empty %.1f MiB; 8 bonds x 4 slaves idle %.1f MiB; during a %d s soak (TCP x4 via bond0, 64B UDP via bond1) %s MiB; after %.1f MiB (peak %.1f)" % (
+            mem["empty_kb"] / 1024.0, mem["idle_kb"] / 1024.0, mem["soak_s"],
+            " ".join("%.1f" % (x / 1024.0) for x in mem.get("samples_kb", [])),
+            mem["after_kb"] / 1024.0, mem["peak_kb"] / 1024.0))
+    if mem_err:
+        notes.append("bondd RSS: n/a (%s)" % mem_err.get("reason"))
+        targets.append({"target": "bondd RSS, 8 bonds x 4 slaves idle (MiB)", "value": None, "goal": 16,
+                        "met": None, "text": "bondd RSS 8x4: n/a (%s)" % mem_err.get("reason")})
+    if eng:
+        for mode in sorted({r["mode"] for r in eng}, key=lambda m: [r["mode"] for r in eng].index(m)):
+            vs = [r for r in eng if r["mode"] == mode]
+            notes.append("engine %s ns/frame (slaves x bonds): %s" % (
+                mode, " ".join("%dx%d=%.1f" % (r["slaves"], r["bonds"], r["ns_per_frame"]) for r in vs)))
+    table = "\n".join([head, ""] + text + [""] + notes)
+    tgt_text = "\n".join("  " + t["text"] for t in targets)
+    print(table)
+    print("\ntargets:")
+    print(tgt_text)
+
+    # ---- files -----------------------------------------------------------
+    os.makedirs(a.outdir, exist_ok=True)
+    host = (machine.get("host") or "host").split(".")[0]
+    stamp = date.strftime("%Y-%m-%d-%H%M")
+    out = {
+        "date": date.strftime("%Y-%m-%dT%H:%M:%SZ"), "machine": machine,
+        "rows": result_rows, "shaped": shaped, "memory": mem or mem_err, "engine": engine,
+        "targets": targets, "table": table, "raw": raw,
+    }
+    name = "%s-%s%s.json" % (stamp, host, "-quick" if machine.get("quick") else "")
+    for fn in (name, "latest.json"):
+        with open(os.path.join(a.outdir, fn), "w") as f:
+            json.dump(out, f, indent=1)
+            f.write("\n")
+    with open(os.path.join(a.outdir, "latest.md"), "w") as f:
+        f.write(md_table(head, hdr, lines, notes, targets))
+    png = os.path.join(a.outdir, "latest.png")
+    if plot(result_rows, shaped, head, png):
+        print("\nwrote %s, latest.json, latest.md, latest.png in %s" % (name, a.outdir))
+    else:
+        print("\nwrote %s, latest.json, latest.md in %s (no chart: no rows measured or gnuplot missing)" % (name, a.outdir))
+
+
+def md_table(head, hdr, lines, notes, targets):
+    s = ["_%s_" % head, "", "| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
+    for ln in lines:
+        s.append("| " + " | ".join(str(c) for c in ln) + " |")
+    s.append("")
+    for n in notes:
+        s.append("- " + n)
+    s.append("")
+    s.append("Targets:")
+    s.append("")
+    for t in targets:
+        s.append("- " + t["text"])
+    return "\n".join(s) + "\n"
+
+
+def plot(rows, shaped, title, png):
+    gp = shutil.which("gnuplot")
+    if not gp:
+        return False
+    avail = [d for d in rows if d["available"]]
+    if not avail:
+        return False
+    with tempfile.TemporaryDirectory() as td:
+        d1 = os.path.join(td, "tp.dat")
+        with open(d1, "w") as f:
+            for d in avail:
+                f.write('"%s" %s %s %s\n' % (
+                    SHORT[d["id"]] if d["id"] in SHORT else d["id"],
+                    d["tcp1"]["gbps"] if d["tcp1"]["gbps"] is not None else 0,
+                    d["tcp4"]["gbps"] if d["tcp4"]["gbps"] is not None else 0,
+                    d["pps"]["mpps"] if d["pps"]["mpps"] is not None else 0))
+        d3 = os.path.join(td, "ratio.dat")
+        with open(d3, "w") as f:
+            for d in avail:
+                if d["id"] == "veth":
+                    continue
+                f.write('"%s" %s %s %s\n' % (
+                    SHORT.get(d["id"], d["id"]),
+                    *["%.3f" % (d[k]["ratio_to_veth"] or 0) for k in ("tcp1", "tcp4", "pps")]))
+        d2 = os.path.join(td, "sh.dat")
+        with open(d2, "w") as f:
+            for key, lab in (("single_link_1stream", "1 link x1"), ("single_link_4streams", "1 link x4"),
+                             ("rr_1stream", "bondd rr x1"), ("rr_1stream_default_sysctl", "rr x1 no sysctl"),
+                             ("rr_1stream_gso16k", "rr x1 gso 16k"),
+                             ("xor_4streams", "bondd xor x4"), ("lacp_4streams", "bondd 802.3ad x4"),
+                             ("ovs_lacp_4streams", "OVS lacp x4"), ("ovs_tso_4streams", "OVS lacp+tso x4")):
+                v = shaped[key]["gbps"]
+                if v is not None:
+                    f.write('"%s" %.1f\n' % (lab, v * 1000))
+        script = """
+set terminal pngcairo size 1400,900 font ",10"
+set output '%(png)s'
+set multiplot layout 2,2 title "%(title)s" font ",10"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set grid ytics
+set xtics rotate by -30 font ",9"
+set key top right
+set title "TCP throughput (iperf3, Gbit/s)"
+set ylabel "Gbit/s"
+set yrange [0:*]
+plot '%(d1)s' using 2:xtic(1) title "1 stream", '' using 3 title "4 streams"
+set title "64-byte UDP packet rate at the sink (Mpps)"
+set ylabel "Mpps"
+plot '%(d1)s' using 4:xtic(1) title "64B UDP" lc rgb "#4a8"
+set title "Shaped links: tbf 200 Mbit/s each (Mbit/s)"
+set ylabel "Mbit/s"
+plot '%(d2)s' using 2:xtic(1) title "TCP" lc rgb "#a64"
+set title "Ratio to the direct veth of the same run"
+set ylabel "ratio"
+set yrange [0:*]
+plot '%(d3)s' using 2:xtic(1) title "1 stream", '' using 3 title "4 streams", '' using 4 title "64B pps"
+unset multiplot
+""" % {"png": png, "title": title.replace('"', "'"), "d1": d1, "d2": d2, "d3": d3}
+        sp = os.path.join(td, "plot.gp")
+        with open(sp, "w") as f:
+            f.write(script)
+        r = subprocess.run([gp, sp], capture_output=True, text=True)
+        if r.returncode != 0:
+            print("gnuplot: " + r.stderr.strip()[:500])
+            return False
+    return True
+
+
+if __name__ == "__main__":
+    main()
