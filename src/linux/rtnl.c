@@ -30,6 +30,9 @@ struct rtnl {
 	unsigned portid;
 	uint32_t seq;
 	char rx[RTNL_RXBUF];
+	/* The event socket's own buffer: an event callback may make requests,
+	 * which reuse rx, while the event batch is still being walked. */
+	char ev_rx[RTNL_RXBUF];
 };
 
 /* Interface name for messages, or "#<index>" when it has none. */
@@ -386,8 +389,8 @@ int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void 
 	if (!r || !r->ev)
 		return -EBADF;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(r->ev, r->rx, sizeof(r->rx));
-		const struct nlmsghdr *m = (const struct nlmsghdr *)r->rx;
+		ssize_t n = mnl_socket_recvfrom(r->ev, r->ev_rx, sizeof(r->ev_rx));
+		const struct nlmsghdr *m = (const struct nlmsghdr *)r->ev_rx;
 		int len;
 
 		if (n < 0) {
