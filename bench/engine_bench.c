@@ -159,7 +159,7 @@ static struct result run_one(const char *mode, const char *policy, unsigned nsla
 			uint8_t mac[6] = { 0x02, 0xbb, (uint8_t)i, 0, 0, (uint8_t)(j + 1) };
 			char sname[16];
 
-			snprintf(sname, sizeof(sname), "b%us%u", i, j);
+			snprintf(sname, sizeof(sname), "b%us%u", i % 1000u, j % 1000u);
 			if (!bond_enslave(bonds[i], sname, mac, &li, NULL, now, &err)) {
 				fprintf(stderr, "engine_bench: enslave: %s\n", err.msg);
 				engine_free(e);
