@@ -28,25 +28,7 @@
 . "$(dirname "$0")/lib_topo.sh"
 topo_init "$@"
 
-BOND_IP=192.0.2.1
-CLIENTS=(c1 c2 c3 c4)
-declare -A cip=([c1]=192.0.2.11 [c2]=192.0.2.12 [c3]=192.0.2.13 [c4]=192.0.2.14)
-
-topo_lb4() {
-	local c i=0 ports=()
-	ns_add srv && ns_add sw || return 1
-	veth_pair srv eth0 sw s0 || return 1
-	veth_pair srv eth1 sw s1 || return 1
-	for c in "${CLIENTS[@]}"; do
-		i=$((i + 1))
-		ns_add "$c" || return 1
-		veth_pair "$c" eth0 sw "p$i" || return 1
-		ip -n "$(nsname "$c")" link set eth0 address "02:b0:0d:00:00:1$i" || return 1
-		ip -n "$(nsname "$c")" addr add "${cip[$c]}/24" dev eth0 || return 1
-		ports+=("p$i")
-	done
-	bridge_switch sw br0 s0 s1 "${ports[@]}"
-}
+. "$(dirname "$0")/lib_lb4.sh"
 
 need "topology (bridge, 4 clients)" topo_lb4
 need "bondd starts" start_bondd srv
@@ -58,33 +40,8 @@ check "status: Bonding Mode: transmit load balancing" \
 	field_is srv bond0 "" "Bonding Mode" "transmit load balancing"
 check "eth0 is the active slave" active_is srv bond0 eth0
 
-# macs_ok ACTIVE OTHER: unique slave MACs, the bond's MAC is ACTIVE's.
-macs_ok() {
-	local m0 m1 mb
-	mb=$(link_mac srv bond0)
-	m0=$(link_mac srv "$1")
-	m1=$(link_mac srv "$2")
-	nsx srv ip -br link show
-	echo "bond0 $mb, $1 (active) $m0, $2 $m1"
-	[ "$m0" != "$m1" ] && [ "$mb" = "$m0" ] && [ "$mb" != 00:00:00:00:00:00 ]
-}
 check "slaves keep unique MACs, bond0 has the active eth0's" macs_ok eth0 eth1
 
-# ping_all: every client pings the bond, and the bond every client.
-ping_all() {
-	local c bad=0
-	for c in "${CLIENTS[@]}"; do
-		nsx "$c" ping -c 2 -i 0.2 -W 1 "$BOND_IP" >/dev/null || {
-			echo "$c cannot ping $BOND_IP"
-			bad=1
-		}
-		nsx srv ping -c 2 -i 0.2 -W 1 "${cip[$c]}" >/dev/null || {
-			echo "srv cannot ping $c (${cip[$c]})"
-			bad=1
-		}
-	done
-	return "$bad"
-}
 need "first contact: every client reaches the bond" wait_for 10 ping_all
 
 # arp_all_bond: every client's ARP cache holds the bond's MAC for it.
