@@ -61,27 +61,6 @@ for c in "${CLIENTS[@]}"; do
 	need "iperf3 server in $c" iperf_server "$c"
 done
 
-# to_all TAG SECS [ARGS]: iperf3 from srv to the four clients at once.
-to_all() {
-	local tag=$1 secs=$2 c pids=() rc=0 i=0
-	shift 2
-	for c in "${CLIENTS[@]}"; do
-		iperf_client srv "${cip[$c]}" "$secs" "$TOPO_DIR/$tag.$c.json" "$@" &
-		pids+=($!)
-	done
-	for c in "${CLIENTS[@]}"; do
-		wait "${pids[$i]}" || rc=1
-		i=$((i + 1))
-		iperf_ok "$TOPO_DIR/$tag.$c.json" | sed "s/^/$c: /" || rc=1
-	done
-	return "$rc"
-}
-# share_ok WHAT D0 D1 PCT: each of two counters' growth is >= PCT% of the sum.
-share_ok() {
-	local d0=$2 d1=$3 pct=$4 sum=$(($2 + $3))
-	echo "eth0 $1 $d0 frames, eth1 $1 $d1 frames"
-	[ "$sum" -ge 1000 ] && [ $((d0 * 100)) -ge $((sum * pct)) ] && [ $((d1 * 100)) -ge $((sum * pct)) ]
-}
 
 # --- transmit balance, measured after the first rebalance.
 wait_ms=$((t_open + 11000 - $(now_ms)))
