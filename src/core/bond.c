@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "mode.h"
+#include "mcast_rejoin.h"
 #include "monitor.h"
 #include "peer_notify.h"
 
@@ -153,6 +154,7 @@ void bond_change_active(struct bond *b, struct slave *s, uint64_t now_ms)
 	b->active = s;
 	bond_refresh_roles(b);
 	mode_active_changed(b, old, s, now_ms);
+	mcast_rejoin_arm(b, s, now_ms);
 }
 
 void bond_refresh_roles(struct bond *b)

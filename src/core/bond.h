@@ -177,6 +177,10 @@ struct bond {
 	uint8_t ipv6[8][16];
 	unsigned n_ipv6;
 
+	/* resend_igmp: reports still to send, and when (mcast_rejoin.c) */
+	uint32_t igmp_retrans;
+	uint64_t igmp_next_ms;
+
 	uint32_t rr_counter;        /* balance-rr packet counter */
 	uint32_t rand_state;        /* balance-rr packets_per_slave=0 */
 	uint16_t next_ad_port;      /* 802.3ad port numbering */

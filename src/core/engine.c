@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mode.h"
+#include "mcast_rejoin.h"
 #include "monitor.h"
 #include "opt.h"
 
@@ -398,6 +399,9 @@ uint64_t engine_tick(struct engine *e, uint64_t now_ms)
 		if (t < next)
 			next = t;
 		t = mode_tick(b, now_ms);
+		if (t < next)
+			next = t;
+		t = mcast_rejoin_tick(b, now_ms);
 		if (t < next)
 			next = t;
 	}

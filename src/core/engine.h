@@ -18,6 +18,8 @@
 
 #include "bond.h"
 
+struct mcast_groups;
+
 enum log_level { LOG_ERR_ = 3, LOG_WARN_ = 4, LOG_INFO_ = 6, LOG_DEBUG_ = 7 };
 
 struct engine_ops {
@@ -35,6 +37,9 @@ struct engine_ops {
 	void (*set_carrier)(void *ctx, struct bond *b, bool up);
 	/* One log line, already formatted the kernel's way. */
 	void (*log)(void *ctx, int level, const char *line);
+	/* Fill *out with the bond device's multicast memberships (for
+	 * resend_igmp; out is zeroed). May be NULL: then nothing is resent. */
+	void (*mcast_groups)(void *ctx, struct bond *b, struct mcast_groups *out);
 };
 
 struct engine;

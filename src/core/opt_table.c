@@ -267,7 +267,6 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_RESEND_IGMP, .name = "resend_igmp",
 		.desc = "IGMP membership reports sent after a failover",
 		.type = OPT_T_UINT, .values = v_byte_default1, .modes = MODES_ALL,
-		.flags = OPT_PENDING,
 	},
 	[OPT_NUM_PEER_NOTIF] = {
 		.id = OPT_NUM_PEER_NOTIF, .name = "num_grat_arp", .alias = "num_unsol_na",

@@ -38,6 +38,7 @@
 #include "daemon_conf.h"
 #include "ethtool.h"
 #include "hide.h"
+#include "mcast_proc.h"
 #include "packet.h"
 #include "rtnl.h"
 #include "slave_state.h"
@@ -342,6 +343,15 @@ static void act_log(void *ctx, int level, const char *line)
 	dlog(ctx, level, "%s", line);
 }
 
+/* resend_igmp: the host stack's memberships on the bond device. */
+static void act_mcast_groups(void *ctx, struct bond *b, struct mcast_groups *out)
+{
+	struct dbond *db = b->io;
+
+	(void)ctx;
+	mcast_read(db->ifindex, db->name, out);
+}
+
 static const struct engine_ops daemon_ops = {
 	.tx = act_tx,
 	.deliver = act_deliver,
@@ -349,6 +359,7 @@ static const struct engine_ops daemon_ops = {
 	.set_bond_mac = act_set_bond_mac,
 	.set_carrier = act_set_carrier,
 	.log = act_log,
+	.mcast_groups = act_mcast_groups,
 };
 
 /* ---- bonds ------------------------------------------------------------ */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/mcast_rejoin.h"
 #include "core/opt.h"
 
 static void h_tx_cb(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
@@ -56,6 +57,15 @@ static void h_log_cb(void *ctx, int level, const char *line)
 		snprintf(h->logs[h->nlogs++], sizeof(h->logs[0]), "%s", line);
 }
 
+static void h_mcast_cb(void *ctx, struct bond *b, struct mcast_groups *out)
+{
+	struct harness *h = ctx;
+
+	h->mcast_asks++;
+	if (h->mcast)
+		*out = *h->mcast;
+}
+
 static const struct engine_ops h_ops = {
 	.tx = h_tx_cb,
 	.deliver = h_deliver_cb,
@@ -63,6 +73,7 @@ static const struct engine_ops h_ops = {
 	.set_bond_mac = h_bond_mac_cb,
 	.set_carrier = h_carrier_cb,
 	.log = h_log_cb,
+	.mcast_groups = h_mcast_cb,
 };
 
 void h_init(struct harness *h)

@@ -29,6 +29,9 @@ struct harness {
 	struct slave *last_deliver_from;
 	unsigned carrier_changes;
 	unsigned bond_mac_sets, slave_mac_sets;
+	/* what the mcast_groups action answers (NULL: no memberships) */
+	const struct mcast_groups *mcast;
+	unsigned mcast_asks;
 	char logs[H_MAX_LOGS][200];
 	unsigned nlogs;
 };

@@ -328,12 +328,12 @@ static void test_native_errors(void **state)
 
 static void test_native_pending_strict(void **state)
 {
-	static const char text[] = "[bond0]\nmode = active-backup\nresend_igmp = 5\n";
+	static const char text[] = "[bond0]\nmode = 802.3ad\nbroadcast_neighbor = 1\n";
 	struct conf_diag d;
 	struct conf *c;
 	char *msgs;
 
-	if (!(opt_table[OPT_RESEND_IGMP].flags & OPT_PENDING))
+	if (!(opt_table[OPT_BROADCAST_NEIGHBOR].flags & OPT_PENDING))
 		skip();         /* built since: nothing pending to test with */
 	conf_diag_init(&d);
 	c = conf_parse_native(text, "t", &d);
@@ -344,7 +344,7 @@ static void test_native_pending_strict(void **state)
 	assert_true(d.n_warnings > 0);
 	assert_true(conf_check(c, true, &d) > 0);
 	msgs = diag_text(&d, false);
-	assert_non_null(strstr(msgs, "t:3: option resend_igmp: not supported by bondd yet"));
+	assert_non_null(strstr(msgs, "t:3: option broadcast_neighbor: not supported by bondd yet"));
 	free(msgs);
 	conf_free(c);
 	conf_diag_free(&d);
