@@ -144,6 +144,22 @@ def main():
         "ovs_lacp": ("ovs_lacp_4streams", 4), "ovs_tso": ("ovs_tso_4streams", 4),
     }
 
+    # Slave-side I/O alone (bench/reflect): AF_PACKET against AF_XDP.
+    backend = {}
+    for mode in ("packet", "xdp"):
+        rs = sel(kind="backend", mode=mode)
+        errs = [r for r in raw if r.get("kind") == "backend" and r.get("error")
+                and r.get("mode") in (mode, None)]
+        backend[mode] = {
+            "mpps": med([r["mpps"] for r in rs]),
+            "sent_mpps": med([r["sent_mpps"] for r in rs]),
+            "cpu_pct": med([r["cpu"] for r in rs]),
+            "us_per_frame": med([r.get("us_per_frame") for r in rs]),
+            "returned_share": med([r["returned"] / r["sent"] for r in rs if r.get("sent")]),
+            "runs_mpps": [r["mpps"] for r in rs],
+            "error": errs[0].get("reason") if errs and not rs else None,
+        }
+
     mem = next((r for r in raw if r.get("kind") == "mem" and not r.get("error")), None)
     mem_err = next((r for r in raw if r.get("kind") == "mem" and r.get("error")), None)
 
@@ -302,6 +318,21 @@ def main():
                 notes.append("shaped %s per run: %s" % (k, ", ".join(
                     "%.0f Mbit/s split %s" % (g * 1000, "/".join("%.0f" % (x * 100) for x in sp))
                     for g, sp in zip(v["runs_gbps"], v["splits"]))))
+    bp, bx = backend["packet"], backend["xdp"]
+    if bp["mpps"] is not None or bx["mpps"] is not None:
+        def pct(v):
+            return fmt(v * 100 if v is not None else None, "%.0f")
+        notes.append("slave I/O alone, 64-byte frames turned around on a veth by one thread (bench/reflect): "
+                     "AF_PACKET returned %s of %s Mpps offered (%s%%) at %s us of its CPU per frame; "
+                     "AF_XDP (copy mode, native XDP) %s of %s Mpps (%s%%) at %s us per frame. AF_XDP carries "
+                     "no GSO frames, and an XDP program on a veth strips its peer's TSO, so TCP would cross "
+                     "the slave in MTU-sized frames" % (
+                         fmt(bp["mpps"], "%.3f"), fmt(bp["sent_mpps"], "%.3f"), pct(bp["returned_share"]),
+                         fmt(bp["us_per_frame"], "%.2f"),
+                         fmt(bx["mpps"], "%.3f"), fmt(bx["sent_mpps"], "%.3f"), pct(bx["returned_share"]),
+                         fmt(bx["us_per_frame"], "%.2f")))
+    elif bp["error"] or bx["error"]:
+        notes.append("slave I/O alone (bench/reflect): n/a (%s)" % (bp["error"] or bx["error"]))
     if mem:
         notes.append("bondd RSS: empty %.1f MiB; 8 bonds x 4 slaves idle %.1f MiB; during a %d s soak (TCP x4 via bond0, 64B UDP via bond1) %s MiB; after %.1f MiB (peak %.1f)" % (
             mem["empty_kb"] / 1024.0, mem["idle_kb"] / 1024.0, mem["soak_s"],
@@ -329,6 +360,7 @@ def main():
     out = {
         "date": date.strftime("%Y-%m-%dT%H:%M:%SZ"), "machine": machine,
         "rows": result_rows, "shaped": shaped, "memory": mem or mem_err, "engine": engine,
+        "slave_io": backend,
         "targets": targets, "table": table, "raw": raw,
     }
     name = "%s-%s%s.json" % (stamp, host, "-quick" if machine.get("quick") else "")

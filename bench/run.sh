@@ -12,6 +12,7 @@
 #            balance-xor layer3+4 and 802.3ad layer3+4 with bondd on both ends
 #   tests    iperf3 TCP 1 and 4 streams; the same links shaped by tbf to
 #            200 Mbit/s each; 64-byte UDP packet rate (bench/udpflood);
+#            the slave-side I/O alone, AF_PACKET against AF_XDP (bench/reflect);
 #            CPU of the daemons (/proc/PID/stat); bondd RSS with 8 bonds x 4
 #            slaves, idle and after a soak; engine micro-benchmark
 #   output   a table on stdout, bench/results/<date>-<host>.json,
@@ -21,7 +22,7 @@
 # the host's namespace. Everything started here is stopped on exit (trap).
 #
 # Environment (for development): BENCH_ROWS="veth rr ..." limits the rows;
-# BENCH_SKIP="tcp shaped pps mem engine" skips parts; BENCH_OUT=DIR writes
+# BENCH_SKIP="tcp shaped pps backend mem engine" skips parts; BENCH_OUT=DIR writes
 # the results there instead of bench/results; BENCH_SRC_COMMIT names the
 # commit BUILD was built from (default: this tree's HEAD); KEEP_TMP=1 keeps
 # the logs; BENCH_HOLD=S waits S seconds before cleaning up.
@@ -43,6 +44,7 @@ BONDD=$BUILD/src/cmd/bondd
 BONDCTL=$BUILD/src/cmd/bondctl
 UDPFLOOD=$BUILD/bench/udpflood
 ENGINE_BENCH=$BUILD/bench/engine_bench
+REFLECT=$BUILD/bench/reflect
 OUTDIR=${BENCH_OUT:-$ROOT/bench/results}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -526,6 +528,54 @@ pps_test() {
 	log "$r pps run $run: received $((rx1 - rx0)) of $sent in ${secs}s"
 }
 
+# ---- slave I/O: AF_PACKET against AF_XDP -------------------------------------
+
+# bench/reflect turns every frame arriving on a veth around, with one of the
+# two kernel interfaces a slave could be driven with; udpflood's 64-byte
+# frames go out of bk-a and whatever comes back is counted in bk-a's UDP
+# counters. The AF_PACKET run hides the veth from bk-b's stack with the
+# tc drop bondd uses; AF_XDP takes the frames before the stack anyway.
+backend_test() {
+	local run mode rx0 rx1 out sent secs
+	[ -x "$REFLECT" ] || {
+		record kind=backend error=true reason='"bench/reflect not built (no libxdp)"'
+		return 0
+	}
+	mk_ns bk-a && mk_ns bk-b && veth bk-a xa bk-b xb || return 1
+	addr bk-a xa 203.0.113.1/24
+	ip -n "$(nsn bk-b)" link set xb address 02:00:00:00:00:02
+	ip -n "$(nsn bk-a)" neigh add 203.0.113.2 lladdr 02:00:00:00:00:02 dev xa
+	nsx bk-b tc qdisc add dev xb clsact &&
+		nsx bk-b tc filter add dev xb ingress bpf da bytecode '1,6 0 0 2,' || return 1
+	for ((run = 1; run <= RUNS; run++)); do
+		for mode in packet xdp; do
+			out=$TMP/reflect-$mode-$run.txt
+			bg bk-b "$out" "$REFLECT" -i xb -m "$mode" -t $((PPS_DUR + 2))
+			sleep 1
+			rx0=$(udp_rx bk-a)
+			nsx bk-a timeout $((PPS_DUR + 20)) "$UDPFLOOD" -d 203.0.113.2 -p 9 -l 18 -b 64 -f 4 \
+				-t "$PPS_DUR" >"$TMP/reflect-flood-$mode-$run.txt" 2>&1
+			sleep 0.3
+			rx1=$(udp_rx bk-a)
+			wait "$BG_PID"
+			sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$TMP/reflect-flood-$mode-$run.txt")
+			secs=$(sed -n 's/.*secs=\([0-9.]*\).*/\1/p' "$TMP/reflect-flood-$mode-$run.txt")
+			if [ -z "$sent" ] || ! grep -q '^mode=' "$out"; then
+				log "backend $mode: failed: $(tail -c 300 "$out" | tr '\n' ' ')"
+				record kind=backend mode="\"$mode\"" run="$run" error=true \
+					reason="\"$(grep -v '^lib' "$out" | tail -1 | tr -d '"\\')\""
+				continue
+			fi
+			record kind=backend mode="\"$mode\"" run="$run" sent="$sent" returned=$((rx1 - rx0)) \
+				secs="$secs" mpps="$(awk -v n=$((rx1 - rx0)) -v s="$secs" 'BEGIN{printf "%.4f", n/s/1e6}')" \
+				sent_mpps="$(awk -v n="$sent" -v s="$secs" 'BEGIN{printf "%.4f", n/s/1e6}')" \
+				cpu="$(sed -n 's/.* cpu=\([0-9.]*\).*/\1/p' "$out")" \
+				us_per_frame="$(sed -n 's/.*us_per_frame=\([0-9.]*\).*/\1/p' "$out")"
+			log "backend $mode run $run: returned $((rx1 - rx0)) of $sent in ${secs}s"
+		done
+	done
+}
+
 # ---- memory: 8 bonds x 4 slaves ---------------------------------------------
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
@@ -706,6 +756,7 @@ for r in ab rr xor lacp; do
 	has_row "$r" && bctl "$r-c" show bond0 >"$TMP/show-$r.txt" 2>&1
 done
 
+skipped backend || backend_test || log "backend: test failed"
 skipped mem || mem_test || log "mem: test failed"
 
 ENGINE_JSON=$TMP/engine.json
