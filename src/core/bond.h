@@ -106,6 +106,10 @@ struct bond;
 struct slave {
 	struct bond *bond;
 	void *io;                   /* the I/O layer's handle, never touched here */
+	/* Written for every frame sent (bond_tx_on): kept together at the
+	 * front, so a frame touches one cache line of its slave. */
+	uint64_t last_tx_ms;        /* ARP monitor: last transmit */
+	struct slave_stats stats;
 	char name[BOND_NAME_MAX];
 	uint8_t perm_mac[6];        /* the slave's own address at enslave time */
 	uint8_t cur_mac[6];         /* the address the engine gave it */
@@ -118,8 +122,8 @@ struct slave {
 	int32_t delay;              /* remaining up/down delay, miimon ticks */
 	uint32_t link_failure_count;
 	uint64_t last_link_up_ms;
-	/* ARP monitor: last validated receive / any transmit, per target. */
-	uint64_t last_rx_ms, last_tx_ms;
+	/* ARP monitor: last validated receive, per target (last_tx_ms above). */
+	uint64_t last_rx_ms;
 	uint64_t target_last_rx_ms[BOND_MAX_ARP_TARGETS];
 
 	bool backup;                /* role: sysfs "backup" (else "active") */
@@ -129,7 +133,6 @@ struct slave {
 	uint16_t ad_actor_port_prio;
 	uint16_t ad_port_number;    /* 802.3ad port number, 1-based, enslave order */
 
-	struct slave_stats stats;
 	void *mode_priv;            /* allocated by the core, mode->slave_priv_size */
 };
 
