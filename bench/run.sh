@@ -735,8 +735,8 @@ for ((run = 1; run <= RUNS; run++)); do
 			    nsx rr-c sysctl -qw "$RR_SYSCTL"
 			    # Whole 64 KB GSO frames alternate between links: a
 			    # smaller GSO size on the bond makes the reordering finer.
-			    ip -n "$(nsn rr-c)" link set dev bond0 gso_max_size 16384
-			    tcp_test rr 1 "$run" 1 _gso16k
+			    ip -n "$(nsn rr-c)" link set dev bond0 gso_max_size 8192
+			    tcp_test rr 1 "$run" 1 _gso8k
 			    ip -n "$(nsn rr-c)" link set dev bond0 gso_max_size 65536
 			    tcp_test rr 4 "$run" 1 ;;
 			*) tcp_test "$r" 4 "$run" 1 ;;

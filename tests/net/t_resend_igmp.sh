@@ -85,32 +85,31 @@ igmp_ok() {
 		[ "$span" -le $(((n - 1) * 200 + 300)) ]
 }
 
-# --- failover to eth1: three rounds of reports on eth1
-need "capture on s1" capture fo1 s1
-ip -n "$W" link set s0 down
-check "failover to eth1" wait_for 2 active_is srv bond0 eth1
-stop_capture 1.5
-check "after failover: 3 x (IGMPv3 239.1.2.3, 232.1.1.1; MLDv2 ff05::1:3) on eth1, 200 ms apart" \
+# failover NAME TO FROM: captures inbound on the switch port of slave TO
+# while the switch port of slave FROM goes down and the bond fails over to
+# TO; brings FROM's port back afterwards.
+failover() {
+	local name=$1 to=$2 from=$3
+	need "capture on the switch port of $to" capture "$name" "s${to#eth}"
+	ip -n "$W" link set "s${from#eth}" down
+	check "$name: failover to $to" wait_for 2 active_is srv bond0 "$to"
+	stop_capture 1.5
+}
+
+failover fo1 eth1 eth0
+check "resend_igmp 3: 3 x (IGMPv3 239.1.2.3, 232.1.1.1; MLDv2 ff05::1:3) on eth1, 200 ms apart" \
 	igmp_ok fo1 3
 ip -n "$W" link set s0 up
 sleep 0.5
 
-# --- resend_igmp 1: one round
 need "set resend_igmp 1" bctl srv set bond0 resend_igmp 1
-need "capture on s0" capture fo2 s0
-ip -n "$W" link set s1 down
-check "failover to eth0" wait_for 2 active_is srv bond0 eth0
-stop_capture 1.5
+failover fo2 eth0 eth1
 check "resend_igmp 1: one report per group on eth0" igmp_ok fo2 1
 ip -n "$W" link set s1 up
 sleep 0.5
 
-# --- resend_igmp 0: none (only the kernel's default 1 and up send)
 need "set resend_igmp 0" bctl srv set bond0 resend_igmp 0
-need "capture on s1 again" capture fo3 s1
-ip -n "$W" link set s0 down
-check "failover to eth1 again" wait_for 2 active_is srv bond0 eth1
-stop_capture 1.5
+failover fo3 eth1 eth0
 check "resend_igmp 0: no IGMP report on eth1" is_eq "IGMP reports" 0 "$(reports fo3 'igmp v3 report')"
 check "resend_igmp 0: no MLD report on eth1" is_eq "MLD reports" 0 "$(reports fo3 'multicast listener report')"
 
