@@ -177,6 +177,8 @@ static int apply_addrs(struct rtnl *r, const char *ifname, const struct conf_add
 	return 0;
 }
 
+#define BOND_DEFAULT_MTU 1500
+
 static int set_mtu(struct rtnl *r, const char *ifname, unsigned mtu, struct err *err)
 {
 	struct rtnl_link l;
@@ -320,7 +322,11 @@ static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *
 		if (old && has_slave(old, sn) && !has_slave(new, sn))
 			daemon_release(d, new->name, sn, NULL);
 	}
-	if (set_mtu(r, new->name, new->mtu, err) < 0)
+	/* An mtu line taken out of the file: back to what a new bond device
+	 * has (1500, the kernel bond's and a TAP's default), as the bond
+	 * would be after ifdown/ifup. */
+	if (set_mtu(r, new->name, new->mtu ? new->mtu : old && old->mtu ? BOND_DEFAULT_MTU : 0,
+		    err) < 0)
 		return err->code ? err->code : -EIO;
 	if (new->has_hwaddr && (!old || !old->has_hwaddr || memcmp(old->hwaddr, new->hwaddr, 6))) {
 		struct rtnl_link l;

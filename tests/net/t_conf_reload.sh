@@ -126,6 +126,15 @@ check "ip addr byte-identical before/after the refused reload" \
 check "get bond0 miimon still 200" is_eq miimon 200 "$(bctl srv get bond0 miimon)"
 check "bondd still running after the refused reload" bondd_alive srv
 
+# --- An mtu line, then the line taken out: back to 1500.
+bond_mtu() { ip netns exec "$(nsname srv)" cat /sys/class/net/bond0/mtu; }
+{ cat "$TOPO_DIR/good.conf"; echo "mtu = 1400"; } >"$conf"
+check "reload with mtu = 1400 succeeds" bctl srv reload
+check "bond0 MTU 1400" is_eq mtu 1400 "$(bond_mtu)"
+cp "$TOPO_DIR/good.conf" "$conf"
+check "reload without the mtu line succeeds" bctl srv reload
+check "bond0 MTU back to 1500" is_eq mtu 1500 "$(bond_mtu)"
+
 # --- bond0 leaves the file, bond1 comes.
 cat >"$conf" <<'CFG'
 [bond1]
