@@ -189,31 +189,34 @@ static long read_long(const char *path, long dflt)
 	return v;
 }
 
+/* One family: its group list, then its source filters. */
+static void read_family(bool v6, int ifindex, struct mcast_groups *g)
+{
+	char *t;
+
+	if ((t = slurp(v6 ? "/proc/net/igmp6" : "/proc/net/igmp"))) {
+		if (v6)
+			mcast_parse_igmp6(t, ifindex, g);
+		else
+			mcast_parse_igmp(t, ifindex, g);
+		free(t);
+	}
+	if ((t = slurp(v6 ? "/proc/net/mcfilter6" : "/proc/net/mcfilter"))) {
+		mcast_parse_mcfilter(t, ifindex, v6, g);
+		free(t);
+	}
+}
+
 void mcast_read(int ifindex, const char *ifname, struct mcast_groups *g)
 {
 	char path[128];
-	char *t;
 
 	g->llm_reports = read_long("/proc/sys/net/ipv4/igmp_link_local_mcast_reports", 1) != 0;
-	if ((t = slurp("/proc/net/igmp"))) {
-		mcast_parse_igmp(t, ifindex, g);
-		free(t);
-	}
-	if ((t = slurp("/proc/net/mcfilter"))) {
-		mcast_parse_mcfilter(t, ifindex, false, g);
-		free(t);
-	}
+	read_family(false, ifindex, g);
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
 	if (read_long(path, 1) != 0)
 		return;
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/force_mld_version", ifname);
 	g->mld_version = read_long(path, 0) == 1 ? 1 : 2;
-	if ((t = slurp("/proc/net/igmp6"))) {
-		mcast_parse_igmp6(t, ifindex, g);
-		free(t);
-	}
-	if ((t = slurp("/proc/net/mcfilter6"))) {
-		mcast_parse_mcfilter(t, ifindex, true, g);
-		free(t);
-	}
+	read_family(true, ifindex, g);
 }
