@@ -16,7 +16,7 @@
 
 #include "client.h"
 #include "config/conf.h"
-#include "core/util.h"
+#include "lib/util.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
 #include "ifenslave.h"

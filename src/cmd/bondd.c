@@ -9,8 +9,8 @@
 #include <syslog.h>
 
 #include "core/status.h"
-#include "linux/daemon.h"
-#include "linux/daemon_conf.h"
+#include "daemon/daemon.h"
+#include "daemon/daemon_conf.h"
 #include "linux/notify.h"
 
 #define DEFAULT_SOCKET "/run/bondd/bondd.sock"

@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 #include "ctl/ctl_proto.h"
 
 static int recv_full(int fd, uint8_t *buf, size_t len)

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 #define CONF_NAME_MAX 16        /* IFNAMSIZ, NUL included */
 

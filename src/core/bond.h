@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #define BOND_MAX_SLAVES      64
 #define BOND_MAX_ARP_TARGETS 16

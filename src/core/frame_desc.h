@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* Room for the largest frame a description can ask for (QinQ, PPPoE,
  * IPv6 + fragment header, GRE with every option, inner Ethernet, inner

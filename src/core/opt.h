@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "bond.h"
-#include "util.h"
+#include "lib/util.h"
 
 enum opt_id {
 	/* Bond options in the order the kernel applies netlink attributes

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "bond.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* The kernel version whose layout and behaviour bondd follows, printed in
  * the header line with bondd's own version. */

@@ -26,7 +26,7 @@
 #include "core/opt.h"
 #include "core/status.h"
 #include "ctl_proto.h"
-#include "linux/daemon.h"
+#include "daemon/daemon.h"
 
 #define PROG "bondctl"
 

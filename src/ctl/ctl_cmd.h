@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 #define CTL_COMMANDS(X) \
 	X(create,    "create",    1, -1, "BOND [OPTION VALUE | OPTION=VALUE]...", \

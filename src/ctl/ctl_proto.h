@@ -41,7 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 #define CTL_DEFAULT_SOCKET "/run/bondd/bondd.sock"
 #define CTL_SOCKET_ENV     "BONDD_SOCKET"

@@ -9,7 +9,7 @@
 #ifndef BONDD_CTL_SERVER_H
 #define BONDD_CTL_SERVER_H
 
-#include "core/util.h"
+#include "lib/util.h"
 
 #define CTL_IO_TIMEOUT_MS 1000
 

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 /* The SIOCETHTOOL ABI, restated: the project's include path (-Isrc) makes
  * <linux/ethtool.h> resolve to this directory's ethtool.h, so the kernel's

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 #include "rtnl.h"
 
 struct hide_state {

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 int packet_open(int ifindex, struct err *err);
 /* PACKET_MR_PROMISC membership on/off (bond promiscuous mode). The kernel

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 #include "hide.h"
 #include "rtnl.h"
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 
 #define VNET_HDR_LEN 10
 

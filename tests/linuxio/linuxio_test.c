@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/util.h"
+#include "lib/util.h"
 #include "linux/ethtool.h"
 #include "linux/hide.h"
 #include "linux/packet.h"

@@ -12,7 +12,7 @@
 #include "core/engine.h"
 #include "core/opt.h"
 #include "ctl/ctl_cmd.h"
-#include "linux/daemon.h"
+#include "daemon/daemon.h"
 #include "ctl_standin.h"
 
 /* ---- a stand-in daemon ---------------------------------------------------- */

@@ -20,7 +20,7 @@
 #include "core/status.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
-#include "linux/daemon.h"
+#include "daemon/daemon.h"
 
 #include "ctl_standin.h"
 

@@ -18,7 +18,7 @@
 #include "core/opt.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
-#include "linux/daemon.h"
+#include "daemon/daemon.h"
 
 #include "ctl_standin.h"
 

@@ -26,7 +26,7 @@
 
 #include "config/conf.h"
 #include "core/opt.h"
-#include "rtnl.h"
+#include "linux/rtnl.h"
 
 /* ---- routes ------------------------------------------------------------ */
 

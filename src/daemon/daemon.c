@@ -36,13 +36,13 @@
 #include "core/opt.h"
 #include "ctl/ctl_server.h"
 #include "daemon_conf.h"
-#include "ethtool.h"
-#include "hide.h"
-#include "mcast_proc.h"
-#include "packet.h"
-#include "rtnl.h"
-#include "slave_state.h"
-#include "tap.h"
+#include "linux/ethtool.h"
+#include "linux/hide.h"
+#include "linux/mcast_proc.h"
+#include "linux/packet.h"
+#include "linux/rtnl.h"
+#include "linux/slave_state.h"
+#include "linux/tap.h"
 
 #ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000     /* linux/if.h; clashes with net/if.h */

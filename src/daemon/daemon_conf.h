@@ -3,7 +3,7 @@
 #ifndef BONDD_DAEMON_CONF_H
 #define BONDD_DAEMON_CONF_H
 
-#include "core/util.h"
+#include "lib/util.h"
 #include "daemon.h"
 
 struct conf;

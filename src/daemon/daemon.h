@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "core/engine.h"
-#include "core/util.h"
+#include "lib/util.h"
 
 struct daemon;
 
