@@ -50,6 +50,11 @@ bool mac_is_zero(const uint8_t mac[6]);
 bool mac_is_multicast(const uint8_t mac[6]);
 bool mac_eq(const uint8_t a[6], const uint8_t b[6]);
 
+/* The kernel's rule for a device name (dev_valid_name): 1 to 15 bytes,
+ * not "." or "..", no '/', ':' or blank; bondd also refuses control and
+ * non-ASCII bytes, which no tool can type back. */
+bool ifname_valid(const char *name);
+
 /* Edit distance (insert, delete, substitute) between two short words, for
  * "did you mean" suggestions; UINT_MAX when a word is longer than 48. */
 unsigned edit_distance(const char *a, const char *b, bool ignore_case);
