@@ -1,0 +1,53 @@
+/* The slave journal: what a slave was before bondd touched it, on disk.
+ *
+ * Written (atomically: temporary file, fsync, rename) BEFORE the first
+ * change to a slave and removed only after the slave is given back, so that
+ * whatever kills bondd, a restart or `bondctl cleanup` can put every slave
+ * back as it was: MAC, MTU, up/down, disable_ipv6, and whether the clsact
+ * qdisc was ours. Promiscuity and multicast memberships come from packet
+ * socket memberships, which die with the process: nothing to journal.
+ *
+ * One directory per network namespace (interface names and indexes are per
+ * namespace; /run is not): JOURNAL_ROOT/net-<inode of the namespace>, one
+ * file per slave, named after the interface. The format is text, one
+ * "key value" per line, parsed strictly (journal_parse) because a journal
+ * may be truncated by a crash or edited by hand. */
+#ifndef BONDD_JOURNAL_H
+#define BONDD_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/util.h"
+#include "slave_state.h"
+
+#define JOURNAL_ROOT "/run/bondd/journal"
+
+struct journal_entry {
+	struct slave_saved saved;   /* the state before bondd */
+	char bond[16];              /* the bond it was enslaved to */
+	int pid;                    /* the daemon that enslaved it */
+};
+
+/* The journal directory of the calling process's network namespace, below
+ * root (JOURNAL_ROOT unless a test gives another): "root/net-<inode>". */
+int journal_dir(const char *root, char *out, size_t size, struct err *err);
+
+/* Text codec (pure): journal_format appends the entry; journal_parse fills
+ * e from text and refuses anything incomplete, unknown or out of range with
+ * a message naming the line. */
+void journal_format(const struct journal_entry *e, struct strbuf *out);
+int journal_parse(const char *text, size_t len, struct journal_entry *e, struct err *err);
+
+/* Files. journal_write creates dir (mode 0700) when missing and never
+ * follows a symlink; journal_read returns -ENOENT when there is no entry. */
+int journal_write(const char *dir, const struct journal_entry *e, struct err *err);
+int journal_read(const char *dir, const char *ifname, struct journal_entry *e,
+		 struct err *err);
+int journal_remove(const char *dir, const char *ifname);
+/* Calls fn for every entry file name in dir (skips temporary files);
+ * returns the count or a negative errno (0 when dir does not exist). */
+int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), void *arg);
+
+#endif
