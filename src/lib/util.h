@@ -36,7 +36,8 @@ void sb_free(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void sb_puts(struct strbuf *sb, const char *s);
 /* JSON string literal with escapes, quotes included. */
 void sb_json_str(struct strbuf *sb, const char *s);

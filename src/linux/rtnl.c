@@ -146,6 +146,8 @@ static const char *extack_msg(const struct nlmsghdr *nlh, size_t offset)
 }
 
 static void request_fail(struct err *err, int code, const char *kmsg,
+			 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static void request_fail(struct err *err, int code, const char *kmsg,
 			 const char *fmt, va_list ap)
 {
 	char what[256];
