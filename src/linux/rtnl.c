@@ -160,6 +160,8 @@ static void request_fail(struct err *err, int code, const char *kmsg,
 }
 
 static int rtnl_vrequest(struct rtnl *r, struct nlmsghdr *nlh, rtnl_reply_cb cb, void *arg,
+			 struct err *err, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static int rtnl_vrequest(struct rtnl *r, struct nlmsghdr *nlh, rtnl_reply_cb cb, void *arg,
 			 struct err *err, const char *fmt, va_list ap)
 {
 	/* NLM_F_DUMP shares bits with NLM_F_EXCL/NLM_F_REPLACE: it means a
