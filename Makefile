@@ -3,9 +3,13 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+# Seconds per fuzz harness: `make fuzz` (FUZZ_S) and inside `make check`.
+FUZZ_S ?= 60
+FUZZ_CHECK_S ?= 10
 MESON_OPTS ?=
 
-.PHONY: all deps build build-asan demo check unit net bench install clean
+.PHONY: all deps build build-asan build-fuzz demo check unit net fuzz bench install clean
 
 all: build
 
@@ -18,25 +22,37 @@ $(BUILD)/build.ninja:
 $(BUILD_ASAN)/build.ninja:
 	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false $(MESON_OPTS)
 
+# libFuzzer harnesses (tests/fuzz): clang, the tree instrumented for coverage.
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) -Dfuzzing=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link $(MESON_OPTS)
+
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 build-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 
+build-fuzz: deps $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) fuzzers
+
 demo: build
 	sh scripts/demo.sh $(BUILD)
 
 # Unit tests (cmocka, sanitizers) and integration tests (namespaces, real
 # traffic, sanitized daemon); ends with "N passed, N failed".
-check: build build-asan
-	sh tests/run.sh $(BUILD_ASAN)
+check: build build-asan build-fuzz
+	BONDD_FUZZ_BUILD=$(BUILD_FUZZ) FUZZ_CHECK_S=$(FUZZ_CHECK_S) sh tests/run.sh $(BUILD_ASAN)
 
 unit: build-asan
 	sh tests/run.sh $(BUILD_ASAN) unit
 
 net: build-asan
 	sh tests/run.sh $(BUILD_ASAN) net
+
+# Every fuzz harness for FUZZ_S seconds (crashes are kept in the corpus).
+fuzz: build-fuzz
+	bash tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_S)
 
 # Benchmarks (namespaces, iperf3, OVS, tbf): a table, bench/results/*.json
 # and a PNG chart; see docs/bench.md. `sh bench/run.sh build --quick` is
@@ -48,4 +64,4 @@ install: build
 	sh scripts/install.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

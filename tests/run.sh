@@ -144,15 +144,16 @@ show_lines() {
 	done
 }
 
-# run_script LABEL FILE ARG: one scenario script, run with ARG; its
+# run_script LABEL FILE ARGS...: one scenario script, run with ARGS; its
 # PASS/FAIL lines (and the indented details of a FAIL) are shown live,
 # prefixed with LABEL/. Exit status 77 with a SKIP line is a skip.
 run_script() {
-	local label=$1 file=$2 arg=$3 out rc np nf
+	local label=$1 file=$2 out rc np nf
+	shift 2
 	out=$tmp/script.out
 	local interp=sh
 	head -n 1 "$file" | grep -q bash && interp=bash
-	timeout -k 30 "$SCRIPT_TIMEOUT" "$interp" "$file" "$arg" >"$out" 2>&1 &
+	timeout -k 30 "$SCRIPT_TIMEOUT" "$interp" "$file" "$@" >"$out" 2>&1 &
 	child=$!
 	tail -n +1 -f --pid="$child" "$out" 2>/dev/null | show_lines "$label" &
 	local show=$!
@@ -191,6 +192,13 @@ if [ "$what" != net ]; then
 	else
 		echo "(no unit test directory)"
 	fi
+fi
+
+# Fuzz harnesses (make check sets BONDD_FUZZ_BUILD): every corpus replayed,
+# then FUZZ_CHECK_S seconds of fuzzing each.
+if [ "$what" != net ] && [ -n "${BONDD_FUZZ_BUILD:-}" ]; then
+	echo "== fuzz harnesses (tests/fuzz, ${FUZZ_CHECK_S:-10} s each)"
+	run_script fuzz "$root/tests/fuzz/run.sh" "$BONDD_FUZZ_BUILD" "${FUZZ_CHECK_S:-10}"
 fi
 
 if [ "$what" != unit ]; then
