@@ -25,13 +25,13 @@
 #include "core/hash.h"
 #include "core/opt.h"
 #include "core/status.h"
+#include "ctl_backend.h"
 #include "ctl_proto.h"
-#include "daemon/daemon.h"
 
 #define PROG "bondctl"
 
 struct ctx {
-	struct daemon *d;
+	const struct ctl_backend *be;
 	struct engine *eng;
 	bool json;
 	struct strbuf *out;
@@ -188,9 +188,9 @@ static int with_options(struct ctx *c, int argc, char **argv, bool create)
 	}
 	err_clear(&e);
 	if (create)
-		rc = daemon_bond_create(c->d, bond, (unsigned)n, names, values, &e);
+		rc = c->be->ops->bond_create(c->be->ctx, bond, (unsigned)n, names, values, &e);
 	else
-		rc = daemon_set(c->d, bond, (unsigned)n, names, values, &e);
+		rc = c->be->ops->set(c->be->ctx, bond, (unsigned)n, names, values, &e);
 	rc = rc ? fail_err(c, bond, &e) : CTL_EXIT_OK;
 out:
 	free(names);
@@ -217,7 +217,7 @@ static int cmd_delete(struct ctx *c, int argc, char **argv)
 	if (!find_bond(c, argv[0]))
 		return CTL_EXIT_REFUSED;
 	err_clear(&e);
-	if (daemon_bond_delete(c->d, argv[0], &e))
+	if (c->be->ops->bond_delete(c->be->ctx, argv[0], &e))
 		return fail_err(c, argv[0], &e);
 	return CTL_EXIT_OK;
 }
@@ -232,7 +232,7 @@ static int cmd_reload(struct ctx *c, int argc, char **argv)
 
 	sb_init(&msgs);
 	err_clear(&e);
-	rc = daemon_reload(c->d, &msgs, &e);
+	rc = c->be->ops->reload(c->be->ctx, &msgs, &e);
 	if (rc) {
 		sb_puts(c->err, sb_str(&msgs));
 		sb_free(&msgs);
@@ -243,7 +243,7 @@ static int cmd_reload(struct ctx *c, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
-typedef int (*slave_op)(struct daemon *d, const char *bond, const char *ifname,
+typedef int (*slave_op)(void *ctx, const char *bond, const char *ifname,
 			struct err *err);
 
 /* enslave/release: each interface in order, stopping at the first error,
@@ -260,7 +260,7 @@ static int each_slave(struct ctx *c, int argc, char **argv, slave_op op,
 		return CTL_EXIT_REFUSED;
 	for (i = 1; i < argc; i++) {
 		err_clear(&e);
-		if (op(c->d, bond, argv[i], &e) == 0)
+		if (op(c->be->ctx, bond, argv[i], &e) == 0)
 			continue;
 		msg = err_text(&e, bond);
 		/* "(slave eth1): ..." already names the interface. */
@@ -289,12 +289,12 @@ static int each_slave(struct ctx *c, int argc, char **argv, slave_op op,
 
 static int cmd_enslave(struct ctx *c, int argc, char **argv)
 {
-	return each_slave(c, argc, argv, daemon_enslave, "enslave", "enslaved");
+	return each_slave(c, argc, argv, c->be->ops->enslave, "enslave", "enslaved");
 }
 
 static int cmd_release(struct ctx *c, int argc, char **argv)
 {
-	return each_slave(c, argc, argv, daemon_release, "release", "released");
+	return each_slave(c, argc, argv, c->be->ops->release, "release", "released");
 }
 
 static int cmd_active(struct ctx *c, int argc, char **argv)
@@ -309,7 +309,7 @@ static int cmd_active(struct ctx *c, int argc, char **argv)
 	if (strcmp(ifname, "none") == 0 || !*ifname)
 		ifname = NULL;
 	err_clear(&e);
-	if (bond_set_active_slave(b, ifname, daemon_now(c->d), &e))
+	if (bond_set_active_slave(b, ifname, c->be->ops->now(c->be->ctx), &e))
 		return fail_err(c, argv[0], &e);
 	return CTL_EXIT_OK;
 }
@@ -343,11 +343,11 @@ static int cmd_set_slave(struct ctx *c, int argc, char **argv)
 			return fail(c, bond, "out of memory");
 		}
 		values[0] = sb_str(&v);
-		rc = daemon_set(c->d, bond, 1, names, values, &e);
+		rc = c->be->ops->set(c->be->ctx, bond, 1, names, values, &e);
 		sb_free(&v);
 		return rc ? fail_err(c, bond, &e) : CTL_EXIT_OK;
 	}
-	if (opt_slave_set(s, name, argv[3], daemon_now(c->d), &e))
+	if (opt_slave_set(s, name, argv[3], c->be->ops->now(c->be->ctx), &e))
 		return fail(c, bond, "(slave %s): %s", ifname, err_text(&e, bond));
 	return CTL_EXIT_OK;
 }
@@ -1044,10 +1044,10 @@ static int cmd_version(struct ctx *c, int argc, char **argv)
 
 /* ---- dispatch --------------------------------------------------------------- */
 
-int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout)
 {
-	struct ctx c = { .d = d, .json = json, .out = out, .err = errout };
+	struct ctx c = { .be = be, .json = json, .out = out, .err = errout };
 	const struct ctl_cmd *cmd = NULL;
 	const char *hint;
 	size_t i;
@@ -1078,6 +1078,6 @@ int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
 	nargs = argc - 1;
 	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args))
 		return usage(&c);
-	c.eng = daemon_engine(d);
+	c.eng = be->ops->engine(be->ctx);
 	return cmd->handler(&c, nargs, argv + 1);
 }

@@ -44,12 +44,13 @@
 	X(version,   "version",   0,  0, "", \
 	  "print bondd's version")
 
-struct daemon;
+struct ctl_backend;
 
-/* Runs one command (argv[0] is its name) against the daemon. Output goes to
- * out, one-line error messages ("bondctl: bond7: no such bond") to errout.
- * Returns the exit status: CTL_EXIT_OK, CTL_EXIT_REFUSED or CTL_EXIT_USAGE. */
-int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+/* Runs one command (argv[0] is its name) against the backend (the daemon,
+ * see ctl_backend.h). Output goes to out, one-line error messages
+ * ("bondctl: bond7: no such bond") to errout. Returns the exit status:
+ * CTL_EXIT_OK, CTL_EXIT_REFUSED or CTL_EXIT_USAGE. */
+int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout);
 
 /* The command list with usage and help, for `bondctl help` and

@@ -342,7 +342,7 @@ static int read_request(int fd, struct ctl_request *req)
 	return rc;
 }
 
-void ctl_server_accept(int lfd, struct daemon *d)
+void ctl_server_accept(int lfd, const struct ctl_backend *be)
 {
 	static int last_errno;
 	struct ctl_request req;
@@ -367,7 +367,7 @@ void ctl_server_accept(int lfd, struct daemon *d)
 	}
 	sb_init(&out);
 	sb_init(&errout);
-	status = ctl_exec(d, req.argc, req.argv, req.flags & CTL_F_JSON, &out, &errout);
+	status = ctl_exec(be, req.argc, req.argv, req.flags & CTL_F_JSON, &out, &errout);
 	if (out.oom || errout.oom)
 		send_error(fd, CTL_EXIT_REFUSED,
 			   "bondd: out of memory while answering (the command %s)\n",

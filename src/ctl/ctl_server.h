@@ -13,7 +13,7 @@
 
 #define CTL_IO_TIMEOUT_MS 1000
 
-struct daemon;
+struct ctl_backend;
 
 /* Creates the socket's directory (0755) if missing, binds and listens on
  * path (socket file 0660) and returns the nonblocking, close-on-exec
@@ -24,7 +24,7 @@ int ctl_server_open(const char *path, struct err *err);
 
 /* Accepts one pending connection on lfd and serves it. Returns quietly when
  * none is pending. */
-void ctl_server_accept(int lfd, struct daemon *d);
+void ctl_server_accept(int lfd, const struct ctl_backend *be);
 
 /* Closes the listening fd and removes the socket file. */
 void ctl_server_close(int lfd, const char *path);

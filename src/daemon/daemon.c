@@ -34,6 +34,7 @@
 
 #include "config/conf.h"
 #include "core/opt.h"
+#include "ctl/ctl_backend.h"
 #include "ctl/ctl_server.h"
 #include "daemon_conf.h"
 #include "linux/ethtool.h"
@@ -102,6 +103,7 @@ struct daemon {
 	int epfd, tfd, sfd, ctl_fd;
 	struct ep_item ep_rtnl, ep_timer, ep_signal, ep_ctl;
 	char ctl_path[108];
+	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
 	bool stop;
 	struct dbond *bonds[MAX_BONDS];
@@ -924,6 +926,62 @@ static void arm_timer(struct daemon *d)
 	timerfd_settime(d->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* ---- the control commands' backend ------------------------------------ */
+
+static struct engine *be_engine(void *ctx)
+{
+	return daemon_engine(ctx);
+}
+
+static uint64_t be_now(void *ctx)
+{
+	return daemon_now(ctx);
+}
+
+static int be_bond_create(void *ctx, const char *name, unsigned nopts,
+			  const char *const names[], const char *const values[],
+			  struct err *err)
+{
+	return daemon_bond_create(ctx, name, nopts, names, values, err);
+}
+
+static int be_bond_delete(void *ctx, const char *name, struct err *err)
+{
+	return daemon_bond_delete(ctx, name, err);
+}
+
+static int be_enslave(void *ctx, const char *bond, const char *ifname, struct err *err)
+{
+	return daemon_enslave(ctx, bond, ifname, err);
+}
+
+static int be_release(void *ctx, const char *bond, const char *ifname, struct err *err)
+{
+	return daemon_release(ctx, bond, ifname, err);
+}
+
+static int be_set(void *ctx, const char *bond, unsigned nopts,
+		  const char *const names[], const char *const values[], struct err *err)
+{
+	return daemon_set(ctx, bond, nopts, names, values, err);
+}
+
+static int be_reload(void *ctx, struct strbuf *msgs, struct err *err)
+{
+	return daemon_reload(ctx, msgs, err);
+}
+
+static const struct ctl_backend_ops daemon_ctl_ops = {
+	.engine = be_engine,
+	.now = be_now,
+	.bond_create = be_bond_create,
+	.bond_delete = be_bond_delete,
+	.enslave = be_enslave,
+	.release = be_release,
+	.set = be_set,
+	.reload = be_reload,
+};
+
 /* ---- life cycle ------------------------------------------------------- */
 
 struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err)
@@ -938,6 +996,7 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 	d->epfd = d->tfd = d->sfd = d->ctl_fd = -1;
 	d->use_syslog = use_syslog;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s", ctl_path);
+	d->ctl_be = (struct ctl_backend){ &daemon_ctl_ops, d };
 	d->e = engine_new(&daemon_ops, d);
 	if (!d->e) {
 		err_set(err, -ENOMEM, "out of memory");
@@ -1068,7 +1127,7 @@ int daemon_run(struct daemon *d)
 				break;
 			}
 			case EP_CTL:
-				ctl_server_accept(d->ctl_fd, d);
+				ctl_server_accept(d->ctl_fd, &d->ctl_be);
 				/* The command may have freed objects of this batch. */
 				n = i + 1;
 				break;

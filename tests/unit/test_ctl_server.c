@@ -27,7 +27,7 @@
 static int exec_calls;
 
 /* Echoes its arguments so the test sees exactly what the server decoded. */
-int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout)
 {
 	int i;
