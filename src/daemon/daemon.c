@@ -6,7 +6,7 @@
  *   packet fd readable   -> slave_receive()      (a frame arrived on a slave)
  *   rtnetlink event      -> slave_link_event(), bond_set_admin(), addresses
  *   timerfd              -> engine_tick()        (armed at the engine's deadline)
- *   control socket       -> ctl_server_accept()
+ *   control socket       -> ctl_server_run()     (its own epoll fd, nonblocking)
  *   signalfd TERM/INT    -> give every slave back, remove every bond, exit
  *
  * Every frame crosses with its 10-byte virtio-net header (TAP and packet
@@ -100,9 +100,9 @@ struct dbond {
 struct daemon {
 	struct engine *e;
 	struct rtnl *rtnl;
-	int epfd, tfd, sfd, ctl_fd;
+	int epfd, tfd, sfd;
 	struct ep_item ep_rtnl, ep_timer, ep_signal, ep_ctl;
-	char ctl_path[108];
+	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
 	bool stop;
@@ -912,8 +912,16 @@ static void sync_promisc(struct daemon *d)
 
 static void arm_timer(struct daemon *d)
 {
-	uint64_t next = engine_tick(d->e, daemon_now(d));
+	uint64_t now = daemon_now(d), next, ctl_next;
 	struct itimerspec its = { 0 };
+
+	/* Control clients past their deadline are answered or dropped. */
+	if (ctl_server_deadline(d->ctl) <= now)
+		ctl_server_run(d->ctl, now);
+	next = engine_tick(d->e, now);
+	ctl_next = ctl_server_deadline(d->ctl);
+	if (ctl_next < next)
+		next = ctl_next;
 
 	sync_promisc(d);
 
@@ -993,9 +1001,8 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 		err_set(err, -ENOMEM, "out of memory");
 		return NULL;
 	}
-	d->epfd = d->tfd = d->sfd = d->ctl_fd = -1;
+	d->epfd = d->tfd = d->sfd = -1;
 	d->use_syslog = use_syslog;
-	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s", ctl_path);
 	d->ctl_be = (struct ctl_backend){ &daemon_ctl_ops, d };
 	d->e = engine_new(&daemon_ops, d);
 	if (!d->e) {
@@ -1017,8 +1024,8 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 		err_set(err, -errno, "cannot set up the event loop: %s", strerror(errno));
 		goto fail;
 	}
-	d->ctl_fd = ctl_server_open(ctl_path, err);
-	if (d->ctl_fd < 0)
+	d->ctl = ctl_server_new(ctl_path, &d->ctl_be, err);
+	if (!d->ctl)
 		goto fail;
 	d->ep_rtnl = (struct ep_item){ EP_RTNL, d };
 	d->ep_timer = (struct ep_item){ EP_TIMER, d };
@@ -1026,7 +1033,7 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 	d->ep_ctl = (struct ep_item){ EP_CTL, d };
 	if (ep_add(d, rtnl_event_fd(d->rtnl), &d->ep_rtnl) < 0 ||
 	    ep_add(d, d->tfd, &d->ep_timer) < 0 || ep_add(d, d->sfd, &d->ep_signal) < 0 ||
-	    ep_add(d, d->ctl_fd, &d->ep_ctl) < 0) {
+	    ep_add(d, ctl_server_fd(d->ctl), &d->ep_ctl) < 0) {
 		err_set(err, -errno, "epoll: %s", strerror(errno));
 		goto fail;
 	}
@@ -1047,8 +1054,7 @@ void daemon_free(struct daemon *d)
 	if (!d)
 		return;
 	daemon_shutdown(d);
-	if (d->ctl_fd >= 0)
-		ctl_server_close(d->ctl_fd, d->ctl_path);
+	ctl_server_free(d->ctl);
 	if (d->sfd >= 0)
 		close(d->sfd);
 	if (d->tfd >= 0)
@@ -1127,7 +1133,7 @@ int daemon_run(struct daemon *d)
 				break;
 			}
 			case EP_CTL:
-				ctl_server_accept(d->ctl_fd, &d->ctl_be);
+				ctl_server_run(d->ctl, daemon_now(d));
 				/* The command may have freed objects of this batch. */
 				n = i + 1;
 				break;
