@@ -1,7 +1,7 @@
 /* The control commands: what `bondctl COMMAND ...` asks the daemon to do.
  *
- * CTL_COMMANDS is the one list of commands. ctl_cmd.c expands it into the
- * dispatch table {name, min_args, max_args, handler, usage}; ctl_help.c
+ * CTL_COMMANDS is the one list of commands. ctl_dispatch.c expands it into
+ * the dispatch table {name, min_args, max_args, handler, usage}; ctl_help.c
  * expands it into the help text, which bondctl can print without a daemon.
  * Columns: C identifier, command name, min and max arguments after the
  * command (-1 = no limit), usage, one line of help. */

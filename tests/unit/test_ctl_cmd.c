@@ -1,5 +1,5 @@
-/* Command dispatch (src/ctl/ctl_cmd.c) against the real engine and option
- * code. A fake backend (ctl_standin.c) runs over a bare engine, with a
+/* The control commands (src/ctl/ctl_dispatch.c, cmd_*.c) against the real
+ * engine and option code. A fake backend (ctl_standin.c) runs over a bare engine, with a
  * fixed list of fake interfaces (eth0..eth3, link up), so ctl_exec runs
  * without root, TAP devices or the event loop. What this checks is the
  * translation: argument counts, option words, messages, exit statuses, the

@@ -1,6 +1,6 @@
 /* The control socket server (src/ctl/ctl_server.c) without a daemon: this
  * file defines its own ctl_exec(), so the linker takes that one instead of
- * ctl_cmd.o and the server is tested alone, driven the way the daemon's loop
+ * ctl_dispatch.o and the server is tested alone, driven the way the daemon's loop
  * drives it (ctl_server_run() with a virtual clock): socket file creation,
  * stale and live sockets, requests and replies in pieces, garbage, silent
  * and slow clients, the deadline and the cap on connections. */
