@@ -93,7 +93,7 @@ struct bond *cmd_find_bond(struct cmd_ctx *c, const char *name)
 	return b;
 }
 
-/* ---- help, version ----------------------------------------------------------- */
+/* ---- help, version ------------------------------------------------------- */
 
 int cmd_help(struct cmd_ctx *c, int argc, char **argv)
 {
