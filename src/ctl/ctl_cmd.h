@@ -1,7 +1,7 @@
 /* The control commands: what `bondctl COMMAND ...` asks the daemon to do.
  *
- * CTL_COMMANDS is the one list of commands. ctl_cmd.c expands it into the
- * dispatch table {name, min_args, max_args, handler, usage}; ctl_help.c
+ * CTL_COMMANDS is the one list of commands. ctl_dispatch.c expands it into
+ * the dispatch table {name, min_args, max_args, handler, usage}; ctl_help.c
  * expands it into the help text, which bondctl can print without a daemon.
  * Columns: C identifier, command name, min and max arguments after the
  * command (-1 = no limit), usage, one line of help. */
@@ -44,12 +44,13 @@
 	X(version,   "version",   0,  0, "", \
 	  "print bondd's version")
 
-struct daemon;
+struct ctl_backend;
 
-/* Runs one command (argv[0] is its name) against the daemon. Output goes to
- * out, one-line error messages ("bondctl: bond7: no such bond") to errout.
- * Returns the exit status: CTL_EXIT_OK, CTL_EXIT_REFUSED or CTL_EXIT_USAGE. */
-int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+/* Runs one command (argv[0] is its name) against the backend (the daemon,
+ * see ctl_backend.h). Output goes to out, one-line error messages
+ * ("bondctl: bond7: no such bond") to errout. Returns the exit status:
+ * CTL_EXIT_OK, CTL_EXIT_REFUSED or CTL_EXIT_USAGE. */
+int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout);
 
 /* The command list with usage and help, for `bondctl help` and

@@ -1,5 +1,5 @@
 /* Help text and "did you mean" for the control commands. Kept apart from
- * ctl_cmd.c (which calls into the daemon) so that bondctl can link it and
+ * the commands (which call the backend) so that bondctl can link it and
  * print its help when no daemon is running. */
 #include "ctl_cmd.h"
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bytes.h"
+
 const char *ctl_socket_path(const char *override)
 {
 	const char *env;
@@ -20,33 +22,6 @@ const char *ctl_socket_path(const char *override)
 	if (env && *env)
 		return env;
 	return CTL_DEFAULT_SOCKET;
-}
-
-/* ---- byte order helpers ------------------------------------------------ */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
 
 /* ---- request ------------------------------------------------------------ */
@@ -86,16 +61,16 @@ int ctl_request_encode(int argc, const char *const argv[], unsigned flags,
 		err_set(err, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
-	put32(p, CTL_REQ_MAGIC);
-	put16(p + 4, CTL_VERSION);
-	put16(p + 6, (uint16_t)flags);
-	put32(p + 8, (uint32_t)(total - CTL_REQ_HDR_LEN));
-	put32(p + 12, (uint32_t)argc);
+	put_be32(p, CTL_REQ_MAGIC);
+	put_be16(p + 4, CTL_VERSION);
+	put_be16(p + 6, (uint16_t)flags);
+	put_be32(p + 8, (uint32_t)(total - CTL_REQ_HDR_LEN));
+	put_be32(p + 12, (uint32_t)argc);
 	off = CTL_REQ_HDR_LEN + 4;
 	for (i = 0; i < argc; i++) {
 		size_t l = strlen(argv[i]);
 
-		put32(p + off, (uint32_t)l);
+		put_be32(p + off, (uint32_t)l);
 		memcpy(p + off + 4, argv[i], l);
 		off += 4 + l;
 	}
@@ -114,10 +89,10 @@ int ctl_request_header(const uint8_t *buf, size_t len, size_t *total,
 			len, CTL_REQ_HDR_LEN);
 		return -EAGAIN;
 	}
-	magic = get32(buf);
-	version = get16(buf + 4);
-	flags = get16(buf + 6);
-	body = get32(buf + 8);
+	magic = get_be32(buf);
+	version = get_be16(buf + 4);
+	flags = get_be16(buf + 6);
+	body = get_be32(buf + 8);
 	if (magic != CTL_REQ_MAGIC) {
 		err_set(err, -EINVAL, "not a bondctl request (bad magic 0x%08x)", magic);
 		return -EINVAL;
@@ -177,7 +152,7 @@ int ctl_request_decode(const uint8_t *buf, size_t len, struct ctl_request *req,
 			len, total);
 		return -EINVAL;
 	}
-	argc = get32(buf + CTL_REQ_HDR_LEN);
+	argc = get_be32(buf + CTL_REQ_HDR_LEN);
 	if (argc < 1 || argc > CTL_MAX_ARGS) {
 		err_set(err, -EINVAL, "request has %u arguments (1 to %u allowed)",
 			argc, CTL_MAX_ARGS);
@@ -194,7 +169,7 @@ int ctl_request_decode(const uint8_t *buf, size_t len, struct ctl_request *req,
 			err_set(err, -EINVAL, "argument %u: length truncated", i);
 			return -EINVAL;
 		}
-		l = get32(buf + off);
+		l = get_be32(buf + off);
 		off += 4;
 		if (l > total - off) {
 			err_set(err, -EINVAL,
@@ -226,7 +201,7 @@ int ctl_request_decode(const uint8_t *buf, size_t len, struct ctl_request *req,
 	s = (char *)argv + ptrs;
 	off = CTL_REQ_HDR_LEN + 4;
 	for (i = 0; i < argc; i++) {
-		uint32_t l = get32(buf + off);
+		uint32_t l = get_be32(buf + off);
 
 		off += 4;
 		memcpy(s, buf + off, l);
@@ -236,7 +211,7 @@ int ctl_request_decode(const uint8_t *buf, size_t len, struct ctl_request *req,
 		off += l;
 	}
 	argv[argc] = NULL;
-	req->flags = get16(buf + 6);
+	req->flags = get_be16(buf + 6);
 	req->argc = (int)argc;
 	req->argv = argv;
 	return 0;
@@ -268,12 +243,12 @@ int ctl_reply_encode(int status, const char *out, size_t out_len,
 		err_set(err, -ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
-	put32(p, CTL_REPLY_MAGIC);
-	put16(p + 4, CTL_VERSION);
-	put16(p + 6, 0);
-	put32(p + 8, (uint32_t)status);
-	put32(p + 12, (uint32_t)out_len);
-	put32(p + 16, (uint32_t)err_len);
+	put_be32(p, CTL_REPLY_MAGIC);
+	put_be16(p + 4, CTL_VERSION);
+	put_be16(p + 6, 0);
+	put_be32(p + 8, (uint32_t)status);
+	put_be32(p + 12, (uint32_t)out_len);
+	put_be32(p + 16, (uint32_t)err_len);
 	if (out_len)
 		memcpy(p + CTL_REPLY_HDR_LEN, out, out_len);
 	if (err_len)
@@ -293,11 +268,11 @@ int ctl_reply_header(const uint8_t *buf, size_t len, size_t *total,
 			len, CTL_REPLY_HDR_LEN);
 		return -EAGAIN;
 	}
-	magic = get32(buf);
-	version = get16(buf + 4);
-	status = get32(buf + 8);
-	out_len = get32(buf + 12);
-	err_len = get32(buf + 16);
+	magic = get_be32(buf);
+	version = get_be16(buf + 4);
+	status = get_be32(buf + 8);
+	out_len = get_be32(buf + 12);
+	err_len = get_be32(buf + 16);
 	if (magic != CTL_REPLY_MAGIC) {
 		err_set(err, -EINVAL, "not a bondd reply (bad magic 0x%08x)", magic);
 		return -EINVAL;
@@ -308,7 +283,7 @@ int ctl_reply_header(const uint8_t *buf, size_t len, size_t *total,
 			CTL_VERSION);
 		return -EINVAL;
 	}
-	if (get16(buf + 6) != 0) {
+	if (get_be16(buf + 6) != 0) {
 		err_set(err, -EINVAL, "reply reserved field not zero");
 		return -EINVAL;
 	}
@@ -346,9 +321,9 @@ int ctl_reply_decode(const uint8_t *buf, size_t len, struct ctl_reply *rep,
 			total);
 		return -EINVAL;
 	}
-	rep->status = (int)get32(buf + 8);
-	rep->out_len = get32(buf + 12);
-	rep->err_len = get32(buf + 16);
+	rep->status = (int)get_be32(buf + 8);
+	rep->out_len = get_be32(buf + 12);
+	rep->err_len = get_be32(buf + 16);
 	rep->out = (const char *)buf + CTL_REPLY_HDR_LEN;
 	rep->err = rep->out + rep->out_len;
 	return 0;

@@ -1,22 +1,24 @@
-/* The control socket server: listen, and serve one request per connection.
+/* The control socket server: listen, and serve one request per connection
+ * without ever waiting on a client.
  *
- * Single-threaded on purpose: the daemon's loop calls ctl_server_accept()
- * for each readable event and the command runs to completion in between
- * frames, so commands never race the data path. The price is that a client
- * holds the loop while it is served, hence the hard deadlines on both the
- * read and the write. Access control is the socket file's mode (0660). */
+ * Single-threaded on purpose: the daemon's loop calls ctl_server_run() and
+ * each command runs to completion in between frames, so commands never race
+ * the data path. Each connection is a small state machine (read the request,
+ * possibly in pieces; write the reply, possibly in pieces; close) with a
+ * deadline per state, so a slow or silent client only holds its own slot,
+ * and at most CTL_MAX_CLIENTS slots exist. Access control is the socket
+ * file's mode (0660). */
 #include "ctl_server.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl_cmd.h"
@@ -182,109 +184,99 @@ void ctl_server_close(int lfd, const char *path)
 
 /* ---- serving ---------------------------------------------------------- */
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
+enum conn_state {
+	CONN_READ,           /* reading the request */
+	CONN_WRITE,          /* writing the reply, then close */
+	CONN_DEAD,           /* closed, freed at the end of ctl_server_run() */
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+struct ctl_conn {
+	struct ctl_conn *next;
+	int fd;
+	enum conn_state state;
+	uint64_t deadline;        /* of the current state */
+	/* request: the header in hdr, then the whole request in req */
+	uint8_t hdr[CTL_REQ_HDR_LEN];
+	uint8_t *req;
+	size_t req_len;           /* whole size, known after the header */
+	size_t got;
+	/* reply */
+	uint8_t *rep;
+	size_t rep_len;
+	size_t sent;
+};
+
+struct ctl_server {
+	int lfd;
+	int epfd;
+	char path[108];
+	const struct ctl_backend *be;
+	unsigned max_clients;
+	unsigned timeout_ms;
+	struct ctl_conn *conns;   /* live connections */
+	unsigned n_conns;
+	struct ctl_conn *dead;    /* closed during this run */
+	int last_errno;           /* of accept, said once per cause */
+};
+
+static int watch(struct ctl_server *srv, int op, int fd, uint32_t events, void *ptr)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = ptr };
+
+	return epoll_ctl(srv->epfd, op, fd, &ev);
 }
 
-/* Waits until fd is ready for events or the deadline passes. */
-static int wait_fd(int fd, short events, uint64_t deadline)
+static void conn_close(struct ctl_server *srv, struct ctl_conn *c)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
-	uint64_t now;
-	int rc;
+	struct ctl_conn **pp;
 
-	for (;;) {
-		now = mono_ms();
-		if (now >= deadline)
-			return -ETIMEDOUT;
-		rc = poll(&pfd, 1, (int)(deadline - now));
-		if (rc > 0)
-			return 0;    /* readable, writable, or an error recv will report */
-		if (rc == 0)
-			return -ETIMEDOUT;
-		if (errno != EINTR)
-			return -errno;
-	}
+	if (c->state == CONN_DEAD)
+		return;
+	epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	c->state = CONN_DEAD;
+	for (pp = &srv->conns; *pp && *pp != c; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = c->next;
+	srv->n_conns--;
+	/* Other events of this run may still point at c. */
+	c->next = srv->dead;
+	srv->dead = c;
 }
 
-/* Reads exactly len bytes. -ECONNRESET if the peer closed first. */
-static int read_full(int fd, uint8_t *buf, size_t len, uint64_t deadline)
+static void conn_free(struct ctl_conn *c)
 {
-	size_t got = 0;
-	ssize_t n;
-	int rc;
-
-	while (got < len) {
-		n = recv(fd, buf + got, len - got, 0);
-		if (n > 0) {
-			got += (size_t)n;
-			continue;
-		}
-		if (n == 0)
-			return -ECONNRESET;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		rc = wait_fd(fd, POLLIN, deadline);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	free(c->req);
+	free(c->rep);
+	free(c);
 }
 
-static int write_full(int fd, const uint8_t *buf, size_t len, uint64_t deadline)
-{
-	size_t sent = 0;
-	ssize_t n;
-	int rc;
-
-	while (sent < len) {
-		/* MSG_NOSIGNAL: a client that went away must not SIGPIPE bondd. */
-		n = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
-		if (n >= 0) {
-			sent += (size_t)n;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		rc = wait_fd(fd, POLLOUT, deadline);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static void send_reply(int fd, int status, const char *out, size_t out_len,
-		       const char *errtxt, size_t err_len)
+/* Encodes a reply; when it cannot be (too large, no memory) the reply says
+ * why instead. NULL only when even that fails. */
+static uint8_t *encode_reply(int status, const char *out, size_t out_len,
+			     const char *errtxt, size_t err_len, size_t *len)
 {
 	uint8_t *buf;
-	size_t len;
 	struct err e;
 
-	if (ctl_reply_encode(status, out, out_len, errtxt, err_len, &buf, &len, &e)) {
+	if (ctl_reply_encode(status, out, out_len, errtxt, err_len, &buf, len, &e)) {
 		/* Too large or no memory: still tell the client why. */
 		char msg[600];
 		int n = snprintf(msg, sizeof(msg), "bondd: cannot send reply: %s\n", e.msg);
 
 		if (n < 0 || ctl_reply_encode(CTL_EXIT_REFUSED, NULL, 0, msg,
 					      strnlen(msg, sizeof(msg)), &buf,
-					      &len, &e))
-			return;
+					      len, &e))
+			return NULL;
 	}
-	write_full(fd, buf, len, mono_ms() + CTL_IO_TIMEOUT_MS);
-	free(buf);
+	return buf;
 }
 
-static void send_error(int fd, int status, const char *fmt, ...)
+static uint8_t *encode_error(int status, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void send_error(int fd, int status, const char *fmt, ...)
+static uint8_t *encode_error(int status, size_t *len, const char *fmt, ...)
 {
 	char msg[640];
 	va_list ap;
@@ -294,89 +286,337 @@ static void send_error(int fd, int status, const char *fmt, ...)
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return;
-	send_reply(fd, status, NULL, 0, msg, strnlen(msg, sizeof(msg)));
+		return NULL;
+	return encode_reply(status, NULL, 0, msg, strnlen(msg, sizeof(msg)), len);
 }
 
-/* Reads and decodes one request. On failure, answers the client (when it
- * can still hear) and returns nonzero. */
-static int read_request(int fd, struct ctl_request *req)
+/* Writes what the socket takes now; closes when all is sent or the client
+ * is gone, else waits for room. */
+static void conn_write(struct ctl_server *srv, struct ctl_conn *c)
 {
-	uint8_t hdr[CTL_REQ_HDR_LEN], *buf;
-	uint64_t deadline = mono_ms() + CTL_IO_TIMEOUT_MS;
-	size_t total;
-	struct err e;
-	int rc;
+	ssize_t n;
 
-	rc = read_full(fd, hdr, sizeof(hdr), deadline);
-	if (rc == 0) {
-		err_clear(&e);
-		rc = ctl_request_header(hdr, sizeof(hdr), &total, &e);
-		if (rc) {
-			send_error(fd, CTL_EXIT_USAGE, "bondd: malformed request: %s\n",
-				   e.msg);
-			return rc;
+	while (c->sent < c->rep_len) {
+		/* MSG_NOSIGNAL: a client that went away must not SIGPIPE bondd. */
+		n = send(c->fd, c->rep + c->sent, c->rep_len - c->sent,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0) {
+			c->sent += (size_t)n;
+			continue;
 		}
-		/* total is at most CTL_MAX_REQUEST: checked by the header. */
-		buf = malloc(total);
-		if (!buf) {
-			send_error(fd, CTL_EXIT_REFUSED, "bondd: out of memory\n");
-			return -ENOMEM;
-		}
-		memcpy(buf, hdr, sizeof(hdr));
-		rc = read_full(fd, buf + sizeof(hdr), total - sizeof(hdr), deadline);
-		if (rc == 0) {
-			rc = ctl_request_decode(buf, total, req, &e);
-			if (rc)
-				send_error(fd, CTL_EXIT_USAGE,
-					   "bondd: malformed request: %s\n", e.msg);
-			free(buf);
-			return rc;
-		}
-		free(buf);
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;     /* EPOLLOUT brings us back */
+		break;
 	}
-	if (rc == -ETIMEDOUT)
-		send_error(fd, CTL_EXIT_USAGE,
-			   "bondd: incomplete request after %d ms\n", CTL_IO_TIMEOUT_MS);
-	/* Other errors (peer closed, reset): nobody to answer. */
-	return rc;
+	conn_close(srv, c);
 }
 
-void ctl_server_accept(int lfd, struct daemon *d)
+/* Switches c to writing rep (taken over; NULL: nothing can be said, just
+ * close), with a fresh deadline for the client to read it. */
+static void conn_reply(struct ctl_server *srv, struct ctl_conn *c, uint8_t *rep,
+		       size_t len, uint64_t now)
 {
-	static int last_errno;
+	free(c->req);
+	c->req = NULL;
+	if (!rep) {
+		conn_close(srv, c);
+		return;
+	}
+	c->rep = rep;
+	c->rep_len = len;
+	c->sent = 0;
+	c->state = CONN_WRITE;
+	c->deadline = now + srv->timeout_ms;
+	if (watch(srv, EPOLL_CTL_MOD, c->fd, EPOLLOUT, c) < 0) {
+		conn_close(srv, c);
+		return;
+	}
+	conn_write(srv, c);
+}
+
+/* A whole request arrived: decode it, run it, answer. */
+static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
+{
 	struct ctl_request req;
 	struct strbuf out, errout;
-	int fd, status;
+	uint8_t *rep;
+	size_t len;
+	struct err e;
+	int status;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		/* Say it once per cause: with a level-triggered epoll an
-		 * error like EMFILE comes back on every loop turn. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-		    errno != ECONNABORTED && errno != last_errno)
-			fprintf(stderr, "bondd: control socket: accept: %s\n",
-				strerror(errno));
-		last_errno = errno;
-		return;
-	}
-	last_errno = 0;
-	if (read_request(fd, &req)) {
-		close(fd);
+	err_clear(&e);
+	if (ctl_request_decode(c->req, c->req_len, &req, &e)) {
+		rep = encode_error(CTL_EXIT_USAGE, &len, "bondd: malformed request: %s\n",
+				   e.msg);
+		conn_reply(srv, c, rep, len, now);
 		return;
 	}
 	sb_init(&out);
 	sb_init(&errout);
-	status = ctl_exec(d, req.argc, req.argv, req.flags & CTL_F_JSON, &out, &errout);
+	status = ctl_exec(srv->be, req.argc, req.argv, req.flags & CTL_F_JSON, &out,
+			  &errout);
 	if (out.oom || errout.oom)
-		send_error(fd, CTL_EXIT_REFUSED,
-			   "bondd: out of memory while answering (the command %s)\n",
-			   status == CTL_EXIT_OK ? "was done" : "failed");
+		rep = encode_error(CTL_EXIT_REFUSED, &len,
+				   "bondd: out of memory while answering (the command %s)\n",
+				   status == CTL_EXIT_OK ? "was done" : "failed");
 	else
-		send_reply(fd, status, out.buf ? out.buf : "", out.len,
-			   errout.buf ? errout.buf : "", errout.len);
+		rep = encode_reply(status, out.buf ? out.buf : "", out.len,
+				   errout.buf ? errout.buf : "", errout.len, &len);
 	sb_free(&out);
 	sb_free(&errout);
 	ctl_request_free(&req);
+	conn_reply(srv, c, rep, len, now);
+}
+
+/* Reads what has arrived: first the header, which gives the size, then the
+ * rest. Garbage is answered as soon as the header shows it. */
+static void conn_read(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
+{
+	uint8_t *rep;
+	size_t len, want;
+	struct err e;
+	ssize_t n;
+
+	for (;;) {
+		if (!c->req) {
+			want = sizeof(c->hdr) - c->got;
+			n = recv(c->fd, c->hdr + c->got, want, MSG_DONTWAIT);
+		} else {
+			want = c->req_len - c->got;
+			n = recv(c->fd, c->req + c->got, want, MSG_DONTWAIT);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			/* Closed or reset before a whole request: nobody to
+			 * answer. */
+			conn_close(srv, c);
+			return;
+		}
+		c->got += (size_t)n;
+		if (!c->req && c->got == sizeof(c->hdr)) {
+			err_clear(&e);
+			if (ctl_request_header(c->hdr, sizeof(c->hdr), &c->req_len, &e)) {
+				rep = encode_error(CTL_EXIT_USAGE, &len,
+						   "bondd: malformed request: %s\n", e.msg);
+				conn_reply(srv, c, rep, len, now);
+				return;
+			}
+			/* req_len is at most CTL_MAX_REQUEST: checked by the
+			 * header. */
+			c->req = malloc(c->req_len);
+			if (!c->req) {
+				rep = encode_error(CTL_EXIT_REFUSED, &len,
+						   "bondd: out of memory\n");
+				conn_reply(srv, c, rep, len, now);
+				return;
+			}
+			memcpy(c->req, c->hdr, sizeof(c->hdr));
+		}
+		if (c->req && c->got == c->req_len) {
+			conn_exec(srv, c, now);
+			return;
+		}
+	}
+}
+
+/* One connection too many: it hears why and is closed. Its socket buffer
+ * is empty, so the short reply goes out at once. */
+static void refuse(struct ctl_server *srv, int fd)
+{
+	uint8_t *rep, junk[256];
+	size_t len;
+
+	rep = encode_error(CTL_EXIT_REFUSED, &len,
+			   "bondd: too many control connections (%u); try again\n",
+			   srv->max_clients);
+	if (rep && send(fd, rep, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* it went away, or cannot take even this: close anyway */
+	}
+	free(rep);
+	shutdown(fd, SHUT_WR);
+	/* Read what it sent, so the close does not reset the connection
+	 * before it has read the reply. */
+	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+		;
 	close(fd);
+}
+
+/* Accepts what is pending (a bounded number per run: frames wait meanwhile). */
+static void accept_some(struct ctl_server *srv, uint64_t now)
+{
+	struct ctl_conn *c;
+	int fd, i;
+
+	for (i = 0; i < 16; i++) {
+		fd = accept4(srv->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			/* Say it once per cause: with a level-triggered epoll
+			 * an error like EMFILE comes back on every loop turn. */
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED && errno != srv->last_errno)
+				fprintf(stderr, "bondd: control socket: accept: %s\n",
+					strerror(errno));
+			srv->last_errno = errno;
+			return;
+		}
+		srv->last_errno = 0;
+		if (srv->n_conns >= srv->max_clients) {
+			refuse(srv, fd);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->state = CONN_READ;
+		c->deadline = now + srv->timeout_ms;
+		if (watch(srv, EPOLL_CTL_ADD, fd, EPOLLIN, c) < 0) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->next = srv->conns;
+		srv->conns = c;
+		srv->n_conns++;
+		/* The request is usually there already. */
+		conn_read(srv, c, now);
+	}
+}
+
+static void expire(struct ctl_server *srv, uint64_t now)
+{
+	struct ctl_conn *c, *next;
+	uint8_t *rep;
+	size_t len;
+
+	for (c = srv->conns; c; c = next) {
+		next = c->next;
+		if (c->deadline > now)
+			continue;
+		if (c->state == CONN_READ) {
+			/* Silent or too slow: it hears why, if it still
+			 * listens, within a deadline of its own. */
+			rep = encode_error(CTL_EXIT_USAGE, &len,
+					   "bondd: incomplete request after %u ms\n",
+					   srv->timeout_ms);
+			conn_reply(srv, c, rep, len, now);
+		} else {
+			conn_close(srv, c);    /* not reading its reply */
+		}
+	}
+}
+
+void ctl_server_run(struct ctl_server *srv, uint64_t now)
+{
+	struct epoll_event evs[32];
+	struct ctl_conn *c;
+	int i, n;
+
+	n = epoll_wait(srv->epfd, evs, ARRAY_SIZE(evs), 0);
+	for (i = 0; i < n; i++) {
+		c = evs[i].data.ptr;
+		if (!c)
+			accept_some(srv, now);
+		else if (c->state == CONN_READ)
+			conn_read(srv, c, now);
+		else if (c->state == CONN_WRITE)
+			conn_write(srv, c);
+	}
+	expire(srv, now);
+	while (srv->dead) {
+		c = srv->dead;
+		srv->dead = c->next;
+		conn_free(c);
+	}
+}
+
+uint64_t ctl_server_deadline(const struct ctl_server *srv)
+{
+	uint64_t t = UINT64_MAX;
+	const struct ctl_conn *c;
+
+	for (c = srv->conns; c; c = c->next)
+		if (c->deadline < t)
+			t = c->deadline;
+	return t;
+}
+
+unsigned ctl_server_clients(const struct ctl_server *srv)
+{
+	return srv->n_conns;
+}
+
+int ctl_server_fd(const struct ctl_server *srv)
+{
+	return srv->epfd;
+}
+
+void ctl_server_set_limits(struct ctl_server *srv, unsigned max_clients,
+			   unsigned timeout_ms)
+{
+	if (max_clients)
+		srv->max_clients = max_clients;
+	if (timeout_ms)
+		srv->timeout_ms = timeout_ms;
+}
+
+struct ctl_server *ctl_server_new(const char *path, const struct ctl_backend *be,
+				  struct err *err)
+{
+	struct ctl_server *srv = calloc(1, sizeof(*srv));
+
+	if (!srv) {
+		err_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	srv->be = be;
+	srv->max_clients = CTL_MAX_CLIENTS;
+	srv->timeout_ms = CTL_IO_TIMEOUT_MS;
+	snprintf(srv->path, sizeof(srv->path), "%s", path ? path : "");
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->epfd < 0) {
+		err_set(err, -errno, "control socket: epoll: %s", strerror(errno));
+		free(srv);
+		return NULL;
+	}
+	srv->lfd = ctl_server_open(path, err);
+	if (srv->lfd < 0) {
+		close(srv->epfd);
+		free(srv);
+		return NULL;
+	}
+	/* The listening socket's tag is NULL, a connection's is itself. */
+	if (watch(srv, EPOLL_CTL_ADD, srv->lfd, EPOLLIN, NULL) < 0) {
+		err_set(err, -errno, "control socket: epoll: %s", strerror(errno));
+		ctl_server_close(srv->lfd, srv->path);
+		close(srv->epfd);
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+void ctl_server_free(struct ctl_server *srv)
+{
+	struct ctl_conn *c;
+
+	if (!srv)
+		return;
+	while (srv->conns)
+		conn_close(srv, srv->conns);
+	while (srv->dead) {
+		c = srv->dead;
+		srv->dead = c->next;
+		conn_free(c);
+	}
+	ctl_server_close(srv->lfd, srv->path);
+	close(srv->epfd);
+	free(srv);
 }

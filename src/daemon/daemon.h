@@ -1,7 +1,7 @@
 /* The daemon: glue between the engine and the Linux I/O layer. One daemon
- * holds every bond of its network namespace. The control commands
- * (src/ctl/ctl_cmd.c) call these; each either succeeds completely or
- * changes nothing and explains why in err. */
+ * holds every bond of its network namespace. The control commands (src/ctl,
+ * through the backend the daemon gives them) call these; each either
+ * succeeds completely or changes nothing and explains why in err. */
 #ifndef BONDD_DAEMON_H
 #define BONDD_DAEMON_H
 

@@ -23,9 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "config/conf.h"
 #include "core/opt.h"
+#include "daemon_impl.h"
 #include "linux/rtnl.h"
 
 /* ---- routes ------------------------------------------------------------ */
@@ -418,4 +420,58 @@ struct conf *daemon_conf_load(const struct daemon_conf_src *src, struct strbuf *
 	conf_diag_print(&diag, true, msgs);
 	conf_diag_free(&diag);
 	return c;
+}
+
+/* ---- the configuration source, for start and reload ------------------- */
+
+int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
+		       struct strbuf *msgs, struct err *err)
+{
+	struct conf *c;
+
+	snprintf(d->conf_format, sizeof(d->conf_format), "%s", src->format);
+	snprintf(d->conf_path, sizeof(d->conf_path), "%s", src->path);
+	snprintf(d->conf_modprobe, sizeof(d->conf_modprobe), "%s",
+		 src->modprobe ? src->modprobe : "");
+	d->has_conf_src = true;
+	c = daemon_conf_load(src, msgs);
+	if (!c) {
+		err_set(err, -EINVAL, "%s: configuration refused, nothing applied", src->path);
+		return -EINVAL;
+	}
+	if (daemon_conf_apply(d, NULL, c, err) < 0) {
+		conf_free(c);
+		return err->code ? err->code : -EIO;
+	}
+	d->conf = c;
+	return 0;
+}
+
+int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+{
+	struct daemon_conf_src src = {
+		.format = d->conf_format,
+		.path = d->conf_path,
+		.modprobe = d->conf_modprobe[0] ? d->conf_modprobe : NULL,
+	};
+	struct conf *c;
+	int rc;
+
+	if (!d->has_conf_src) {
+		err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): nothing to reload");
+		return -ENOENT;
+	}
+	c = daemon_conf_load(&src, msgs);
+	if (!c) {
+		err_set(err, -EINVAL, "%s: configuration refused, nothing changed", d->conf_path);
+		return -EINVAL;
+	}
+	rc = daemon_conf_apply(d, d->conf, c, err);
+	/* Even a partly applied reload is what now stands: remember it so
+	 * the next reload compares against it. */
+	conf_free(d->conf);
+	d->conf = c;
+	daemon_logl(d, LOG_INFO, "bondd: configuration %s %s", d->conf_path,
+		    rc < 0 ? "partly applied" : "reloaded");
+	return rc;
 }

@@ -12,10 +12,9 @@
 #include "core/engine.h"
 #include "core/opt.h"
 #include "ctl/ctl_cmd.h"
-#include "daemon/daemon.h"
 #include "ctl_standin.h"
 
-/* ---- a stand-in daemon ---------------------------------------------------- */
+/* ---- a fake backend --------------------------------------------------------- */
 
 
 static void op_tx(void *ctx, struct slave *s, const uint8_t *f, size_t l, const void *m) {}
@@ -30,20 +29,25 @@ static const struct engine_ops ops = {
 	.set_bond_mac = op_bond_mac, .set_carrier = op_carrier, .log = op_log,
 };
 
-struct engine *daemon_engine(struct daemon *d)
+static struct engine *fake_engine(void *ctx)
 {
+	struct fake *d = ctx;
+
 	return d->eng;
 }
 
-uint64_t daemon_now(struct daemon *d)
+static uint64_t fake_now(void *ctx)
 {
+	struct fake *d = ctx;
+
 	return d->now;
 }
 
-int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
+static int fake_bond_create(void *ctx, const char *name, unsigned nopts,
 		       const char *const names[], const char *const values[],
 		       struct err *err)
 {
+	struct fake *d = ctx;
 	struct bond *b;
 	int rc;
 
@@ -63,14 +67,15 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	return 0;
 }
 
-int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+static int fake_reload(void *ctx, struct strbuf *msgs, struct err *err)
 {
 	err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): nothing to reload");
 	return -ENOENT;
 }
 
-int daemon_bond_delete(struct daemon *d, const char *name, struct err *err)
+static int fake_bond_delete(void *ctx, const char *name, struct err *err)
 {
+	struct fake *d = ctx;
 	struct bond *b = engine_bond_find(d->eng, name);
 
 	if (!b) {
@@ -81,9 +86,10 @@ int daemon_bond_delete(struct daemon *d, const char *name, struct err *err)
 	return 0;
 }
 
-int daemon_enslave(struct daemon *d, const char *bond, const char *ifname,
+static int fake_enslave(void *ctx, const char *bond, const char *ifname,
 		   struct err *err)
 {
+	struct fake *d = ctx;
 	struct link_info li = { .running = true, .carrier = true, .speed = 1000,
 				.duplex = DUPLEX_FULL };
 	struct bond *b = engine_bond_find(d->eng, bond);
@@ -102,9 +108,10 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname,
 	return bond_enslave(b, ifname, mac, &li, NULL, d->now, err) ? 0 : -EINVAL;
 }
 
-int daemon_release(struct daemon *d, const char *bond, const char *ifname,
+static int fake_release(void *ctx, const char *bond, const char *ifname,
 		   struct err *err)
 {
+	struct fake *d = ctx;
 	struct bond *b = engine_bond_find(d->eng, bond);
 	struct slave *s = bond_find_slave(b, ifname);
 
@@ -117,18 +124,26 @@ int daemon_release(struct daemon *d, const char *bond, const char *ifname,
 	return 0;
 }
 
-int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
+static int fake_set(void *ctx, const char *bond, unsigned nopts,
 	       const char *const names[], const char *const values[], struct err *err)
 {
+	struct fake *d = ctx;
 	struct bond *b = engine_bond_find(d->eng, bond);
 
 	return opt_set_many(b, nopts, names, values, d->now, err);
 }
 
+static const struct ctl_backend_ops fake_ops = {
+	.engine = fake_engine, .now = fake_now, .bond_create = fake_bond_create,
+	.bond_delete = fake_bond_delete, .enslave = fake_enslave,
+	.release = fake_release, .set = fake_set, .reload = fake_reload,
+};
+
+struct fake fake;
+const struct ctl_backend fake_be = { &fake_ops, &fake };
+
 /* ---- helpers ------------------------------------------------------------------- */
 
-
-struct daemon dmn;
 struct run last;
 
 /* Runs a command given as one string of space-separated words. */
@@ -143,7 +158,7 @@ int run(bool json, const char *line)
 	argv[argc] = NULL;
 	sb_reset(&last.out);
 	sb_reset(&last.err);
-	last.rc = ctl_exec(&dmn, argc, argv, json, &last.out, &last.err);
+	last.rc = ctl_exec(&fake_be, argc, argv, json, &last.out, &last.err);
 	return last.rc;
 }
 
@@ -159,16 +174,16 @@ const char *errs(void)
 
 int setup(void **state)
 {
-	dmn.eng = engine_new(&ops, NULL);
-	dmn.now = 1000;
+	fake.eng = engine_new(&ops, NULL);
+	fake.now = 1000;
 	sb_init(&last.out);
 	sb_init(&last.err);
-	return dmn.eng ? 0 : -1;
+	return fake.eng ? 0 : -1;
 }
 
 int teardown(void **state)
 {
-	engine_free(dmn.eng);
+	engine_free(fake.eng);
 	sb_free(&last.out);
 	sb_free(&last.err);
 	return 0;

@@ -1,7 +1,7 @@
-/* A stand-in daemon for the control-command tests: the daemon_*()
- * functions of src/linux/daemon.h over a bare engine, with fake interfaces
- * eth0..eth3 (link up, MAC 02:00:00:00:00:0N), and a way to run one bondctl
- * command line through ctl_exec(). Shared by test_ctl_cmd and test_ctl_hash. */
+/* A fake backend for the control-command tests: the operations of
+ * src/ctl/ctl_backend.h over a bare engine, with fake interfaces eth0..eth3
+ * (link up, MAC 02:00:00:00:00:0N), and a way to run one bondctl command
+ * line through ctl_exec(). Shared by test_ctl_cmd and test_ctl_hash. */
 #ifndef CTL_STANDIN_H
 #define CTL_STANDIN_H
 
@@ -9,9 +9,11 @@
 #include <stdint.h>
 
 #include "core/engine.h"
+#include "ctl/ctl_backend.h"
 #include "lib/util.h"
 
-struct daemon {
+/* The fake backend's state: its engine and its clock. */
+struct fake {
 	struct engine *eng;
 	uint64_t now;
 };
@@ -21,7 +23,8 @@ struct run {
 	struct strbuf out, err;
 };
 
-extern struct daemon dmn;
+extern struct fake fake;
+extern const struct ctl_backend fake_be;
 extern struct run last;
 
 /* Runs one command line (words split on spaces); returns its exit status. */

@@ -1,5 +1,5 @@
-/* Command dispatch (src/ctl/ctl_cmd.c) against the real engine and option
- * code. The daemon_* functions are defined here over a bare engine, with a
+/* The control commands (src/ctl/ctl_dispatch.c, cmd_*.c) against the real
+ * engine and option code. A fake backend (ctl_standin.c) runs over a bare engine, with a
  * fixed list of fake interfaces (eth0..eth3, link up), so ctl_exec runs
  * without root, TAP devices or the event loop. What this checks is the
  * translation: argument counts, option words, messages, exit statuses, the
@@ -20,7 +20,6 @@
 #include "core/status.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
-#include "daemon/daemon.h"
 
 #include "ctl_standin.h"
 
@@ -28,7 +27,7 @@
 
 static void test_usage_errors(void **state)
 {
-	assert_int_equal(ctl_exec(&dmn, 0, (char *[]){ NULL }, false, &last.out,
+	assert_int_equal(ctl_exec(&fake_be, 0, (char *[]){ NULL }, false, &last.out,
 				  &last.err), CTL_EXIT_USAGE);
 	assert_int_equal(run(false, "shwo"), CTL_EXIT_USAGE);
 	assert_string_equal(errs(), "bondctl: unknown command 'shwo' (did you mean 'show'?)\n");
@@ -146,7 +145,7 @@ static void test_enslave_release_active(void **state)
 	{
 		char *argv[] = { "active", "bond0", "", NULL };
 
-		assert_int_equal(ctl_exec(&dmn, 3, argv, false, &last.out, &last.err), 0);
+		assert_int_equal(ctl_exec(&fake_be, 3, argv, false, &last.out, &last.err), 0);
 	}
 
 	assert_int_equal(run(false, "set-slave bond0 eth0 prio 10"), 0);
@@ -192,20 +191,20 @@ static void test_list_show(void **state)
 
 	/* show BOND is status_proc; show is each bond, one blank line between. */
 	sb_init(&want);
-	status_proc(engine_bond_find(dmn.eng, "bond0"), true, &want);
+	status_proc(engine_bond_find(fake.eng, "bond0"), true, &want);
 	assert_int_equal(run(false, "show bond0"), 0);
 	assert_string_equal(out(), sb_str(&want));
 	if (!(want.len >= 2 && want.buf[want.len - 2] == '\n'))
 		sb_puts(&want, "\n");
-	status_proc(engine_bond_find(dmn.eng, "bond1"), true, &want);
+	status_proc(engine_bond_find(fake.eng, "bond1"), true, &want);
 	assert_int_equal(run(false, "show"), 0);
 	assert_string_equal(out(), sb_str(&want));
 
 	sb_reset(&want);
 	sb_puts(&want, "[");
-	status_json(engine_bond_find(dmn.eng, "bond0"), &want);
+	status_json(engine_bond_find(fake.eng, "bond0"), &want);
 	sb_puts(&want, ",");
-	status_json(engine_bond_find(dmn.eng, "bond1"), &want);
+	status_json(engine_bond_find(fake.eng, "bond1"), &want);
 	sb_puts(&want, "]\n");
 	assert_int_equal(run(true, "show"), 0);
 	assert_string_equal(out(), sb_str(&want));

@@ -1,6 +1,6 @@
-/* `bondctl hash` (cmd_hash in src/ctl/ctl_cmd.c) over a bare engine: the
+/* `bondctl hash` (src/ctl/cmd_hash.c) over a bare engine: the
  * slave each mode would pick for a described frame, and the text and JSON
- * that say why. The stand-in daemon is the one test_ctl_cmd.c uses (fake
+ * that say why. The fake backend is the one test_ctl_cmd.c uses (fake
  * interfaces eth0..eth3, link up, MAC 02:00:00:00:00:0N). Hash values come
  * from test_hash.c, where they are worked out by hand. */
 #include <errno.h>
@@ -18,7 +18,6 @@
 #include "core/opt.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
-#include "daemon/daemon.h"
 
 #include "ctl_standin.h"
 

@@ -1,10 +1,12 @@
 /* The control socket server (src/ctl/ctl_server.c) without a daemon: this
  * file defines its own ctl_exec(), so the linker takes that one instead of
- * ctl_cmd.o and the server is tested alone: socket file creation, stale and
- * live sockets, one request served per accept, garbage and silent clients
- * answered within the deadline. */
+ * ctl_dispatch.o and the server is tested alone, driven the way the daemon's loop
+ * drives it (ctl_server_run() with a virtual clock): socket file creation,
+ * stale and live sockets, requests and replies in pieces, garbage, silent
+ * and slow clients, the deadline and the cap on connections. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,15 +26,28 @@
 #include "ctl/ctl_proto.h"
 #include "ctl/ctl_server.h"
 
+#define BIG_REPLY (4u * 1024u * 1024u)
+
 static int exec_calls;
 
-/* Echoes its arguments so the test sees exactly what the server decoded. */
-int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
+/* Echoes its arguments so the test sees exactly what the server decoded;
+ * "fail" is refused, "big" answers BIG_REPLY bytes (more than a socket
+ * buffer holds). */
+int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout)
 {
 	int i;
 
 	exec_calls++;
+	if (!strcmp(argv[0], "big")) {
+		char *blk = malloc(BIG_REPLY + 1);
+
+		memset(blk, 'x', BIG_REPLY);
+		blk[BIG_REPLY] = '\0';
+		sb_puts(out, blk);
+		free(blk);
+		return CTL_EXIT_OK;
+	}
 	for (i = 0; i < argc; i++)
 		sb_printf(out, "[%s]", argv[i]);
 	sb_printf(out, " json=%d\n", json);
@@ -46,6 +61,8 @@ int ctl_exec(struct daemon *d, int argc, char **argv, bool json,
 struct fixture {
 	char dir[64];
 	char path[128];
+	struct ctl_server *srv;
+	uint64_t now;           /* the virtual clock */
 };
 
 static int setup(void **state)
@@ -57,6 +74,7 @@ static int setup(void **state)
 		return -1;
 	/* A directory the server must create itself. */
 	snprintf(f->path, sizeof(f->path), "%s/run/bondd.sock", f->dir);
+	f->now = 5000;
 	*state = f;
 	return 0;
 }
@@ -66,12 +84,22 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	char sub[96];
 
+	ctl_server_free(f->srv);
 	unlink(f->path);
 	snprintf(sub, sizeof(sub), "%s/run", f->dir);
 	rmdir(sub);
 	rmdir(f->dir);
 	free(f);
 	return 0;
+}
+
+static void start(struct fixture *f)
+{
+	struct err e;
+
+	err_clear(&e);
+	f->srv = ctl_server_new(f->path, NULL, &e);
+	assert_non_null(f->srv);
 }
 
 static int connect_to(const char *path)
@@ -85,28 +113,74 @@ static int connect_to(const char *path)
 	return fd;
 }
 
-/* Reads a whole reply until EOF (the server closes after it). */
-static size_t read_reply(int fd, uint8_t *buf, size_t cap)
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* One turn of the loop: the server's fd is what the daemon's epoll would
+ * report; run it if readable (or anyway: it must not wait either way), and
+ * check it returned at once. */
+static void turn(struct fixture *f)
+{
+	struct pollfd p = { .fd = ctl_server_fd(f->srv), .events = POLLIN };
+	uint64_t t0 = wall_ms();
+
+	poll(&p, 1, 0);
+	ctl_server_run(f->srv, f->now);
+	assert_true(wall_ms() - t0 < 200);
+}
+
+static void turns(struct fixture *f, int n)
+{
+	while (n--)
+		turn(f);
+}
+
+/* Whether fd has something to read (data or EOF) right now. */
+static bool readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/* Reads a whole reply until EOF (the server closes after it), running the
+ * server whenever the socket is empty. */
+static size_t read_reply(struct fixture *f, int fd, uint8_t *buf, size_t cap)
 {
 	size_t got = 0;
 	ssize_t n;
+	int idle = 0;
 
-	while (got < cap && (n = read(fd, buf + got, cap - got)) > 0)
+	while (got < cap) {
+		if (!readable(fd)) {
+			assert_true(idle++ < 1000);
+			turn(f);
+			continue;
+		}
+		n = read(fd, buf + got, cap - got);
+		if (n <= 0)
+			break;
 		got += (size_t)n;
+	}
 	return got;
 }
 
-static int request(const char *path, int lfd, const uint8_t *req, size_t len,
+static int request(struct fixture *f, const uint8_t *req, size_t len,
 		   struct ctl_reply *r, uint8_t *buf, size_t cap)
 {
-	int fd = connect_to(path);
+	int fd = connect_to(f->path);
 	size_t got;
 	struct err e;
 
 	if (len)
 		assert_int_equal(write(fd, req, len), (ssize_t)len);
-	ctl_server_accept(lfd, NULL);
-	got = read_reply(fd, buf, cap);
+	turn(f);
+	got = read_reply(f, fd, buf, cap);
 	close(fd);
 	return ctl_reply_decode(buf, got, r, &e);
 }
@@ -121,24 +195,22 @@ static void test_open_modes_and_serve(void **state)
 	struct err e;
 	size_t len;
 	char sub[96];
-	int lfd;
 
-	lfd = ctl_server_open(f->path, &e);
-	assert_true(lfd >= 0);
+	start(f);
 	assert_int_equal(stat(f->path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 	snprintf(sub, sizeof(sub), "%s/run", f->dir);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0755);
-	assert_true(fcntl(lfd, F_GETFL) & O_NONBLOCK);
+	assert_int_equal(ctl_server_deadline(f->srv), UINT64_MAX);
 
 	/* Nothing pending: returns at once. */
-	ctl_server_accept(lfd, NULL);
+	turn(f);
 
 	assert_int_equal(ctl_request_encode(3, argv, CTL_F_JSON, &req, &len, &e), 0);
 	exec_calls = 0;
-	assert_int_equal(request(f->path, lfd, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
 	free(req);
 	assert_int_equal(exec_calls, 1);
 	assert_int_equal(r.status, 0);
@@ -148,12 +220,14 @@ static void test_open_modes_and_serve(void **state)
 
 	argv[0] = "fail";
 	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
-	assert_int_equal(request(f->path, lfd, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
 	free(req);
 	assert_int_equal(r.status, CTL_EXIT_REFUSED);
 	assert_memory_equal(r.err, "bondctl: refused\n", r.err_len);
+	assert_int_equal(ctl_server_clients(f->srv), 0);
 
-	ctl_server_close(lfd, f->path);
+	ctl_server_free(f->srv);
+	f->srv = NULL;
 	assert_int_equal(stat(f->path, &st), -1);
 }
 
@@ -197,14 +271,6 @@ static void test_stale_live_and_foreign(void **state)
 	}
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void test_garbage_and_silence(void **state)
 {
 	struct fixture *f = *state;
@@ -213,50 +279,210 @@ static void test_garbage_and_silence(void **state)
 	static const uint8_t junk[] = "GET / HTTP/1.0\r\n\r\n";
 	struct ctl_reply r;
 	struct err e;
-	uint64_t t0;
-	size_t len;
-	int lfd, fd;
+	size_t len, got;
+	int fd;
 
-	lfd = ctl_server_open(f->path, &e);
-	assert_true(lfd >= 0);
+	start(f);
 	exec_calls = 0;
 
 	/* Not our protocol: a clear error, ctl_exec never runs. */
-	assert_int_equal(request(f->path, lfd, junk, sizeof(junk) - 1, &r, buf,
-				 sizeof(buf)), 0);
+	assert_int_equal(request(f, junk, sizeof(junk) - 1, &r, buf, sizeof(buf)), 0);
 	assert_int_equal(r.status, CTL_EXIT_USAGE);
 	assert_non_null(memmem(r.err, r.err_len, "malformed request", 17));
 
 	/* Valid header, broken body. */
 	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
 	req[len - 1] = '\0';
-	assert_int_equal(request(f->path, lfd, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
 	assert_int_equal(r.status, CTL_EXIT_USAGE);
 
-	/* Half a request, then silence: answered after the deadline, not
-	 * much later. */
-	t0 = now_ms();
-	assert_int_equal(request(f->path, lfd, req, len - 2, &r, buf, sizeof(buf)), 0);
-	assert_true(now_ms() - t0 >= CTL_IO_TIMEOUT_MS - 50);
-	assert_true(now_ms() - t0 < CTL_IO_TIMEOUT_MS + 500);
-	assert_non_null(memmem(r.err, r.err_len, "incomplete", 10));
+	/* Half a request, then silence: nothing happens until the deadline,
+	 * then it hears why. */
+	fd = connect_to(f->path);
+	assert_int_equal(write(fd, req, len - 2), (ssize_t)(len - 2));
+	turns(f, 3);
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	assert_int_equal(ctl_server_deadline(f->srv), f->now + CTL_IO_TIMEOUT_MS);
+	f->now += CTL_IO_TIMEOUT_MS - 1;
+	turns(f, 2);
+	assert_false(readable(fd));
+	f->now += 1;
+	got = read_reply(f, fd, buf, sizeof(buf));
+	close(fd);
+	assert_int_equal(ctl_reply_decode(buf, got, &r, &e), 0);
+	assert_int_equal(r.status, CTL_EXIT_USAGE);
+	assert_non_null(memmem(r.err, r.err_len, "incomplete request after 1000 ms", 32));
 	free(req);
+	assert_int_equal(ctl_server_clients(f->srv), 0);
 
 	/* A client that connects and goes away: nothing to answer. */
 	fd = connect_to(f->path);
 	close(fd);
-	t0 = now_ms();
-	ctl_server_accept(lfd, NULL);
-	assert_true(now_ms() - t0 < 200);
+	turns(f, 2);
+	assert_int_equal(ctl_server_clients(f->srv), 0);
 
 	/* A header announcing more than the limit. */
 	memset(buf, 0, 16);
 	memcpy(buf, "BDQ1\0\1\0\0\xff\xff\xff\xff", 12);
-	assert_int_equal(request(f->path, lfd, buf, 16, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(request(f, buf, 16, &r, buf, sizeof(buf)), 0);
 	assert_int_equal(r.status, CTL_EXIT_USAGE);
 	assert_int_equal(exec_calls, 0);
+}
 
-	ctl_server_close(lfd, f->path);
+/* A request that arrives one byte at a time runs once, when whole. */
+static void test_partial_reads(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "show", "bond0" };
+	uint8_t *req, buf[4096];
+	struct ctl_reply r;
+	struct err e;
+	size_t len, i, got;
+	int fd;
+
+	start(f);
+	assert_int_equal(ctl_request_encode(2, argv, 0, &req, &len, &e), 0);
+	exec_calls = 0;
+	fd = connect_to(f->path);
+	for (i = 0; i < len; i++) {
+		assert_int_equal(exec_calls, 0);
+		assert_int_equal(write(fd, req + i, 1), 1);
+		turn(f);
+	}
+	assert_int_equal(exec_calls, 1);
+	got = read_reply(f, fd, buf, sizeof(buf));
+	close(fd);
+	free(req);
+	assert_int_equal(ctl_reply_decode(buf, got, &r, &e), 0);
+	assert_memory_equal(r.out, "[show][bond0] json=0\n", r.out_len);
+}
+
+/* A reply larger than the socket buffer goes out in pieces as the client
+ * reads, and the server never waits for it. */
+static void test_partial_writes(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "big" };
+	size_t len, got, cap = BIG_REPLY + 64;
+	uint8_t *req, *buf = malloc(cap);
+	struct ctl_reply r;
+	struct err e;
+	int fd;
+
+	start(f);
+	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
+	fd = connect_to(f->path);
+	assert_int_equal(write(fd, req, len), (ssize_t)len);
+	free(req);
+	turn(f);                     /* runs it, writes what fits, returns */
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	got = read_reply(f, fd, buf, cap);
+	close(fd);
+	assert_int_equal(got, CTL_REPLY_HDR_LEN + BIG_REPLY);
+	assert_int_equal(ctl_reply_decode(buf, got, &r, &e), 0);
+	assert_int_equal(r.out_len, BIG_REPLY);
+	assert_int_equal(r.out[BIG_REPLY - 1], 'x');
+	assert_int_equal(ctl_server_clients(f->srv), 0);
+	free(buf);
+}
+
+/* A client that sends nothing holds only its own slot: another one is
+ * served meanwhile. */
+static void test_silent_client_does_not_block(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "list" };
+	uint8_t *req, buf[4096];
+	struct ctl_reply r;
+	struct err e;
+	size_t len;
+	int silent;
+
+	start(f);
+	silent = connect_to(f->path);
+	turn(f);
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
+	free(req);
+	assert_int_equal(r.status, 0);
+	assert_memory_equal(r.out, "[list] json=0\n", r.out_len);
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	assert_false(readable(silent));
+	close(silent);
+}
+
+/* A client that does not read its reply is dropped at the deadline. */
+static void test_slow_reader_dropped(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "big" };
+	uint8_t *req, buf[65536];
+	struct err e;
+	size_t len, got = 0;
+	ssize_t n;
+	int fd;
+
+	start(f);
+	ctl_server_set_limits(f->srv, 0, 300);
+	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
+	fd = connect_to(f->path);
+	assert_int_equal(write(fd, req, len), (ssize_t)len);
+	free(req);
+	f->now += 200;               /* the request took its time: fine */
+	turns(f, 3);
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	/* The reply has a deadline of its own, counted from when it began. */
+	assert_int_equal(ctl_server_deadline(f->srv), f->now + 300);
+	f->now += 299;
+	turns(f, 2);
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	f->now += 1;
+	turn(f);
+	assert_int_equal(ctl_server_clients(f->srv), 0);
+	assert_int_equal(ctl_server_deadline(f->srv), UINT64_MAX);
+	/* It gets what was sent, then the end: never the whole reply. */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		got += (size_t)n;
+	assert_true(got < CTL_REPLY_HDR_LEN + BIG_REPLY);
+	close(fd);
+}
+
+/* Past the cap, a new connection hears why and is closed; the ones being
+ * served are untouched, and a slot that frees up is used again. */
+static void test_cap(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "list" };
+	uint8_t *req, buf[4096];
+	struct ctl_reply r;
+	struct err e;
+	size_t len;
+	int a, b;
+
+	start(f);
+	ctl_server_set_limits(f->srv, 2, 0);
+	a = connect_to(f->path);
+	b = connect_to(f->path);
+	turns(f, 2);
+	assert_int_equal(ctl_server_clients(f->srv), 2);
+	exec_calls = 0;
+	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(r.status, CTL_EXIT_REFUSED);
+	assert_non_null(memmem(r.err, r.err_len, "too many control connections (2)", 32));
+	assert_int_equal(exec_calls, 0);
+	assert_int_equal(ctl_server_clients(f->srv), 2);
+	assert_false(readable(a));
+
+	close(a);
+	turns(f, 2);
+	assert_int_equal(ctl_server_clients(f->srv), 1);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(exec_calls, 1);
+	free(req);
+	close(b);
 }
 
 int main(void)
@@ -265,6 +491,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_modes_and_serve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_live_and_foreign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_and_silence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_client_does_not_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_reader_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* The frame description builder (src/core/frame_desc.c): exact bytes for
+/* The frame description builder (src/ctl/frame_desc.c): exact bytes for
  * the common shapes, the fields that matter for the others, the summary
  * line, and a clear refusal for every kind of wrong description. IPv4
  * header checksums below were computed separately (one's complement sum
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "core/frame_desc.h"
+#include "ctl/frame_desc.h"
 #include "core/hash.h"
 
 static const uint8_t bond_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };

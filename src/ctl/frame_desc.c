@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bytes.h"
+
 const uint8_t frame_desc_default_dmac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 /* IP protocol numbers, plus two tunnel kinds that are not numbers of
@@ -547,18 +549,20 @@ static void put8(struct wbuf *w, uint8_t v)
 	put(w, &v, 1);
 }
 
+/* Fields go out in network order (lib/bytes.h). */
 static void put16(struct wbuf *w, uint16_t v)
 {
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t b[2];
 
+	put_be16(b, v);
 	put(w, b, 2);
 }
 
 static void put32(struct wbuf *w, uint32_t v)
 {
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
-			 (uint8_t)v };
+	uint8_t b[4];
 
+	put_be32(b, v);
 	put(w, b, 4);
 }
 
@@ -566,8 +570,7 @@ static void patch16(struct wbuf *w, size_t off, uint16_t v)
 {
 	if (w->over || off + 2 > w->len)
 		return;
-	w->p[off] = (uint8_t)(v >> 8);
-	w->p[off + 1] = (uint8_t)v;
+	put_be16(w->p + off, v);
 }
 
 static uint16_t ip4_checksum(const uint8_t *h)
@@ -575,7 +578,7 @@ static uint16_t ip4_checksum(const uint8_t *h)
 	uint32_t sum = 0;
 
 	for (int i = 0; i < 20; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+		sum += get_be16(h + i);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;

@@ -1,0 +1,52 @@
+/* What the control commands need from whoever runs the bonds: the backend
+ * interface the control layer defines and the daemon fills in.
+ *
+ * The commands read bonds straight from the engine (get, list, show, hash)
+ * and change them through these operations, which own the OS side (TAP
+ * devices, packet sockets, saved slave state). Each operation either does
+ * the whole change or nothing, and says why in err ("bond0: no such bond",
+ * or a message starting "BOND: " that the commands strip).
+ *
+ * The control layer never sees the daemon: the daemon passes a struct
+ * ctl_backend to ctl_server_open(), the unit tests a fake one over a bare
+ * engine. */
+#ifndef BONDD_CTL_BACKEND_H
+#define BONDD_CTL_BACKEND_H
+
+#include <stdint.h>
+
+#include "lib/util.h"
+
+struct engine;
+
+struct ctl_backend_ops {
+	/* The engine whose bonds the read commands show. */
+	struct engine *(*engine)(void *ctx);
+	/* The engine's clock (monotonic ms), for changes made directly on
+	 * the engine (active slave, per-slave options). */
+	uint64_t (*now)(void *ctx);
+	/* Creates bond name with the options set at once (all or nothing),
+	 * and brings it up. */
+	int (*bond_create)(void *ctx, const char *name, unsigned nopts,
+			   const char *const names[], const char *const values[],
+			   struct err *err);
+	/* Releases every slave and removes the bond. */
+	int (*bond_delete)(void *ctx, const char *name, struct err *err);
+	/* Adds / gives back one slave. */
+	int (*enslave)(void *ctx, const char *bond, const char *ifname, struct err *err);
+	int (*release)(void *ctx, const char *bond, const char *ifname, struct err *err);
+	/* Sets bond options, all or nothing ("slaves" +IF/-IF alone). */
+	int (*set)(void *ctx, const char *bond, unsigned nopts,
+		   const char *const names[], const char *const values[],
+		   struct err *err);
+	/* Re-reads the configuration and applies the differences; warnings
+	 * (and the errors of a refused file) go to msgs. */
+	int (*reload)(void *ctx, struct strbuf *msgs, struct err *err);
+};
+
+struct ctl_backend {
+	const struct ctl_backend_ops *ops;
+	void *ctx;                 /* passed back to every operation */
+};
+
+#endif

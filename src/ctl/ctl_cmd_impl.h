@@ -1,0 +1,53 @@
+/* What the command files of src/ctl share: the context a handler runs in,
+ * the handlers (one per row of CTL_COMMANDS, ctl_cmd.h) and the helpers that
+ * turn a refusal into bondctl's one-line messages. Private to src/ctl. */
+#ifndef BONDD_CTL_CMD_IMPL_H
+#define BONDD_CTL_CMD_IMPL_H
+
+#include <stdbool.h>
+
+#include "ctl_cmd.h"
+#include "lib/util.h"
+
+#define PROG "bondctl"
+
+struct bond;
+struct ctl_backend;
+struct engine;
+
+/* One command being run. */
+struct cmd_ctx {
+	const struct ctl_backend *be;
+	struct engine *eng;
+	bool json;
+	struct strbuf *out;
+	struct strbuf *err;
+	const char *name;    /* the command, for usage messages */
+	const char *usage;
+};
+
+/* The handlers, called with the arguments after the command name, their
+ * count already checked against the table. Each returns the exit status.
+ * cmd_bond.c: create delete enslave release active set set-slave reload;
+ * cmd_read.c: get list show; cmd_hash.c: hash; cmd_options.c: options;
+ * ctl_dispatch.c: help version. */
+#define CTL_DECL(id, name, min, max, usage, help) \
+	int cmd_##id(struct cmd_ctx *c, int argc, char **argv);
+CTL_COMMANDS(CTL_DECL)
+#undef CTL_DECL
+
+/* "bondctl: usage: bondctl CMD USAGE" on stderr; returns CTL_EXIT_USAGE. */
+int cmd_usage(struct cmd_ctx *c);
+/* "bondctl: BOND: message" (BOND omitted when NULL); returns
+ * CTL_EXIT_REFUSED. */
+int cmd_fail(struct cmd_ctx *c, const char *bond, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The message of e without a leading "BOND: " (the core's netdev_err
+ * style), so the line names the bond once. */
+const char *cmd_err_text(const struct err *e, const char *bond);
+/* cmd_fail() with e's message. */
+int cmd_fail_err(struct cmd_ctx *c, const char *bond, const struct err *e);
+/* The bond, or NULL after "bondctl: NAME: no such bond". */
+struct bond *cmd_find_bond(struct cmd_ctx *c, const char *name);
+
+#endif

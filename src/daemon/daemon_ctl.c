@@ -1,0 +1,61 @@
+/* The backend the control commands call (ctl/ctl_backend.h): the daemon's
+ * operations behind the ops table the control layer defines, so that src/ctl
+ * never includes a daemon header. */
+#include "daemon.h"
+
+#include "ctl/ctl_backend.h"
+#include "daemon_impl.h"
+
+static struct engine *be_engine(void *ctx)
+{
+	return daemon_engine(ctx);
+}
+
+static uint64_t be_now(void *ctx)
+{
+	return daemon_now(ctx);
+}
+
+static int be_bond_create(void *ctx, const char *name, unsigned nopts,
+			  const char *const names[], const char *const values[],
+			  struct err *err)
+{
+	return daemon_bond_create(ctx, name, nopts, names, values, err);
+}
+
+static int be_bond_delete(void *ctx, const char *name, struct err *err)
+{
+	return daemon_bond_delete(ctx, name, err);
+}
+
+static int be_enslave(void *ctx, const char *bond, const char *ifname, struct err *err)
+{
+	return daemon_enslave(ctx, bond, ifname, err);
+}
+
+static int be_release(void *ctx, const char *bond, const char *ifname, struct err *err)
+{
+	return daemon_release(ctx, bond, ifname, err);
+}
+
+static int be_set(void *ctx, const char *bond, unsigned nopts,
+		  const char *const names[], const char *const values[], struct err *err)
+{
+	return daemon_set(ctx, bond, nopts, names, values, err);
+}
+
+static int be_reload(void *ctx, struct strbuf *msgs, struct err *err)
+{
+	return daemon_reload(ctx, msgs, err);
+}
+
+const struct ctl_backend_ops daemon_ctl_ops = {
+	.engine = be_engine,
+	.now = be_now,
+	.bond_create = be_bond_create,
+	.bond_delete = be_bond_delete,
+	.enslave = be_enslave,
+	.release = be_release,
+	.set = be_set,
+	.reload = be_reload,
+};

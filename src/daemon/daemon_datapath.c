@@ -1,0 +1,255 @@
+/* The data path: frames between the bonds' TAP devices and the slaves'
+ * packet sockets, in bursts, and the engine's actions on the OS (the
+ * engine_ops table): send on a slave, deliver to the host, and the device
+ * changes it asks for (MAC addresses, carrier, multicast memberships).
+ *
+ * Every frame crosses with its 10-byte virtio-net header (TAP and packet
+ * sockets both speak it), so 64 KB GSO frames and partial checksums pass
+ * through untouched; the engine sees the Ethernet frame and carries the
+ * header as opaque "meta". */
+#include "daemon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "daemon_impl.h"
+#include "linux/mcast_proc.h"
+#include "linux/rtnl.h"
+#include "linux/tap.h"
+
+/* ---- engine actions: frames ------------------------------------------- */
+
+static const uint8_t zero_vnet[VNET_HDR_LEN];
+
+void dslave_flush(struct dslave *ds)
+{
+	unsigned done = 0;
+
+	while (done < ds->tx_n) {
+		int n = sendmmsg(ds->fd, ds->tx_msg + done, ds->tx_n - done, MSG_DONTWAIT);
+
+		if (n <= 0) {
+			/* A full queue drops the rest, as a NIC queue would;
+			 * TCP recovers and the loop never blocks. */
+			ds->s->stats.tx_dropped += ds->tx_n - done;
+			break;
+		}
+		done += (unsigned)n;
+	}
+	ds->tx_n = 0;
+}
+
+static void flush_all(struct daemon *d)
+{
+	while (d->tx_pending) {
+		struct dslave *ds = d->tx_pending;
+
+		d->tx_pending = ds->tx_next;
+		ds->tx_next = NULL;
+		ds->tx_listed = false;
+		dslave_flush(ds);
+	}
+}
+
+/* True when frame sits in a TAP burst slot, preceded by its own virtio
+ * header: such a frame stays valid until the burst is flushed. */
+static bool in_burst_slot(const struct daemon *d, const uint8_t *frame, const void *meta)
+{
+	const uint8_t *m = meta;
+
+	return d->in_burst && d->txbuf && m == frame - VNET_HDR_LEN &&
+	       m >= d->txbuf && m < d->txbuf + (size_t)BATCH * SLOT;
+}
+
+static void act_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
+		   const void *meta)
+{
+	struct daemon *d = ctx;
+	struct dslave *ds = s->io;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(meta ? meta : zero_vnet), .iov_len = VNET_HDR_LEN },
+		{ .iov_base = (void *)frame, .iov_len = len },
+	};
+
+	if (in_burst_slot(d, frame, meta)) {
+		struct mmsghdr *m;
+
+		if (ds->tx_n == BATCH)
+			dslave_flush(ds);
+		m = &ds->tx_msg[ds->tx_n];
+		ds->tx_iov[ds->tx_n].iov_base = (void *)meta;
+		ds->tx_iov[ds->tx_n].iov_len = VNET_HDR_LEN + len;
+		memset(m, 0, sizeof(*m));
+		m->msg_hdr.msg_iov = &ds->tx_iov[ds->tx_n];
+		m->msg_hdr.msg_iovlen = 1;
+		ds->tx_n++;
+		if (!ds->tx_listed) {
+			ds->tx_listed = true;
+			ds->tx_next = d->tx_pending;
+			d->tx_pending = ds;
+		}
+		return;
+	}
+	/* Frames the engine made or rewrote leave at once, after whatever
+	 * this slave already has queued, so their order is kept. */
+	if (ds->tx_n)
+		dslave_flush(ds);
+	if (writev(ds->fd, iov, 2) < 0)
+		s->stats.tx_dropped++;
+}
+
+static void act_deliver(void *ctx, struct bond *b, const uint8_t *frame, size_t len,
+			const void *meta)
+{
+	struct dbond *db = b->io;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(meta ? meta : zero_vnet), .iov_len = VNET_HDR_LEN },
+		{ .iov_base = (void *)frame, .iov_len = len },
+	};
+
+	if (writev(db->tap_fd, iov, 2) < 0) {
+		/* EIO while the TAP is down: the host is not listening. */
+	}
+}
+
+/* ---- engine actions: devices ------------------------------------------ */
+
+static void act_set_slave_mac(void *ctx, struct slave *s, const uint8_t mac[6])
+{
+	struct daemon *d = ctx;
+	struct dslave *ds = s->io;
+	struct err err = { 0 };
+
+	if (!ds)
+		return;
+	if (rtnl_link_set_mac(d->rtnl, ds->ifindex, mac, &err) < 0)
+		daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot set MAC address: %s",
+			    s->bond->name, s->name, err.msg);
+}
+
+static void act_set_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6])
+{
+	struct daemon *d = ctx;
+	struct dbond *db = b->io;
+	struct err err = { 0 };
+
+	if (!db)
+		return;
+	memcpy(db->set_macs[db->n_set_macs++ % ARRAY_SIZE(db->set_macs)], mac, 6);
+	if (rtnl_link_set_mac(d->rtnl, db->ifindex, mac, &err) < 0)
+		daemon_logl(d, LOG_ERR, "%s: cannot set MAC address: %s", b->name, err.msg);
+}
+
+static void act_set_carrier(void *ctx, struct bond *b, bool up)
+{
+	struct dbond *db = b->io;
+	int rc;
+
+	if (!db)
+		return;
+	rc = tap_set_carrier(db->tap_fd, up);
+	if (rc < 0)
+		daemon_logl(ctx, LOG_ERR, "%s: cannot set carrier: %s", b->name, strerror(-rc));
+}
+
+static void act_log(void *ctx, int level, const char *line)
+{
+	daemon_logl(ctx, level, "%s", line);
+}
+
+/* resend_igmp: the host stack's memberships on the bond device. */
+static void act_mcast_groups(void *ctx, struct bond *b, struct mcast_groups *out)
+{
+	struct dbond *db = b->io;
+
+	(void)ctx;
+	mcast_read(db->ifindex, db->name, out);
+}
+
+const struct engine_ops daemon_engine_ops = {
+	.tx = act_tx,
+	.deliver = act_deliver,
+	.set_slave_mac = act_set_slave_mac,
+	.set_bond_mac = act_set_bond_mac,
+	.set_carrier = act_set_carrier,
+	.log = act_log,
+	.mcast_groups = act_mcast_groups,
+};
+
+/* ---- bursts ----------------------------------------------------------- */
+
+static bool ensure_bufs(struct daemon *d)
+{
+	if (!d->txbuf)
+		d->txbuf = malloc((size_t)BATCH * SLOT);
+	if (!d->rxbuf)
+		d->rxbuf = malloc((size_t)BATCH * SLOT);
+	return d->txbuf && d->rxbuf;
+}
+
+/* Host -> bond: read a burst of frames from the TAP (one read each: a TAP
+ * has no batched read), let the engine pick slaves, then send each slave's
+ * share with one sendmmsg(). */
+void daemon_on_tap(struct daemon *d, struct dbond *db)
+{
+	uint64_t now = daemon_now(d);
+
+	if (!ensure_bufs(d))
+		return;
+	d->in_burst = true;
+	for (int i = 0; i < BATCH; i++) {
+		uint8_t *slot = d->txbuf + (size_t)i * SLOT;
+		ssize_t n = read(db->tap_fd, slot, SLOT);
+
+		if (n < 0) {
+			if (errno == EBADFD || errno == EIO)
+				daemon_ep_del(d, db->tap_fd);   /* the device went away */
+			break;
+		}
+		if (n <= VNET_HDR_LEN)
+			continue;
+		bond_xmit(db->b, slot + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, slot, now);
+	}
+	d->in_burst = false;
+	flush_all(d);
+}
+
+/* Slave -> bond: one recvmmsg() for a burst, each frame handed to the
+ * engine, which writes the accepted ones to the TAP. */
+void daemon_on_packet(struct daemon *d, struct dslave *ds)
+{
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+	uint64_t now;
+	int n;
+
+	if (!ensure_bufs(d))
+		return;
+	memset(msg, 0, sizeof(msg));
+	for (int i = 0; i < BATCH; i++) {
+		iov[i].iov_base = d->rxbuf + (size_t)i * SLOT;
+		iov[i].iov_len = SLOT;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(ds->fd, msg, BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+	if (n <= 0)
+		return;
+	now = daemon_now(d);
+	for (int i = 0; i < n; i++) {
+		uint8_t *slot = iov[i].iov_base;
+		size_t len = msg[i].msg_len;
+
+		if (len <= VNET_HDR_LEN || len > SLOT || (msg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+			ds->s->stats.rx_dropped++;    /* runt or truncated */
+			continue;
+		}
+		slave_receive(ds->s, slot + VNET_HDR_LEN, len - VNET_HDR_LEN, slot, now);
+	}
+}

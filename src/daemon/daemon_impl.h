@@ -1,0 +1,158 @@
+/* What the daemon's files share: the daemon object (struct daemon), its
+ * bonds and slaves as the OS sees them (struct dbond, struct dslave), and
+ * the functions one file offers the others. Private to src/daemon:
+ *
+ *   daemon.c           the object, the lifecycle of bonds and slaves
+ *   daemon_loop.c      epoll, timerfd, signals, the control server's fd
+ *   daemon_datapath.c  frames between TAP and packet sockets, engine actions
+ *   daemon_events.c    rtnetlink device events, promiscuity
+ *   daemon_ctl.c       the backend the control commands call
+ *   daemon_conf.c      applying a configuration
+ */
+#ifndef BONDD_DAEMON_IMPL_H
+#define BONDD_DAEMON_IMPL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "core/bond.h"
+#include "core/engine.h"
+#include "ctl/ctl_backend.h"
+#include "lib/util.h"
+#include "linux/slave_state.h"
+#include "linux/tap.h"
+
+struct rtnl_event;
+struct rtnl_link;
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000     /* linux/if.h; clashes with net/if.h */
+#endif
+
+#define MAX_FRAME   (65536 + 14 + 4)
+#define BATCH       32      /* frames per TAP read burst / recvmmsg */
+#define SLOT        (VNET_HDR_LEN + MAX_FRAME)
+#define MAX_BONDS   256
+
+enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL };
+
+struct ep_item {
+	enum ep_kind kind;
+	void *obj;
+};
+
+struct dbond;
+
+struct dslave {
+	struct ep_item ep;
+	struct dbond *db;
+	struct slave *s;
+	int ifindex;
+	int fd;
+	char name[IFNAMSIZ];
+	struct slave_saved saved;
+	/* Frames queued during a TAP burst, sent with one sendmmsg(). */
+	struct mmsghdr tx_msg[BATCH];
+	struct iovec tx_iov[BATCH];
+	unsigned tx_n;
+	struct dslave *tx_next;     /* list of slaves with queued frames */
+	bool tx_listed;
+	bool promisc;               /* our PACKET_MR_PROMISC membership is on */
+};
+
+struct dbond {
+	struct ep_item ep;
+	struct daemon *d;
+	struct bond *b;
+	int tap_fd;
+	int ifindex;
+	unsigned mtu;
+	bool promisc;               /* the bond device is promiscuous */
+	/* MACs we gave the TAP lately: their rtnetlink echoes are ours, any
+	 * other new address is the admin's (ip link set bond0 address). */
+	uint8_t set_macs[4][6];
+	unsigned n_set_macs;
+	char name[IFNAMSIZ];
+	struct dslave *slaves[BOND_MAX_SLAVES];
+	unsigned n_slaves;
+};
+
+struct daemon {
+	struct engine *e;
+	struct rtnl *rtnl;
+	int epfd, tfd, sfd;
+	struct ep_item ep_rtnl, ep_timer, ep_signal, ep_ctl;
+	struct ctl_server *ctl;     /* the control socket and its clients */
+	struct ctl_backend ctl_be;  /* what the control commands call */
+	bool use_syslog;
+	bool stop;
+	struct dbond *bonds[MAX_BONDS];
+	unsigned n_bonds;
+	/* Burst buffers, allocated on first use so an idle daemon stays small:
+	 * frames read from a TAP stay in place until the burst is flushed. */
+	uint8_t *txbuf;             /* BATCH slots */
+	uint8_t *rxbuf;             /* BATCH slots */
+	bool in_burst;
+	struct dslave *tx_pending;
+	/* configuration source and the configuration applied last */
+	bool has_conf_src;
+	char conf_format[16];
+	char conf_path[4096];
+	char conf_modprobe[4096];
+	struct conf *conf;
+};
+
+/* ---- daemon.c: the object, bonds and slaves --------------------------- */
+
+/* One log line at a syslog level (stderr or syslog). */
+void daemon_logl(struct daemon *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct dbond *dbond_find(struct daemon *d, const char *name);
+struct dbond *dbond_find_by_index(struct daemon *d, int ifindex);
+struct dslave *dslave_find_by_index(struct daemon *d, int ifindex);
+/* Takes the slave from the engine, closes its socket and, with restore,
+ * gives the device back as it was; frees ds. */
+void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool restore);
+/* Releases every slave, closes the TAP, frees the bond; tap_gone: the
+ * device was removed under us (only the log line differs). */
+void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone);
+
+/* ---- daemon_loop.c: the event loop ------------------------------------- */
+
+/* Sets up epoll, the timer, the signals and the control server on
+ * ctl_path. On failure daemon_loop_close() frees what was made. */
+int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err);
+void daemon_loop_close(struct daemon *d);
+int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it);
+void daemon_ep_del(struct daemon *d, int fd);
+
+/* ---- daemon_datapath.c: frames and engine actions ---------------------- */
+
+/* What the engine asks the OS to do (engine_new()). */
+extern const struct engine_ops daemon_engine_ops;
+/* Host -> bond: a burst of frames from the bond's TAP. */
+void daemon_on_tap(struct daemon *d, struct dbond *db);
+/* Slave -> bond: a burst of frames from the slave's packet socket. */
+void daemon_on_packet(struct daemon *d, struct dslave *ds);
+/* Sends what the slave has queued from the current burst. */
+void dslave_flush(struct dslave *ds);
+
+/* ---- daemon_events.c: device events ------------------------------------ */
+
+void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg);
+/* The engine's view of a link (up, carrier, speed, duplex). */
+void daemon_read_link_info(const struct rtnl_link *l, struct link_info *li);
+/* Gives the engine the bond device's current addresses. */
+void dbond_refresh_addrs(struct daemon *d, struct dbond *db);
+/* Slave promiscuity follows the bond device's; after every loop turn. */
+void daemon_sync_promisc(struct daemon *d);
+
+/* ---- daemon_ctl.c ------------------------------------------------------ */
+
+/* The daemon's operations as the control commands see them. */
+extern const struct ctl_backend_ops daemon_ctl_ops;
+
+#endif
