@@ -10,6 +10,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,7 @@ static bool ensure_bufs(struct daemon *d)
 	if (!d->txbuf)
 		d->txbuf = malloc((size_t)BATCH * SLOT);
 	if (!d->rxbuf)
-		d->rxbuf = malloc((size_t)BATCH * SLOT);
+		d->rxbuf = malloc((size_t)BATCH * RX_SLOT);
 	return d->txbuf && d->rxbuf;
 }
 
@@ -224,6 +225,11 @@ void daemon_on_tap(struct daemon *d, struct dbond *db)
  * engine, which writes the accepted ones to the TAP. */
 void daemon_on_packet(struct daemon *d, struct dslave *ds)
 {
+	/* PACKET_AUXDATA: where the kernel says which VLAN tag it took out. */
+	union {
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		struct cmsghdr align;
+	} aux[BATCH];
 	struct mmsghdr msg[BATCH];
 	struct iovec iov[BATCH];
 	uint64_t now;
@@ -233,10 +239,12 @@ void daemon_on_packet(struct daemon *d, struct dslave *ds)
 		return;
 	memset(msg, 0, sizeof(msg));
 	for (int i = 0; i < BATCH; i++) {
-		iov[i].iov_base = d->rxbuf + (size_t)i * SLOT;
+		iov[i].iov_base = d->rxbuf + (size_t)i * RX_SLOT + VLAN_TAG_LEN;
 		iov[i].iov_len = SLOT;
 		msg[i].msg_hdr.msg_iov = &iov[i];
 		msg[i].msg_hdr.msg_iovlen = 1;
+		msg[i].msg_hdr.msg_control = aux[i].buf;
+		msg[i].msg_hdr.msg_controllen = sizeof(aux[i].buf);
 	}
 	n = recvmmsg(ds->fd, msg, BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
 	if (n <= 0)
@@ -245,11 +253,23 @@ void daemon_on_packet(struct daemon *d, struct dslave *ds)
 	for (int i = 0; i < n; i++) {
 		uint8_t *slot = iov[i].iov_base;
 		size_t len = msg[i].msg_len;
+		uint16_t tpid, tci;
 
 		if (len <= VNET_HDR_LEN || len > SLOT || (msg[i].msg_hdr.msg_flags & MSG_TRUNC)) {
 			ds->s->stats.rx_dropped++;    /* runt or truncated */
 			continue;
 		}
-		slave_receive(ds->s, slot + VNET_HDR_LEN, len - VNET_HDR_LEN, slot, now);
+		len -= VNET_HDR_LEN;
+		/* The frame goes to the engine exactly as it was on the wire:
+		 * a tagged frame must never reach the bond as untagged. */
+		if (vlan_tag_from_cmsg(&msg[i].msg_hdr, &tpid, &tci)) {
+			slot -= VLAN_TAG_LEN;
+			len = vlan_tag_insert(slot, VNET_HDR_LEN, len, tpid, tci);
+			if (!len) {
+				ds->s->stats.rx_dropped++;
+				continue;
+			}
+		}
+		slave_receive(ds->s, slot + VNET_HDR_LEN, len, slot, now);
 	}
 }

@@ -24,6 +24,7 @@
 #include "lib/util.h"
 #include "linux/slave_state.h"
 #include "linux/tap.h"
+#include "linux/vlan_restore.h"
 
 struct rtnl_event;
 struct rtnl_link;
@@ -35,6 +36,9 @@ struct rtnl_link;
 #define MAX_FRAME   (65536 + 14 + 4)
 #define BATCH       32      /* frames per TAP read burst / recvmmsg */
 #define SLOT        (VNET_HDR_LEN + MAX_FRAME)
+/* A receive slot keeps room in front for the VLAN tag the kernel took out
+ * (linux/vlan_restore.h): the header and addresses move into it. */
+#define RX_SLOT     (VLAN_TAG_LEN + SLOT)
 #define MAX_BONDS   256
 
 enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL };

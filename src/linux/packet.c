@@ -50,6 +50,13 @@ int packet_open(int ifindex, struct err *err)
 			ifname_of(ifindex, name), strerror(errno));
 		goto fail;
 	}
+	/* The kernel takes the VLAN tag out of a frame before the taps; the
+	 * auxiliary data gives it back (daemon data path, vlan_restore.h). */
+	if (setopt_int(fd, SOL_PACKET, PACKET_AUXDATA, 1) < 0) {
+		err_set(err, -errno, "%s: packet socket: PACKET_AUXDATA: %s",
+			ifname_of(ifindex, name), strerror(errno));
+		goto fail;
+	}
 	if (setopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, PACKET_BUF_BYTES) < 0 &&
 	    setopt_int(fd, SOL_SOCKET, SO_RCVBUF, PACKET_BUF_BYTES) < 0) {
 		err_set(err, -errno, "%s: packet socket: SO_RCVBUFFORCE: %s",

@@ -1,7 +1,7 @@
 /* A slave's AF_PACKET socket: SOCK_RAW bound to ETH_P_ALL on the slave's
  * ifindex, PACKET_VNET_HDR (10-byte virtio header before every frame, both
  * ways), PACKET_IGNORE_OUTGOING (our own transmissions do not come back),
- * PACKET_AUXDATA not used, receive/send buffers forced large, non-blocking,
+ * PACKET_AUXDATA (the VLAN tag the kernel took out), receive/send buffers forced large, non-blocking,
  * and PACKET_MR_ALLMULTI membership so multicast the host stack joined on
  * the bond reaches us on real NICs (memberships vanish with the socket, so
  * nothing needs restoring). */

@@ -49,13 +49,13 @@ count_is() { # NAME WANT PATTERN SOURCE
 	[ "$got" = "$2" ]
 }
 check "ARP from VLAN 100 reaches bond0 tagged (3 of 3)" \
-	count_is "tagged ARP" 3 'ethertype 802\.1Q \(0x8100\).*vlan 100, p 0, ethertype ARP.*who-has 192\.0\.2\.1 tell' srv_lines
+	count_is "tagged ARP" 3 ', ethertype 802\.1Q \(0x8100\), length [0-9]+: vlan 100, p 0, ethertype ARP.*who-has 192\.0\.2\.1 tell' srv_lines
 check "ICMP echo from VLAN 100 reaches bond0 tagged (3 of 3)" \
 	count_is "tagged ICMP" 3 'vlan 100, p 0, ethertype IPv4.*192\.0\.2\.10 > 192\.0\.2\.1: ICMP echo request' srv_lines
 check "QinQ frame reaches bond0 with both tags (3 of 3)" \
 	count_is "QinQ" 3 '0x88a8.*vlan 200, p 0, ethertype 802\.1Q.*vlan 100, p 0, ethertype ARP' srv_lines
 check "no frame reaches bond0 untagged" \
-	count_is "untagged ARP/ICMP from cli" 0 'ethertype (ARP|IPv4) \(0x0(806|800)\).*(who-has 192\.0\.2\.1 tell|192\.0\.2\.10 > 192\.0\.2\.1)' srv_lines
+	count_is "untagged ARP/ICMP from cli" 0 '[0-9a-f:]{17}, ethertype (ARP|IPv4) \(0x0(806|800)\), length [0-9]+: .*(who-has 192\.0\.2\.1 tell|192\.0\.2\.10 > 192\.0\.2\.1)' srv_lines
 check "the untagged address answers no tagged ARP" \
 	count_is "ARP replies" 0 'Reply 192\.0\.2\.1 is-at' cli_lines
 check "the untagged address answers no tagged ICMP" \
