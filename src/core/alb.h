@@ -133,8 +133,9 @@ struct slave *tlb_choose_channel(struct bond *b, uint32_t index, uint32_t len);
  * MAC rewritten when tx is not the active slave. frame may be p->txbuf. */
 void alb_do_xmit(struct bond *b, struct slave *tx, const uint8_t *frame, size_t len,
 		 const void *meta);
-/* usable[hash % n], the tlb_dynamic_lb=0 choice. */
-struct slave *alb_hash_slave(struct bond *b, const uint8_t *frame, size_t len);
+/* The frames tlb balances: unicast IPv4, and IPv6 except neighbour
+ * discovery, after at most one VLAN tag (bond_xmit_tlb_slave_get). */
+bool tlb_balances(const uint8_t *frame, size_t len);
 
 void alb_slave_add(struct bond *b, struct slave *s, uint64_t now_ms);
 void alb_slave_del(struct bond *b, struct slave *s, uint64_t now_ms);

@@ -1,7 +1,12 @@
-/* Mode lookup and the wrappers that give every mode_ops slot its default. */
+/* The table of modes, switching a bond's mode, the questions asked of a
+ * mode by number, and the wrappers that give every mode_ops slot its
+ * default. */
 #include "mode.h"
 
-#include "engine.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const struct mode_ops *mode_lookup(uint32_t number)
 {
@@ -18,14 +23,129 @@ const struct mode_ops *mode_lookup(uint32_t number)
 	return number < BOND_MODE__COUNT ? modes[number] : NULL;
 }
 
-void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
-		const void *meta)
+int bond_set_mode(struct bond *b, uint32_t mode, struct err *err)
 {
-	s->stats.tx_packets++;
-	s->stats.tx_bytes += len;
-	s->last_tx_ms = b->now_ms;
-	engine_ops_of(b->eng)->tx(engine_ctx_of(b->eng), s, frame, len, meta);
+	const struct mode_ops *ops = mode_lookup(mode);
+	void *priv = NULL;
+
+	if (!ops) {
+		err_set(err, -EOPNOTSUPP, "option mode: mode %u is not supported by bondd yet", mode);
+		return -EOPNOTSUPP;
+	}
+	if (b->n_slaves) {
+		err_set(err, -ENOTEMPTY, "option mode: unable to set because the bond device has slaves");
+		return -ENOTEMPTY;
+	}
+	if (ops->priv_size) {
+		priv = calloc(1, ops->priv_size);
+		if (!priv) {
+			err_set(err, -ENOMEM, "out of memory");
+			return -ENOMEM;
+		}
+	}
+	if (b->mode && b->mode->fini)
+		b->mode->fini(b);
+	free(b->mode_priv);
+	b->mode = ops;
+	b->mode_priv = priv;
+	b->params.mode = mode;
+	b->active = NULL;
+	if (ops->init)
+		ops->init(b);
+	return 0;
 }
+
+bool bond_mode_uses_primary(uint32_t mode)
+{
+	const struct mode_ops *m = mode_lookup(mode);
+
+	return m && m->uses_primary;
+}
+
+bool bond_mode_uses_arp(uint32_t mode)
+{
+	const struct mode_ops *m = mode_lookup(mode);
+
+	return m && m->arp_monitor != MODE_ARP_NONE;
+}
+
+/* By the number in the parameters, which always names b->mode: status
+ * code asks it of bonds built without the mode table (test_status). */
+bool bond_mode_uses_xmit_hash(const struct bond *b)
+{
+	const struct mode_ops *m = mode_lookup(b->params.mode);
+
+	return m && m->uses_xmit_hash && m->uses_xmit_hash(b);
+}
+
+struct slave *mode_active_tx(const struct bond *b)
+{
+	return b->active && slave_can_tx(b->active) ? b->active : NULL;
+}
+
+/* ---- the transmit choice, and its explanation ----------------------- */
+
+static unsigned hash_index(uint32_t hash, unsigned n)
+{
+	return hash % n;
+}
+
+struct slave *mode_hash_slave(const struct bond *b, const uint8_t *frame, size_t len)
+{
+	unsigned n = b->n_usable;
+
+	if (!n)
+		return NULL;
+	return b->usable[hash_index(xmit_hash(b->params.xmit_policy, frame, len), n)];
+}
+
+void mode_hash_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms)
+{
+	struct slave *s = mode_hash_slave(b, frame, len);
+
+	(void)now_ms;
+	if (s)
+		bond_tx_on(b, s, frame, len, meta);
+}
+
+bool mode_hashes_always(const struct bond *b)
+{
+	(void)b;
+	return true;
+}
+
+void mode_explain_hash(const struct bond *b, const uint8_t *frame, size_t len,
+		       struct tx_explain *out)
+{
+	out->hashed = true;
+	out->hash = xmit_hash_explain(b->params.xmit_policy, frame, len, &out->how);
+	out->set = b->usable;
+	out->n_set = b->n_usable;
+	out->set_label = "usable slaves";
+	if (!b->n_usable) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s: no usable slave: the frame would be dropped", b->mode->name);
+		return;
+	}
+	out->indexed = true;
+	out->index = hash_index(out->hash, b->n_usable);
+	out->slave = b->usable[out->index];
+	snprintf(out->reason, sizeof(out->reason), "%s: usable[hash %% %u]", b->mode->name,
+		 b->n_usable);
+}
+
+void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+		     struct tx_explain *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (bond_mode_uses_xmit_hash(b))
+		mode_explain_hash(b, frame, len, out);
+	else if (b->mode->explain_tx)
+		b->mode->explain_tx(b, frame, len, out);
+}
+
+/* ---- wrappers with defaults ----------------------------------------- */
 
 void mode_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
 {
@@ -43,6 +163,12 @@ void mode_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 {
 	if (b->mode->link_change)
 		b->mode->link_change(b, s, now_ms);
+}
+
+void mode_usable_changed(struct bond *b)
+{
+	if (b->mode->usable_changed)
+		b->mode->usable_changed(b);
 }
 
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
@@ -105,7 +231,7 @@ bool mode_slave_inactive(const struct bond *b, const struct slave *s)
 	if (b->mode->slave_inactive)
 		return b->mode->slave_inactive(b, s);
 	/* Only the modes with an active slave drop what backups receive. */
-	if (!bond_mode_uses_primary(b->params.mode))
+	if (!b->mode->uses_primary)
 		return false;
 	return s->backup && !b->params.all_slaves_active;
 }
