@@ -11,14 +11,17 @@
  *                     (send on a slave, log, set a MAC, carrier, multicast
  *                     groups), slave_can_tx, bond_find_slave, delays in ms
  *      hash           transmit hash policies (frames only, no model)
- *   3. mode           struct mode_ops, the table of modes (mode_lookup),
- *                     switching a bond's mode, the mode_*() wrappers that
- *                     give every slot its default, bond_explain_tx()
+ *   3. mode           mode.h: struct mode_ops; mode.c: the mode_*() wrappers
+ *                     that give every slot its default, the hashing modes'
+ *                     choice, bond_explain_tx(); mode_table.c: the table of
+ *                     modes (mode_lookup), switching a bond's mode
  *   4. peer_notify,   frames the engine sends on its own after a failover,
  *      mcast_rejoin   through the mode's transmit path
  *   5. bond           bond-level logic: active slave selection, roles, the
  *                     usable set, carrier, MACs
- *   6. mode_*.c, lacp/, alb.h   the modes (one mode_ops table each)
+ *   6. mode_*.c, lacp/, alb.h   the modes (one mode_ops table each; alb
+ *                     builds on tlb's code and gives it its receive
+ *                     balancing through struct rlb_ops, never the reverse)
  *      monitor, mon_mii, mon_arp   the link monitors
  *   7. engine.h       the engine's public contract, implemented by
  *                     engine.c (engine object, bond list, tick) and

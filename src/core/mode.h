@@ -2,8 +2,9 @@
  * shape). Every decision that depends on the mode is a field or a slot of
  * struct mode_ops; callers go through the mode_*() wrappers in mode.c, which
  * supply the default for every slot a mode leaves NULL. No switch on the
- * mode number exists outside mode_lookup(), and only the mode files name a
- * BOND_MODE_* value. */
+ * mode number exists outside mode_lookup() (mode_table.c), and only the mode
+ * files name a BOND_MODE_* value. Adding a mode = a mode_X.c with its table
+ * and one line in mode_table.c. */
 #ifndef BONDD_MODE_H
 #define BONDD_MODE_H
 

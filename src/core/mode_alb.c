@@ -78,7 +78,7 @@ static void rlb_init_src(struct rlb_client *c)
 	c->src_next = ALB_NULL_INDEX;
 }
 
-void rlb_reset(struct alb_priv *p)
+static void rlb_reset(struct alb_priv *p)
 {
 	for (unsigned i = 0; i < RLB_TABLE_SIZE; i++) {
 		memset(&p->rx[i], 0, sizeof(p->rx[i]));
@@ -232,7 +232,7 @@ static void rlb_update_rx_clients(struct bond *b)
 	p->rlb_update_delay_counter = RLB_UPDATE_DELAY;
 }
 
-void rlb_req_update_slave_clients(struct bond *b, struct slave *s)
+static void rlb_req_update_slave_clients(struct bond *b, struct slave *s)
 {
 	struct alb_priv *p = alb_priv(b);
 	bool ntt = false;
@@ -273,7 +273,7 @@ static void rlb_req_update_subnet_clients(struct bond *b, uint32_t src_ip)
 	}
 }
 
-void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6])
+static void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6])
 {
 	struct slave *active = alb_active(b);
 
@@ -282,7 +282,7 @@ void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6])
 }
 
 /* A slave failed or is leaving: its clients go to other slaves. */
-void rlb_clear_slave(struct bond *b, struct slave *s)
+static void rlb_clear_slave(struct bond *b, struct slave *s)
 {
 	struct alb_priv *p = alb_priv(b);
 	uint32_t i, next;
@@ -328,7 +328,7 @@ static void rlb_rebalance(struct bond *b)
 		p->rx_ntt = true;
 }
 
-void rlb_tick(struct bond *b)
+static void rlb_tick(struct bond *b)
 {
 	struct alb_priv *p = alb_priv(b);
 
@@ -577,9 +577,17 @@ static void alb_explain_tx(const struct bond *b, const uint8_t *frame, size_t le
 	}
 }
 
+static const struct rlb_ops rlb_ops = {
+	.reset = rlb_reset,
+	.clear_slave = rlb_clear_slave,
+	.update_slave_clients = rlb_req_update_slave_clients,
+	.teach_disabled_mac = rlb_teach_disabled_mac_on_primary,
+	.tick = rlb_tick,
+};
+
 static void alb_init_mode(struct bond *b)
 {
-	alb_init(b, true);
+	alb_init(b, &rlb_ops);
 }
 
 const struct mode_ops mode_alb = {

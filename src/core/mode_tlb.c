@@ -337,13 +337,13 @@ static void alb_fasten_mac_swap(struct bond *b, struct slave *s1, struct slave *
 		if (slave_can_tx(pair[i])) {
 			alb_send_learning_packets(b, pair[i], pair[i]->cur_mac);
 			if (p->rlb_enabled)
-				rlb_req_update_slave_clients(b, pair[i]);
+				p->rlb->update_slave_clients(b, pair[i]);
 		} else {
 			disabled = pair[i];
 		}
 	}
 	if (p->rlb_enabled && differ && disabled)
-		rlb_teach_disabled_mac_on_primary(b, disabled->cur_mac);
+		p->rlb->teach_disabled_mac(b, disabled->cur_mac);
 }
 
 /* alb_handle_addr_collision_on_attach: the new slave s already wears its
@@ -417,7 +417,7 @@ void alb_apply_macs(struct bond *b)
 	bond_set_slave_mac(b, active, b->mac);
 	alb_send_learning_packets(b, active, b->mac);
 	if (alb_priv(b)->rlb_enabled)
-		rlb_req_update_slave_clients(b, active);
+		alb_priv(b)->rlb->update_slave_clients(b, active);
 }
 
 void alb_active_changed(struct bond *b, struct slave *old, struct slave *new_,
@@ -477,7 +477,7 @@ void alb_slave_del(struct bond *b, struct slave *s, uint64_t now_ms)
 	tlb_clear_slave(b, s, false);
 	if (p->rlb_enabled) {
 		p->rx_slave = NULL;
-		rlb_clear_slave(b, s);
+		p->rlb->clear_slave(b, s);
 	}
 	if (p->rx_slave == s)
 		p->rx_slave = NULL;
@@ -496,7 +496,7 @@ void alb_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 	if (s->link == SLAVE_LINK_DOWN && as->seen_link != SLAVE_LINK_DOWN) {
 		tlb_clear_slave(b, s, false);
 		if (p->rlb_enabled)
-			rlb_clear_slave(b, s);
+			p->rlb->clear_slave(b, s);
 	} else if (s->link == SLAVE_LINK_UP &&
 		   (as->seen_link != SLAVE_LINK_UP || as->seen_up_ms != s->last_link_up_ms)) {
 		p->tx_rebalance_counter = TLB_REBALANCE_TICKS;
@@ -554,14 +554,15 @@ static void alb_reset_tables(struct bond *b)
 			tlb_init_slave(b->slaves[i]);
 	p->rx_slave = NULL;
 	if (p->rlb_enabled)
-		rlb_reset(p);
+		p->rlb->reset(p);
 }
 
-void alb_init(struct bond *b, bool rlb)
+void alb_init(struct bond *b, const struct rlb_ops *rlb)
 {
 	struct alb_priv *p = alb_priv(b);
 
-	p->rlb_enabled = rlb;
+	p->rlb = rlb;
+	p->rlb_enabled = rlb != NULL;
 	p->open = false;
 	alb_reset_tables(b);
 }
@@ -612,7 +613,7 @@ static void alb_monitor(struct bond *b)
 	}
 
 	if (p->rlb_enabled)
-		rlb_tick(b);
+		p->rlb->tick(b);
 }
 
 uint64_t alb_tick(struct bond *b, uint64_t now_ms)
@@ -633,7 +634,7 @@ uint64_t alb_tick(struct bond *b, uint64_t now_ms)
 
 static void tlb_init(struct bond *b)
 {
-	alb_init(b, false);
+	alb_init(b, NULL);
 }
 
 const struct mode_ops mode_tlb = {
