@@ -175,4 +175,3 @@ void bond_set_mac(struct bond *b, const uint8_t mac[6])
 	bond_act_set_dev_mac(b, mac);
 	bond_apply_slave_macs(b);
 }
-

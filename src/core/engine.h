@@ -3,7 +3,7 @@
  * bond's life) and slave.c (slaves, and the frames that pass through them).
  *
  * Events come in as calls carrying the current time (now_ms); effects go out
- * only through struct engine_ops. The engine never makes a syscall and never
+ * only through struct engine_ops (bond_types.h). The engine never makes a syscall and never
  * reads a clock, so tests drive it with simulated links and a virtual clock.
  *
  * Frames: the I/O layer passes a frame starting at the Ethernet header, plus
