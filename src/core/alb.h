@@ -71,8 +71,26 @@ struct alb_slave {
 	uint64_t seen_up_ms;
 };
 
+struct alb_priv;
+
+/* Receive load balancing, balance-alb's own part (mode_alb.c). The shared
+ * code reaches it through this table only, so mode_tlb.c does not depend on
+ * mode_alb.c; balance-tlb has none. */
+struct rlb_ops {
+	void (*reset)(struct alb_priv *p);
+	/* s failed or leaves: its clients move to other slaves */
+	void (*clear_slave)(struct bond *b, struct slave *s);
+	/* s's MAC moved: tell its clients again */
+	void (*update_slave_clients)(struct bond *b, struct slave *s);
+	/* a disabled slave's MAC is taught on the active slave */
+	void (*teach_disabled_mac)(struct bond *b, const uint8_t mac[6]);
+	/* the rlb part of one alb monitor pass */
+	void (*tick)(struct bond *b);
+};
+
 struct alb_priv {
-	bool rlb_enabled;           /* balance-alb */
+	const struct rlb_ops *rlb;  /* balance-alb's receive balancing; NULL in tlb */
+	bool rlb_enabled;           /* rlb != NULL */
 	bool open;                  /* tables built (bond admin up) */
 	uint64_t next_tick_ms;
 
@@ -122,8 +140,8 @@ void alb_parse_l2(const uint8_t *frame, size_t len, struct alb_l2 *l2);
 uint8_t alb_simple_hash(const uint8_t *p, size_t n);
 bool alb_valid_mac(const uint8_t mac[6]);
 
-/* ---- mode_tlb.c: what both modes share -------------------------------- */
-void alb_init(struct bond *b, bool rlb);
+/* ---- mode_tlb.c: what both modes share (mode_alb.c builds on it) ------- */
+void alb_init(struct bond *b, const struct rlb_ops *rlb);
 void alb_sync_open(struct bond *b, uint64_t now_ms);
 /* The active slave as the kernel sees it (NULL while it is being released). */
 struct slave *alb_active(const struct bond *b);
@@ -133,8 +151,9 @@ struct slave *tlb_choose_channel(struct bond *b, uint32_t index, uint32_t len);
  * MAC rewritten when tx is not the active slave. frame may be p->txbuf. */
 void alb_do_xmit(struct bond *b, struct slave *tx, const uint8_t *frame, size_t len,
 		 const void *meta);
-/* usable[hash % n], the tlb_dynamic_lb=0 choice. */
-struct slave *alb_hash_slave(struct bond *b, const uint8_t *frame, size_t len);
+/* The frames tlb balances: unicast IPv4, and IPv6 except neighbour
+ * discovery, after at most one VLAN tag (bond_xmit_tlb_slave_get). */
+bool tlb_balances(const uint8_t *frame, size_t len);
 
 void alb_slave_add(struct bond *b, struct slave *s, uint64_t now_ms);
 void alb_slave_del(struct bond *b, struct slave *s, uint64_t now_ms);
@@ -147,13 +166,5 @@ bool alb_slave_is_backup(const struct bond *b, const struct slave *s);
 bool alb_slave_inactive(const struct bond *b, const struct slave *s);
 const uint8_t *alb_rx_frame(struct bond *b, struct slave *s, const uint8_t *frame,
 			    size_t len);
-
-/* ---- mode_alb.c: receive load balancing (rlb) ------------------------- */
-void rlb_reset(struct alb_priv *p);
-void rlb_clear_slave(struct bond *b, struct slave *s);
-void rlb_req_update_slave_clients(struct bond *b, struct slave *s);
-void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6]);
-/* The rlb part of one alb monitor pass. */
-void rlb_tick(struct bond *b);
 
 #endif

@@ -1,10 +1,8 @@
-/* The engine's data model: a bond, its slaves and its parameters.
- *
- * Everything here is plain data plus the functions of bond.c that the modes,
- * the monitors and the option setters share (active slave selection, the
- * usable-slave array, carrier). Time is always a parameter (now_ms); nothing
- * here reads a clock or calls the OS: effects leave through engine_ops.
- */
+/* Bond-level logic shared by the modes, the monitors and the option
+ * setters: active slave selection, roles, the precomputed transmit set,
+ * carrier and MAC addresses. The data model is in bond_types.h; this
+ * header also brings the primitives (actions.h) and the mode table
+ * (mode.h), which every user of these functions needs. */
 #ifndef BONDD_BOND_H
 #define BONDD_BOND_H
 
@@ -12,225 +10,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/util.h"
+#include "actions.h"
+#include "bond_types.h"
+#include "mode.h"
 
-#define BOND_MAX_SLAVES      64
-#define BOND_MAX_ARP_TARGETS 16
-#define BOND_NAME_MAX        16   /* IFNAMSIZ, NUL included */
-
-enum bond_mode {
-	BOND_MODE_ROUNDROBIN = 0,
-	BOND_MODE_ACTIVEBACKUP = 1,
-	BOND_MODE_XOR = 2,
-	BOND_MODE_BROADCAST = 3,
-	BOND_MODE_8023AD = 4,
-	BOND_MODE_TLB = 5,
-	BOND_MODE_ALB = 6,
-	BOND_MODE__COUNT
-};
-
-/* Slave link states, numbered as the kernel's BOND_LINK_*. */
-enum slave_link {
-	SLAVE_LINK_UP = 0,
-	SLAVE_LINK_FAIL = 1,    /* "going down": downdelay running */
-	SLAVE_LINK_DOWN = 2,
-	SLAVE_LINK_BACK = 3,    /* "going back": updelay running */
-};
-
-#define SPEED_UNKNOWN  (-1)
-#define DUPLEX_HALF    0
-#define DUPLEX_FULL    1
-#define DUPLEX_UNKNOWN 0xff
-
-enum { PRI_RESELECT_ALWAYS = 0, PRI_RESELECT_BETTER = 1, PRI_RESELECT_FAILURE = 2 };
-enum { FOM_NONE = 0, FOM_ACTIVE = 1, FOM_FOLLOW = 2 };
-
-/* Bond parameters with the kernel's names and units. updelay, downdelay and
- * peer_notif_delay are stored as counts of miimon ticks, as the kernel
- * stores them, so that changing miimon rescales them the same way. */
-struct bond_params {
-	uint32_t mode;
-	uint32_t miimon;            /* ms, 0 = off */
-	uint32_t updelay;           /* miimon ticks */
-	uint32_t downdelay;         /* miimon ticks */
-	uint32_t peer_notif_delay;  /* miimon ticks */
-	uint32_t use_carrier;
-	uint32_t arp_interval;      /* ms */
-	uint32_t arp_targets[BOND_MAX_ARP_TARGETS]; /* network byte order */
-	unsigned n_arp_targets;
-	uint8_t ns_targets[BOND_MAX_ARP_TARGETS][16];
-	unsigned n_ns_targets;
-	uint32_t arp_validate;
-	uint32_t arp_all_targets;
-	uint32_t missed_max;        /* arp_missed_max */
-	char primary[BOND_NAME_MAX];/* "" = none; may name a device not yet enslaved */
-	uint32_t primary_reselect;
-	uint32_t fail_over_mac;
-	uint32_t xmit_policy;
-	uint32_t lacp_rate;
-	uint32_t lacp_active;
-	uint32_t ad_select;
-	uint32_t min_links;
-	uint32_t ad_actor_sys_prio;
-	uint8_t ad_actor_system[6];
-	uint32_t ad_user_port_key;
-	uint32_t num_peer_notif;    /* num_grat_arp == num_unsol_na */
-	uint32_t resend_igmp;
-	uint32_t packets_per_slave;
-	uint32_t lp_interval;       /* seconds */
-	uint32_t tlb_dynamic_lb;
-	uint32_t all_slaves_active;
-	uint32_t coupled_control;
-	uint32_t broadcast_neighbor;
-	uint32_t lacp_strict;
-	uint32_t tx_queues;
-};
-
-/* What the OS tells us about a slave's link; the engine never asks. */
-struct link_info {
-	bool running;     /* administratively up (IFF_UP) */
-	bool carrier;     /* lower layer up (IFF_LOWER_UP / carrier) */
-	int32_t speed;    /* Mb/s or SPEED_UNKNOWN */
-	uint8_t duplex;   /* DUPLEX_* */
-};
-
-struct slave_stats {
-	uint64_t tx_packets, tx_bytes;
-	uint64_t rx_packets, rx_bytes;
-	uint64_t rx_dropped;        /* refused by the mode's receive rule */
-	uint64_t tx_dropped;        /* the slave's queue refused the frame */
-};
-
-struct bond;
-
-struct slave {
-	struct bond *bond;
-	void *io;                   /* the I/O layer's handle, never touched here */
-	/* Written for every frame sent (bond_tx_on): kept together at the
-	 * front, so a frame touches one cache line of its slave. */
-	uint64_t last_tx_ms;        /* ARP monitor: last transmit */
-	struct slave_stats stats;
-	char name[BOND_NAME_MAX];
-	uint8_t perm_mac[6];        /* the slave's own address at enslave time */
-	uint8_t cur_mac[6];         /* the address the engine gave it */
-
-	struct link_info os;        /* latest raw state from the OS */
-	int32_t speed;              /* last value read (kept when the link drops) */
-	uint8_t duplex;
-
-	enum slave_link link;       /* monitor's view */
-	int32_t delay;              /* remaining up/down delay, miimon ticks */
-	uint32_t link_failure_count;
-	uint64_t last_link_up_ms;
-	/* ARP monitor: last validated receive, per target (last_tx_ms above). */
-	uint64_t last_rx_ms;
-	uint64_t target_last_rx_ms[BOND_MAX_ARP_TARGETS];
-
-	bool backup;                /* role: sysfs "backup" (else "active") */
-	bool inactive;              /* receive dropped (backup and !all_slaves_active) */
-	int32_t prio;               /* per-slave prio (modes 1,5,6) */
-	uint16_t queue_id;
-	uint16_t ad_actor_port_prio;
-	uint16_t ad_port_number;    /* 802.3ad port number, 1-based, enslave order */
-
-	void *mode_priv;            /* allocated by the core, mode->slave_priv_size */
-};
-
-struct mode_ops;
-struct engine;
-
-struct bond {
-	struct engine *eng;
-	void *io;
-	char name[BOND_NAME_MAX];
-	struct bond_params params;
-	const struct mode_ops *mode;
-	void *mode_priv;            /* allocated by the core, mode->priv_size */
-
-	uint8_t mac[6];
-	bool mac_set_by_user;       /* else it follows the first slave */
-	bool mac_random;            /* no slave has given it an address yet */
-	bool admin_up;
-	bool carrier;
-
-	struct slave *slaves[BOND_MAX_SLAVES];  /* enslave order */
-	unsigned n_slaves;
-	/* Precomputed transmit set: rebuilt on link, membership and selection
-	 * changes only, so the fast path is one array lookup. */
-	struct slave *usable[BOND_MAX_SLAVES];
-	unsigned n_usable;
-	/* rr_map[i]: the first slave at or after slaves[i] (wrapping) that can
-	 * transmit, NULL if none: balance-rr's O(1) "next usable" lookup. */
-	struct slave *rr_map[BOND_MAX_SLAVES];
-
-	struct slave *active;       /* curr_active_slave (modes 1,5,6) */
-	bool force_primary;
-
-	/* monitor scheduling */
-	uint64_t next_mii_ms;       /* 0 = not armed */
-	uint64_t now_ms;            /* time of the event being handled */
-	struct slave *current_arp_slave; /* AB ARP monitor: probing candidate */
-	bool arp_no_route_warned;
-
-	/* peer notification (gratuitous ARP / unsolicited NA) */
-	uint32_t send_peer_notif;   /* countdown in monitor ticks */
-	uint32_t ipv4[8];           /* bond's IPv4 addresses, network order */
-	uint8_t ipv4_prefix[8];
-	unsigned n_ipv4;
-	uint8_t ipv6[8][16];
-	unsigned n_ipv6;
-
-	/* resend_igmp: reports still to send, and when (mcast_rejoin.c) */
-	uint32_t igmp_retrans;
-	uint64_t igmp_next_ms;
-
-	uint32_t rr_counter;        /* balance-rr packet counter */
-	uint32_t rand_state;        /* balance-rr packets_per_slave=0 */
-	uint16_t next_ad_port;      /* 802.3ad port numbering */
-	uint32_t next_agg_id;
-};
-
-/* ---- bond.c: shared logic -------------------------------------------- */
-
-struct slave *bond_find_slave(const struct bond *b, const char *name);
-/* True when the slave may carry traffic: device up, carrier and link UP. */
-bool slave_can_tx(const struct slave *s);
-bool bond_mode_uses_primary(uint32_t mode);
-bool bond_mode_uses_xmit_hash(const struct bond *b);
-bool bond_mode_uses_arp(uint32_t mode);
-
-/* Re-runs active slave selection (modes 1,5,6; a no-op otherwise), then
- * rebuilds the usable array and sets the carrier. Called by every change that
- * may alter the choice: link commit, enslave, release, primary, prio, ... */
+/* Re-runs active slave selection (modes that use a primary; a no-op
+ * otherwise), then rebuilds the usable array and sets the carrier. Called by
+ * every change that may alter the choice: link commit, enslave, release,
+ * primary, prio, ... */
 void bond_reselect(struct bond *b, uint64_t now_ms);
 /* Makes s the active slave (NULL: none); the only place that does. */
 void bond_change_active(struct bond *b, struct slave *s, uint64_t now_ms);
+/* The primary slave, when the mode uses one and it is enslaved. */
+struct slave *bond_primary_slave(const struct bond *b);
+
 /* Recomputes every slave's backup/inactive flags from the mode. */
 void bond_refresh_roles(struct bond *b);
 void bond_update_usable(struct bond *b);
 void bond_update_carrier(struct bond *b);
+
 /* Assigns MACs to slaves as the mode and fail_over_mac want. */
 void bond_apply_slave_macs(struct bond *b);
-void bond_set_slave_mac(struct bond *b, struct slave *s, const uint8_t mac[6]);
+/* A new MAC for the bond device; the slaves follow as the mode wants. */
 void bond_set_mac(struct bond *b, const uint8_t mac[6]);
-/* Logs through the engine's log action, prefixed "<bond>: " or
- * "<bond>: (slave <name>): " as the kernel prints it. */
-void bond_log(const struct bond *b, const struct slave *s, int level,
-	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* Effective delays in ms (ticks * miimon) as the status shows them. */
-uint32_t bond_updelay_ms(const struct bond *b);
-uint32_t bond_downdelay_ms(const struct bond *b);
-uint32_t bond_peer_notif_delay_ms(const struct bond *b);
-
-/* Swaps the mode's operations (the bond has no slaves). Returns -EOPNOTSUPP
- * with a message for a mode bondd does not implement. */
-int bond_set_mode(struct bond *b, uint32_t mode, struct err *err);
-
-/* Schedules num_peer_notif gratuitous ARPs/NAs after a failover (the first
- * one at once when the bond has carrier). */
-void bond_schedule_peer_notify(struct bond *b, uint64_t now_ms);
-/* The primary slave, when the mode uses one and it is enslaved. */
-struct slave *bond_primary_slave(const struct bond *b);
 
 #endif

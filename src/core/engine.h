@@ -1,7 +1,9 @@
-/* The engine's whole contract with the outside world.
+/* The engine's whole contract with the outside world. Implemented by
+ * engine.c (the engine object, its bonds, the timers), engine_bond.c (a
+ * bond's life) and slave.c (slaves, and the frames that pass through them).
  *
  * Events come in as calls carrying the current time (now_ms); effects go out
- * only through struct engine_ops. The engine never makes a syscall and never
+ * only through struct engine_ops (bond_types.h). The engine never makes a syscall and never
  * reads a clock, so tests drive it with simulated links and a virtual clock.
  *
  * Frames: the I/O layer passes a frame starting at the Ethernet header, plus
@@ -17,30 +19,6 @@
 #include <stdint.h>
 
 #include "bond.h"
-
-struct mcast_groups;
-
-enum log_level { LOG_ERR_ = 3, LOG_WARN_ = 4, LOG_INFO_ = 6, LOG_DEBUG_ = 7 };
-
-struct engine_ops {
-	/* Send a frame on a slave. */
-	void (*tx)(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
-		   const void *meta);
-	/* Hand a received frame up to the bond device (the host stack). */
-	void (*deliver)(void *ctx, struct bond *b, const uint8_t *frame,
-			size_t len, const void *meta);
-	/* Program a slave's MAC address. */
-	void (*set_slave_mac)(void *ctx, struct slave *s, const uint8_t mac[6]);
-	/* Program the bond device's MAC address. */
-	void (*set_bond_mac)(void *ctx, struct bond *b, const uint8_t mac[6]);
-	/* Bond device carrier on/off. */
-	void (*set_carrier)(void *ctx, struct bond *b, bool up);
-	/* One log line, already formatted the kernel's way. */
-	void (*log)(void *ctx, int level, const char *line);
-	/* Fill *out with the bond device's multicast memberships (for
-	 * resend_igmp; out is zeroed). May be NULL: then nothing is resent. */
-	void (*mcast_groups)(void *ctx, struct bond *b, struct mcast_groups *out);
-};
 
 struct engine;
 
@@ -63,6 +41,10 @@ void bond_set_admin(struct bond *b, bool up, uint64_t now_ms);
 void bond_set_addrs(struct bond *b, const uint32_t *v4, const uint8_t *prefix4,
 		    unsigned n4, const uint8_t (*v6)[16], unsigned n6);
 
+/* ifenslave -c / sysfs active_slave. name NULL or "" clears the choice. */
+int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
+			  struct err *err);
+
 /* Adds a slave. The I/O layer has already saved the device's state and
  * opened it; the engine decides its MAC (set_slave_mac) and role. */
 struct slave *bond_enslave(struct bond *b, const char *name, const uint8_t perm_mac[6],
@@ -74,10 +56,6 @@ void bond_release(struct bond *b, struct slave *s, uint64_t now_ms);
 /* The OS reported a link change (or a poll result) for a slave. */
 void slave_link_event(struct slave *s, const struct link_info *li, uint64_t now_ms);
 
-/* ifenslave -c / sysfs active_slave. name NULL or "" clears the choice. */
-int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
-			  struct err *err);
-
 /* Data path. */
 void bond_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
 	       uint64_t now_ms);
@@ -88,8 +66,12 @@ void slave_receive(struct slave *s, const uint8_t *frame, size_t len,
  * none). The caller arms one timer for it. */
 uint64_t engine_tick(struct engine *e, uint64_t now_ms);
 
-/* Internal to the core: the engine's actions, for bond.c and the modes. */
-const struct engine_ops *engine_ops_of(const struct engine *e);
-void *engine_ctx_of(const struct engine *e);
+/* Internal to the core (engine_bond.c): adds b to the engine's list and
+ * gives it the engine's actions; -EEXIST or -ENOSPC with a message. */
+int engine_attach_bond(struct engine *e, struct bond *b, struct err *err);
+/* Takes b out of the list; false when it was not there. */
+bool engine_detach_bond(struct engine *e, struct bond *b);
+/* Frees a bond and its slaves without any action (engine_free). */
+void engine_bond_free_mem(struct bond *b);
 
 #endif

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "lib/bytes.h"
 #include "mode.h"
 
 enum {
@@ -25,12 +25,6 @@ enum {
 	HBH_LEN = 8,
 	MLD2_MTU = 1500,
 };
-
-static void put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
 {
@@ -60,18 +54,18 @@ static uint8_t *ip4_head(uint8_t *buf, const uint8_t mac[6], uint32_t src_be,
 	buf[0] = 0x01; buf[1] = 0x00; buf[2] = 0x5e;
 	buf[3] = dst[1] & 0x7f; buf[4] = dst[2]; buf[5] = dst[3];
 	memcpy(buf + 6, mac, 6);
-	put16(buf + 12, 0x0800);
+	put_be16(buf + 12, 0x0800);
 	ip[0] = 0x46;
 	ip[1] = 0xc0;
-	put16(ip + 2, (unsigned)(IP4_LEN + payload));
-	put16(ip + 6, 0x4000);      /* DF */
+	put_be16(ip + 2, (unsigned)(IP4_LEN + payload));
+	put_be16(ip + 6, 0x4000);      /* DF */
 	ip[8] = 1;
 	ip[9] = 2;                  /* IGMP */
 	memcpy(ip + 12, &src_be, 4);
 	memcpy(ip + 16, dst, 4);
 	ip[20] = 0x94;              /* Router Alert */
 	ip[21] = 4;
-	put16(ip + 10, csum(sum16(0, ip, IP4_LEN)));
+	put_be16(ip + 10, csum(sum16(0, ip, IP4_LEN)));
 	return ip + IP4_LEN;
 }
 
@@ -91,9 +85,9 @@ size_t build_igmp_report(uint8_t *buf, size_t cap, const uint8_t mac[6], uint32_
 		uint8_t *rec = igmp + 8;
 
 		igmp[0] = IGMP_V3_REPORT;
-		put16(igmp + 6, 1);                 /* one group record */
+		put_be16(igmp + 6, 1);                 /* one group record */
 		rec[0] = g->exclude ? REC_IS_EXCLUDE : REC_IS_INCLUDE;
-		put16(rec + 2, g->n_src);
+		put_be16(rec + 2, g->n_src);
 		memcpy(rec + 4, g->addr, 4);
 		for (unsigned i = 0; i < g->n_src; i++)
 			memcpy(rec + 8 + 4 * i, g->src[i], 4);
@@ -101,7 +95,7 @@ size_t build_igmp_report(uint8_t *buf, size_t cap, const uint8_t mac[6], uint32_
 		igmp[0] = version == 1 ? IGMP_V1_REPORT : IGMP_V2_REPORT;
 		memcpy(igmp + 4, g->addr, 4);
 	}
-	put16(igmp + 2, csum(sum16(0, igmp, payload)));
+	put_be16(igmp + 2, csum(sum16(0, igmp, payload)));
 	return len < 60 ? 60 : len;         /* padded to the Ethernet minimum */
 }
 
@@ -115,9 +109,9 @@ static uint8_t *ip6_head(uint8_t *buf, const uint8_t mac[6], const uint8_t src[1
 	buf[0] = 0x33; buf[1] = 0x33;
 	memcpy(buf + 2, dst + 12, 4);
 	memcpy(buf + 6, mac, 6);
-	put16(buf + 12, 0x86dd);
+	put_be16(buf + 12, 0x86dd);
 	ip[0] = 0x60;
-	put16(ip + 4, (unsigned)(HBH_LEN + icmp_len));
+	put_be16(ip + 4, (unsigned)(HBH_LEN + icmp_len));
 	ip[6] = 0;                  /* hop-by-hop options */
 	ip[7] = 1;
 	memcpy(ip + 8, src, 16);
@@ -144,7 +138,7 @@ static void icmp6_finish(const uint8_t *ip, uint8_t *icmp, size_t icmp_len)
 	pseudo[36] = pseudo[37] = pseudo[38] = 0;
 	pseudo[39] = 58;
 	s = sum16(0, pseudo, sizeof(pseudo));
-	put16(icmp + 2, csum(sum16(s, icmp, icmp_len)));
+	put_be16(icmp + 2, csum(sum16(s, icmp, icmp_len)));
 }
 
 size_t build_mld1_report(uint8_t *buf, size_t cap, const uint8_t mac[6],
@@ -184,13 +178,13 @@ size_t build_mld2_report(uint8_t *buf, size_t cap, unsigned mtu, const uint8_t m
 	memset(buf, 0, ETH_LEN + IP6_LEN + HBH_LEN + icmp_len);
 	icmp = ip6_head(buf, mac, src, all_mld2_routers, icmp_len);
 	icmp[0] = MLD2_REPORT;
-	put16(icmp + 6, k);
+	put_be16(icmp + 6, k);
 	for (unsigned i = 0, off = 8; i < k; i++) {
 		const struct mcast_group *g = &groups[i];
 		uint8_t *rec = icmp + off;
 
 		rec[0] = g->exclude ? REC_IS_EXCLUDE : REC_IS_INCLUDE;
-		put16(rec + 2, g->n_src);
+		put_be16(rec + 2, g->n_src);
 		memcpy(rec + 4, g->addr, 16);
 		memcpy(rec + 20, g->src, 16 * (size_t)g->n_src);
 		off += 20 + 16 * g->n_src;
@@ -202,11 +196,11 @@ size_t build_mld2_report(uint8_t *buf, size_t cap, unsigned mtu, const uint8_t m
 
 void mcast_rejoin_arm(struct bond *b, struct slave *new_active, uint64_t now_ms)
 {
-	uint32_t mode = b->params.mode;
+	enum mode_igmp_rejoin when = b->mode->igmp_rejoin;
 
 	if (!b->admin_up || b->params.resend_igmp == 0)
 		return;
-	if (!((bond_mode_uses_primary(mode) && new_active) || mode == BOND_MODE_ROUNDROBIN))
+	if (when == MODE_REJOIN_NEVER || (when == MODE_REJOIN_NEW_ACTIVE && !new_active))
 		return;
 	b->igmp_retrans = b->params.resend_igmp;
 	b->igmp_next_ms = now_ms;   /* the kernel: one jiffy later */
@@ -257,7 +251,6 @@ static void send_reports(struct bond *b, const struct mcast_groups *g, uint64_t 
 
 uint64_t mcast_rejoin_tick(struct bond *b, uint64_t now_ms)
 {
-	const struct engine_ops *ops = engine_ops_of(b->eng);
 	struct mcast_groups *g;
 
 	if (!b->igmp_retrans)
@@ -270,10 +263,10 @@ uint64_t mcast_rejoin_tick(struct bond *b, uint64_t now_ms)
 		return b->igmp_next_ms;
 	/* Ask for the memberships at each round: a group joined or left
 	 * meanwhile is reported as the stack would report it now. */
-	g = ops->mcast_groups ? calloc(1, sizeof(*g)) : NULL;
+	g = b->ops->mcast_groups ? calloc(1, sizeof(*g)) : NULL;
 	if (g) {
-		ops->mcast_groups(engine_ctx_of(b->eng), b, g);
-		send_reports(b, g, now_ms);
+		if (bond_act_mcast_groups(b, g))
+			send_reports(b, g, now_ms);
 		free(g);
 	}
 	if (--b->igmp_retrans == 0)

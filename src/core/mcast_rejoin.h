@@ -1,7 +1,8 @@
 /* resend_igmp: membership reports after a failover.
  *
- * When the active slave changes (modes 1, 5, 6; and balance-rr, whose IGMP
- * leaves on its "active" slave), the kernel bond asks the host stack to
+ * When the active slave changes (as the mode's igmp_rejoin says: modes 1,
+ * 5, 6 on a new active slave; balance-rr, whose IGMP leaves on its
+ * "active" slave, on any change), the kernel bond asks the host stack to
  * report its multicast memberships again (NETDEV_RESEND_IGMP), resend_igmp
  * times: once right away, then every 200 ms, so that switches doing IGMP/MLD
  * snooping learn the new port at once instead of at the next query.
@@ -20,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bond.h"
+#include "bond_types.h"
 
 #define MCAST_MAX_GROUPS  64
 #define MCAST_MAX_SOURCES 16

@@ -1,31 +1,79 @@
-/* Mode lookup and the wrappers that give every mode_ops slot its default. */
+/* What the modes share: the wrappers that give every mode_ops slot its
+ * default, the hashing modes' transmit choice, and bond_explain_tx(). The
+ * table of modes is mode_table.c. */
 #include "mode.h"
 
-#include "engine.h"
+#include <stdio.h>
+#include <string.h>
 
-const struct mode_ops *mode_lookup(uint32_t number)
+struct slave *mode_active_tx(const struct bond *b)
 {
-	static const struct mode_ops *const modes[BOND_MODE__COUNT] = {
-		[BOND_MODE_ROUNDROBIN] = &mode_rr,
-		[BOND_MODE_ACTIVEBACKUP] = &mode_ab,
-		[BOND_MODE_XOR] = &mode_xor,
-		[BOND_MODE_BROADCAST] = &mode_bcast,
-		[BOND_MODE_8023AD] = &mode_8023ad,
-		[BOND_MODE_TLB] = &mode_tlb,
-		[BOND_MODE_ALB] = &mode_alb,
-	};
-
-	return number < BOND_MODE__COUNT ? modes[number] : NULL;
+	return b->active && slave_can_tx(b->active) ? b->active : NULL;
 }
 
-void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
-		const void *meta)
+/* ---- the transmit choice, and its explanation ----------------------- */
+
+static unsigned hash_index(uint32_t hash, unsigned n)
 {
-	s->stats.tx_packets++;
-	s->stats.tx_bytes += len;
-	s->last_tx_ms = b->now_ms;
-	engine_ops_of(b->eng)->tx(engine_ctx_of(b->eng), s, frame, len, meta);
+	return hash % n;
 }
+
+struct slave *mode_hash_slave(const struct bond *b, const uint8_t *frame, size_t len)
+{
+	unsigned n = b->n_usable;
+
+	if (!n)
+		return NULL;
+	return b->usable[hash_index(xmit_hash(b->params.xmit_policy, frame, len), n)];
+}
+
+void mode_hash_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms)
+{
+	struct slave *s = mode_hash_slave(b, frame, len);
+
+	(void)now_ms;
+	if (s)
+		bond_tx_on(b, s, frame, len, meta);
+}
+
+bool mode_hashes_always(const struct bond *b)
+{
+	(void)b;
+	return true;
+}
+
+void mode_explain_hash(const struct bond *b, const uint8_t *frame, size_t len,
+		       struct tx_explain *out)
+{
+	out->hashed = true;
+	out->hash = xmit_hash_explain(b->params.xmit_policy, frame, len, &out->how);
+	out->set = b->usable;
+	out->n_set = b->n_usable;
+	out->set_label = "usable slaves";
+	if (!b->n_usable) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s: no usable slave: the frame would be dropped", b->mode->name);
+		return;
+	}
+	out->indexed = true;
+	out->index = hash_index(out->hash, b->n_usable);
+	out->slave = b->usable[out->index];
+	snprintf(out->reason, sizeof(out->reason), "%s: usable[hash %% %u]", b->mode->name,
+		 b->n_usable);
+}
+
+void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+		     struct tx_explain *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (bond_mode_uses_xmit_hash(b))
+		mode_explain_hash(b, frame, len, out);
+	else if (b->mode->explain_tx)
+		b->mode->explain_tx(b, frame, len, out);
+}
+
+/* ---- wrappers with defaults ----------------------------------------- */
 
 void mode_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
 {
@@ -43,6 +91,12 @@ void mode_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 {
 	if (b->mode->link_change)
 		b->mode->link_change(b, s, now_ms);
+}
+
+void mode_usable_changed(struct bond *b)
+{
+	if (b->mode->usable_changed)
+		b->mode->usable_changed(b);
 }
 
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
@@ -105,7 +159,7 @@ bool mode_slave_inactive(const struct bond *b, const struct slave *s)
 	if (b->mode->slave_inactive)
 		return b->mode->slave_inactive(b, s);
 	/* Only the modes with an active slave drop what backups receive. */
-	if (!bond_mode_uses_primary(b->params.mode))
+	if (!b->mode->uses_primary)
 		return false;
 	return s->backup && !b->params.all_slaves_active;
 }

@@ -1,7 +1,10 @@
 /* One bonding mode = one const table of operations (FreeBSD lagg_protos[]
- * shape). Callers go through the mode_*() wrappers in mode.c, which supply
- * the default for every slot a mode leaves NULL. No switch on the mode
- * number exists outside mode_lookup(). */
+ * shape). Every decision that depends on the mode is a field or a slot of
+ * struct mode_ops; callers go through the mode_*() wrappers in mode.c, which
+ * supply the default for every slot a mode leaves NULL. No switch on the
+ * mode number exists outside mode_lookup() (mode_table.c), and only the mode
+ * files name a BOND_MODE_* value. Adding a mode = a mode_X.c with its table
+ * and one line in mode_table.c. */
 #ifndef BONDD_MODE_H
 #define BONDD_MODE_H
 
@@ -9,7 +12,42 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bond.h"
+#include "actions.h"
+#include "bond_types.h"
+#include "hash.h"
+
+/* Which flavour of the ARP/NS monitor a mode runs (arp_interval > 0). */
+enum mode_arp_monitor {
+	MODE_ARP_NONE,              /* not allowed: the mode needs the MII monitor */
+	MODE_ARP_LOADBALANCE,       /* every slave probes (bond_loadbalance_arp_mon) */
+	MODE_ARP_ACTIVEBACKUP,      /* the active slave probes (bond_activebackup_arp_mon) */
+};
+
+/* When a change of active slave resends the multicast memberships
+ * (resend_igmp). */
+enum mode_igmp_rejoin {
+	MODE_REJOIN_NEVER,
+	MODE_REJOIN_NEW_ACTIVE,     /* a new active slave was chosen */
+	MODE_REJOIN_ALWAYS,         /* any change, even to none (balance-rr) */
+};
+
+/* What a mode would do with one frame, for `bondctl hash`: filled by
+ * bond_explain_tx() from the mode's own transmit code, without sending and
+ * without changing the mode's state. */
+struct tx_explain {
+	bool hashed;                /* the choice hashed the frame */
+	uint32_t hash;
+	struct xmit_hash_info how;  /* how the hash was made (hashed only) */
+	struct slave *const *set;   /* the slaves the choice is made among */
+	unsigned n_set;
+	const char *set_label;      /* "usable slaves", "slaves", "slaves up"; NULL: no set */
+	bool indexed;               /* slave = set[index] */
+	unsigned index;
+	const struct slave *slave;  /* NULL: none, every slave, or by load */
+	bool every_slave;           /* the frame is copied to every slave of the set */
+	bool by_load;               /* tlb/alb: the slave depends on the traffic */
+	char reason[256];           /* the rule in words, prefixed "<mode>: " */
+};
 
 struct mode_ops {
 	const char *name;           /* kernel name: "active-backup" */
@@ -18,6 +56,27 @@ struct mode_ops {
 	size_t priv_size;           /* bond->mode_priv, zeroed by the core */
 	size_t slave_priv_size;     /* slave->mode_priv, zeroed by the core */
 
+	/* ---- decisions ---- */
+	/* An active slave is chosen (primary, primary_reselect, prio,
+	 * active_slave): modes 1, 5, 6. */
+	bool uses_primary;
+	/* Only the active slave needs promiscuous mode / multicast lists. */
+	bool promisc_active_only;
+	/* fail_over_mac applies (active-backup). */
+	bool fail_over_mac;
+	/* Runs LACP: the ad_* options are shown and apply (802.3ad). */
+	bool lacp;
+	/* tlb_dynamic_lb is forced on when the mode is chosen (balance-alb). */
+	bool forces_dynamic_lb;
+	/* A slave whose speed or duplex is unknown stays down
+	 * (bond_needs_speed_duplex: 802.3ad, tlb, alb). */
+	bool needs_speed_duplex;
+	enum mode_arp_monitor arp_monitor;
+	enum mode_igmp_rejoin igmp_rejoin;
+	/* Transmit picks usable[xmit_hash % n] (NULL: never). */
+	bool (*uses_xmit_hash)(const struct bond *b);
+
+	/* ---- life cycle ---- */
 	/* Mode chosen / left (bond has no slaves then). */
 	void (*init)(struct bond *b);
 	void (*fini)(struct bond *b);
@@ -26,9 +85,17 @@ struct mode_ops {
 	void (*slave_del)(struct bond *b, struct slave *s, uint64_t now_ms);
 	/* A slave's link state was committed (UP or DOWN). */
 	void (*link_change)(struct bond *b, struct slave *s, uint64_t now_ms);
+	/* The usable set or a slave's ability to transmit was recomputed. */
+	void (*usable_changed)(struct bond *b);
+
+	/* ---- data path ---- */
 	/* Transmit one frame from the host: picks slave(s) and sends. */
 	void (*xmit)(struct bond *b, const uint8_t *frame, size_t len,
 		     const void *meta, uint64_t now_ms);
+	/* What xmit would do with the frame (see struct tx_explain). out is
+	 * zeroed by the caller. */
+	void (*explain_tx)(const struct bond *b, const uint8_t *frame, size_t len,
+			   struct tx_explain *out);
 	/* Frame received on a slave: true = deliver it up to the bond device. */
 	bool (*rx_accept)(struct bond *b, struct slave *s, const uint8_t *frame,
 			  size_t len);
@@ -42,19 +109,23 @@ struct mode_ops {
 			   size_t len, uint64_t now_ms);
 	/* Periodic work; returns the next deadline or UINT64_MAX. */
 	uint64_t (*tick)(struct bond *b, uint64_t now_ms);
+
+	/* ---- roles, carrier, MACs ---- */
 	/* Default role for a slave whose link is up (true = backup). */
 	bool (*slave_is_backup)(const struct bond *b, const struct slave *s);
 	/* Which slaves the transmit array holds (default: slave_can_tx). */
 	bool (*slave_usable)(const struct bond *b, const struct slave *s);
 	/* Bond carrier (default: some slave has link UP). */
 	bool (*carrier)(const struct bond *b);
-	/* Receive dropped on this slave (default: backup && !all_slaves_active). */
+	/* Receive dropped on this slave (default: with uses_primary, backup
+	 * && !all_slaves_active; else never). */
 	bool (*slave_inactive)(const struct bond *b, const struct slave *s);
 	/* Give each slave the MAC the mode wants (default: the bond's). */
 	void (*apply_macs)(struct bond *b);
 	/* The active slave changed (old or new may be NULL). */
 	void (*active_changed)(struct bond *b, struct slave *old, struct slave *new_,
 			       uint64_t now_ms);
+
 	/* /proc lines of the mode: after the master section (s NULL), else after s's "Slave queue ID:" line. */
 	void (*status)(const struct bond *b, bool privileged, struct strbuf *out, const struct slave *s);
 };
@@ -65,10 +136,40 @@ extern const struct mode_ops mode_rr, mode_ab, mode_xor, mode_bcast,
 /* The table of modes bondd implements; NULL for a mode it refuses. */
 const struct mode_ops *mode_lookup(uint32_t number);
 
+/* Swaps the mode's operations (the bond has no slaves). Returns -EOPNOTSUPP
+ * with a message for a mode bondd does not implement. */
+int bond_set_mode(struct bond *b, uint32_t mode, struct err *err);
+
+/* For code that holds a mode number only (option checks, the daemon):
+ * the table's fields, false for a mode bondd does not implement. */
+bool bond_mode_uses_primary(uint32_t mode);
+bool bond_mode_uses_arp(uint32_t mode);
+/* The bond's transmit hashes (status shows the policy, `bondctl hash`). */
+bool bond_mode_uses_xmit_hash(const struct bond *b);
+
+/* What the bond's mode would do with frame (len >= 14): the facts
+ * `bondctl hash` prints. Sends nothing and changes no state. */
+void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+		     struct tx_explain *out);
+
+/* The hashing modes' choice, shared by their xmit and explain_tx:
+ * usable[xmit_hash % n_usable], NULL when nothing is usable. */
+struct slave *mode_hash_slave(const struct bond *b, const uint8_t *frame, size_t len);
+void mode_explain_hash(const struct bond *b, const uint8_t *frame, size_t len,
+		       struct tx_explain *out);
+/* The xmit of balance-xor and 802.3ad: sends on mode_hash_slave(). */
+void mode_hash_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms);
+/* uses_xmit_hash of the modes that always hash. */
+bool mode_hashes_always(const struct bond *b);
+/* The active slave when it can transmit, else NULL. */
+struct slave *mode_active_tx(const struct bond *b);
+
 /* Wrappers with defaults. */
 void mode_slave_add(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_slave_del(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_link_change(struct bond *b, struct slave *s, uint64_t now_ms);
+void mode_usable_changed(struct bond *b);
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
 	       uint64_t now_ms);
 bool mode_rx_accept(struct bond *b, struct slave *s, const uint8_t *frame, size_t len);
@@ -84,9 +185,5 @@ bool mode_slave_inactive(const struct bond *b, const struct slave *s);
 void mode_apply_macs(struct bond *b);
 void mode_active_changed(struct bond *b, struct slave *old, struct slave *new_,
 			 uint64_t now_ms);
-
-/* Sends on one slave through the engine's tx action, counting it. */
-void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
-		const void *meta);
 
 #endif

@@ -8,7 +8,8 @@
  *   run the rx machine at once; Marker Information PDUs are answered; both
  *   are consumed. Other slow-protocol subtypes are counted and passed on.
  * - Transmit: usable[xmit_hash % n] over the enabled ports of the active
- *   aggregator (collecting/distributing, or the individual fallback).
+ *   aggregator (collecting/distributing, or the individual fallback);
+ *   balance-xor's mode_hash_xmit.
  * - Carrier: an active aggregator exists and has at least min_links ports
  *   with link up. Roles: a port not enabled for traffic is a backup.
  * - /proc: the "802.3ad info" block and the per-slave LACP lines (SPEC 3).
@@ -24,8 +25,6 @@
 #include <string.h>
 
 #include "bond.h"
-#include "engine.h"
-#include "hash.h"
 #include "lacp/lacp.h"
 #include "mode.h"
 #include "opt.h"
@@ -52,10 +51,15 @@ static void ad_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
 	struct lacp_port *p = lacp_port_of(s);
 
 	(void)now_ms;
-	/* bond_3ad_initialize: the first slave (re)arms the selection timer */
-	if (b->n_slaves == 1)
+	/* bond_3ad_initialize: the first slave (re)arms the selection timer
+	 * and restarts the numbering of ports and aggregators. */
+	if (b->n_slaves == 1) {
 		lb->agg_select_timer = LACP_AGG_SELECT_TIME;
-	lacp_own_agg(s)->id = (uint16_t)++b->next_agg_id;
+		lb->next_port_number = 1;
+		lb->next_agg_id = 0;
+	}
+	lacp_own_agg(s)->id = (uint16_t)++lb->next_agg_id;
+	s->ad_port_number = lb->next_port_number++;
 
 	memset(p, 0, sizeof(*p));
 	p->slave = s;
@@ -102,18 +106,6 @@ static void ad_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 	lacp_port_disable(p);
 	lacp_agg_select(b);
 	ad_sync(b);
-}
-
-static void ad_xmit(struct bond *b, const uint8_t *frame, size_t len,
-		    const void *meta, uint64_t now_ms)
-{
-	unsigned n = b->n_usable;
-
-	(void)now_ms;
-	if (!n)
-		return;
-	bond_tx_on(b, b->usable[xmit_hash(b->params.xmit_policy, frame, len) % n],
-		   frame, len, meta);
 }
 
 static bool ad_rx_control(struct bond *b, struct slave *s, const uint8_t *frame,
@@ -344,10 +336,13 @@ const struct mode_ops mode_8023ad = {
 	.number = BOND_MODE_8023AD,
 	.priv_size = sizeof(struct lacp_bond),
 	.slave_priv_size = sizeof(struct lacp_slave),
+	.lacp = true,
+	.needs_speed_duplex = true,
+	.uses_xmit_hash = mode_hashes_always,
 	.slave_add = ad_slave_add,
 	.slave_del = ad_slave_del,
 	.link_change = ad_link_change,
-	.xmit = ad_xmit,
+	.xmit = mode_hash_xmit,
 	.rx_control = ad_rx_control,
 	.tick = ad_tick,
 	.slave_is_backup = ad_slave_is_backup,

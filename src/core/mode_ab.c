@@ -6,10 +6,12 @@
  * which MAC each slave wears, and a change of active slave notifies peers
  * (gratuitous ARP / unsolicited NA, num_grat_arp times, peer_notif_delay
  * apart). */
+#include <stdio.h>
 #include <string.h>
 
 #include "bond.h"
 #include "mode.h"
+#include "peer_notify.h"
 
 static void ab_xmit(struct bond *b, const uint8_t *frame, size_t len,
 		    const void *meta, uint64_t now_ms)
@@ -18,6 +20,20 @@ static void ab_xmit(struct bond *b, const uint8_t *frame, size_t len,
 	 * for the gratuitous ARP sent in the middle of a failover. */
 	if (b->active)
 		bond_tx_on(b, b->active, frame, len, meta);
+}
+
+static void ab_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+			  struct tx_explain *out)
+{
+	struct slave *act = mode_active_tx(b);
+
+	out->slave = act;
+	if (act)
+		snprintf(out->reason, sizeof(out->reason), "active-backup: every frame "
+			 "leaves on the active slave %s", act->name);
+	else
+		snprintf(out->reason, sizeof(out->reason), "active-backup: no active "
+			 "slave: the frame would be dropped");
 }
 
 static bool ab_slave_usable(const struct bond *b, const struct slave *s)
@@ -87,7 +103,13 @@ const struct mode_ops mode_ab = {
 	.name = "active-backup",
 	.proc_text = "fault-tolerance (active-backup)",
 	.number = BOND_MODE_ACTIVEBACKUP,
+	.uses_primary = true,
+	.promisc_active_only = true,
+	.fail_over_mac = true,
+	.arp_monitor = MODE_ARP_ACTIVEBACKUP,
+	.igmp_rejoin = MODE_REJOIN_NEW_ACTIVE,
 	.xmit = ab_xmit,
+	.explain_tx = ab_explain_tx,
 	.slave_usable = ab_slave_usable,
 	.slave_is_backup = ab_slave_is_backup,
 	.apply_macs = ab_apply_macs,

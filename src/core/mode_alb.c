@@ -27,11 +27,11 @@
  * belong to a bridge on the host (the engine cannot know), and promiscuous
  * mode on the active slave while it stands in for a disabled one.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "alb.h"
 #include "bond.h"
-#include "engine.h"
 #include "mode.h"
 
 static const uint8_t mac_v6_allnodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
@@ -78,7 +78,7 @@ static void rlb_init_src(struct rlb_client *c)
 	c->src_next = ALB_NULL_INDEX;
 }
 
-void rlb_reset(struct alb_priv *p)
+static void rlb_reset(struct alb_priv *p)
 {
 	for (unsigned i = 0; i < RLB_TABLE_SIZE; i++) {
 		memset(&p->rx[i], 0, sizeof(p->rx[i]));
@@ -232,7 +232,7 @@ static void rlb_update_rx_clients(struct bond *b)
 	p->rlb_update_delay_counter = RLB_UPDATE_DELAY;
 }
 
-void rlb_req_update_slave_clients(struct bond *b, struct slave *s)
+static void rlb_req_update_slave_clients(struct bond *b, struct slave *s)
 {
 	struct alb_priv *p = alb_priv(b);
 	bool ntt = false;
@@ -273,7 +273,7 @@ static void rlb_req_update_subnet_clients(struct bond *b, uint32_t src_ip)
 	}
 }
 
-void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6])
+static void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6])
 {
 	struct slave *active = alb_active(b);
 
@@ -282,7 +282,7 @@ void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[6])
 }
 
 /* A slave failed or is leaving: its clients go to other slaves. */
-void rlb_clear_slave(struct bond *b, struct slave *s)
+static void rlb_clear_slave(struct bond *b, struct slave *s)
 {
 	struct alb_priv *p = alb_priv(b);
 	uint32_t i, next;
@@ -328,7 +328,7 @@ static void rlb_rebalance(struct bond *b)
 		p->rx_ntt = true;
 }
 
-void rlb_tick(struct bond *b)
+static void rlb_tick(struct bond *b)
 {
 	struct alb_priv *p = alb_priv(b);
 
@@ -547,7 +547,7 @@ static void alb_xmit(struct bond *b, const uint8_t *frame, size_t len,
 			tx = tlb_choose_channel(b, alb_simple_hash(hash_start, hash_size),
 						(uint32_t)len);
 		else
-			tx = alb_hash_slave(b, frame, len);
+			tx = mode_hash_slave(b, frame, len);
 	}
 	alb_do_xmit(b, tx, frame, len, meta);
 }
@@ -559,9 +559,35 @@ static bool alb_rx_accept(struct bond *b, struct slave *s, const uint8_t *frame,
 	return !s->inactive || !mac_is_multicast(frame);
 }
 
+/* What `bondctl hash` says of balance-alb: balanced frames go by load
+ * (buckets, receive load balancing), the rest to the active slave. */
+static void alb_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+			   struct tx_explain *out)
+{
+	struct slave *act = mode_active_tx(b);
+
+	out->slave = act;
+	snprintf(out->reason, sizeof(out->reason), "%s: unicast IP is balanced by "
+		 "destination address over buckets assigned by load, ARP by "
+		 "receive load balancing; other frames leave on the active slave%s",
+		 b->mode->name, act ? "" : " (none: dropped)");
+	if (tlb_balances(frame, len)) {
+		out->slave = NULL;
+		out->by_load = true;
+	}
+}
+
+static const struct rlb_ops rlb_ops = {
+	.reset = rlb_reset,
+	.clear_slave = rlb_clear_slave,
+	.update_slave_clients = rlb_req_update_slave_clients,
+	.teach_disabled_mac = rlb_teach_disabled_mac_on_primary,
+	.tick = rlb_tick,
+};
+
 static void alb_init_mode(struct bond *b)
 {
-	alb_init(b, true);
+	alb_init(b, &rlb_ops);
 }
 
 const struct mode_ops mode_alb = {
@@ -570,11 +596,17 @@ const struct mode_ops mode_alb = {
 	.number = BOND_MODE_ALB,
 	.priv_size = sizeof(struct alb_priv),
 	.slave_priv_size = sizeof(struct alb_slave),
+	.uses_primary = true,
+	.promisc_active_only = true,
+	.forces_dynamic_lb = true,
+	.needs_speed_duplex = true,
+	.igmp_rejoin = MODE_REJOIN_NEW_ACTIVE,
 	.init = alb_init_mode,
 	.slave_add = alb_slave_add,
 	.slave_del = alb_slave_del,
 	.link_change = alb_link_change,
 	.xmit = alb_xmit,
+	.explain_tx = alb_explain_tx,
 	.rx_accept = alb_rx_accept,
 	.rx_frame = alb_rx_frame,
 	.rx_control = alb_rx_control,

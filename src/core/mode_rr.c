@@ -8,21 +8,52 @@
  * rr_map gives in O(1). IGMP is not striped: it leaves on the current
  * "active" slave (the first usable one), so a switch doing IGMP snooping
  * sees membership from one port. */
+#include <stdio.h>
 #include <string.h>
 
 #include "bond.h"
 #include "mode.h"
 
+struct rr_priv {
+	uint32_t rand_state;        /* packets_per_slave=0: xorshift32 state */
+};
+
+static void rr_init(struct bond *b)
+{
+	struct rr_priv *p = b->mode_priv;
+
+	p->rand_state = 0x9e3779b9u;
+}
+
 static uint32_t rr_random(struct bond *b)
 {
 	/* xorshift32: the engine is pure, so it keeps its own generator. */
-	uint32_t x = b->rand_state;
+	struct rr_priv *p = b->mode_priv;
+	uint32_t x = p->rand_state;
 
 	x ^= x << 13;
 	x ^= x >> 17;
 	x ^= x << 5;
-	b->rand_state = x;
+	p->rand_state = x;
 	return x;
+}
+
+/* rr_map: walk backwards so each entry knows the next transmit-capable
+ * slave at or after it, wrapping around once. */
+static void rr_usable_changed(struct bond *b)
+{
+	struct slave *next = NULL;
+
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		b->rr_map[i] = NULL;
+	if (!b->n_slaves)
+		return;
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (unsigned i = b->n_slaves; i-- > 0;) {
+			if (slave_can_tx(b->slaves[i]))
+				next = b->slaves[i];
+			b->rr_map[i] = next;
+		}
 }
 
 static bool is_igmp(const uint8_t *frame, size_t len)
@@ -31,39 +62,78 @@ static bool is_igmp(const uint8_t *frame, size_t len)
 	       (frame[14] >> 4) == 4 && frame[14 + 9] == 2;
 }
 
+/* IGMP leaves on the active slave, else on the first that can transmit. */
+static struct slave *rr_igmp_slave(const struct bond *b)
+{
+	struct slave *act = mode_active_tx(b);
+
+	return act ? act : b->rr_map[0];
+}
+
+/* The slave for counter value counter (packets_per_slave > 0). */
+static struct slave *rr_slave_at(const struct bond *b, uint32_t counter)
+{
+	uint32_t pps = b->params.packets_per_slave;
+	uint32_t id = pps == 1 ? counter : counter / pps;
+
+	return b->rr_map[id % b->n_slaves];
+}
+
 static void rr_xmit(struct bond *b, const uint8_t *frame, size_t len,
 		    const void *meta, uint64_t now_ms)
 {
 	struct slave *s;
-	uint32_t id;
 
 	if (!b->n_slaves)
 		return;
-	if (is_igmp(frame, len)) {
-		s = b->active && slave_can_tx(b->active) ? b->active : b->rr_map[0];
-		if (s)
-			bond_tx_on(b, s, frame, len, meta);
-		return;
-	}
-	switch (b->params.packets_per_slave) {
-	case 0:
-		id = rr_random(b);
-		break;
-	case 1:
-		id = ++b->rr_counter;
-		break;
-	default:
-		id = ++b->rr_counter / b->params.packets_per_slave;
-		break;
-	}
-	s = b->rr_map[id % b->n_slaves];
+	if (is_igmp(frame, len))
+		s = rr_igmp_slave(b);
+	else if (b->params.packets_per_slave == 0)
+		s = b->rr_map[rr_random(b) % b->n_slaves];
+	else
+		s = rr_slave_at(b, ++b->rr_counter);
 	if (s)
 		bond_tx_on(b, s, frame, len, meta);
+}
+
+static void rr_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+			  struct tx_explain *out)
+{
+	uint32_t pps = b->params.packets_per_slave;
+	struct slave *act = mode_active_tx(b);
+
+	out->set = b->slaves;
+	out->n_set = b->n_slaves;
+	out->set_label = "slaves";
+	if (!b->n_slaves) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "balance-rr: no slave: the frame would be dropped");
+	} else if (is_igmp(frame, len)) {
+		out->slave = rr_igmp_slave(b);
+		snprintf(out->reason, sizeof(out->reason), "balance-rr: IGMP is not "
+			 "striped: it leaves on the %s", act ? "active slave" :
+			 "first slave that can transmit");
+	} else if (pps == 0) {
+		snprintf(out->reason, sizeof(out->reason), "balance-rr: "
+			 "packets_per_slave=0: each frame takes a random slave");
+	} else {
+		/* the counter the next frame will see, not advanced here */
+		out->slave = rr_slave_at(b, b->rr_counter + 1);
+		snprintf(out->reason, sizeof(out->reason), "balance-rr: frames take the "
+			 "slaves in turn (packets_per_slave=%u); this is where the "
+			 "next frame goes", pps);
+	}
 }
 
 const struct mode_ops mode_rr = {
 	.name = "balance-rr",
 	.proc_text = "load balancing (round-robin)",
 	.number = BOND_MODE_ROUNDROBIN,
+	.priv_size = sizeof(struct rr_priv),
+	.arp_monitor = MODE_ARP_LOADBALANCE,
+	.igmp_rejoin = MODE_REJOIN_ALWAYS,
+	.init = rr_init,
+	.usable_changed = rr_usable_changed,
 	.xmit = rr_xmit,
+	.explain_tx = rr_explain_tx,
 };

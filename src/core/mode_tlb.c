@@ -31,12 +31,11 @@
  * for it), and the kernel's TLB-only quirk of programming a MAC in software
  * only (bondd programs every MAC it assigns).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "alb.h"
 #include "bond.h"
-#include "engine.h"
-#include "hash.h"
 #include "mode.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -212,13 +211,6 @@ struct slave *tlb_choose_channel(struct bond *b, uint32_t index, uint32_t len)
 	return s;
 }
 
-struct slave *alb_hash_slave(struct bond *b, const uint8_t *frame, size_t len)
-{
-	if (!b->n_usable)
-		return NULL;
-	return b->usable[xmit_hash(b->params.xmit_policy, frame, len) % b->n_usable];
-}
-
 void alb_do_xmit(struct bond *b, struct slave *tx, const uint8_t *frame, size_t len,
 		 const void *meta)
 {
@@ -261,23 +253,64 @@ static bool is_nd(const uint8_t *frame, size_t len, size_t off)
 	return frame[off + 40] == 136 || frame[off + 40] == 135;
 }
 
+bool tlb_balances(const uint8_t *frame, size_t len)
+{
+	struct alb_l2 l2;
+
+	alb_parse_l2(frame, len, &l2);
+	return !mac_is_multicast(frame) &&
+	       (l2.proto == ETH_P_IP_ || (l2.proto == ETH_P_IPV6_ && !is_nd(frame, len, l2.off)));
+}
+
+static uint32_t tlb_bucket(uint32_t hash)
+{
+	return hash & 0xff;
+}
+
 static void tlb_xmit(struct bond *b, const uint8_t *frame, size_t len,
 		     const void *meta, uint64_t now_ms)
 {
 	struct slave *tx = NULL;
-	struct alb_l2 l2;
 
 	alb_sync_open(b, now_ms);
-	alb_parse_l2(frame, len, &l2);
-	if (!mac_is_multicast(frame) &&
-	    (l2.proto == ETH_P_IP_ || (l2.proto == ETH_P_IPV6_ && !is_nd(frame, len, l2.off)))) {
+	if (tlb_balances(frame, len)) {
 		if (b->params.tlb_dynamic_lb)
-			tx = tlb_choose_channel(b, xmit_hash(b->params.xmit_policy, frame, len) & 0xff,
+			tx = tlb_choose_channel(b, tlb_bucket(xmit_hash(b->params.xmit_policy,
+									frame, len)),
 						(uint32_t)len);
 		else
-			tx = alb_hash_slave(b, frame, len);
+			tx = mode_hash_slave(b, frame, len);
 	}
 	alb_do_xmit(b, tx, frame, len, meta);
+}
+
+/* tlb_dynamic_lb=0 hashes: bond_explain_tx() answers through the
+ * hashing modes' rule then, so this explains tlb_dynamic_lb=1. */
+static void tlb_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+			   struct tx_explain *out)
+{
+	struct slave *act = mode_active_tx(b);
+
+	if (tlb_balances(frame, len)) {
+		out->hashed = true;
+		out->hash = xmit_hash_explain(b->params.xmit_policy, frame, len, &out->how);
+		snprintf(out->reason, sizeof(out->reason), "balance-tlb "
+			 "(tlb_dynamic_lb=1): bucket hash & 0xff = %u of 256; a bucket "
+			 "goes to the least loaded slave when first used and is "
+			 "rebalanced every 10 s, so the slave depends on the traffic",
+			 tlb_bucket(out->hash));
+		out->by_load = true;
+		return;
+	}
+	out->slave = act;
+	snprintf(out->reason, sizeof(out->reason), "balance-tlb: only unicast IPv4/IPv6 "
+		 "is balanced; this frame leaves on the active slave%s",
+		 act ? "" : " (none: dropped)");
+}
+
+static bool tlb_uses_xmit_hash(const struct bond *b)
+{
+	return !b->params.tlb_dynamic_lb;
 }
 
 /* ---- MAC handling ------------------------------------------------------- */
@@ -304,13 +337,13 @@ static void alb_fasten_mac_swap(struct bond *b, struct slave *s1, struct slave *
 		if (slave_can_tx(pair[i])) {
 			alb_send_learning_packets(b, pair[i], pair[i]->cur_mac);
 			if (p->rlb_enabled)
-				rlb_req_update_slave_clients(b, pair[i]);
+				p->rlb->update_slave_clients(b, pair[i]);
 		} else {
 			disabled = pair[i];
 		}
 	}
 	if (p->rlb_enabled && differ && disabled)
-		rlb_teach_disabled_mac_on_primary(b, disabled->cur_mac);
+		p->rlb->teach_disabled_mac(b, disabled->cur_mac);
 }
 
 /* alb_handle_addr_collision_on_attach: the new slave s already wears its
@@ -384,7 +417,7 @@ void alb_apply_macs(struct bond *b)
 	bond_set_slave_mac(b, active, b->mac);
 	alb_send_learning_packets(b, active, b->mac);
 	if (alb_priv(b)->rlb_enabled)
-		rlb_req_update_slave_clients(b, active);
+		alb_priv(b)->rlb->update_slave_clients(b, active);
 }
 
 void alb_active_changed(struct bond *b, struct slave *old, struct slave *new_,
@@ -444,7 +477,7 @@ void alb_slave_del(struct bond *b, struct slave *s, uint64_t now_ms)
 	tlb_clear_slave(b, s, false);
 	if (p->rlb_enabled) {
 		p->rx_slave = NULL;
-		rlb_clear_slave(b, s);
+		p->rlb->clear_slave(b, s);
 	}
 	if (p->rx_slave == s)
 		p->rx_slave = NULL;
@@ -463,7 +496,7 @@ void alb_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 	if (s->link == SLAVE_LINK_DOWN && as->seen_link != SLAVE_LINK_DOWN) {
 		tlb_clear_slave(b, s, false);
 		if (p->rlb_enabled)
-			rlb_clear_slave(b, s);
+			p->rlb->clear_slave(b, s);
 	} else if (s->link == SLAVE_LINK_UP &&
 		   (as->seen_link != SLAVE_LINK_UP || as->seen_up_ms != s->last_link_up_ms)) {
 		p->tx_rebalance_counter = TLB_REBALANCE_TICKS;
@@ -521,14 +554,15 @@ static void alb_reset_tables(struct bond *b)
 			tlb_init_slave(b->slaves[i]);
 	p->rx_slave = NULL;
 	if (p->rlb_enabled)
-		rlb_reset(p);
+		p->rlb->reset(p);
 }
 
-void alb_init(struct bond *b, bool rlb)
+void alb_init(struct bond *b, const struct rlb_ops *rlb)
 {
 	struct alb_priv *p = alb_priv(b);
 
-	p->rlb_enabled = rlb;
+	p->rlb = rlb;
+	p->rlb_enabled = rlb != NULL;
 	p->open = false;
 	alb_reset_tables(b);
 }
@@ -579,7 +613,7 @@ static void alb_monitor(struct bond *b)
 	}
 
 	if (p->rlb_enabled)
-		rlb_tick(b);
+		p->rlb->tick(b);
 }
 
 uint64_t alb_tick(struct bond *b, uint64_t now_ms)
@@ -600,7 +634,7 @@ uint64_t alb_tick(struct bond *b, uint64_t now_ms)
 
 static void tlb_init(struct bond *b)
 {
-	alb_init(b, false);
+	alb_init(b, NULL);
 }
 
 const struct mode_ops mode_tlb = {
@@ -609,11 +643,17 @@ const struct mode_ops mode_tlb = {
 	.number = BOND_MODE_TLB,
 	.priv_size = sizeof(struct alb_priv),
 	.slave_priv_size = sizeof(struct alb_slave),
+	.uses_primary = true,
+	.promisc_active_only = true,
+	.needs_speed_duplex = true,
+	.igmp_rejoin = MODE_REJOIN_NEW_ACTIVE,
+	.uses_xmit_hash = tlb_uses_xmit_hash,
 	.init = tlb_init,
 	.slave_add = alb_slave_add,
 	.slave_del = alb_slave_del,
 	.link_change = alb_link_change,
 	.xmit = tlb_xmit,
+	.explain_tx = tlb_explain_tx,
 	.rx_accept = tlb_rx_accept,
 	.rx_frame = alb_rx_frame,
 	.tick = alb_tick,

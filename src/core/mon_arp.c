@@ -1,4 +1,5 @@
-/* The ARP monitor (arp_interval > 0, modes 0-3): every arp_interval ms,
+/* The ARP monitor (arp_interval > 0, the modes whose arp_monitor says so:
+ * 0-3): every arp_interval ms,
  * send an ARP request for each arp_ip_target and judge each slave by what it
  * has sent and received lately, as the kernel's bond_loadbalance_arp_mon()
  * and bond_activebackup_arp_mon() do.
@@ -22,8 +23,6 @@
 #include <string.h>
 
 #include "bond.h"
-#include "engine.h"
-#include "mode.h"
 #include "monitor.h"
 #include "peer_notify.h"
 
@@ -36,11 +35,6 @@ static bool in_interval(const struct bond *b, uint64_t last, uint32_t mod, uint6
 	int64_t n = (int64_t)now, l = (int64_t)last;
 
 	return n >= l - d && n <= l + (int64_t)mod * d + d / 2;
-}
-
-static bool dev_up(const struct slave *s)
-{
-	return s->os.running && s->os.carrier;
 }
 
 static bool is_active_role(const struct slave *s)
@@ -68,7 +62,7 @@ static void arp_slave_init(struct bond *b, struct slave *s, uint64_t now_ms)
 	 * one interval and a tick so a new slave must earn its link. */
 	uint64_t old = now_ms > b->params.arp_interval + 1 ? now_ms - b->params.arp_interval - 1 : 0;
 
-	s->link = dev_up(s) ? SLAVE_LINK_UP : SLAVE_LINK_DOWN;
+	s->link = slave_dev_up(s) ? SLAVE_LINK_UP : SLAVE_LINK_DOWN;
 	if (s->link == SLAVE_LINK_UP)
 		s->last_link_up_ms = now_ms;
 	s->last_rx_ms = s->last_tx_ms = old;
@@ -351,7 +345,7 @@ static void lb_run(struct bond *b, uint64_t now)
 				failover = true;
 		}
 		/* Every slave probes, so every slave can hear an answer. */
-		if (dev_up(s))
+		if (slave_dev_up(s))
 			send_all(b, s);
 	}
 	for (unsigned i = 0; i < b->n_slaves; i++) {
@@ -467,11 +461,11 @@ static void ab_probe(struct bond *b, uint64_t now)
 	for (unsigned i = 0; i < b->n_slaves; i++) {
 		struct slave *s = b->slaves[i];
 
-		if (!found && !before && dev_up(s))
+		if (!found && !before && slave_dev_up(s))
 			before = s;
-		if (found && !next && dev_up(s))
+		if (found && !next && slave_dev_up(s))
 			next = s;
-		if (!dev_up(s) && s->link == SLAVE_LINK_UP) {
+		if (!slave_dev_up(s) && s->link == SLAVE_LINK_UP) {
 			s->link = SLAVE_LINK_DOWN;
 			if (s->link_failure_count < UINT32_MAX)
 				s->link_failure_count++;
@@ -510,7 +504,7 @@ static void ab_run(struct bond *b, uint64_t now)
 
 static uint32_t arp_run(struct bond *b, uint64_t now_ms)
 {
-	if (b->params.mode == BOND_MODE_ACTIVEBACKUP)
+	if (b->mode->arp_monitor == MODE_ARP_ACTIVEBACKUP)
 		ab_run(b, now_ms);
 	else
 		lb_run(b, now_ms);

@@ -15,9 +15,8 @@
 #include <stdbool.h>
 
 #include "bond.h"
-#include "engine.h"
-#include "mode.h"
 #include "monitor.h"
+#include "peer_notify.h"
 
 static bool mii_link_ok(const struct slave *s)
 {

@@ -3,8 +3,7 @@
  * and the peer-notification countdown that runs on monitor ticks. */
 #include "monitor.h"
 
-#include "engine.h"
-#include "mode.h"
+#include "bond.h"
 #include "peer_notify.h"
 
 const struct monitor_ops *monitor_of(const struct bond *b)
@@ -57,9 +56,7 @@ uint64_t monitor_tick(struct bond *b, uint64_t now_ms)
  * them (bond_needs_speed_duplex()). */
 static bool speed_duplex_missing(const struct bond *b, const struct slave *s)
 {
-	uint32_t m = b->params.mode;
-
-	if (m != BOND_MODE_8023AD && m != BOND_MODE_TLB && m != BOND_MODE_ALB)
+	if (!b->mode->needs_speed_duplex)
 		return false;
 	return s->os.speed == SPEED_UNKNOWN ||
 	       (s->os.duplex != DUPLEX_FULL && s->os.duplex != DUPLEX_HALF);
@@ -94,17 +91,6 @@ void monitor_commit_down(struct bond *b, struct slave *s, uint64_t now_ms)
 	bond_log(b, s, LOG_INFO_, "link status definitely down, disabling slave");
 	mode_link_change(b, s, now_ms);
 	bond_refresh_roles(b);
-}
-
-static uint32_t notif_delay_ticks(const struct bond *b)
-{
-	return b->params.peer_notif_delay ? b->params.peer_notif_delay : 1;
-}
-
-bool bond_should_notify_peers(const struct bond *b)
-{
-	return b->active && b->send_peer_notif &&
-	       b->send_peer_notif % notif_delay_ticks(b) == 0 && b->carrier;
 }
 
 void monitor_peer_notify_step(struct bond *b, bool notify, uint64_t now_ms)

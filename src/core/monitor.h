@@ -1,7 +1,7 @@
 /* Link monitors. Only one runs per bond: the MII (carrier) monitor when
- * miimon > 0, else none (the ARP/NS monitor plugs in here as another
- * struct monitor_ops). The engine calls the monitor_*() entry points, which
- * pick the bond's current monitor. */
+ * miimon > 0, else the ARP/NS monitor when arp_interval > 0, else none;
+ * each is a struct monitor_ops. The engine calls the monitor_*() entry
+ * points, which pick the bond's current monitor. */
 #ifndef BONDD_MONITOR_H
 #define BONDD_MONITOR_H
 
@@ -46,6 +46,5 @@ void monitor_commit_down(struct bond *b, struct slave *s, uint64_t now_ms);
  * bond_should_notify_peers() taken at the start of the pass, before any
  * failover of that pass (the kernel's order). */
 void monitor_peer_notify_step(struct bond *b, bool notify, uint64_t now_ms);
-bool bond_should_notify_peers(const struct bond *b);
 
 #endif

@@ -1,14 +1,11 @@
+/* See peer_notify.h: the frames, one round of them, and the countdown
+ * that spaces the rounds. */
 #include "peer_notify.h"
 
 #include <string.h>
 
+#include "lib/bytes.h"
 #include "mode.h"
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 size_t build_grat_arp(uint8_t *buf, const uint8_t mac[6], uint32_t ip_be)
 {
@@ -17,12 +14,12 @@ size_t build_grat_arp(uint8_t *buf, const uint8_t mac[6], uint32_t ip_be)
 	memset(buf, 0, 60);
 	memset(buf, 0xff, 6);               /* broadcast */
 	memcpy(buf + 6, mac, 6);
-	put16(buf + 12, 0x0806);
-	put16(arp + 0, 1);                  /* Ethernet */
-	put16(arp + 2, 0x0800);
+	put_be16(buf + 12, 0x0806);
+	put_be16(arp + 0, 1);                  /* Ethernet */
+	put_be16(arp + 2, 0x0800);
 	arp[4] = 6;
 	arp[5] = 4;
-	put16(arp + 6, 1);                  /* request, as Linux sends it */
+	put_be16(arp + 6, 1);                  /* request, as Linux sends it */
 	memcpy(arp + 8, mac, 6);
 	memcpy(arp + 14, &ip_be, 4);
 	/* target hardware address left zero, as arp_send() with no target */
@@ -57,9 +54,9 @@ size_t build_unsol_na(uint8_t *buf, const uint8_t mac[6], const uint8_t ip6[16])
 	memset(buf, 0, 14 + 40 + plen);
 	buf[0] = 0x33; buf[1] = 0x33; buf[5] = 0x01;   /* 33:33:00:00:00:01 */
 	memcpy(buf + 6, mac, 6);
-	put16(buf + 12, 0x86dd);
+	put_be16(buf + 12, 0x86dd);
 	ip[0] = 0x60;
-	put16(ip + 4, plen);
+	put_be16(ip + 4, plen);
 	ip[6] = 58;                         /* ICMPv6 */
 	ip[7] = 255;                        /* hop limit required by ND */
 	memcpy(ip + 8, ip6, 16);            /* source = the advertised address */
@@ -77,7 +74,7 @@ size_t build_unsol_na(uint8_t *buf, const uint8_t mac[6], const uint8_t ip6[16])
 	pseudo[39] = 58;
 	sum = csum_add(0, pseudo, sizeof(pseudo));
 	sum = csum_add(sum, icmp, plen);
-	put16(icmp + 2, csum_fold(sum));
+	put_be16(icmp + 2, csum_fold(sum));
 	return 14 + 40 + plen;
 }
 
@@ -93,5 +90,29 @@ void peer_notify_send(struct bond *b, uint64_t now_ms)
 	for (unsigned i = 0; i < b->n_ipv6; i++) {
 		len = build_unsol_na(frame, b->mac, b->ipv6[i]);
 		mode_xmit(b, frame, len, NULL, now_ms);
+	}
+}
+
+static uint32_t notif_delay_ticks(const struct bond *b)
+{
+	return b->params.peer_notif_delay ? b->params.peer_notif_delay : 1;
+}
+
+bool bond_should_notify_peers(const struct bond *b)
+{
+	return b->active && b->send_peer_notif &&
+	       b->send_peer_notif % notif_delay_ticks(b) == 0 && b->carrier;
+}
+
+void bond_schedule_peer_notify(struct bond *b, uint64_t now_ms)
+{
+	uint32_t d = b->params.peer_notif_delay ? b->params.peer_notif_delay : 1;
+
+	if (!b->admin_up)
+		return;
+	b->send_peer_notif = b->params.num_peer_notif * d;
+	if (bond_should_notify_peers(b)) {
+		b->send_peer_notif--;
+		peer_notify_send(b, now_ms);
 	}
 }

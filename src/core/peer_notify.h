@@ -7,12 +7,19 @@
 #ifndef BONDD_PEER_NOTIFY_H
 #define BONDD_PEER_NOTIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bond.h"
+#include "bond_types.h"
 
+/* Sends one round: every address of the bond, through the mode's xmit. */
 void peer_notify_send(struct bond *b, uint64_t now_ms);
+/* Schedules num_peer_notif rounds after a failover (the first one at once
+ * when the bond has carrier). */
+void bond_schedule_peer_notify(struct bond *b, uint64_t now_ms);
+/* bond_should_notify_peers(): a round is due on this monitor pass. */
+bool bond_should_notify_peers(const struct bond *b);
 
 /* Frame builders, exposed for tests. Return the frame length. */
 size_t build_grat_arp(uint8_t *buf, const uint8_t mac[6], uint32_t ip_be);

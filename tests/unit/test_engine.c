@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "engine_harness.h"
+#include "core/hash.h"
+#include "core/mode.h"
 #include "core/opt.h"
 
 static struct harness H;
@@ -750,6 +752,216 @@ static void test_ns_monitor_ab(void **state)
 	assert_int_equal(e0->link_failure_count, 1);
 }
 
+/* ---- bond_explain_tx: the facts `bondctl hash` prints ------------------- */
+
+/* An explanation that names one slave must name the slave the next frame
+ * really takes, and explaining must change nothing. */
+static void check_explain_then_send(struct bond *b, const uint8_t *f, size_t len,
+				    const struct tx_explain *x)
+{
+	struct tx_explain again;
+	unsigned from = H.ntx;
+
+	bond_explain_tx(b, f, len, &again);
+	assert_ptr_equal(again.slave, x->slave);
+	assert_string_equal(again.reason, x->reason);
+	h_xmit(&H, b, f, len);
+	if (x->slave) {
+		assert_int_equal(H.ntx - from, 1);
+		assert_ptr_equal(H.tx[from].s, x->slave);
+	} else if (x->every_slave) {
+		assert_int_equal(H.ntx - from, x->n_set);
+	} else if (!x->by_load) {
+		assert_int_equal(H.ntx - from, 0);
+	}
+}
+
+static void test_explain_rr(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-rr miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct err err = { 0 };
+	struct tx_explain x;
+	uint8_t f[64], igmp[64];
+	size_t len = h_udp_frame(f, 1);
+
+	bond_explain_tx(b, f, len, &x);
+	assert_false(x.hashed);
+	assert_string_equal(x.set_label, "slaves");
+	assert_int_equal(x.n_set, 2);
+	/* the counter is incremented before use: the next frame takes eth1 */
+	assert_ptr_equal(x.slave, e1);
+	assert_string_equal(x.reason, "balance-rr: frames take the slaves in turn "
+			    "(packets_per_slave=1); this is where the next frame goes");
+	for (int i = 0; i < 5; i++) {
+		bond_explain_tx(b, f, len, &x);
+		check_explain_then_send(b, f, len, &x);
+	}
+	assert_int_equal(opt_set(b, "packets_per_slave", "3", H.now, &err), 0);
+	for (int i = 0; i < 7; i++) {
+		bond_explain_tx(b, f, len, &x);
+		check_explain_then_send(b, f, len, &x);
+	}
+
+	/* IGMP leaves on the active slave (selection runs in every mode) */
+	memcpy(igmp, f, len);
+	igmp[23] = 2;
+	bond_explain_tx(b, igmp, len, &x);
+	assert_ptr_equal(b->active, e0);
+	assert_ptr_equal(x.slave, e0);
+	assert_string_equal(x.reason, "balance-rr: IGMP is not striped: it leaves on "
+			    "the active slave");
+	check_explain_then_send(b, igmp, len, &x);
+	/* it follows the active slave */
+	h_carrier(&H, e0, false);
+	h_advance(&H, 100);
+	assert_ptr_equal(b->active, e1);
+	bond_explain_tx(b, igmp, len, &x);
+	assert_ptr_equal(x.slave, e1);
+	check_explain_then_send(b, igmp, len, &x);
+
+	assert_int_equal(opt_set(b, "packets_per_slave", "0", H.now, &err), 0);
+	bond_explain_tx(b, f, len, &x);
+	assert_null(x.slave);
+	assert_string_equal(x.reason, "balance-rr: packets_per_slave=0: each frame "
+			    "takes a random slave");
+}
+
+static void test_explain_ab_bcast(void **state)
+{
+	struct slave *e0, *e1;
+	struct bond *b = ab_two("mode active-backup miimon 100", &e0, &e1);
+	struct bond *c;
+	struct tx_explain x;
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 1);
+
+	bond_explain_tx(b, f, len, &x);
+	assert_ptr_equal(x.slave, e0);
+	assert_null(x.set_label);
+	assert_string_equal(x.reason, "active-backup: every frame leaves on the "
+			    "active slave eth0");
+	check_explain_then_send(b, f, len, &x);
+	h_carrier(&H, e0, false);
+	h_carrier(&H, e1, false);
+	h_advance(&H, 200);
+	bond_explain_tx(b, f, len, &x);
+	assert_null(x.slave);
+	assert_string_equal(x.reason, "active-backup: no active slave: the frame "
+			    "would be dropped");
+
+	c = h_bond(&H, "bond1", "mode broadcast miimon 100");
+	h_enslave(&H, c, "eth2", 3);
+	h_enslave(&H, c, "eth3", 4);
+	bond_explain_tx(c, f, len, &x);
+	assert_null(x.slave);
+	assert_true(x.every_slave);
+	assert_int_equal(x.n_set, 2);
+	assert_string_equal(x.set_label, "slaves up");
+	assert_string_equal(x.reason, "broadcast: every frame is copied to every "
+			    "slave that is up");
+	check_explain_then_send(c, f, len, &x);
+}
+
+static void test_explain_hashing(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-xor miimon 100 "
+				"xmit_hash_policy layer3+4");
+	struct bond *t;
+	struct tx_explain x;
+	uint8_t f[64];
+	size_t len;
+
+	h_enslave(&H, b, "eth0", 1);
+	h_enslave(&H, b, "eth1", 2);
+	h_enslave(&H, b, "eth2", 3);
+	for (uint16_t port = 1; port < 40; port++) {
+		len = h_udp_frame(f, port);
+		bond_explain_tx(b, f, len, &x);
+		assert_true(x.hashed);
+		assert_true(x.indexed);
+		assert_int_equal(x.hash, xmit_hash(XMIT_LAYER34, f, len));
+		assert_int_equal(x.index, x.hash % 3);
+		assert_ptr_equal(x.slave, b->usable[x.index]);
+		assert_string_equal(x.set_label, "usable slaves");
+		assert_string_equal(x.reason, "balance-xor: usable[hash % 3]");
+		check_explain_then_send(b, f, len, &x);
+	}
+
+	/* balance-tlb hashes with tlb_dynamic_lb=0, goes by load with 1 */
+	t = h_bond(&H, "bond1", "mode balance-tlb miimon 100 tlb_dynamic_lb 0");
+	h_enslave(&H, t, "eth3", 4);
+	h_enslave(&H, t, "eth4", 5);
+	len = h_udp_frame(f, 7);
+	bond_explain_tx(t, f, len, &x);
+	assert_true(x.hashed && x.indexed);
+	assert_string_equal(x.reason, "balance-tlb: usable[hash % 2]");
+	check_explain_then_send(t, f, len, &x);
+}
+
+static void test_explain_tlb_alb(void **state)
+{
+	struct bond *t = h_bond(&H, "bond0", "mode balance-tlb miimon 100");
+	struct bond *a;
+	struct slave *e0 = h_enslave(&H, t, "eth0", 1);
+	struct tx_explain x;
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 9);
+
+	h_enslave(&H, t, "eth1", 2);
+	bond_explain_tx(t, f, len, &x);
+	assert_true(x.hashed);
+	assert_false(x.indexed);
+	assert_true(x.by_load);
+	assert_null(x.slave);
+	assert_int_equal(x.hash, xmit_hash(XMIT_LAYER2, f, len));
+	/* broadcast is not balanced: the active slave */
+	memset(f, 0xff, 6);
+	bond_explain_tx(t, f, len, &x);
+	assert_false(x.hashed);
+	assert_ptr_equal(x.slave, e0);
+	assert_string_equal(x.reason, "balance-tlb: only unicast IPv4/IPv6 is "
+			    "balanced; this frame leaves on the active slave");
+	check_explain_then_send(t, f, len, &x);
+
+	a = h_bond(&H, "bond1", "mode balance-alb miimon 100");
+	e0 = h_enslave(&H, a, "eth2", 3);
+	h_enslave(&H, a, "eth3", 4);
+	bond_explain_tx(a, f, len, &x);
+	assert_ptr_equal(x.slave, e0);
+	assert_false(x.by_load);
+	check_explain_then_send(a, f, len, &x);
+	len = h_udp_frame(f, 9);
+	bond_explain_tx(a, f, len, &x);
+	assert_null(x.slave);
+	assert_true(x.by_load);
+	assert_false(x.hashed);
+	assert_string_equal(x.reason, "balance-alb: unicast IP is balanced by "
+			    "destination address over buckets assigned by load, ARP by "
+			    "receive load balancing; other frames leave on the active slave");
+}
+
+/* What code that holds only a mode number asks the table. */
+static void test_mode_table_fields(void **state)
+{
+	static const bool primary[] = { 0, 1, 0, 0, 0, 1, 1 };
+	static const bool arp[] = { 1, 1, 1, 1, 0, 0, 0 };
+
+	for (uint32_t m = 0; m < 7; m++) {
+		assert_non_null(mode_lookup(m));
+		assert_int_equal(mode_lookup(m)->number, m);
+		assert_int_equal(bond_mode_uses_primary(m), primary[m]);
+		assert_int_equal(mode_lookup(m)->promisc_active_only, primary[m]);
+		assert_int_equal(bond_mode_uses_arp(m), arp[m]);
+	}
+	assert_null(mode_lookup(7));
+	assert_false(bond_mode_uses_primary(7));
+	assert_true(mode_lookup(4)->lacp);
+	assert_true(mode_lookup(6)->forces_dynamic_lb);
+	assert_true(mode_lookup(1)->fail_over_mac);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +995,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_arp_lb_probes_and_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_ab_validate_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ns_monitor_ab, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explain_rr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explain_ab_bcast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explain_hashing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explain_tlb_alb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_table_fields, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

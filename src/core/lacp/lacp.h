@@ -189,6 +189,8 @@ struct lacp_bond {
 	bool was_up;
 	uint32_t strict;               /* lacp_strict as the last tick saw it */
 	struct lacp_stats stats;
+	uint16_t next_port_number;     /* slave->ad_port_number of the next slave */
+	uint32_t next_agg_id;          /* the last aggregator id given */
 };
 
 static inline struct lacp_bond *lacp_bond_of(const struct bond *b)

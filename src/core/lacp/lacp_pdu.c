@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lacp.h"
+#include "lib/bytes.h"
 
 const uint8_t lacp_group_mac[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x02 };
 
@@ -30,17 +31,6 @@ static const struct tlv_tmpl lacpdu_tlvs[] = {
 	{ 42, 0x03, 16 },   /* collector information */
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static bool tlvs_ok(const uint8_t *pdu, const struct tlv_tmpl *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -51,11 +41,11 @@ static bool tlvs_ok(const uint8_t *pdu, const struct tlv_tmpl *t, size_t n)
 
 static void get_info(const uint8_t *p, struct lacp_info *in)
 {
-	in->sys_prio = get16(p);
+	in->sys_prio = get_be16(p);
 	memcpy(in->system, p + 2, 6);
-	in->key = get16(p + 8);
-	in->port_prio = get16(p + 10);
-	in->port = get16(p + 12);
+	in->key = get_be16(p + 8);
+	in->port_prio = get_be16(p + 10);
+	in->port = get_be16(p + 12);
 	in->state = p[14];
 }
 
@@ -63,11 +53,11 @@ static void put_info(uint8_t *p, uint8_t type, const struct lacp_info *in)
 {
 	p[0] = type;
 	p[1] = 20;
-	put16(p + 2, in->sys_prio);
+	put_be16(p + 2, in->sys_prio);
 	memcpy(p + 4, in->system, 6);
-	put16(p + 10, in->key);
-	put16(p + 12, in->port_prio);
-	put16(p + 14, in->port);
+	put_be16(p + 10, in->key);
+	put_be16(p + 12, in->port_prio);
+	put_be16(p + 14, in->port);
 	p[16] = in->state;
 }
 
@@ -76,7 +66,7 @@ enum lacp_rx_kind lacp_frame_decode(const uint8_t *frame, size_t len,
 {
 	const uint8_t *p;
 
-	if (len < ETH_HLEN || get16(frame + 12) != ETH_P_SLOW ||
+	if (len < ETH_HLEN || get_be16(frame + 12) != ETH_P_SLOW ||
 	    memcmp(frame, lacp_group_mac, 6) != 0)
 		return LACP_RX_NOT_SLOW;
 	if (len < LACP_FRAME_LEN)
@@ -90,7 +80,7 @@ enum lacp_rx_kind lacp_frame_decode(const uint8_t *frame, size_t len,
 			pdu->version = p[1];
 			get_info(p + 4, &pdu->actor);
 			get_info(p + 24, &pdu->partner);
-			pdu->collector_max_delay = get16(p + 44);
+			pdu->collector_max_delay = get_be16(p + 44);
 		}
 		return LACP_RX_LACPDU;
 	case LACP_SUBTYPE_MARKER:
@@ -99,7 +89,7 @@ enum lacp_rx_kind lacp_frame_decode(const uint8_t *frame, size_t len,
 			return LACP_RX_ILLEGAL;
 		if (marker) {
 			marker->tlv = p[2];
-			marker->port = get16(p + 4);
+			marker->port = get_be16(p + 4);
 			memcpy(marker->system, p + 6, 6);
 			marker->transaction = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 |
 					      (uint32_t)p[14] << 8 | p[15];
@@ -115,7 +105,7 @@ static void put_eth(uint8_t *out, const uint8_t src[6], uint8_t subtype)
 	memset(out, 0, LACP_FRAME_LEN);
 	memcpy(out, lacp_group_mac, 6);
 	memcpy(out + 6, src, 6);
-	put16(out + 12, ETH_P_SLOW);
+	put_be16(out + 12, ETH_P_SLOW);
 	out[ETH_HLEN] = subtype;
 	out[ETH_HLEN + 1] = 1;
 }
@@ -130,7 +120,7 @@ size_t lacp_pdu_encode(const struct lacpdu *pdu, const uint8_t src[6],
 	put_info(p + 22, 0x02, &pdu->partner);
 	p[42] = 0x03;
 	p[43] = 16;
-	put16(p + 44, pdu->collector_max_delay);
+	put_be16(p + 44, pdu->collector_max_delay);
 	/* terminator (type 0, length 0) and the reserved tail: already 0 */
 	return LACP_FRAME_LEN;
 }
@@ -143,7 +133,7 @@ size_t lacp_marker_encode(const struct lacp_marker *m, const uint8_t src[6],
 	put_eth(out, src, LACP_SUBTYPE_MARKER);
 	p[2] = m->tlv;
 	p[3] = 16;
-	put16(p + 4, m->port);
+	put_be16(p + 4, m->port);
 	memcpy(p + 6, m->system, 6);
 	p[12] = (uint8_t)(m->transaction >> 24);
 	p[13] = (uint8_t)(m->transaction >> 16);

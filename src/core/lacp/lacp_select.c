@@ -16,7 +16,6 @@
  */
 #include <string.h>
 
-#include "engine.h"
 #include "lacp.h"
 
 /* ---- port identity ------------------------------------------------------ */

@@ -1,0 +1,99 @@
+/* See actions.h: the engine's actions, reached through bond->ops. */
+#include "actions.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct slave *bond_find_slave(const struct bond *b, const char *name)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		if (!strcmp(b->slaves[i]->name, name))
+			return b->slaves[i];
+	return NULL;
+}
+
+bool slave_dev_up(const struct slave *s)
+{
+	return s->os.running && s->os.carrier;
+}
+
+bool slave_can_tx(const struct slave *s)
+{
+	return s->os.running && s->os.carrier && s->link == SLAVE_LINK_UP;
+}
+
+void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
+		const void *meta)
+{
+	s->stats.tx_packets++;
+	s->stats.tx_bytes += len;
+	s->last_tx_ms = b->now_ms;
+	b->ops->tx(b->ctx, s, frame, len, meta);
+}
+
+void bond_set_slave_mac(struct bond *b, struct slave *s, const uint8_t mac[6])
+{
+	if (mac_eq(s->cur_mac, mac))
+		return;
+	memcpy(s->cur_mac, mac, 6);
+	b->ops->set_slave_mac(b->ctx, s, mac);
+}
+
+void bond_act_set_dev_mac(struct bond *b, const uint8_t mac[6])
+{
+	if (mac_eq(b->mac, mac))
+		return;
+	memcpy(b->mac, mac, 6);
+	b->ops->set_bond_mac(b->ctx, b, mac);
+}
+
+void bond_act_set_carrier(struct bond *b, bool up)
+{
+	if (up == b->carrier)
+		return;
+	b->carrier = up;
+	b->ops->set_carrier(b->ctx, b, up);
+}
+
+bool bond_act_mcast_groups(struct bond *b, struct mcast_groups *out)
+{
+	if (!b->ops->mcast_groups)
+		return false;
+	b->ops->mcast_groups(b->ctx, b, out);
+	return true;
+}
+
+void bond_log(const struct bond *b, const struct slave *s, int level,
+	      const char *fmt, ...)
+{
+	char line[640];
+	int n;
+	va_list ap;
+
+	if (s)
+		n = snprintf(line, sizeof(line), "%s: (slave %s): ", b->name, s->name);
+	else
+		n = snprintf(line, sizeof(line), "%s: ", b->name);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	b->ops->log(b->ctx, level, line);
+}
+
+uint32_t bond_updelay_ms(const struct bond *b)
+{
+	return b->params.updelay * b->params.miimon;
+}
+
+uint32_t bond_downdelay_ms(const struct bond *b)
+{
+	return b->params.downdelay * b->params.miimon;
+}
+
+uint32_t bond_peer_notif_delay_ms(const struct bond *b)
+{
+	return b->params.peer_notif_delay * b->params.miimon;
+}
