@@ -199,10 +199,6 @@ struct bond {
 	 * changes only, so the fast path is one array lookup. */
 	struct slave *usable[BOND_MAX_SLAVES];
 	unsigned n_usable;
-	/* rr_map[i]: the first slave at or after slaves[i] (wrapping) that can
-	 * transmit, NULL if none: balance-rr's O(1) "next usable" lookup
-	 * (see rr_counter below for why it is here). */
-	struct slave *rr_map[BOND_MAX_SLAVES];
 
 	struct slave *active;       /* curr_active_slave (modes 1,5,6) */
 	bool force_primary;
@@ -224,11 +220,6 @@ struct bond {
 	/* resend_igmp: reports still to send, and when (mcast_rejoin.c) */
 	uint32_t igmp_retrans;
 	uint64_t igmp_next_ms;
-
-	/* balance-rr's packet counter. It belongs in mode_rr's private data
-	 * with rr_map; both stay here while ctl's `bondctl hash` still reads
-	 * them instead of calling bond_explain_tx(). */
-	uint32_t rr_counter;
 };
 
 enum log_level { LOG_ERR_ = 3, LOG_WARN_ = 4, LOG_INFO_ = 6, LOG_DEBUG_ = 7 };

@@ -5,7 +5,7 @@
  * consecutive frames on one slave (counter / N); 0 picks a random slave.
  * The index is taken modulo the number of slaves (all of them, usable or
  * not) and the first slave from there on that can transmit is used, which
- * rr_map gives in O(1). IGMP is not striped: it leaves on the current
+ * the map in its private data gives in O(1). IGMP is not striped: it leaves on the current
  * "active" slave (the first usable one), so a switch doing IGMP snooping
  * sees membership from one port. */
 #include <stdio.h>
@@ -15,8 +15,17 @@
 #include "mode.h"
 
 struct rr_priv {
+	uint32_t counter;           /* frames sent, incremented before use */
 	uint32_t rand_state;        /* packets_per_slave=0: xorshift32 state */
+	/* map[i]: the first slave at or after slaves[i] (wrapping) that can
+	 * transmit, NULL if none: the O(1) "next usable" lookup. */
+	struct slave *map[BOND_MAX_SLAVES];
 };
+
+static struct rr_priv *rr_of(const struct bond *b)
+{
+	return b->mode_priv;
+}
 
 static void rr_init(struct bond *b)
 {
@@ -38,21 +47,22 @@ static uint32_t rr_random(struct bond *b)
 	return x;
 }
 
-/* rr_map: walk backwards so each entry knows the next transmit-capable
+/* The map: walk backwards so each entry knows the next transmit-capable
  * slave at or after it, wrapping around once. */
 static void rr_usable_changed(struct bond *b)
 {
+	struct rr_priv *p = rr_of(b);
 	struct slave *next = NULL;
 
 	for (unsigned i = 0; i < b->n_slaves; i++)
-		b->rr_map[i] = NULL;
+		p->map[i] = NULL;
 	if (!b->n_slaves)
 		return;
 	for (unsigned pass = 0; pass < 2; pass++)
 		for (unsigned i = b->n_slaves; i-- > 0;) {
 			if (slave_can_tx(b->slaves[i]))
 				next = b->slaves[i];
-			b->rr_map[i] = next;
+			p->map[i] = next;
 		}
 }
 
@@ -67,7 +77,7 @@ static struct slave *rr_igmp_slave(const struct bond *b)
 {
 	struct slave *act = mode_active_tx(b);
 
-	return act ? act : b->rr_map[0];
+	return act ? act : rr_of(b)->map[0];
 }
 
 /* The slave for counter value counter (packets_per_slave > 0). */
@@ -76,7 +86,7 @@ static struct slave *rr_slave_at(const struct bond *b, uint32_t counter)
 	uint32_t pps = b->params.packets_per_slave;
 	uint32_t id = pps == 1 ? counter : counter / pps;
 
-	return b->rr_map[id % b->n_slaves];
+	return rr_of(b)->map[id % b->n_slaves];
 }
 
 static void rr_xmit(struct bond *b, const uint8_t *frame, size_t len,
@@ -89,9 +99,9 @@ static void rr_xmit(struct bond *b, const uint8_t *frame, size_t len,
 	if (is_igmp(frame, len))
 		s = rr_igmp_slave(b);
 	else if (b->params.packets_per_slave == 0)
-		s = b->rr_map[rr_random(b) % b->n_slaves];
+		s = rr_of(b)->map[rr_random(b) % b->n_slaves];
 	else
-		s = rr_slave_at(b, ++b->rr_counter);
+		s = rr_slave_at(b, ++rr_of(b)->counter);
 	if (s)
 		bond_tx_on(b, s, frame, len, meta);
 }
@@ -118,7 +128,7 @@ static void rr_explain_tx(const struct bond *b, const uint8_t *frame, size_t len
 			 "packets_per_slave=0: each frame takes a random slave");
 	} else {
 		/* the counter the next frame will see, not advanced here */
-		out->slave = rr_slave_at(b, b->rr_counter + 1);
+		out->slave = rr_slave_at(b, rr_of(b)->counter + 1);
 		snprintf(out->reason, sizeof(out->reason), "balance-rr: frames take the "
 			 "slaves in turn (packets_per_slave=%u); this is where the "
 			 "next frame goes", pps);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/bond.h"
+#include "core/mode.h"
 #include "core/opt.h"
 #include "ctl_cmd_impl.h"
 #include "ctl_proto.h"
@@ -142,7 +143,7 @@ static void options_text(struct cmd_ctx *c)
 		} else {
 			const char *sep = "";
 
-			for (m = 0; m < BOND_MODE__COUNT; m++) {
+			for (m = 0; mode_lookup(m); m++) {
 				if (!(o->modes & MODE_BIT(m)))
 					continue;
 				sb_printf(c->out, "%s%s", sep, mode_name(m, buf));
@@ -211,7 +212,7 @@ static void options_json(struct cmd_ctx *c)
 			sb_puts(c->out, "null");
 		sb_puts(c->out, ",\"modes\":[");
 		sep = "";
-		for (m = 0; m < BOND_MODE__COUNT; m++) {
+		for (m = 0; mode_lookup(m); m++) {
 			if (!(o->modes & MODE_BIT(m)))
 				continue;
 			sb_puts(c->out, sep);

@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "daemon_impl.h"
+#include "core/mode.h"
 #include "linux/ethtool.h"
 #include "linux/packet.h"
 #include "linux/rtnl.h"
@@ -125,7 +126,7 @@ void daemon_sync_promisc(struct daemon *d)
 {
 	for (unsigned i = 0; i < d->n_bonds; i++) {
 		struct dbond *db = d->bonds[i];
-		bool one = bond_mode_uses_primary(db->b->params.mode);
+		bool one = db->b->mode->promisc_active_only;
 
 		for (unsigned j = 0; j < db->n_slaves; j++) {
 			struct dslave *ds = db->slaves[j];
