@@ -11,6 +11,8 @@
 
 #include "bond.h"
 
+struct bond_status;
+
 struct mode_ops {
 	const char *name;           /* kernel name: "active-backup" */
 	const char *proc_text;      /* /proc "Bonding Mode:" text */
@@ -57,6 +59,8 @@ struct mode_ops {
 			       uint64_t now_ms);
 	/* /proc lines of the mode: after the master section (s NULL), else after s's "Slave queue ID:" line. */
 	void (*status)(const struct bond *b, bool privileged, struct strbuf *out, const struct slave *s);
+	/* Adds the mode's facts to the status model (status.h). */
+	void (*status_fill)(const struct bond *b, struct bond_status *st);
 };
 
 extern const struct mode_ops mode_rr, mode_ab, mode_xor, mode_bcast,

@@ -29,6 +29,7 @@
 #include "lacp/lacp.h"
 #include "mode.h"
 #include "opt.h"
+#include "status.h"
 
 /* The actor's administrative state bits from the bond's options. */
 static uint8_t admin_state(const struct bond *b)
@@ -355,4 +356,5 @@ const struct mode_ops mode_8023ad = {
 	.carrier = ad_carrier,
 	.slave_inactive = ad_slave_inactive,
 	.status = ad_status,
+	.status_fill = lacp_status_fill,
 };
