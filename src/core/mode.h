@@ -57,8 +57,6 @@ struct mode_ops {
 	/* The active slave changed (old or new may be NULL). */
 	void (*active_changed)(struct bond *b, struct slave *old, struct slave *new_,
 			       uint64_t now_ms);
-	/* /proc lines of the mode: after the master section (s NULL), else after s's "Slave queue ID:" line. */
-	void (*status)(const struct bond *b, bool privileged, struct strbuf *out, const struct slave *s);
 	/* Adds the mode's facts to the status model (status.h). */
 	void (*status_fill)(const struct bond *b, struct bond_status *st);
 };

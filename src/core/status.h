@@ -163,9 +163,11 @@ static inline const char *status_opt_value(const struct bond_status *st, unsigne
 void lacp_status_fill(const struct bond *b, struct bond_status *st);
 void alb_status_fill(const struct bond *b, struct bond_status *st);
 
-/* Transitional: the old printers' names, now defined in src/ctl
- * (status_text.c, status_json.c) for the callers that still include this
- * header for them. */
+/* TRANSITIONAL: the printers' names for the callers that still take them
+ * from this header (ctl_cmd.c, test_ctl_cmd.c, test_lacp.c). They are
+ * defined in src/ctl (status_text.c: status_proc = status_text;
+ * status_json.c) and declared there too: switch the callers to
+ * ctl/status_text.h and ctl/status_json.h, then delete these two lines. */
 void status_proc(const struct bond *b, bool privileged, struct strbuf *out);
 void status_json(const struct bond *b, struct strbuf *out);
 

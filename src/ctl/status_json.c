@@ -195,3 +195,12 @@ void status_json_render(const struct bond_status *st, struct strbuf *out)
 	if (st->oom)
 		out->oom = true;
 }
+
+void status_json(const struct bond *b, struct strbuf *out)
+{
+	struct bond_status st;
+
+	status_fill(b, &st);
+	status_json_render(&st, out);
+	status_free(&st);
+}

@@ -10,5 +10,7 @@
  * in its sysfs form, the slaves with their counters, and the mode's
  * sections ("ad" for 802.3ad, "alb" for balance-tlb/alb) when it has one. */
 void status_json_render(const struct bond_status *st, struct strbuf *out);
+/* status_fill + status_json_render + status_free. */
+void status_json(const struct bond *b, struct strbuf *out);
 
 #endif

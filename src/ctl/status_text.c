@@ -253,3 +253,10 @@ void status_text(const struct bond *b, bool privileged, struct strbuf *out)
 	status_text_render(&st, privileged, out);
 	status_free(&st);
 }
+
+/* TRANSITIONAL: the old name, declared in core/status.h, until the callers
+ * include this header and call status_text(). */
+void status_proc(const struct bond *b, bool privileged, struct strbuf *out)
+{
+	status_text(b, privileged, out);
+}

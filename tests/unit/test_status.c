@@ -585,44 +585,6 @@ static bool golden_exists(const char *file)
 	return f != NULL;
 }
 
-/* TRANSITIONAL: the old printers (core/status_old.c) run beside the new
- * ones until these agree on every case; the JSON only where the new one
- * adds no mode section. */
-static bool same_as_old(const struct bond *b, const struct bond_status *st)
-{
-	struct strbuf o, n;
-	bool ok = true;
-
-	sb_init(&o);
-	sb_init(&n);
-	for (int priv = 0; priv < 2; priv++) {
-		sb_reset(&o);
-		sb_reset(&n);
-		status_proc(b, priv, &o);
-		status_text_render(st, priv, &n);
-		if (strcmp(sb_str(&o), sb_str(&n))) {
-			print_error("old and new text differ (privileged=%d):\n"
-				    "---- old ----\n%s---- new ----\n%s", priv,
-				    sb_str(&o), sb_str(&n));
-			ok = false;
-		}
-	}
-	if (!st->has_ad && !st->has_alb) {
-		sb_reset(&o);
-		sb_reset(&n);
-		status_json(b, &o);
-		status_json_render(st, &n);
-		if (strcmp(sb_str(&o), sb_str(&n))) {
-			print_error("old and new JSON differ:\n%s\n%s\n", sb_str(&o),
-				    sb_str(&n));
-			ok = false;
-		}
-	}
-	sb_free(&o);
-	sb_free(&n);
-	return ok;
-}
-
 static bool check_case(const struct gcase *c)
 {
 	struct fixture f;
@@ -656,7 +618,6 @@ static bool check_case(const struct gcase *c)
 		snprintf(file, sizeof(file), "%s.json", c->name);
 		ok &= check_golden(file, sb_str(&sb));
 	}
-	ok &= same_as_old(&f.b, &st);
 	sb_free(&sb);
 	status_free(&st);
 	fx_fini(&f);
