@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "alb.h"
 #include "bond.h"
@@ -689,15 +690,52 @@ static void test_json_options_are_opt_get(void **state)
 	fx_fini(&f);
 }
 
+/* Every file of the golden directory belongs to a case: a renamed or
+ * dropped case must not leave a golden behind that nothing checks. */
+static void test_no_orphan_golden(void **state)
+{
+	static const struct { const char *ext; unsigned what; } kinds[] = {
+		{ ".unpriv.txt", G_TEXT }, { ".txt", G_TEXT }, { ".json", G_JSON },
+	};
+	DIR *dp = opendir(GOLDEN_DIR);
+	struct dirent *de;
+
+	(void)state;
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL) {
+		size_t len = strlen(de->d_name);
+		bool owned = false;
+
+		if (de->d_name[0] == '.')
+			continue;
+		for (unsigned k = 0; k < ARRAY_SIZE(kinds) && !owned; k++) {
+			size_t el = strlen(kinds[k].ext);
+
+			if (len <= el || strcmp(de->d_name + len - el, kinds[k].ext))
+				continue;
+			for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
+				if (strlen(cases[i].name) == len - el &&
+				    !strncmp(cases[i].name, de->d_name, len - el) &&
+				    (cases[i].what & kinds[k].what))
+					owned = true;
+		}
+		if (!owned)
+			print_error("golden %s/%s belongs to no case\n", GOLDEN_DIR, de->d_name);
+		assert_true(owned);
+	}
+	closedir(dp);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(cases) + 2] = {
+	struct CMUnitTest tests[ARRAY_SIZE(cases) + 3] = {
 		cmocka_unit_test(test_xor_every_hash_name),
 		cmocka_unit_test(test_json_options_are_opt_get),
+		cmocka_unit_test(test_no_orphan_golden),
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
-		tests[i + 2] = (struct CMUnitTest){ .name = cases[i].name,
+		tests[i + 3] = (struct CMUnitTest){ .name = cases[i].name,
 						    .test_func = test_case,
 						    .initial_state = (void *)&cases[i] };
 	return _cmocka_run_group_tests("test_status", tests, ARRAY_SIZE(tests), NULL, NULL);
