@@ -1,5 +1,5 @@
 /* Internals shared by balance-tlb (mode_tlb.c) and balance-alb
- * (mode_alb.c); nothing outside those two files includes this.
+ * (mode_alb.c), and read by their status fill (alb_status.c).
  *
  * Both modes keep the kernel's tables (bond_alb.h): a 256-bucket transmit
  * table whose buckets are spread over the slaves by load, and, for alb, a

@@ -49,6 +49,8 @@ struct tx_explain {
 	char reason[256];           /* the rule in words, prefixed "<mode>: " */
 };
 
+struct bond_status;
+
 struct mode_ops {
 	const char *name;           /* kernel name: "active-backup" */
 	const char *proc_text;      /* /proc "Bonding Mode:" text */
@@ -126,8 +128,8 @@ struct mode_ops {
 	void (*active_changed)(struct bond *b, struct slave *old, struct slave *new_,
 			       uint64_t now_ms);
 
-	/* /proc lines of the mode: after the master section (s NULL), else after s's "Slave queue ID:" line. */
-	void (*status)(const struct bond *b, bool privileged, struct strbuf *out, const struct slave *s);
+	/* Adds the mode's facts to the status model (status.h). */
+	void (*status_fill)(const struct bond *b, struct bond_status *st);
 };
 
 extern const struct mode_ops mode_rr, mode_ab, mode_xor, mode_bcast,

@@ -12,7 +12,8 @@
  *   balance-xor's mode_hash_xmit.
  * - Carrier: an active aggregator exists and has at least min_links ports
  *   with link up. Roles: a port not enabled for traffic is a backup.
- * - /proc: the "802.3ad info" block and the per-slave LACP lines (SPEC 3).
+ * - Status: lacp/lacp_status.c fills the 802.3ad part of the status model
+ *   (the /proc "802.3ad info" block and per-slave LACP lines, SPEC 3).
  *
  * lacp_strict=on: no individual fallback, and carrier only while a port of
  * the active aggregator collects and distributes (checked every tick, so a
@@ -27,7 +28,7 @@
 #include "bond.h"
 #include "lacp/lacp.h"
 #include "mode.h"
-#include "opt.h"
+#include "status.h"
 
 /* The actor's administrative state bits from the bond's options. */
 static uint8_t admin_state(const struct bond *b)
@@ -252,84 +253,6 @@ static bool ad_carrier(const struct bond *b)
 	return false;
 }
 
-static const char *vname(enum opt_id id, uint64_t v)
-{
-	const char *n = opt_value_name(id, v);
-
-	return n ? n : "unknown";
-}
-
-static void status_bond(const struct bond *b, bool privileged, struct strbuf *out)
-{
-	const struct bond_params *pa = &b->params;
-	const struct lacp_agg *agg;
-	char mac[18];
-
-	sb_puts(out, "\n802.3ad info\n");
-	sb_printf(out, "LACP active: %s\n", vname(OPT_LACP_ACTIVE, pa->lacp_active));
-	sb_printf(out, "LACP rate: %s\n", vname(OPT_LACP_RATE, pa->lacp_rate));
-	sb_printf(out, "Min links: %u\n", pa->min_links);
-	sb_printf(out, "Aggregator selection policy (ad_select): %s\n",
-		  vname(OPT_AD_SELECT, pa->ad_select));
-	if (!privileged)
-		return;
-	sb_printf(out, "System priority: %u\n", lacp_sys_prio(b));
-	sb_printf(out, "System MAC address: %s\n", mac_fmt(lacp_system(b), mac));
-	agg = lacp_active_agg(b);
-	if (!agg) {
-		sb_printf(out, "bond %s has no active aggregator\n", b->name);
-		return;
-	}
-	sb_puts(out, "Active Aggregator Info:\n");
-	sb_printf(out, "\tAggregator ID: %u\n", agg->id);
-	sb_printf(out, "\tNumber of ports: %u\n", lacp_agg_active_ports(b, agg));
-	sb_printf(out, "\tActor Key: %u\n", agg->actor_key);
-	sb_printf(out, "\tPartner Key: %u\n", agg->partner_key);
-	sb_printf(out, "\tPartner Mac Address: %s\n", mac_fmt(agg->partner_system, mac));
-}
-
-static void status_slave(const struct bond *b, bool privileged, struct strbuf *out,
-			 const struct slave *s)
-{
-	const struct lacp_port *p = lacp_port_of(s);
-	char mac[18];
-
-	if (!p->agg) {
-		sb_puts(out, "Aggregator ID: N/A\n");
-		return;
-	}
-	sb_printf(out, "Aggregator ID: %u\n", p->agg->id);
-	sb_printf(out, "Actor Churn State: %s\n", lacp_churn_state_names[p->actor_churn]);
-	sb_printf(out, "Partner Churn State: %s\n", lacp_churn_state_names[p->partner_churn]);
-	sb_printf(out, "Actor Churned Count: %u\n", p->actor_churn_count);
-	sb_printf(out, "Partner Churned Count: %u\n", p->partner_churn_count);
-	if (!privileged)
-		return;
-	sb_puts(out, "details actor lacp pdu:\n");
-	sb_printf(out, "    system priority: %u\n", lacp_sys_prio(b));
-	sb_printf(out, "    system mac address: %s\n", mac_fmt(lacp_system(b), mac));
-	sb_printf(out, "    port key: %u\n", p->key);
-	sb_printf(out, "    port priority: %u\n", s->ad_actor_port_prio);
-	sb_printf(out, "    port number: %u\n", s->ad_port_number);
-	sb_printf(out, "    port state: %u\n", p->actor_state);
-	sb_puts(out, "details partner lacp pdu:\n");
-	sb_printf(out, "    system priority: %u\n", p->partner.sys_prio);
-	sb_printf(out, "    system mac address: %s\n", mac_fmt(p->partner.system, mac));
-	sb_printf(out, "    oper key: %u\n", p->partner.key);
-	sb_printf(out, "    port priority: %u\n", p->partner.port_prio);
-	sb_printf(out, "    port number: %u\n", p->partner.port);
-	sb_printf(out, "    port state: %u\n", p->partner.state);
-}
-
-static void ad_status(const struct bond *b, bool privileged, struct strbuf *out,
-		      const struct slave *s)
-{
-	if (s)
-		status_slave(b, privileged, out, s);
-	else
-		status_bond(b, privileged, out);
-}
-
 const struct mode_ops mode_8023ad = {
 	.name = "802.3ad",
 	.proc_text = "IEEE 802.3ad Dynamic link aggregation",
@@ -349,5 +272,5 @@ const struct mode_ops mode_8023ad = {
 	.slave_usable = ad_slave_usable,
 	.carrier = ad_carrier,
 	.slave_inactive = ad_slave_inactive,
-	.status = ad_status,
+	.status_fill = lacp_status_fill,
 };

@@ -12,6 +12,7 @@
 #include "bond.h"
 #include "mode.h"
 #include "peer_notify.h"
+#include "status.h"
 
 static void ab_xmit(struct bond *b, const uint8_t *frame, size_t len,
 		    const void *meta, uint64_t now_ms)
@@ -99,6 +100,12 @@ static void ab_active_changed(struct bond *b, struct slave *old, struct slave *n
 	bond_schedule_peer_notify(b, now_ms);
 }
 
+/* fail_over_mac has an effect in this mode only, so /proc names it here. */
+static void ab_status_fill(const struct bond *b, struct bond_status *st)
+{
+	st->shows_fail_over_mac = b->params.fail_over_mac != FOM_NONE;
+}
+
 const struct mode_ops mode_ab = {
 	.name = "active-backup",
 	.proc_text = "fault-tolerance (active-backup)",
@@ -114,4 +121,5 @@ const struct mode_ops mode_ab = {
 	.slave_is_backup = ab_slave_is_backup,
 	.apply_macs = ab_apply_macs,
 	.active_changed = ab_active_changed,
+	.status_fill = ab_status_fill,
 };

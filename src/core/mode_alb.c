@@ -33,6 +33,7 @@
 #include "alb.h"
 #include "bond.h"
 #include "mode.h"
+#include "status.h"
 
 static const uint8_t mac_v6_allnodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
 
@@ -615,4 +616,5 @@ const struct mode_ops mode_alb = {
 	.slave_inactive = alb_slave_inactive,
 	.apply_macs = alb_apply_macs,
 	.active_changed = alb_active_changed,
+	.status_fill = alb_status_fill,
 };

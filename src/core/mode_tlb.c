@@ -37,6 +37,7 @@
 #include "alb.h"
 #include "bond.h"
 #include "mode.h"
+#include "status.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -661,4 +662,5 @@ const struct mode_ops mode_tlb = {
 	.slave_inactive = alb_slave_inactive,
 	.apply_macs = alb_apply_macs,
 	.active_changed = alb_active_changed,
+	.status_fill = alb_status_fill,
 };

@@ -7,6 +7,8 @@
 #include "core/engine.h"
 #include "core/opt.h"
 #include "core/status.h"
+#include "status_json.h"
+#include "status_text.h"
 #include "ctl_cmd_impl.h"
 #include "ctl_proto.h"
 
@@ -122,7 +124,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 			status_json(b, c->out);
 			sb_puts(c->out, "\n");
 		} else {
-			status_proc(b, true, c->out);
+			status_text(b, true, c->out);
 		}
 		return CTL_EXIT_OK;
 	}
@@ -141,7 +143,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 		/* One blank line between bonds, however each text ends. */
 		if (i && !ends_with_blank_line(c->out))
 			sb_puts(c->out, "\n");
-		status_proc(b, true, c->out);
+		status_text(b, true, c->out);
 	}
 	if (c->json)
 		sb_puts(c->out, "]\n");

@@ -18,6 +18,8 @@
 #include "core/engine.h"
 #include "core/opt.h"
 #include "core/status.h"
+#include "ctl/status_json.h"
+#include "ctl/status_text.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
 
@@ -189,14 +191,14 @@ static void test_list_show(void **state)
 	assert_int_equal(run(true, "list"), 0);
 	assert_string_equal(out(), "[\"bond0\",\"bond1\"]\n");
 
-	/* show BOND is status_proc; show is each bond, one blank line between. */
+	/* show BOND is status_text; show is each bond, one blank line between. */
 	sb_init(&want);
-	status_proc(engine_bond_find(fake.eng, "bond0"), true, &want);
+	status_text(engine_bond_find(fake.eng, "bond0"), true, &want);
 	assert_int_equal(run(false, "show bond0"), 0);
 	assert_string_equal(out(), sb_str(&want));
 	if (!(want.len >= 2 && want.buf[want.len - 2] == '\n'))
 		sb_puts(&want, "\n");
-	status_proc(engine_bond_find(fake.eng, "bond1"), true, &want);
+	status_text(engine_bond_find(fake.eng, "bond1"), true, &want);
 	assert_int_equal(run(false, "show"), 0);
 	assert_string_equal(out(), sb_str(&want));
 

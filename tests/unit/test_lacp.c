@@ -24,6 +24,8 @@
 #include "mode.h"
 #include "opt.h"
 #include "status.h"
+#include "ctl/status_json.h"
+#include "ctl/status_text.h"
 
 /* ---- simulator ----------------------------------------------------------- */
 
@@ -335,7 +337,7 @@ static char *proc_text(const struct side *sd)
 	char *s;
 
 	sb_init(&sb);
-	status_proc(sd->b, true, &sb);
+	status_text(sd->b, true, &sb);
 	assert_false(sb.oom);
 	s = strdup(sb_str(&sb));
 	sb_free(&sb);
@@ -748,7 +750,7 @@ static void test_proc_partnered(void **state)
 		struct strbuf sb;
 
 		sb_init(&sb);
-		status_proc(a->b, false, &sb);
+		status_text(a->b, false, &sb);
 		assert_null(strstr(sb_str(&sb), "System priority"));
 		assert_null(strstr(sb_str(&sb), "details actor"));
 		assert_non_null(strstr(sb_str(&sb),

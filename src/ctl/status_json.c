@@ -1,0 +1,206 @@
+/* Renders a bond's status model as one JSON object (`bondctl show -j`).
+ *
+ * Keys are an interface like the /proc text: scripts read them, so a key
+ * once shown keeps its name, place and value format; new facts come as new
+ * keys. The mode's sections ("ad", "alb") follow the generic keys, at the
+ * bond and in each slave. The goldens of tests/golden/status/ hold the
+ * expected objects.
+ *
+ * Pure code: reads the model, writes into a strbuf, nothing else.
+ */
+#include "status_json.h"
+
+static const char *link_text(enum slave_link l)
+{
+	switch (l) {
+	case SLAVE_LINK_UP:
+		return "up";
+	case SLAVE_LINK_FAIL:
+		return "going down";
+	case SLAVE_LINK_DOWN:
+		return "down";
+	case SLAVE_LINK_BACK:
+		return "going back";
+	}
+	return "unknown";
+}
+
+static const char *bool_text(bool v)
+{
+	return v ? "true" : "false";
+}
+
+/* A name of the model: "" means none and is shown as null. */
+static void json_name_or_null(struct strbuf *out, const char *s)
+{
+	if (s && s[0])
+		sb_json_str(out, s);
+	else
+		sb_puts(out, "null");
+}
+
+/* ,"key":"aa:bb:cc:dd:ee:ff" */
+static void json_mac(struct strbuf *out, const char *key, const uint8_t m[6])
+{
+	char mac[18];
+
+	sb_printf(out, ",\"%s\":\"%s\"", key, mac_fmt(m, mac));
+}
+
+/* Every bond option by kernel name with its sysfs text as a string. */
+static void json_options(const struct bond_status *st, struct strbuf *out)
+{
+	sb_puts(out, "{");
+	for (unsigned i = 0; i < st->n_opts; i++) {
+		if (i)
+			sb_puts(out, ",");
+		sb_json_str(out, st->opts[i].name);
+		sb_puts(out, ":");
+		sb_json_str(out, status_opt_value(st, i));
+	}
+	sb_puts(out, "}");
+}
+
+/* One side of a port's LACPDU; the partner's key is its oper key. */
+static void json_lacp_info(const struct status_lacp_info *in, const char *key_name,
+			   struct strbuf *out)
+{
+	sb_printf(out, "{\"system_priority\":%u", in->sys_prio);
+	json_mac(out, "system_mac", in->system);
+	sb_printf(out, ",\"%s\":%u", key_name, in->key);
+	sb_printf(out, ",\"port_priority\":%u", in->port_prio);
+	sb_printf(out, ",\"port_number\":%u", in->port);
+	sb_printf(out, ",\"port_state\":%u}", in->state);
+}
+
+static void json_ad_port(const struct status_ad_port *p, struct strbuf *out)
+{
+	sb_puts(out, ",\"ad\":{\"aggregator_id\":");
+	if (p->has_agg)
+		sb_printf(out, "%u", p->agg_id);
+	else
+		sb_puts(out, "null");
+	sb_puts(out, ",\"actor_churn_state\":");
+	sb_json_str(out, p->actor_churn);
+	sb_puts(out, ",\"partner_churn_state\":");
+	sb_json_str(out, p->partner_churn);
+	sb_printf(out, ",\"actor_churned_count\":%u", p->actor_churn_count);
+	sb_printf(out, ",\"partner_churned_count\":%u", p->partner_churn_count);
+	sb_puts(out, ",\"actor\":");
+	json_lacp_info(&p->actor, "port_key", out);
+	sb_puts(out, ",\"partner\":");
+	json_lacp_info(&p->partner, "oper_key", out);
+	sb_puts(out, "}");
+}
+
+static void json_alb_slave(const struct status_alb_slave *a, struct strbuf *out)
+{
+	sb_printf(out, ",\"alb\":{\"tlb_load\":%u,\"tx_buckets\":%u,\"rlb_clients\":%u}",
+		  a->tlb_load, a->tx_buckets, a->rlb_clients);
+}
+
+static void json_slave(const struct bond_status *st, const struct status_slave *s,
+		       struct strbuf *out)
+{
+	sb_puts(out, "{\"name\":");
+	sb_json_str(out, s->name);
+	sb_puts(out, ",\"mii_status\":");
+	sb_json_str(out, link_text(s->link));
+	sb_printf(out, ",\"state\":\"%s\"", s->backup ? "backup" : "active");
+	sb_printf(out, ",\"link_failure_count\":%u", s->link_failure_count);
+	if (s->speed < 0)
+		sb_puts(out, ",\"speed\":null");
+	else
+		sb_printf(out, ",\"speed\":%d", s->speed);
+	sb_printf(out, ",\"duplex\":\"%s\"",
+		  s->duplex == DUPLEX_UNKNOWN ? "unknown" :
+		  s->duplex != DUPLEX_HALF ? "full" : "half");
+	json_mac(out, "perm_hwaddr", s->perm_mac);
+	json_mac(out, "mac", s->cur_mac);
+	sb_printf(out, ",\"queue_id\":%u", s->queue_id);
+	sb_printf(out, ",\"prio\":%d", s->prio);
+	sb_printf(out, ",\"tx_packets\":%llu", (unsigned long long)s->stats.tx_packets);
+	sb_printf(out, ",\"rx_packets\":%llu", (unsigned long long)s->stats.rx_packets);
+	sb_printf(out, ",\"tx_bytes\":%llu", (unsigned long long)s->stats.tx_bytes);
+	sb_printf(out, ",\"rx_bytes\":%llu", (unsigned long long)s->stats.rx_bytes);
+	if (st->has_ad)
+		json_ad_port(&s->ad, out);
+	if (st->has_alb)
+		json_alb_slave(&s->alb, out);
+	sb_puts(out, "}");
+}
+
+/* The "802.3ad info" and "Active Aggregator Info" facts. */
+static void json_ad(const struct status_ad *ad, struct strbuf *out)
+{
+	sb_puts(out, ",\"ad\":{\"lacp_active\":");
+	sb_json_str(out, ad->lacp_active);
+	sb_puts(out, ",\"lacp_rate\":");
+	sb_json_str(out, ad->lacp_rate);
+	sb_printf(out, ",\"min_links\":%u", ad->min_links);
+	sb_puts(out, ",\"ad_select\":");
+	sb_json_str(out, ad->ad_select);
+	sb_printf(out, ",\"system_priority\":%u", ad->sys_prio);
+	json_mac(out, "system_mac", ad->system);
+	sb_puts(out, ",\"active_aggregator\":");
+	if (!ad->has_active_agg) {
+		sb_puts(out, "null}");
+		return;
+	}
+	sb_printf(out, "{\"id\":%u,\"number_of_ports\":%u,\"actor_key\":%u,"
+		  "\"partner_key\":%u", ad->agg.id, ad->agg.n_ports,
+		  ad->agg.actor_key, ad->agg.partner_key);
+	json_mac(out, "partner_mac", ad->agg.partner_mac);
+	sb_puts(out, "}}");
+}
+
+static void json_alb(const struct status_alb *a, struct strbuf *out)
+{
+	sb_printf(out, ",\"alb\":{\"rlb\":%s,\"open\":%s,\"rlb_clients\":%u}",
+		  bool_text(a->rlb), bool_text(a->open), a->rlb_clients);
+}
+
+void status_json_render(const struct bond_status *st, struct strbuf *out)
+{
+	sb_puts(out, "{\"name\":");
+	sb_json_str(out, st->name);
+	sb_puts(out, ",\"mode\":{\"name\":");
+	sb_json_str(out, st->mode_name);
+	sb_printf(out, ",\"number\":%u}", st->mode_number);
+	sb_printf(out, ",\"mii_status\":\"%s\"", st->carrier ? "up" : "down");
+	sb_printf(out, ",\"carrier\":%s", bool_text(st->carrier));
+	/* Same facts as the text: the active slave and the primary in effect
+	 * (an enslaved one). */
+	sb_puts(out, ",\"active_slave\":");
+	json_name_or_null(out, st->active);
+	sb_puts(out, ",\"primary\":");
+	json_name_or_null(out, st->primary);
+	/* null when the mode does not hash, as the text omits the line. */
+	sb_puts(out, ",\"xmit_hash_policy\":");
+	json_name_or_null(out, st->uses_xmit_hash ? st->xmit_hash_policy : NULL);
+	sb_puts(out, ",\"options\":");
+	json_options(st, out);
+	sb_puts(out, ",\"slaves\":[");
+	for (unsigned i = 0; i < st->n_slaves; i++) {
+		if (i)
+			sb_puts(out, ",");
+		json_slave(st, &st->slaves[i], out);
+	}
+	sb_puts(out, "]");
+	if (st->has_ad)
+		json_ad(&st->ad, out);
+	if (st->has_alb)
+		json_alb(&st->alb, out);
+	sb_puts(out, "}");
+	if (st->oom)
+		out->oom = true;
+}
+
+void status_json(const struct bond *b, struct strbuf *out)
+{
+	struct bond_status st;
+
+	status_fill(b, &st);
+	status_json_render(&st, out);
+	status_free(&st);
+}
