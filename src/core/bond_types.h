@@ -164,9 +164,6 @@ struct slave {
 	int32_t prio;               /* per-slave prio (modes 1,5,6) */
 	uint16_t queue_id;
 	uint16_t ad_actor_port_prio;
-	/* 802.3ad port number, 1-based, enslave order (given by mode_8023ad;
-	 * here while the 802.3ad status lines read it). */
-	uint16_t ad_port_number;
 
 	void *mode_priv;            /* allocated by the core, mode->slave_priv_size */
 };

@@ -60,10 +60,9 @@ static void ad_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
 		lb->next_agg_id = 0;
 	}
 	lacp_own_agg(s)->id = (uint16_t)++lb->next_agg_id;
-	s->ad_port_number = lb->next_port_number++;
-
 	memset(p, 0, sizeof(*p));
 	p->slave = s;
+	p->number = lb->next_port_number++;
 	p->begin = true;
 	p->actor_state = admin_state(b);
 	lacp_record_default(p);

@@ -367,8 +367,8 @@ static void ad_partnered(struct fixture *f)
 		struct lacp_port *p = lacp_port_of(&f->s[i]);
 
 		f->s[i].ad_actor_port_prio = 255;
-		f->s[i].ad_port_number = (uint16_t)(i + 1);
 		p->slave = &f->s[i];
+		p->number = (uint16_t)(i + 1);
 		p->agg = agg;
 		p->key = 15;
 		p->port_enabled = true;
@@ -407,11 +407,11 @@ static void ad_no_active_aggregator(struct fixture *f)
 	p->partner_churn = LACP_CHURN_CHURNED;
 	p->actor_churn_count = 1;
 	p->partner_churn_count = 1;
-	f->s[0].ad_port_number = 1;
+	p->number = 1;
 	f->s[0].ad_actor_port_prio = 255;
 	p = lacp_port_of(&f->s[1]);
 	p->slave = &f->s[1];
-	f->s[1].ad_port_number = 2;
+	p->number = 2;
 }
 
 /* Counters, prio, a slave MAC other than its own and unknown speed. */

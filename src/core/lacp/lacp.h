@@ -148,6 +148,7 @@ struct lacp_agg {
 struct lacp_port {
 	struct slave *slave;
 	struct lacp_agg *agg;          /* attached aggregator, NULL before selection */
+	uint16_t number;               /* actor_port: 1-based, in enslave order */
 	uint16_t key;                  /* actor_oper_port_key */
 	uint8_t actor_state;           /* actor_oper_port_state */
 	struct lacp_info partner;      /* partner_oper */
@@ -189,7 +190,7 @@ struct lacp_bond {
 	bool was_up;
 	uint32_t strict;               /* lacp_strict as the last tick saw it */
 	struct lacp_stats stats;
-	uint16_t next_port_number;     /* slave->ad_port_number of the next slave */
+	uint16_t next_port_number;     /* lacp_port.number of the next slave */
 	uint32_t next_agg_id;          /* the last aggregator id given */
 };
 

@@ -37,7 +37,7 @@ void lacp_actor_info(const struct bond *b, const struct lacp_port *p,
 	memcpy(out->system, lacp_system(b), 6);
 	out->key = p->key;
 	out->port_prio = p->slave->ad_actor_port_prio;
-	out->port = p->slave->ad_port_number;
+	out->port = p->number;
 	out->state = p->actor_state;
 }
 
@@ -299,7 +299,7 @@ void lacp_port_select(struct bond *b, struct lacp_port *p)
 	}
 	if (!found) {
 		bond_log(b, p->slave, LOG_ERR_, "Port %u did not find a suitable aggregator",
-			 p->slave->ad_port_number);
+			 p->number);
 		return;
 	}
 	p->agg = found;

@@ -55,7 +55,7 @@ static void fill_port(const struct bond *b, const struct slave *s,
 	memcpy(ap->actor.system, lacp_system(b), 6);
 	ap->actor.key = p->key;
 	ap->actor.port_prio = s->ad_actor_port_prio;
-	ap->actor.port = s->ad_port_number;
+	ap->actor.port = p->number;
 	ap->actor.state = p->actor_state;
 
 	ap->partner.sys_prio = p->partner.sys_prio;
