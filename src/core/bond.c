@@ -10,9 +10,7 @@
 
 struct slave *bond_primary_slave(const struct bond *b)
 {
-	/* By number (always b->mode's): status asks this of bonds built
-	 * without the mode table (test_status). */
-	if (!b->params.primary[0] || !bond_mode_uses_primary(b->params.mode))
+	if (!b->params.primary[0] || !b->mode->uses_primary)
 		return NULL;
 	return bond_find_slave(b, b->params.primary);
 }

@@ -67,11 +67,7 @@ bool bond_mode_uses_arp(uint32_t mode)
 	return m && m->arp_monitor != MODE_ARP_NONE;
 }
 
-/* By the number in the parameters, which always names b->mode: status
- * code asks it of bonds built without the mode table (test_status). */
 bool bond_mode_uses_xmit_hash(const struct bond *b)
 {
-	const struct mode_ops *m = mode_lookup(b->params.mode);
-
-	return m && m->uses_xmit_hash && m->uses_xmit_hash(b);
+	return b->mode->uses_xmit_hash && b->mode->uses_xmit_hash(b);
 }
