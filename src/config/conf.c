@@ -600,125 +600,81 @@ void conf_error_unknown(struct conf_diag *d, const struct conf_loc *loc, const c
 
 /* ---- option values -------------------------------------------------------- */
 
-struct list_kind {
-	int af;
-	size_t len;
-	const char *what;           /* "ARP" / "NS", the kernel's words */
-};
-
-static bool target_ok(const struct list_kind *k, const uint8_t *a)
+/* The first word (commas or blanks between) of the option's address family
+ * that does not parse, or NULL; *len its length. */
+static const char *first_bad_addr(const struct opt_desc *d, const char *s, size_t *len)
 {
-	static const uint8_t zero[16], loop6[16] = { [15] = 1 };
-
-	if (k->af == AF_INET)
-		return a[0] != 0 && !(a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
-	return memcmp(a, zero, 16) && memcmp(a, loop6, 16) && a[0] != 0xff;
-}
-
-#define LIST_MAX 16             /* BOND_MAX_ARP_TARGETS */
-
-/* Parses a list "a,b c" into addrs; -1 with err on a bad address. */
-static int list_parse(const struct opt_desc *d, const struct list_kind *k, const char *s,
-		      uint8_t addrs[][16], unsigned *n, bool check, struct err *err)
-{
-	*n = 0;
-	while (s && *s) {
+	while (*s) {
 		char tok[64];
-		size_t len;
 		uint8_t a[16];
+		size_t n;
 
 		s += strspn(s, ", \t");
-		len = strcspn(s, ", \t");
-		if (!len)
+		n = strcspn(s, ", \t");
+		if (!n)
 			break;
-		if (len >= sizeof(tok) || (memcpy(tok, s, len), tok[len] = '\0',
-					   inet_pton(k->af, tok, a) != 1)) {
-			err_set(err, -EINVAL, "option %s: invalid value (%.*s)", d->name,
-				(int)(len > 60 ? 60 : len), s);
-			return -1;
+		if (n >= sizeof(tok) || (memcpy(tok, s, n), tok[n] = '\0',
+					 opt_addr_parse(d->id, tok, a) < 0)) {
+			*len = n;
+			return s;
 		}
-		if (check && !target_ok(k, a)) {
-			err_set(err, -EINVAL, "invalid %s target %s specified for addition",
-				k->what, tok);
-			return -1;
-		}
-		for (unsigned i = 0; check && i < *n; i++)
-			if (!memcmp(addrs[i], a, k->len)) {
-				err_set(err, -EINVAL, "%s target %s is already present", k->what,
-					tok);
-				return -1;
-			}
-		if (*n >= LIST_MAX) {
-			err_set(err, -EINVAL, "%s target table is full!", k->what);
-			return -1;
-		}
-		memcpy(addrs[(*n)++], a, 16);
-		s += len;
+		s += n;
 	}
-	return 0;
+	return NULL;
 }
 
+static int bad_addr(const struct opt_desc *d, const char *s, size_t len, struct err *err)
+{
+	err_set(err, -EINVAL, "option %s: invalid value (%.*s)", d->name, (int)(len > 60 ? 60 : len),
+		s);
+	return -1;
+}
+
+/* The codec does the edit and judges the addresses; a word that is no
+ * address at all is refused here first, in the configuration's words
+ * ("option X: invalid value (W)"), after the words before it were judged. */
 int conf_list_edit(const struct opt_desc *d, const char *current, const char *text,
 		   char **out, struct err *err)
 {
-	static const struct list_kind v4 = { AF_INET, 4, "ARP" }, v6 = { AF_INET6, 16, "NS" };
-	const struct list_kind *k = d->type == OPT_T_IPV6_LIST ? &v6 : &v4;
-	uint8_t addrs[LIST_MAX + 1][16];
-	unsigned n = 0;
+	struct opt_addrs l = { 0 };
 	struct strbuf sb;
+	const char *bad;
+	size_t len;
 
 	while (isspace((unsigned char)*text))
 		text++;
+	if (current && opt_addrs_apply(d->id, &l, current, err) < 0)
+		return -1;
 	if (text[0] == '+' || text[0] == '-') {
-		uint8_t one[LIST_MAX][16];
-		unsigned n_one, found = UINT_MAX;
-		char buf[64];
+		const char *one = text + 1 + strspn(text + 1, ", \t");
+		size_t n = strcspn(one, ", \t");
+		char cmd[64];
 
-		if (list_parse(d, k, current, addrs, &n, false, err) < 0 ||
-		    list_parse(d, k, text + 1, one, &n_one, false, err) < 0)
-			return -1;
-		if (n_one != 1) {
+		bad = first_bad_addr(d, text + 1, &len);
+		if (bad)
+			return bad_addr(d, bad, len, err);
+		if (!n || one[n + strspn(one + n, ", \t")] || n + 2 > sizeof(cmd)) {
 			err_set(err, -EINVAL, "option %s: invalid value (%s): use +<addr> or -<addr> with one address",
 				d->name, text);
 			return -1;
 		}
-		conf_ip_str(k->af, one[0], buf);
-		for (unsigned i = 0; i < n; i++)
-			if (!memcmp(addrs[i], one[0], k->len))
-				found = i;
-		if (text[0] == '+') {
-			if (!target_ok(k, one[0])) {
-				err_set(err, -EINVAL, "invalid %s target %s specified for addition",
-					k->what, buf);
-				return -1;
-			}
-			if (found != UINT_MAX) {
-				err_set(err, -EINVAL, "%s target %s is already present", k->what, buf);
-				return -1;
-			}
-			if (n >= LIST_MAX) {
-				err_set(err, -EINVAL, "%s target table is full!", k->what);
-				return -1;
-			}
-			memcpy(addrs[n++], one[0], 16);
-		} else {
-			if (found == UINT_MAX) {
-				err_set(err, -EINVAL, "unable to remove nonexistent %s target %s",
-					k->what, buf);
-				return -1;
-			}
-			memmove(addrs[found], addrs[found + 1], (n - found - 1) * 16);
-			n--;
+		snprintf(cmd, sizeof(cmd), "%c%.*s", text[0], (int)n, one);
+		if (opt_addrs_apply(d->id, &l, cmd, err) < 0)
+			return -1;
+	} else {
+		bad = first_bad_addr(d, text, &len);
+		if (bad) {
+			char *before = conf_xstrndup(text, (size_t)(bad - text));
+			int rc = opt_addrs_apply(d->id, &l, before, err);
+
+			free(before);
+			return rc < 0 ? -1 : bad_addr(d, bad, len, err);
 		}
-	} else if (list_parse(d, k, text, addrs, &n, true, err) < 0) {
-		return -1;
+		if (opt_addrs_apply(d->id, &l, text, err) < 0)
+			return -1;
 	}
 	sb_init(&sb);
-	for (unsigned i = 0; i < n; i++) {
-		char buf[64];
-
-		sb_printf(&sb, "%s%s", i ? "," : "", conf_ip_str(k->af, addrs[i], buf));
-	}
+	opt_addrs_print(d->id, &l, ",", &sb);
 	if (sb.oom)
 		oom();
 	*out = conf_xstrdup(sb_str(&sb));
@@ -780,32 +736,21 @@ int conf_opt_canon(const char *name, const char *value, bool module, char **cnam
 		uint8_t mac[6];
 		char m[18];
 
-		if (mac_parse(v, mac) < 0 || mac_is_multicast(mac)) {
-			err_set(err, -EINVAL, "Invalid ad_actor_system MAC address.");
-			break;
-		}
-		canon = conf_xstrdup(mac_fmt(mac, m));
+		if (opt_parse_mac(v, mac, err) == 0)
+			canon = conf_xstrdup(mac_fmt(mac, m));
 		break;
 	}
 	case OPT_T_SLAVE_QID: {
-		const char *colon = strchr(v, ':');
 		char ifn[CONF_NAME_MAX];
-		unsigned long q;
+		uint16_t q;
 
-		if (!colon || (size_t)(colon - v) >= sizeof(ifn) ||
-		    !conf_parse_uint(colon + 1, 65535, &q)) {
-			err_set(err, -EINVAL, "option %s: invalid value (%s): use IFNAME:QUEUE",
-				d->name, v);
+		if (opt_parse_queue_id(d->name, v, ifn, &q, err) < 0)
 			break;
-		}
-		memcpy(ifn, v, (size_t)(colon - v));
-		ifn[colon - v] = '\0';
 		if (!conf_ifname_ok(ifn)) {
-			err_set(err, -EINVAL, "option %s: invalid value (%s): use IFNAME:QUEUE",
-				d->name, v);
+			err_set(err, -EINVAL, "option %s: invalid interface name (%s)", d->name, ifn);
 			break;
 		}
-		snprintf(buf, sizeof(buf), "%s:%lu", ifn, q);
+		snprintf(buf, sizeof(buf), "%s:%u", ifn, (unsigned)q);
 		canon = conf_xstrdup(buf);
 		break;
 	}
@@ -840,17 +785,10 @@ char *conf_trim(char *s)
 
 bool conf_ifname_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (!n || n >= CONF_NAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	/* The kernel's rules ('/', ':', blanks), plus the characters the
-	 * configuration formats use as syntax (comments, lists, quotes). */
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
-		    !isprint((unsigned char)*s) || strchr("#;,=[]\"'\\$", *s))
-			return false;
-	return true;
+	/* The kernel's rule, plus the characters the configuration formats
+	 * use as syntax (comments, lists, quotes): a name with them could
+	 * not be printed back. */
+	return ifname_valid(s) && !s[strcspn(s, CONF_SYNTAX_CHARS)];
 }
 
 void conf_words_free(char **w, int n)
@@ -1104,7 +1042,7 @@ int conf_addr_label_ok(const char *dev, const char *label, struct err *err)
 	}
 	for (const char *p = label; *p; p++)
 		if (isspace((unsigned char)*p) || *p == '/' || !isprint((unsigned char)*p) ||
-		    strchr("#;,=[]\"'\\$", *p)) {
+		    strchr(CONF_SYNTAX_CHARS, *p)) {
 			err_set(err, -EINVAL, "invalid label '%s'", label);
 			return -1;
 		}

@@ -72,6 +72,10 @@ void conf_error_unknown(struct conf_diag *d, const struct conf_loc *loc, const c
 
 /* Trims blanks at both ends, in place. */
 char *conf_trim(char *s);
+/* The characters the configuration formats use as syntax (comments, lists,
+ * assignments, quotes, expansions): no name or label may hold them. */
+#define CONF_SYNTAX_CHARS "#;,=[]\"'\\$"
+/* lib's ifname_valid() (the kernel's rule) without CONF_SYNTAX_CHARS. */
 bool conf_ifname_ok(const char *s);
 /* Splits a command line into words: blanks separate, '...' and "..."
  * quote (backslash escapes inside "..." and outside quotes). Returns the
