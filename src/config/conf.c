@@ -1054,33 +1054,6 @@ struct conf_addr *conf_push_addr(struct conf_addr **addrs, unsigned *n)
 	return CONF_PUSH(*addrs, *n);
 }
 
-void conf_set_gateway(struct conf *c, int family, const uint8_t addr[16], const char *dev,
-		      const struct conf_loc *loc, struct conf_diag *d)
-{
-	struct conf_gateway *g = family == AF_INET ? &c->gw4 : &c->gw6;
-	char a[64], b[64];
-
-	if (g->set) {
-		if (!memcmp(g->addr, addr, 16) &&
-		    (!*g->dev || !*dev || !strcmp(g->dev, dev))) {
-			if (!*g->dev)
-				snprintf(g->dev, sizeof(g->dev), "%s", dev);
-			return;
-		}
-		conf_error(d, loc, "a second default %s gateway %s%s%s%s: the first, %s%s%s%s, is at %s:%u; keep one",
-			   family == AF_INET ? "IPv4" : "IPv6", conf_ip_str(family, addr, a),
-			   *dev ? " (dev " : "", dev, *dev ? ")" : "",
-			   conf_ip_str(family, g->addr, b), *g->dev ? " (dev " : "", g->dev,
-			   *g->dev ? ")" : "", g->loc.file ? g->loc.file : "?", g->loc.line);
-		return;
-	}
-	g->set = true;
-	memcpy(g->addr, addr, 16);
-	snprintf(g->dev, sizeof(g->dev), "%s", dev ? dev : "");
-	if (loc)
-		g->loc = *loc;
-}
-
 bool conf_looks_like_bond(const char *name)
 {
 	const char *p = name + 4;
@@ -1091,30 +1064,4 @@ bool conf_looks_like_bond(const char *name)
 		if (!isdigit((unsigned char)*p))
 			return false;
 	return true;
-}
-
-void conf_add_route(struct conf *c, struct conf_diag *d, int family, const uint8_t dst[16],
-		    int prefix, const uint8_t *via, const char *dev, bool has_metric,
-		    unsigned long metric, const struct conf_loc *loc)
-{
-	struct conf_route *r;
-
-	if (prefix == 0) {
-		if (!via)
-			conf_error(d, loc, "a default route needs a gateway (via ADDRESS)");
-		else
-			conf_set_gateway(c, family, via, dev, loc, d);
-		return;
-	}
-	r = CONF_PUSH(c->routes, c->n_routes);
-	r->family = family;
-	memcpy(r->dst, dst, 16);
-	r->prefix = (uint8_t)prefix;
-	r->has_via = via != NULL;
-	if (via)
-		memcpy(r->via, via, 16);
-	snprintf(r->dev, sizeof(r->dev), "%s", dev ? dev : "");
-	r->has_metric = has_metric;
-	r->metric = (uint32_t)metric;
-	r->loc = *loc;
 }

@@ -39,6 +39,27 @@ void conf_opts_set(struct conf_opt **opts, unsigned *n, const char *name, const 
 		   const struct conf_loc *loc);
 /* "bondN": the names the bonding driver gives its devices. */
 bool conf_looks_like_bond(const char *name);
+/* The words after a route's destination, "via GW", "dev DEV" and "metric
+ * N" in any order (conf_route.c). family: AF_UNSPEC or the destination's
+ * family on entry; via's family after. */
+struct conf_route_words {
+	int family;
+	bool has_via;
+	uint8_t via[16];
+	char dev[CONF_NAME_MAX];
+	bool has_metric;
+	unsigned long metric;
+};
+/* "via", "dev", "metric" (NULL-terminated), for suggestions. */
+extern const char *const conf_route_keywords[];
+/* Reads the pairs from w[i] on into r. Returns n when all were read; the
+ * index of the first word that is none of the three (its value follows)
+ * for the format to refuse or skip; or -1 after an error added to d
+ * ("'W' needs a value" with what before it, "invalid gateway address
+ * 'A'", "invalid interface name 'D'" when check_dev, "invalid metric
+ * 'N'"). */
+int conf_route_words(char **w, int n, int i, struct conf_route_words *r, const char *what,
+		     bool check_dev, const struct conf_loc *loc, struct conf_diag *d);
 /* A route from an importer; prefix 0 makes it the family's gateway. */
 void conf_add_route(struct conf *c, struct conf_diag *d, int family, const uint8_t dst[16],
 		    int prefix, const uint8_t *via, const char *dev, bool has_metric,

@@ -581,53 +581,33 @@ static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		return;
 	}
 	if (!strncmp(obj, "ro", 2) || !strcmp(obj, "r")) {
-		uint8_t dst[16] = { 0 }, via[16];
-		bool has_via = false, has_metric = false;
-		unsigned long metric = 0;
-		char dev[CONF_NAME_MAX] = "";
-		int family = fam, prefix = 0, f;
+		struct conf_route_words r = { .family = fam };
+		uint8_t dst[16] = { 0 };
+		int prefix = 0;
 		struct err err;
 
 		err_clear(&err);
 		if (i >= n)
 			goto unsupported;
 		if (strcmp(w[i], "default")) {
-			if (conf_parse_cidr(w[i], &family, dst, &prefix, &err) < 0) {
+			if (conf_parse_cidr(w[i], &r.family, dst, &prefix, &err) < 0) {
 				conf_error(m->d, loc, "ip route add: %s", err.msg);
 				return;
 			}
 			if (prefix < 0)
-				prefix = family == AF_INET ? 32 : 128;
+				prefix = r.family == AF_INET ? 32 : 128;
 		}
-		for (i++; i < n; i += 2) {
-			if (i + 1 >= n) {
-				conf_error(m->d, loc, "ip route add: '%s' needs a value", w[i]);
-				return;
-			}
-			if (!strcmp(w[i], "via")) {
-				if (conf_parse_ip(w[i + 1], family, &f, via) < 0) {
-					conf_error(m->d, loc, "invalid gateway address '%s'", w[i + 1]);
-					return;
-				}
-				family = f;
-				has_via = true;
-			} else if (!strcmp(w[i], "dev")) {
-				snprintf(dev, sizeof(dev), "%s", w[i + 1]);
-			} else if (!strcmp(w[i], "metric")) {
-				if (!conf_parse_uint(w[i + 1], UINT32_MAX, &metric)) {
-					conf_error(m->d, loc, "invalid metric '%s'", w[i + 1]);
-					return;
-				}
-				has_metric = true;
-			} else {
-				conf_warn(m->d, loc, "ip route add: '%s %s' is not imported", w[i],
-					  w[i + 1]);
-			}
-		}
-		if (family == AF_UNSPEC)
-			family = AF_INET;
-		conf_add_route(m->c, m->d, family, dst, prefix, has_via ? via : NULL, dev, has_metric, metric,
-			  loc);
+		/* Words bondd does not use are left behind, with a warning. */
+		for (i = conf_route_words(w, n, i + 1, &r, "ip route add: ", false, loc, m->d);
+		     i >= 0 && i < n;
+		     i = conf_route_words(w, n, i + 2, &r, "ip route add: ", false, loc, m->d))
+			conf_warn(m->d, loc, "ip route add: '%s %s' is not imported", w[i], w[i + 1]);
+		if (i < 0)
+			return;
+		if (r.family == AF_UNSPEC)
+			r.family = AF_INET;
+		conf_add_route(m->c, m->d, r.family, dst, prefix, r.has_via ? r.via : NULL, r.dev,
+			       r.has_metric, r.metric, loc);
 		return;
 	}
 unsupported:
