@@ -1,4 +1,7 @@
-/* Helpers shared by the config parsers and importers (src/config only). */
+/* Helpers shared by the config parsers and importers (src/config only):
+ * the model's building blocks (conf_model.c), messages (conf_diag.c),
+ * option values (conf_opt.c), words and lines (conf_text.c), addresses
+ * (conf_addr.c) and routes (conf_route.c). */
 #ifndef BONDD_CONF_IMPL_H
 #define BONDD_CONF_IMPL_H
 
@@ -10,7 +13,8 @@
 #include "core/opt.h"
 
 /* Allocation: the parsers abort on out-of-memory rather than carry an
- * error path through every helper. */
+ * error path through every helper. conf_oom() is that abort. */
+__attribute__((noreturn)) void conf_oom(void);
 void *conf_xmalloc(size_t n);
 void *conf_xrealloc(void *p, size_t n);
 char *conf_xstrdup(const char *s);
@@ -35,6 +39,8 @@ void conf_bond_set_opt(struct conf_bond *b, const char *name, const char *value,
 /* Sets it only when b does not set it (and, for miimon/arp_interval, does
  * not set the other monitor): used for lower-precedence sources. */
 void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o);
+/* Same option: same name, and for queue_id the same slave ("eth0:2"). */
+bool conf_opt_same(const struct conf_opt *o, const char *name, const char *value);
 void conf_opts_set(struct conf_opt **opts, unsigned *n, const char *name, const char *value,
 		   const struct conf_loc *loc);
 /* "bondN": the names the bonding driver gives its devices. */
