@@ -1,6 +1,7 @@
 /* opt_parse.c / opt_set.c / opt_get.c / opt_table.c: the option table, the
- * value codec (the kernel's parser), every setter's checks and side effects, the
- * dry run opt_check(), the sysfs read formats and the all-or-nothing
+ * value codec (the kernel's parser), every setter's checks and side effects,
+ * the dry run opt_check(), the sysfs read formats and the all-or-nothing
+ * opt_set_many().
  *
  * Table-wide properties are checked by iterating the table, so a new option
  * is covered the day it is added. Bonds are real engine bonds (engine.h)
