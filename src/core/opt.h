@@ -13,6 +13,10 @@
 #include "bond.h"
 #include "lib/util.h"
 
+/* The setters and readers take these; the codec needs only bond_params. */
+struct bond;
+struct slave;
+
 enum opt_id {
 	/* Bond options in the order the kernel applies netlink attributes
 	 * (bond_changelink), which is also the order opt_set_many() uses. */
