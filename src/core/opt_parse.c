@@ -261,8 +261,6 @@ void opt_defaults(struct bond_params *p)
 	}
 }
 
-/* Field by field: a PENDING option is a no-op exactly when its setter
- * leaves every parameter as it was. */
 /* ---- per-slave options -------------------------------------------------- */
 
 int opt_find_slave_opt(const char *name, const struct opt_desc **out,

@@ -607,4 +607,3 @@ int opt_slave_set(struct slave *s, const char *name, const char *value,
 		return -EINVAL;
 	}
 }
-
