@@ -220,8 +220,8 @@ void conf_overlay(struct conf *base, struct conf *top, struct conf_diag *d);
 void conf_finish(struct conf *c);
 
 /* Checks the whole configuration the way bondd will apply it: every
- * bond's options are set, in the kernel's order, on a scratch engine bond
- * (mode dependencies, ranges, couplings), slaves are in one bond only,
+ * bond's options go, in the kernel's order, through the option codec's dry run
+ * (opt_check: mode dependencies, ranges, couplings), slaves are in one bond only,
  * addresses are unique, gateways and routes are reachable. Options bondd
  * does not implement yet are errors when strict, warnings otherwise.
  * Returns the number of errors added to d. */

@@ -1,12 +1,13 @@
 /* Whole-configuration checks, before anything is applied.
  *
- * Bond options are set, in the kernel's order (opt_id, as opt_set_many()
- * applies them), on a scratch bond of a private engine: the same code that
+ * Bond options are checked, in the kernel's order (opt_id, as
+ * opt_set_many() applies them), by the option codec's dry run (opt_check()
+ * on the parameters of a new bond): the same checks and messages that
  * will apply them, so mode dependencies, ranges and couplings are judged
  * exactly as bondd will judge them, and each refusal points at the line
  * that asked for it. The rest is structure: one bond per slave, unique
  * addresses, labels that belong to their device, gateways on a configured
- * subnet. Pure: the scratch engine makes no syscalls. */
+ * subnet. Pure. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -14,20 +15,6 @@
 #include <string.h>
 
 #include "conf_impl.h"
-#include "core/engine.h"
-
-static void nop_tx(void *ctx, struct slave *s, const uint8_t *f, size_t len, const void *m) {}
-static void nop_deliver(void *ctx, struct bond *b, const uint8_t *f, size_t len,
-			const void *m) {}
-static void nop_slave_mac(void *ctx, struct slave *s, const uint8_t mac[6]) {}
-static void nop_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6]) {}
-static void nop_carrier(void *ctx, struct bond *b, bool up) {}
-static void nop_log(void *ctx, int level, const char *line) {}
-
-static const struct engine_ops scratch_ops = {
-	.tx = nop_tx, .deliver = nop_deliver, .set_slave_mac = nop_slave_mac,
-	.set_bond_mac = nop_bond_mac, .set_carrier = nop_carrier, .log = nop_log,
-};
 
 struct check {
 	const struct conf *c;
@@ -50,7 +37,7 @@ static int opt_id_of(const struct conf_opt *o)
 }
 
 /* Options that need the slaves in place are checked against the slave
- * list instead of the scratch bond (which has none). */
+ * list instead (the dry run's bond has none). */
 static bool slave_dependent(const struct conf_opt *o)
 {
 	return !strcmp(o->name, "active_slave") || !strcmp(o->name, "queue_id");
@@ -68,19 +55,20 @@ static void check_slave_ref(struct check *k, const struct conf_bond *cb, const s
 	error(k, &o->loc, msg);
 }
 
-static void check_options(struct check *k, struct engine *e, const struct conf_bond *cb)
+/* bi: the bond's index; the engine holds OPT_BONDS_MAX bonds. */
+static void check_options(struct check *k, const struct conf_bond *cb, unsigned bi)
 {
-	unsigned *order = conf_xmalloc(sizeof(*order) * (cb->n_opts + 1));
-	struct bond *b;
+	unsigned *order;
+	struct bond_params p;
 	struct err err;
 
-	err_clear(&err);
-	b = engine_bond_new(e, cb->name, &err);
-	if (!b) {
+	if (bi >= OPT_BONDS_MAX) {
+		snprintf(err.msg, sizeof(err.msg), "too many bonds (at most %d)", OPT_BONDS_MAX);
 		error(k, &cb->loc, err.msg);
-		free(order);
 		return;
 	}
+	order = conf_xmalloc(sizeof(*order) * (cb->n_opts + 1));
+	opt_defaults(&p);
 	/* Stable sort by option id: the kernel's (and opt_set_many's) order. */
 	for (unsigned i = 0; i < cb->n_opts; i++) {
 		unsigned j = i;
@@ -99,8 +87,7 @@ static void check_options(struct check *k, struct engine *e, const struct conf_b
 			check_slave_ref(k, cb, o);
 			continue;
 		}
-		err_clear(&err);
-		rc = opt_set(b, o->name, o->value, 0, &err);
+		rc = opt_check(&p, o->name, o->value, &err);
 		if (rc == 0)
 			continue;
 		if (rc == -EOPNOTSUPP && !k->strict) {
@@ -114,7 +101,7 @@ static void check_options(struct check *k, struct engine *e, const struct conf_b
 			uint64_t v;
 
 			if (opt_parse(OPT_MODE, o->value, &v, NULL) == 0)
-				b->params.mode = (uint32_t)v;
+				p.mode = (uint32_t)v;
 		}
 	}
 	free(order);
@@ -269,15 +256,10 @@ static void check_gateway(struct check *k, int family, const uint8_t *gw, const 
 unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d)
 {
 	struct check k = { .c = c, .d = d, .strict = strict };
-	struct engine *e = engine_new(&scratch_ops, NULL);
 	struct addr_ref *seen = NULL;
 	unsigned n_seen = 0;
 	char msg[256];
 
-	if (!e) {
-		conf_error(d, NULL, "out of memory");
-		return 1;
-	}
 	for (unsigned i = 0; i < c->n_bonds; i++) {
 		const struct conf_bond *b = &c->bonds[i];
 
@@ -287,11 +269,10 @@ unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d)
 				 conf_find_iface(c, b->name)->loc.line);
 			error(&k, &b->loc, msg);
 		}
-		check_options(&k, e, b);
+		check_options(&k, b, i);
 		check_slaves(&k, b, i);
 		check_addrs(&k, b->name, b->addrs, b->n_addrs, &seen, &n_seen);
 	}
-	engine_free(e);
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		check_addrs(&k, c->ifaces[i].name, c->ifaces[i].addrs, c->ifaces[i].n_addrs, &seen,
 			    &n_seen);

@@ -1,4 +1,7 @@
-/* Helpers shared by the config parsers and importers (src/config only). */
+/* Helpers shared by the config parsers and importers (src/config only):
+ * the model's building blocks (conf_model.c), messages (conf_diag.c),
+ * option values (conf_opt.c), words and lines (conf_text.c), addresses
+ * (conf_addr.c) and routes (conf_route.c). */
 #ifndef BONDD_CONF_IMPL_H
 #define BONDD_CONF_IMPL_H
 
@@ -10,7 +13,8 @@
 #include "core/opt.h"
 
 /* Allocation: the parsers abort on out-of-memory rather than carry an
- * error path through every helper. */
+ * error path through every helper. conf_oom() is that abort. */
+__attribute__((noreturn)) void conf_oom(void);
 void *conf_xmalloc(size_t n);
 void *conf_xrealloc(void *p, size_t n);
 char *conf_xstrdup(const char *s);
@@ -35,10 +39,33 @@ void conf_bond_set_opt(struct conf_bond *b, const char *name, const char *value,
 /* Sets it only when b does not set it (and, for miimon/arp_interval, does
  * not set the other monitor): used for lower-precedence sources. */
 void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o);
+/* Same option: same name, and for queue_id the same slave ("eth0:2"). */
+bool conf_opt_same(const struct conf_opt *o, const char *name, const char *value);
 void conf_opts_set(struct conf_opt **opts, unsigned *n, const char *name, const char *value,
 		   const struct conf_loc *loc);
 /* "bondN": the names the bonding driver gives its devices. */
 bool conf_looks_like_bond(const char *name);
+/* The words after a route's destination, "via GW", "dev DEV" and "metric
+ * N" in any order (conf_route.c). family: AF_UNSPEC or the destination's
+ * family on entry; via's family after. */
+struct conf_route_words {
+	int family;
+	bool has_via;
+	uint8_t via[16];
+	char dev[CONF_NAME_MAX];
+	bool has_metric;
+	unsigned long metric;
+};
+/* "via", "dev", "metric" (NULL-terminated), for suggestions. */
+extern const char *const conf_route_keywords[];
+/* Reads the pairs from w[i] on into r. Returns n when all were read; the
+ * index of the first word that is none of the three (its value follows)
+ * for the format to refuse or skip; or -1 after an error added to d
+ * ("'W' needs a value" with what before it, "invalid gateway address
+ * 'A'", "invalid interface name 'D'" when check_dev, "invalid metric
+ * 'N'"). */
+int conf_route_words(char **w, int n, int i, struct conf_route_words *r, const char *what,
+		     bool check_dev, const struct conf_loc *loc, struct conf_diag *d);
 /* A route from an importer; prefix 0 makes it the family's gateway. */
 void conf_add_route(struct conf *c, struct conf_diag *d, int family, const uint8_t dst[16],
 		    int prefix, const uint8_t *via, const char *dev, bool has_metric,
@@ -72,6 +99,10 @@ void conf_error_unknown(struct conf_diag *d, const struct conf_loc *loc, const c
 
 /* Trims blanks at both ends, in place. */
 char *conf_trim(char *s);
+/* The characters the configuration formats use as syntax (comments, lists,
+ * assignments, quotes, expansions): no name or label may hold them. */
+#define CONF_SYNTAX_CHARS "#;,=[]\"'\\$"
+/* lib's ifname_valid() (the kernel's rule) without CONF_SYNTAX_CHARS. */
 bool conf_ifname_ok(const char *s);
 /* Splits a command line into words: blanks separate, '...' and "..."
  * quote (backslash escapes inside "..." and outside quotes). Returns the

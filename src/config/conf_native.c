@@ -218,11 +218,10 @@ static bool host_bits_clear(int family, const uint8_t *a, unsigned prefix)
 static void parse_route(struct native *p, const char *value, const struct conf_loc *loc)
 {
 	char **w;
-	int n = conf_split_words(value, &w), family = AF_UNSPEC, prefix = -1;
-	uint8_t dst[16] = { 0 }, via[16] = { 0 };
-	bool has_via = false, has_metric = false, is_default = false;
-	char dev[CONF_NAME_MAX] = "";
-	unsigned long metric = 0;
+	int n = conf_split_words(value, &w), prefix = -1, i;
+	struct conf_route_words r = { .family = AF_UNSPEC };
+	uint8_t dst[16] = { 0 };
+	bool is_default = false;
 	struct err err;
 	char buf[64];
 
@@ -233,80 +232,44 @@ static void parse_route(struct native *p, const char *value, const struct conf_l
 	}
 	if (!strcmp(w[0], "default")) {
 		is_default = true;
-	} else if (conf_parse_cidr(w[0], &family, dst, &prefix, &err) < 0) {
+	} else if (conf_parse_cidr(w[0], &r.family, dst, &prefix, &err) < 0) {
 		conf_error(p->d, loc, "%s", err.msg);
 		goto out;
 	} else if (prefix < 0) {
 		conf_error(p->d, loc, "route destination %s needs a prefix length (%s/%d)", w[0],
-			   w[0], family == AF_INET ? 32 : 128);
+			   w[0], r.family == AF_INET ? 32 : 128);
 		goto out;
 	} else if (prefix == 0) {
 		is_default = true;
-	} else if (!host_bits_clear(family, dst, (unsigned)prefix)) {
+	} else if (!host_bits_clear(r.family, dst, (unsigned)prefix)) {
 		conf_error(p->d, loc, "route destination %s has host bits set", w[0]);
 		goto out;
 	}
-	for (int i = 1; i < n; i += 2) {
-		static const char *const words[] = { "via", "dev", "metric", NULL };
-		int f;
-
-		if (i + 1 >= n) {
-			conf_error(p->d, loc, "'%s' needs a value", w[i]);
-			goto out;
-		}
-		if (!strcmp(w[i], "via")) {
-			if (conf_parse_ip(w[i + 1], family, &f, via) < 0) {
-				conf_error(p->d, loc, "invalid gateway address '%s'", w[i + 1]);
-				goto out;
-			}
-			family = f;
-			has_via = true;
-		} else if (!strcmp(w[i], "dev")) {
-			if (!conf_ifname_ok(w[i + 1])) {
-				conf_error(p->d, loc, "invalid interface name '%s'", w[i + 1]);
-				goto out;
-			}
-			snprintf(dev, sizeof(dev), "%s", w[i + 1]);
-		} else if (!strcmp(w[i], "metric")) {
-			if (!conf_parse_uint(w[i + 1], UINT32_MAX, &metric)) {
-				conf_error(p->d, loc, "invalid metric '%s'", w[i + 1]);
-				goto out;
-			}
-			has_metric = true;
-		} else {
-			conf_error_unknown(p->d, loc, "word", w[i], conf_suggest(w[i], words));
-			goto out;
-		}
+	i = conf_route_words(w, n, 1, &r, "", true, loc, p->d);
+	if (i < 0)
+		goto out;
+	if (i < n) {
+		conf_error_unknown(p->d, loc, "word", w[i], conf_suggest(w[i], conf_route_keywords));
+		goto out;
 	}
 	if (is_default) {
-		if (!has_via) {
+		if (!r.has_via) {
 			conf_error(p->d, loc, "a default route needs a gateway: to = default via ADDRESS");
 			goto out;
 		}
-		if (has_metric)
+		if (r.has_metric)
 			conf_error(p->d, loc, "a default route takes no metric in bondd.conf");
 		else
-			conf_set_gateway(p->c, family, via, dev, loc, p->d);
+			conf_set_gateway(p->c, r.family, r.via, r.dev, loc, p->d);
 		goto out;
 	}
-	if (!has_via && !*dev) {
+	if (!r.has_via && !*r.dev) {
 		conf_error(p->d, loc, "route to %s needs 'via GATEWAY' or 'dev DEV'",
-			   conf_ip_str(family, dst, buf));
+			   conf_ip_str(r.family, dst, buf));
 		goto out;
 	}
-	{
-		struct conf_route *r = CONF_PUSH(p->c->routes, p->c->n_routes);
-
-		r->family = family;
-		memcpy(r->dst, dst, 16);
-		r->prefix = (uint8_t)prefix;
-		r->has_via = has_via;
-		memcpy(r->via, via, 16);
-		snprintf(r->dev, sizeof(r->dev), "%s", dev);
-		r->has_metric = has_metric;
-		r->metric = (uint32_t)metric;
-		r->loc = *loc;
-	}
+	conf_add_route(p->c, p->d, r.family, dst, prefix, r.has_via ? r.via : NULL, r.dev,
+		       r.has_metric, r.metric, loc);
 out:
 	conf_words_free(w, n);
 }

@@ -561,16 +561,13 @@ static void bonding_opts(struct imp *m, const struct ifc *f, struct conf_bond *b
 static void route_ip_line(struct imp *m, int family, const char *dev, const char *line,
 			  const struct conf_loc *loc)
 {
-	static const char *const words[] = { "via", "dev", "metric", NULL };
-	uint8_t dst[16] = { 0 }, via[16];
-	bool has_via = false, has_metric = false;
-	char rdev[CONF_NAME_MAX];
-	unsigned long metric = 0;
-	int prefix = -1, f, n;
+	struct conf_route_words r = { .family = family };
+	uint8_t dst[16] = { 0 };
+	int prefix = -1, f, n, i;
 	struct err err;
 	char **w;
 
-	snprintf(rdev, sizeof(rdev), "%s", dev);
+	snprintf(r.dev, sizeof(r.dev), "%s", dev);
 	n = conf_split_words(line, &w);
 	if (n < 1)
 		goto out;
@@ -583,41 +580,21 @@ static void route_ip_line(struct imp *m, int family, const char *dev, const char
 	} else if (prefix < 0) {
 		prefix = family == AF_INET ? 32 : 128;
 	}
-	for (int i = 1; i < n; i += 2) {
-		if (i + 1 >= n) {
-			conf_error(m->d, loc, "'%s' needs a value", w[i]);
-			goto out;
-		}
-		if (!strcmp(w[i], "via")) {
-			if (conf_parse_ip(w[i + 1], family, &f, via) < 0) {
-				conf_error(m->d, loc, "invalid gateway address '%s'", w[i + 1]);
-				goto out;
-			}
-			has_via = true;
-		} else if (!strcmp(w[i], "dev")) {
-			if (!conf_ifname_ok(w[i + 1])) {
-				conf_error(m->d, loc, "invalid interface name '%s'", w[i + 1]);
-				goto out;
-			}
-			snprintf(rdev, sizeof(rdev), "%s", w[i + 1]);
-		} else if (!strcmp(w[i], "metric")) {
-			if (!conf_parse_uint(w[i + 1], UINT32_MAX, &metric)) {
-				conf_error(m->d, loc, "invalid metric '%s'", w[i + 1]);
-				goto out;
-			}
-			has_metric = true;
-		} else {
-			const char *s = conf_suggest(w[i], words);
+	i = conf_route_words(w, n, 1, &r, "", true, loc, m->d);
+	if (i < 0)
+		goto out;
+	if (i < n) {
+		const char *s = conf_suggest(w[i], conf_route_keywords);
 
-			if (s)
-				conf_error_unknown(m->d, loc, "route keyword", w[i], s);
-			else
-				conf_error(m->d, loc, "route keyword '%s' is not supported by bondd (via, dev and metric are)",
-					   w[i]);
-			goto out;
-		}
+		if (s)
+			conf_error_unknown(m->d, loc, "route keyword", w[i], s);
+		else
+			conf_error(m->d, loc, "route keyword '%s' is not supported by bondd (via, dev and metric are)",
+				   w[i]);
+		goto out;
 	}
-	conf_add_route(m->c, m->d, family, dst, prefix, has_via ? via : NULL, rdev, has_metric, metric, loc);
+	conf_add_route(m->c, m->d, family, dst, prefix, r.has_via ? r.via : NULL, r.dev,
+		       r.has_metric, r.metric, loc);
 out:
 	conf_words_free(w, n);
 }

@@ -20,8 +20,10 @@
  * "iiface" is taken for an option of the stanza before it by ifupdown,
  * which then ignores the bond; here it is an error). Hook commands bondd
  * understands (ifenslave, ip addr/route add, route add, ifconfig, echo to
- * /sys/class/net/BOND/bonding/OPT) are imported; other up hooks are
- * reported as not imported; down hooks undo what bondd undoes itself. */
+ * /sys/class/net/BOND/bonding/OPT) are imported by the interpreter in
+ * imp_shell.c; other up hooks are reported as not imported; down hooks
+ * undo what bondd undoes itself. This file reads the stanzas and builds
+ * the bonds and interfaces they describe. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -29,9 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf_impl.h"
-
-#define MAX_DEPTH 8
+#include "imp_interfaces.h"
 
 static const char *const stanza_words[] = {
 	"iface", "auto", "mapping", "source", "source-directory", "allow-auto",
@@ -56,36 +56,6 @@ static const char *const foreign_prefixes[] = {
 /* Options that make the stanza something bondd does not build. */
 static const char *const other_kind_prefixes[] = {
 	"bridge_", "bridge-", "vlan-", "vlan_", "ovs_", "ovs-", NULL,
-};
-
-struct opt_line {
-	char *name;                 /* bond_x written as bond-x */
-	char *value;
-	struct conf_loc loc;
-};
-
-struct stanza {
-	char name[64];
-	int family;                 /* AF_INET, AF_INET6, 0 = other */
-	char method[32];
-	struct conf_loc loc;
-	struct opt_line *opts;
-	unsigned n_opts;
-	bool skip;                  /* mapping, loopback, unknown family */
-};
-
-struct imp {
-	struct conf *c;
-	struct conf_diag *d;
-	const struct conf_io *io;
-	struct stanza *st;
-	unsigned n_st;
-	char *stack[MAX_DEPTH];     /* files being read, for include loops */
-	unsigned depth;
-	/* Roles, decided once every stanza is read. */
-	char (*bonds)[CONF_NAME_MAX];
-	unsigned n_bonds;
-	bool script;                /* a shell script (rc.local), not interfaces */
 };
 
 static bool has_prefix(const char *s, const char *const *prefixes)
@@ -345,7 +315,7 @@ static void read_file(struct imp *m, const char *text, const char *path)
 
 /* ---- roles ----------------------------------------------------------------- */
 
-static bool is_bond(const struct imp *m, const char *name)
+bool imp_is_bond(const struct imp *m, const char *name)
 {
 	for (unsigned i = 0; i < m->n_bonds; i++)
 		if (!strcmp(m->bonds[i], name))
@@ -353,132 +323,13 @@ static bool is_bond(const struct imp *m, const char *name)
 	return false;
 }
 
-static void mark_bond(struct imp *m, const char *name)
+void imp_mark_bond(struct imp *m, const char *name)
 {
-	if (!is_bond(m, name) && conf_ifname_ok(name))
+	if (!imp_is_bond(m, name) && conf_ifname_ok(name))
 		snprintf(*CONF_PUSH(m->bonds, m->n_bonds), CONF_NAME_MAX, "%s", name);
 }
 
-/* The words of an up hook's commands, $IFACE replaced. Calls fn for each
- * command (split at ';', '&&', '||'). */
-typedef void (*cmd_fn)(struct imp *m, struct stanza *s, char **w, int n,
-		       const struct conf_loc *loc, bool apply);
-
-static char *subst_iface(const char *word, const char *iface)
-{
-	struct strbuf sb;
-	char *out;
-
-	sb_init(&sb);
-	while (*word) {
-		if (!strncmp(word, "${IFACE}", 8)) {
-			sb_puts(&sb, iface);
-			word += 8;
-		} else if (!strncmp(word, "$IFACE", 6)) {
-			sb_puts(&sb, iface);
-			word += 6;
-		} else {
-			sb_printf(&sb, "%c", *word++);
-		}
-	}
-	out = conf_xstrdup(sb.buf ? sb.buf : "");
-	sb_free(&sb);
-	return out;
-}
-
-static void each_command(struct imp *m, struct stanza *s, const struct opt_line *o,
-			 cmd_fn fn, bool apply)
-{
-	char **w;
-	int n = conf_split_words(o->value, &w), start = 0;
-
-	if (n < 0) {
-		if (apply)
-			conf_error(m->d, &o->loc, "unterminated quote");
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		char *t = subst_iface(w[i], s->name);
-
-		free(w[i]);
-		w[i] = t;
-	}
-	for (int i = 0; i <= n; i++) {
-		bool sep = i < n && (!strcmp(w[i], ";") || !strcmp(w[i], "&&") ||
-				     !strcmp(w[i], "||"));
-		size_t len = i < n ? strlen(w[i]) : 0;
-
-		if (i < n && !sep && len > 1 && w[i][len - 1] == ';') {
-			w[i][len - 1] = '\0';
-			fn(m, s, &w[start], i - start + 1, &o->loc, apply);
-			start = i + 1;
-		} else if (i == n || sep) {
-			if (i > start)
-				fn(m, s, &w[start], i - start, &o->loc, apply);
-			start = i + 1;
-		}
-	}
-	conf_words_free(w, n);
-}
-
-static bool is_up_hook(const char *name)
-{
-	return !strcmp(name, "up") || !strcmp(name, "post-up") || !strcmp(name, "pre-up");
-}
-
-static const char *cmd_name(const char *w)
-{
-	const char *s = strrchr(w, '/');
-
-	return s ? s + 1 : w;
-}
-
-/* ifenslave [-f] MASTER SLAVE...: first pass marks the bond, second
- * enslaves. */
-static void ifenslave_cmd(struct imp *m, struct stanza *s, char **w, int n,
-			  const struct conf_loc *loc, bool apply)
-{
-	const char *master = NULL;
-	struct conf_bond *b = NULL;
-
-	for (int i = 1; i < n; i++) {
-		if (w[i][0] == '-') {
-			if (!strcmp(w[i], "-f") || !strcmp(w[i], "--force"))
-				continue;
-			if (apply)
-				conf_warn(m->d, loc, "ifenslave %s in an up hook: not imported", w[i]);
-			return;
-		}
-		if (!master) {
-			master = w[i];
-			if (!conf_ifname_ok(master)) {
-				if (apply)
-					conf_error(m->d, loc, "invalid interface name '%s'", master);
-				return;
-			}
-			if (!apply) {
-				mark_bond(m, master);
-				return;
-			}
-			b = conf_add_bond(m->c, master, loc);
-			continue;
-		}
-		if (!conf_ifname_ok(w[i]))
-			conf_error(m->d, loc, "invalid interface name '%s'", w[i]);
-		else if (!strcmp(w[i], master))
-			conf_error(m->d, loc, "%s cannot be a slave of itself", w[i]);
-		else if (conf_slave_owner(m->c, w[i]) && conf_slave_owner(m->c, w[i]) != b)
-			conf_error(m->d, loc, "%s is a slave of %s already", w[i],
-				   conf_slave_owner(m->c, w[i])->name);
-		else
-			conf_bond_add_slave(b, w[i], loc);
-	}
-	if (apply && b && !b->n_slaves)
-		conf_error(m->d, loc, "ifenslave %s names no slave", master);
-}
-
-/* Adds an address to dev (a bond or a plain interface). */
-static void add_address(struct imp *m, const char *dev, const struct conf_addr *a)
+void imp_add_address(struct imp *m, const char *dev, const struct conf_addr *a)
 {
 	struct conf_bond *b = conf_find_bond(m->c, dev);
 	struct conf_iface *f;
@@ -496,348 +347,6 @@ static void add_address(struct imp *m, const char *dev, const struct conf_addr *
 	*conf_push_addr(&f->addrs, &f->n_addrs) = *a;
 }
 
-/* ip [-4|-6] addr add ... / ip route add ... */
-static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
-		   const struct conf_loc *loc, bool apply)
-{
-	int i = 1, fam = AF_UNSPEC;
-	const char *obj;
-
-	if (!apply)
-		return;
-	while (i < n && w[i][0] == '-') {
-		if (!strcmp(w[i], "-4"))
-			fam = AF_INET;
-		else if (!strcmp(w[i], "-6"))
-			fam = AF_INET6;
-		i++;
-	}
-	if (i + 1 >= n)
-		goto unsupported;
-	obj = w[i++];
-	if (strcmp(w[i], "add") && strcmp(w[i], "a"))
-		goto unsupported;
-	i++;
-	if (!strncmp(obj, "addr", 4) || !strcmp(obj, "a") || !strcmp(obj, "address")) {
-		struct conf_addr a;
-		char dev[64];
-		int family, prefix;
-		struct err err;
-
-		memset(&a, 0, sizeof(a));
-		err_clear(&err);
-		snprintf(dev, sizeof(dev), "%s", s->name);
-		if (i >= n || conf_parse_cidr(w[i], &family, a.addr, &prefix, &err) < 0 ||
-		    (fam != AF_UNSPEC && fam != family)) {
-			conf_error(m->d, loc, "ip addr add: %s", err.msg[0] ? err.msg : "needs an address");
-			return;
-		}
-		a.family = family;
-		a.prefix = (uint8_t)(prefix < 0 ? (family == AF_INET ? 32 : 128) : prefix);
-		a.loc = *loc;
-		for (i++; i < n; i += 2) {
-			if (i + 1 >= n) {
-				conf_error(m->d, loc, "ip addr add: '%s' needs a value", w[i]);
-				return;
-			}
-			if (!strcmp(w[i], "dev")) {
-				snprintf(dev, sizeof(dev), "%s", w[i + 1]);
-			} else if (!strcmp(w[i], "label")) {
-				snprintf(a.label, sizeof(a.label), "%s", w[i + 1]);
-			} else if (!strcmp(w[i], "brd") || !strcmp(w[i], "broadcast")) {
-				int f;
-				uint8_t b[16];
-
-				if (!strcmp(w[i + 1], "+") || !strcmp(w[i + 1], "-"))
-					continue;
-				if (conf_parse_ip(w[i + 1], AF_INET, &f, b) < 0) {
-					conf_error(m->d, loc, "invalid broadcast address '%s'", w[i + 1]);
-					return;
-				}
-				a.has_broadcast = true;
-				memcpy(a.broadcast, b, 4);
-			} else {
-				conf_warn(m->d, loc, "ip addr add: '%s %s' is not imported", w[i],
-					  w[i + 1]);
-			}
-		}
-		if (!*dev) {
-			conf_error(m->d, loc, "ip addr add: name the device (dev IFNAME)");
-			return;
-		}
-		if (!conf_ifname_ok(dev)) {
-			conf_error(m->d, loc, "invalid interface name '%s'", dev);
-			return;
-		}
-		if (a.label[0] && family != AF_INET) {
-			conf_error(m->d, loc, "labels are for IPv4 addresses only");
-			return;
-		}
-		if (conf_addr_label_ok(dev, a.label, &err) < 0) {
-			conf_error(m->d, loc, "%s", err.msg);
-			return;
-		}
-		add_address(m, dev, &a);
-		return;
-	}
-	if (!strncmp(obj, "ro", 2) || !strcmp(obj, "r")) {
-		uint8_t dst[16] = { 0 }, via[16];
-		bool has_via = false, has_metric = false;
-		unsigned long metric = 0;
-		char dev[CONF_NAME_MAX] = "";
-		int family = fam, prefix = 0, f;
-		struct err err;
-
-		err_clear(&err);
-		if (i >= n)
-			goto unsupported;
-		if (strcmp(w[i], "default")) {
-			if (conf_parse_cidr(w[i], &family, dst, &prefix, &err) < 0) {
-				conf_error(m->d, loc, "ip route add: %s", err.msg);
-				return;
-			}
-			if (prefix < 0)
-				prefix = family == AF_INET ? 32 : 128;
-		}
-		for (i++; i < n; i += 2) {
-			if (i + 1 >= n) {
-				conf_error(m->d, loc, "ip route add: '%s' needs a value", w[i]);
-				return;
-			}
-			if (!strcmp(w[i], "via")) {
-				if (conf_parse_ip(w[i + 1], family, &f, via) < 0) {
-					conf_error(m->d, loc, "invalid gateway address '%s'", w[i + 1]);
-					return;
-				}
-				family = f;
-				has_via = true;
-			} else if (!strcmp(w[i], "dev")) {
-				snprintf(dev, sizeof(dev), "%s", w[i + 1]);
-			} else if (!strcmp(w[i], "metric")) {
-				if (!conf_parse_uint(w[i + 1], UINT32_MAX, &metric)) {
-					conf_error(m->d, loc, "invalid metric '%s'", w[i + 1]);
-					return;
-				}
-				has_metric = true;
-			} else {
-				conf_warn(m->d, loc, "ip route add: '%s %s' is not imported", w[i],
-					  w[i + 1]);
-			}
-		}
-		if (family == AF_UNSPEC)
-			family = AF_INET;
-		conf_add_route(m->c, m->d, family, dst, prefix, has_via ? via : NULL, dev, has_metric, metric,
-			  loc);
-		return;
-	}
-unsupported:
-	conf_warn(m->d, loc, "command not imported: ip %s", n > 1 ? w[1] : "");
-}
-
-/* route add default gw X [dev D] | route add -net N netmask M gw G [dev D]
- * | route add -host H gw G */
-static void route_cmd(struct imp *m, struct stanza *s, char **w, int n,
-		      const struct conf_loc *loc, bool apply)
-{
-	uint8_t dst[16] = { 0 }, via[16];
-	bool has_via = false, has_metric = false;
-	char dev[CONF_NAME_MAX] = "";
-	unsigned long metric = 0;
-	int prefix = -1, f, i = 2;
-
-	if (!apply)
-		return;
-	if (n < 3 || strcmp(w[1], "add")) {
-		conf_warn(m->d, loc, "command not imported: route %s", n > 1 ? w[1] : "");
-		return;
-	}
-	if (!strcmp(w[i], "default")) {
-		prefix = 0;
-		i++;
-	} else if ((!strcmp(w[i], "-net") || !strcmp(w[i], "-host")) && i + 1 < n) {
-		struct err err;
-
-		err_clear(&err);
-		if (conf_parse_cidr(w[i + 1], &f, dst, &prefix, &err) < 0 || f != AF_INET) {
-			conf_error(m->d, loc, "route add: invalid destination '%s'", w[i + 1]);
-			return;
-		}
-		if (!strcmp(w[i], "-host"))
-			prefix = 32;
-		i += 2;
-	} else {
-		conf_warn(m->d, loc, "command not imported: route add %s", w[i]);
-		return;
-	}
-	for (; i < n; i++) {
-		if (i + 1 < n && !strcmp(w[i], "netmask")) {
-			prefix = conf_parse_netmask(w[++i], AF_INET);
-			if (prefix < 0) {
-				conf_error(m->d, loc, "route add: invalid netmask '%s'", w[i]);
-				return;
-			}
-		} else if (i + 1 < n && (!strcmp(w[i], "gw") || !strcmp(w[i], "gateway"))) {
-			if (conf_parse_ip(w[++i], AF_INET, &f, via) < 0) {
-				conf_error(m->d, loc, "route add: invalid gateway '%s'", w[i]);
-				return;
-			}
-			has_via = true;
-		} else if (i + 1 < n && !strcmp(w[i], "dev")) {
-			snprintf(dev, sizeof(dev), "%s", w[++i]);
-		} else if (i + 1 < n && !strcmp(w[i], "metric")) {
-			if (!conf_parse_uint(w[++i], UINT32_MAX, &metric)) {
-				conf_error(m->d, loc, "route add: invalid metric '%s'", w[i]);
-				return;
-			}
-			has_metric = true;
-		} else if (i == n - 1 && conf_ifname_ok(w[i]) && !*dev) {
-			snprintf(dev, sizeof(dev), "%s", w[i]);
-		} else {
-			conf_warn(m->d, loc, "route add: '%s' is not imported", w[i]);
-		}
-	}
-	if (prefix < 0) {
-		conf_error(m->d, loc, "route add -net needs a prefix length or a netmask");
-		return;
-	}
-	conf_add_route(m->c, m->d, AF_INET, dst, prefix, has_via ? via : NULL, dev, has_metric, metric, loc);
-	(void)s;
-}
-
-/* ifconfig NAME[:N] ADDR [netmask M] [broadcast B] [up] */
-static void ifconfig_cmd(struct imp *m, struct stanza *s, char **w, int n,
-			 const struct conf_loc *loc, bool apply)
-{
-	struct conf_addr a;
-	char dev[CONF_NAME_MAX];
-	int family, prefix = -1;
-	struct err err;
-	size_t plen;
-
-	if (!apply)
-		return;
-	memset(&a, 0, sizeof(a));
-	err_clear(&err);
-	if (n < 3 || conf_parse_cidr(w[2], &family, a.addr, &prefix, &err) < 0 ||
-	    family != AF_INET) {
-		conf_warn(m->d, loc, "command not imported: ifconfig %s", n > 1 ? w[1] : "");
-		return;
-	}
-	plen = strcspn(w[1], ":");
-	if (plen >= CONF_NAME_MAX || strlen(w[1]) >= CONF_NAME_MAX) {
-		conf_error(m->d, loc, "invalid interface name '%s'", w[1]);
-		return;
-	}
-	snprintf(dev, sizeof(dev), "%.*s", (int)plen, w[1]);
-	if (w[1][plen])
-		snprintf(a.label, sizeof(a.label), "%s", w[1]);
-	for (int i = 3; i < n; i++) {
-		if (i + 1 < n && !strcmp(w[i], "netmask")) {
-			prefix = conf_parse_netmask(w[++i], AF_INET);
-			if (prefix < 0) {
-				conf_error(m->d, loc, "ifconfig: invalid netmask '%s'", w[i]);
-				return;
-			}
-		} else if (i + 1 < n && !strcmp(w[i], "broadcast")) {
-			int f;
-			uint8_t b[16];
-
-			if (conf_parse_ip(w[++i], AF_INET, &f, b) < 0) {
-				conf_error(m->d, loc, "ifconfig: invalid broadcast '%s'", w[i]);
-				return;
-			}
-			a.has_broadcast = true;
-			memcpy(a.broadcast, b, 4);
-		} else if (strcmp(w[i], "up")) {
-			conf_warn(m->d, loc, "ifconfig: '%s' is not imported", w[i]);
-		}
-	}
-	if (prefix < 0)
-		prefix = conf_classful_prefix(a.addr);
-	a.family = AF_INET;
-	a.prefix = (uint8_t)prefix;
-	a.loc = *loc;
-	if (!conf_ifname_ok(dev) || conf_addr_label_ok(dev, a.label, &err) < 0) {
-		conf_error(m->d, loc, "%s", err.msg[0] ? err.msg : "invalid interface name");
-		return;
-	}
-	add_address(m, dev, &a);
-	(void)s;
-}
-
-static void set_bond_opt(struct imp *m, struct conf_bond *b, const char *name,
-			 const char *value, const char *shown, const struct conf_loc *loc);
-
-/* echo VALUE > /sys/class/net/BOND/bonding/OPTION */
-static void echo_cmd(struct imp *m, struct stanza *s, char **w, int n,
-		     const struct conf_loc *loc, bool apply)
-{
-	const char *path = NULL, *value = n > 1 ? w[1] : "";
-	char bond[CONF_NAME_MAX], opt[64];
-	const char *p;
-	size_t len;
-
-	for (int i = 1; i < n; i++) {
-		if (!strcmp(w[i], ">") && i + 1 < n)
-			path = w[i + 1];
-		else if (w[i][0] == '>' && w[i][1])
-			path = w[i] + 1;
-	}
-	if (!path || strncmp(path, "/sys/class/net/", 15)) {
-		if (apply)
-			conf_warn(m->d, loc, "command not imported: echo");
-		return;
-	}
-	p = path + 15;
-	len = strcspn(p, "/");
-	if (len >= sizeof(bond) || strncmp(p + len, "/bonding/", 9) ||
-	    strlen(p + len + 9) >= sizeof(opt)) {
-		if (apply)
-			conf_warn(m->d, loc, "command not imported: echo ... > %s", path);
-		return;
-	}
-	snprintf(bond, sizeof(bond), "%.*s", (int)len, p);
-	snprintf(opt, sizeof(opt), "%s", p + len + 9);
-	if (!apply) {
-		mark_bond(m, bond);
-		return;
-	}
-	if (!conf_ifname_ok(bond)) {
-		conf_error(m->d, loc, "invalid interface name '%s'", bond);
-		return;
-	}
-	if (!strcmp(opt, "slaves")) {
-		struct conf_bond *b = conf_add_bond(m->c, bond, loc);
-
-		if (value[0] == '+' && conf_ifname_ok(value + 1))
-			conf_bond_add_slave(b, value + 1, loc);
-		else if (value[0] != '-')
-			conf_error(m->d, loc, "slaves: use +IFNAME");
-		return;
-	}
-	set_bond_opt(m, conf_add_bond(m->c, bond, loc), opt, value, opt, loc);
-	(void)s;
-}
-
-static void hook_cmd(struct imp *m, struct stanza *s, char **w, int n,
-		     const struct conf_loc *loc, bool apply)
-{
-	const char *c = cmd_name(w[0]);
-
-	if (!strcmp(c, "ifenslave"))
-		ifenslave_cmd(m, s, w, n, loc, apply);
-	else if (!strcmp(c, "ip"))
-		ip_cmd(m, s, w, n, loc, apply);
-	else if (!strcmp(c, "route"))
-		route_cmd(m, s, w, n, loc, apply);
-	else if (!strcmp(c, "ifconfig"))
-		ifconfig_cmd(m, s, w, n, loc, apply);
-	else if (!strcmp(c, "echo"))
-		echo_cmd(m, s, w, n, loc, apply);
-	else if (strcmp(c, "true") && strcmp(c, ":") && apply && !m->script)
-		conf_warn(m->d, loc, "command not imported: %s", w[0]);
-}
-
 /* ---- stanzas ------------------------------------------------------------- */
 
 static const struct opt_line *find_opt(const struct stanza *s, const char *name)
@@ -850,8 +359,8 @@ static const struct opt_line *find_opt(const struct stanza *s, const char *name)
 	return found;
 }
 
-static void set_bond_opt(struct imp *m, struct conf_bond *b, const char *name,
-			 const char *value, const char *shown, const struct conf_loc *loc)
+void imp_set_bond_opt(struct imp *m, struct conf_bond *b, const char *name,
+		      const char *value, const char *shown, const struct conf_loc *loc)
 {
 	const struct opt_desc *d = opt_find(name);
 	char *cname = NULL, *cvalue = NULL;
@@ -913,14 +422,14 @@ static void bond_options(struct imp *m, const struct stanza *s, struct conf_bond
 			char first[CONF_NAME_MAX * 2] = "";
 
 			sscanf(o->value, "%31s", first);
-			set_bond_opt(m, b, "primary", first, o->name, &o->loc);
+			imp_set_bond_opt(m, b, "primary", first, o->name, &o->loc);
 		} else if (!strcmp(name, "queue_id") && slave) {
 			char v[256];
 
 			snprintf(v, sizeof(v), "%s:%s", s->name, o->value);
-			set_bond_opt(m, b, "queue_id", v, o->name, &o->loc);
+			imp_set_bond_opt(m, b, "queue_id", v, o->name, &o->loc);
 		} else {
-			set_bond_opt(m, b, name, o->value, o->name, &o->loc);
+			imp_set_bond_opt(m, b, name, o->value, o->name, &o->loc);
 		}
 	}
 }
@@ -1011,7 +520,7 @@ static void stanza_addresses(struct imp *m, const struct stanza *s, const char *
 			memcpy(a.broadcast, b, 4);
 		}
 		first = false;
-		add_address(m, dev, &a);
+		imp_add_address(m, dev, &a);
 	}
 	if (mask && !find_opt(s, "address"))
 		conf_error(m->d, &mask->loc, "netmask without an address");
@@ -1045,8 +554,8 @@ static void stanza_mtu(struct imp *m, const struct stanza *s, unsigned *mtu)
 static void up_hooks(struct imp *m, struct stanza *s)
 {
 	for (unsigned i = 0; i < s->n_opts; i++)
-		if (is_up_hook(s->opts[i].name))
-			each_command(m, s, &s->opts[i], hook_cmd, true);
+		if (imp_is_up_hook(s->opts[i].name))
+			imp_hook_line(m, s, &s->opts[i], true);
 }
 
 static bool other_kind(struct imp *m, struct stanza *s)
@@ -1156,7 +665,7 @@ static void membership(struct imp *m, struct stanza *s)
 	const struct opt_line *o = find_opt(s, "bond-slaves");
 	const struct opt_line *mo = find_opt(s, "bond-master");
 
-	if (o && is_bond(m, s->name)) {
+	if (o && imp_is_bond(m, s->name)) {
 		struct conf_bond *b = conf_add_bond(m->c, s->name, &s->loc);
 		char *list = conf_xstrdup(o->value);
 
@@ -1206,22 +715,22 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 		if (s->skip)
 			continue;
 		if (strchr(s->name, ':') == NULL && conf_looks_like_bond(s->name))
-			mark_bond(&m, s->name);
+			imp_mark_bond(&m, s->name);
 		for (unsigned k = 0; k < s->n_opts; k++) {
 			const struct opt_line *o = &s->opts[k];
 
 			if (!strcmp(o->name, "bond-master"))
-				mark_bond(&m, o->value);
+				imp_mark_bond(&m, o->value);
 			else if (!strncmp(o->name, "bond-", 5) && strcmp(o->name, "bond-primary") &&
 				 strcmp(o->name, "bond-queue-id") && !find_opt(s, "bond-master"))
-				mark_bond(&m, s->name);
-			else if (is_up_hook(o->name))
-				each_command(&m, s, o, hook_cmd, false);
+				imp_mark_bond(&m, s->name);
+			else if (imp_is_up_hook(o->name))
+				imp_hook_line(&m, s, o, false);
 		}
 	}
 	/* Bonds in the order of their stanzas, then membership. */
 	for (unsigned i = 0; i < m.n_st; i++)
-		if (!m.st[i].skip && is_bond(&m, m.st[i].name))
+		if (!m.st[i].skip && imp_is_bond(&m, m.st[i].name))
 			conf_add_bond(m.c, m.st[i].name, &m.st[i].loc);
 	for (unsigned i = 0; i < m.n_bonds; i++)
 		conf_add_bond(m.c, m.bonds[i], NULL);
@@ -1241,7 +750,7 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 		owner = strchr(s->name, ':') ? NULL : conf_slave_owner(m.c, s->name);
 		if (strchr(s->name, ':'))
 			do_alias(&m, s);
-		else if (is_bond(&m, s->name))
+		else if (imp_is_bond(&m, s->name))
 			do_bond(&m, s);
 		else if (owner)
 			do_slave(&m, s, owner);
@@ -1262,51 +771,6 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 		free(m.st[i].opts);
 	}
 	free(m.st);
-	free(m.bonds);
-	if (d->n_errors > errors) {
-		conf_free(m.c);
-		return NULL;
-	}
-	return m.c;
-}
-
-/* ---- shell scripts (rc.local) -------------------------------------------- */
-
-struct conf *imp_script_parse(const char *text, const char *path, struct conf_diag *d)
-{
-	struct imp m = { .d = d, .script = true };
-	struct stanza none = { .name = "" };
-	unsigned errors = d->n_errors;
-	const char *file;
-	struct opt_line *lines = NULL;
-	unsigned n = 0;
-	struct conf_lines it;
-	unsigned lineno;
-	char *line;
-
-	m.c = conf_new();
-	file = conf_add_file(m.c, path);
-	conf_lines_init(&it, text, true);
-	while (conf_lines_next(&it, &line, &lineno)) {
-		char *s = conf_trim(line);
-
-		if (*s && *s != '#') {
-			struct opt_line *o = CONF_PUSH(lines, n);
-
-			o->name = conf_xstrdup("up");
-			o->value = conf_xstrdup(s);
-			o->loc = conf_loc_at(file, lineno);
-		}
-		free(line);
-	}
-	/* Commands bondd understands; the rest of the script is not ours. */
-	for (unsigned i = 0; i < n; i++)
-		each_command(&m, &none, &lines[i], hook_cmd, true);
-	for (unsigned i = 0; i < n; i++) {
-		free(lines[i].name);
-		free(lines[i].value);
-	}
-	free(lines);
 	free(m.bonds);
 	if (d->n_errors > errors) {
 		conf_free(m.c);

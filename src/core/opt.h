@@ -13,6 +13,10 @@
 #include "bond.h"
 #include "lib/util.h"
 
+/* The setters and readers take these; the codec needs only bond_params. */
+struct bond;
+struct slave;
+
 enum opt_id {
 	/* Bond options in the order the kernel applies netlink attributes
 	 * (bond_changelink), which is also the order opt_set_many() uses. */
@@ -106,7 +110,56 @@ struct opt_desc {
 
 extern const struct opt_desc opt_table[OPT__COUNT];
 
+/* Most bonds one engine holds, and so the most one configuration may ask for. */
+#define OPT_BONDS_MAX 256
+
+/* ---- the value codec (opt_parse.c): no bond needed ------------------------ */
+
 const struct opt_desc *opt_find(const char *name);
+
+/* Name of a value of an enum option ("active-backup" for OPT_MODE, 1). */
+const char *opt_value_name(enum opt_id id, uint64_t value);
+
+/* Parses a value of an option that has a value table (not RAWVAL) the way
+ * the kernel does, without setting anything: for config importers, and for
+ * the module parameters (max_bonds, tx_queues) that cannot be set on a bond.
+ * Returns 0, or -EINVAL with the kernel's "invalid value" message. */
+int opt_parse(enum opt_id id, const char *text, uint64_t *value, struct err *err);
+
+/* The value of an address list option (OPT_ARP_IP_TARGET: IPv4,
+ * OPT_NS_IP6_TARGET: IPv6): n addresses in order, the first 4 or 16 bytes
+ * of each a[i] used, network order. */
+struct opt_addrs {
+	unsigned n;
+	uint8_t a[BOND_MAX_ARP_TARGETS][16];
+};
+
+/* One address of the option's family. 0 or -1. */
+int opt_addr_parse(enum opt_id id, const char *word, uint8_t out[16]);
+/* Applies a value to l as the kernel does: "+addr" adds, "-addr" removes,
+ * anything else is a list (commas or blanks between) that replaces l; ""
+ * clears it. Refusals carry the kernel's messages ("invalid ARP target
+ * 0.0.0.0 specified for addition", "ARP target 10.0.0.1 is already
+ * present", "ARP target table is full!", ...). 0, or -EINVAL / -EPERM
+ * with l unchanged. */
+int opt_addrs_apply(enum opt_id id, struct opt_addrs *l, const char *text, struct err *err);
+/* The addresses separated by sep (" " as sysfs shows them). */
+void opt_addrs_print(enum opt_id id, const struct opt_addrs *l, const char *sep,
+		     struct strbuf *out);
+
+/* ad_actor_system: a unicast MAC. 0, or -EINVAL "Invalid ad_actor_system
+ * MAC address." with mac unchanged. */
+int opt_parse_mac(const char *text, uint8_t mac[6], struct err *err);
+/* queue_id "ifname:qid" (name: the option's name as given, for the
+ * message). 0, or -EPERM "option queue_id: invalid input (TEXT): use
+ * <slave>:<queue id>". */
+int opt_parse_queue_id(const char *name, const char *text, char ifname[BOND_NAME_MAX],
+		       uint16_t *qid, struct err *err);
+
+/* Fills params with the kernel's defaults for a new bond. */
+void opt_defaults(struct bond_params *p);
+
+/* ---- setting (opt_set.c) -------------------------------------------------- */
 
 /* Sets one bond option from text, with every check, side effect and error
  * message of the kernel. On error nothing changed. */
@@ -124,23 +177,21 @@ int opt_set_many(struct bond *b, unsigned n, const char *const names[],
 int opt_slave_set(struct slave *s, const char *name, const char *value,
 		  uint64_t now_ms, struct err *err);
 
+/* The dry run of opt_set() for checking a configuration before there is a
+ * bond: one bond option checked against bare parameters p, as on a bond
+ * that has no slaves and is down, with opt_set()'s parser, checks and
+ * messages (bondd's refusal of a mode it does not implement included). On
+ * success p holds the result, as the bond's parameters would; on error p
+ * is unchanged. Nothing is logged. */
+int opt_check(struct bond_params *p, const char *name, const char *value, struct err *err);
+
+/* ---- reading (opt_get.c) -------------------------------------------------- */
+
 /* Current value as sysfs prints it, without the trailing newline
  * ("active-backup 1", "100", "eth0 eth1", ...). */
 int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 	    struct err *err);
 int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
 		  struct err *err);
-
-/* Name of a value of an enum option ("active-backup" for OPT_MODE, 1). */
-const char *opt_value_name(enum opt_id id, uint64_t value);
-
-/* Parses a value of an option that has a value table (not RAWVAL) the way
- * the kernel does, without setting anything: for config importers, and for
- * the module parameters (max_bonds, tx_queues) that cannot be set on a bond.
- * Returns 0, or -EINVAL with the kernel's "invalid value" message. */
-int opt_parse(enum opt_id id, const char *text, uint64_t *value, struct err *err);
-
-/* Fills params with the kernel's defaults for a new bond. */
-void opt_defaults(struct bond_params *p);
 
 #endif

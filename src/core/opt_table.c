@@ -1,6 +1,6 @@
 /* THE option table: data only. Names, value names, defaults, ranges, mode
  * masks and flags follow the newest bonding driver (bond_options.c and the
- * module parameters of bond_main.c); opt.c holds the parser and setters.
+ * module parameters of bond_main.c); opt_parse.c, opt_set.c and opt_get.c use it.
  *
  * Value tables keep the kernel's quirks on purpose, because users' scripts
  * depend on them: range tables carry named entries ("off", "maxval",

@@ -237,6 +237,27 @@ static void test_native_max_bonds(void **state)
 	conf_diag_free(&d);
 }
 
+/* A configuration may ask for as many bonds as one engine holds. */
+static void test_native_too_many_bonds(void **state)
+{
+	struct strbuf sb;
+
+	(void)state;
+	sb_init(&sb);
+	for (unsigned i = 0; i <= OPT_BONDS_MAX; i++)
+		sb_printf(&sb, "[bond%u]\n", i);
+	{
+		char *msgs = native_fails(sb_str(&sb));
+		char want[128];
+
+		snprintf(want, sizeof(want), "t.conf:%u: too many bonds (at most %d)\n",
+			 OPT_BONDS_MAX + 1, OPT_BONDS_MAX);
+		assert_string_equal(msgs, want);
+		free(msgs);
+	}
+	sb_free(&sb);
+}
+
 static void test_native_routes_and_gateways(void **state)
 {
 	struct conf *c = native_ok("[bond0]\n"
@@ -1128,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(test_native_example),
 		cmocka_unit_test(test_native_canonical_values),
 		cmocka_unit_test(test_native_max_bonds),
+		cmocka_unit_test(test_native_too_many_bonds),
 		cmocka_unit_test(test_native_routes_and_gateways),
 		cmocka_unit_test(test_native_errors),
 		cmocka_unit_test(test_native_pending_strict),

@@ -1,5 +1,6 @@
-/* opt.c / opt_table.c: the option table, the kernel's parser, every setter's
- * checks and side effects, the sysfs read formats and the all-or-nothing
+/* opt_parse.c / opt_set.c / opt_get.c / opt_table.c: the option table, the
+ * value codec (the kernel's parser), every setter's checks and side effects,
+ * the dry run opt_check(), the sysfs read formats and the all-or-nothing
  * opt_set_many().
  *
  * Table-wide properties are checked by iterating the table, so a new option
@@ -832,6 +833,122 @@ static void test_pending_messages(void **state)
 		       "option arp_missed_max: invalid value (0); option arp_missed_max: allowed values 1 - 255");
 }
 
+/* opt_check() is opt_set() without a bond: for every option, a spread of
+ * values and every mode, both give the same result, the same message and
+ * the same parameters (compared through opt_get on a second bond). */
+static void test_check_is_set_without_bond(void **state)
+{
+	static const char *const values[] = {
+		"", "0", "1", "2", "100", "-1", "default", "fast", "off", "on", "bogus",
+		"+10.0.0.1", "10.0.0.1,10.0.0.2", "-10.0.0.1", "+2001:db8::1", "eth0",
+		"eth0:1", "02:00:00:00:00:01", "01:00:5e:00:00:01", "layer3+4", NULL,
+	};
+	struct fix *f = *state;
+	struct err err = { 0 };
+	struct bond *twin = engine_bond_new(f->e, "bond1", &err);
+
+	assert_non_null(twin);
+	for (uint32_t mode = 0; mode < 7; mode++) {
+		for (unsigned id = 0; id < OPT__COUNT; id++) {
+			const struct opt_desc *d = &opt_table[id];
+
+			if (d->flags & (OPT_PER_SLAVE | OPT_MODULE) || d->id == OPT_SLAVES)
+				continue;
+			for (const char *const *v = values; *v; v++) {
+				char mode_text[4];
+				struct bond_params p;
+				struct err ec = { 0 };
+				int rs, rc;
+
+				snprintf(mode_text, sizeof(mode_text), "%u", mode);
+				assert_set_ok(f, "mode", mode_text);
+				opt_defaults(&p);
+				assert_int_equal(opt_check(&p, "mode", mode_text, &ec), 0);
+				rs = set(f, d->name, *v);
+				rc = opt_check(&p, d->name, *v, &ec);
+				if (rs != rc || strcmp(f->err.msg, ec.msg))
+					fail_msg("mode %u %s=%s: set %d '%s', check %d '%s'", mode,
+						 d->name, *v, rs, f->err.msg, rc, ec.msg);
+				twin->params = p;
+				for (unsigned k = 0; k < OPT__COUNT; k++) {
+					struct strbuf a, b;
+
+					if (opt_table[k].flags & (OPT_PER_SLAVE | OPT_MODULE))
+						continue;
+					sb_init(&a);
+					sb_init(&b);
+					opt_get(f->b, opt_table[k].name, &a, &err);
+					opt_get(twin, opt_table[k].name, &b, &err);
+					if (strcmp(sb_str(&a), sb_str(&b)))
+						fail_msg("mode %u %s=%s: %s is '%s' set, '%s' checked",
+							 mode, d->name, *v, opt_table[k].name,
+							 sb_str(&a), sb_str(&b));
+					sb_free(&a);
+					sb_free(&b);
+				}
+				/* Back to a fresh bond for the next value. */
+				engine_bond_free(f->e, f->b, f->now);
+				f->b = engine_bond_new(f->e, "bond0", &err);
+				assert_non_null(f->b);
+			}
+		}
+	}
+	/* What opt_set_many refuses before any value is read. */
+	{
+		struct bond_params p;
+
+		opt_defaults(&p);
+		assert_int_equal(opt_check(&p, "miimom", "1", &err), -ENOENT);
+		assert_string_equal(err.msg, "unknown option 'miimom' (did you mean 'miimon'?)");
+		assert_int_equal(opt_check(&p, "prio", "1", &err), -EINVAL);
+		assert_int_equal(opt_check(&p, "max_bonds", "1", &err), -EINVAL);
+		assert_int_equal(opt_check(&p, "slaves", "+eth0", &err), -EOPNOTSUPP);
+	}
+}
+
+/* The codec's typed values, without a bond. */
+static void test_codec_values(void **state)
+{
+	struct opt_addrs l = { 0 };
+	struct strbuf sb;
+	struct err err = { 0 };
+	uint8_t mac[6] = { 0 }, a[16];
+	char ifname[BOND_NAME_MAX];
+	uint16_t qid = 0;
+
+	(void)state;
+	sb_init(&sb);
+	assert_int_equal(opt_addrs_apply(OPT_ARP_IP_TARGET, &l, "10.0.0.1, 10.0.0.2", &err), 0);
+	assert_int_equal(opt_addrs_apply(OPT_ARP_IP_TARGET, &l, "+10.0.0.3", &err), 0);
+	assert_int_equal(opt_addrs_apply(OPT_ARP_IP_TARGET, &l, "-10.0.0.1", &err), 0);
+	opt_addrs_print(OPT_ARP_IP_TARGET, &l, ",", &sb);
+	assert_string_equal(sb_str(&sb), "10.0.0.2,10.0.0.3");
+	/* Refused: the kernel's words, and the list unchanged. */
+	assert_int_equal(opt_addrs_apply(OPT_ARP_IP_TARGET, &l, "+10.0.0.2", &err), -EINVAL);
+	assert_string_equal(err.msg, "ARP target 10.0.0.2 is already present");
+	assert_int_equal(opt_addrs_apply(OPT_ARP_IP_TARGET, &l, "10.0.0.9,0.0.0.0", &err), -EINVAL);
+	assert_string_equal(err.msg, "invalid ARP target 0.0.0.0 specified for addition");
+	assert_int_equal(l.n, 2);
+	assert_int_equal(opt_addrs_apply(OPT_NS_IP6_TARGET, &l, "+10.0.0.1", &err), -EPERM);
+	assert_string_equal(err.msg, "invalid NS target specified");
+	assert_int_equal(opt_addr_parse(OPT_NS_IP6_TARGET, "2001:db8::1", a), 0);
+	assert_int_equal(opt_addr_parse(OPT_ARP_IP_TARGET, "2001:db8::1", a), -1);
+	sb_free(&sb);
+
+	assert_int_equal(opt_parse_mac("02:00:00:00:00:07", mac, &err), 0);
+	assert_int_equal(mac[5], 7);
+	assert_int_equal(opt_parse_mac("01:00:00:00:00:07", mac, &err), -EINVAL);
+	assert_string_equal(err.msg, "Invalid ad_actor_system MAC address.");
+	assert_int_equal(mac[0], 2);
+
+	assert_int_equal(opt_parse_queue_id("queue_id", "eth0:3 ", ifname, &qid, &err), 0);
+	assert_string_equal(ifname, "eth0");
+	assert_int_equal(qid, 3);
+	assert_int_equal(opt_parse_queue_id("queue_id", "eth0:65536", ifname, &qid, &err), -EPERM);
+	assert_string_equal(err.msg, "option queue_id: invalid input (eth0:65536): use <slave>:<queue id>");
+	assert_int_equal(opt_parse_queue_id("queue_id", "et/h0:1", ifname, &qid, &err), -EPERM);
+}
+
 static void test_arp_targets(void **state)
 {
 	struct fix *f = *state;
@@ -1080,6 +1197,8 @@ int main(void)
 		cmocka_unit_test(test_parse_quirks),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_value_name),
+		cmocka_unit_test_setup_teardown(test_check_is_set_without_bond, setup, teardown),
+		cmocka_unit_test(test_codec_values),
 		T(test_get_defaults),
 		T(test_get_slaves),
 		T(test_unknown_and_special),
