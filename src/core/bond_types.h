@@ -48,6 +48,7 @@
 #include "lib/util.h"
 
 #define BOND_MAX_SLAVES      64
+#define BOND_MAX_BONDS       256  /* bonds in one engine (one daemon) */
 #define BOND_MAX_ARP_TARGETS 16
 #define BOND_NAME_MAX        16   /* IFNAMSIZ, NUL included */
 

@@ -10,12 +10,11 @@
 #include "mcast_rejoin.h"
 #include "monitor.h"
 
-#define ENGINE_MAX_BONDS 256
 
 struct engine {
 	struct engine_ops ops;
 	void *ctx;
-	struct bond *bonds[ENGINE_MAX_BONDS];
+	struct bond *bonds[BOND_MAX_BONDS];
 	unsigned n_bonds;
 };
 
@@ -57,8 +56,8 @@ int engine_attach_bond(struct engine *e, struct bond *b, struct err *err)
 		err_set(err, -EEXIST, "bonding: %s already exists", b->name);
 		return -EEXIST;
 	}
-	if (e->n_bonds >= ENGINE_MAX_BONDS) {
-		err_set(err, -ENOSPC, "too many bonds (at most %d)", ENGINE_MAX_BONDS);
+	if (e->n_bonds >= BOND_MAX_BONDS) {
+		err_set(err, -ENOSPC, "too many bonds (at most %d)", BOND_MAX_BONDS);
 		return -ENOSPC;
 	}
 	b->eng = e;

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bond.h"
+#include "bond_types.h"
 #include "lib/util.h"
 
 /* The setters and readers take these; the codec needs only bond_params. */
@@ -111,7 +111,7 @@ struct opt_desc {
 extern const struct opt_desc opt_table[OPT__COUNT];
 
 /* Most bonds one engine holds, and so the most one configuration may ask for. */
-#define OPT_BONDS_MAX 256
+#define OPT_BONDS_MAX BOND_MAX_BONDS
 
 /* ---- the value codec (opt_parse.c): no bond needed ------------------------ */
 

@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bond.h"
+#include "mode.h"
+
 int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
 		  struct err *err)
 {
@@ -83,13 +86,13 @@ int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 				  b->slaves[i]->queue_id);
 		return 0;
 	case OPT_AD_ACTOR_SYSTEM:
-		if (p->mode == BOND_MODE_8023AD)
+		if (mode_lookup(p->mode) && mode_lookup(p->mode)->lacp)
 			sb_puts(out, mac_fmt(p->ad_actor_system, mac));
 		return 0;
 	case OPT_AD_ACTOR_SYS_PRIO:
 	case OPT_AD_USER_PORT_KEY:
 		/* Empty outside 802.3ad, as sysfs shows them. */
-		if (p->mode == BOND_MODE_8023AD)
+		if (mode_lookup(p->mode) && mode_lookup(p->mode)->lacp)
 			sb_printf(out, "%u", *f);
 		return 0;
 	/* On/off options sysfs prints as a bare number; the last three have

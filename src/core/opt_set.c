@@ -88,7 +88,7 @@ static int set_mode(struct optx *x)
 		if (!p->miimon)
 			p->miimon = 100;
 	}
-	if (mode == BOND_MODE_ALB)
+	if (mode_lookup(mode) && mode_lookup(mode)->forces_dynamic_lb)
 		p->tlb_dynamic_lb = 1;
 	/* Neither is carried over from one mode to the next. */
 	p->arp_validate = 0;

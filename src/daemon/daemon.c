@@ -119,7 +119,7 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	struct bond *b;
 	uint64_t now = daemon_now(d);
 
-	if (d->n_bonds >= MAX_BONDS) {
+	if (d->n_bonds >= BOND_MAX_BONDS) {
 		err_set(err, -ENOSPC, "too many bonds");
 		return -ENOSPC;
 	}

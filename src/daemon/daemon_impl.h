@@ -39,7 +39,6 @@ struct rtnl_link;
 /* A receive slot keeps room in front for the VLAN tag the kernel took out
  * (linux/vlan_restore.h): the header and addresses move into it. */
 #define RX_SLOT     (VLAN_TAG_LEN + SLOT)
-#define MAX_BONDS   256
 
 enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL };
 
@@ -93,7 +92,7 @@ struct daemon {
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
 	bool stop;
-	struct dbond *bonds[MAX_BONDS];
+	struct dbond *bonds[BOND_MAX_BONDS];
 	unsigned n_bonds;
 	/* Burst buffers, allocated on first use so an idle daemon stays small:
 	 * frames read from a TAP stay in place until the burst is flushed. */
