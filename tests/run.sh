@@ -153,6 +153,7 @@ run_script() {
 	out=$tmp/script.out
 	local interp=sh
 	head -n 1 "$file" | grep -q bash && interp=bash
+	head -n 1 "$file" | grep -q python3 && interp=python3
 	timeout -k 30 "$SCRIPT_TIMEOUT" "$interp" "$file" "$@" >"$out" 2>&1 &
 	child=$!
 	tail -n +1 -f --pid="$child" "$out" 2>/dev/null | show_lines "$label" &
@@ -181,6 +182,8 @@ run_script() {
 }
 
 if [ "$what" != net ]; then
+	echo "== static checks (tests/static)"
+	run_script static "$root/tests/static/check_layers.py" "$root/src"
 	echo "== unit tests ($build/tests/unit)"
 	if [ -d "$build/tests/unit" ]; then
 		for prog in "$build"/tests/unit/*; do

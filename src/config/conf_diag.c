@@ -24,6 +24,8 @@ void conf_diag_free(struct conf_diag *d)
 }
 
 static void diag_add(struct conf_diag *d, bool warning, const struct conf_loc *loc,
+		     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static void diag_add(struct conf_diag *d, bool warning, const struct conf_loc *loc,
 		     const char *fmt, va_list ap)
 {
 	struct strbuf sb;
