@@ -29,6 +29,10 @@ void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t le
 	s->stats.tx_packets++;
 	s->stats.tx_bytes += len;
 	s->last_tx_ms = b->now_ms;
+	/* meta travels only with the host's frames (engine.h); the engine's
+	 * own (ARP probes on a slave coming back, LACPDUs) may go anywhere. */
+	if (meta && (s->link == SLAVE_LINK_DOWN || s->link == SLAVE_LINK_BACK))
+		s->stats.tx_while_down++;
 	b->ops->tx(b->ctx, s, frame, len, meta);
 }
 

@@ -123,6 +123,7 @@ static void json_slave(const struct bond_status *st, const struct status_slave *
 	sb_printf(out, ",\"rx_packets\":%llu", (unsigned long long)s->stats.rx_packets);
 	sb_printf(out, ",\"tx_bytes\":%llu", (unsigned long long)s->stats.tx_bytes);
 	sb_printf(out, ",\"rx_bytes\":%llu", (unsigned long long)s->stats.rx_bytes);
+	sb_printf(out, ",\"tx_while_down\":%llu", (unsigned long long)s->stats.tx_while_down);
 	if (st->has_ad)
 		json_ad_port(&s->ad, out);
 	if (st->has_alb)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "engine_harness.h"
+#include "core/actions.h"
 #include "core/hash.h"
 #include "core/mode.h"
 #include "core/opt.h"
@@ -386,6 +387,34 @@ static void test_rr_counter_and_ppslave(void **state)
 	for (int i = 0; i < 10; i++)
 		h_xmit(&H, b, f, len);
 	assert_int_equal(h_tx_count(&H, e0, from), 10);
+}
+
+/* tx_while_down: host frames (they carry meta) never leave on a slave the
+ * bond holds down, across a failover; the counter sees it when one does. */
+static void test_tx_while_down(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	static const uint8_t vnet[10];
+	uint8_t f[64];
+	size_t len = h_udp_frame(f, 1);
+
+	(void)state;
+	for (int i = 0; i < 10; i++)
+		bond_xmit(b, f, len, vnet, H.now);
+	h_carrier(&H, e0, false);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e1);
+	for (int i = 0; i < 10; i++)
+		bond_xmit(b, f, len, vnet, H.now);
+	assert_int_equal(e0->stats.tx_while_down, 0);
+	assert_int_equal(e1->stats.tx_while_down, 0);
+	assert_int_equal(e0->link, SLAVE_LINK_DOWN);
+	bond_tx_on(b, e0, f, len, NULL);        /* the engine's own frame */
+	assert_int_equal(e0->stats.tx_while_down, 0);
+	bond_tx_on(b, e0, f, len, vnet);        /* a host frame: a broken rule */
+	assert_int_equal(e0->stats.tx_while_down, 1);
 }
 
 static void test_rr_igmp_on_active(void **state)
@@ -979,6 +1008,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prio_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ab_tx_rx_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rr_counter_and_ppslave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_while_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xor_flows_stick_and_spread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xor_recovery_ignores_updelay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broadcast_every_slave, setup, teardown),
