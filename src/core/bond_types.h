@@ -30,7 +30,7 @@
  *   8. opt            the option codec and setters (uses engine.h)
  *      engine_bond    a bond's life: created with the option table's
  *                     defaults, up/down, addresses, freed
- *      status         /proc and JSON status
+ *      status         the status model (its printers are in src/ctl)
  *
  * Only the mode files (mode*.c, mode.h, lacp/, this enum) name a mode
  * number; everything else asks the bond's mode_ops.
