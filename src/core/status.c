@@ -90,6 +90,21 @@ static void fill_slave(const struct slave *s, struct status_slave *ss)
 	ss->stats = s->stats;
 }
 
+const char *status_link_text(enum slave_link l)
+{
+	switch (l) {
+	case SLAVE_LINK_UP:
+		return "up";
+	case SLAVE_LINK_FAIL:
+		return "going down";
+	case SLAVE_LINK_DOWN:
+		return "down";
+	case SLAVE_LINK_BACK:
+		return "going back";
+	}
+	return "unknown";
+}
+
 void status_fill(const struct bond *b, struct bond_status *out)
 {
 	const struct bond_params *p = &b->params;

@@ -159,6 +159,10 @@ static inline const char *status_opt_value(const struct bond_status *st, unsigne
 	return sb_str(&st->opt_text) + st->opts[i].value_off;
 }
 
+/* A slave's link state as both printers show it ("MII Status: going
+ * back"): the kernel's words. */
+const char *status_link_text(enum slave_link l);
+
 /* The modes' fill functions, pointed at by their mode_ops tables. */
 void lacp_status_fill(const struct bond *b, struct bond_status *st);
 void alb_status_fill(const struct bond *b, struct bond_status *st);

@@ -10,21 +10,6 @@
  */
 #include "status_json.h"
 
-static const char *link_text(enum slave_link l)
-{
-	switch (l) {
-	case SLAVE_LINK_UP:
-		return "up";
-	case SLAVE_LINK_FAIL:
-		return "going down";
-	case SLAVE_LINK_DOWN:
-		return "down";
-	case SLAVE_LINK_BACK:
-		return "going back";
-	}
-	return "unknown";
-}
-
 static const char *bool_text(bool v)
 {
 	return v ? "true" : "false";
@@ -105,7 +90,7 @@ static void json_slave(const struct bond_status *st, const struct status_slave *
 	sb_puts(out, "{\"name\":");
 	sb_json_str(out, s->name);
 	sb_puts(out, ",\"mii_status\":");
-	sb_json_str(out, link_text(s->link));
+	sb_json_str(out, status_link_text(s->link));
 	sb_printf(out, ",\"state\":\"%s\"", s->backup ? "backup" : "active");
 	sb_printf(out, ",\"link_failure_count\":%u", s->link_failure_count);
 	if (s->speed < 0)

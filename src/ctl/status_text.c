@@ -12,21 +12,6 @@
 
 #include <string.h>
 
-static const char *link_text(enum slave_link l)
-{
-	switch (l) {
-	case SLAVE_LINK_UP:
-		return "up";
-	case SLAVE_LINK_FAIL:
-		return "going down";
-	case SLAVE_LINK_DOWN:
-		return "down";
-	case SLAVE_LINK_BACK:
-		return "going back";
-	}
-	return "unknown";
-}
-
 /* %pI4: the address is kept in network byte order, so its bytes in memory
  * are already the dotted quad from left to right. */
 static void put_ipv4(struct strbuf *out, uint32_t addr_be)
@@ -183,7 +168,7 @@ static void text_slave(const struct status_slave *s, struct strbuf *out)
 	char mac[18];
 
 	sb_printf(out, "\nSlave Interface: %s\n", s->name);
-	sb_printf(out, "MII Status: %s\n", link_text(s->link));
+	sb_printf(out, "MII Status: %s\n", status_link_text(s->link));
 	if (s->speed < 0)
 		sb_puts(out, "Speed: Unknown\n");
 	else
