@@ -183,13 +183,27 @@ static void text_slave(const struct status_slave *s, struct strbuf *out)
 	sb_printf(out, "Slave queue ID: %u\n", s->queue_id);
 }
 
+/* One side's "details ... lacp pdu" block (the kernel names the partner's
+ * key "oper key"). */
+static void text_pdu_details(const char *side, const char *key_label,
+			     const struct status_lacp_info *i, struct strbuf *out)
+{
+	char mac[18];
+
+	sb_printf(out, "details %s lacp pdu:\n", side);
+	sb_printf(out, "    system priority: %u\n", i->sys_prio);
+	sb_printf(out, "    system mac address: %s\n", mac_fmt(i->system, mac));
+	sb_printf(out, "    %s: %u\n", key_label, i->key);
+	sb_printf(out, "    port priority: %u\n", i->port_prio);
+	sb_printf(out, "    port number: %u\n", i->port);
+	sb_printf(out, "    port state: %u\n", i->state);
+}
+
 /* A port's 802.3ad lines; the actor/partner details for privileged
  * readers only. */
 static void text_ad_port(const struct status_ad_port *p, bool privileged,
 			 struct strbuf *out)
 {
-	char mac[18];
-
 	if (!p->has_agg) {
 		sb_puts(out, "Aggregator ID: N/A\n");
 		return;
@@ -201,20 +215,8 @@ static void text_ad_port(const struct status_ad_port *p, bool privileged,
 	sb_printf(out, "Partner Churned Count: %u\n", p->partner_churn_count);
 	if (!privileged)
 		return;
-	sb_puts(out, "details actor lacp pdu:\n");
-	sb_printf(out, "    system priority: %u\n", p->actor.sys_prio);
-	sb_printf(out, "    system mac address: %s\n", mac_fmt(p->actor.system, mac));
-	sb_printf(out, "    port key: %u\n", p->actor.key);
-	sb_printf(out, "    port priority: %u\n", p->actor.port_prio);
-	sb_printf(out, "    port number: %u\n", p->actor.port);
-	sb_printf(out, "    port state: %u\n", p->actor.state);
-	sb_puts(out, "details partner lacp pdu:\n");
-	sb_printf(out, "    system priority: %u\n", p->partner.sys_prio);
-	sb_printf(out, "    system mac address: %s\n", mac_fmt(p->partner.system, mac));
-	sb_printf(out, "    oper key: %u\n", p->partner.key);
-	sb_printf(out, "    port priority: %u\n", p->partner.port_prio);
-	sb_printf(out, "    port number: %u\n", p->partner.port);
-	sb_printf(out, "    port state: %u\n", p->partner.state);
+	text_pdu_details("actor", "port key", &p->actor, out);
+	text_pdu_details("partner", "oper key", &p->partner, out);
 }
 
 void status_text_render(const struct bond_status *st, bool privileged,
