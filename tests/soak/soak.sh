@@ -65,6 +65,7 @@ NB=7
 MODE=(balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb)
 SLA=(eth2 eth0 eth4 eth6 eth8 eth10 eth12)
 SLB=(eth3 eth1 eth5 eth7 eth9 eth11 eth13)
+SLAVES=("${SLA[@]}" "${SLB[@]}")
 LACP=4
 AB=1
 # Options changed at runtime, per bond: "name:v1,v2,..." where v1 is the
@@ -90,6 +91,15 @@ far_of() { if [ "$1" = "$LACP" ]; then echo 198.51.100.2; else echo "192.0.2.$((
 label_addr_of() { echo "203.0.113.$(($1 + 1))/32"; }
 # port_of SLAVE: its switch-side port (eth8 -> s8).
 port_of() { echo "s${1#eth}"; }
+# flap_ports SLAVE: the sw ports a flap of SLAVE's link takes down: its
+# port, and for the 802.3ad wires also the partner's end (a cut cable: both
+# sides lose carrier, as with a real link).
+flap_ports() {
+	case $1 in
+	eth8 | eth9) echo "s${1#eth} p${1#eth}" ;;
+	*) port_of "$1" ;;
+	esac
+}
 
 J=$TOPO_DIR/chaos.log         # one line per chaos event (kept with TOPO_KEEP=1)
 ERRS=$TOPO_DIR/chaos.errors   # chaos commands that failed or had no effect
@@ -190,26 +200,40 @@ soak_topology() {
 	wire_ports sw s8 p8 && wire_ports sw s9 p9
 }
 
-# slave_snapshot NS IF...: everything bondd may touch on a slave, as text.
+# slave_snapshot NS DIR IF...: everything bondd may touch on a slave, as
+# text, one file per slave in DIR.
 slave_snapshot() {
-	local ns=$1 n s
+	local ns=$1 dir=$2 n s
 	n=$(nsname "$ns")
-	shift
+	shift 2
+	mkdir -p "$dir"
 	for s in "$@"; do
-		echo "== $s"
-		ip -n "$n" -d link show dev "$s"
-		ip -n "$n" addr show dev "$s"
-		tc -n "$n" qdisc show dev "$s"
-		tc -n "$n" filter show dev "$s" ingress 2>&1
-		tc -n "$n" filter show dev "$s" egress 2>&1
-		nsx "$ns" sysctl "net.ipv6.conf.$s.disable_ipv6"
+		{
+			ip -n "$n" -d link show dev "$s"
+			ip -n "$n" addr show dev "$s"
+			tc -n "$n" qdisc show dev "$s"
+			tc -n "$n" filter show dev "$s" ingress 2>&1
+			tc -n "$n" filter show dev "$s" egress 2>&1
+			nsx "$ns" sysctl "net.ipv6.conf.$s.disable_ipv6"
+		} >"$dir/$s"
 	done
 }
-SLAVES=("${SLA[@]}" "${SLB[@]}")
 
-# snapshots_equal BEFORE AFTER: the two files are identical; else the diff.
+# snapshots_equal BEFORE AFTER: every slave's file identical in the two
+# directories; else, per slave, the lines that changed.
 snapshots_equal() {
-	diff -u "$1" "$2"
+	local f rc=0
+	[ -n "$(ls -A "$1")" ] || {
+		echo "no snapshot in $1"
+		return 1
+	}
+	for f in "$1"/*; do
+		cmp -s "$f" "$2/${f##*/}" && continue
+		echo "${f##*/}:"
+		diff -U 0 "$f" "$2/${f##*/}" | grep -E '^[-+][^-+]' | sed 's/^/  /'
+		rc=1
+	done
+	return "$rc"
 }
 
 # fd_count PID, rss_kib PID: the daemon's open fds and VmRSS.
@@ -256,12 +280,15 @@ flap_loop() {
 		sleep_ms "$(rand_ms 200 2000)"
 		i=$((RANDOM % NB))
 		if ((RANDOM % 2)); then s=${SLA[$i]}; else s=${SLB[$i]}; fi
-		p=$(port_of "$s")
 		d=$(rand_ms 50 500)
-		ip -n "$n" link set "$p" down
+		for p in $(flap_ports "$s"); do
+			ip -n "$n" link set "$p" down
+		done
 		sleep_ms "$d"
-		ip -n "$n" link set "$p" up
-		echo "$(date +%T.%3N) flap bond$i $s ($p) ${d} ms" >>"$TOPO_DIR/flaps.log"
+		for p in $(flap_ports "$s"); do
+			ip -n "$n" link set "$p" up
+		done
+		echo "$(date +%T.%3N) flap bond$i $s ($(flap_ports "$s")) ${d} ms" >>"$TOPO_DIR/flaps.log"
 	done
 }
 
@@ -538,14 +565,18 @@ converge_bound() { if [ "$1" = "$LACP" ]; then echo 6000; else echo 1000; fi; }
 # known disturbance: the first slave of every bond (active-backup's primary,
 # one 802.3ad port) loses its link for 500 ms; returns when all are up again.
 last_flap() {
-	local i n
+	local i n p
 	n=$(nsname sw)
 	for ((i = 0; i < NB; i++)); do
-		ip -n "$n" link set "$(port_of "${SLA[$i]}")" down
+		for p in $(flap_ports "${SLA[$i]}"); do
+			ip -n "$n" link set "$p" down
+		done
 	done
 	sleep 0.5
 	for ((i = 0; i < NB; i++)); do
-		ip -n "$n" link set "$(port_of "${SLA[$i]}")" up
+		for p in $(flap_ports "${SLA[$i]}"); do
+			ip -n "$n" link set "$p" up
+		done
 	done
 	N_FLAPS_END=$NB
 }
@@ -651,8 +682,8 @@ WARM=$((SOAK_S / 10 > 5 ? SOAK_S / 10 : 5))
 
 need "topology: srv, sw, peer, 14 slaves, 6 bridges, 2 wires" soak_topology
 sleep 0.5
-slave_snapshot srv "${SLAVES[@]}" >"$TOPO_DIR/srv.before"
-slave_snapshot peer eth0 eth1 >"$TOPO_DIR/peer.before"
+slave_snapshot srv "$TOPO_DIR/srv.before" "${SLAVES[@]}"
+slave_snapshot peer "$TOPO_DIR/peer.before" eth0 eth1
 write_conf
 write_peer_conf
 need "bondd -c (7 bonds, one per mode) starts in srv" start_bondd srv -c "$CONF"
@@ -676,7 +707,9 @@ T_CHAOS=$(($(date +%s) - T_START))
 touch "$STOP"
 wait "${BG_PIDS[-1]}" 2>/dev/null # the flap loop
 for s in "${SLAVES[@]}"; do
-	ip -n "$(nsname sw)" link set "$(port_of "$s")" up
+	for p in $(flap_ports "$s"); do
+		ip -n "$(nsname sw)" link set "$p" up
+	done
 done
 if bondd_alive srv; then
 	[ -n "$FD0" ] || take_baseline
@@ -703,7 +736,8 @@ read -r P_TX P_RX <<<"$(ping_stats)"
 LOSS=$(awk -v t="$P_TX" -v r="$P_RX" 'BEGIN { printf "%.2f", t ? 100 * (t - r) / t : 100 }')
 TCP_OK=$(cat "$TOPO_DIR"/tcp.*.res 2>/dev/null | grep -c '^ok')
 TCP_ALL=$(cat "$TOPO_DIR"/tcp.*.res 2>/dev/null | wc -l)
-N_FLAPS=$(($(cat "$TOPO_DIR/flaps.log" 2>/dev/null | wc -l) + ${N_FLAPS_END:-0}))
+N_FLAPS=$(grep -c flap "$TOPO_DIR/flaps.log" 2>/dev/null)
+N_FLAPS=$((${N_FLAPS:-0} + ${N_FLAPS_END:-0}))
 
 # fds: the same set of bonds, slaves and sockets as at the baseline, no
 # client connected: any growth is a leak (a leak per chaos step would show
@@ -753,8 +787,8 @@ no_san() {
 	! bondd_log_bad srv && ! bondd_log_bad peer
 }
 check "no sanitizer report in any daemon log ($N_SAN)" no_san
-slave_snapshot srv "${SLAVES[@]}" >"$TOPO_DIR/srv.after"
-slave_snapshot peer eth0 eth1 >"$TOPO_DIR/peer.after"
+slave_snapshot srv "$TOPO_DIR/srv.after" "${SLAVES[@]}"
+slave_snapshot peer "$TOPO_DIR/peer.after" eth0 eth1
 check "srv: every slave given back as before the first start (ip -d link, ip addr, tc, disable_ipv6)" \
 	snapshots_equal "$TOPO_DIR/srv.before" "$TOPO_DIR/srv.after"
 check "peer: every slave given back as before the first start" \
