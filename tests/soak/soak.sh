@@ -311,9 +311,10 @@ for s in d.get("slaves", []):
     print(s.get("name"), "missing" if v is None else v)
 ') || continue
 		while read -r s v; do
-			case $v in
-			missing) TXWD_MISSING=1 ;;
-			0) ;;
+			case $s:$v in
+			unparsable:*) TXWD_BAD+="$b(show --json unreadable) " ;;
+			*:missing) TXWD_MISSING=1 ;;
+			*:0) ;;
 			*) TXWD_BAD+="$b/$s=$v " ;;
 			esac
 		done <<<"$out"
@@ -388,22 +389,31 @@ label_present() {
 }
 label_absent() { ! label_present "$1"; }
 
+# label_toggle: adds or removes a random bond's labelled address in the
+# config file; TOGGLED is the bond, TOGGLED_WANT the check that follows.
+label_toggle() {
+	TOGGLED=$((RANDOM % NB))
+	case " $LABELS " in
+	*" $TOGGLED "*)
+		LABELS=$(tr ' ' '\n' <<<"$LABELS" | grep -vx "$TOGGLED" | tr '\n' ' ')
+		TOGGLED_WANT=label_absent
+		;;
+	*)
+		LABELS="$LABELS $TOGGLED"
+		TOGGLED_WANT=label_present
+		;;
+	esac
+	write_conf
+}
+
 # act_reload: adds or removes bond I's labelled address in the config file,
 # then applies it with bondctl reload or SIGHUP (at random); the address
 # must follow within 3 s.
 act_reload() {
-	local i=$((RANDOM % NB)) how want
-	case " $LABELS " in
-	*" $i "*)
-		LABELS=$(tr ' ' '\n' <<<"$LABELS" | grep -vx "$i" | tr '\n' ' ')
-		want=label_absent
-		;;
-	*)
-		LABELS="$LABELS $i"
-		want=label_present
-		;;
-	esac
-	write_conf
+	local i how want
+	label_toggle
+	i=$TOGGLED
+	want=$TOGGLED_WANT
 	if ((RANDOM % 2)); then
 		how=SIGHUP
 		kill -HUP "$(srv_pid)"
@@ -428,15 +438,24 @@ all_bonds_ping() {
 	done
 }
 
-# act_kill: SIGKILL bondd, start it again with the same config; every bond
-# must carry a ping again within 20 s.
+# act_kill: SIGKILL bondd (idle, or at random in the middle of a reload
+# that adds or removes a labelled address), start it again with the same
+# config; every bond must carry a ping again within 20 s.
 act_kill() {
-	local pid t0 rc
+	local pid t0 rc how=idle rl=""
 	txwd_collect
 	pid=$(srv_pid)
-	jlog "SIGKILL bondd $pid"
+	if ((RANDOM % 2)); then
+		how="during a reload"
+		label_toggle
+		bctl srv reload >/dev/null 2>&1 &
+		rl=$!
+		sleep_ms "$(rand_ms 0 30)"
+	fi
+	jlog "SIGKILL bondd $pid ($how)"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
+	[ -n "$rl" ] && wait "$rl" 2>/dev/null
 	unset "TOPO_BONDD_PID[srv]"
 	N_KILLS=$((N_KILLS + 1))
 	t0=$(now_ms)
@@ -447,8 +466,12 @@ act_kill() {
 	wait_for 20 all_bonds_ping >>"$J" 2>&1
 	rc=$?
 	jlog "restarted as $(srv_pid); every bond pings after $(($(now_ms) - t0)) ms (status $rc)"
-	RESTART_MS+="$(($(now_ms) - t0))ms(rc $rc) "
+	RESTART_MS+="$(($(now_ms) - t0))ms(${how// /-},rc $rc) "
 	[ "$rc" = 0 ] || chaos_err "after SIGKILL $N_KILLS and restart: not every bond carries a ping within 20 s ($(all_bonds_ping))"
+	if [ -n "$rl" ]; then
+		wait_for 5 "$TOGGLED_WANT" "$TOGGLED" >/dev/null ||
+			chaos_err "after SIGKILL $N_KILLS during a reload: bond$TOGGLED labelled address not ${TOGGLED_WANT#label_} as the config says"
+	fi
 	BASE_AT=$(($(date +%s) + WARM))
 	FD0="" RSS0=""
 }
@@ -467,6 +490,10 @@ chaos() {
 	local now end r k=0
 	end=$(($(date +%s) + SOAK_S))
 	while now=$(date +%s) && [ "$now" -lt "$end" ]; do
+		if ! bondd_alive srv; then
+			chaos_err "bondd died during the chaos (see its log)"
+			break
+		fi
 		if [ "$k" -lt "${#KILL_AT[@]}" ] && [ "$now" -ge "${KILL_AT[$k]}" ]; then
 			k=$((k + 1))
 			act_kill || break
