@@ -39,7 +39,8 @@
 # behind. Then one summary line ("soak: ...").
 #
 # Environment: SOAK_S (seconds of chaos, default 600), SOAK_KILLS (0: no
-# SIGKILL restarts), SOAK_SEED (RANDOM seed, default: the pid; printed),
+# SIGKILL restarts; SOAK_KILL_AT=idle or reload: where every SIGKILL lands,
+# else at random), SOAK_SEED (RANDOM seed, default: the pid; printed),
 # TOPO_KEEP=1 keeps the temp dir (logs, ping outputs, chaos journal).
 if [ -z "${BASH_VERSION:-}" ]; then
 	exec bash "$0" "$@"
@@ -445,7 +446,7 @@ act_kill() {
 	local pid t0 rc how=idle rl=""
 	txwd_collect
 	pid=$(srv_pid)
-	if ((RANDOM % 2)); then
+	if [ "${SOAK_KILL_AT:-}" = reload ] || { [ "${SOAK_KILL_AT:-}" != idle ] && ((RANDOM % 2)); }; then
 		how="during a reload"
 		label_toggle
 		bctl srv reload >/dev/null 2>&1 &
