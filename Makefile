@@ -7,9 +7,11 @@ BUILD_FUZZ ?= build-fuzz
 # Seconds per fuzz harness: `make fuzz` (FUZZ_S) and inside `make check`.
 FUZZ_S ?= 60
 FUZZ_CHECK_S ?= 10
+# Seconds of chaos in `make soak` (tests/soak/soak.sh; make check runs 60).
+SOAK_S ?= 600
 MESON_OPTS ?=
 
-.PHONY: all deps build build-asan build-fuzz demo check unit net fuzz bench install clean
+.PHONY: all deps build build-asan build-fuzz demo check unit net fuzz soak bench install clean
 
 all: build
 
@@ -53,6 +55,13 @@ net: build-asan
 # Every fuzz harness for FUZZ_S seconds (crashes are kept in the corpus).
 fuzz: build-fuzz
 	bash tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_S)
+
+# Soak (issue 10): seven bonds, one per mode, in one sanitized bondd, with
+# traffic, link flaps, enslave/release, option changes, reloads and SIGKILL
+# restarts for SOAK_S seconds; then leaks, fds, RSS, convergence, slaves
+# given back. SOAK_KILLS=0 leaves out the SIGKILL restarts.
+soak: build-asan
+	SOAK_S=$(SOAK_S) bash tests/soak/soak.sh $(BUILD_ASAN)
 
 # Benchmarks (namespaces, iperf3, OVS, tbf): a table, bench/results/*.json
 # and a PNG chart; see docs/bench.md. `sh bench/run.sh build --quick` is
