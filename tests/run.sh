@@ -215,6 +215,11 @@ if [ "$what" != unit ]; then
 		[ -f "$t" ] || continue
 		run_script "interop/$(basename "$t" .sh)" "$t" "$build"
 	done
+	# A minute of the soak (make soak runs it for 10): every mode under
+	# flaps, churn, reloads and SIGKILL restarts, sanitizers armed.
+	echo "== soak (tests/soak, ${SOAK_CHECK_S:-60} s)"
+	export SOAK_S=${SOAK_CHECK_S:-60}
+	run_script soak "$root/tests/soak/soak.sh" "$build"
 	if [ -f "$root/tests/linuxio/run.sh" ]; then
 		echo "== linuxio tests"
 		run_script linuxio "$root/tests/linuxio/run.sh" "$build/tests/linuxio/linuxio_test"
