@@ -15,6 +15,7 @@
  *  - a request the header check accepts has the size the header says. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,9 @@ static void one_request(const struct ctl_backend *be, const uint8_t *buf, size_t
 	sb_init(&out);
 	sb_init(&errout);
 	status = ctl_exec(be, req.argc, req.argv, req.flags & CTL_F_JSON, &out, &errout);
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "%s: %d\n%.*s%.*s", req.argv[0], status, (int)out.len,
+			out.buf ? out.buf : "", (int)errout.len, errout.buf ? errout.buf : "");
 	if (ctl_reply_encode(status, out.buf ? out.buf : "", out.len,
 			     errout.buf ? errout.buf : "", errout.len, &enc, &enc_len,
 			     &err) < 0)

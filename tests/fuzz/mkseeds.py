@@ -109,8 +109,200 @@ default via 192.0.2.1
 ''')
 
 
+# ---- frames ------------------------------------------------------------------
+
+BOND_MAC = bytes([2, 0, 0, 0, 0, 0])      # replaced per bond below
+PEER = bytes([0x02, 0x00, 0x5e, 0x00, 0x00, 0x01])
+BCAST = b'\xff' * 6
+V4_BOND = bytes([192, 0, 2, 10])
+V4_T1 = bytes([192, 0, 2, 1])
+V6_BOND = bytes.fromhex('20010db8000000000000000000000010')
+V6_T1 = bytes.fromhex('20010db8000000000000000000000001')
+
+
+def slave_mac(bond, slave):
+    return bytes([2, 0, 0, 0, bond, slave])
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+
+def eth(dst, src, etype, payload):
+    f = dst + src + struct.pack('!H', etype) + payload
+    return f + b'\0' * max(0, 60 - len(f))
+
+
+def arp(op, sha, spa, tha, tpa):
+    return struct.pack('!HHBBH', 1, 0x0800, 6, 4, op) + sha + spa + tha + tpa
+
+
+def ipv4(proto, src, dst, payload):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 0, 0, 64, proto, 0, src, dst)
+    h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
+    return h + payload
+
+
+def udp(sport, dport, data=b'x' * 8):
+    return struct.pack('!HHHH', sport, dport, 8 + len(data), 0) + data
+
+
+def tcp(sport, dport):
+    return struct.pack('!HHIIBBHHH', sport, dport, 1, 0, 0x50, 0x02, 65535, 0, 0)
+
+
+def ipv6(nh, src, dst, payload, hlim=64):
+    return struct.pack('!IHBB', 0x60000000, len(payload), nh, hlim) + src + dst + payload
+
+
+def icmp6(src, dst, body):
+    pseudo = src + dst + struct.pack('!IxxxB', len(body), 58)
+    c = csum(pseudo + body)
+    return ipv6(58, src, dst, body[:2] + struct.pack('!H', c) + body[4:], 255)
+
+
+def na(src, dst, target, mac):
+    return icmp6(src, dst, struct.pack('!BBHI', 136, 0, 0, 0x60000000) + target +
+                 bytes([2, 1]) + mac)
+
+
+def ns(src, dst, target, mac):
+    return icmp6(src, dst, struct.pack('!BBHI', 135, 0, 0, 0) + target + bytes([1, 1]) + mac)
+
+
+def vlan(vid, etype, payload, tpid=0x8100):
+    return struct.pack('!HH', vid, etype) + payload
+
+
+LACP_DST = bytes([0x01, 0x80, 0xc2, 0, 0, 2])
+
+
+def lacp_info(tlv, system, key, port, state, prio=0x8000):
+    return struct.pack('!BBH6sHHHB3x', tlv, 20, prio, system, key, prio, port, state)
+
+
+def lacpdu(src, actor_sys, port, state, partner_sys=b'\0' * 6, pkey=0, pport=0, pstate=0):
+    pdu = bytes([1, 1]) + lacp_info(1, actor_sys, 9, port, state) + \
+        lacp_info(2, partner_sys, pkey, pport, pstate) + \
+        bytes([3, 16]) + struct.pack('!H', 0) + b'\0' * 12 + bytes([0, 0]) + b'\0' * 50
+    return eth(LACP_DST, src, 0x8809, pdu)
+
+
+def marker(src, resp=False, port=1):
+    pdu = bytes([2, 1, 2 if resp else 1, 16]) + struct.pack('!H6sI2x', port, src, 7) + \
+        bytes([0, 0]) + b'\0' * 90
+    return eth(LACP_DST, src, 0x8809, pdu)
+
+
+def rec(op, sel, frame=b''):
+    return bytes([op, sel]) + struct.pack('<H', len(frame)) + frame
+
+
+def engine_seeds():
+    rx = lambda b, s, f: rec(0, b * 3 + s, f)
+    tx = lambda b, f: rec(3, b, f)
+    def wait(ms):  # at most 2560 ms a record
+        out = b''
+        while ms > 0:
+            step = min(ms, 2560)
+            out += rec(4, max(0, step // 10 - 1))
+            ms -= step
+        return out
+
+    bm = lambda b: slave_mac(b, 0)
+    udp4 = lambda b: eth(bm(b), PEER, 0x0800, ipv4(17, V4_T1, V4_BOND, udp(5000, 53)))
+    out4 = lambda b, sport: eth(PEER, bm(b), 0x0800, ipv4(17, V4_BOND, V4_T1, udp(sport, 80)))
+    out6 = lambda b: eth(PEER, bm(b), 0x86dd, ipv6(6, V6_BOND, V6_T1, tcp(40000, 443)))
+    arp_reply = lambda b, s: eth(slave_mac(b, s), PEER, 0x0806,
+                                 arp(2, PEER, V4_T1, slave_mac(b, s), V4_BOND))
+    arp_req = lambda b: eth(BCAST, PEER, 0x0806, arp(1, PEER, V4_T1, b'\0' * 6, V4_BOND))
+    na1 = lambda b, s: eth(slave_mac(b, s), PEER, 0x86dd, na(V6_T1, V6_BOND, V6_T1, PEER))
+    ns1 = lambda b: eth(bytes([0x33, 0x33, 0xff, 0, 0, 0x10]), PEER, 0x86dd,
+                        ns(V6_T1, bytes.fromhex('ff0200000000000000000001ff000010'), V6_BOND, PEER))
+    # ARP monitor modes: replies from the target on each slave, time passes.
+    put('engine', 'arp_monitor',
+        wait(100) + b''.join(rx(1, s, arp_reply(1, s)) + rx(0, s, arp_reply(0, s)) for s in range(3)) +
+        wait(200) + rx(1, 1, arp_req(1)) + rx(2, 2, arp_reply(2, 2)) + wait(500) +
+        tx(1, out4(1, 1)) + tx(0, out4(0, 2)) + tx(2, out4(2, 3)))
+    put('engine', 'ns_monitor',
+        wait(100) + b''.join(rx(1, s, na1(1, s)) for s in range(3)) + rx(7, 0, ns1(7)) +
+        rx(7, 1, na1(7, 1)) + wait(300) + tx(1, out6(1)) + tx(7, out6(7)))
+    # 802.3ad: a partner's LACPDUs on bond4, markers, traffic both ways.
+    peer_sys = bytes([2, 0, 0, 0, 0xaa, 0xaa])
+    lac = b''.join(rx(4, s, lacpdu(PEER, peer_sys, s + 1, 0x3d)) for s in range(3))
+    put('engine', 'lacp',
+        lac + wait(1000) + lac + rx(4, 0, marker(PEER)) + rx(4, 1, marker(PEER, True)) +
+        wait(3000) + tx(4, out4(4, 1)) + tx(4, out6(4)) + tx(8, out4(8, 7)) + rx(4, 2, udp4(4)))
+    put('engine', 'lacp_wired', wait(2000) + tx(4, out4(4, 1)) + tx(8, out4(8, 9)) +
+        rec(6, 4, b'') + rec(6 | 8 * 2, 8, b'') + tx(4, out6(4)) + wait(3000) + tx(8, out6(8)))
+    # alb / tlb: receive learning (ARP from clients), ARP replies sent by
+    # the host (rlb rewrites them), link flaps and reselection.
+    put('engine', 'alb',
+        rx(6, 0, arp_req(6)) + rx(6, 1, eth(bm(6), PEER, 0x0806, arp(2, PEER, V4_T1, bm(6), V4_BOND))) +
+        tx(6, eth(PEER, bm(6), 0x0806, arp(2, bm(6), V4_BOND, PEER, V4_T1))) +
+        tx(6, eth(BCAST, bm(6), 0x0806, arp(1, bm(6), V4_BOND, b'\0' * 6, V4_T1))) +
+        tx(6, out4(6, 1)) + tx(5, out4(5, 2)) + tx(5, out6(5)) + wait(1000) +
+        rec(5 | 8, 6 * 3 + 0) + wait(500) + tx(6, out4(6, 3)) + rec(5, 6 * 3 + 0) + wait(500) +
+        rx(6, 2, udp4(6)) + wait(10000))
+    # Failover and the active-backup family: flaps, active slave choice.
+    put('engine', 'failover',
+        tx(7, out4(7, 1)) + rec(5 | 8, 7 * 3 + 2) + wait(300) + tx(7, out4(7, 1)) +
+        rec(5, 7 * 3 + 2) + wait(300) + rec(7 | 8 * 1, 7) + rec(7 | 8 * 3, 7) + tx(7, out6(7)) +
+        rec(5 | 8, 3 * 3 + 0) + tx(3, out4(3, 1)) + wait(200) + tx(3, out4(3, 2)) +
+        rec(5 | 8, 0) + rec(5 | 8, 1) + rec(5 | 8, 2) + tx(0, out4(0, 1)) + wait(100))
+    # Transmit hashing: tagged, QinQ, IPv6, fragments, GRE, every policy.
+    tagged = eth(PEER, bm(2), 0x8100, vlan(100, 0x0800, ipv4(6, V4_BOND, V4_T1, tcp(1, 2))))
+    qinq = eth(PEER, bm(2), 0x88a8, vlan(10, 0x8100, vlan(100, 0x86dd, ipv6(17, V6_BOND, V6_T1, udp(1, 2)))))
+    frag = eth(PEER, bm(2), 0x0800, ipv4(17, V4_BOND, V4_T1, udp(7, 7))[:6] + b'\x20\x10' +
+               ipv4(17, V4_BOND, V4_T1, udp(7, 7))[8:])
+    gre = eth(PEER, bm(2), 0x0800, ipv4(47, V4_BOND, V4_T1, struct.pack('!HH', 0, 0x0800) +
+                                       ipv4(17, V4_T1, V4_BOND, udp(9, 9))))
+    put('engine', 'hash', b''.join(rec(6 | 8 * p, 2) + tx(2, tagged) + tx(2, qinq) + tx(2, frag) +
+                                   tx(2, gre) for p in range(6)) + rx(2, 0, tagged) + rx(6, 1, qinq))
+    put('engine', 'short', tx(0, b'\x01' * 13) + rx(0, 0, b'\x01' * 13) + tx(4, eth(PEER, PEER, 0x8809, b'')) +
+        rx(4, 0, eth(LACP_DST, PEER, 0x8809, b'\x01\x01')[:20]) + rx(1, 0, eth(BCAST, PEER, 0x0806, b'')[:16]))
+
+
+# ---- control requests ----------------------------------------------------------
+
+def request(*argv, flags=0):
+    body = struct.pack('!I', len(argv)) + b''.join(
+        struct.pack('!I', len(a.encode())) + a.encode() for a in argv)
+    return struct.pack('!IHHI', 0x42445131, 1, flags, len(body)) + body
+
+
+def ctl_seeds():
+    make = request('create', 'bond0', 'mode', 'active-backup', 'miimon=100') + \
+        request('enslave', 'bond0', 'eth0', 'eth1')
+    put('ctl', 'show', make + request('show') + request('show', 'bond0', flags=1))
+    put('ctl', 'get_set', make + request('set', 'bond0', 'primary', 'eth1', 'updelay', '200') +
+        request('get', 'bond0') + request('get', 'bond0', 'mode') + request('active', 'bond0', 'eth1') +
+        request('set-slave', 'bond0', 'eth0', 'prio', '5') + request('list'))
+    put('ctl', 'lacp', request('create', 'bond1', 'mode=802.3ad', 'lacp_rate', 'fast',
+                               'xmit_hash_policy', 'layer3+4') +
+        request('enslave', 'bond1', 'eth2', 'eth3') + request('show', 'bond1', flags=1) +
+        request('hash', 'bond1', 'src', '192.0.2.10', 'dst', '198.51.100.20', 'proto', 'tcp',
+                'sport', '1234', 'dport', '80'))
+    put('ctl', 'hash', request('create', 'bond2', 'mode', 'balance-xor', 'xmit_hash_policy', 'encap3+4') +
+        request('enslave', 'bond2', 'eth0', 'eth1', 'eth2') +
+        request('hash', 'bond2', 'vlan', '10', 'smac', '52:54:00:12:34:56', 'src', '192.0.2.1', 'dst', '192.0.2.2') +
+        request('hash', 'bond2', 'src', '198.51.100.1', 'dst', '198.51.100.2', 'proto', 'gre', 'key', '42',
+                'inner', 'src', '192.0.2.1', 'dst', '192.0.2.2', 'proto', 'tcp', 'sport', '1', 'dport', '2') +
+        request('hash', 'bond2', 'pppoe', '42', 'src', '192.0.2.1', 'dst', '192.0.2.2', 'proto', 'esp', 'spi', '0x1001') +
+        request('hash', 'bond2', 'src', '2001:db8::1', 'dst', '2001:db8::2', 'proto', 'udp', 'sport', '546', 'dport', '547', flags=1))
+    put('ctl', 'misc', make + request('release', 'bond0', 'eth0') + request('delete', 'bond0') +
+        request('options') + request('help') + request('version') + request('reload') + request('shwo'))
+
+
 def main():
     conf_seeds()
+    engine_seeds()
+    ctl_seeds()
 
 
 if __name__ == '__main__':
