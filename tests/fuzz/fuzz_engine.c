@@ -23,9 +23,9 @@
  *  - every frame handed to the tx action is at least an Ethernet header;
  *    frames the engine makes itself are at most 1522 bytes; every byte of
  *    every sent or delivered frame is readable (checked by reading them);
- *  - during bond_xmit, frames go only to slaves that can transmit (device
- *    up, carrier, link UP): no slave that is down gets data frames, and a
- *    data frame keeps its length. */
+ *  - during bond_xmit, frames of the data frame's length (the data frame,
+ *    or alb's rewritten copy) go only to slaves that can transmit (device
+ *    up, carrier, link UP): no slave that is down gets data frames. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,10 +93,15 @@ static void op_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
 	if (len < 14)
 		abort();
 	touch(frame, len);
-	if (F.in_xmit && s->bond == F.in_xmit) {
-		/* A data frame from the host. */
-		if (!slave_can_tx(s) || len != F.xmit_len)
+	if (F.in_xmit && s->bond == F.in_xmit && len == F.xmit_len) {
+		/* A data frame from the host (or alb's copy of it with the
+		 * sender rewritten). Frames of another length are the engine's
+		 * own, sent while transmitting (alb's ARP updates to clients). */
+		if (!slave_can_tx(s)) {
+			fprintf(stderr, "data frame on %s (link %d, up %d, carrier %d)\n",
+				s->name, s->link, s->os.running, s->os.carrier);
 			abort();
+		}
 	} else if (len > 1522) {
 		abort();
 	}
