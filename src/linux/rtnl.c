@@ -384,6 +384,27 @@ static int parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *out)
 	return 0;
 }
 
+int rtnl_parse_msg(const struct nlmsghdr *m, struct rtnl_event *ev)
+{
+	int ret;
+
+	memset(ev, 0, sizeof(*ev));
+	switch (m->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		ret = parse_link(m, &ev->link);
+		ev->type = m->nlmsg_type == RTM_NEWLINK ? RTNL_EV_NEWLINK : RTNL_EV_DELLINK;
+		return ret;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		ret = parse_addr(m, &ev->addr);
+		ev->type = m->nlmsg_type == RTM_NEWADDR ? RTNL_EV_NEWADDR : RTNL_EV_DELADDR;
+		return ret;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /* ---- events ----------------------------------------------------------- */
 
 int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void *), void *arg)
@@ -413,25 +434,8 @@ int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void 
 		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 			struct rtnl_event ev;
 
-			memset(&ev, 0, sizeof(ev));
-			switch (m->nlmsg_type) {
-			case RTM_NEWLINK:
-			case RTM_DELLINK:
-				if (parse_link(m, &ev.link) < 0)
-					continue;
-				ev.type = m->nlmsg_type == RTM_NEWLINK ? RTNL_EV_NEWLINK
-								       : RTNL_EV_DELLINK;
-				break;
-			case RTM_NEWADDR:
-			case RTM_DELADDR:
-				if (parse_addr(m, &ev.addr) < 0)
-					continue;
-				ev.type = m->nlmsg_type == RTM_NEWADDR ? RTNL_EV_NEWADDR
-								       : RTNL_EV_DELADDR;
-				break;
-			default:
+			if (rtnl_parse_msg(m, &ev) < 0)
 				continue;
-			}
 			if (cb)
 				cb(&ev, arg);
 		}

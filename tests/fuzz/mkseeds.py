@@ -299,10 +299,100 @@ def ctl_seeds():
         request('options') + request('help') + request('version') + request('reload') + request('shwo'))
 
 
+# ---- rtnetlink -------------------------------------------------------------------
+
+def nla(t, payload):
+    a = struct.pack('=HH', 4 + len(payload), t) + payload
+    return a + b'\0' * ((4 - len(a) % 4) % 4)
+
+
+def nlmsg(t, payload, flags=0, seq=1):
+    m = struct.pack('=IHHII', 16 + len(payload), t, flags, seq, 0) + payload
+    return m + b'\0' * ((4 - len(m) % 4) % 4)
+
+
+RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR = 16, 17, 20, 21
+
+
+def link(t, idx, name, flags=0x11043, master=0, kind=b'veth'):
+    ifi = struct.pack('=BxHiII', 0, 1, idx, flags, 0xffffffff)
+    attrs = nla(3, name + b'\0') + nla(4, struct.pack('=I', 1500)) + \
+        nla(1, bytes([2, 0, 0, 0, 0, idx])) + nla(2, b'\xff' * 6) + \
+        nla(54, bytes([2, 0, 0, 0, 0, idx])) + nla(30, struct.pack('=I', 1)) + \
+        nla(16, bytes([6])) + nla(18, nla(1, kind + b'\0'))
+    if master:
+        attrs += nla(10, struct.pack('=I', master))
+    return nlmsg(t, ifi + attrs)
+
+
+def addr(t, family, idx, a, plen, label=None, bcast=None):
+    ifa = struct.pack('=BBBBI', family, plen, 0x80, 0, idx)
+    attrs = nla(1, a) + (nla(2, a) if family == 2 else b'')
+    if label:
+        attrs += nla(3, label + b'\0')
+    if bcast:
+        attrs += nla(4, bcast)
+    return nlmsg(t, ifa + attrs)
+
+
+def rtnl_seeds():
+    put('rtnl', 'links', link(RTM_NEWLINK, 2, b'eth0', master=5) + link(RTM_NEWLINK, 5, b'bond0', kind=b'tun') +
+        link(RTM_DELLINK, 3, b'eth1') + nlmsg(3, struct.pack('=i', 0)))
+    put('rtnl', 'addrs', addr(RTM_NEWADDR, 2, 5, V4_BOND, 24, b'bond0:1', bytes([192, 0, 2, 255])) +
+        addr(RTM_NEWADDR, 10, 5, V6_BOND, 64) + addr(RTM_DELADDR, 2, 5, bytes([198, 51, 100, 1]), 24))
+    put('rtnl', 'mixed', link(RTM_NEWLINK, 7, b'a-very-long-interface-name') +
+        addr(RTM_NEWADDR, 17, 5, b'\0' * 8, 0) + nlmsg(2, struct.pack('=iIHHII', -19, 36, 16, 0, 1, 0)))
+
+
+# ---- /proc multicast files ------------------------------------------------------
+
+def mcast_seeds():
+    igmp = ('Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n'
+            '2\tvb        :     1      V3\n'
+            '\t\t\t\t010000E0     1 0:00000000\t\t0\n'
+            '3\tva        :     3      V2\n'
+            '\t\t\t\t010101E8     1 0:00000000\t\t0\n'
+            '\t\t\t\t030201EF     1 0:00000000\t\t0\n'
+            '\t\t\t\t010000E0     1 0:00000000\t\t0\n'
+            '12\tbond_with_long: 1 V1\n'
+            '\t\t\t\t090909EF     1 0:00000000\t\t0\n')
+    mcf = ('Idx Device        MCA        SRC    INC    EXC\n'
+           '  3     va 0xe8010101 0xc6336407      1      0\n'
+           '  3     va 0xef010203 0xc6336409      0      1\n'
+           '  2     vb 0xe8010101 0xc6336408      1      0\n')
+    igmp6 = ('1    lo              ff020000000000000000000000000001     1 0000000C 0\n'
+             '3    va              ff050000000000000000000000010003     1 00000004 0\n'
+             '3    va              ff0200000000000000000001ffea42b1     1 00000004 0\n'
+             '3    va              ff020000000000000000000000000001     1 0000000C 0\n'
+             '3    va              ff010000000000000000000000000001     1 00000008 0\n')
+    mcf6 = ('Idx Device                Multicast Address                   Source Address    INC    EXC\n'
+            '  3     va ff050000000000000000000000010003 20010db8000000000000000000000007     1     0\n')
+    put('mcast', 'linux618', b'\xff'.join(x.encode() for x in (igmp, mcf, igmp6, mcf6)))
+    put('mcast', 'v1', b'\xff'.join(x.encode() for x in (igmp.replace('V2', 'V1'), '', '', '')))
+
+
+# ---- VLAN restore -------------------------------------------------------------
+
+def vlan_seeds():
+    frame = eth(PEER, slave_mac(0, 0), 0x0806, arp(1, PEER, V4_T1, b'\0' * 6, V4_BOND))
+    vnet = struct.pack('=BBHHHH', 1, 1, 54, 1448, 34, 16)   # NEEDS_CSUM, GSO TCPv4
+    put('vlan', 'plain', bytes([0]) + struct.pack('!HH', 0x8100, 100) + frame)
+    put('vlan', 'vnet', bytes([1]) + struct.pack('!HH', 0x88a8, 0x2010) + vnet +
+        eth(PEER, slave_mac(0, 0), 0x0800, ipv4(6, V4_T1, V4_BOND, tcp(1, 2))))
+    put('vlan', 'vnet12', bytes([2]) + struct.pack('!HH', 0x8100, 7) + vnet + b'\1\0' + frame)
+    put('vlan', 'short', bytes([0]) + struct.pack('!HH', 0x8100, 1) + frame[:11])
+    # A PACKET_AUXDATA control message (level SOL_PACKET 263, type 8).
+    aux = struct.pack('=IIIHHHH', 0x10 | 0x40, 60, 60, 14, 0x0064, 0x8100, 0)
+    put('vlan', 'auxdata', struct.pack('=QiI', 16 + len(aux), 263, 8) + aux)
+
+
 def main():
     conf_seeds()
     engine_seeds()
     ctl_seeds()
+    rtnl_seeds()
+    mcast_seeds()
+    vlan_seeds()
 
 
 if __name__ == '__main__':
