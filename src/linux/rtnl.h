@@ -62,6 +62,9 @@ int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void 
  * the tests and the fuzzer. */
 struct nlmsghdr;
 int rtnl_parse_msg(const struct nlmsghdr *m, struct rtnl_event *ev);
+/* mnl_nlmsg_ok() without its signed comparison: m is a whole message
+ * within the len bytes left of a datagram. */
+bool rtnl_msg_ok(const struct nlmsghdr *m, int len);
 
 int rtnl_link_get(struct rtnl *r, const char *name, struct rtnl_link *out, struct err *err);
 int rtnl_link_get_index(struct rtnl *r, int ifindex, struct rtnl_link *out, struct err *err);

@@ -2,7 +2,8 @@
  * the RTM_NEWLINK/DELLINK and RTM_NEWADDR/DELADDR messages of link and
  * address events and of the answers to RTM_GETLINK/RTM_GETADDR). The input
  * is a datagram as the kernel sends it: netlink messages back to back,
- * walked with mnl_nlmsg_ok/mnl_nlmsg_next as rtnl_read_events() does.
+ * walked with rtnl_msg_ok/mnl_nlmsg_next as rtnl_read_events() and
+ * rtnl_request() do.
  *
  * Invariants besides "no crash, no sanitizer report": every parsed name,
  * kind and label is NUL-terminated inside its array; an address has the
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(buf, data, size);
 	len = (int)size;
-	for (m = buf; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+	for (m = buf; rtnl_msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 		struct rtnl_event ev;
 
 		if (rtnl_parse_msg(m, &ev) < 0)
