@@ -891,6 +891,34 @@ static void test_modprobe_errors(void **state)
 		"mp.conf:1: option arp_ip_target: invalid value (192.0.2.x)\n");
 }
 
+/* A bond an importer names like a bondd.conf section ("alias route
+ * bonding") could not be printed as bondd.conf: the check refuses it
+ * (found by tests/fuzz: corpus/conf_modprobe/regression-bond-named-route). */
+static void test_bond_named_like_a_section(void **state)
+{
+	/* ("alias bonding bonding" names the module, not a bond.) */
+	static const char *const words[] = { "route", "interface" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct conf_diag d;
+		struct conf *c;
+		char text[64], want[256], *msgs;
+
+		snprintf(text, sizeof(text), "alias %s bonding\n", words[i]);
+		conf_diag_init(&d);
+		c = modprobe(text, &d);
+		assert_non_null(c);
+		assert_int_equal(conf_check(c, false, &d), 1);
+		msgs = diag_text(&d, false);
+		snprintf(want, sizeof(want), "mp.conf:1: bond name '%s' is a bondd.conf section header ([%s]): bondd cannot configure a bond of that name; rename it\n",
+			 words[i], words[i]);
+		assert_string_equal(msgs, want);
+		free(msgs);
+		conf_free(c);
+		conf_diag_free(&d);
+	}
+}
+
 /* ---- merging and checking ----------------------------------------------- */
 
 static void test_merge_precedence(void **state)
@@ -1168,6 +1196,7 @@ int main(void)
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_check_mode_order),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_bond_named_like_a_section),
 		cmocka_unit_test(test_golden),
 	};
 
