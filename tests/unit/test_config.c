@@ -919,6 +919,38 @@ static void test_bond_named_like_a_section(void **state)
 	}
 }
 
+/* Device names in a boot script are checked as written: an invalid one
+ * (a control character) or one too long (which a copy would cut to a
+ * valid name) is an error, in ip route add, route add and ip addr add
+ * (found by tests/fuzz: corpus/conf_script/regression-route-dev-escape). */
+static void test_script_bad_device(void **state)
+{
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "ip route add 2001:db8::46/128 dev bond1\x1b\n",
+		  "rc:1: invalid interface name 'bond1\x1b'\n" },
+		{ "ip route add 198.51.100.0/24 dev bond0-is-far-too-long\n",
+		  "rc:1: invalid interface name 'bond0-is-far-too-long'\n" },
+		{ "route add -net 198.51.100.0/24 dev bond0-is-far-too-long\n",
+		  "rc:1: route add: invalid interface name 'bond0-is-far-too-long'\n" },
+		{ "ip addr add 192.0.2.9/24 dev bond0-is-far-too-long\n",
+		  "rc:1: invalid interface name 'bond0-is-far-too-long'\n" },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf_diag d;
+		char *msgs;
+
+		conf_diag_init(&d);
+		assert_null(imp_script_parse(cases[i].line, "rc", &d));
+		msgs = diag_text(&d, false);
+		assert_string_equal(msgs, cases[i].msg);
+		free(msgs);
+		conf_diag_free(&d);
+	}
+}
+
 /* ---- merging and checking ----------------------------------------------- */
 
 static void test_merge_precedence(void **state)
@@ -1197,6 +1229,7 @@ int main(void)
 		cmocka_unit_test(test_check_mode_order),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_bond_named_like_a_section),
+		cmocka_unit_test(test_script_bad_device),
 		cmocka_unit_test(test_golden),
 	};
 
