@@ -24,14 +24,15 @@
  *    frames the engine makes itself are at most 1522 bytes; every byte of
  *    every sent or delivered frame is readable (checked by reading them);
  *  - during bond_xmit, frames of the data frame's length (the data frame,
- *    or alb's rewritten copy) go only to slaves that can transmit (device
- *    up, carrier, link UP): no slave that is down gets data frames. */
+ *    or alb's rewritten copy) never go to a slave the monitor holds down
+ *    (DOWN, or BACK while updelay runs): no slave that is down gets data
+ *    frames. (A slave whose carrier went but whose monitor has not ticked
+ *    yet, or is in downdelay, may still get them, as in the kernel.) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/actions.h"
 #include "core/engine.h"
 #include "core/hash.h"
 #include "core/mcast_rejoin.h"
@@ -96,8 +97,11 @@ static void op_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
 	if (F.in_xmit && s->bond == F.in_xmit && len == F.xmit_len) {
 		/* A data frame from the host (or alb's copy of it with the
 		 * sender rewritten). Frames of another length are the engine's
-		 * own, sent while transmitting (alb's ARP updates to clients). */
-		if (!slave_can_tx(s)) {
+		 * own, sent while transmitting (alb's ARP updates to clients).
+		 * Down is the monitor's view: between a carrier loss and the
+		 * monitor's next tick, and during downdelay (FAIL), the kernel
+		 * too keeps sending on the active slave. */
+		if (s->link == SLAVE_LINK_DOWN || s->link == SLAVE_LINK_BACK) {
 			fprintf(stderr, "data frame on %s (link %d, up %d, carrier %d)\n",
 				s->name, s->link, s->os.running, s->os.carrier);
 			abort();
