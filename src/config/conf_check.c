@@ -269,6 +269,11 @@ unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d)
 				 conf_find_iface(c, b->name)->loc.line);
 			error(&k, &b->loc, msg);
 		}
+		if (conf_is_section_word(b->name)) {
+			snprintf(msg, sizeof(msg), "bond name '%s' is a bondd.conf section header ([%s]): bondd cannot configure a bond of that name; rename it",
+				 b->name, b->name);
+			error(&k, &b->loc, msg);
+		}
 		check_options(&k, b, i);
 		check_slaves(&k, b, i);
 		check_addrs(&k, b->name, b->addrs, b->n_addrs, &seen, &n_seen);

@@ -104,6 +104,10 @@ char *conf_trim(char *s);
 #define CONF_SYNTAX_CHARS "#;,=[]\"'\\$"
 /* lib's ifname_valid() (the kernel's rule) without CONF_SYNTAX_CHARS. */
 bool conf_ifname_ok(const char *s);
+/* A word bondd.conf uses as a section header ([route], [bonding],
+ * [interface X]): an interface name, but no bond can be called that in
+ * bondd.conf, so the check refuses such a bond from an importer. */
+bool conf_is_section_word(const char *name);
 /* Splits a command line into words: blanks separate, '...' and "..."
  * quote (backslash escapes inside "..." and outside quotes). Returns the
  * count, -1 on an unterminated quote. *words: malloc'd, free with

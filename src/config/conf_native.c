@@ -27,6 +27,14 @@ static const char *const route_keys[] = { "to", NULL };
 static const char *const module_keys[] = { "max_bonds", "tx_queues", NULL };
 static const char *const sect_words[] = { "interface", "route", "bonding", NULL };
 
+bool conf_is_section_word(const char *name)
+{
+	for (unsigned i = 0; sect_words[i]; i++)
+		if (!strcmp(name, sect_words[i]))
+			return true;
+	return false;
+}
+
 struct native {
 	struct conf *c;
 	struct conf_diag *d;

@@ -176,6 +176,12 @@ static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 				return;
 			}
 			if (!strcmp(w[i], "dev")) {
+				/* Checked as written: a copy would cut a long name
+				 * to a valid one. */
+				if (!conf_ifname_ok(w[i + 1])) {
+					conf_error(m->d, loc, "invalid interface name '%s'", w[i + 1]);
+					return;
+				}
 				snprintf(dev, sizeof(dev), "%s", w[i + 1]);
 			} else if (!strcmp(w[i], "label")) {
 				snprintf(a.label, sizeof(a.label), "%s", w[i + 1]);
@@ -233,9 +239,9 @@ static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 				prefix = r.family == AF_INET ? 32 : 128;
 		}
 		/* Words bondd does not use are left behind, with a warning. */
-		for (i = conf_route_words(w, n, i + 1, &r, "ip route add: ", false, loc, m->d);
+		for (i = conf_route_words(w, n, i + 1, &r, "ip route add: ", true, loc, m->d);
 		     i >= 0 && i < n;
-		     i = conf_route_words(w, n, i + 2, &r, "ip route add: ", false, loc, m->d))
+		     i = conf_route_words(w, n, i + 2, &r, "ip route add: ", true, loc, m->d))
 			conf_warn(m->d, loc, "ip route add: '%s %s' is not imported", w[i], w[i + 1]);
 		if (i < 0)
 			return;
@@ -298,7 +304,11 @@ static void route_cmd(struct imp *m, struct stanza *s, char **w, int n,
 			}
 			has_via = true;
 		} else if (i + 1 < n && !strcmp(w[i], "dev")) {
-			snprintf(dev, sizeof(dev), "%s", w[++i]);
+			if (!conf_ifname_ok(w[++i])) {
+				conf_error(m->d, loc, "route add: invalid interface name '%s'", w[i]);
+				return;
+			}
+			snprintf(dev, sizeof(dev), "%s", w[i]);
 		} else if (i + 1 < n && !strcmp(w[i], "metric")) {
 			if (!conf_parse_uint(w[++i], UINT32_MAX, &metric)) {
 				conf_error(m->d, loc, "route add: invalid metric '%s'", w[i]);

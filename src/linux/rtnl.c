@@ -119,6 +119,15 @@ int rtnl_event_fd(const struct rtnl *r)
 	return r && r->ev ? mnl_socket_get_fd(r->ev) : -1;
 }
 
+bool rtnl_msg_ok(const struct nlmsghdr *m, int len)
+{
+	/* mnl_nlmsg_ok() (libmnl 1.0.4) compares (int)nlmsg_len with len: a
+	 * length of 2^31 or more turns negative, passes, and sends
+	 * mnl_nlmsg_next() far outside the buffer. Compare unsigned. */
+	return len >= (int)sizeof(*m) && m->nlmsg_len >= sizeof(*m) &&
+	       m->nlmsg_len <= (unsigned)len;
+}
+
 /* ---- request / answer ------------------------------------------------ */
 
 static int extack_cb(const struct nlattr *a, void *data)
@@ -198,7 +207,7 @@ static int rtnl_vrequest(struct rtnl *r, struct nlmsghdr *nlh, rtnl_reply_cb cb,
 			goto fail;
 		}
 		len = (int)n;
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		for (; rtnl_msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 			/* Leftovers of an earlier request that gave up early. */
 			if (m->nlmsg_seq != seq || (m->nlmsg_pid && m->nlmsg_pid != r->portid))
 				continue;
@@ -384,6 +393,27 @@ static int parse_addr(const struct nlmsghdr *nlh, struct rtnl_addr *out)
 	return 0;
 }
 
+int rtnl_parse_msg(const struct nlmsghdr *m, struct rtnl_event *ev)
+{
+	int ret;
+
+	memset(ev, 0, sizeof(*ev));
+	switch (m->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		ret = parse_link(m, &ev->link);
+		ev->type = m->nlmsg_type == RTM_NEWLINK ? RTNL_EV_NEWLINK : RTNL_EV_DELLINK;
+		return ret;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		ret = parse_addr(m, &ev->addr);
+		ev->type = m->nlmsg_type == RTM_NEWADDR ? RTNL_EV_NEWADDR : RTNL_EV_DELADDR;
+		return ret;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /* ---- events ----------------------------------------------------------- */
 
 int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void *), void *arg)
@@ -410,28 +440,11 @@ int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void 
 			return -errno;
 		}
 		len = (int)n;
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		for (; rtnl_msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 			struct rtnl_event ev;
 
-			memset(&ev, 0, sizeof(ev));
-			switch (m->nlmsg_type) {
-			case RTM_NEWLINK:
-			case RTM_DELLINK:
-				if (parse_link(m, &ev.link) < 0)
-					continue;
-				ev.type = m->nlmsg_type == RTM_NEWLINK ? RTNL_EV_NEWLINK
-								       : RTNL_EV_DELLINK;
-				break;
-			case RTM_NEWADDR:
-			case RTM_DELADDR:
-				if (parse_addr(m, &ev.addr) < 0)
-					continue;
-				ev.type = m->nlmsg_type == RTM_NEWADDR ? RTNL_EV_NEWADDR
-								       : RTNL_EV_DELADDR;
-				break;
-			default:
+			if (rtnl_parse_msg(m, &ev) < 0)
 				continue;
-			}
 			if (cb)
 				cb(&ev, arg);
 		}

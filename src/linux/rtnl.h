@@ -55,6 +55,17 @@ int rtnl_event_fd(const struct rtnl *r);
  * should re-read the state it tracks with rtnl_link_get_index(). */
 int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void *), void *arg);
 
+/* Parses one RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR or RTM_DELADDR message
+ * (whose nlmsg_len the caller has checked, as mnl_nlmsg_ok does) into *ev.
+ * Returns 0, -EBADMSG (malformed), -EAFNOSUPPORT (an address family other
+ * than IPv4/IPv6) or -EOPNOTSUPP (another message type). Pure: exposed for
+ * the tests and the fuzzer. */
+struct nlmsghdr;
+int rtnl_parse_msg(const struct nlmsghdr *m, struct rtnl_event *ev);
+/* mnl_nlmsg_ok() without its signed comparison: m is a whole message
+ * within the len bytes left of a datagram. */
+bool rtnl_msg_ok(const struct nlmsghdr *m, int len);
+
 int rtnl_link_get(struct rtnl *r, const char *name, struct rtnl_link *out, struct err *err);
 int rtnl_link_get_index(struct rtnl *r, int ifindex, struct rtnl_link *out, struct err *err);
 int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6], struct err *err);

@@ -891,6 +891,66 @@ static void test_modprobe_errors(void **state)
 		"mp.conf:1: option arp_ip_target: invalid value (192.0.2.x)\n");
 }
 
+/* A bond an importer names like a bondd.conf section ("alias route
+ * bonding") could not be printed as bondd.conf: the check refuses it
+ * (found by tests/fuzz: corpus/conf_modprobe/regression-bond-named-route). */
+static void test_bond_named_like_a_section(void **state)
+{
+	/* ("alias bonding bonding" names the module, not a bond.) */
+	static const char *const words[] = { "route", "interface" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct conf_diag d;
+		struct conf *c;
+		char text[64], want[256], *msgs;
+
+		snprintf(text, sizeof(text), "alias %s bonding\n", words[i]);
+		conf_diag_init(&d);
+		c = modprobe(text, &d);
+		assert_non_null(c);
+		assert_int_equal(conf_check(c, false, &d), 1);
+		msgs = diag_text(&d, false);
+		snprintf(want, sizeof(want), "mp.conf:1: bond name '%s' is a bondd.conf section header ([%s]): bondd cannot configure a bond of that name; rename it\n",
+			 words[i], words[i]);
+		assert_string_equal(msgs, want);
+		free(msgs);
+		conf_free(c);
+		conf_diag_free(&d);
+	}
+}
+
+/* Device names in a boot script are checked as written: an invalid one
+ * (a control character) or one too long (which a copy would cut to a
+ * valid name) is an error, in ip route add, route add and ip addr add
+ * (found by tests/fuzz: corpus/conf_script/regression-route-dev-escape). */
+static void test_script_bad_device(void **state)
+{
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "ip route add 2001:db8::46/128 dev bond1\x1b\n",
+		  "rc:1: invalid interface name 'bond1\x1b'\n" },
+		{ "ip route add 198.51.100.0/24 dev bond0-is-far-too-long\n",
+		  "rc:1: invalid interface name 'bond0-is-far-too-long'\n" },
+		{ "route add -net 198.51.100.0/24 dev bond0-is-far-too-long\n",
+		  "rc:1: route add: invalid interface name 'bond0-is-far-too-long'\n" },
+		{ "ip addr add 192.0.2.9/24 dev bond0-is-far-too-long\n",
+		  "rc:1: invalid interface name 'bond0-is-far-too-long'\n" },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf_diag d;
+		char *msgs;
+
+		conf_diag_init(&d);
+		assert_null(imp_script_parse(cases[i].line, "rc", &d));
+		msgs = diag_text(&d, false);
+		assert_string_equal(msgs, cases[i].msg);
+		free(msgs);
+		conf_diag_free(&d);
+	}
+}
+
 /* ---- merging and checking ----------------------------------------------- */
 
 static void test_merge_precedence(void **state)
@@ -1168,6 +1228,8 @@ int main(void)
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_check_mode_order),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_bond_named_like_a_section),
+		cmocka_unit_test(test_script_bad_device),
 		cmocka_unit_test(test_golden),
 	};
 

@@ -1,0 +1,30 @@
+/* Fuzzes the RHEL network-scripts importer (imp_ifcfg.c): ifcfg-*, alias
+ * ifcfg-IF:N, route-* and route6-* files. The input is up to 8 files
+ * separated by NUL bytes, each "NAME\nTEXT" (the base name gives a file
+ * its role); then the configuration is finished and checked as bondd would.
+ *
+ * Invariants besides "no crash, no sanitizer report": a configuration
+ * exactly when no error is reported, and what is imported and passes
+ * conf_check prints as bondd.conf text that the native parser reads back to
+ * the same configuration. */
+#include "fuzz_conf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct conf_file f[FZ_MAX_FILES];
+	unsigned n = fz_files(data, size, "/etc/sysconfig/network-scripts", f);
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = imp_ifcfg_parse(f, n, &d);
+	fz_check_result(c, &d);
+	if (c)
+		fz_round_trip(c, false);
+	conf_free(c);
+	conf_diag_free(&d);
+	fz_files_free(f, n);
+	return 0;
+}
