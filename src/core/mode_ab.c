@@ -26,12 +26,16 @@ static void ab_xmit(struct bond *b, const uint8_t *frame, size_t len,
 static void ab_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 			  struct tx_explain *out)
 {
-	struct slave *act = mode_active_tx(b);
+	/* What ab_xmit does: the active slave as it stands, even in the
+	 * moment between its carrier going and the monitor's verdict. */
+	struct slave *act = b->active;
 
 	out->slave = act;
 	if (act)
 		snprintf(out->reason, sizeof(out->reason), "active-backup: every frame "
-			 "leaves on the active slave %s", act->name);
+			 "leaves on the active slave %s%s", act->name,
+			 slave_can_tx(act) ? "" : " (its link is going down: the monitor "
+			 "has not decided yet)");
 	else
 		snprintf(out->reason, sizeof(out->reason), "active-backup: no active "
 			 "slave: the frame would be dropped");

@@ -10,11 +10,15 @@
 
 bool vlan_tag_from_cmsg(const struct msghdr *mh, uint16_t *tpid, uint16_t *tci)
 {
+	const char *end = (const char *)mh->msg_control + mh->msg_controllen;
 	struct cmsghdr *c;
 
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c)) {
 		struct tpacket_auxdata aux;
 
+		/* CMSG_NXTHDR checks that a header fits, not its length. */
+		if ((const char *)c + c->cmsg_len > end)
+			break;
 		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
 		    c->cmsg_len < CMSG_LEN(sizeof(aux)))
 			continue;

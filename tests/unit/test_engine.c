@@ -874,7 +874,15 @@ static void test_explain_ab_bcast(void **state)
 	assert_string_equal(x.reason, "active-backup: every frame leaves on the "
 			    "active slave eth0");
 	check_explain_then_send(b, f, len, &x);
+	/* Carrier gone, monitor not yet ticked: the frame still leaves on
+	 * eth0 (as in the kernel), and the explanation says so. */
 	h_carrier(&H, e0, false);
+	bond_explain_tx(b, f, len, &x);
+	assert_ptr_equal(x.slave, e0);
+	assert_string_equal(x.reason, "active-backup: every frame leaves on the "
+			    "active slave eth0 (its link is going down: the monitor "
+			    "has not decided yet)");
+	check_explain_then_send(b, f, len, &x);
 	h_carrier(&H, e1, false);
 	h_advance(&H, 200);
 	bond_explain_tx(b, f, len, &x);
