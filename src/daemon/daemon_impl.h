@@ -22,6 +22,7 @@
 #include "core/engine.h"
 #include "ctl/ctl_backend.h"
 #include "lib/util.h"
+#include "linux/recover.h"
 #include "linux/slave_state.h"
 #include "linux/tap.h"
 #include "linux/vlan_restore.h"
@@ -106,6 +107,12 @@ struct daemon {
 	char conf_path[4096];
 	char conf_modprobe[4096];
 	struct conf *conf;
+	/* crash safety: the namespace lock (held for the daemon's life), the
+	 * namespace's slave journal, and the test-only crash point */
+	int lock_fd;
+	struct recover_ns ns;
+	char crash_at[64];          /* BONDD_CRASH_AT's point name, or "" */
+	unsigned crash_nth;         /* SIGKILL on this passage of the point */
 };
 
 /* ---- daemon.c: the object, bonds and slaves --------------------------- */
@@ -122,6 +129,10 @@ void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool 
 /* Releases every slave, closes the TAP, frees the bond; tap_gone: the
  * device was removed under us (only the log line differs). */
 void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone);
+
+/* Testing aid (BONDD_CRASH_AT=NAME[:N], bondd(8)): the daemon kills itself
+ * with SIGKILL the Nth time (default 1st) it passes the point NAME. */
+void daemon_crash_point(struct daemon *d, const char *name);
 
 /* ---- daemon_loop.c: the event loop ------------------------------------- */
 
