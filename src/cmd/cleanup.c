@@ -103,6 +103,15 @@ int bondctl_cleanup(const char *prog, int n, const char *const w[])
 		fprintf(stderr, "%s: cleanup: %s\n", prog, err.msg);
 		return CTL_EXIT_REFUSED;
 	}
+	/* A bondd that does not take the lock (another /run, an older
+	 * version) may still own the slaves: never take them from it. */
+	holder = recover_other_bondd(ns.inode, getpid());
+	if (holder) {
+		fprintf(stderr, "%s: cleanup: bondd (pid %d) runs in this network namespace and owns its slaves: use '%s release BOND IF' (or stop bondd, which gives every slave back)\n",
+			prog, holder, prog);
+		close(fd);
+		return CTL_EXIT_REFUSED;
+	}
 	r = rtnl_open(false, &err);
 	if (!r) {
 		fprintf(stderr, "%s: cleanup: %s\n", prog, err.msg);
