@@ -96,6 +96,16 @@ crash_start() {
 	is_eq "exit status (137: SIGKILL)" 137 "$rc"
 }
 
+JDIR=/run/bondd/journal/net-$(stat -L -c %i "/run/netns/$S")
+# journal_empty: no entry left (nor a .bad one) once every slave is back.
+journal_empty() {
+	ls -la "$JDIR" 2>/dev/null
+	[ -z "$(ls -A "$JDIR" 2>/dev/null)" ]
+}
+no_restore_error() {
+	! grep -E "restoring failed|entry kept|unreadable|cannot" "$(bondd_log srv)"
+}
+
 # recovered TAG: bondd restarted on the same configuration carries traffic,
 # SIGTERM, and every slave is as before the first start.
 recovered() {
@@ -106,6 +116,8 @@ recovered() {
 	check "$tag: ping through bond0 again" pings
 	check "$tag: bondd exits on SIGTERM" stop_bondd srv
 	check "$tag: every slave as before the first start" wait_for 5 same_as_before
+	check "$tag: the journal is empty" journal_empty
+	check "$tag: no restore error logged" no_restore_error
 	check "$tag: no sanitizer report" bondd_log_clean
 	: >"$(bondd_log srv)"
 }
@@ -201,6 +213,7 @@ cleanup_out() {
 }
 check "cleanup: bondctl cleanup restores eth0 and eth1, says so" cleanup_out
 check "cleanup: every slave as before the first start" wait_for 5 same_as_before
+check "cleanup: the journal is empty" journal_empty
 check "cleanup: a second cleanup finds nothing to do" \
 	bash -c "ip netns exec '$S' '$BONDCTL' cleanup | grep -q 'nothing to restore'"
 cleanup_named() {
@@ -213,7 +226,7 @@ need "cleanup IF: bondd -c starts" start_bondd srv -c "$CONF"
 check "cleanup IF: SIGKILL" kill9 srv
 check "cleanup IF: bondctl cleanup eth1 restores eth1" cleanup_named
 check "cleanup IF: eth0 still in the journal (start restores it)" \
-	bash -c "ls /run/bondd/journal/net-$(stat -L -c %i /run/netns/$S)/ | grep -qx eth0"
+	bash -c "ls '$JDIR' | grep -qx eth0"
 recovered cleanup-if
 
 # --- one daemon per namespace
