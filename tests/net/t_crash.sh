@@ -103,7 +103,7 @@ journal_empty() {
 	[ -z "$(ls -A "$JDIR" 2>/dev/null)" ]
 }
 no_restore_error() {
-	! grep -E "restoring failed|entry kept|unreadable|cannot" "$(bondd_log srv)"
+	! grep -E "restoring failed|entry kept|unreadable|journal: cannot|restoring the device failed" "$(bondd_log srv)"
 }
 
 # recovered TAG: bondd restarted on the same configuration carries traffic,
