@@ -624,7 +624,10 @@ static int daemon_lock(struct daemon *d, struct err *err)
 void daemon_detached(struct daemon *d)
 {
 	struct err err = { 0 };
+	int rc = daemon_loop_after_fork(d);
 
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "bondd: signalfd after detaching: %s", strerror(-rc));
 	if (d->lock_fd >= 0 && nslock_set_pid(d->lock_fd, getpid()) < 0)
 		daemon_logl(d, LOG_WARNING, "bondd: cannot write my pid into the lock file");
 	for (unsigned i = 0; i < d->n_bonds; i++)

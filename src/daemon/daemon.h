@@ -18,7 +18,8 @@ struct daemon;
  * left behind, sets up the engine, rtnetlink, the event loop and the
  * control socket. */
 struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err);
-/* After daemon(3): the lock file and the slave journal name the new pid. */
+/* After daemon(3): the lock file and the slave journal name the new pid,
+ * and the signals reach the new process's event loop. */
 void daemon_detached(struct daemon *d);
 /* Runs until SIGTERM/SIGINT; returns 0, or -1 on a fatal loop error. */
 int daemon_run(struct daemon *d);

@@ -140,6 +140,8 @@ void daemon_crash_point(struct daemon *d, const char *name);
  * ctl_path. On failure daemon_loop_close() frees what was made. */
 int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err);
 void daemon_loop_close(struct daemon *d);
+/* After daemon(3): the child's own signalfd in the epoll set. */
+int daemon_loop_after_fork(struct daemon *d);
 int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it);
 void daemon_ep_del(struct daemon *d, int fd);
 

@@ -265,4 +265,41 @@ check "leftover: eth3 carries no filter nor clsact after release" \
 	bash -c "! ip netns exec '$S' tc qdisc show dev eth3 | grep -q clsact"
 check "leftover: every slave as before the first start" wait_for 5 same_as_before
 check "no sanitizer report" bondd_log_clean
+
+# --- detached (no -f): the lock and the journal name the daemon's own pid,
+# SIGTERM still reaches it (its signalfd is its own after daemon(3)), and a
+# SIGKILL is recovered the same way.
+LOCK=/run/bondd/net-$(stat -L -c %i "/run/netns/$S").lock
+detached_start() {
+	ip netns exec "$S" "$BONDD" -s "$(bondd_sock srv)" -c "$CONF" || return 1
+	wait_for 10 bctl srv list >/dev/null
+}
+dpid() { cat "$LOCK"; }
+detached_pids_agree() {
+	local p
+	p=$(dpid)
+	echo "lock: $p; bondd in srv: $(ip netns pids "$S" | tr '\n' ' '); journal: $(grep -h '^pid' "$JDIR"/* | tr '\n' ' ')"
+	[ "$(tr -d '\n' </proc/"$p"/comm)" = bondd ] &&
+		[ "$(grep -h '^pid' "$JDIR"/* | sort -u)" = "pid $p" ]
+}
+gone() { ! kill -0 "$1" 2>/dev/null; }
+check "detached: bondd -c (no -f) starts" detached_start
+check "detached: lock file and journal entries name the running daemon" detached_pids_agree
+check "detached: ping through bond0" pings
+p=$(dpid)
+kill -TERM "$p"
+check "detached: SIGTERM stops it" wait_for 10 gone "$p"
+check "detached: every slave as before the first start" wait_for 5 same_as_before
+check "detached: the journal is empty" journal_empty
+check "detached: bondd -c (no -f) starts again" detached_start
+p=$(dpid)
+kill -KILL "$p"
+check "detached: SIGKILL" wait_for 5 gone "$p"
+check "detached: the SIGKILL left damage" damaged
+check "detached: bondd -c (no -f) starts again after the SIGKILL" detached_start
+p=$(dpid)
+kill -TERM "$p"
+check "detached: SIGTERM stops it" wait_for 10 gone "$p"
+check "detached: every slave as before the first start" wait_for 5 same_as_before
+check "detached: the journal is empty" journal_empty
 topo_finish
