@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "client.h"
 #include "config/conf.h"
 #include "lib/util.h"
@@ -173,6 +174,11 @@ static int bondctl_main(int argc, char **argv)
 		} else {
 			cmd[n++] = a;
 		}
+	}
+	if (!strcmp(cmd[0], "cleanup")) {
+		rc = bondctl_cleanup(PROG, n, cmd);
+		free(cmd);
+		return rc;
 	}
 	if (!strcmp(cmd[0], "import")) {
 		rc = run_import(n, cmd);

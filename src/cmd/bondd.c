@@ -127,6 +127,8 @@ int main(int argc, char **argv)
 		daemon_free(d);
 		return 1;
 	}
+	if (!foreground)
+		daemon_detached(d);
 	/* systemd (Type=notify) starts what depends on bondd now: the
 	 * control socket answers and the configured bonds exist. */
 	nbonds = engine_bond_count(daemon_engine(d));

@@ -28,6 +28,15 @@ void ctl_help(struct strbuf *out, const char *prog)
 			  *ctl_docs[i].usage ? " " : "", ctl_docs[i].usage,
 			  ctl_docs[i].help);
 	}
+	/* Run by bondctl itself (src/cmd), not sent to the daemon. */
+	sb_puts(out,
+		"\nWithout the daemon (bondctl does these itself):\n"
+		"  import FORMAT PATH [--modprobe FILE] [--script FILE]\n"
+		"      print a distro configuration (ifcfg, interfaces, modprobe) as bondd.conf\n"
+		"  cleanup [IF...]\n"
+		"      give back, from the journal, the slaves a bondd that died left behind\n"
+		"      (every entry of this network namespace without IF); refused while\n"
+		"      bondd runs here (use release)\n");
 	sb_printf(out,
 		  "\nOptions:\n"
 		  "  -s, --socket PATH  control socket (default: $%s, else %s)\n"

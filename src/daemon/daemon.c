@@ -20,19 +20,24 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config/conf.h"
 #include "core/opt.h"
 #include "daemon_impl.h"
 #include "linux/hide.h"
+#include "linux/journal.h"
+#include "linux/nslock.h"
 #include "linux/packet.h"
 #include "linux/rtnl.h"
 #include "linux/slave_state.h"
@@ -106,6 +111,150 @@ struct dbond *dbond_find_by_index(struct daemon *d, int ifindex)
 		if (d->bonds[i]->ifindex == ifindex)
 			return d->bonds[i];
 	return NULL;
+}
+
+void daemon_crash_point(struct daemon *d, const char *name)
+{
+	if (!d->crash_at[0] || strcmp(d->crash_at, name) || --d->crash_nth > 0)
+		return;
+	daemon_logl(d, LOG_WARNING, "bondd: BONDD_CRASH_AT=%s: killing myself with SIGKILL (testing aid)",
+		    name);
+	raise(SIGKILL);
+}
+
+/* ---- the slave journal ------------------------------------------------ */
+
+/* Writes (or rewrites) ds's journal entry: its state before bondd. */
+static int dslave_journal(struct daemon *d, struct dslave *ds, struct err *err)
+{
+	struct journal_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.saved = ds->saved;
+	snprintf(e.bond, sizeof(e.bond), "%s", ds->db->name);
+	e.pid = getpid();
+	e.netns = d->ns.cookie;
+	return journal_write(d->ns.dir, &e, err);
+}
+
+/* The entry is gone only once the slave is given back (or gone itself). */
+static void dslave_unjournal(struct daemon *d, struct dslave *ds)
+{
+	int rc = journal_remove(d->ns.dir, ds->saved.name);
+
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot remove its journal entry in %s: %s",
+			    ds->db->name, ds->name, d->ns.dir, strerror(-rc));
+}
+
+struct name_list {
+	char (*names)[IFNAMSIZ];
+	unsigned n, cap;
+};
+
+static void collect_name(const char *ifname, void *arg)
+{
+	struct name_list *l = arg;
+
+	if (l->n == l->cap) {
+		unsigned cap = l->cap ? 2 * l->cap : 16;
+		void *p = realloc(l->names, cap * sizeof(*l->names));
+
+		if (!p)
+			return;
+		l->names = p;
+		l->cap = cap;
+	}
+	snprintf(l->names[l->n++], IFNAMSIZ, "%s", ifname);
+}
+
+/* At start: every entry of the namespace's journal is a dead daemon's (we
+ * hold the namespace lock): put each device back and drop the entry. */
+static void daemon_recover(struct daemon *d)
+{
+	struct name_list l = { 0 };
+	int rc = journal_each(d->ns.dir, collect_name, &l);
+
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "bondd: journal: cannot read %s: %s", d->ns.dir, strerror(-rc));
+	for (unsigned i = 0; i < l.n; i++) {
+		struct strbuf msg;
+		enum recover_result res;
+		int owner;
+
+		sb_init(&msg);
+		res = recover_entry(d->rtnl, &d->ns, l.names[i], 0, &owner, &msg);
+		if (res != RECOVER_NONE)
+			daemon_logl(d, res == RECOVER_RESTORED || res == RECOVER_GONE ? LOG_NOTICE
+				    : LOG_ERR, "bondd: journal: %s", sb_str(&msg));
+		sb_free(&msg);
+		if (i == 0)
+			daemon_crash_point(d, "recover-mid");
+	}
+	free(l.names);
+}
+
+/* Before enslaving ifname: what a dead bondd left on it is put back (its
+ * journal entry is the original state, not what the device shows now); an
+ * interface a live bondd holds is refused. Fills *hp with the tc state. */
+static int slave_reclaim(struct daemon *d, const char *bond, const char *ifname, int ifindex,
+			 struct hide_probe *hp, struct err *err)
+{
+	struct journal_entry e;
+	struct strbuf msg;
+	struct dslave *other;
+	struct err e2 = { 0 };
+	enum recover_result res;
+	bool qdisc_gone;
+	int owner, pid;
+
+	/* An entry of this name that is one of our live slaves (renamed
+	 * since): never touch it, and never overwrite its entry. */
+	if (journal_read(d->ns.dir, ifname, &e, &e2) == 0 &&
+	    (other = dslave_find_by_index(d, e.saved.ifindex))) {
+		err_set(err, -EBUSY, "%s: (slave %s): the journal entry of that name belongs to slave %s of %s (renamed)",
+			bond, ifname, other->name, other->db->name);
+		return -EBUSY;
+	}
+	sb_init(&msg);
+	res = recover_entry(d->rtnl, &d->ns, ifname, getpid(), &owner, &msg);
+	switch (res) {
+	case RECOVER_NONE:
+		break;
+	case RECOVER_BUSY:
+		err_set(err, -EBUSY, "%s: (slave %s): already held by another bondd (pid %d): %s",
+			bond, ifname, owner, sb_str(&msg));
+		sb_free(&msg);
+		return -EBUSY;
+	case RECOVER_FAILED:
+		err_set(err, -EIO, "%s: (slave %s): what a dead bondd left on it could not be undone: %s",
+			bond, ifname, sb_str(&msg));
+		sb_free(&msg);
+		return -EIO;
+	default:
+		daemon_logl(d, LOG_NOTICE, "bondd: journal: %s", sb_str(&msg));
+		break;
+	}
+	sb_free(&msg);
+	if (hide_probe(d->rtnl, ifindex, hp, err) < 0)
+		return err->code ? err->code : -EIO;
+	if (!hp->has_ours)
+		return 0;
+	/* Our filter with no journal entry: a live bondd we cannot see (another
+	 * /run) holds it, or a dead one left it. */
+	pid = recover_other_bondd(d->ns.inode, getpid());
+	if (pid) {
+		err_set(err, -EBUSY, "%s: (slave %s): already held by another bondd (pid %d) in this network namespace",
+			bond, ifname, pid);
+		return -EBUSY;
+	}
+	if (hide_remove_leftover(d->rtnl, ifindex, &qdisc_gone, err) < 0)
+		return err->code ? err->code : -EIO;
+	daemon_logl(d, LOG_WARNING, "%s: (slave %s): removed a tc hiding filter (handle 0xb0dd)%s that a dead bondd left without a journal entry; its MAC, MTU and IPv6 setting are taken as found (nothing recorded what they were)",
+		    bond, ifname, qdisc_gone ? " and its clsact qdisc" : "");
+	if (hide_probe(d->rtnl, ifindex, hp, err) < 0)
+		return err->code ? err->code : -EIO;
+	return 0;
 }
 
 /* ---- bonds ------------------------------------------------------------ */
@@ -199,9 +348,15 @@ void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool 
 	}
 	daemon_ep_del(d, ds->fd);
 	packet_close(ds->fd);
-	if (restore && slave_state_restore(d->rtnl, &ds->saved, &err) < 0)
-		daemon_logl(d, LOG_ERR, "%s: (slave %s): restoring the device failed: %s",
+	if (restore && slave_state_restore(d->rtnl, &ds->saved, &err) < 0 && err.code != -ENODEV) {
+		/* The entry stays: the next start or `bondctl cleanup`
+		 * tries again. */
+		daemon_logl(d, LOG_ERR, "%s: (slave %s): restoring the device failed: %s; its journal entry is kept",
 			    db->name, ds->name, err.msg);
+	} else {
+		daemon_crash_point(d, "release-after-restore");
+		dslave_unjournal(d, ds);
+	}
 	for (i = 0; i < db->n_slaves; i++)
 		if (db->slaves[i] == ds)
 			break;
@@ -252,6 +407,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	struct dbond *db = dbond_find(d, bond);
 	struct rtnl_link link;
 	struct link_info li;
+	struct hide_probe hp;
 	struct dslave *ds;
 	uint64_t now;
 
@@ -290,6 +446,8 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 			bond, ifname, m);
 		return -EBUSY;
 	}
+	if (slave_reclaim(d, bond, ifname, link.ifindex, &hp, err) < 0)
+		return err->code ? err->code : -EIO;
 	ds = calloc(1, sizeof(*ds));
 	if (!ds) {
 		err_set(err, -ENOMEM, "out of memory");
@@ -305,10 +463,27 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	/* Acquire in order; on failure give back what was taken. */
 	if (slave_state_save(d->rtnl, ifname, &ds->saved, err) < 0)
 		goto fail_free;
+	/* Journalled before the first change: whatever kills us from here
+	 * on, a restart or `bondctl cleanup` can give the device back. */
+	ds->saved.hide.created_qdisc = !hp.has_clsact;
+	if (dslave_journal(d, ds, err) < 0) {
+		char m[sizeof(err->msg)];
+
+		snprintf(m, sizeof(m), "%s", err->msg);
+		err_set(err, err->code, "%s: (slave %s): not enslaved: %s", bond, ifname, m);
+		goto fail_free;
+	}
+	daemon_crash_point(d, "enslave-after-journal");
 	if (hide_slave(d->rtnl, ds->ifindex, &ds->saved.hide, err) < 0)
 		goto fail_restore;
+	/* Someone added clsact between our look and our add: the entry
+	 * must not claim it. */
+	if (ds->saved.hide.created_qdisc != !hp.has_clsact && dslave_journal(d, ds, err) < 0)
+		goto fail_restore;
+	daemon_crash_point(d, "enslave-after-hide");
 	if (ds->saved.disable_ipv6 == 0)
 		sysctl_disable_ipv6_set(ifname, 1);
+	daemon_crash_point(d, "enslave-after-ipv6");
 	if (db->mtu && link.mtu != db->mtu &&
 	    rtnl_link_set_mtu(d->rtnl, ds->ifindex, db->mtu, err) < 0)
 		goto fail_restore;
@@ -331,12 +506,14 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 		goto fail_restore;
 	}
 	db->slaves[db->n_slaves++] = ds;
+	daemon_crash_point(d, "enslave-done");
 	return 0;
 
 fail_restore:
 	if (ds->fd >= 0)
 		packet_close(ds->fd);
-	slave_state_restore(d->rtnl, &ds->saved, NULL);
+	if (slave_state_restore(d->rtnl, &ds->saved, NULL) == 0)
+		journal_remove(d->ns.dir, ds->saved.name);
 fail_free:
 	free(ds);
 	return err->code ? err->code : -EIO;
@@ -405,6 +582,60 @@ void daemon_bond_mac_set_by_user(struct daemon *d, const char *bond, const uint8
 
 /* ---- life cycle ------------------------------------------------------- */
 
+/* BONDD_CRASH_AT=NAME[:N] (a testing aid, bondd(8)). */
+static void crash_env(struct daemon *d)
+{
+	const char *v = getenv("BONDD_CRASH_AT");
+	char *colon;
+	long n = 1;
+
+	if (!v || !*v)
+		return;
+	snprintf(d->crash_at, sizeof(d->crash_at), "%s", v);
+	colon = strchr(d->crash_at, ':');
+	if (colon) {
+		*colon = '\0';
+		n = strtol(colon + 1, NULL, 10);
+	}
+	d->crash_nth = n > 0 && n < INT_MAX ? (unsigned)n : 1;
+	daemon_logl(d, LOG_WARNING, "bondd: BONDD_CRASH_AT: will SIGKILL myself at %s (passage %u)",
+		    d->crash_at, d->crash_nth);
+}
+
+static int daemon_lock(struct daemon *d, struct err *err)
+{
+	char path[PATH_MAX], who[96];
+	int holder;
+
+	if (nslock_path(BONDD_RUN_DIR, path, sizeof(path), err) < 0)
+		return -1;
+	d->lock_fd = nslock_acquire(path, &holder, err);
+	if (d->lock_fd >= 0)
+		return 0;
+	if (d->lock_fd == -EWOULDBLOCK) {
+		nslock_describe_holder(holder, who, sizeof(who));
+		err_set(err, -EBUSY, "another bondd already runs in this network namespace: %s holds %s; use its control socket (bondctl), or stop it first",
+			who, path);
+	}
+	d->lock_fd = -1;
+	return -1;
+}
+
+void daemon_detached(struct daemon *d)
+{
+	struct err err = { 0 };
+	int rc = daemon_loop_after_fork(d);
+
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "bondd: signalfd after detaching: %s", strerror(-rc));
+	if (d->lock_fd >= 0 && nslock_set_pid(d->lock_fd, getpid()) < 0)
+		daemon_logl(d, LOG_WARNING, "bondd: cannot write my pid into the lock file");
+	for (unsigned i = 0; i < d->n_bonds; i++)
+		for (unsigned j = 0; j < d->bonds[i]->n_slaves; j++)
+			if (dslave_journal(d, d->bonds[i]->slaves[j], &err) < 0)
+				daemon_logl(d, LOG_ERR, "bondd: %s", err.msg);
+}
+
 struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -413,9 +644,14 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 		err_set(err, -ENOMEM, "out of memory");
 		return NULL;
 	}
-	d->epfd = d->tfd = d->sfd = -1;
+	d->epfd = d->tfd = d->sfd = d->lock_fd = -1;
 	d->use_syslog = use_syslog;
 	d->ctl_be = (struct ctl_backend){ &daemon_ctl_ops, d };
+	crash_env(d);
+	/* The lock before anything else: a second daemon must not touch the
+	 * first one's socket, journal or slaves. */
+	if (daemon_lock(d, err) < 0 || recover_ns_init(&d->ns, JOURNAL_ROOT, err) < 0)
+		goto fail;
 	d->e = engine_new(&daemon_engine_ops, d);
 	if (!d->e) {
 		err_set(err, -ENOMEM, "out of memory");
@@ -424,6 +660,7 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 	d->rtnl = rtnl_open(true, err);
 	if (!d->rtnl)
 		goto fail;
+	daemon_recover(d);
 	if (daemon_loop_open(d, ctl_path, err) < 0)
 		goto fail;
 	return d;
@@ -448,6 +685,9 @@ void daemon_free(struct daemon *d)
 		rtnl_close(d->rtnl);
 	engine_free(d->e);
 	conf_free(d->conf);
+	/* Last: the slaves are given back and their entries gone. */
+	if (d->lock_fd >= 0)
+		close(d->lock_fd);
 	free(d->txbuf);
 	free(d->rxbuf);
 	free(d);

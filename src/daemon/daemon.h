@@ -13,8 +13,14 @@
 
 struct daemon;
 
-/* Sets up the engine, rtnetlink, the event loop and the control socket. */
+/* Takes the namespace lock (a second daemon gets a clear error naming the
+ * first one's pid), restores every slave the journal shows a dead daemon
+ * left behind, sets up the engine, rtnetlink, the event loop and the
+ * control socket. */
 struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err);
+/* After daemon(3): the lock file and the slave journal name the new pid,
+ * and the signals reach the new process's event loop. */
+void daemon_detached(struct daemon *d);
 /* Runs until SIGTERM/SIGINT; returns 0, or -1 on a fatal loop error. */
 int daemon_run(struct daemon *d);
 /* Gives every slave back and removes every bond. */
@@ -33,8 +39,10 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		       struct err *err);
 /* Releases every slave (restoring it) and removes the TAP device. */
 int daemon_bond_delete(struct daemon *d, const char *name, struct err *err);
-/* Saves ifname's state, hides it from the host stack, opens its packet
- * socket and hands it to the engine. */
+/* Saves ifname's state in the journal, hides it from the host stack,
+ * opens its packet socket and hands it to the engine. An interface another
+ * live bondd holds, or a kernel bridge/bond, is refused; what a dead bondd
+ * left on it is restored first. */
 int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struct err *err);
 /* Takes the slave from the engine and restores the device. */
 int daemon_release(struct daemon *d, const char *bond, const char *ifname, struct err *err);

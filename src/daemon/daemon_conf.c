@@ -378,6 +378,9 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		rc = apply_bond(d, r, find_bond(old, new->bonds[i].name), &new->bonds[i], err);
 		if (rc < 0)
 			return rc;
+		/* testing aid: a reload cut between two bonds */
+		if (old)
+			daemon_crash_point(d, "reload-mid");
 	}
 	for (unsigned i = 0; i < new->n_ifaces; i++) {
 		const struct conf_iface *ni = &new->ifaces[i];

@@ -22,6 +22,7 @@
 #include "core/engine.h"
 #include "ctl/ctl_backend.h"
 #include "lib/util.h"
+#include "linux/recover.h"
 #include "linux/slave_state.h"
 #include "linux/tap.h"
 #include "linux/vlan_restore.h"
@@ -106,6 +107,12 @@ struct daemon {
 	char conf_path[4096];
 	char conf_modprobe[4096];
 	struct conf *conf;
+	/* crash safety: the namespace lock (held for the daemon's life), the
+	 * namespace's slave journal, and the test-only crash point */
+	int lock_fd;
+	struct recover_ns ns;
+	char crash_at[64];          /* BONDD_CRASH_AT's point name, or "" */
+	unsigned crash_nth;         /* SIGKILL on this passage of the point */
 };
 
 /* ---- daemon.c: the object, bonds and slaves --------------------------- */
@@ -123,12 +130,18 @@ void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool 
  * device was removed under us (only the log line differs). */
 void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone);
 
+/* Testing aid (BONDD_CRASH_AT=NAME[:N], bondd(8)): the daemon kills itself
+ * with SIGKILL the Nth time (default 1st) it passes the point NAME. */
+void daemon_crash_point(struct daemon *d, const char *name);
+
 /* ---- daemon_loop.c: the event loop ------------------------------------- */
 
 /* Sets up epoll, the timer, the signals and the control server on
  * ctl_path. On failure daemon_loop_close() frees what was made. */
 int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err);
 void daemon_loop_close(struct daemon *d);
+/* After daemon(3): the child's own signalfd in the epoll set. */
+int daemon_loop_after_fork(struct daemon *d);
 int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it);
 void daemon_ep_del(struct daemon *d, int fd);
 

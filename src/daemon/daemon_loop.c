@@ -65,6 +65,29 @@ int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err)
 	return 0;
 }
 
+int daemon_loop_after_fork(struct daemon *d)
+{
+	sigset_t mask;
+	int fd;
+
+	/* A signalfd wakes the epoll sets through the signal queue of the
+	 * process that added it: after daemon(3) the child must add its own,
+	 * or SIGTERM would never be seen and no slave given back. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	daemon_ep_del(d, d->sfd);
+	close(d->sfd);
+	d->sfd = fd;
+	if (daemon_ep_add(d, d->sfd, &d->ep_signal) < 0)
+		return -errno;
+	return 0;
+}
+
 void daemon_loop_close(struct daemon *d)
 {
 	ctl_server_free(d->ctl);

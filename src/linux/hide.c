@@ -192,3 +192,83 @@ int unhide_slave(struct rtnl *r, int ifindex, struct hide_state *st, struct err 
 	st->created_qdisc = false;
 	return 0;
 }
+
+/* ---- what a device carries (crash recovery) ---------------------------- */
+
+struct probe_ctx {
+	int ifindex;
+	struct hide_probe *out;
+};
+
+static void qdisc_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct probe_ctx *c = arg;
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWQDISC ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*tcm) || tcm->tcm_ifindex != c->ifindex)
+		return;
+	/* clsact and ingress share the handle ffff: */
+	if (tcm->tcm_handle == CLSACT_HANDLE)
+		c->out->has_clsact = true;
+}
+
+static void filter_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct probe_ctx *c = arg;
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWTFILTER || mnl_nlmsg_get_payload_len(nlh) < sizeof(*tcm))
+		return;
+	/* A dump lists a filter chain head (handle 0) and each element. */
+	if (!tcm->tcm_handle)
+		return;
+	c->out->n_filters++;
+	if (tcm->tcm_handle == HIDE_HANDLE && tcm->tcm_parent == INGRESS_PARENT &&
+	    TC_H_MAJ(tcm->tcm_info) >> 16 == HIDE_PRIO)
+		c->out->has_ours = true;
+}
+
+int hide_probe(struct rtnl *r, int ifindex, struct hide_probe *out, struct err *err)
+{
+	struct probe_ctx c = { ifindex, out };
+	char buf[512] = { 0 };
+	char nbuf[IF_NAMESIZE];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	nlh = tc_msg(buf, RTM_GETQDISC, NLM_F_DUMP, ifindex, 0, 0, 0);
+	ret = rtnl_request(r, nlh, qdisc_cb, &c, err, "%s: cannot list tc qdiscs",
+			   ifname_of(ifindex, nbuf));
+	if (ret < 0 || !out->has_clsact)
+		return ret;
+	for (int i = 0; i < 2; i++) {
+		memset(buf, 0, sizeof(buf));
+		nlh = tc_msg(buf, RTM_GETTFILTER, NLM_F_DUMP, ifindex,
+			     i ? EGRESS_PARENT : INGRESS_PARENT, 0, 0);
+		ret = rtnl_request(r, nlh, filter_cb, &c, err, "%s: cannot list tc filters",
+				   ifname_of(ifindex, nbuf));
+		/* A plain ingress qdisc has no egress side. */
+		if (ret < 0 && !(i && ret == -EINVAL))
+			return ret;
+	}
+	err_clear(err);
+	return 0;
+}
+
+int hide_remove_leftover(struct rtnl *r, int ifindex, bool *removed_qdisc, struct err *err)
+{
+	struct hide_state st = { .created_qdisc = true, .installed = true };
+	struct hide_probe p;
+	int ret;
+
+	*removed_qdisc = false;
+	ret = unhide_slave(r, ifindex, &st, err);
+	if (ret < 0)
+		return ret;
+	/* unhide_slave removes clsact only when no filter is left on it. */
+	if (hide_probe(r, ifindex, &p, NULL) == 0 && !p.has_clsact)
+		*removed_qdisc = true;
+	return 0;
+}

@@ -16,6 +16,18 @@ struct hide_state {
 	bool installed;
 };
 
+/* What a device carries now: a qdisc at the clsact/ingress handle, our
+ * hiding filter (handle 0xb0dd), and how many filters it has in all. */
+struct hide_probe {
+	bool has_clsact;
+	bool has_ours;
+	unsigned n_filters;      /* ingress + egress, ours included */
+};
+int hide_probe(struct rtnl *r, int ifindex, struct hide_probe *out, struct err *err);
+/* Removes a hiding filter nobody journalled (a bondd that died without a
+ * journal), and the clsact qdisc too when no other filter is left on it. */
+int hide_remove_leftover(struct rtnl *r, int ifindex, bool *removed_qdisc, struct err *err);
+
 int hide_slave(struct rtnl *r, int ifindex, struct hide_state *st, struct err *err);
 int unhide_slave(struct rtnl *r, int ifindex, struct hide_state *st, struct err *err);
 

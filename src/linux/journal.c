@@ -8,23 +8,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71    /* asm-generic/socket.h, Linux 5.14 */
+#endif
 
 #define JOURNAL_MAGIC "bondd-journal 1"
 #define JOURNAL_MAX_BYTES 4096
 
-int journal_dir(const char *root, char *out, size_t size, struct err *err)
+int journal_netns(uint64_t *inode, uint64_t *cookie, struct err *err)
 {
+	socklen_t len = sizeof(*cookie);
 	struct stat st;
-	int n;
+	int fd;
 
 	if (stat("/proc/self/ns/net", &st) < 0) {
 		err_set(err, -errno, "journal: cannot identify the network namespace: %s",
 			strerror(errno));
 		return -errno;
 	}
-	n = snprintf(out, size, "%s/net-%llu", root, (unsigned long long)st.st_ino);
+	*inode = st.st_ino;
+	*cookie = 0;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err_set(err, -errno, "journal: socket: %s", strerror(errno));
+		return -errno;
+	}
+	/* ENOPROTOOPT before Linux 5.14: the cookie stays 0 (unknown). */
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len) < 0 || len != sizeof(*cookie))
+		*cookie = 0;
+	close(fd);
+	return 0;
+}
+
+int journal_dir(const char *root, char *out, size_t size, struct err *err)
+{
+	uint64_t ino, cookie;
+	int n;
+
+	if (journal_netns(&ino, &cookie, err) < 0)
+		return err->code;
+	n = snprintf(out, size, "%s/net-%llu", root, (unsigned long long)ino);
 	if (n < 0 || (size_t)n >= size) {
 		err_set(err, -ENAMETOOLONG, "journal: directory name too long");
 		return -ENAMETOOLONG;
@@ -46,6 +73,8 @@ void journal_format(const struct journal_entry *e, struct strbuf *out)
 	sb_printf(out, "up %d\n", e->saved.was_up ? 1 : 0);
 	sb_printf(out, "disable_ipv6 %d\n", e->saved.disable_ipv6);
 	sb_printf(out, "clsact_ours %d\n", e->saved.hide.created_qdisc ? 1 : 0);
+	if (e->netns)
+		sb_printf(out, "netns %llu\n", (unsigned long long)e->netns);
 	sb_printf(out, "end\n");
 }
 
@@ -66,6 +95,7 @@ enum {
 	F_NAME = 1 << 0, F_IFINDEX = 1 << 1, F_BOND = 1 << 2, F_PID = 1 << 3,
 	F_MAC = 1 << 4, F_MTU = 1 << 5, F_UP = 1 << 6, F_IPV6 = 1 << 7,
 	F_CLSACT = 1 << 8, F_ALL = (1 << 9) - 1,
+	F_NETNS = 1 << 9,       /* optional: 0 (unknown) is not written */
 };
 
 /* One "key value" line; returns the field bit, or 0 with err set. */
@@ -96,6 +126,19 @@ static unsigned parse_line(char *line, unsigned lineno, struct journal_entry *e,
 			return 0;
 		}
 		return F_MAC;
+	}
+	if (!strcmp(line, "netns")) {
+		unsigned long long c;
+		char *end;
+
+		errno = 0;
+		c = strtoull(val, &end, 10);
+		if (errno || end == val || *end || val[0] < '1' || val[0] > '9') {
+			err_set(err, -EINVAL, "journal line %u: bad netns", lineno);
+			return 0;
+		}
+		e->netns = c;
+		return F_NETNS;
 	}
 	static const struct { const char *key; long lo, hi; unsigned bit; } nums[] = {
 		{ "ifindex", 1, INT_MAX, F_IFINDEX },
@@ -173,7 +216,7 @@ int journal_parse(const char *text, size_t len, struct journal_entry *e, struct 
 		}
 		seen |= bit;
 	}
-	if (!ended || seen != F_ALL) {
+	if (!ended || (seen & F_ALL) != F_ALL) {
 		err_set(err, -EINVAL, "journal: incomplete entry");
 		return -EINVAL;
 	}
@@ -196,7 +239,9 @@ static int mkdir_chain(const char *dir, struct err *err)
 		char c = *p;
 
 		*p = '\0';
-		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		/* Parents such as /run/bondd also hold the control socket,
+		 * which its group may reach: only the journal itself is 0700. */
+		if (mkdir(path, c ? 0755 : 0700) < 0 && errno != EEXIST) {
 			err_set(err, -errno, "journal: cannot create %s: %s", path, strerror(errno));
 			return -errno;
 		}
@@ -311,6 +356,18 @@ int journal_remove(const char *dir, const char *ifname)
 	return 0;
 }
 
+int journal_set_aside(const char *dir, const char *ifname)
+{
+	char path[PATH_MAX], bad[PATH_MAX];
+
+	if (entry_path(dir, ifname, "", path, sizeof(path)) < 0 ||
+	    entry_path(dir, ifname, ".bad", bad, sizeof(bad)) < 0)
+		return -EINVAL;
+	if (rename(path, bad) < 0)
+		return -errno;
+	return 0;
+}
+
 int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), void *arg)
 {
 	struct dirent *de;
@@ -324,6 +381,7 @@ int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), voi
 		size_t n = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || (n > 4 && !strcmp(de->d_name + n - 4, ".tmp")) ||
+		    (n > 4 && !strcmp(de->d_name + n - 4, ".bad")) ||
 		    !ifname_valid(de->d_name))
 			continue;
 		fn(de->d_name, arg);

@@ -28,11 +28,20 @@ struct journal_entry {
 	struct slave_saved saved;   /* the state before bondd */
 	char bond[16];              /* the bond it was enslaved to */
 	int pid;                    /* the daemon that enslaved it */
+	/* The namespace's cookie (SO_NETNS_COOKIE, never reused while the
+	 * machine runs; 0 unknown): an inode number is reused once its
+	 * namespace is gone, so an entry left by a deleted namespace must
+	 * not be applied to the devices of a new one with the same inode. */
+	uint64_t netns;
 };
 
 /* The journal directory of the calling process's network namespace, below
  * root (JOURNAL_ROOT unless a test gives another): "root/net-<inode>". */
 int journal_dir(const char *root, char *out, size_t size, struct err *err);
+
+/* The calling process's network namespace: its inode (the directory name)
+ * and its cookie (0 when the kernel has none, before Linux 5.14). */
+int journal_netns(uint64_t *inode, uint64_t *cookie, struct err *err);
 
 /* Text codec (pure): journal_format appends the entry; journal_parse fills
  * e from text and refuses anything incomplete, unknown or out of range with
@@ -46,7 +55,10 @@ int journal_write(const char *dir, const struct journal_entry *e, struct err *er
 int journal_read(const char *dir, const char *ifname, struct journal_entry *e,
 		 struct err *err);
 int journal_remove(const char *dir, const char *ifname);
-/* Calls fn for every entry file name in dir (skips temporary files);
+/* Moves a damaged entry aside to "<ifname>.bad" (kept for the admin, never
+ * read again). */
+int journal_set_aside(const char *dir, const char *ifname);
+/* Calls fn for every entry file name in dir (skips temporary and .bad files);
  * returns the count or a negative errno (0 when dir does not exist). */
 int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), void *arg);
 

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (journal_parse(sb.buf, sb.len, &back, &err) < 0 ||
 	    memcmp(&e.saved.mac, &back.saved.mac, 6) || e.saved.mtu != back.saved.mtu ||
 	    e.saved.ifindex != back.saved.ifindex || strcmp(e.saved.name, back.saved.name) ||
-	    strcmp(e.bond, back.bond) || e.pid != back.pid)
+	    strcmp(e.bond, back.bond) || e.pid != back.pid || e.netns != back.netns)
 		abort();
 	sb_free(&sb);
 	return 0;

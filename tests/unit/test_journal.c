@@ -1,4 +1,5 @@
 /* src/linux/journal.c: the slave journal's codec and files. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "linux/journal.h"
+#include "linux/nslock.h"
 
 static struct journal_entry sample(const char *name)
 {
@@ -89,6 +91,37 @@ static void refuses_damage(void **state)
 	assert_int_equal(journal_parse("bondd-journal 1\n\0x\n", 19, &e, &err), -22);
 }
 
+/* The namespace cookie: written only when known, read back exactly. */
+static void netns_cookie(void **state)
+{
+	struct journal_entry e = sample("eth0"), back;
+	struct strbuf sb;
+	struct err err;
+
+	(void)state;
+	e.netns = 18446744073709551615ull;
+	sb_init(&sb);
+	journal_format(&e, &sb);
+	assert_non_null(strstr(sb_str(&sb), "\nnetns 18446744073709551615\nend\n"));
+	assert_int_equal(journal_parse(sb.buf, sb.len, &back, &err), 0);
+	assert_true(back.netns == e.netns);
+	sb_free(&sb);
+	static const char *const bad[] = {
+		"netns 0\n", "netns -1\n", "netns 18446744073709551616\n", "netns 12x\n",
+		"netns  1\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512];
+
+		snprintf(text, sizeof(text), "bondd-journal 1\nname eth0\nifindex 7\nbond bond0\n"
+			 "pid 1\nmac 02:00:00:aa:bb:01\nmtu 1500\nup 1\ndisable_ipv6 0\n"
+			 "clsact_ours 1\n%send\n", bad[i]);
+		err_clear(&err);
+		assert_int_equal(journal_parse(text, strlen(text), &back, &err), -22);
+		assert_string_equal(err.msg, "journal line 11: bad netns");
+	}
+}
+
 static char root[64];
 
 static int make_root(void **state)
@@ -146,6 +179,60 @@ static void files(void **state)
 	assert_int_equal(journal_read(dir, "../x", &back, &err), -22);
 }
 
+static void set_aside(void **state)
+{
+	struct journal_entry e = sample("eth2"), back;
+	char dir[128], path[160];
+	struct err err;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(journal_dir(root, dir, sizeof(dir), &err), 0);
+	assert_int_equal(journal_write(dir, &e, &err), 0);
+	assert_int_equal(journal_set_aside(dir, "eth2"), 0);
+	assert_int_equal(journal_read(dir, "eth2", &back, &err), -2);
+	snprintf(path, sizeof(path), "%s/eth2.bad", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(journal_each(dir, count_name, &n), 0);   /* .bad is skipped */
+	assert_int_equal(journal_set_aside(dir, "eth2"), -2);
+}
+
+/* One holder at a time; the second learns the first one's pid. */
+static void ns_lock(void **state)
+{
+	char path[160], dir[128], link[200];
+	struct err err;
+	int fd, fd2, holder = -1;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/run", root);          /* created 0755 */
+	assert_int_equal(nslock_path(dir, path, sizeof(path), &err), 0);
+	assert_non_null(strstr(path, "/net-"));
+	assert_non_null(strstr(path, ".lock"));
+	fd = nslock_acquire(path, &holder, &err);
+	assert_true(fd >= 0);
+	err_clear(&err);
+	fd2 = nslock_acquire(path, &holder, &err);
+	assert_int_equal(fd2, -EWOULDBLOCK);
+	assert_int_equal(holder, getpid());
+	assert_int_equal(nslock_set_pid(fd, 4242), 0);
+	assert_int_equal(nslock_acquire(path, &holder, &err), -EWOULDBLOCK);
+	assert_int_equal(holder, 4242);
+	close(fd);
+	fd = nslock_acquire(path, &holder, &err);             /* free again */
+	assert_true(fd >= 0);
+	close(fd);
+	/* a planted symlink is not followed */
+	snprintf(link, sizeof(link), "%s/net-1.lock", dir);
+	assert_int_equal(symlink("/tmp/elsewhere", link), 0);
+	assert_true(nslock_acquire(link, &holder, &err) < 0);
+	/* a directory others may write is refused */
+	assert_int_equal(chmod(dir, 0777), 0);
+	err_clear(&err);
+	assert_int_equal(nslock_acquire(path, &holder, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "only root may write"));
+}
+
 static void refuses_symlinked_dir(void **state)
 {
 	struct journal_entry e = sample("eth0");
@@ -167,6 +254,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(refuses_damage),
+		cmocka_unit_test(netns_cookie),
+		cmocka_unit_test_setup_teardown(set_aside, make_root, remove_root),
+		cmocka_unit_test_setup_teardown(ns_lock, make_root, remove_root),
 		cmocka_unit_test_setup_teardown(files, make_root, remove_root),
 		cmocka_unit_test_setup_teardown(refuses_symlinked_dir, make_root, remove_root),
 	};
