@@ -274,15 +274,38 @@ static bool bond_exists(struct daemon *d, const char *name)
 	return engine_bond_find(daemon_engine(d), name) != NULL;
 }
 
+/* A configured slave whose device does not exist (yet: udev has not named
+ * it, a hotplug NIC, a veth made later) does not keep the bond from
+ * starting: the bond starts degraded and the slave is enslaved when its
+ * device appears (daemon_events.c). Any other refusal is an error. */
+static void slave_missing(struct daemon *d, const char *bond, const char *name)
+{
+	daemon_log(d, "%s: %s is missing; it will be enslaved when it appears", bond, name);
+	daemon_pending_add(d, bond, name);
+}
+
 static int enslave_missing(struct daemon *d, const struct conf_bond *cb, struct err *err)
 {
 	struct bond *b = engine_bond_find(daemon_engine(d), cb->name);
 
 	for (unsigned i = 0; i < cb->n_slaves; i++) {
-		if (b && bond_find_slave(b, cb->slaves[i].name))
+		const char *sn = cb->slaves[i].name;
+
+		if (b && bond_find_slave(b, sn))
 			continue;
-		if (daemon_enslave(d, cb->name, cb->slaves[i].name, err) < 0)
+		if (!if_nametoindex(sn)) {
+			slave_missing(d, cb->name, sn);
+			continue;
+		}
+		if (daemon_enslave(d, cb->name, sn, err) < 0) {
+			/* removed between the two looks */
+			if (err->code == -ENODEV && !if_nametoindex(sn)) {
+				err_clear(err);
+				slave_missing(d, cb->name, sn);
+				continue;
+			}
 			return err->code ? err->code : -EIO;
+		}
 	}
 	return 0;
 }
@@ -351,6 +374,9 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 	struct rtnl *r = daemon_rtnl(d);
 	int rc;
 
+	/* The missing slaves are those of the new configuration: forget the
+	 * old list, apply_bond() makes the new one. */
+	daemon_pending_clear(d);
 	/* bonds and routes that left the configuration */
 	for (unsigned i = 0; old && i < old->n_routes; i++) {
 		bool keep = false;
@@ -436,8 +462,9 @@ int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
 	d->has_conf_src = true;
 	c = daemon_conf_load(src, msgs);
 	if (!c) {
-		err_set(err, -EINVAL, "%s: configuration refused, nothing applied", src->path);
-		return -EINVAL;
+		/* -EBADMSG: the file itself is refused (bondd exits 78) */
+		err_set(err, -EBADMSG, "%s: configuration refused, nothing applied", src->path);
+		return -EBADMSG;
 	}
 	if (daemon_conf_apply(d, NULL, c, err) < 0) {
 		conf_free(c);

@@ -64,6 +64,7 @@ struct dslave {
 	struct dslave *tx_next;     /* list of slaves with queued frames */
 	bool tx_listed;
 	bool promisc;               /* our PACKET_MR_PROMISC membership is on */
+	bool gone;                  /* the device was deleted: touch it no more */
 };
 
 struct dbond {
@@ -82,6 +83,19 @@ struct dbond {
 	struct dslave *slaves[BOND_MAX_SLAVES];
 	unsigned n_slaves;
 };
+
+/* A slave the configuration names that is not enslaved (missing at start,
+ * deleted, renamed away): enslaved when a device of that name appears
+ * (daemon_events.c). */
+struct dpending {
+	char bond[IFNAMSIZ];
+	char name[IFNAMSIZ];
+	/* The device of that name that could not be enslaved: not retried
+	 * (one error, no spam) until another device takes the name. */
+	int failed_ifindex;
+};
+
+#define DAEMON_MAX_PENDING 128
 
 struct daemon {
 	struct engine *e;
@@ -106,6 +120,16 @@ struct daemon {
 	char conf_path[4096];
 	char conf_modprobe[4096];
 	struct conf *conf;
+	/* configured slaves waiting for their device */
+	struct dpending pending[DAEMON_MAX_PENDING];
+	unsigned n_pending;
+	/* sd_notify watchdog: ping every wd_interval_ms (0: off) */
+	uint64_t wd_interval_ms;
+	uint64_t wd_next_ms;
+	/* timerfd_settime() failed: epoll_wait() times out instead, at the
+	 * loop's next deadline (next_ms) */
+	bool timer_broken;
+	uint64_t next_ms;
 };
 
 /* ---- daemon.c: the object, bonds and slaves --------------------------- */
@@ -152,6 +176,16 @@ void daemon_read_link_info(const struct rtnl_link *l, struct link_info *li);
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db);
 /* Slave promiscuity follows the bond device's; after every loop turn. */
 void daemon_sync_promisc(struct daemon *d);
+/* Events were lost (rtnl_read_events() failed with why, -ENOBUFS on an
+ * overrun): re-reads every bond's and slave's link and the bonds'
+ * addresses, and reconciles (carrier, admin state, MTU, MAC, name,
+ * removal), then looks for the configured slaves still missing. */
+void daemon_resync(struct daemon *d, int why);
+/* Remembers that bond's configured slave name is missing (no-op if it is
+ * already remembered); daemon_pending_clear() forgets them all (a new
+ * configuration is being applied). */
+void daemon_pending_add(struct daemon *d, const char *bond, const char *name);
+void daemon_pending_clear(struct daemon *d);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 
