@@ -32,8 +32,18 @@ void dbond_refresh_addrs(struct daemon *d, struct dbond *db)
 	uint8_t p4[8];
 	uint8_t v6[8][16];
 	unsigned n4 = 0, n6 = 0;
-	int n = rtnl_addr_list(d->rtnl, db->ifindex, a, ARRAY_SIZE(a), NULL);
+	struct err err = { 0 };
+	int n = rtnl_addr_list(d->rtnl, db->ifindex, a, ARRAY_SIZE(a), &err);
 
+	/* Not read: the engine keeps the addresses it had (an empty list
+	 * would stop ARP validation and alb's replies). -ENOSPC: the first
+	 * 64 are used. */
+	if (n < 0 && n != -ENOSPC) {
+		daemon_logl(d, LOG_ERR, "%s: cannot read the bond's addresses: %s", db->name, err.msg);
+		return;
+	}
+	if (n < 0)
+		n = ARRAY_SIZE(a);
 	for (int i = 0; i < n; i++) {
 		if (a[i].family == AF_INET && n4 < ARRAY_SIZE(v4)) {
 			p4[n4] = a[i].prefixlen;
@@ -340,9 +350,20 @@ void daemon_sync_promisc(struct daemon *d)
 			struct dslave *ds = db->slaves[j];
 			bool want = db->promisc && (!one || ds->s == db->b->active);
 
-			if (want != ds->promisc &&
-			    packet_set_promisc(ds->fd, ds->ifindex, want) == 0)
+			int rc;
+
+			if (want == ds->promisc)
+				continue;
+			rc = packet_set_promisc(ds->fd, ds->ifindex, want);
+			if (rc == 0) {
 				ds->promisc = want;
+				ds->promisc_err = false;
+			} else if (!ds->promisc_err) {
+				/* Retried after every loop turn: said once. */
+				ds->promisc_err = true;
+				daemon_logl(d, LOG_WARNING, "%s: (slave %s): cannot turn promiscuity %s: %s",
+					    db->name, ds->name, want ? "on" : "off", strerror(-rc));
+			}
 		}
 	}
 }

@@ -65,6 +65,7 @@ struct dslave {
 	bool tx_listed;
 	bool promisc;               /* our PACKET_MR_PROMISC membership is on */
 	bool gone;                  /* the device was deleted: touch it no more */
+	bool promisc_err;           /* a promiscuity change failed (logged once) */
 };
 
 struct dbond {

@@ -45,7 +45,7 @@ snapshot() {
 	done
 	ls -la /run/bondd 2>/dev/null
 	ls -laR /run/bondd/journal 2>/dev/null
-	ls -la "$rundir"
+	ls -A "$rundir"
 }
 
 # The control socket would go here: the directory must stay empty.

@@ -6,13 +6,13 @@
 # configured slave created meanwhile is enslaved.
 #
 # srv:  bond0 active-backup miimon 100, configured slaves eth0 eth1 eth2
-#       (eth2 missing at start), 192.0.2.1/24; 60 dummy devices to make
+#       (eth2 missing at start), 192.0.2.1/24; 30 veth pairs to make
 #       noise; bondd's event socket shrunk (BONDD_TEST_RTNL_RCVBUF) so that
 #       a burst overruns it
 # sw:   br0 over s0, s1, sc (and s2 later); cli: 192.0.2.10/24
 #
 # Each round: SIGSTOP bondd; flood events (dummies up/down) until the
-# socket is full; THEN change what matters (carrier, deletion, creation),
+# socket is full (veths up/down); THEN change what matters (carrier, deletion, creation),
 # so its event is certainly dropped; flood a little more; SIGCONT.
 . "$(dirname "$0")/lib_topo.sh"
 topo_init "$@"
@@ -27,16 +27,22 @@ address = 192.0.2.1/24
 CFG
 
 need "topology" topo_2d1c
+# Noise makers: 30 veth pairs inside srv (no dummy driver needed); each
+# up/down of one end also changes the other end's carrier.
 make_dummies() {
 	local i
-	for ((i = 0; i < 60; i++)); do echo "link add dm$i type dummy"; done >"$TOPO_DIR/add.batch"
-	ip -n "$(nsname srv)" -batch "$TOPO_DIR/add.batch"
-	for ((i = 0; i < 60; i++)); do echo "link set dm$i up"; done >"$TOPO_DIR/up.batch"
-	for ((i = 0; i < 60; i++)); do echo "link set dm$i down"; done >"$TOPO_DIR/down.batch"
+	for ((i = 0; i < 30; i++)); do echo "link add na$i type veth peer name nb$i"; done >"$TOPO_DIR/add.batch"
+	ip -n "$(nsname srv)" -batch "$TOPO_DIR/add.batch" || return 1
+	for ((i = 0; i < 30; i++)); do echo "link set nb$i up"; done >"$TOPO_DIR/init.batch"
+	ip -n "$(nsname srv)" -batch "$TOPO_DIR/init.batch" || return 1
+	for ((i = 0; i < 30; i++)); do echo "link set na$i up"; done >"$TOPO_DIR/up.batch"
+	for ((i = 0; i < 30; i++)); do echo "link set na$i down"; done >"$TOPO_DIR/down.batch"
+	ip -n "$(nsname srv)" link show na29 >/dev/null
 }
-need "60 dummy devices" make_dummies
+need "30 noise veth pairs" make_dummies
 # 120 link events and more (IPv6 link-local addresses) per call: each
 # message is about 1 KiB, the shrunk buffer holds a few.
+
 flood() {
 	ip -n "$(nsname srv)" -batch "$TOPO_DIR/up.batch"
 	ip -n "$(nsname srv)" -batch "$TOPO_DIR/down.batch"
@@ -63,6 +69,9 @@ n0=$(overruns)
 kill -STOP "$pid"
 flood
 ip -n "$(nsname sw)" link set s0 down
+# The kernel reports a carrier change from its link watcher, up to a
+# second later: wait for it to be emitted (into the full socket) first.
+sleep 1.5
 flood
 t0=$(now_ms)
 kill -CONT "$pid"
@@ -77,6 +86,7 @@ n0=$(overruns)
 kill -STOP "$pid"
 flood
 ip -n "$(nsname sw)" link set s0 up
+sleep 1.5
 flood
 kill -CONT "$pid"
 check "overrun 2 logged" wait_for 2 test "$(overruns)" -gt "$n0"
@@ -91,6 +101,7 @@ flood
 ip -n "$(nsname srv)" link del eth1
 veth_pair srv eth2 sw s2
 ip -n "$(nsname sw)" link set s2 master br0
+sleep 1.5
 flood
 kill -CONT "$pid"
 check "overrun 3 logged" wait_for 2 test "$(overruns)" -gt "$n0"
