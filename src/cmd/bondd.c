@@ -1,5 +1,6 @@
 /* bondd: the bonding daemon. One per network namespace; holds every bond of
  * that namespace. See bondd(8). */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,17 +9,27 @@
 #include <unistd.h>
 #include <syslog.h>
 
+#include "config/conf.h"
 #include "core/status.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_conf.h"
 #include "linux/notify.h"
 
 #define DEFAULT_SOCKET "/run/bondd/bondd.sock"
+#define DEFAULT_CONFIG "/etc/bondd/bondd.conf"
+
+/* Exit statuses (bondd(8)): 78 (EX_CONFIG of sysexits.h) for a
+ * configuration that cannot be used, which the unit does not restart on
+ * (RestartPreventExitStatus=): restarting would only fail the same way. */
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE   2
+#define EXIT_CONFIG  78
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: bondd [-f] [-s SOCKET] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
+		"       bondd --check-config [-c FILE | --from FORMAT PATH [--modprobe FILE]]\n"
 		"  -f, --foreground   stay in the foreground, log to stderr\n"
 		"  -c, --config FILE  bonds, slaves, addresses and routes from bondd.conf(5)\n"
 		"      --from FORMAT PATH\n"
@@ -27,8 +38,27 @@ static void usage(FILE *f)
 		"                     /etc/network/interfaces) or modprobe (modprobe.d)\n"
 		"      --modprobe FILE  with ifcfg/interfaces: also the module options\n"
 		"  -s, --socket PATH  control socket (default %s, or $BONDD_SOCKET)\n"
+		"      --check-config validate the configuration (default %s)\n"
+		"                     and exit: 0 if usable, %d with the errors; touches\n"
+		"                     nothing (no device, no socket)\n"
 		"  -h, --help         this text\n"
-		"  -V, --version      print the version\n", DEFAULT_SOCKET);
+		"  -V, --version      print the version\n"
+		"Exit status: 0, %d usage, %d configuration error, %d other failure.\n",
+		DEFAULT_SOCKET, DEFAULT_CONFIG, EXIT_CONFIG, EXIT_USAGE, EXIT_CONFIG, EXIT_RUNTIME);
+}
+
+/* Reads and checks the configuration only: messages ("FILE:LINE: ...",
+ * warnings too) on stderr. Returns the configuration or NULL. */
+static struct conf *check_config(const struct daemon_conf_src *src)
+{
+	struct strbuf msgs;
+	struct conf *c;
+
+	sb_init(&msgs);
+	c = daemon_conf_load(src, &msgs);
+	fputs(sb_str(&msgs), stderr);
+	sb_free(&msgs);
+	return c;
 }
 
 int main(int argc, char **argv)
@@ -41,10 +71,11 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "check-config", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = getenv("BONDD_SOCKET");
-	bool foreground = false;
+	bool foreground = false, check_only = false;
 	struct daemon_conf_src src = { NULL, NULL, NULL };
 	struct err err = { 0 };
 	struct daemon *d;
@@ -64,7 +95,7 @@ int main(int argc, char **argv)
 		case 'F':
 			if (optind >= argc) {
 				fprintf(stderr, "bondd: --from needs FORMAT and PATH\n");
-				return 2;
+				return EXIT_USAGE;
 			}
 			src.format = optarg;
 			src.path = argv[optind++];
@@ -74,6 +105,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			foreground = true;
+			break;
+		case 'C':
+			check_only = true;
 			break;
 		case 's':
 			sock = optarg;
@@ -87,17 +121,45 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "bondd: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (src.modprobe && !src.path) {
 		fprintf(stderr, "bondd: --modprobe goes with --from ifcfg|interfaces PATH\n");
-		return 2;
+		return EXIT_USAGE;
+	}
+	if (check_only) {
+		struct conf *conf;
+
+		if (!src.path) {
+			src.format = "native";
+			src.path = DEFAULT_CONFIG;
+		}
+		conf = check_config(&src);
+		if (!conf) {
+			fprintf(stderr, "bondd: %s: configuration refused\n", src.path);
+			return EXIT_CONFIG;
+		}
+		printf("bondd: %s: configuration OK (%u bond%s)\n", src.path, conf->n_bonds,
+		       conf->n_bonds == 1 ? "" : "s");
+		conf_free(conf);
+		return 0;
+	}
+	/* A configuration that cannot be used is refused before anything is
+	 * touched (no socket, no device), with its own exit status. */
+	if (src.path) {
+		struct conf *conf = check_config(&src);
+
+		if (!conf) {
+			fprintf(stderr, "bondd: %s: configuration refused, nothing applied\n", src.path);
+			return EXIT_CONFIG;
+		}
+		conf_free(conf);
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground)
@@ -105,13 +167,17 @@ int main(int argc, char **argv)
 	d = daemon_new(sock, !foreground, &err);
 	if (!d) {
 		fprintf(stderr, "bondd: %s\n", err.msg);
-		return 1;
+		return EXIT_RUNTIME;
 	}
 	if (src.path) {
 		struct strbuf msgs;
 		int lrc;
 
-		/* Loaded before detaching, so errors reach the terminal. */
+		/* Loaded before detaching, so errors reach the terminal.
+		 * The file was checked above; it is read again here (what
+		 * the daemon keeps for reloads), and a file changed in
+		 * between and now refused is still a configuration error.
+		 * Missing slaves are not errors: the bond starts degraded. */
 		sb_init(&msgs);
 		lrc = daemon_load_config(d, &src, &msgs, &err);
 		fputs(sb_str(&msgs), stderr);
@@ -119,13 +185,13 @@ int main(int argc, char **argv)
 		if (lrc < 0) {
 			fprintf(stderr, "bondd: %s\n", err.msg);
 			daemon_free(d);
-			return 1;
+			return lrc == -EBADMSG ? EXIT_CONFIG : EXIT_RUNTIME;
 		}
 	}
 	if (!foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "bondd: cannot detach: %m\n");
 		daemon_free(d);
-		return 1;
+		return EXIT_RUNTIME;
 	}
 	if (!foreground)
 		daemon_detached(d);
@@ -138,5 +204,5 @@ int main(int argc, char **argv)
 	/* The slaves are given back from here on (daemon_free). */
 	notify_stopping();
 	daemon_free(d);
-	return rc < 0 ? 1 : 0;
+	return rc < 0 ? EXIT_RUNTIME : 0;
 }

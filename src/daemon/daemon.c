@@ -147,6 +147,25 @@ static void dslave_unjournal(struct daemon *d, struct dslave *ds)
 			    ds->db->name, ds->name, d->ns.dir, strerror(-rc));
 }
 
+void dslave_journal_renamed(struct daemon *d, struct dslave *ds, const char *from)
+{
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	/* New entry first: a crash in between leaves two entries for one
+	 * ifindex, and recovery restores the device once by either. */
+	if (dslave_journal(d, ds, &err) < 0) {
+		daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot move its journal entry: %s",
+			    ds->db->name, ds->name, err.msg);
+		return;
+	}
+	rc = journal_remove(d->ns.dir, from);
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot remove the journal entry of its old name %s: %s",
+			    ds->db->name, ds->name, from, strerror(-rc));
+}
+
 struct name_list {
 	char (*names)[IFNAMSIZ];
 	unsigned n, cap;
@@ -267,6 +286,7 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	struct dbond *db;
 	struct bond *b;
 	uint64_t now = daemon_now(d);
+	int rc;
 
 	if (d->n_bonds >= BOND_MAX_BONDS) {
 		err_set(err, -ENOSPC, "too many bonds");
@@ -305,7 +325,13 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	db->mtu = link.mtu;
 	/* The TAP's random address is not the admin's choice. */
 	memcpy(db->set_macs[db->n_set_macs++], link.mac, 6);
-	tap_set_carrier(db->tap_fd, false);
+	/* No slave yet: no carrier. A TAP that refuses only makes the host
+	 * see a carrier the bond does not have; it still forwards nothing
+	 * until a slave comes, so this is worth a line, not a failure. */
+	rc = tap_set_carrier(db->tap_fd, false);
+	if (rc < 0)
+		daemon_logl(d, LOG_WARNING, "%s: cannot clear the carrier (TUNSETCARRIER): %s",
+			    name, strerror(-rc));
 	if (daemon_ep_add(d, db->tap_fd, &db->ep) < 0) {
 		err_set(err, -errno, "%s: epoll: %s", name, strerror(errno));
 		goto fail_tap;
@@ -481,8 +507,17 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	if (ds->saved.hide.created_qdisc != !hp.has_clsact && dslave_journal(d, ds, err) < 0)
 		goto fail_restore;
 	daemon_crash_point(d, "enslave-after-hide");
-	if (ds->saved.disable_ipv6 == 0)
-		sysctl_disable_ipv6_set(ifname, 1);
+	if (ds->saved.disable_ipv6 == 0) {
+		int rc = sysctl_disable_ipv6_set(ifname, 1);
+
+		/* The slave keeps its IPv6 link-local address and may send
+		 * router and neighbour solicitations of its own; its receive
+		 * side is hidden all the same, so the bond still works
+		 * (a read-only /proc/sys in a container does this). */
+		if (rc < 0)
+			daemon_logl(d, LOG_WARNING, "%s: (slave %s): cannot turn IPv6 off (disable_ipv6): %s",
+				    bond, ifname, strerror(-rc));
+	}
 	daemon_crash_point(d, "enslave-after-ipv6");
 	if (db->mtu && link.mtu != db->mtu &&
 	    rtnl_link_set_mtu(d->rtnl, ds->ifindex, db->mtu, err) < 0)
@@ -660,6 +695,14 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 	d->rtnl = rtnl_open(true, err);
 	if (!d->rtnl)
 		goto fail;
+	/* Tests only: a tiny event buffer, so that a burst of link events
+	 * overruns it (ENOBUFS) and the recovery can be seen at work. */
+	if (getenv("BONDD_TEST_RTNL_RCVBUF")) {
+		int sz = atoi(getenv("BONDD_TEST_RTNL_RCVBUF"));
+
+		if (sz > 0 && rtnl_set_event_rcvbuf(d->rtnl, sz, err) < 0)
+			goto fail;
+	}
 	daemon_recover(d);
 	if (daemon_loop_open(d, ctl_path, err) < 0)
 		goto fail;

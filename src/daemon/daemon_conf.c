@@ -87,15 +87,28 @@ static bool gw_eq(const struct conf_gateway *a, const struct conf_gateway *b)
 						 !strcmp(a->dev, b->dev)));
 }
 
-static int apply_gateway(struct rtnl *r, int family, const struct conf_gateway *old,
-			 const struct conf_gateway *new, struct err *err)
+/* A route or address the old configuration had could not be removed:
+ * "already gone" is what we wanted; anything else is worth a line. */
+static void log_removal(struct daemon *d, int rc, const struct err *e)
+{
+	if (rc < 0 && rc != -ESRCH && rc != -ENOENT && rc != -EADDRNOTAVAIL && rc != -ENODEV)
+		daemon_logl(d, LOG_WARNING, "bondd: %s", e->msg);
+}
+
+static int apply_gateway(struct daemon *d, struct rtnl *r, int family,
+			 const struct conf_gateway *old, const struct conf_gateway *new,
+			 struct err *err)
 {
 	static const uint8_t zero[16];
 
 	if (old && gw_eq(old, new))
 		return 0;
-	if (old && old->set)
-		route_change(r, false, family, zero, 0, old->addr, old->dev, false, 0, NULL);
+	if (old && old->set) {
+		struct err e = { 0 };
+
+		log_removal(d, route_change(r, false, family, zero, 0, old->addr, old->dev,
+					    false, 0, &e), &e);
+	}
 	if (new->set)
 		return route_change(r, true, family, zero, 0, new->addr, new->dev, false, 0, err);
 	return 0;
@@ -145,9 +158,9 @@ static void to_rtnl_addr(const struct conf_addr *c, int ifindex, struct rtnl_add
 
 /* Addresses of one interface: remove what the old configuration had and
  * the new one does not, add what is new. */
-static int apply_addrs(struct rtnl *r, const char *ifname, const struct conf_addr *old,
-		       unsigned n_old, const struct conf_addr *new, unsigned n_new,
-		       struct err *err)
+static int apply_addrs(struct daemon *d, struct rtnl *r, const char *ifname,
+		       const struct conf_addr *old, unsigned n_old, const struct conf_addr *new,
+		       unsigned n_new, struct err *err)
 {
 	int ifindex = (int)if_nametoindex(ifname);
 
@@ -157,11 +170,12 @@ static int apply_addrs(struct rtnl *r, const char *ifname, const struct conf_add
 	}
 	for (unsigned i = 0; i < n_old; i++) {
 		struct rtnl_addr a;
+		struct err e = { 0 };
 
 		if (addr_in(&old[i], new, n_new))
 			continue;
 		to_rtnl_addr(&old[i], ifindex, &a);
-		rtnl_addr_del(r, &a, NULL);
+		log_removal(d, rtnl_addr_del(r, &a, &e), &e);
 	}
 	for (unsigned i = 0; i < n_new; i++) {
 		struct rtnl_addr a;
@@ -274,15 +288,38 @@ static bool bond_exists(struct daemon *d, const char *name)
 	return engine_bond_find(daemon_engine(d), name) != NULL;
 }
 
+/* A configured slave whose device does not exist (yet: udev has not named
+ * it, a hotplug NIC, a veth made later) does not keep the bond from
+ * starting: the bond starts degraded and the slave is enslaved when its
+ * device appears (daemon_events.c). Any other refusal is an error. */
+static void slave_missing(struct daemon *d, const char *bond, const char *name)
+{
+	daemon_log(d, "%s: %s is missing; it will be enslaved when it appears", bond, name);
+	daemon_pending_add(d, bond, name);
+}
+
 static int enslave_missing(struct daemon *d, const struct conf_bond *cb, struct err *err)
 {
 	struct bond *b = engine_bond_find(daemon_engine(d), cb->name);
 
 	for (unsigned i = 0; i < cb->n_slaves; i++) {
-		if (b && bond_find_slave(b, cb->slaves[i].name))
+		const char *sn = cb->slaves[i].name;
+
+		if (b && bond_find_slave(b, sn))
 			continue;
-		if (daemon_enslave(d, cb->name, cb->slaves[i].name, err) < 0)
+		if (!if_nametoindex(sn)) {
+			slave_missing(d, cb->name, sn);
+			continue;
+		}
+		if (daemon_enslave(d, cb->name, sn, err) < 0) {
+			/* removed between the two looks */
+			if (err->code == -ENODEV && !if_nametoindex(sn)) {
+				err_clear(err);
+				slave_missing(d, cb->name, sn);
+				continue;
+			}
 			return err->code ? err->code : -EIO;
+		}
 	}
 	return 0;
 }
@@ -321,8 +358,12 @@ static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *
 	for (unsigned i = b ? b->n_slaves : 0; b && i-- > 0;) {
 		const char *sn = b->slaves[i]->name;
 
-		if (old && has_slave(old, sn) && !has_slave(new, sn))
-			daemon_release(d, new->name, sn, NULL);
+		if (old && has_slave(old, sn) && !has_slave(new, sn)) {
+			struct err e = { 0 };
+
+			if (daemon_release(d, new->name, sn, &e) < 0)
+				daemon_logl(d, LOG_WARNING, "bondd: %s", e.msg);
+		}
 	}
 	/* An mtu line taken out of the file: back to what a new bond device
 	 * has (1500, the kernel bond's and a TAP's default), as the bond
@@ -341,7 +382,7 @@ static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *
 	rc = enslave_missing(d, new, err);
 	if (rc < 0)
 		return rc;
-	return apply_addrs(r, new->name, old ? old->addrs : NULL, old ? old->n_addrs : 0,
+	return apply_addrs(d, r, new->name, old ? old->addrs : NULL, old ? old->n_addrs : 0,
 			   new->addrs, new->n_addrs, err);
 }
 
@@ -351,18 +392,24 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 	struct rtnl *r = daemon_rtnl(d);
 	int rc;
 
+	/* The missing slaves are those of the new configuration: forget the
+	 * old list, apply_bond() makes the new one. */
+	daemon_pending_clear(d);
 	/* bonds and routes that left the configuration */
 	for (unsigned i = 0; old && i < old->n_routes; i++) {
 		bool keep = false;
 
 		for (unsigned j = 0; j < new->n_routes; j++)
 			keep |= route_eq(&old->routes[i], &new->routes[j]);
-		if (!keep)
-			route_change(r, false, old->routes[i].family, old->routes[i].dst,
-				     old->routes[i].prefix,
-				     old->routes[i].has_via ? old->routes[i].via : NULL,
-				     old->routes[i].dev, old->routes[i].has_metric,
-				     old->routes[i].metric, NULL);
+		if (!keep) {
+			struct err e = { 0 };
+
+			log_removal(d, route_change(r, false, old->routes[i].family,
+						    old->routes[i].dst, old->routes[i].prefix,
+						    old->routes[i].has_via ? old->routes[i].via : NULL,
+						    old->routes[i].dev, old->routes[i].has_metric,
+						    old->routes[i].metric, &e), &e);
+		}
 	}
 	for (unsigned i = 0; old && i < old->n_bonds; i++)
 		if (!find_bond(new, old->bonds[i].name) && bond_exists(d, old->bonds[i].name))
@@ -371,7 +418,7 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		const struct conf_iface *oi = &old->ifaces[i];
 
 		if (!find_iface(new, oi->name) && if_nametoindex(oi->name))
-			apply_addrs(r, oi->name, oi->addrs, oi->n_addrs, NULL, 0, NULL);
+			apply_addrs(d, r, oi->name, oi->addrs, oi->n_addrs, NULL, 0, NULL);
 	}
 
 	for (unsigned i = 0; i < new->n_bonds; i++) {
@@ -388,7 +435,7 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 
 		if (set_mtu(r, ni->name, ni->mtu, err) < 0)
 			return err->code ? err->code : -EIO;
-		rc = apply_addrs(r, ni->name, oi ? oi->addrs : NULL, oi ? oi->n_addrs : 0,
+		rc = apply_addrs(d, r, ni->name, oi ? oi->addrs : NULL, oi ? oi->n_addrs : 0,
 				 ni->addrs, ni->n_addrs, err);
 		if (rc < 0)
 			return rc;
@@ -407,10 +454,10 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		if (rc < 0)
 			return rc;
 	}
-	rc = apply_gateway(r, AF_INET, old ? &old->gw4 : NULL, &new->gw4, err);
+	rc = apply_gateway(d, r, AF_INET, old ? &old->gw4 : NULL, &new->gw4, err);
 	if (rc < 0)
 		return rc;
-	return apply_gateway(r, AF_INET6, old ? &old->gw6 : NULL, &new->gw6, err);
+	return apply_gateway(d, r, AF_INET6, old ? &old->gw6 : NULL, &new->gw6, err);
 }
 
 struct conf *daemon_conf_load(const struct daemon_conf_src *src, struct strbuf *msgs)
@@ -439,8 +486,9 @@ int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
 	d->has_conf_src = true;
 	c = daemon_conf_load(src, msgs);
 	if (!c) {
-		err_set(err, -EINVAL, "%s: configuration refused, nothing applied", src->path);
-		return -EINVAL;
+		/* -EBADMSG: the file itself is refused (bondd exits 78) */
+		err_set(err, -EBADMSG, "%s: configuration refused, nothing applied", src->path);
+		return -EBADMSG;
 	}
 	if (daemon_conf_apply(d, NULL, c, err) < 0) {
 		conf_free(c);

@@ -127,7 +127,8 @@ static void act_set_slave_mac(void *ctx, struct slave *s, const uint8_t mac[6])
 	struct dslave *ds = s->io;
 	struct err err = { 0 };
 
-	if (!ds)
+	/* A deleted device has no address to give back (release on removal). */
+	if (!ds || ds->gone)
 		return;
 	if (rtnl_link_set_mac(d->rtnl, ds->ifindex, mac, &err) < 0)
 		daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot set MAC address: %s",

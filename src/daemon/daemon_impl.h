@@ -65,6 +65,8 @@ struct dslave {
 	struct dslave *tx_next;     /* list of slaves with queued frames */
 	bool tx_listed;
 	bool promisc;               /* our PACKET_MR_PROMISC membership is on */
+	bool gone;                  /* the device was deleted: touch it no more */
+	bool promisc_err;           /* a promiscuity change failed (logged once) */
 };
 
 struct dbond {
@@ -83,6 +85,19 @@ struct dbond {
 	struct dslave *slaves[BOND_MAX_SLAVES];
 	unsigned n_slaves;
 };
+
+/* A slave the configuration names that is not enslaved (missing at start,
+ * deleted, renamed away): enslaved when a device of that name appears
+ * (daemon_events.c). */
+struct dpending {
+	char bond[IFNAMSIZ];
+	char name[IFNAMSIZ];
+	/* The device of that name that could not be enslaved: not retried
+	 * (one error, no spam) until another device takes the name. */
+	int failed_ifindex;
+};
+
+#define DAEMON_MAX_PENDING 128
 
 struct daemon {
 	struct engine *e;
@@ -113,6 +128,16 @@ struct daemon {
 	struct recover_ns ns;
 	char crash_at[64];          /* BONDD_CRASH_AT's point name, or "" */
 	unsigned crash_nth;         /* SIGKILL on this passage of the point */
+	/* configured slaves waiting for their device */
+	struct dpending pending[DAEMON_MAX_PENDING];
+	unsigned n_pending;
+	/* sd_notify watchdog: ping every wd_interval_ms (0: off) */
+	uint64_t wd_interval_ms;
+	uint64_t wd_next_ms;
+	/* timerfd_settime() failed: epoll_wait() times out instead, at the
+	 * loop's next deadline (next_ms) */
+	bool timer_broken;
+	uint64_t next_ms;
 };
 
 /* ---- daemon.c: the object, bonds and slaves --------------------------- */
@@ -126,6 +151,9 @@ struct dslave *dslave_find_by_index(struct daemon *d, int ifindex);
 /* Takes the slave from the engine, closes its socket and, with restore,
  * gives the device back as it was; frees ds. */
 void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool restore);
+/* The slave's device was renamed from `from` (ds->saved.name already holds
+ * the new name): its journal entry moves to the new name. */
+void dslave_journal_renamed(struct daemon *d, struct dslave *ds, const char *from);
 /* Releases every slave, closes the TAP, frees the bond; tap_gone: the
  * device was removed under us (only the log line differs). */
 void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone);
@@ -165,6 +193,16 @@ void daemon_read_link_info(const struct rtnl_link *l, struct link_info *li);
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db);
 /* Slave promiscuity follows the bond device's; after every loop turn. */
 void daemon_sync_promisc(struct daemon *d);
+/* Events were lost (rtnl_read_events() failed with why, -ENOBUFS on an
+ * overrun): re-reads every bond's and slave's link and the bonds'
+ * addresses, and reconciles (carrier, admin state, MTU, MAC, name,
+ * removal), then looks for the configured slaves still missing. */
+void daemon_resync(struct daemon *d, int why);
+/* Remembers that bond's configured slave name is missing (no-op if it is
+ * already remembered); daemon_pending_clear() forgets them all (a new
+ * configuration is being applied). */
+void daemon_pending_add(struct daemon *d, const char *bond, const char *name);
+void daemon_pending_clear(struct daemon *d);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -18,6 +19,7 @@
 
 #include "ctl/ctl_server.h"
 #include "daemon_impl.h"
+#include "linux/notify.h"
 #include "linux/rtnl.h"
 
 int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it)
@@ -29,7 +31,11 @@ int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it)
 
 void daemon_ep_del(struct daemon *d, int fd)
 {
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL);
+	/* Closing the fd would take it out of the set as well, but only once
+	 * no other copy of it is open; a failure here means bookkeeping went
+	 * wrong somewhere, which is worth a line in the log. */
+	if (fd >= 0 && epoll_ctl(d->epfd, EPOLL_CTL_DEL, fd, NULL) < 0 && errno != ENOENT)
+		daemon_logl(d, LOG_WARNING, "epoll: cannot remove fd %d: %s", fd, strerror(errno));
 }
 
 int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err)
@@ -42,7 +48,12 @@ int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* Unblocked, these signals would kill bondd instead of reaching
+	 * the signalfd: the slaves would stay hidden. */
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+		err_set(err, -errno, "cannot block TERM/INT/HUP: %s", strerror(errno));
+		return -1;
+	}
 	d->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d->epfd < 0 || d->tfd < 0 || d->sfd < 0) {
 		err_set(err, -errno, "cannot set up the event loop: %s", strerror(errno));
@@ -101,9 +112,41 @@ void daemon_loop_close(struct daemon *d)
 	d->epfd = d->tfd = d->sfd = -1;
 }
 
+/* The systemd watchdog (WatchdogSec=): pinged from the loop itself, so a
+ * loop that stops turning stops the pings and systemd restarts bondd.
+ * Returns the time of the next ping, UINT64_MAX when it is off. */
+static uint64_t watchdog(struct daemon *d, uint64_t now)
+{
+	int rc;
+
+	if (!d->wd_interval_ms)
+		return UINT64_MAX;
+	if (now >= d->wd_next_ms) {
+		rc = notify_watchdog();
+		if (rc < 0)
+			daemon_logl(d, LOG_WARNING, "sd_notify WATCHDOG=1: %s", strerror(-rc));
+		d->wd_next_ms = now + d->wd_interval_ms;
+	}
+	return d->wd_next_ms;
+}
+
+/* Milliseconds epoll_wait() may sleep: forever normally (the timerfd wakes
+ * the loop); up to the next deadline when the timerfd could not be armed. */
+static int loop_timeout(struct daemon *d)
+{
+	uint64_t now;
+
+	if (!d->timer_broken || d->next_ms == UINT64_MAX)
+		return -1;
+	now = daemon_now(d);
+	if (d->next_ms <= now)
+		return 0;
+	return d->next_ms - now > 1000 ? 1000 : (int)(d->next_ms - now);
+}
+
 static void arm_timer(struct daemon *d)
 {
-	uint64_t now = daemon_now(d), next, ctl_next;
+	uint64_t now = daemon_now(d), next, ctl_next, wd_next;
 	struct itimerspec its = { 0 };
 
 	/* Control clients past their deadline are answered or dropped. */
@@ -114,6 +157,10 @@ static void arm_timer(struct daemon *d)
 	if (ctl_next < next)
 		next = ctl_next;
 
+	wd_next = watchdog(d, now);
+	if (wd_next < next)
+		next = wd_next;
+
 	daemon_sync_promisc(d);
 
 	if (next != UINT64_MAX) {
@@ -122,16 +169,36 @@ static void arm_timer(struct daemon *d)
 		its.it_value.tv_sec = (time_t)(next / 1000);
 		its.it_value.tv_nsec = (long)(next % 1000) * 1000000;
 	}
-	timerfd_settime(d->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	d->next_ms = next;
+	/* Without the timer no monitor would run and no LACPDU would leave:
+	 * fall back to epoll_wait()'s timeout until the timer works again. */
+	if (timerfd_settime(d->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
+		if (!d->timer_broken)
+			daemon_logl(d, LOG_ERR, "timerfd_settime: %s; polling instead", strerror(errno));
+		d->timer_broken = true;
+	} else if (d->timer_broken) {
+		daemon_logl(d, LOG_INFO, "timerfd_settime works again");
+		d->timer_broken = false;
+	}
 }
 
 int daemon_run(struct daemon *d)
 {
 	struct epoll_event evs[32];
+	unsigned long long wd_usec = notify_watchdog_usec();
 
+	/* Here, not in daemon_new(): bondd has detached (its pid is final)
+	 * and the configuration is applied. Pings at half the interval, as
+	 * sd_watchdog_enabled(3) recommends. */
+	if (wd_usec) {
+		d->wd_interval_ms = wd_usec / 2000 ? wd_usec / 2000 : 1;
+		d->wd_next_ms = 0;
+		daemon_logl(d, LOG_INFO, "bondd: systemd watchdog every %llu ms, pinged every %llu ms",
+			    wd_usec / 1000, (unsigned long long)d->wd_interval_ms);
+	}
 	arm_timer(d);
 	while (!d->stop) {
-		int n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), -1);
+		int n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), loop_timeout(d));
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -149,18 +216,25 @@ int daemon_run(struct daemon *d)
 			case EP_PACKET:
 				daemon_on_packet(d, it->obj);
 				break;
-			case EP_RTNL:
-				rtnl_read_events(d->rtnl, daemon_on_rtnl_event, d);
+			case EP_RTNL: {
+				int rc = rtnl_read_events(d->rtnl, daemon_on_rtnl_event, d);
+
+				/* Lost events (overrun, failed read): what the
+				 * kernel says now replaces what we missed. */
+				if (rc < 0)
+					daemon_resync(d, rc);
 				/* A destroyed bond/slave may still have events
 				 * in this batch: start a new one. */
 				n = i + 1;
 				break;
+			}
 			case EP_TIMER: {
 				uint64_t exp;
 
-				if (read(d->tfd, &exp, sizeof(exp)) < 0) {
-					/* spurious wakeup */
-				}
+				/* EAGAIN: a wakeup with nothing to read (the
+				 * timer was re-armed since); harmless. */
+				if (read(d->tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
+					daemon_logl(d, LOG_WARNING, "timerfd read: %s", strerror(errno));
 				break;
 			}
 			case EP_SIGNAL: {

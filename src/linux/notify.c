@@ -93,3 +93,37 @@ int notify_stopping(void)
 {
 	return notify_send("STOPPING=1");
 }
+
+/* A decimal number that fills the whole string, or 0. */
+static unsigned long long parse_ull(const char *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!v || *v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || *end)
+		return 0;
+	return n;
+}
+
+unsigned long long notify_watchdog_usec(void)
+{
+	const char *pid = getenv("WATCHDOG_PID");
+	unsigned long long usec = parse_ull(getenv("WATCHDOG_USEC"));
+
+	if (!usec)
+		return 0;
+	/* Set for another process (a child we forked inherits it, or the
+	 * variables were passed on): that one pings, not us. */
+	if (pid && *pid && parse_ull(pid) != (unsigned long long)getpid())
+		return 0;
+	return usec;
+}
+
+int notify_watchdog(void)
+{
+	return notify_send("WATCHDOG=1");
+}

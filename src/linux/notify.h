@@ -6,7 +6,8 @@
  *
  * bondd's unit is Type=notify: READY=1 once the control socket answers
  * and the configured bonds exist, RELOADING=1 ... READY=1 around a
- * reload, STOPPING=1 when it starts giving the slaves back. */
+ * reload, STOPPING=1 when it starts giving the slaves back, and WATCHDOG=1
+ * from its event loop at half of WatchdogSec=. */
 #ifndef BONDD_NOTIFY_H
 #define BONDD_NOTIFY_H
 
@@ -26,5 +27,14 @@ int notify_ready(const char *status);
 int notify_reloading(void);
 /* "STOPPING=1". */
 int notify_stopping(void);
+
+/* The service watchdog (WatchdogSec= in the unit): systemd sets
+ * $WATCHDOG_USEC, and $WATCHDOG_PID when the variables were meant for one
+ * process only. Returns the interval in microseconds when the watchdog is
+ * on for this process (WATCHDOG_PID unset or equal to getpid()), else 0
+ * (unset, empty, unparsable, zero, or another process's). */
+unsigned long long notify_watchdog_usec(void);
+/* "WATCHDOG=1": the keep-alive ping, sent at half the interval. */
+int notify_watchdog(void);
 
 #endif

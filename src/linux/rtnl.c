@@ -67,14 +67,22 @@ struct rtnl *rtnl_open(bool listen, struct err *err)
 	}
 	r->portid = mnl_socket_get_portid(r->req);
 	/* The kernel answers rtnetlink requests synchronously; the timeout
-	 * only keeps a lost answer from hanging the daemon. */
-	setsockopt(mnl_socket_get_fd(r->req), SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
+	 * only keeps a lost answer from hanging the daemon, so a socket
+	 * without it is refused rather than risk a daemon stuck for good. */
+	if (setsockopt(mnl_socket_get_fd(r->req), SOL_SOCKET, SO_RCVTIMEO, &tmo,
+		       sizeof(tmo)) < 0) {
+		err_set(err, -errno, "rtnetlink: cannot set a receive timeout (SO_RCVTIMEO): %s",
+			strerror(errno));
+		goto fail;
+	}
 	/* Kernel error strings (extended ack) and a short error message
 	 * (no copy of our request); strict checking makes the kernel filter
-	 * address dumps by ifindex. Older kernels simply lack them. */
-	mnl_socket_setsockopt(r->req, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(r->req, NETLINK_CAP_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(r->req, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	 * address dumps by ifindex. Older kernels simply lack them (the
+	 * results are deliberately ignored): messages are then plainer,
+	 * and rtnl_addr_list() filters by ifindex itself. */
+	(void)mnl_socket_setsockopt(r->req, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(r->req, NETLINK_CAP_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(r->req, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 	r->seq = 0;
 
 	if (listen) {
@@ -91,11 +99,11 @@ struct rtnl *rtnl_open(bool listen, struct err *err)
 			goto fail;
 		}
 		/* A burst of events (many links changing at once) must not
-		 * overrun the socket; fall back to the unprivileged limit. */
-		if (setsockopt(mnl_socket_get_fd(r->ev), SOL_SOCKET, SO_RCVBUFFORCE,
-			       &bufsz, sizeof(bufsz)) < 0)
-			setsockopt(mnl_socket_get_fd(r->ev), SOL_SOCKET, SO_RCVBUF,
-				   &bufsz, sizeof(bufsz));
+		 * overrun the socket; fall back to the unprivileged limit.
+		 * An overrun is survivable anyway (rtnl_read_events() says
+		 * so and the daemon re-reads the links). */
+		if (rtnl_set_event_rcvbuf(r, bufsz, err) < 0)
+			goto fail;
 	}
 	return r;
 fail:
@@ -112,6 +120,24 @@ void rtnl_close(struct rtnl *r)
 	if (r->ev)
 		mnl_socket_close(r->ev);
 	free(r);
+}
+
+int rtnl_set_event_rcvbuf(struct rtnl *r, int bytes, struct err *err)
+{
+	int fd = rtnl_event_fd(r);
+
+	if (fd < 0) {
+		err_set(err, -EBADF, "rtnetlink: no event socket");
+		return -EBADF;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0) {
+		err_set(err, -errno, "rtnetlink: cannot size the event socket's buffer to %d bytes: %s",
+			bytes, strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 int rtnl_event_fd(const struct rtnl *r)
@@ -432,9 +458,12 @@ int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void 
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return ret;
-			if (errno == ENOBUFS) {
-				/* Events were lost; keep reading what is left. */
-				ret = -ENOBUFS;
+			/* ENOBUFS: the socket overran and the kernel dropped
+			 * events; ENOSPC (libmnl): a message was truncated.
+			 * Either way something was lost: keep reading what
+			 * is left, and tell the caller to re-read the state. */
+			if (errno == ENOBUFS || errno == ENOSPC) {
+				ret = -errno;
 				continue;
 			}
 			return -errno;

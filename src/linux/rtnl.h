@@ -50,9 +50,14 @@ struct rtnl *rtnl_open(bool listen, struct err *err);
 void rtnl_close(struct rtnl *r);
 /* The event socket's fd for epoll (-1 without listen). */
 int rtnl_event_fd(const struct rtnl *r);
+/* Sizes the event socket's receive buffer (SO_RCVBUFFORCE, else
+ * SO_RCVBUF, which the kernel caps and doubles). rtnl_open() asks for
+ * 1 MiB; a test shrinks it to provoke overruns. */
+int rtnl_set_event_rcvbuf(struct rtnl *r, int bytes, struct err *err);
 /* Reads every pending event, calling cb for each. Returns 0 or -errno;
- * -ENOBUFS means the kernel dropped events (socket overrun): the caller
- * should re-read the state it tracks with rtnl_link_get_index(). */
+ * any error means events may have been lost (-ENOBUFS: socket overrun,
+ * -ENOSPC: a truncated message, anything else: a failed read): the caller
+ * must re-read the state it tracks (links, addresses) and reconcile. */
 int rtnl_read_events(struct rtnl *r, void (*cb)(const struct rtnl_event *, void *), void *arg);
 
 /* Parses one RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR or RTM_DELADDR message

@@ -42,17 +42,25 @@ int sysctl_disable_ipv6_set(const char *ifname, int value)
 {
 	char path[128];
 	const char *v = value ? "1\n" : "0\n";
+	ssize_t n;
 	int fd, ret = 0;
 
 	if (sysctl_path(ifname, path, sizeof(path)) < 0)
-		return -1;
+		return -EINVAL;
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
-	if (write(fd, v, 2) != 2)
-		ret = -1;
-	if (close(fd) < 0)
-		ret = -1;
+		return -errno;
+	do
+		n = write(fd, v, 2);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		ret = -errno;
+	else if (n != 2)
+		ret = -EIO;
+	/* procfs reports a refused value at write(); close() is checked
+	 * all the same, a sysctl being the one place a value can fail late. */
+	if (close(fd) < 0 && ret == 0)
+		ret = -errno;
 	return ret;
 }
 
@@ -123,12 +131,10 @@ int slave_state_restore(struct rtnl *r, struct slave_saved *saved, struct err *e
 	}
 	if (saved->disable_ipv6 >= 0 &&
 	    sysctl_disable_ipv6_get(cur.name) != saved->disable_ipv6) {
-		errno = 0;
-		if (sysctl_disable_ipv6_set(cur.name, saved->disable_ipv6) < 0) {
-			int en = errno ? errno : EIO;
-
-			err_set(&e, -en, "%s: cannot set disable_ipv6 to %d: %s",
-				cur.name, saved->disable_ipv6, strerror(en));
+		ret = sysctl_disable_ipv6_set(cur.name, saved->disable_ipv6);
+		if (ret < 0) {
+			err_set(&e, ret, "%s: cannot set disable_ipv6 to %d: %s",
+				cur.name, saved->disable_ipv6, strerror(-ret));
 			keep_first(err, &e, &first);
 		}
 	}

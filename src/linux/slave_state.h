@@ -27,7 +27,8 @@ struct slave_saved {
 int slave_state_save(struct rtnl *r, const char *name, struct slave_saved *saved, struct err *err);
 /* Puts everything back; logs (returns first error) but tries every step. */
 int slave_state_restore(struct rtnl *r, struct slave_saved *saved, struct err *err);
-/* disable_ipv6 sysctl helpers (return 0/1, or -1 if absent). */
+/* disable_ipv6 sysctl helpers: get returns 0/1, or -1 if absent; set
+ * returns 0 or -errno (-EINVAL for a name that is not a device name). */
 int sysctl_disable_ipv6_get(const char *ifname);
 int sysctl_disable_ipv6_set(const char *ifname, int value);
 

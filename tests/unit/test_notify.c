@@ -5,7 +5,10 @@
  * somewhere else. The test plays systemd: it binds the datagram socket
  * and reads what arrives. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -167,6 +171,151 @@ static void test_bad_addresses(void **state)
 	unsetenv("NOTIFY_SOCKET");
 }
 
+/* $WATCHDOG_USEC is honoured only when it is a whole number and, with
+ * $WATCHDOG_PID, only in that process. */
+static void test_watchdog_env(void **state)
+{
+	char pid[32];
+
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+	assert_true(notify_watchdog_usec() == 0);
+	assert_int_equal(setenv("WATCHDOG_USEC", "5000000", 1), 0);
+	assert_true(notify_watchdog_usec() == 5000000ull);
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	assert_int_equal(setenv("WATCHDOG_PID", pid, 1), 0);
+	assert_true(notify_watchdog_usec() == 5000000ull);
+	/* meant for another process (e.g. our parent) */
+	snprintf(pid, sizeof(pid), "%d", (int)getpid() + 1);
+	assert_int_equal(setenv("WATCHDOG_PID", pid, 1), 0);
+	assert_true(notify_watchdog_usec() == 0);
+	assert_int_equal(setenv("WATCHDOG_PID", "12x", 1), 0);
+	assert_true(notify_watchdog_usec() == 0);
+	unsetenv("WATCHDOG_PID");
+	assert_int_equal(setenv("WATCHDOG_USEC", "0", 1), 0);
+	assert_true(notify_watchdog_usec() == 0);
+	assert_int_equal(setenv("WATCHDOG_USEC", "", 1), 0);
+	assert_true(notify_watchdog_usec() == 0);
+	assert_int_equal(setenv("WATCHDOG_USEC", "-5", 1), 0);
+	assert_true(notify_watchdog_usec() == 0);
+	assert_int_equal(setenv("WATCHDOG_USEC", "100ms", 1), 0);
+	assert_true(notify_watchdog_usec() == 0);
+	unsetenv("WATCHDOG_USEC");
+}
+
+static void test_watchdog_ping(void **state)
+{
+	struct listener l;
+
+	listen_on(&l, 0);
+	assert_int_equal(notify_watchdog(), 1);
+	expect_msg(&l, "WATCHDOG=1");
+	expect_none(&l);
+	listen_done(&l);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Receives the next datagram (at most wait_ms), NUL-terminated; -1 if none. */
+static ssize_t recv_within(int fd, char *buf, size_t size, int wait_ms)
+{
+	struct timeval tv = { wait_ms / 1000, (wait_ms % 1000) * 1000 };
+	ssize_t n;
+
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	n = recv(fd, buf, size - 1, 0);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* The real daemon under a fake systemd (WatchdogSec=0.4s): READY=1, then
+ * WATCHDOG=1 from its loop every 0.2 s (half the interval); a daemon told
+ * the watchdog is another process's (WATCHDOG_PID) sends none. */
+static void run_bondd_watchdog(int for_us, unsigned *pings, uint64_t *max_gap_ms)
+{
+	struct listener l;
+	char sock[128], buf[512];
+	uint64_t start, last = 0;
+	int ready = 0, status;
+	pid_t pid;
+
+	*pings = 0;
+	*max_gap_ms = 0;
+	listen_on(&l, 0);
+	snprintf(sock, sizeof(sock), "%s/ctl.sock", l.dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char p[32];
+		int devnull = open("/dev/null", O_WRONLY);
+
+		snprintf(p, sizeof(p), "%d", (int)getpid() + (for_us ? 0 : 1));
+		setenv("WATCHDOG_USEC", "400000", 1);
+		setenv("WATCHDOG_PID", p, 1);
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		/* A network namespace of its own: nothing of the host's is
+		 * seen or touched, and no other bondd is met there. */
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(126);
+		execl(BONDD_BIN, "bondd", "-f", "-s", sock, (char *)NULL);
+		_exit(127);
+	}
+	start = mono_ms();
+	while (mono_ms() - start < 1500) {
+		ssize_t n = recv_within(l.fd, buf, sizeof(buf), 300);
+
+		if (n < 0)
+			continue;
+		if (strstr(buf, "READY=1")) {
+			ready = 1;
+			last = mono_ms();
+		}
+		if (!strcmp(buf, "WATCHDOG=1")) {
+			uint64_t now = mono_ms();
+
+			if (ready && *pings && now - last > *max_gap_ms)
+				*max_gap_ms = now - last;
+			last = now;
+			(*pings)++;
+		}
+	}
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(ready);
+	unlink(sock);
+	listen_done(&l);
+}
+
+static void test_bondd_watchdog(void **state)
+{
+	unsigned pings;
+	uint64_t gap;
+
+	if (geteuid() != 0)
+		skip();   /* bondd's rtnetlink and socket directory need root */
+	run_bondd_watchdog(1, &pings, &gap);
+	print_message("bondd: %u WATCHDOG=1 in 1.5 s, largest gap %llu ms (interval 400 ms)\n",
+		      pings, (unsigned long long)gap);
+	/* 1.5 s at one ping per 200 ms: about 7; the first comes at once. */
+	assert_true(pings >= 5);
+	assert_true(pings <= 10);
+	assert_true(gap <= 300);
+	run_bondd_watchdog(0, &pings, &gap);
+	assert_int_equal(pings, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +324,9 @@ int main(void)
 		cmocka_unit_test(test_reloading),
 		cmocka_unit_test(test_unset),
 		cmocka_unit_test(test_bad_addresses),
+		cmocka_unit_test(test_watchdog_env),
+		cmocka_unit_test(test_watchdog_ping),
+		cmocka_unit_test(test_bondd_watchdog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
