@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "core/status.h"
+#include "ctl/ctl_server.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_conf.h"
 #include "linux/notify.h"
@@ -18,7 +19,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bondd [-f] [-s SOCKET] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
+		"Usage: bondd [-f] [-s SOCKET] [-g GROUP] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
 		"  -f, --foreground   stay in the foreground, log to stderr\n"
 		"  -c, --config FILE  bonds, slaves, addresses and routes from bondd.conf(5)\n"
 		"      --from FORMAT PATH\n"
@@ -27,8 +28,10 @@ static void usage(FILE *f)
 		"                     /etc/network/interfaces) or modprobe (modprobe.d)\n"
 		"      --modprobe FILE  with ifcfg/interfaces: also the module options\n"
 		"  -s, --socket PATH  control socket (default %s, or $BONDD_SOCKET)\n"
+		"  -g, --group NAME   members may run the read-only commands (show, get,\n"
+		"                     list...); default %s, root only if it does not exist\n"
 		"  -h, --help         this text\n"
-		"  -V, --version      print the version\n", DEFAULT_SOCKET);
+		"  -V, --version      print the version\n", DEFAULT_SOCKET, CTL_DEFAULT_GROUP);
 }
 
 int main(int argc, char **argv)
@@ -39,11 +42,14 @@ int main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },
 		{ "modprobe", required_argument, NULL, 'M' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = getenv("BONDD_SOCKET");
+	const char *group = NULL;
+	struct ctl_access acc;
 	bool foreground = false;
 	struct daemon_conf_src src = { NULL, NULL, NULL };
 	struct err err = { 0 };
@@ -55,7 +61,7 @@ int main(int argc, char **argv)
 	if (!sock || !*sock)
 		sock = DEFAULT_SOCKET;
 	/* '+': no argument permutation, so --from's PATH can follow FORMAT. */
-	while ((c = getopt_long(argc, argv, "+fs:c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+fs:g:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			src.format = "native";
@@ -78,6 +84,9 @@ int main(int argc, char **argv)
 		case 's':
 			sock = optarg;
 			break;
+		case 'g':
+			group = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -99,10 +108,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bondd: --modprobe goes with --from ifcfg|interfaces PATH\n");
 		return 2;
 	}
+	/* A group named on the command line must exist; the default one
+	 * missing means a root-only socket (said in the log). */
+	if (ctl_access_lookup(group, group != NULL, &acc, &err) < 0) {
+		fprintf(stderr, "bondd: --group: %s\n", err.msg);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground)
 		openlog("bondd", LOG_PID, LOG_DAEMON);
-	d = daemon_new(sock, !foreground, &err);
+	d = daemon_new(sock, &acc, !foreground, &err);
 	if (!d) {
 		fprintf(stderr, "bondd: %s\n", err.msg);
 		return 1;

@@ -3,11 +3,13 @@
 #include "client.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -143,7 +145,26 @@ int client_call(const char *prog, const char *path, int argc,
 		return CTL_EXIT_USAGE;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (rc < 0 && fd >= 0 && (errno == EACCES || errno == EPERM)) {
+		/* The socket's mode kept us out: bondd is there and says no,
+		 * like its own "permission denied" (exit status: refused). */
+		struct stat st;
+		struct group *gr = NULL;
+
+		if (stat(path, &st) == 0)
+			gr = getgrgid(st.st_gid);
+		if (gr && st.st_gid != 0)
+			fprintf(stderr, "%s: permission denied: uid %u is not root or in "
+				"group %s (%s)\n", prog, (unsigned)getuid(), gr->gr_name, path);
+		else
+			fprintf(stderr, "%s: permission denied: uid %u is not root (%s)\n",
+				prog, (unsigned)getuid(), path);
+		close(fd);
+		free(req);
+		return CTL_EXIT_REFUSED;
+	}
+	if (rc < 0) {
 		fprintf(stderr, "%s: cannot connect to bondd at %s: %s\n", prog, path,
 			strerror(errno));
 		if (fd >= 0)

@@ -405,7 +405,8 @@ void daemon_bond_mac_set_by_user(struct daemon *d, const char *bond, const uint8
 
 /* ---- life cycle ------------------------------------------------------- */
 
-struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err)
+struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
+			  bool use_syslog, struct err *err)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
 
@@ -424,7 +425,7 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 	d->rtnl = rtnl_open(true, err);
 	if (!d->rtnl)
 		goto fail;
-	if (daemon_loop_open(d, ctl_path, err) < 0)
+	if (daemon_loop_open(d, ctl_path, acc, err) < 0)
 		goto fail;
 	return d;
 fail:

@@ -13,8 +13,11 @@
 
 struct daemon;
 
-/* Sets up the engine, rtnetlink, the event loop and the control socket. */
-struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err);
+struct ctl_access;
+/* Sets up the engine, rtnetlink, the event loop and the control socket
+ * (who may use it: acc, see ctl/ctl_server.h; NULL: root only). */
+struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
+			  bool use_syslog, struct err *err);
 /* Runs until SIGTERM/SIGINT; returns 0, or -1 on a fatal loop error. */
 int daemon_run(struct daemon *d);
 /* Gives every slave back and removes every bond. */

@@ -127,7 +127,8 @@ void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone);
 
 /* Sets up epoll, the timer, the signals and the control server on
  * ctl_path. On failure daemon_loop_close() frees what was made. */
-int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err);
+int daemon_loop_open(struct daemon *d, const char *ctl_path,
+		     const struct ctl_access *acc, struct err *err);
 void daemon_loop_close(struct daemon *d);
 int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it);
 void daemon_ep_del(struct daemon *d, int fd);
