@@ -64,9 +64,9 @@ int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 /* The command list with usage and help, for `bondctl help` and
  * `bondctl -h`. prog is the program name shown ("bondctl"). */
 void ctl_help(struct strbuf *out, const char *prog);
-/* Whether the command only reads (its row says CTL_RO). False for an
- * unknown name. */
-bool ctl_cmd_read_only(const char *name);
+/* Whether the command only reads: 1 (its row says CTL_RO), 0 (CTL_RW), or
+ * -1 for an unknown name. */
+int ctl_cmd_read_only(const char *name);
 /* The closest command name to a mistyped one, or NULL if none is close. */
 const char *ctl_suggest(const char *word);
 

@@ -69,14 +69,14 @@ static const char *closest_word(const char *word, const char *const cands[], siz
 
 /* Here rather than in ctl_dispatch.c: the server asks it before running a
  * command, and links without the commands in its unit test. */
-bool ctl_cmd_read_only(const char *name)
+int ctl_cmd_read_only(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(ctl_docs); i++)
 		if (!strcmp(ctl_docs[i].name, name))
-			return ctl_docs[i].read_only;
-	return false;
+			return ctl_docs[i].read_only ? 1 : 0;
+	return -1;
 }
 
 const char *ctl_suggest(const char *word)

@@ -720,6 +720,9 @@ static void test_credentials(void **state)
 		{ true, "enslave", CTL_EXIT_REFUSED,
 		  "bondd: permission denied: enslave needs root; uid 65534 (group testgrp)", false },
 		{ true, "delete", CTL_EXIT_REFUSED, "permission denied: delete needs root", false },
+		/* Unknown words go on to dispatch, which says "unknown
+		 * command" (here: the stand-in echoes). */
+		{ true, "frobnicate", CTL_EXIT_OK, NULL, true },
 		{ false, "show", CTL_EXIT_REFUSED,
 		  "bondd: permission denied: uid 65534 is not root or in group testgrp", false },
 		{ false, "enslave", CTL_EXIT_REFUSED, "uid 65534 is not root", false },
@@ -744,6 +747,27 @@ static void test_credentials(void **state)
 	assert_int_equal(ctl_server_clients(f->srv), 0);
 }
 
+/* The access column of CTL_COMMANDS: exactly the commands that only read
+ * are CTL_RO. */
+static void test_read_only_table(void **state)
+{
+	static const char *const ro[] = {
+		"show", "get", "list", "hash", "options", "help", "version",
+	};
+	static const char *const rw[] = {
+		"create", "delete", "enslave", "release", "active", "set", "set-slave",
+		"reload",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ro); i++)
+		assert_int_equal(ctl_cmd_read_only(ro[i]), 1);
+	for (i = 0; i < ARRAY_SIZE(rw); i++)
+		assert_int_equal(ctl_cmd_read_only(rw[i]), 0);
+	assert_int_equal(ctl_cmd_read_only("frobnicate"), -1);
+	assert_int_equal(ctl_cmd_read_only(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +783,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reply_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_dir_safety, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_credentials, setup, teardown),
+		cmocka_unit_test(test_read_only_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
