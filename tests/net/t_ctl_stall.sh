@@ -50,7 +50,10 @@ for n in a b; do
 	need "bond0 address in $n" bond_addr "$n" bond0 "${addr[$n]}"
 done
 
-# agg_ok NS: both ports of NS's bond0 in the active aggregator, in sync.
+# agg_ok NS: both ports of NS's bond0 in the active aggregator, in sync,
+# collecting and distributing on both ends: every actor and partner port
+# state is 63 (activity, fast timeout, aggregation, sync, collecting,
+# distributing; no expired/defaulted bit).
 agg_ok() {
 	local st
 	st=$(bctl "$1" show bond0) || return 1
@@ -60,7 +63,9 @@ agg_ok() {
 		inagg && /Number of ports:/ { ports = $4; inagg = 0 }
 		/^Slave Interface:/ { slave = $3 }
 		slave && /^Aggregator ID:/ { sa[slave] = $3 }
+		/port state:/ { if ($3 != 63) { bad = bad " " slave ":" $3 } ; states++ }
 		END {
+			if (bad != "" || states != 4) { print "port states not 63:" bad " (" states " seen)"; exit 1 }
 			if (ports != 2) { print "ports in aggregator: " ports; exit 1 }
 			for (s in sa) if (sa[s] != aid) { print s " in aggregator " sa[s] " not " aid; exit 1 }
 			if (length(sa) != 2) { print "slaves: " length(sa); exit 1 }
@@ -74,6 +79,9 @@ churn() {
 need "a: both ports aggregate" wait_for 15 agg_ok a
 need "b: both ports aggregate" wait_for 15 agg_ok b
 need "ping a->b" wait_for 10 nsx a ping -c 1 -W 1 $B_IP
+# Measure stalls, not convergence: the path must be clean before the attack.
+need "clean path before the attack (100 pings at 100 Hz, 0 lost)" \
+	wait_for 20 sh -c "ip netns exec $(nsname a) ping -q -n -c 100 -i 0.01 -W 1 $B_IP | grep -q ' 0% packet loss'"
 churn_a=$(churn a)
 churn_b=$(churn b)
 
@@ -84,7 +92,7 @@ nsx b tcpdump -i eth1 -nn -tt -l -p 'ether proto 0x8809' >"$TOPO_DIR/lacp1.txt" 
 dump1=$!
 sleep 1
 
-nsx a ping -q -n -c $PINGS -i 0.01 -W 1 $B_IP >"$TOPO_DIR/ping.txt" 2>&1 &
+nsx a ping -n -c $PINGS -i 0.01 -W 1 $B_IP >"$TOPO_DIR/ping.txt" 2>&1 &
 ping_pid=$!
 python3 "$TOOLS/ctl_stress.py" "$(bondd_sock a)" $STRESS_S --silent 100 --slow --noread 10 --pause 0.01 \
 	>"$TOPO_DIR/stress.txt" 2>&1 &
@@ -127,6 +135,9 @@ wait "$dump0" "$dump1" 2>/dev/null
 
 topo_log "stress: $(cat "$TOPO_DIR/stress.txt")"
 topo_log "ping: $(grep -E 'packets|rtt' "$TOPO_DIR/ping.txt" | tr '\n' ' ')"
+# The sequence numbers that got no reply, as ranges (a stall shows as one).
+topo_log "ping gaps: $(awk -F'icmp_seq=' 'NF > 1 { split($2, w, " "); s = w[1] + 0
+	if (s != last + 1) printf "%d-%d ", last + 1, s - 1; last = s }' "$TOPO_DIR/ping.txt")"
 topo_log "bondctl list: $lists runs, $list_fail failed, slowest ${list_max} ms"
 topo_log "b aggregator samples: $samples, bad: $bad_agg"
 
