@@ -11,6 +11,7 @@
 
 #include "config/conf.h"
 #include "core/status.h"
+#include "ctl/ctl_server.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_conf.h"
 #include "linux/notify.h"
@@ -28,7 +29,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bondd [-f] [-s SOCKET] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
+		"Usage: bondd [-f] [-s SOCKET] [-g GROUP] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
 		"       bondd --check-config [-c FILE | --from FORMAT PATH [--modprobe FILE]]\n"
 		"  -f, --foreground   stay in the foreground, log to stderr\n"
 		"  -c, --config FILE  bonds, slaves, addresses and routes from bondd.conf(5)\n"
@@ -38,13 +39,15 @@ static void usage(FILE *f)
 		"                     /etc/network/interfaces) or modprobe (modprobe.d)\n"
 		"      --modprobe FILE  with ifcfg/interfaces: also the module options\n"
 		"  -s, --socket PATH  control socket (default %s, or $BONDD_SOCKET)\n"
+		"  -g, --group NAME   members may run the read-only commands (show, get,\n"
+		"                     list...); default %s, root only if it does not exist\n"
 		"      --check-config validate the configuration (default %s)\n"
 		"                     and exit: 0 if usable, %d with the errors; touches\n"
 		"                     nothing (no device, no socket)\n"
 		"  -h, --help         this text\n"
 		"  -V, --version      print the version\n"
 		"Exit status: 0, %d usage, %d configuration error, %d other failure.\n",
-		DEFAULT_SOCKET, DEFAULT_CONFIG, EXIT_CONFIG, EXIT_USAGE, EXIT_CONFIG, EXIT_RUNTIME);
+		DEFAULT_SOCKET, CTL_DEFAULT_GROUP, DEFAULT_CONFIG, EXIT_CONFIG, EXIT_USAGE, EXIT_CONFIG, EXIT_RUNTIME);
 }
 
 /* Reads and checks the configuration only: messages ("FILE:LINE: ...",
@@ -69,12 +72,15 @@ int main(int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },
 		{ "modprobe", required_argument, NULL, 'M' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = getenv("BONDD_SOCKET");
+	const char *group = NULL;
+	struct ctl_access acc;
 	bool foreground = false, check_only = false;
 	struct daemon_conf_src src = { NULL, NULL, NULL };
 	struct err err = { 0 };
@@ -86,7 +92,7 @@ int main(int argc, char **argv)
 	if (!sock || !*sock)
 		sock = DEFAULT_SOCKET;
 	/* '+': no argument permutation, so --from's PATH can follow FORMAT. */
-	while ((c = getopt_long(argc, argv, "+fs:c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+fs:g:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			src.format = "native";
@@ -111,6 +117,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			sock = optarg;
+			break;
+		case 'g':
+			group = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -161,10 +170,16 @@ int main(int argc, char **argv)
 		}
 		conf_free(conf);
 	}
+	/* A group named on the command line must exist; the default one
+	 * missing means a root-only socket (said in the log). */
+	if (ctl_access_lookup(group, group != NULL, &acc, &err) < 0) {
+		fprintf(stderr, "bondd: --group: %s\n", err.msg);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground)
 		openlog("bondd", LOG_PID, LOG_DAEMON);
-	d = daemon_new(sock, !foreground, &err);
+	d = daemon_new(sock, &acc, !foreground, &err);
 	if (!d) {
 		fprintf(stderr, "bondd: %s\n", err.msg);
 		return EXIT_RUNTIME;

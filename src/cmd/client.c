@@ -3,13 +3,16 @@
 #include "client.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -119,8 +122,29 @@ static int read_reply(const char *prog, const char *path, int fd,
 	return 0;
 }
 
-int client_call(const char *prog, const char *path, int argc,
-		const char *const argv[], bool json, struct client_reply *r)
+/* Whether bondd turned the connection away before reading the request
+ * (ctl_server.c: all connections taken, or this one dropped as idle to make
+ * room): nothing was run, so asking again is safe. */
+static bool turned_away(const struct ctl_reply *cr)
+{
+	static const char *const why[] = {
+		"bondd: too many control connections", "bondd: dropped: ",
+	};
+	size_t i, n;
+
+	if (cr->status != CTL_EXIT_REFUSED)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(why); i++) {
+		n = strlen(why[i]);
+		if (cr->err_len >= n && !memcmp(cr->err, why[i], n))
+			return true;
+	}
+	return false;
+}
+
+static int call_once(const char *prog, const char *path, int argc,
+		     const char *const argv[], bool json, struct client_reply *r,
+		     bool last, bool *again)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = CLIENT_TIMEOUT_S };
@@ -143,7 +167,26 @@ int client_call(const char *prog, const char *path, int argc,
 		return CTL_EXIT_USAGE;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (rc < 0 && fd >= 0 && (errno == EACCES || errno == EPERM)) {
+		/* The socket's mode kept us out: bondd is there and says no,
+		 * like its own "permission denied" (exit status: refused). */
+		struct stat st;
+		struct group *gr = NULL;
+
+		if (stat(path, &st) == 0)
+			gr = getgrgid(st.st_gid);
+		if (gr && st.st_gid != 0)
+			fprintf(stderr, "%s: permission denied: uid %u is not root or in "
+				"group %s (%s)\n", prog, (unsigned)getuid(), gr->gr_name, path);
+		else
+			fprintf(stderr, "%s: permission denied: uid %u is not root (%s)\n",
+				prog, (unsigned)getuid(), path);
+		close(fd);
+		free(req);
+		return CTL_EXIT_REFUSED;
+	}
+	if (rc < 0) {
 		fprintf(stderr, "%s: cannot connect to bondd at %s: %s\n", prog, path,
 			strerror(errno));
 		if (fd >= 0)
@@ -156,6 +199,12 @@ int client_call(const char *prog, const char *path, int argc,
 
 	rc = send_full(fd, req, req_len);
 	free(req);
+	if (rc && !last && (rc == -EPIPE || rc == -ECONNRESET)) {
+		/* Closed before it read the request: turned away. */
+		*again = true;
+		close(fd);
+		return CTL_EXIT_NODAEMON;
+	}
 	if (rc) {
 		fprintf(stderr, "%s: cannot send to bondd at %s: %s\n", prog, path,
 			io_error(rc));
@@ -171,6 +220,11 @@ int client_call(const char *prog, const char *path, int argc,
 		free(rep);
 		return CTL_EXIT_REFUSED;
 	}
+	if (!last && turned_away(&cr)) {
+		*again = true;
+		free(rep);
+		return CTL_EXIT_REFUSED;
+	}
 	r->status = cr.status;
 	r->out = dup_text(cr.out, cr.out_len);
 	r->err = dup_text(cr.err, cr.err_len);
@@ -183,6 +237,29 @@ int client_call(const char *prog, const char *path, int argc,
 		return CTL_EXIT_REFUSED;
 	}
 	return 0;
+}
+
+/* A daemon under a flood of connections may turn us away before reading
+ * the request (never after running it): ask again a few times, a little
+ * later each time, before saying so. */
+#define CLIENT_TRIES 4
+
+int client_call(const char *prog, const char *path, int argc,
+		const char *const argv[], bool json, struct client_reply *r)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	bool again;
+	int i, rc;
+
+	for (i = 0; ; i++) {
+		again = false;
+		rc = call_once(prog, path, argc, argv, json, r, i == CLIENT_TRIES - 1,
+			       &again);
+		if (!again)
+			return rc;
+		nanosleep(&ts, NULL);
+		ts.tv_nsec *= 2;
+	}
 }
 
 int client_run(const char *prog, const char *path, int argc,

@@ -4,7 +4,12 @@
  * the dispatch table {name, min_args, max_args, handler, usage}; ctl_help.c
  * expands it into the help text, which bondctl can print without a daemon.
  * Columns: C identifier, command name, min and max arguments after the
- * command (-1 = no limit), usage, one line of help. */
+ * command (-1 = no limit), access, usage, one line of help.
+ *
+ * Access: CTL_RO for a command that only reads (members of bondd's control
+ * group may run it, see ctl_server.h), CTL_RW for one that changes bonds,
+ * slaves or options (root only). A new command must choose; a command that
+ * can change anything at all, even rarely, is CTL_RW. */
 #ifndef BONDD_CTL_CMD_H
 #define BONDD_CTL_CMD_H
 
@@ -12,36 +17,39 @@
 
 #include "lib/util.h"
 
+#define CTL_RO true
+#define CTL_RW false
+
 #define CTL_COMMANDS(X) \
-	X(create,    "create",    1, -1, "BOND [OPTION VALUE | OPTION=VALUE]...", \
+	X(create,    "create",    1, -1, CTL_RW, "BOND [OPTION VALUE | OPTION=VALUE]...", \
 	  "create a bond, with options set at once (all or nothing)") \
-	X(delete,    "delete",    1,  1, "BOND", \
+	X(delete,    "delete",    1,  1, CTL_RW, "BOND", \
 	  "release every slave and remove the bond") \
-	X(enslave,   "enslave",   2, -1, "BOND IF...", \
+	X(enslave,   "enslave",   2, -1, CTL_RW, "BOND IF...", \
 	  "add interfaces as slaves, in order; stop at the first error") \
-	X(release,   "release",   2, -1, "BOND IF...", \
+	X(release,   "release",   2, -1, CTL_RW, "BOND IF...", \
 	  "give interfaces back, in order; stop at the first error") \
-	X(active,    "active",    2,  2, "BOND IF|none", \
+	X(active,    "active",    2,  2, CTL_RW, "BOND IF|none", \
 	  "make IF the active slave (none or \"\" clears the choice)") \
-	X(set,       "set",       2, -1, "BOND OPTION VALUE [OPTION VALUE]...", \
+	X(set,       "set",       2, -1, CTL_RW, "BOND OPTION VALUE [OPTION VALUE]...", \
 	  "set bond options (all or nothing; OPTION=VALUE also works)") \
-	X(set_slave, "set-slave", 4,  4, "BOND IF OPTION VALUE", \
+	X(set_slave, "set-slave", 4,  4, CTL_RW, "BOND IF OPTION VALUE", \
 	  "set a per-slave option: prio, ad_actor_port_prio, queue_id") \
-	X(get,       "get",       1,  2, "BOND [OPTION]", \
+	X(get,       "get",       1,  2, CTL_RO, "BOND [OPTION]", \
 	  "print one option's value, or every option as 'name value' lines") \
-	X(list,      "list",      0,  0, "", \
+	X(list,      "list",      0,  0, CTL_RO, "", \
 	  "print the bond names, one per line") \
-	X(show,      "show",      0,  1, "[BOND]", \
+	X(show,      "show",      0,  1, CTL_RO, "[BOND]", \
 	  "print the status as /proc/net/bonding shows it (or JSON with -j)") \
-	X(reload,    "reload",    0,  0, "", \
+	X(reload,    "reload",    0,  0, CTL_RW, "", \
 	  "re-read the configuration bondd was started with; apply the differences") \
-	X(hash,      "hash",      1, -1, "BOND DESCRIPTION...", \
+	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
-	X(options,   "options",   0,  0, "", \
+	X(options,   "options",   0,  0, CTL_RO, "", \
 	  "describe every option: values, default, modes") \
-	X(help,      "help",      0,  0, "", \
+	X(help,      "help",      0,  0, CTL_RO, "", \
 	  "print this help") \
-	X(version,   "version",   0,  0, "", \
+	X(version,   "version",   0,  0, CTL_RO, "", \
 	  "print bondd's version")
 
 struct ctl_backend;
@@ -56,6 +64,9 @@ int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 /* The command list with usage and help, for `bondctl help` and
  * `bondctl -h`. prog is the program name shown ("bondctl"). */
 void ctl_help(struct strbuf *out, const char *prog);
+/* Whether the command only reads: 1 (its row says CTL_RO), 0 (CTL_RW), or
+ * -1 for an unknown name. */
+int ctl_cmd_read_only(const char *name);
 /* The closest command name to a mistyped one, or NULL if none is close. */
 const char *ctl_suggest(const char *word);
 

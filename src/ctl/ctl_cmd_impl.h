@@ -31,7 +31,7 @@ struct cmd_ctx {
  * cmd_bond.c: create delete enslave release active set set-slave reload;
  * cmd_read.c: get list show; cmd_hash.c: hash; cmd_options.c: options;
  * ctl_dispatch.c: help version. */
-#define CTL_DECL(id, name, min, max, usage, help) \
+#define CTL_DECL(id, name, min, max, ro, usage, help) \
 	int cmd_##id(struct cmd_ctx *c, int argc, char **argv);
 CTL_COMMANDS(CTL_DECL)
 #undef CTL_DECL

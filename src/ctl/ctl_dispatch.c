@@ -36,7 +36,7 @@ struct ctl_cmd {
 	const char *usage;
 };
 
-#define CTL_ROW(id, name, min, max, usage, help) { name, min, max, cmd_##id, usage },
+#define CTL_ROW(id, name, min, max, ro, usage, help) { name, min, max, cmd_##id, usage },
 static const struct ctl_cmd ctl_cmds[] = { CTL_COMMANDS(CTL_ROW) };
 #undef CTL_ROW
 

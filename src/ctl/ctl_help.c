@@ -11,9 +11,10 @@ struct ctl_cmd_doc {
 	const char *name;
 	const char *usage;
 	const char *help;
+	bool read_only;      /* CTL_RO: the control group may run it */
 };
 
-#define CTL_DOC_ROW(id, name, min, max, usage, help) { name, usage, help },
+#define CTL_DOC_ROW(id, name, min, max, ro, usage, help) { name, usage, help, ro },
 static const struct ctl_cmd_doc ctl_docs[] = { CTL_COMMANDS(CTL_DOC_ROW) };
 #undef CTL_DOC_ROW
 
@@ -73,6 +74,18 @@ static const char *closest_word(const char *word, const char *const cands[], siz
 	if (n_prefix == 1)
 		return prefix;
 	return best;
+}
+
+/* Here rather than in ctl_dispatch.c: the server asks it before running a
+ * command, and links without the commands in its unit test. */
+int ctl_cmd_read_only(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ctl_docs); i++)
+		if (!strcmp(ctl_docs[i].name, name))
+			return ctl_docs[i].read_only ? 1 : 0;
+	return -1;
 }
 
 const char *ctl_suggest(const char *word)

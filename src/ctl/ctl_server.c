@@ -6,17 +6,24 @@
  * the data path. Each connection is a small state machine (read the request,
  * possibly in pieces; write the reply, possibly in pieces; close) with a
  * deadline per state, so a slow or silent client only holds its own slot,
- * and at most CTL_MAX_CLIENTS slots exist. Access control is the socket
- * file's mode (0660). */
+ * and at most CTL_MAX_CLIENTS slots exist; replies nobody reads are
+ * bounded in time (the deadline) and in bytes (CTL_MAX_PENDING_REPLY).
+ *
+ * Access: the file's mode lets root and the control group connect; the
+ * server then asks the kernel who the peer is (SO_PEERCRED at connect time,
+ * not anything the client says) and what it may run (ctl_server.h). */
 #include "ctl_server.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -28,39 +35,129 @@
 
 /* ---- opening ---------------------------------------------------------- */
 
-/* mkdir -p of path's directory. Directories we create get 0755 whatever
- * the umask; existing ones are left as they are. */
-static int make_parent_dirs(const char *path, struct err *err)
+int ctl_access_lookup(const char *name, bool required, struct ctl_access *acc,
+		      struct err *err)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+	int rc;
+
+	if (!name)
+		name = CTL_DEFAULT_GROUP;
+	memset(acc, 0, sizeof(*acc));
+	acc->gid = CTL_NO_GROUP;
+	if (!*name || strlen(name) >= sizeof(acc->group)) {
+		err_set(err, -EINVAL, "invalid group name '%s'", name);
+		return -EINVAL;
+	}
+	/* The name stays even when missing: the log says which group. */
+	snprintf(acc->group, sizeof(acc->group), "%s", name);
+	rc = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
+	if (rc || !res) {
+		/* ENOENT/ESRCH/0 all mean "no such group" for getgrnam_r. */
+		if (!required && (!rc || rc == ENOENT || rc == ESRCH))
+			return 0;
+		err_set(err, rc ? -rc : -ENOENT, "group %s: %s", name,
+			rc ? strerror(rc) : "no such group");
+		return rc ? -rc : -ENOENT;
+	}
+	acc->gid = gr.gr_gid;
+	return 0;
+}
+
+/* Opens path's directory for binding, creating what is missing (0755,
+ * whatever the umask), component by component from / with O_NOFOLLOW:
+ * a symlink anywhere, a component that is not a directory, one owned by
+ * someone other than root (or our own uid), or one others may write without
+ * the sticky bit, is refused. Any of those would let someone else put
+ * another file, or their own socket, where bondctl looks for bondd's. Once
+ * every directory belongs to root and only root may rename its entries, the
+ * path we bind() cannot change under us. Returns the directory's fd (the
+ * caller closes it) or -errno with a message. A relative path starts at the
+ * cwd, which is not checked. */
+static int open_socket_dir(const char *path, struct err *err)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *p;
+	char *comp, *slash;
+	struct stat st;
+	int fd, next, rc;
+	bool made;
 
 	snprintf(dir, sizeof(dir), "%s", path);
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;       /* relative name in the cwd, or in / */
-	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		bool last = *p == '\0';
-
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) == 0) {
-			if (chmod(dir, 0755) < 0) {
-				err_set(err, -errno, "cannot set mode of %s: %s", dir,
-					strerror(errno));
-				return -errno;
-			}
-		} else if (errno != EEXIST) {
-			err_set(err, -errno, "cannot create directory %s: %s", dir,
-				strerror(errno));
-			return -errno;
-		}
-		if (last)
-			return 0;
-		*p = '/';
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*slash = '\0';
+	fd = open(dir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		err_set(err, rc, "cannot open /: %s", strerror(errno));
+		return rc;
 	}
+	for (comp = dir; ; comp = slash + 1) {
+		slash = strchr(comp, '/');
+		if (slash)
+			*slash = '\0';
+		if (!*comp || !strcmp(comp, ".")) {
+			if (!slash)
+				break;
+			*slash = '/';
+			continue;
+		}
+		made = false;
+		if (mkdirat(fd, comp, 0755) == 0)
+			made = true;
+		else if (errno != EEXIST) {
+			rc = -errno;
+			err_set(err, rc, "cannot create directory %s: %s", dir,
+				strerror(errno));
+			goto fail;
+		}
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			rc = -errno;
+			if (errno == ELOOP || errno == ENOTDIR)
+				err_set(err, rc, "%s is a symlink or not a directory; "
+					"not putting the control socket there", dir);
+			else
+				err_set(err, rc, "cannot open directory %s: %s", dir,
+					strerror(errno));
+			goto fail;
+		}
+		close(fd);
+		fd = next;
+		if (fstat(fd, &st) < 0) {
+			rc = -errno;
+			err_set(err, rc, "cannot stat %s: %s", dir, strerror(errno));
+			goto fail;
+		}
+		if (made && fchmod(fd, 0755) < 0) {
+			rc = -errno;
+			err_set(err, rc, "cannot set mode of %s: %s", dir, strerror(errno));
+			goto fail;
+		}
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			rc = -EPERM;
+			err_set(err, rc, "%s belongs to uid %u, not root; not putting the "
+				"control socket there", dir, (unsigned)st.st_uid);
+			goto fail;
+		}
+		if (((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)) &&
+		    !(st.st_mode & S_ISVTX)) {
+			rc = -EPERM;
+			err_set(err, rc, "%s is writable by others (mode %04o); not putting "
+				"the control socket there", dir,
+				(unsigned)(st.st_mode & 07777));
+			goto fail;
+		}
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+	return fd;
+fail:
+	close(fd);
+	return rc;
 }
 
 /* Whether someone accepts connections on the socket file at sa.
@@ -85,13 +182,18 @@ static int probe_socket(const struct sockaddr_un *sa)
 	return rc;
 }
 
-int ctl_server_open(const char *path, struct err *err)
+int ctl_server_open(const char *path, const struct ctl_access *acc,
+		    bool *group_set, struct err *err)
 {
 	struct sockaddr_un sa;
 	struct stat st;
-	int fd, rc, tries;
+	int fd, dfd, rc, tries;
+	const char *base;
+	bool grp = false;
 	mode_t old;
 
+	if (group_set)
+		*group_set = false;
 	if (!path || !*path) {
 		err_set(err, -EINVAL, "empty control socket path");
 		return -EINVAL;
@@ -104,19 +206,27 @@ int ctl_server_open(const char *path, struct err *err)
 		return -ENAMETOOLONG;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	rc = make_parent_dirs(path, err);
-	if (rc)
-		return rc;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!*base) {
+		err_set(err, -EINVAL, "control socket path %s names a directory", path);
+		return -EINVAL;
+	}
+	dfd = open_socket_dir(path, err);
+	if (dfd < 0)
+		return dfd;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		rc = -errno;
 		err_set(err, rc, "control socket: %s", strerror(errno));
+		close(dfd);
 		return rc;
 	}
 
 	for (tries = 0; ; tries++) {
-		/* Born 0660: no moment where others may connect. */
-		old = umask(0117);
+		/* Born 0600: no moment where anyone but root may connect;
+		 * the group gets its access below, once the file is ours. */
+		old = umask(0177);
 		rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 		umask(old);
 		if (rc == 0)
@@ -128,8 +238,9 @@ int ctl_server_open(const char *path, struct err *err)
 			goto fail;
 		}
 		/* Something is at path. Only a socket nobody answers on is
-		 * ours to replace. */
-		if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		 * ours to replace (lstat: a symlink is not a socket). */
+		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISSOCK(st.st_mode)) {
 			rc = -EEXIST;
 			err_set(err, rc, "%s exists and is not a socket; not replacing it",
 				path);
@@ -146,16 +257,20 @@ int ctl_server_open(const char *path, struct err *err)
 				strerror(-rc));
 			goto fail;
 		}
-		if (rc == 0 && unlink(path) < 0 && errno != ENOENT) {
+		if (rc == 0 && unlinkat(dfd, base, 0) < 0 && errno != ENOENT) {
 			rc = -errno;
 			err_set(err, rc, "cannot remove stale socket %s: %s", path,
 				strerror(errno));
 			goto fail;
 		}
 	}
-	/* The umask may have been stricter than 0117; the mode is part of
-	 * the interface (group members may run bondctl). */
-	if (chmod(path, 0660) < 0) {
+	/* Group first, mode second: members can connect only once both are
+	 * right. Giving the file a group we are not in needs CAP_CHOWN; if
+	 * that is missing the socket stays root-only, which the caller logs. */
+	if (acc && acc->gid != CTL_NO_GROUP &&
+	    fchownat(dfd, base, (uid_t)-1, acc->gid, AT_SYMLINK_NOFOLLOW) == 0)
+		grp = true;
+	if (fchmodat(dfd, base, grp ? 0660 : 0600, 0) < 0) {
 		rc = -errno;
 		err_set(err, rc, "cannot set mode of %s: %s", path, strerror(errno));
 		goto fail_unlink;
@@ -165,12 +280,16 @@ int ctl_server_open(const char *path, struct err *err)
 		err_set(err, rc, "cannot listen on %s: %s", path, strerror(errno));
 		goto fail_unlink;
 	}
+	close(dfd);
+	if (group_set)
+		*group_set = grp;
 	return fd;
 
 fail_unlink:
-	unlink(path);
+	unlinkat(dfd, base, 0);
 fail:
 	close(fd);
+	close(dfd);
 	return rc;
 }
 
@@ -190,10 +309,20 @@ enum conn_state {
 	CONN_DEAD,           /* closed, freed at the end of ctl_server_run() */
 };
 
+/* What a peer may do, from its credentials. */
+enum peer_level {
+	PEER_NONE,           /* refused at accept */
+	PEER_READ,           /* the control group: CTL_RO commands */
+	PEER_ALL,            /* root */
+};
+
 struct ctl_conn {
 	struct ctl_conn *next;
 	int fd;
 	enum conn_state state;
+	enum peer_level level;
+	uid_t uid;                /* the peer's, for messages */
+	uint64_t since;           /* accepted at; the oldest idle one makes room */
 	uint64_t deadline;        /* of the current state */
 	/* request: the header in hdr, then the whole request in req */
 	uint8_t hdr[CTL_REQ_HDR_LEN];
@@ -217,6 +346,10 @@ struct ctl_server {
 	unsigned n_conns;
 	struct ctl_conn *dead;    /* closed during this run */
 	int last_errno;           /* of accept, said once per cause */
+	struct ctl_access acc;    /* the control group */
+	bool group_set;           /* the socket file has it (else 0600) */
+	size_t reply_bytes;       /* held in replies being written */
+	size_t reply_budget;      /* CTL_MAX_PENDING_REPLY */
 };
 
 static int watch(struct ctl_server *srv, int op, int fd, uint32_t events, void *ptr)
@@ -234,6 +367,8 @@ static void conn_close(struct ctl_server *srv, struct ctl_conn *c)
 		return;
 	epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
+	if (c->state == CONN_WRITE)
+		srv->reply_bytes -= c->rep_len;
 	c->fd = -1;
 	c->state = CONN_DEAD;
 	for (pp = &srv->conns; *pp && *pp != c; pp = &(*pp)->next)
@@ -328,6 +463,7 @@ static void conn_reply(struct ctl_server *srv, struct ctl_conn *c, uint8_t *rep,
 	c->rep_len = len;
 	c->sent = 0;
 	c->state = CONN_WRITE;
+	srv->reply_bytes += len;
 	c->deadline = now + srv->timeout_ms;
 	if (watch(srv, EPOLL_CTL_MOD, c->fd, EPOLLOUT, c) < 0) {
 		conn_close(srv, c);
@@ -350,6 +486,28 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 	if (ctl_request_decode(c->req, c->req_len, &req, &e)) {
 		rep = encode_error(CTL_EXIT_USAGE, &len, "bondd: malformed request: %s\n",
 				   e.msg);
+		conn_reply(srv, c, rep, len, now);
+		return;
+	}
+	if (c->level != PEER_ALL && req.argc > 0 &&
+	    ctl_cmd_read_only(req.argv[0]) == 0) {
+		/* Known and not read-only; an unknown word goes on to
+		 * ctl_exec(), which runs nothing and says "unknown command". */
+		rep = encode_error(CTL_EXIT_REFUSED, &len,
+				   "bondd: permission denied: %s needs root; uid %u (group %s) "
+				   "may only read (show, get, list, hash, options, help, version)\n",
+				   req.argv[0], (unsigned)c->uid, srv->acc.group);
+		ctl_request_free(&req);
+		conn_reply(srv, c, rep, len, now);
+		return;
+	}
+	if (srv->reply_bytes >= srv->reply_budget) {
+		/* Clients that do not read their replies hold this much:
+		 * answer no more until they are gone (their deadline). */
+		rep = encode_error(CTL_EXIT_REFUSED, &len,
+				   "bondd: busy: %zu bytes of replies not yet read by other "
+				   "clients; try again\n", srv->reply_bytes);
+		ctl_request_free(&req);
 		conn_reply(srv, c, rep, len, now);
 		return;
 	}
@@ -424,32 +582,124 @@ static void conn_read(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 	}
 }
 
-/* One connection too many: it hears why and is closed. Its socket buffer
- * is empty, so the short reply goes out at once. */
-static void refuse(struct ctl_server *srv, int fd)
+/* A connection we will not serve (over the cap, not allowed, evicted):
+ * it hears why, in one line, and is closed. Its socket buffer is empty, so
+ * the short reply goes out at once; nothing here waits. */
+static void refuse(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void refuse(int fd, const char *fmt, ...)
 {
-	uint8_t *rep, junk[256];
+	uint8_t *rep = NULL, junk[256];
+	char msg[400];
 	size_t len;
+	va_list ap;
+	struct err e;
+	int n, i;
 
-	rep = encode_error(CTL_EXIT_REFUSED, &len,
-			   "bondd: too many control connections (%u); try again\n",
-			   srv->max_clients);
-	if (rep && send(fd, rep, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && ctl_reply_encode(CTL_EXIT_REFUSED, NULL, 0, msg,
+				       strnlen(msg, sizeof(msg)), &rep, &len, &e) == 0 &&
+	    send(fd, rep, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* it went away, or cannot take even this: close anyway */
 	}
 	free(rep);
 	shutdown(fd, SHUT_WR);
 	/* Read what it sent, so the close does not reset the connection
-	 * before it has read the reply. */
-	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)
+	 * before it has read the reply; bounded, a client may keep sending. */
+	for (i = 0; i < 64 && recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0; i++)
 		;
 	close(fd);
+}
+
+/* Is gid among the peer's groups? Its primary gid comes with SO_PEERCRED;
+ * the supplementary ones from SO_PEERGROUPS (Linux 4.13): like SO_PEERCRED
+ * the kernel records them at connect(), so they are the groups of the
+ * process that connected, cannot be changed or raced afterwards (a pid read
+ * from /proc/PID/status could have exited and been reused, and the unit's
+ * ProtectProc=invisible hides /proc of other users), and cost no NSS lookup
+ * (getgrouplist() may ask LDAP or the like, and block the loop; it also
+ * answers what the uid could have, not what the process has: someone who
+ * dropped the group with setgroups() keeps it there). Without
+ * SO_PEERGROUPS, only the primary group counts. */
+static bool peer_in_group(int fd, const struct ucred *cr, gid_t gid)
+{
+	gid_t small[64], *gids = small;
+	socklen_t len = sizeof(small);
+	bool in = false;
+	size_t i;
+
+	if (gid == CTL_NO_GROUP)
+		return false;
+	if (cr->gid == gid)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, gids, &len) < 0) {
+		if (errno != ERANGE)
+			return false;
+		/* len is now the size needed (at most NGROUPS_MAX gids). */
+		gids = malloc(len);
+		if (!gids || getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, gids, &len) < 0) {
+			free(gids);
+			return false;
+		}
+	}
+	for (i = 0; i < len / sizeof(gid_t); i++)
+		if (gids[i] == gid)
+			in = true;
+	if (gids != small)
+		free(gids);
+	return in;
+}
+
+/* Who is at the other end of fd, and what it may do. */
+static enum peer_level peer_level(const struct ctl_server *srv, int fd, uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	*uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || len != sizeof(cr))
+		return PEER_NONE;
+	*uid = cr.uid;
+	/* Our own uid too: it could ptrace us anyway (a daemon run by a
+	 * user, for tests). */
+	if (cr.uid == 0 || cr.uid == geteuid())
+		return PEER_ALL;
+	if (peer_in_group(fd, &cr, srv->acc.gid))
+		return PEER_READ;
+	return PEER_NONE;
+}
+
+/* At the cap: the oldest connection that has not sent a byte makes room for
+ * the new one, so silent clients cannot lock the others out for a whole
+ * deadline. A real client has usually sent its request before we even
+ * accept it. Returns false when every slot is doing real work. */
+static bool evict_idle(struct ctl_server *srv)
+{
+	struct ctl_conn *c, *old = NULL;
+	int fd;
+
+	for (c = srv->conns; c; c = c->next)
+		if (c->state == CONN_READ && c->got == 0 &&
+		    (!old || c->since <= old->since))
+			old = c;
+	if (!old)
+		return false;
+	/* conn_close() closes the fd; keep a copy of it for the message. */
+	fd = dup(old->fd);
+	conn_close(srv, old);
+	if (fd >= 0)
+		refuse(fd, "bondd: dropped: connected and sent nothing while all %u "
+		       "control connections were taken\n", srv->max_clients);
+	return true;
 }
 
 /* Accepts what is pending (a bounded number per run: frames wait meanwhile). */
 static void accept_some(struct ctl_server *srv, uint64_t now)
 {
+	enum peer_level level;
 	struct ctl_conn *c;
+	uid_t uid;
 	int fd, i;
 
 	for (i = 0; i < 16; i++) {
@@ -465,8 +715,19 @@ static void accept_some(struct ctl_server *srv, uint64_t now)
 			return;
 		}
 		srv->last_errno = 0;
-		if (srv->n_conns >= srv->max_clients) {
-			refuse(srv, fd);
+		level = peer_level(srv, fd, &uid);
+		if (level == PEER_NONE) {
+			if (srv->acc.gid != CTL_NO_GROUP)
+				refuse(fd, "bondd: permission denied: uid %d is not root "
+				       "or in group %s\n", (int)uid, srv->acc.group);
+			else
+				refuse(fd, "bondd: permission denied: uid %d is not root "
+				       "(no control group: root only)\n", (int)uid);
+			continue;
+		}
+		if (srv->n_conns >= srv->max_clients && !evict_idle(srv)) {
+			refuse(fd, "bondd: too many control connections (%u); try again\n",
+			       srv->max_clients);
 			continue;
 		}
 		c = calloc(1, sizeof(*c));
@@ -475,6 +736,9 @@ static void accept_some(struct ctl_server *srv, uint64_t now)
 			continue;
 		}
 		c->fd = fd;
+		c->level = level;
+		c->uid = uid;
+		c->since = now;
 		c->state = CONN_READ;
 		c->deadline = now + srv->timeout_ms;
 		if (watch(srv, EPOLL_CTL_ADD, fd, EPOLLIN, c) < 0) {
@@ -553,6 +817,16 @@ unsigned ctl_server_clients(const struct ctl_server *srv)
 	return srv->n_conns;
 }
 
+bool ctl_server_group_set(const struct ctl_server *srv)
+{
+	return srv->group_set;
+}
+
+void ctl_server_set_reply_budget(struct ctl_server *srv, size_t bytes)
+{
+	srv->reply_budget = bytes;
+}
+
 int ctl_server_fd(const struct ctl_server *srv)
 {
 	return srv->epfd;
@@ -567,8 +841,8 @@ void ctl_server_set_limits(struct ctl_server *srv, unsigned max_clients,
 		srv->timeout_ms = timeout_ms;
 }
 
-struct ctl_server *ctl_server_new(const char *path, const struct ctl_backend *be,
-				  struct err *err)
+struct ctl_server *ctl_server_new(const char *path, const struct ctl_access *acc,
+				  const struct ctl_backend *be, struct err *err)
 {
 	struct ctl_server *srv = calloc(1, sizeof(*srv));
 
@@ -579,6 +853,10 @@ struct ctl_server *ctl_server_new(const char *path, const struct ctl_backend *be
 	srv->be = be;
 	srv->max_clients = CTL_MAX_CLIENTS;
 	srv->timeout_ms = CTL_IO_TIMEOUT_MS;
+	srv->reply_budget = CTL_MAX_PENDING_REPLY;
+	srv->acc.gid = CTL_NO_GROUP;
+	if (acc)
+		srv->acc = *acc;
 	snprintf(srv->path, sizeof(srv->path), "%s", path ? path : "");
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv->epfd < 0) {
@@ -586,7 +864,7 @@ struct ctl_server *ctl_server_new(const char *path, const struct ctl_backend *be
 		free(srv);
 		return NULL;
 	}
-	srv->lfd = ctl_server_open(path, err);
+	srv->lfd = ctl_server_open(path, &srv->acc, &srv->group_set, err);
 	if (srv->lfd < 0) {
 		close(srv->epfd);
 		free(srv);

@@ -671,7 +671,8 @@ void daemon_detached(struct daemon *d)
 				daemon_logl(d, LOG_ERR, "bondd: %s", err.msg);
 }
 
-struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err)
+struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
+			  bool use_syslog, struct err *err)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
 
@@ -704,7 +705,7 @@ struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err
 			goto fail;
 	}
 	daemon_recover(d);
-	if (daemon_loop_open(d, ctl_path, err) < 0)
+	if (daemon_loop_open(d, ctl_path, acc, err) < 0)
 		goto fail;
 	return d;
 fail:

@@ -13,11 +13,14 @@
 
 struct daemon;
 
+struct ctl_access;
 /* Takes the namespace lock (a second daemon gets a clear error naming the
  * first one's pid), restores every slave the journal shows a dead daemon
  * left behind, sets up the engine, rtnetlink, the event loop and the
- * control socket. */
-struct daemon *daemon_new(const char *ctl_path, bool use_syslog, struct err *err);
+ * control socket (who may use it: acc, see ctl/ctl_server.h; NULL: root
+ * only). */
+struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
+			  bool use_syslog, struct err *err);
 /* After daemon(3): the lock file and the slave journal name the new pid,
  * and the signals reach the new process's event loop. */
 void daemon_detached(struct daemon *d);

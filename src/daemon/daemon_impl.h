@@ -166,7 +166,8 @@ void daemon_crash_point(struct daemon *d, const char *name);
 
 /* Sets up epoll, the timer, the signals and the control server on
  * ctl_path. On failure daemon_loop_close() frees what was made. */
-int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err);
+int daemon_loop_open(struct daemon *d, const char *ctl_path,
+		     const struct ctl_access *acc, struct err *err);
 void daemon_loop_close(struct daemon *d);
 /* After daemon(3): the child's own signalfd in the epoll set. */
 int daemon_loop_after_fork(struct daemon *d);

@@ -38,7 +38,8 @@ void daemon_ep_del(struct daemon *d, int fd)
 		daemon_logl(d, LOG_WARNING, "epoll: cannot remove fd %d: %s", fd, strerror(errno));
 }
 
-int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err)
+int daemon_loop_open(struct daemon *d, const char *ctl_path,
+		     const struct ctl_access *acc, struct err *err)
 {
 	sigset_t mask;
 
@@ -59,9 +60,22 @@ int daemon_loop_open(struct daemon *d, const char *ctl_path, struct err *err)
 		err_set(err, -errno, "cannot set up the event loop: %s", strerror(errno));
 		return -1;
 	}
-	d->ctl = ctl_server_new(ctl_path, &d->ctl_be, err);
+	d->ctl = ctl_server_new(ctl_path, acc, &d->ctl_be, err);
 	if (!d->ctl)
 		return -1;
+	/* Say who may use the socket: an admin wondering why bondctl says
+	 * "permission denied" looks here. */
+	if (ctl_server_group_set(d->ctl))
+		daemon_logl(d, LOG_INFO, "bondd: control socket %s: root may do everything, "
+			    "group %s may read (mode 0660)", ctl_path, acc->group);
+	else if (acc && acc->gid != CTL_NO_GROUP)
+		daemon_logl(d, LOG_WARNING, "bondd: control socket %s: cannot give it "
+			    "group %s (CAP_CHOWN?); root only (mode 0600)", ctl_path,
+			    acc->group);
+	else
+		daemon_logl(d, LOG_INFO, "bondd: control socket %s: no group %s; root "
+			    "only (mode 0600)", ctl_path,
+			    acc && acc->group[0] ? acc->group : CTL_DEFAULT_GROUP);
 	d->ep_rtnl = (struct ep_item){ EP_RTNL, d };
 	d->ep_timer = (struct ep_item){ EP_TIMER, d };
 	d->ep_signal = (struct ep_item){ EP_SIGNAL, d };

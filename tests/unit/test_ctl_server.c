@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +65,7 @@ struct fixture {
 	char path[128];
 	struct ctl_server *srv;
 	uint64_t now;           /* the virtual clock */
+	struct ctl_access acc;  /* the control group: our own gid */
 };
 
 static int setup(void **state)
@@ -75,6 +78,9 @@ static int setup(void **state)
 	/* A directory the server must create itself. */
 	snprintf(f->path, sizeof(f->path), "%s/run/bondd.sock", f->dir);
 	f->now = 5000;
+	/* Our own group: we may give the socket to it without CAP_CHOWN. */
+	snprintf(f->acc.group, sizeof(f->acc.group), "testgrp");
+	f->acc.gid = getegid();
 	*state = f;
 	return 0;
 }
@@ -98,7 +104,7 @@ static void start(struct fixture *f)
 	struct err e;
 
 	err_clear(&e);
-	f->srv = ctl_server_new(f->path, NULL, &e);
+	f->srv = ctl_server_new(f->path, &f->acc, NULL, &e);
 	assert_non_null(f->srv);
 }
 
@@ -237,16 +243,16 @@ static void test_stale_live_and_foreign(void **state)
 	struct err e;
 	int lfd, lfd2, fd;
 
-	lfd = ctl_server_open(f->path, &e);
+	lfd = ctl_server_open(f->path, &f->acc, NULL, &e);
 	assert_true(lfd >= 0);
 	/* A live one: the second daemon must refuse and leave it alone. */
 	err_clear(&e);
-	lfd2 = ctl_server_open(f->path, &e);
+	lfd2 = ctl_server_open(f->path, &f->acc, NULL, &e);
 	assert_int_equal(lfd2, -EADDRINUSE);
 	assert_non_null(strstr(e.msg, "already running"));
 	close(lfd);                  /* crash: the file stays, nobody listens */
 	assert_int_equal(access(f->path, F_OK), 0);
-	lfd = ctl_server_open(f->path, &e);
+	lfd = ctl_server_open(f->path, &f->acc, NULL, &e);
 	assert_true(lfd >= 0);       /* stale one replaced */
 	ctl_server_close(lfd, f->path);
 
@@ -254,20 +260,20 @@ static void test_stale_live_and_foreign(void **state)
 	fd = open(f->path, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	lfd = ctl_server_open(f->path, &e);
+	lfd = ctl_server_open(f->path, &f->acc, NULL, &e);
 	assert_int_equal(lfd, -EEXIST);
 	assert_int_equal(access(f->path, F_OK), 0);
 	unlink(f->path);
 
 	/* Paths that cannot work. */
-	assert_int_equal(ctl_server_open("", &e), -EINVAL);
+	assert_int_equal(ctl_server_open("", NULL, NULL, &e), -EINVAL);
 	{
 		char longp[200];
 
 		memset(longp, 'a', sizeof(longp) - 1);
 		longp[0] = '/';
 		longp[sizeof(longp) - 1] = '\0';
-		assert_int_equal(ctl_server_open(longp, &e), -ENAMETOOLONG);
+		assert_int_equal(ctl_server_open(longp, NULL, NULL, &e), -ENAMETOOLONG);
 	}
 }
 
@@ -448,8 +454,9 @@ static void test_slow_reader_dropped(void **state)
 	close(fd);
 }
 
-/* Past the cap, a new connection hears why and is closed; the ones being
- * served are untouched, and a slot that frees up is used again. */
+/* Past the cap, a new connection hears why and is closed when every slot
+ * is doing real work; the ones being served are untouched, and a slot that
+ * frees up is used again. */
 static void test_cap(void **state)
 {
 	struct fixture *f = *state;
@@ -462,12 +469,15 @@ static void test_cap(void **state)
 
 	start(f);
 	ctl_server_set_limits(f->srv, 2, 0);
+	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
 	a = connect_to(f->path);
 	b = connect_to(f->path);
+	/* Each has begun a request: busy, not idle. */
+	assert_int_equal(write(a, req, 3), 3);
+	assert_int_equal(write(b, req, 3), 3);
 	turns(f, 2);
 	assert_int_equal(ctl_server_clients(f->srv), 2);
 	exec_calls = 0;
-	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
 	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
 	assert_int_equal(r.status, CTL_EXIT_REFUSED);
 	assert_non_null(memmem(r.err, r.err_len, "too many control connections (2)", 32));
@@ -485,6 +495,279 @@ static void test_cap(void **state)
 	close(b);
 }
 
+/* Silent connections cannot lock a real client out: at the cap, the oldest
+ * one that has sent nothing is dropped (with a line saying why) and the new
+ * client is served at once, however often the silent ones come back. */
+static void test_idle_evicted(void **state)
+{
+	struct fixture *f = *state;
+	const char *argv[] = { "list" };
+	uint8_t *req, buf[4096];
+	struct ctl_reply r;
+	struct err e;
+	size_t len, got;
+	int silent[16], i, n = 0;
+
+	start(f);
+	ctl_server_set_limits(f->srv, 8, 0);
+	assert_int_equal(ctl_request_encode(1, argv, 0, &req, &len, &e), 0);
+	exec_calls = 0;
+	for (i = 0; i < 8; i++) {
+		/* Fill every slot again with silent clients. */
+		while (ctl_server_clients(f->srv) < 8) {
+			silent[n++] = connect_to(f->path);
+			f->now++;       /* distinct ages: the earlier, the older */
+			turn(f);
+		}
+		assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
+		assert_int_equal(r.status, 0);
+		/* The oldest silent one went, with a reason; the next did not. */
+		assert_true(readable(silent[i]));
+		got = (size_t)read(silent[i], buf, sizeof(buf));
+		assert_int_equal(ctl_reply_decode(buf, got, &r, &e), 0);
+		assert_int_equal(r.status, CTL_EXIT_REFUSED);
+		assert_non_null(memmem(r.err, r.err_len, "sent nothing", 12));
+		assert_false(readable(silent[i + 1]));
+	}
+	assert_int_equal(exec_calls, 8);
+	assert_int_equal(n, 15);
+	free(req);
+	while (n--)
+		close(silent[n]);
+}
+
+/* Replies nobody reads are bounded: over the budget a new request is
+ * refused (busy) without running, until the hoarder's deadline drops it. */
+static void test_reply_budget(void **state)
+{
+	struct fixture *f = *state;
+	const char *big[] = { "big" }, *list[] = { "list" };
+	uint8_t *req, *breq, buf[4096];
+	struct ctl_reply r;
+	struct err e;
+	size_t len, blen;
+	int hoarder;
+
+	start(f);
+	ctl_server_set_reply_budget(f->srv, BIG_REPLY / 2);
+	assert_int_equal(ctl_request_encode(1, big, 0, &breq, &blen, &e), 0);
+	assert_int_equal(ctl_request_encode(1, list, 0, &req, &len, &e), 0);
+	hoarder = connect_to(f->path);
+	assert_int_equal(write(hoarder, breq, blen), (ssize_t)blen);
+	turns(f, 2);
+	assert_int_equal(ctl_server_clients(f->srv), 1);   /* writing, unread */
+	exec_calls = 0;
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(r.status, CTL_EXIT_REFUSED);
+	assert_non_null(memmem(r.err, r.err_len, "busy", 4));
+	assert_int_equal(exec_calls, 0);
+	/* The hoarder's time is up: its reply is freed, others are served. */
+	f->now += CTL_IO_TIMEOUT_MS;
+	turn(f);
+	assert_int_equal(ctl_server_clients(f->srv), 0);
+	assert_int_equal(request(f, req, len, &r, buf, sizeof(buf)), 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(exec_calls, 1);
+	free(req);
+	free(breq);
+	close(hoarder);
+}
+
+/* The socket's directory: created 0755; a symlink, a directory of another
+ * user, or one anyone may write, is refused and nothing is created there.
+ * Without a group the socket is 0600. */
+static void test_socket_dir_safety(void **state)
+{
+	struct fixture *f = *state;
+	char p[200], d[100];
+	struct stat st;
+	struct err e;
+	bool grp;
+	int lfd;
+
+	/* No group: root only. */
+	err_clear(&e);
+	lfd = ctl_server_open(f->path, NULL, &grp, &e);
+	assert_true(lfd >= 0);
+	assert_false(grp);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	ctl_server_close(lfd, f->path);
+	/* With our group: 0660 and that group. */
+	lfd = ctl_server_open(f->path, &f->acc, &grp, &e);
+	assert_true(lfd >= 0);
+	assert_true(grp);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660);
+	assert_int_equal(st.st_gid, getegid());
+	ctl_server_close(lfd, f->path);
+
+	/* A symlink in the path (to a perfectly good directory). */
+	snprintf(d, sizeof(d), "%s/link", f->dir);
+	assert_int_equal(symlink("run", d), 0);
+	snprintf(p, sizeof(p), "%s/link/bondd.sock", f->dir);
+	err_clear(&e);
+	assert_true(ctl_server_open(p, &f->acc, NULL, &e) < 0);
+	assert_non_null(strstr(e.msg, "symlink"));
+	snprintf(p, sizeof(p), "%s/link/sub/bondd.sock", f->dir);
+	assert_true(ctl_server_open(p, &f->acc, NULL, &e) < 0);
+	snprintf(p, sizeof(p), "%s/run/sub", f->dir);
+	assert_int_equal(access(p, F_OK), -1);    /* nothing made through it */
+	unlink(d);
+
+	/* Writable by anyone, no sticky bit. */
+	snprintf(d, sizeof(d), "%s/open", f->dir);
+	assert_int_equal(mkdir(d, 0700), 0);
+	assert_int_equal(chmod(d, 0777), 0);
+	snprintf(p, sizeof(p), "%s/bondd.sock", d);
+	err_clear(&e);
+	assert_true(ctl_server_open(p, &f->acc, NULL, &e) < 0);
+	assert_non_null(strstr(e.msg, "writable by others"));
+	assert_int_equal(access(p, F_OK), -1);
+	/* ... with the sticky bit (like /tmp) it is fine. */
+	assert_int_equal(chmod(d, 01777), 0);
+	lfd = ctl_server_open(p, &f->acc, NULL, &e);
+	assert_true(lfd >= 0);
+	ctl_server_close(lfd, p);
+
+	/* Someone else's directory (only root can make one to test). */
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(d, 0755), 0);
+		assert_int_equal(chown(d, 65534, 65534), 0);
+		err_clear(&e);
+		assert_true(ctl_server_open(p, &f->acc, NULL, &e) < 0);
+		assert_non_null(strstr(e.msg, "not root"));
+	}
+	rmdir(d);
+}
+
+/* Credentials, from the kernel: a child process becomes another user and
+ * talks to the server while the parent drives it. In the group it may
+ * read and is refused writes; outside it is refused everything. */
+struct cred_case {
+	bool in_group;
+	const char *cmd;
+	int status;             /* expected */
+	const char *msg;        /* expected in stderr text, or NULL */
+	bool runs;              /* ctl_exec is called */
+};
+
+static void run_as(struct fixture *f, const struct cred_case *cc)
+{
+	const char *argv[] = { cc->cmd, "bond0" };
+	uint8_t *req, buf[4096];
+	int pfd[2], st, idle = 0;
+	struct ctl_reply r;
+	struct err e;
+	size_t len, got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(ctl_request_encode(2, argv, 0, &req, &len, &e), 0);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* nobody, with or without the control group (ours: gid 0
+		 * under root) as a supplementary group. */
+		gid_t g = f->acc.gid;
+		int fd;
+
+		close(pfd[0]);
+		if (setgroups(cc->in_group ? 1 : 0, &g) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0)
+			_exit(10);
+		fd = connect_to(f->path);
+		if (write(fd, req, len) != (ssize_t)len)
+			_exit(11);
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (write(pfd[1], buf, (size_t)n) != n)
+				_exit(12);
+		_exit(0);
+	}
+	close(pfd[1]);
+	exec_calls = 0;
+	for (;;) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+
+		if (poll(&p, 1, 10) == 1) {
+			n = read(pfd[0], buf + got, sizeof(buf) - got);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+			continue;
+		}
+		assert_true(idle++ < 500);
+		turn(f);
+	}
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(ctl_reply_decode(buf, got, &r, &e), 0);
+	assert_int_equal(r.status, cc->status);
+	if (cc->msg)
+		assert_non_null(memmem(r.err, r.err_len, cc->msg, strlen(cc->msg)));
+	assert_int_equal(exec_calls, cc->runs ? 1 : 0);
+	free(req);
+}
+
+static void test_credentials(void **state)
+{
+	static const struct cred_case cases[] = {
+		{ true, "show", CTL_EXIT_OK, NULL, true },
+		{ true, "get", CTL_EXIT_OK, NULL, true },
+		{ true, "enslave", CTL_EXIT_REFUSED,
+		  "bondd: permission denied: enslave needs root; uid 65534 (group testgrp)", false },
+		{ true, "delete", CTL_EXIT_REFUSED, "permission denied: delete needs root", false },
+		/* Unknown words go on to dispatch, which says "unknown
+		 * command" (here: the stand-in echoes). */
+		{ true, "frobnicate", CTL_EXIT_OK, NULL, true },
+		{ false, "show", CTL_EXIT_REFUSED,
+		  "bondd: permission denied: uid 65534 is not root or in group testgrp", false },
+		{ false, "enslave", CTL_EXIT_REFUSED, "uid 65534 is not root", false },
+	};
+	struct fixture *f = *state;
+	char sub[96];
+	size_t i;
+
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	start(f);
+	/* Let nobody reach the socket: the server decides, not the mode. */
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/run", f->dir);
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(chmod(f->path, 0666), 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		run_as(f, &cases[i]);
+	/* Root may do anything (the other tests run as root too). */
+	assert_int_equal(ctl_server_clients(f->srv), 0);
+}
+
+/* The access column of CTL_COMMANDS: exactly the commands that only read
+ * are CTL_RO. */
+static void test_read_only_table(void **state)
+{
+	static const char *const ro[] = {
+		"show", "get", "list", "hash", "options", "help", "version",
+	};
+	static const char *const rw[] = {
+		"create", "delete", "enslave", "release", "active", "set", "set-slave",
+		"reload",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ro); i++)
+		assert_int_equal(ctl_cmd_read_only(ro[i]), 1);
+	for (i = 0; i < ARRAY_SIZE(rw); i++)
+		assert_int_equal(ctl_cmd_read_only(rw[i]), 0);
+	assert_int_equal(ctl_cmd_read_only("frobnicate"), -1);
+	assert_int_equal(ctl_cmd_read_only(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +779,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_silent_client_does_not_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_reader_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_evicted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_dir_safety, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credentials, setup, teardown),
+		cmocka_unit_test(test_read_only_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
