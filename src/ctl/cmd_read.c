@@ -124,7 +124,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 			status_json(b, c->out);
 			sb_puts(c->out, "\n");
 		} else {
-			status_text(b, true, c->out);
+			status_text(b, c->privileged, c->out);
 		}
 		return CTL_EXIT_OK;
 	}
@@ -143,7 +143,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 		/* One blank line between bonds, however each text ends. */
 		if (i && !ends_with_blank_line(c->out))
 			sb_puts(c->out, "\n");
-		status_text(b, true, c->out);
+		status_text(b, c->privileged, c->out);
 	}
 	if (c->json)
 		sb_puts(c->out, "]\n");

@@ -60,6 +60,10 @@ struct ctl_backend;
  * CTL_EXIT_OK, CTL_EXIT_REFUSED or CTL_EXIT_USAGE. */
 int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout);
+/* The same for a client that may only read (the control group): `show`
+ * leaves out what the kernel's /proc shows only to CAP_NET_ADMIN. */
+int ctl_exec_as(const struct ctl_backend *be, int argc, char **argv, bool json,
+		bool privileged, struct strbuf *out, struct strbuf *errout);
 
 /* The command list with usage and help, for `bondctl help` and
  * `bondctl -h`. prog is the program name shown ("bondctl"). */

@@ -20,6 +20,9 @@ struct cmd_ctx {
 	const struct ctl_backend *be;
 	struct engine *eng;
 	bool json;
+	/* The client may change things (root): the /proc text then shows
+	 * what the kernel shows only to CAP_NET_ADMIN readers. */
+	bool privileged;
 	struct strbuf *out;
 	struct strbuf *err;
 	const char *name;    /* the command, for usage messages */

@@ -117,7 +117,14 @@ int cmd_version(struct cmd_ctx *c, int argc, char **argv)
 int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
 	     struct strbuf *out, struct strbuf *errout)
 {
-	struct cmd_ctx c = { .be = be, .json = json, .out = out, .err = errout };
+	return ctl_exec_as(be, argc, argv, json, true, out, errout);
+}
+
+int ctl_exec_as(const struct ctl_backend *be, int argc, char **argv, bool json,
+		bool privileged, struct strbuf *out, struct strbuf *errout)
+{
+	struct cmd_ctx c = { .be = be, .json = json, .privileged = privileged,
+			     .out = out, .err = errout };
 	const struct ctl_cmd *cmd = NULL;
 	const char *hint;
 	size_t i;

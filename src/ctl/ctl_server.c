@@ -513,8 +513,8 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 	}
 	sb_init(&out);
 	sb_init(&errout);
-	status = ctl_exec(srv->be, req.argc, req.argv, req.flags & CTL_F_JSON, &out,
-			  &errout);
+	status = ctl_exec_as(srv->be, req.argc, req.argv, req.flags & CTL_F_JSON,
+			     c->level == PEER_ALL, &out, &errout);
 	if (out.oom || errout.oom)
 		rep = encode_error(CTL_EXIT_REFUSED, &len,
 				   "bondd: out of memory while answering (the command %s)\n",

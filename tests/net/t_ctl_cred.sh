@@ -108,6 +108,17 @@ check "root: set miimon" bctl a set bond1 miimon 200
 check "root: release eth1" bctl a release bond1 eth1
 check "root: delete bond1" bctl a delete bond1
 
+# The 802.3ad details the kernel's /proc shows only to CAP_NET_ADMIN
+# readers: root sees them, a member of the group does not.
+check "root: an 802.3ad bond over eth1" bctl a create bond2 mode 802.3ad miimon 100
+check "root: enslave eth1 to it" bctl a enslave bond2 eth1
+has_details() { "$@" show bond2 | grep -q 'details actor lacp pdu'; }
+# (the details follow an aggregator, which the port gets after selection)
+check "root: show has the LACPDU details" wait_for 15 has_details bctl a
+check "in $GROUP: show has no LACPDU details" \
+	eval '! has_details as "$U_IN" && as "$U_IN" show bond2 | grep -q "Aggregator ID"'
+check "root: delete bond2" bctl a delete bond2
+
 # bondd_refuses SOCKET TEXT [ARGS]: bondd will not start on SOCKET.
 bondd_refuses() {
 	local sock=$1 text=$2 out rc

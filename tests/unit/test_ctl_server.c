@@ -1,5 +1,5 @@
 /* The control socket server (src/ctl/ctl_server.c) without a daemon: this
- * file defines its own ctl_exec(), so the linker takes that one instead of
+ * file defines its own ctl_exec_as(), so the linker takes that one instead of
  * ctl_dispatch.o and the server is tested alone, driven the way the daemon's loop
  * drives it (ctl_server_run() with a virtual clock): socket file creation,
  * stale and live sockets, requests and replies in pieces, garbage, silent
@@ -35,8 +35,8 @@ static int exec_calls;
 /* Echoes its arguments so the test sees exactly what the server decoded;
  * "fail" is refused, "big" answers BIG_REPLY bytes (more than a socket
  * buffer holds). */
-int ctl_exec(const struct ctl_backend *be, int argc, char **argv, bool json,
-	     struct strbuf *out, struct strbuf *errout)
+int ctl_exec_as(const struct ctl_backend *be, int argc, char **argv, bool json,
+		bool privileged, struct strbuf *out, struct strbuf *errout)
 {
 	int i;
 
