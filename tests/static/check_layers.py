@@ -26,8 +26,10 @@ ALLOWED = {
     "daemon": {"lib", "core", "config", "linux", "ctl"},
     "cmd": {"lib", "core", "config", "linux", "ctl", "daemon"},
 }
-# config reads only the option codec of the core.
+# config reads only the option codec of the core; linux only its types
+# (the model, and the multicast group list the /proc readers fill).
 CONFIG_CORE_HEADERS = {"core/opt", "core/bond_types"}
+LINUX_CORE_HEADERS = {"core/bond_types", "core/mcast_rejoin"}
 # Files allowed to name a mode number: the mode table and the modes.
 MODE_FILES = re.compile(r"^core/(mode[^/]*|mode/.*|lacp/.*|opt_table)\.[ch]$|^core/bond_types\.h$")
 
@@ -79,6 +81,8 @@ def main():
                         upward.append(f"{rel}:{no}: {layer} may not include {target}")
                     elif layer == "config" and tlayer == "core" and tmod not in CONFIG_CORE_HEADERS:
                         upward.append(f"{rel}:{no}: config may include only the option codec, not {target}")
+                    elif layer == "linux" and tlayer == "core" and tmod not in LINUX_CORE_HEADERS:
+                        upward.append(f"{rel}:{no}: linux may include only the core's types, not {target}")
                 if "BOND_MODE_" in line and not MODE_FILES.match(rel):
                     mode_uses.append(f"{rel}:{no}: {line.strip()}")
 
