@@ -19,6 +19,8 @@
  * little-endian, by hand, whatever the host is. */
 #include "hash.h"
 
+#include "lib/bytes.h"
+
 #include <stdbool.h>
 
 #define ETH_HLEN 14
@@ -82,16 +84,6 @@ static bool need(size_t len, size_t off, size_t n)
 	return off <= len && n <= len - off;
 }
 
-static uint16_t rd16be(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32be(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static uint32_t word(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -109,7 +101,7 @@ static uint32_t eth_hash(const uint8_t *f, size_t len)
 {
 	if (len < ETH_HLEN)
 		return 0;
-	return (uint32_t)(f[5] ^ f[11]) ^ rd16be(f + 12);
+	return (uint32_t)(f[5] ^ f[11]) ^ get_be16(f + 12);
 }
 
 /* bond_vlan_srcmac_hash(): a frame read from a TAP never carries an
@@ -198,7 +190,7 @@ static void get_icmp(const uint8_t *f, size_t len, size_t thoff, struct flow *fl
 	fl->icmp_type = ih[0];
 	fl->icmp_code = ih[1];
 	if (icmp_has_id(ih[0])) {
-		id = rd16be(ih + 4);
+		id = get_be16(ih + 4);
 		fl->icmp_id = id ? id : 1;
 	} else {
 		fl->icmp_id = 0;
@@ -224,7 +216,7 @@ static bool l3_header(const uint8_t *f, size_t len, uint16_t l2_proto,
 		fl->src = word(ip + 12);
 		fl->dst = word(ip + 16);
 		*nhoff += (size_t)(ip[0] & 0x0f) * 4;
-		if (!(rd16be(ip + 6) & 0x3fff))
+		if (!(get_be16(ip + 6) & 0x3fff))
 			*ip_proto = ip[9];
 	} else {
 		if (!need(len, *nhoff, 40))
@@ -244,7 +236,7 @@ static bool l3_header(const uint8_t *f, size_t len, uint16_t l2_proto,
 /* False: not IP, or an IP header cut short -> the layer2 formula. */
 static bool flow_l3(const uint8_t *f, size_t len, bool l34, struct flow *fl)
 {
-	uint16_t l2_proto = rd16be(f + 12);
+	uint16_t l2_proto = get_be16(f + 12);
 	size_t nhoff = ETH_HLEN;
 	int ip_proto = -1;
 
@@ -306,8 +298,8 @@ static enum dret gre(struct walk *w)
 	if (!need(w->len, w->nhoff, 4))
 		return D_BAD;
 	h = w->f + w->nhoff;
-	flags = rd16be(h);
-	gproto = rd16be(h + 2);
+	flags = get_be16(h);
+	gproto = get_be16(h + 2);
 	if (flags & 0x4000)
 		return D_GOOD;
 	ver = flags & 0x0007;
@@ -329,7 +321,7 @@ static enum dret gre(struct walk *w)
 		if (gproto == ETHERTYPE_TEB) {
 			if (!need(w->len, w->nhoff + off, ETH_HLEN))
 				return D_BAD;
-			w->proto = rd16be(w->f + w->nhoff + off + 12);
+			w->proto = get_be16(w->f + w->nhoff + off + 12);
 			off += ETH_HLEN;
 		}
 	} else {
@@ -339,7 +331,7 @@ static enum dret gre(struct walk *w)
 			off += 4;
 		if (!need(w->len, w->nhoff + off, 4))
 			return D_BAD;
-		ppp = rd16be(w->f + w->nhoff + off + 2);
+		ppp = get_be16(w->f + w->nhoff + off + 2);
 		if (ppp == 0x0021)
 			w->proto = ETHERTYPE_IPV4;
 		else if (ppp == 0x0057)
@@ -369,7 +361,7 @@ static enum dret net_step(struct walk *w)
 		w->fl->src = word(h + 12);
 		w->fl->dst = word(h + 16);
 		/* Any fragment, the first one too: addresses only. */
-		if (rd16be(h + 6) & 0x3fff) {
+		if (get_be16(h + 6) & 0x3fff) {
 			w->is_frag = true;
 			return D_GOOD;
 		}
@@ -389,7 +381,7 @@ static enum dret net_step(struct walk *w)
 		 * tag): here the tag sits right at nhoff. */
 		if (!need(w->len, w->nhoff, 4))
 			return D_BAD;
-		w->proto = rd16be(h + 2);
+		w->proto = get_be16(h + 2);
 		w->nhoff += 4;
 		return D_PROTO_AGAIN;
 	case ETHERTYPE_PPPOE_SES: {
@@ -399,7 +391,7 @@ static enum dret net_step(struct walk *w)
 		 * (1-byte) PPP protocol is not valid and so refused. */
 		if (!need(w->len, w->nhoff, 8) || h[0] != 0x11 || h[1] != 0)
 			return D_BAD;
-		ppp = rd16be(h + 6);
+		ppp = get_be16(h + 6);
 		w->nhoff += 8;
 		switch (ppp) {
 		case 0x0021: w->proto = ETHERTYPE_IPV4; return D_PROTO_AGAIN;
@@ -420,7 +412,7 @@ static enum dret net_step(struct walk *w)
 		/* The source node word is the "source address"; there is no
 		 * destination. Link keepalives get a random key in the
 		 * kernel (spread over CPUs); a fixed 0 here. */
-		w0 = rd32be(h);
+		w0 = get_be32(h);
 		w->fl->addr = ADDR_TIPC;
 		w->fl->src = (w0 & 0x0e080000) == 0x0e080000 ? 0 : word(h + 12);
 		w->fl->dst = 0;
@@ -443,7 +435,7 @@ static enum dret net_step(struct walk *w)
 	case ETHERTYPE_HSR:
 		if (!need(w->len, w->nhoff, 6))
 			return D_BAD;
-		w->proto = rd16be(h + 4);
+		w->proto = get_be16(h + 4);
 		w->nhoff += 6;
 		return D_PROTO_AGAIN;
 	case ETHERTYPE_BATMAN:
@@ -451,7 +443,7 @@ static enum dret net_step(struct walk *w)
 		 * an Ethernet header after its 10 bytes. */
 		if (!need(w->len, w->nhoff, 24) || h[0] != 0x40 || h[1] != 15)
 			return D_BAD;
-		w->proto = rd16be(h + 22);
+		w->proto = get_be16(h + 22);
 		w->nhoff += 24;
 		return D_PROTO_AGAIN;
 	default:
@@ -606,7 +598,7 @@ uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
 		return eth_hash(frame, len);
 	}
 
-	type = rd16be(frame + 12);
+	type = get_be16(frame + 12);
 	if (encap) {
 		/* An in-band tag on the outer frame: the kernel's bond sees
 		 * such frames with the network header already past the tag

@@ -39,6 +39,8 @@
 #include "mode.h"
 #include "status.h"
 
+#include "lib/bytes.h"
+
 /* ---- small helpers ------------------------------------------------------ */
 
 uint8_t alb_simple_hash(const uint8_t *p, size_t n)
@@ -57,7 +59,7 @@ bool alb_valid_mac(const uint8_t mac[6])
 
 void alb_parse_l2(const uint8_t *frame, size_t len, struct alb_l2 *l2)
 {
-	uint16_t proto = (uint16_t)(frame[12] << 8 | frame[13]);
+	uint16_t proto = get_be16(frame + 12);
 
 	l2->off = ETH_HLEN_;
 	l2->vlan_id = 0;

@@ -11,6 +11,7 @@
 #include "ctl_cmd_impl.h"
 #include "ctl_proto.h"
 #include "frame_desc.h"
+#include "lib/bytes.h"
 
 /* ---- hash: which slave a frame would take, and why ------------------------ */
 
@@ -38,7 +39,7 @@ static void how_text(struct strbuf *o, const struct tx_explain *v, const uint8_t
 	case XH_PATH_L2:
 	case XH_PATH_FALLBACK:
 		sb_printf(o, "%s: 0x%02x ^ 0x%02x ^ 0x%04x", h->why, f[5], f[11],
-			  (unsigned)(f[12] << 8 | f[13]));
+			  (unsigned)get_be16(f + 12));
 		break;
 	case XH_PATH_SRCMAC:
 		sb_printf(o, "%s: 0 ^ 0x%06x ^ 0x%06x", h->why,
