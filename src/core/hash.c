@@ -1,4 +1,4 @@
-/* Transmit hash policies (SPEC.md section 7), on the raw bytes of a frame.
+/* Transmit hash policies (the kernel's __bond_xmit_hash(), docs/hash.md), on the raw bytes of a frame.
  *
  * Two header walkers, because the kernel has two:
  *
@@ -106,7 +106,7 @@ static uint32_t eth_hash(const uint8_t *f, size_t len)
 
 /* bond_vlan_srcmac_hash(): a frame read from a TAP never carries an
  * out-of-band (accelerated) tag, and an in-band tag is not looked at, so
- * the VLAN term is always 0 (SPEC 7, last bullet). */
+ * the VLAN term is always 0 (as bond_main.c's bond_vlan_srcmac_hash() reads it). */
 static uint32_t srcmac_hash(const uint8_t *f, size_t len)
 {
 	uint32_t vendor, dev;
@@ -602,7 +602,7 @@ uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
 	if (encap) {
 		/* An in-band tag on the outer frame: the kernel's bond sees
 		 * such frames with the network header already past the tag
-		 * and finds no flow (SPEC 7: plain layer2, verified). */
+		 * and finds no flow (bond_main.c: plain layer2, verified). */
 		if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ)
 			return fallback(frame, len, info,
 					"in-band VLAN tag on the outer frame: layer2 formula");

@@ -1,7 +1,8 @@
 /* Transmit hash policies (xmit_hash_policy), computed exactly as the
  * kernel's __bond_xmit_hash() does on the bytes of the frame, so that a frame
  * picks the same slave index (hash % count) as the kernel would with the same
- * slave list. SPEC.md section 7 has the formulas. */
+ * slave list. The formulas are the kernel's __bond_xmit_hash()
+ * (drivers/net/bonding/bond_main.c); docs/hash.md spells them out. */
 #ifndef BONDD_HASH_H
 #define BONDD_HASH_H
 

@@ -13,7 +13,7 @@
  * - Carrier: an active aggregator exists and has at least min_links ports
  *   with link up. Roles: a port not enabled for traffic is a backup.
  * - Status: lacp/lacp_status.c fills the 802.3ad part of the status model
- *   (the /proc "802.3ad info" block and per-slave LACP lines, SPEC 3).
+ *   (the /proc "802.3ad info" block and per-slave LACP lines, bond_procfs.c).
  *
  * lacp_strict=on: no individual fallback, and carrier only while a port of
  * the active aggregator collects and distributes (checked every tick, so a

@@ -13,7 +13,7 @@
 
 struct monitor_ops {
 	const char *name;
-	/* Initial link state of a slave at enslave (SPEC 4.1). */
+	/* Initial link state of a slave at enslave (bond_main.c, bond_enslave). */
 	void (*slave_init)(struct bond *b, struct slave *s, uint64_t now_ms);
 	/* One monitor pass; returns the interval until the next one (ms). */
 	uint32_t (*run)(struct bond *b, uint64_t now_ms);

@@ -2,7 +2,7 @@
  * then the mode's own through its status_fill slot.
  *
  * Pure code: reads the bond, writes the model, allocates only the option
- * values' text. What a fact means for the /proc layout (SPEC.md section 3)
+ * values' text. What a fact means for the /proc layout (bond_procfs.c)
  * is said at the field in status.h; how it is shown is the printers' job.
  */
 #include "status.h"

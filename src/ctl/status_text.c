@@ -1,7 +1,7 @@
 /* Renders a bond's status model as the kernel's /proc/net/bonding/<bond>.
  *
  * The text is an interface: scripts and the kernel selftests parse it, so
- * every line, space and newline follows SPEC.md section 3 (verified against
+ * every line, space and newline follows the kernel's bond_procfs.c (verified against
  * Linux 6.1, newest layout). Order: header and master lines, the 802.3ad
  * block, then each slave with its 802.3ad lines after "Slave queue ID:".
  * The goldens of tests/golden/status/ hold the expected texts.

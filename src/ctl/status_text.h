@@ -8,7 +8,7 @@
 #include "core/status.h"
 #include "lib/util.h"
 
-/* The kernel's layout, byte for byte (SPEC.md section 3). privileged=false
+/* The kernel's layout, byte for byte (drivers/net/bonding/bond_procfs.c). privileged=false
  * hides the lines the kernel shows only to CAP_NET_ADMIN readers. */
 void status_text_render(const struct bond_status *st, bool privileged,
 			struct strbuf *out);

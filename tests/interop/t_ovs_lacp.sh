@@ -10,7 +10,7 @@
 # (the host sits behind the switch, so that sw's own kernel never answers
 # for the addresses on the veths OVS drives).
 #
-# What is relied on: SPEC 6 (both ports reach actor state 63 = active, short
+# What is relied on: 802.1AX (both ports reach actor state 63 = active, short
 # timeout, aggregating, in sync, collecting, distributing; one aggregator
 # with both ports; partner = OVS's system) and OVS's "lacp/show" report
 # (status: active negotiated, each member "current" and "attached").

@@ -435,7 +435,7 @@ topo_finish() {
 	exit 0
 }
 
-# Topology of SPEC §10 bond_topo_2d1c.sh in our own words: srv holds the bond
+# Topology of the kernel selftests' bond_topo_2d1c.sh in our own words: srv holds the bond
 # over eth0/eth1, whose peers s0/s1 sit in the "switch" sw, bridged in br0
 # with the port sc toward cli's eth0 (192.0.2.10/24). The bond itself is made
 # by the caller.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_ab_propagate: what the admin sets on the bond device reaches the slaves
-# the way the kernel bond passes it on (SPEC §1, "Promiscuous / multicast
+# the way the kernel bond passes it on (bonding.rst, "Promiscuous / multicast
 # propagation" and the MAC rules), in active-backup:
 # - "ip link set bond0 address M": every slave takes M (fail_over_mac none);
 #   released slaves get their own MAC back;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t_arp_monitor: the ARP monitor (SPEC §4.3) notices a path that fails
+# t_arp_monitor: the ARP monitor (bonding.rst, arp_interval) notices a path that fails
 # silently, without any carrier change, where miimon would see nothing.
 #
 # Part 1, active-backup (miimon 0, arp_interval 100, arp_ip_target

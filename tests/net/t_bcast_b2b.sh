@@ -4,7 +4,7 @@
 # eth1; the two veth pairs join a and b directly. 198.51.100.1/24 (a),
 # .2/24 (b).
 #
-# SPEC §1: every frame is cloned to every slave that is up. So during a
+# bonding.rst, broadcast: every frame is cloned to every slave that is up. So during a
 # ping flood of N echo requests, each slave of a sends at least N frames,
 # and both send the same number give or take 5% (ARP, IPv6 noise). With
 # broadcast on both ends each echo is answered more than once (b receives

@@ -7,7 +7,7 @@
 # c1-c4: eth0 192.0.2.11-14/24, fixed MACs 02:b0:0d:00:00:11-14, iperf3
 #        servers
 #
-# Checked (SPEC §1, §5): every slave keeps a MAC of its own, the bond's MAC
+# Checked (bonding.rst, balance-tlb): every slave keeps a MAC of its own, the bond's MAC
 # is the active slave's; every client reaches the bond; receive stays on the
 # active slave (tlb does not touch ARP: every client's ARP cache holds the
 # bond's MAC); transmit to the four clients leaves on both slaves; a slave
@@ -17,7 +17,7 @@
 # What the transmit check relies on (tlb_dynamic_lb=1, the default): each
 # client is a bucket (layer2 hash of its MAC; the fixed MACs make the four
 # buckets distinct); a bucket is given to the least loaded slave when first
-# used, but until the first rebalance (10 s after the bond opens, SPEC §8)
+# used, but until the first rebalance (10 s after the bond opens, bond_alb.c)
 # buckets carry no load history, so the kernel puts them all on the first
 # slave. The 10 s count from the last of: the bond opening, an enslave
 # (which asks for a rebalance at the next pass); the script takes its time

@@ -4,7 +4,7 @@
 # miimon 100, layer3+4) over eth0, eth1; the two veth pairs join a and b
 # directly. 198.51.100.1/24 (a), .2/24 (b).
 #
-# What is relied on: SPEC §7 layer3+4 (ports word ^ saddr ^ daddr, folded
+# What is relied on: the kernel's layer3+4 hash (docs/hash.md: ports word ^ saddr ^ daddr, folded
 # >>16 and >>8, then >>1; slave = usable[hash % 2], usable in enslave order
 # while both links are up). The client ports are fixed with iperf3 --cport
 # (iperf3 gives the -P streams consecutive ports from there), so the spread
@@ -52,7 +52,7 @@ ip_word() {
 	set -- $1
 	echo $(($1 | $2 << 8 | $3 << 16 | $4 << 24))
 }
-# l34_slave SPORT: index (0 = eth0, 1 = eth1) SPEC §7 layer3+4 gives a's
+# l34_slave SPORT: index (0 = eth0, 1 = eth1) the layer3+4 hash (docs/hash.md) gives a's
 # TCP segments from A_IP:SPORT to B_IP:PORT over two usable slaves.
 l34_slave() {
 	local sp=$1 ports h

@@ -188,7 +188,7 @@ static void test_primary_takes_over_on_enslave(void **state)
 	assert_true(e0->backup);
 }
 
-/* SPEC section 10, bond_options.sh prio scenario, for each reselect policy. */
+/* The kernel selftest bond_options.sh prio scenario, for each reselect policy. */
 static void prio_scenario(int reselect)
 {
 	char opts[128];

@@ -1,4 +1,4 @@
-/* Transmit hash policies (src/core/hash.c) against SPEC.md section 7.
+/* Transmit hash policies (src/core/hash.c) against the kernel's __bond_xmit_hash() (docs/hash.md).
  *
  * Frames are written out byte by byte. Every expected value was worked out
  * from the section 7 formulas, with the steps in the comment next to it;
@@ -105,7 +105,7 @@ static void test_l2_untagged_tagged_qinq(void **state)
 		0x00, 0x0a, 0x08, 0x00, IP4(40, 0, 6, S4, D4), TCP_1234_80 };
 	/* untagged: L2(0x0800) = 0xbb ^ 0x0800 = 0x08bb */
 	assert_int_equal(hash_of(XMIT_LAYER2, untagged, sizeof(untagged)), 0x08bb);
-	/* In-band tags are hashed as the bytes say (SPEC 7 last bullets):
+	/* In-band tags are hashed as the bytes say (as bond_main.c does):
 	 * layer2 takes the outer type field, and every IP policy sees "not
 	 * IP" and uses the same layer2 value, unfolded.
 	 * tagged: L2(0x8100) = 0xbb ^ 0x8100 = 0x81bb */

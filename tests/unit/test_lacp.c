@@ -6,7 +6,7 @@
  * sends on its slave i is delivered to the wired peer's slave after the
  * tick that sent it, unless the wire is cut. Every LACPDU on a wire is
  * recorded (time, sender, actor state) so that state sequences and timings
- * can be checked against SPEC 6.6a. The /proc texts are SPEC 3's examples.
+ * can be checked against a capture of two Linux 6.1 bonds. The /proc texts follow bond_procfs.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -371,7 +371,7 @@ static void test_pdu_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(lacp_pdu_encode(&sample, src, f), 124);
-	/* Ethernet header and fixed bytes (SPEC 6.3) */
+	/* Ethernet header and fixed bytes (802.1AX 6.4.2) */
 	assert_memory_equal(f, "\x01\x80\xc2\x00\x00\x02", 6);
 	assert_memory_equal(f + 6, src, 6);
 	assert_int_equal(f[12], 0x88);
@@ -544,7 +544,7 @@ static void negotiate_fast(uint64_t offset)
 	assert_int_equal(a->b->n_usable, 2);
 	assert_int_equal(b->b->n_usable, 2);
 
-	/* The earlier side (SPEC 6.6a "Boot"): 0xC7 (expired, no partner
+	/* The earlier side (the 6.1 capture's "Boot"): 0xC7 (expired, no partner
 	 * yet) -> 0x07 (partner recorded) -> 0x0F (attached) -> 0x3F. The
 	 * later side attaches when its partner is in sync already: 0x07 (or
 	 * 0xC7 first if it spoke before hearing anything) -> 0x3F. */
@@ -631,7 +631,7 @@ static void test_negotiate_slow(void **state)
 	sim_free(sim);
 }
 
-/* ---- /proc (SPEC 3) ------------------------------------------------------ */
+/* ---- /proc (bond_procfs.c) ------------------------------------------------------ */
 
 #define HDR "Ethernet Channel Bonding Driver: v" BONDD_KERNEL_COMPAT \
 	" (bondd " BONDD_VERSION ")\n\n"
@@ -992,7 +992,7 @@ static void test_release_and_marker(void **state)
 	sim_free(sim);
 }
 
-/* lacp_strict (SPEC 10, bond_lacp_strict.sh): no traffic and no carrier
+/* lacp_strict (the kernel selftest bond_lacp_strict.sh): no traffic and no carrier
  * without a negotiated partner; a live option. */
 static void test_lacp_strict(void **state)
 {

@@ -14,8 +14,8 @@
  *
  * Bonds are built directly in memory (no engine), with the real mode tables
  * and their private state zeroed, or set by hand for 802.3ad and alb. The
- * setups are SPEC.md section 3's VERIFIED examples with concrete MACs; the
- * variants change exactly the lines the SPEC names.
+ * setups are the kernel's /proc outputs (bond_procfs.c, checked on Linux
+ * 6.1) with concrete MACs; the variants change exactly the lines named.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,7 +49,7 @@ struct fixture {
 	struct slave s[4];
 };
 
-/* A bond of mode m as SPEC section 3 reads it: eth0.. enslaved in order,
+/* A bond of mode m as bond_procfs.c reads it: eth0.. enslaved in order,
  * all up at 10000 Mb/s full, miimon=100, every other option at its default;
  * in the modes with an active slave eth0 is active and the rest backups (AB)
  * or all active (tlb/alb), as the kernel sets the roles. */

@@ -26,7 +26,7 @@
 
 #include "bond.h"
 
-/* ---- constants (SPEC 6.1) ------------------------------------------------ */
+/* ---- constants (bond_3ad.h) ------------------------------------------------ */
 
 #define LACP_TICK_MS            100u
 #define LACP_TICKS_PER_SEC      10u
@@ -48,7 +48,7 @@
 
 extern const uint8_t lacp_group_mac[6];   /* 01:80:c2:00:00:02 */
 
-/* ---- state bits (SPEC 6.2) ----------------------------------------------- */
+/* ---- state bits (802.1AX 6.4.2.3) ----------------------------------------------- */
 
 #define LACP_STATE_ACTIVITY     0x01
 #define LACP_STATE_TIMEOUT      0x02
@@ -217,7 +217,7 @@ void lacp_actor_info(const struct bond *b, const struct lacp_port *p,
 		     struct lacp_info *out);
 /* recordDefault: partner_oper from the admin defaults, actor DEFAULTED. */
 void lacp_record_default(struct lacp_port *p);
-/* The port key for the slave's current speed/duplex (SPEC 6.5). */
+/* The port key for the slave's current speed/duplex (bond_3ad.c __get_agg_key). */
 uint16_t lacp_port_key(const struct bond *b, const struct slave *s, bool reset);
 
 /* ---- machines ----------------------------------------------------------- */

@@ -1,4 +1,4 @@
-/* LACPDU and Marker PDU codec (SPEC 6.3): classification of received
+/* LACPDU and Marker PDU codec (802.1AX 6.4.2, bond_3ad.h): classification of received
  * slow-protocols frames, table-driven TLV validation, and encoding of the
  * 124-byte frames bondd sends (every reserved byte 0).
  *

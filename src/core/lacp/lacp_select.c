@@ -1,4 +1,4 @@
-/* Selection logic (802.1AX 6.4.14 as the Linux driver does it, SPEC 6.7,
+/* Selection logic (802.1AX 6.4.14 as the Linux driver does it, bond_3ad.c ad_port_selection_logic,
  * 6.8): which aggregator a port attaches to, which aggregator of the bond is
  * the active one (ad_select stable / bandwidth / count), enabling and
  * disabling ports for traffic, and the port's identity (system, key).
@@ -41,7 +41,7 @@ void lacp_actor_info(const struct bond *b, const struct lacp_port *p,
 	out->state = p->actor_state;
 }
 
-/* ad_link_speed_type: Mb/s -> speed code (SPEC 6.5). */
+/* ad_link_speed_type: Mb/s -> speed code (bond_3ad.c). */
 static const struct { int32_t mbps; uint16_t code; } speed_codes[] = {
 	{ 1, 1 }, { 10, 2 }, { 100, 3 }, { 1000, 4 }, { 2500, 5 }, { 5000, 6 },
 	{ 10000, 7 }, { 14000, 8 }, { 20000, 9 }, { 25000, 10 }, { 40000, 11 },
@@ -251,7 +251,7 @@ void lacp_agg_select(struct bond *b)
 		}
 }
 
-/* The port's aggregator accepts it (the SPEC 6.7 match). */
+/* The port's aggregator accepts it (ad_port_selection_logic's match). */
 static bool agg_matches(const struct lacp_agg *agg, const struct lacp_port *p)
 {
 	return agg->actor_key == p->key &&

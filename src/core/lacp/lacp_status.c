@@ -1,6 +1,6 @@
 /* 802.3ad's part of the status model (status.h): the "802.3ad info" facts
  * of the bond, its active aggregator, and each port's aggregator, churn
- * machines and actor/partner information, as /proc shows them (SPEC 3).
+ * machines and actor/partner information, as /proc shows them (bond_procfs.c).
  * mode_8023ad's status_fill slot points here.
  */
 #include <string.h>

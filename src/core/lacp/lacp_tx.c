@@ -1,7 +1,7 @@
 /* The transmit machine (802.1AX 6.4.16) with the kernel's rate limit: a
  * port's tx timer free-runs on a grid of LACP_TX_GRID ticks (3 LACPDUs a
  * second at most), and a pending NTT is served at the next grid tick, as in
- * Linux 6.1 (SPEC 6.1). Also the one-off sends: the last LACPDU of a port
+ * Linux 6.1 (bond_3ad.c). Also the one-off sends: the last LACPDU of a port
  * that leaves the bond, and Marker responses.
  *
  * Left out: the 2025 kernels' "send at once when the timer is idle".
