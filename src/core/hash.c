@@ -106,7 +106,7 @@ static uint32_t eth_hash(const uint8_t *f, size_t len)
 
 /* bond_vlan_srcmac_hash(): a frame read from a TAP never carries an
  * out-of-band (accelerated) tag, and an in-band tag is not looked at, so
- * the VLAN term is always 0 (as bond_main.c's bond_vlan_srcmac_hash() reads it). */
+ * the VLAN term is always 0. */
 static uint32_t srcmac_hash(const uint8_t *f, size_t len)
 {
 	uint32_t vendor, dev;

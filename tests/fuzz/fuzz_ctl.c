@@ -25,138 +25,9 @@
 #include "ctl/ctl_backend.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
+#include "fake_backend.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void op_tx(void *ctx, struct slave *s, const uint8_t *f, size_t l, const void *m) {}
-static void op_deliver(void *ctx, struct bond *b, const uint8_t *f, size_t l, const void *m) {}
-static void op_slave_mac(void *ctx, struct slave *s, const uint8_t mac[6]) {}
-static void op_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6]) {}
-static void op_carrier(void *ctx, struct bond *b, bool up) {}
-static void op_log(void *ctx, int level, const char *line) {}
-
-static const struct engine_ops ops = {
-	.tx = op_tx, .deliver = op_deliver, .set_slave_mac = op_slave_mac,
-	.set_bond_mac = op_bond_mac, .set_carrier = op_carrier, .log = op_log,
-};
-
-struct fake {
-	struct engine *eng;
-	uint64_t now;
-};
-
-static struct engine *fake_engine(void *ctx)
-{
-	return ((struct fake *)ctx)->eng;
-}
-
-static uint64_t fake_now(void *ctx)
-{
-	return ((struct fake *)ctx)->now;
-}
-
-static int fake_bond_create(void *ctx, const char *name, unsigned nopts,
-			    const char *const names[], const char *const values[],
-			    struct err *err)
-{
-	struct fake *d = ctx;
-	struct bond *b;
-	int rc;
-
-	if (engine_bond_find(d->eng, name)) {
-		err_set(err, -EEXIST, "bonding: %s already exists", name);
-		return -EEXIST;
-	}
-	b = engine_bond_new(d->eng, name, err);
-	if (!b)
-		return -EINVAL;
-	rc = nopts ? opt_set_many(b, nopts, names, values, d->now, err) : 0;
-	if (rc) {
-		engine_bond_free(d->eng, b, d->now);
-		return rc;
-	}
-	bond_set_admin(b, true, d->now);
-	return 0;
-}
-
-static int fake_bond_delete(void *ctx, const char *name, struct err *err)
-{
-	struct fake *d = ctx;
-	struct bond *b = engine_bond_find(d->eng, name);
-
-	if (!b) {
-		err_set(err, -ENODEV, "%s: no such bond", name);
-		return -ENODEV;
-	}
-	engine_bond_free(d->eng, b, d->now);
-	return 0;
-}
-
-static int fake_enslave(void *ctx, const char *bond, const char *ifname, struct err *err)
-{
-	struct fake *d = ctx;
-	struct link_info li = { .running = true, .carrier = true, .speed = 1000,
-				.duplex = DUPLEX_FULL };
-	struct bond *b = engine_bond_find(d->eng, bond);
-	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
-
-	if (!b) {
-		err_set(err, -ENODEV, "%s: no such bond", bond);
-		return -ENODEV;
-	}
-	if (strncmp(ifname, "eth", 3) || ifname[3] < '0' || ifname[3] > '3' || ifname[4]) {
-		err_set(err, -ENODEV, "%s: interface %s does not exist!", bond, ifname);
-		return -ENODEV;
-	}
-	for (unsigned i = 0; i < engine_bond_count(d->eng); i++)
-		if (bond_find_slave(engine_bond_at(d->eng, i), ifname)) {
-			err_set(err, -EBUSY, "%s: (slave %s): Device is already enslaved",
-				bond, ifname);
-			return -EBUSY;
-		}
-	mac[5] = (uint8_t)ifname[3];
-	return bond_enslave(b, ifname, mac, &li, NULL, d->now, err) ? 0 : -EINVAL;
-}
-
-static int fake_release(void *ctx, const char *bond, const char *ifname, struct err *err)
-{
-	struct fake *d = ctx;
-	struct bond *b = engine_bond_find(d->eng, bond);
-	struct slave *s = b ? bond_find_slave(b, ifname) : NULL;
-
-	if (!s) {
-		err_set(err, -EINVAL, "%s: (slave %s): cannot release: not a slave of %s",
-			bond, ifname, bond);
-		return -EINVAL;
-	}
-	bond_release(b, s, d->now);
-	return 0;
-}
-
-static int fake_set(void *ctx, const char *bond, unsigned nopts,
-		    const char *const names[], const char *const values[], struct err *err)
-{
-	struct fake *d = ctx;
-	struct bond *b = engine_bond_find(d->eng, bond);
-
-	if (!b) {
-		err_set(err, -ENODEV, "%s: no such bond", bond);
-		return -ENODEV;
-	}
-	return opt_set_many(b, nopts, names, values, d->now, err);
-}
-
-static int fake_reload(void *ctx, struct strbuf *msgs, struct err *err)
-{
-	err_set(err, -ENOENT, "bondd was started without a configuration: nothing to reload");
-	return -ENOENT;
-}
-
-static const struct ctl_backend_ops fake_ops = {
-	.engine = fake_engine, .now = fake_now, .bond_create = fake_bond_create,
-	.bond_delete = fake_bond_delete, .enslave = fake_enslave,
-	.release = fake_release, .set = fake_set, .reload = fake_reload,
-};
 
 static void one_request(const struct ctl_backend *be, const uint8_t *buf, size_t len)
 {
@@ -220,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(r);
 	}
 
-	fake.eng = engine_new(&ops, NULL);
+	fake.eng = fake_engine_new();
 	if (!fake.eng)
 		abort();
 	while (off < size) {

@@ -10,13 +10,8 @@
 
 #include "core/engine.h"
 #include "ctl/ctl_backend.h"
+#include "fake_backend.h"
 #include "lib/util.h"
-
-/* The fake backend's state: its engine and its clock. */
-struct fake {
-	struct engine *eng;
-	uint64_t now;
-};
 
 struct run {
 	int rc;
