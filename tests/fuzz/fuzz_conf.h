@@ -130,4 +130,16 @@ static inline void fz_round_trip(struct conf *c, bool always)
 	conf_diag_free(&d2);
 }
 
+/* The common end of every config harness: the result agrees with the
+ * messages, what was accepted round-trips (always: see fz_round_trip), and
+ * both are freed. */
+static inline void fz_conf_done(struct conf *c, struct conf_diag *d, bool always)
+{
+	fz_check_result(c, d);
+	if (c)
+		fz_round_trip(c, always);
+	conf_free(c);
+	conf_diag_free(d);
+}
+
 #endif

@@ -57,11 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reads = 0;
 	conf_diag_init(&d);
 	c = imp_interfaces_parse(text, "/etc/network/interfaces", &fake_io, &d);
-	fz_check_result(c, &d);
-	if (c)
-		fz_round_trip(c, false);
-	conf_free(c);
-	conf_diag_free(&d);
+	fz_conf_done(c, &d, false);
 	free(text);
 	return 0;
 }

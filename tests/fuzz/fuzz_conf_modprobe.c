@@ -20,11 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	conf_diag_init(&d);
 	c = imp_modprobe_parse(f, n, &d);
-	fz_check_result(c, &d);
-	if (c)
-		fz_round_trip(c, false);
-	conf_free(c);
-	conf_diag_free(&d);
+	fz_conf_done(c, &d, false);
 	fz_files_free(f, n);
 	return 0;
 }

@@ -18,11 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	conf_diag_init(&d);
 	c = conf_parse_native(text, "bondd.conf", &d);
-	fz_check_result(c, &d);
-	if (c)
-		fz_round_trip(c, true);
-	conf_free(c);
-	conf_diag_free(&d);
+	fz_conf_done(c, &d, true);
 	free(text);
 	return 0;
 }

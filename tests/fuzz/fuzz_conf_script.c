@@ -20,11 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	conf_diag_init(&d);
 	c = imp_script_parse(text, "/etc/rc.d/rc.local", &d);
-	fz_check_result(c, &d);
-	if (c)
-		fz_round_trip(c, false);
-	conf_free(c);
-	conf_diag_free(&d);
+	fz_conf_done(c, &d, false);
 	free(text);
 	return 0;
 }
