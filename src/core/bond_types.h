@@ -144,8 +144,10 @@ struct bond;
 struct slave {
 	struct bond *bond;
 	void *io;                   /* the I/O layer's handle, never touched here */
-	/* Written for every frame sent (bond_tx_on): kept together at the
+	/* Read and written for every frame sent (bond_tx_on: the link for
+	 * tx_while_down, the time and the tx counters): kept together at the
 	 * front, so a frame touches one cache line of its slave. */
+	enum slave_link link;       /* monitor's view */
 	uint64_t last_tx_ms;        /* ARP monitor: last transmit */
 	struct slave_stats stats;
 	char name[BOND_NAME_MAX];
@@ -156,7 +158,6 @@ struct slave {
 	int32_t speed;              /* last value read (kept when the link drops) */
 	uint8_t duplex;
 
-	enum slave_link link;       /* monitor's view */
 	int32_t delay;              /* remaining up/down delay, miimon ticks */
 	uint32_t link_failure_count;
 	uint64_t last_link_up_ms;

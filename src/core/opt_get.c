@@ -33,6 +33,15 @@ static void put_addr_list(struct strbuf *out, enum opt_id id, const struct bond_
 	opt_addrs_print(id, &l, " ", out);
 }
 
+/* By the number in the parameters: the files follow them (a dry run's
+ * parameters may name another mode than the bond's table). */
+static bool mode_is_lacp(uint32_t mode)
+{
+	const struct mode_ops *m = mode_lookup(mode);
+
+	return m && m->lacp;
+}
+
 int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 	    struct err *err)
 {
@@ -86,13 +95,13 @@ int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 				  b->slaves[i]->queue_id);
 		return 0;
 	case OPT_AD_ACTOR_SYSTEM:
-		if (mode_lookup(p->mode) && mode_lookup(p->mode)->lacp)
+		if (mode_is_lacp(p->mode))
 			sb_puts(out, mac_fmt(p->ad_actor_system, mac));
 		return 0;
 	case OPT_AD_ACTOR_SYS_PRIO:
 	case OPT_AD_USER_PORT_KEY:
 		/* Empty outside 802.3ad, as sysfs shows them. */
-		if (mode_lookup(p->mode) && mode_lookup(p->mode)->lacp)
+		if (mode_is_lacp(p->mode))
 			sb_printf(out, "%u", *f);
 		return 0;
 	/* On/off options sysfs prints as a bare number; the last three have

@@ -75,6 +75,7 @@ static int set_mode(struct optx *x)
 {
 	struct bond_params *p = x->p;
 	uint32_t mode = (uint32_t)x->val;
+	const struct mode_ops *m = mode_lookup(mode);
 
 	if (x->apply) {
 		int rc = bond_set_mode(x->b, mode, x->err);
@@ -88,7 +89,7 @@ static int set_mode(struct optx *x)
 		if (!p->miimon)
 			p->miimon = 100;
 	}
-	if (mode_lookup(mode) && mode_lookup(mode)->forces_dynamic_lb)
+	if (m && m->forces_dynamic_lb)
 		p->tlb_dynamic_lb = 1;
 	/* Neither is carried over from one mode to the next. */
 	p->arp_validate = 0;

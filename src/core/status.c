@@ -123,7 +123,7 @@ void status_fill(const struct bond *b, struct bond_status *out)
 	out->xmit_policy = p->xmit_policy;
 	/* The primary in effect: a configured name counts only once it is
 	 * enslaved (the kernel prints its primary_slave pointer). */
-	out->uses_primary = bond_mode_uses_primary(b->mode->number);
+	out->uses_primary = b->mode->uses_primary;
 	copy_name(out->primary, bond_primary_slave(b));
 	out->primary_reselect = value_name(OPT_PRIMARY_RESELECT, p->primary_reselect);
 	copy_name(out->active, b->active);
