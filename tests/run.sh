@@ -201,7 +201,7 @@ fi
 # then FUZZ_CHECK_S seconds of fuzzing each.
 if [ "$what" != net ] && [ -n "${BONDD_FUZZ_BUILD:-}" ]; then
 	echo "== fuzz harnesses (tests/fuzz, ${FUZZ_CHECK_S:-10} s each)"
-	run_script fuzz "$root/tests/fuzz/run.sh" "$BONDD_FUZZ_BUILD" "${FUZZ_CHECK_S:-10}"
+	FUZZ_SEED=1 run_script fuzz "$root/tests/fuzz/run.sh" "$BONDD_FUZZ_BUILD" "${FUZZ_CHECK_S:-10}"
 fi
 
 if [ "$what" != unit ]; then

@@ -149,9 +149,13 @@ bool rtnl_msg_ok(const struct nlmsghdr *m, int len)
 {
 	/* mnl_nlmsg_ok() (libmnl 1.0.4) compares (int)nlmsg_len with len: a
 	 * length of 2^31 or more turns negative, passes, and sends
-	 * mnl_nlmsg_next() far outside the buffer. Compare unsigned. */
+	 * mnl_nlmsg_next() far outside the buffer. Compare unsigned.
+	 * mnl_attr_parse() walks the attributes up to the aligned end of
+	 * the message, so that end must be inside the buffer too (the
+	 * kernel pads every message to 4 bytes; an unpadded one is not
+	 * from it). */
 	return len >= (int)sizeof(*m) && m->nlmsg_len >= sizeof(*m) &&
-	       m->nlmsg_len <= (unsigned)len;
+	       m->nlmsg_len <= (unsigned)len && MNL_ALIGN(m->nlmsg_len) <= (unsigned)len;
 }
 
 /* ---- request / answer ------------------------------------------------ */

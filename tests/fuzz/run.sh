@@ -6,7 +6,10 @@
 # line per harness with the executions done; a crashing input is kept in
 # tests/fuzz/corpus/NAME/ (a regression input from then on) and shown.
 #   make fuzz   runs it for FUZZ_S seconds a harness (default 60)
-#   make check  replays every corpus and fuzzes each harness briefly
+#   make check  replays every corpus and fuzzes each harness briefly, with
+#               FUZZ_SEED=1 so that every run of it tries the same inputs
+#               in the same order (a new crash shows up where it was
+#               made, not at random in someone else's run)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1
@@ -38,7 +41,7 @@ for n in "${names[@]}"; do
 		continue
 	fi
 	cp "$corpus"/* "$tmp/$n/" 2>/dev/null
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	"$bin" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$tmp/$n.art/" "$tmp/$n" >"$tmp/$n.log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/$n.log")
