@@ -1,0 +1,134 @@
+/* The contract between bondd's kernel data path (the eBPF programs in
+ * src/bpf/bond_dp.bpf.c) and the daemon that programs it (src/linux/dp_ebpf.c):
+ * the maps' names, keys and values. Included by both sides, so only
+ * <linux/types.h> types and fixed-size arrays.
+ *
+ * One program object per bond: its maps belong to that bond. The egress
+ * program ("bond_tx") runs on the bond's TAP (clsact egress) and carries
+ * what the host sends on the bond to a slave; the ingress program
+ * ("bond_rx") runs on every slave (clsact ingress) and hands what the slave
+ * receives to the bond (bpf_redirect to the TAP with BPF_F_INGRESS), or
+ * drops it. The engine decides; the daemon writes its decisions into these
+ * maps (struct dp_cfg is replaced whole, with a new gen, on every change);
+ * the programs only read them, and count.
+ *
+ * A frame the programs cannot decide alone goes to the daemon: on egress
+ * the program returns TC_ACT_OK, so the frame reaches the TAP's queue and
+ * the daemon reads it from the TAP fd as on the packet data path
+ * (balance-alb's ARP, a tlb bucket that has no slave yet). On ingress the
+ * daemon's own packet sockets see every frame before tc does (packet taps
+ * run first); their socket filter keeps only control frames. */
+#ifndef BONDD_DP_ABI_H
+#define BONDD_DP_ABI_H
+
+#include <linux/types.h>
+
+#define DP_MAX_SLAVES   64      /* = BOND_MAX_SLAVES */
+#define DP_TLB_BUCKETS  256     /* the kernel's TLB_HASH_TABLE_SIZE */
+
+/* Map names (bpf_object__find_map_by_name) and program names. */
+#define DP_MAP_CFG      "dp_cfg"
+#define DP_MAP_SLAVES   "dp_slaves"
+#define DP_MAP_STATS    "dp_stats"
+#define DP_MAP_TLB      "dp_tlb"
+#define DP_MAP_RR       "dp_rr"
+#define DP_MAP_BSTATS   "dp_bstats"
+#define DP_PROG_TX      "bond_tx"
+#define DP_PROG_RX      "bond_rx"
+
+/* How the egress program picks the slave (struct dp_cfg.tx_kind). */
+enum dp_tx_kind {
+	DP_TX_DROP = 0,     /* nothing can transmit: drop, count (bstats) */
+	DP_TX_ACTIVE = 1,   /* active-backup: active_ifindex */
+	DP_TX_RR = 2,       /* balance-rr: see dp_cfg.rr_map */
+	DP_TX_HASH = 3,     /* balance-xor, 802.3ad, tlb with tlb_dynamic_lb=0
+			     * for balanced frames: tx[hash % n_tx] */
+	DP_TX_BCAST = 4,    /* broadcast: a copy on each of tx[0..n_tx) */
+	DP_TX_TLB = 5,      /* balance-tlb (tlb_dynamic_lb=1): balanced frames
+			     * (core/mode_tlb.c tlb_balances) take bucket
+			     * xmit_hash & 0xff of dp_tlb; the rest active */
+	DP_TX_ALB = 6,      /* balance-alb: as core/mode_alb.c alb_xmit: unicast
+			     * IPv4/IPv6 take bucket alb_simple_hash(dest IP)
+			     * of dp_tlb (or tx[hash % n_tx] with
+			     * DP_F_TLB_HASHED), ARP goes to the daemon, the
+			     * rest to the active slave */
+};
+
+/* struct dp_cfg.flags */
+#define DP_F_UP             0x0001  /* bond administratively up; else drop both ways */
+#define DP_F_LACP           0x0002  /* 802.3ad: slow-protocol frames never reach the host */
+#define DP_F_ALB            0x0004  /* balance-alb: ARP frames on egress go to the daemon */
+#define DP_F_RX_REWRITE     0x0008  /* tlb/alb: a unicast frame to a slave's own MAC
+				     * (!= bond MAC) reaches the host with the bond's MAC */
+#define DP_F_TLB_HASHED     0x0010  /* tlb/alb with tlb_dynamic_lb=0: balanced frames
+				     * take tx[hash % n_tx] instead of a bucket */
+#define DP_F_RX_INACTIVE_UC 0x0020  /* alb: an inactive slave still hands up unicast */
+
+/* Map dp_cfg: BPF_MAP_TYPE_ARRAY, one entry, key 0. */
+struct dp_cfg {
+	__u32 gen;                   /* bumped by the daemon on every write */
+	__u32 tx_kind;               /* enum dp_tx_kind */
+	__u32 flags;                 /* DP_F_* */
+	__u32 xmit_policy;           /* core/hash.h enum xmit_policy */
+	__u32 packets_per_slave;     /* balance-rr (0 = random slave) */
+	__u32 active_ifindex;        /* 0: none. AB's slave; tlb/alb's slave for
+				      * unbalanced frames; rr's IGMP slave */
+	__u32 n_tx;                  /* entries in tx[] */
+	__u32 tx[DP_MAX_SLAVES];     /* ifindexes: the set the mode chooses among,
+				      * in the engine's order (usable array) */
+	/* balance-rr: the index is counter (or counter / packets_per_slave,
+	 * or a random number) % n_slaves over ALL slaves in enslave order;
+	 * rr_map[i] is the first slave at or after slaves[i] that can send
+	 * (0: none can). */
+	__u32 n_slaves;
+	__u32 rr_map[DP_MAX_SLAVES];
+	__u8 bond_mac[6];            /* tlb/alb receive rewrite */
+	__u8 pad[2];
+};
+
+/* struct dp_slave.flags */
+#define DP_S_INACTIVE       0x0001  /* receive dropped (backup, !all_slaves_active;
+				     * 802.3ad port not collecting) */
+#define DP_S_CAN_TX         0x0002  /* slave_can_tx(): a tlb bucket may use it */
+
+/* Map dp_slaves: BPF_MAP_TYPE_HASH, key __u32 ifindex of a slave of this
+ * bond. A frame received on an ifindex that is not in the map is passed
+ * (TC_ACT_OK) untouched: the program is not ours to judge there. */
+struct dp_slave {
+	__u32 flags;                 /* DP_S_* */
+	__u8 mac[6];                 /* the slave's current MAC (tlb/alb source
+				      * rewrite, receive rewrite) */
+	__u8 pad[2];
+};
+
+/* Map dp_stats: BPF_MAP_TYPE_PERCPU_HASH, key __u32 slave ifindex; the
+ * daemon creates the entry with the slave and sums the CPUs. */
+struct dp_slave_stats {
+	__u64 rx_packets, rx_bytes, rx_dropped;
+	__u64 tx_packets, tx_bytes, tx_dropped;
+	__u64 last_rx_ns;            /* bpf_ktime_get_ns() of the last frame
+				      * received (max over CPUs) */
+};
+
+/* Map dp_bstats: BPF_MAP_TYPE_PERCPU_ARRAY, one entry: frames the bond
+ * could not send and what went to the daemon. */
+struct dp_bond_stats {
+	__u64 tx_no_slave;           /* dropped: no slave could transmit */
+	__u64 tx_to_daemon;          /* passed to the TAP queue (daemon) */
+	__u64 tlb_unbalanced_bytes;  /* tlb/alb: bytes of unbalanced frames */
+};
+
+/* Map dp_tlb: BPF_MAP_TYPE_ARRAY, DP_TLB_BUCKETS entries, key bucket =
+ * xmit_hash & 0xff. The daemon writes slave_ifindex (0: unassigned; the
+ * frame then goes to the daemon, whose engine assigns the bucket); the
+ * program adds tx_bytes with an atomic add. */
+struct dp_tlb_bucket {
+	__u32 slave_ifindex;
+	__u32 pad;
+	__u64 tx_bytes;
+};
+
+/* Map dp_rr: BPF_MAP_TYPE_ARRAY, one __u32 entry: balance-rr's counter,
+ * incremented (atomically) before use as the kernel does. */
+
+#endif
