@@ -1,0 +1,90 @@
+/* The kernel data path of one bond: its BPF object (src/bpf/bond_dp.bpf.c,
+ * embedded in the binary) loaded with libbpf, the egress program attached
+ * to the bond's TAP and the ingress program to each slave (tc clsact, a
+ * filter of our own handle and priority), its maps written with the
+ * engine's decisions (src/bpf/dp_abi.h) and read for the counters.
+ *
+ * Everything outlives the daemon on purpose: a daemon killed with SIGKILL
+ * leaves the programs attached and the maps referenced by them, so the
+ * frames keep flowing; the next daemon adopts them (dp_ebpf_adopt).
+ * Only dp_ebpf_destroy() takes them away. The maps and programs are also
+ * pinned under bpffs (DP_EBPF_PIN_ROOT/<netns inode>/<bond>/) when bpffs is
+ * mounted there or can be; adoption works without pins too, through the
+ * program attached to the TAP (its id leads to its maps). */
+#ifndef BONDD_DP_EBPF_H
+#define BONDD_DP_EBPF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpf/dp_abi.h"
+#include "lib/util.h"
+
+#define DP_EBPF_PIN_ROOT "/sys/fs/bpf/bondd"
+/* tc filter handle and priority of our programs (on the TAP's egress and
+ * the slaves' ingress); the packet data path's hiding filter is 0xb0dd. */
+#define DP_EBPF_HANDLE   0xb0de
+#define DP_EBPF_PRIO     0xb0d
+
+struct dp_ebpf;
+
+/* Can this kernel load our object and attach tc programs? Loads the
+ * object (no attach) and unloads it. 0, or -errno with err saying why
+ * (no CAP_BPF, verifier refused, no BTF, ...): the reason `auto` logs when
+ * it falls back to the packet data path. */
+int dp_ebpf_probe(struct err *err);
+
+/* Loads a fresh object for bond `bond` whose TAP is tap_ifindex, attaches
+ * the egress program to the TAP (creating its clsact qdisc when needed),
+ * pins it. Every map starts zeroed (dp_cfg.flags without DP_F_UP: drop). */
+struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *err);
+
+/* Finds what an earlier daemon left on tap_ifindex (our filter on its
+ * egress) and takes it over without detaching anything: maps keep their
+ * contents, frames keep flowing. NULL with err->code -ENOENT when there is
+ * nothing to adopt; other errors say why. */
+struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err);
+
+/* The ingress program on a slave: attach (creating clsact when needed;
+ * *created_qdisc says so, for detach) and detach (removing the clsact it
+ * created when no other filter is left). attach on a slave that already
+ * carries our filter replaces it (adoption). */
+int dp_ebpf_attach_rx(struct dp_ebpf *dp, int slave_ifindex, bool *created_qdisc,
+		      struct err *err);
+int dp_ebpf_detach_rx(struct dp_ebpf *dp, int slave_ifindex, bool remove_qdisc,
+		      struct err *err);
+/* Is our filter (any bondd's) on the device's ingress? */
+bool dp_ebpf_rx_attached(int slave_ifindex);
+
+/* Maps. */
+int dp_ebpf_write_cfg(struct dp_ebpf *dp, const struct dp_cfg *cfg);
+int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg);
+/* Adds or replaces the slave's entry (and creates its zeroed counters when
+ * it has none: adoption keeps them). */
+int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s);
+int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex);
+/* The slave's counters summed over the CPUs (last_rx_ns: the maximum). */
+int dp_ebpf_slave_stats(struct dp_ebpf *dp, int ifindex, struct dp_slave_stats *out);
+int dp_ebpf_bond_stats(struct dp_ebpf *dp, struct dp_bond_stats *out);
+/* tlb/alb buckets: assign (ifindex 0 = unassigned) and read-and-clear the
+ * byte counters (out[DP_TLB_BUCKETS]). */
+int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex);
+int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
+
+/* Lets go of the object, leaving programs attached and pins in place
+ * (daemon exit for an upgrade; what a crash leaves too). */
+void dp_ebpf_close(struct dp_ebpf *dp);
+/* Detaches the egress program (and every slave's ingress program still
+ * attached through dp_ebpf_attach_rx), removes the pins, frees dp. */
+void dp_ebpf_destroy(struct dp_ebpf *dp);
+/* Removes an earlier daemon's leftovers on tap_ifindex that will not be
+ * adopted (egress filter, pins of bond `bond`). */
+int dp_ebpf_remove_leftover(const char *bond, int tap_ifindex, struct err *err);
+
+/* A socket filter for a slave's packet socket on the kernel data path:
+ * only the frames the daemon must see get up to it (slow protocols
+ * 0x8809, ARP, IPv6 neighbour solicitations/advertisements), since packet
+ * taps see every frame before tc ingress does. Classic BPF, no libbpf. */
+int dp_ebpf_sock_filter(int packet_fd, struct err *err);
+
+#endif
