@@ -166,5 +166,7 @@ bool alb_slave_is_backup(const struct bond *b, const struct slave *s);
 bool alb_slave_inactive(const struct bond *b, const struct slave *s);
 const uint8_t *alb_rx_frame(struct bond *b, struct slave *s, const uint8_t *frame,
 			    size_t len);
+void tlb_tx_plan(const struct bond *b, struct tx_plan *out);
+void tlb_tx_account(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced);
 
 #endif

@@ -73,6 +73,31 @@ void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 		b->mode->explain_tx(b, frame, len, out);
 }
 
+void bond_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->up = b->admin_up;
+	out->xmit_policy = b->params.xmit_policy;
+	out->packets_per_slave = b->params.packets_per_slave;
+	out->active = mode_active_tx(b);
+	out->n_tx = b->n_usable;
+	for (unsigned i = 0; i < b->n_usable; i++)
+		out->tx[i] = b->usable[i];
+	out->kind = bond_mode_uses_xmit_hash(b) ? TXP_HASH : TXP_ACTIVE;
+	if (b->mode->tx_plan)
+		b->mode->tx_plan(b, out);
+	if ((out->kind == TXP_HASH || out->kind == TXP_BCAST) && !out->n_tx)
+		out->kind = TXP_DROP;
+	if (out->kind == TXP_ACTIVE && !out->active)
+		out->kind = TXP_DROP;
+}
+
+void bond_tx_account(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced)
+{
+	if (b->mode->tx_account)
+		b->mode->tx_account(b, bucket_bytes, unbalanced);
+}
+
 /* ---- wrappers with defaults ----------------------------------------- */
 
 void mode_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)

@@ -49,8 +49,42 @@ struct tx_explain {
 	char reason[256];           /* the rule in words, prefixed "<mode>: " */
 };
 
-struct bond_status;
+/* What the mode's transmit and receive rules are right now, as data: the
+ * state a data path outside the engine (the kernel data path's programs)
+ * needs to apply the mode's rules to frames the engine never sees. Filled
+ * by bond_tx_plan(); the mode's tx_plan slot gives its kind and flags, the
+ * rest is common. The data path must send where the engine's xmit would
+ * and deliver what slave_receive would. */
+enum tx_plan_kind {
+	TXP_DROP,       /* nothing can transmit */
+	TXP_ACTIVE,     /* the active slave */
+	TXP_RR,         /* rr_map[counter % n_slaves] (balance-rr's rules) */
+	TXP_HASH,       /* tx[xmit_hash % n_tx] */
+	TXP_BCAST,      /* a copy on each of tx[] */
+	TXP_TLB,        /* balanced frames by bucket (xmit_hash & 0xff), rest active */
+	TXP_ALB,        /* as tlb, buckets by destination IP, ARP to the engine */
+};
 
+struct tx_plan {
+	enum tx_plan_kind kind;
+	bool up;                    /* administratively up: else receive drops */
+	bool lacp;                  /* slow-protocol frames are the engine's only */
+	bool rx_rewrite;            /* tlb/alb: alb_rx_frame's destination rewrite */
+	bool tlb_hashed;            /* tlb/alb, tlb_dynamic_lb=0: tx[hash % n_tx] */
+	bool rx_inactive_unicast;   /* alb: inactive slaves hand up unicast */
+	uint32_t xmit_policy;
+	uint32_t packets_per_slave;
+	/* AB's slave; tlb/alb's slave for unbalanced frames; rr's IGMP slave */
+	const struct slave *active;
+	unsigned n_tx;
+	const struct slave *tx[BOND_MAX_SLAVES];
+	unsigned n_slaves;          /* rr: all slaves, enslave order */
+	const struct slave *rr_map[BOND_MAX_SLAVES];
+	/* tlb/alb with tlb_dynamic_lb=1: each bucket's slave, NULL unassigned */
+	const struct slave *bucket[256];
+};
+
+struct bond_status;
 struct mode_ops {
 	const char *name;           /* kernel name: "active-backup" */
 	const char *proc_text;      /* /proc "Bonding Mode:" text */
@@ -128,6 +162,14 @@ struct mode_ops {
 	void (*active_changed)(struct bond *b, struct slave *old, struct slave *new_,
 			       uint64_t now_ms);
 
+	/* Fills the mode's part of the transmit plan (kind, flags, rr_map,
+	 * buckets); the common part is already there (default: TXP_HASH
+	 * when the mode hashes, else TXP_ACTIVE). */
+	void (*tx_plan)(const struct bond *b, struct tx_plan *out);
+	/* Bytes a data path outside the engine sent by bucket (tlb/alb's
+	 * load accounting: bucket_bytes[256]) and unbalanced. */
+	void (*tx_account)(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced);
+
 	/* Adds the mode's facts to the status model (status.h). */
 	void (*status_fill)(const struct bond *b, struct bond_status *st);
 };
@@ -154,6 +196,11 @@ bool bond_mode_uses_xmit_hash(const struct bond *b);
 void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 		     struct tx_explain *out);
 
+/* The bond's transmit plan (struct tx_plan); TXP_DROP when nothing can
+ * transmit. */
+void bond_tx_plan(const struct bond *b, struct tx_plan *out);
+/* Feeds a data path's per-bucket byte counts to tlb/alb (no-op otherwise). */
+void bond_tx_account(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced);
 /* The hashing modes' choice, shared by their xmit and explain_tx:
  * usable[xmit_hash % n_usable], NULL when nothing is usable. */
 struct slave *mode_hash_slave(const struct bond *b, const uint8_t *frame, size_t len);

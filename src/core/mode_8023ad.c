@@ -252,6 +252,11 @@ static bool ad_carrier(const struct bond *b)
 	return false;
 }
 
+static void ad_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	out->lacp = true;
+}
+
 const struct mode_ops mode_8023ad = {
 	.name = "802.3ad",
 	.proc_text = "IEEE 802.3ad Dynamic link aggregation",
@@ -271,5 +276,6 @@ const struct mode_ops mode_8023ad = {
 	.slave_usable = ad_slave_usable,
 	.carrier = ad_carrier,
 	.slave_inactive = ad_slave_inactive,
+	.tx_plan = ad_tx_plan,
 	.status_fill = lacp_status_fill,
 };

@@ -41,6 +41,12 @@ static void ab_explain_tx(const struct bond *b, const uint8_t *frame, size_t len
 			 "slave: the frame would be dropped");
 }
 
+/* ab_xmit's choice: the active slave as it stands. */
+static void ab_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	out->active = b->active;
+}
+
 static bool ab_slave_usable(const struct bond *b, const struct slave *s)
 {
 	return s == b->active && slave_can_tx(s);
@@ -120,6 +126,7 @@ const struct mode_ops mode_ab = {
 	.arp_monitor = MODE_ARP_ACTIVEBACKUP,
 	.igmp_rejoin = MODE_REJOIN_NEW_ACTIVE,
 	.xmit = ab_xmit,
+	.tx_plan = ab_tx_plan,
 	.explain_tx = ab_explain_tx,
 	.slave_usable = ab_slave_usable,
 	.slave_is_backup = ab_slave_is_backup,

@@ -591,6 +591,13 @@ static void alb_init_mode(struct bond *b)
 	alb_init(b, &rlb_ops);
 }
 
+static void alb_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	tlb_tx_plan(b, out);
+	out->kind = TXP_ALB;
+	out->rx_inactive_unicast = true;
+}
+
 const struct mode_ops mode_alb = {
 	.name = "balance-alb",
 	.proc_text = "adaptive load balancing",
@@ -616,5 +623,7 @@ const struct mode_ops mode_alb = {
 	.slave_inactive = alb_slave_inactive,
 	.apply_macs = alb_apply_macs,
 	.active_changed = alb_active_changed,
+	.tx_plan = alb_tx_plan,
+	.tx_account = tlb_tx_account,
 	.status_fill = alb_status_fill,
 };

@@ -26,6 +26,11 @@ static void bcast_explain_tx(const struct bond *b, const uint8_t *frame, size_t 
 		 "broadcast: no slave is up: the frame would be dropped");
 }
 
+static void bcast_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	out->kind = TXP_BCAST;
+}
+
 const struct mode_ops mode_bcast = {
 	.name = "broadcast",
 	.proc_text = "fault-tolerance (broadcast)",
@@ -33,4 +38,5 @@ const struct mode_ops mode_bcast = {
 	.arp_monitor = MODE_ARP_LOADBALANCE,
 	.xmit = bcast_xmit,
 	.explain_tx = bcast_explain_tx,
+	.tx_plan = bcast_tx_plan,
 };

@@ -135,6 +135,15 @@ static void rr_explain_tx(const struct bond *b, const uint8_t *frame, size_t len
 	}
 }
 
+static void rr_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	out->kind = b->n_slaves ? TXP_RR : TXP_DROP;
+	out->active = b->n_slaves ? rr_igmp_slave(b) : NULL;
+	out->n_slaves = b->n_slaves;
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		out->rr_map[i] = rr_of(b)->map[i];
+}
+
 const struct mode_ops mode_rr = {
 	.name = "balance-rr",
 	.proc_text = "load balancing (round-robin)",
@@ -146,4 +155,5 @@ const struct mode_ops mode_rr = {
 	.usable_changed = rr_usable_changed,
 	.xmit = rr_xmit,
 	.explain_tx = rr_explain_tx,
+	.tx_plan = rr_tx_plan,
 };

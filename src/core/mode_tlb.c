@@ -640,6 +640,37 @@ static void tlb_init(struct bond *b)
 	alb_init(b, NULL);
 }
 
+/* The buckets and flags both tlb and alb give the kernel data path. */
+void tlb_tx_plan(const struct bond *b, struct tx_plan *out)
+{
+	const struct alb_priv *p = alb_priv(b);
+
+	out->kind = TXP_TLB;
+	out->rx_rewrite = true;
+	out->tlb_hashed = !b->params.tlb_dynamic_lb;
+	if (b->params.tlb_dynamic_lb && p->open)
+		for (unsigned i = 0; i < TLB_TABLE_SIZE; i++)
+			out->bucket[i] = p->tx[i].tx_slave;
+}
+
+/* What the data path sent by bucket counts as if tlb_choose_channel and
+ * alb_do_xmit had seen it: the rebalance weighs it the same. */
+void tlb_tx_account(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced)
+{
+	struct alb_priv *p = alb_priv(b);
+
+	if (!p->open || !b->params.tlb_dynamic_lb)
+		return;
+	for (unsigned i = 0; i < TLB_TABLE_SIZE; i++) {
+		uint64_t v = (uint64_t)p->tx[i].tx_bytes + bucket_bytes[i];
+
+		if (p->tx[i].tx_slave)
+			p->tx[i].tx_bytes = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	}
+	unbalanced += p->unbalanced_load;
+	p->unbalanced_load = unbalanced > UINT32_MAX ? UINT32_MAX : (uint32_t)unbalanced;
+}
+
 const struct mode_ops mode_tlb = {
 	.name = "balance-tlb",
 	.proc_text = "transmit load balancing",
@@ -664,5 +695,7 @@ const struct mode_ops mode_tlb = {
 	.slave_inactive = alb_slave_inactive,
 	.apply_macs = alb_apply_macs,
 	.active_changed = alb_active_changed,
+	.tx_plan = tlb_tx_plan,
+	.tx_account = tlb_tx_account,
 	.status_fill = alb_status_fill,
 };
