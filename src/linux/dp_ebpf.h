@@ -53,10 +53,23 @@ int dp_ebpf_attach_rx(struct dp_ebpf *dp, int slave_ifindex, bool *created_qdisc
 		      struct err *err);
 int dp_ebpf_detach_rx(struct dp_ebpf *dp, int slave_ifindex, bool remove_qdisc,
 		      struct err *err);
+/* dp NULL: removes any bondd's ingress filter (a leftover nobody adopts).
+ * The qdisc goes only with remove_qdisc and when no filter is left on the
+ * device. After adoption the daemon knows better than dp which clsact it
+ * created (its journal): dp_ebpf_destroy removes only those it saw created
+ * by dp_ebpf_attach_rx in this process, so detach the slaves yourself,
+ * with the journal's flag, before destroy. */
 /* Is our filter (any bondd's) on the device's ingress? */
 bool dp_ebpf_rx_attached(int slave_ifindex);
 
-/* Maps. */
+/* Did create/adopt pin (false: bpffs could not be mounted or written;
+ * adoption then goes through the TAP's filter alone)? */
+bool dp_ebpf_pinned(const struct dp_ebpf *dp);
+/* The fd of the map named DP_MAP_* (owned by dp), -ENOENT for another
+ * name: for tests and for what the helpers below do not cover. */
+int dp_ebpf_map_fd(const struct dp_ebpf *dp, const char *name);
+
+/* Maps. 0 or -errno. The cfg is written as given: the caller bumps gen. */
 int dp_ebpf_write_cfg(struct dp_ebpf *dp, const struct dp_cfg *cfg);
 int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg);
 /* Adds or replaces the slave's entry (and creates its zeroed counters when
@@ -66,8 +79,11 @@ int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex);
 /* The slave's counters summed over the CPUs (last_rx_ns: the maximum). */
 int dp_ebpf_slave_stats(struct dp_ebpf *dp, int ifindex, struct dp_slave_stats *out);
 int dp_ebpf_bond_stats(struct dp_ebpf *dp, struct dp_bond_stats *out);
-/* tlb/alb buckets: assign (ifindex 0 = unassigned) and read-and-clear the
- * byte counters (out[DP_TLB_BUCKETS]). */
+/* tlb/alb buckets: assign (ifindex 0 = unassigned; the bucket's byte
+ * counter is kept) and take the bytes each bucket sent since the last take
+ * (out[DP_TLB_BUCKETS]; the first take after create counts from zero, after
+ * adopt from the adoption). The map's counters are never cleared: the
+ * difference loses none of the program's concurrent adds. */
 int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex);
 int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
 

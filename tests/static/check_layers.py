@@ -20,11 +20,13 @@ import sys
 ALLOWED = {
     "lib": set(),
     "core": {"lib"},
+    # the kernel data path's programs and their map contract (dp_abi.h)
+    "bpf": set(),
     "config": {"lib", "core"},
-    "linux": {"lib", "core"},
+    "linux": {"lib", "core", "bpf"},
     "ctl": {"lib", "core"},
-    "daemon": {"lib", "core", "config", "linux", "ctl"},
-    "cmd": {"lib", "core", "config", "linux", "ctl", "daemon"},
+    "daemon": {"lib", "core", "config", "linux", "ctl", "bpf"},
+    "cmd": {"lib", "core", "config", "linux", "ctl", "daemon", "bpf"},
 }
 # config reads only the option codec of the core; linux only its types
 # (the model, and the multicast group list the /proc readers fill).
