@@ -32,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1177,6 +1178,43 @@ static void dp_maps(struct dp_ebpf *dp, int slave)
 	      dp_ebpf_slave_stats(dp, 4242, &st) == -ENOENT, "delete failed");
 }
 
+/* Without privileges the probe fails and says why. */
+static void probe_unprivileged(void)
+{
+	char msg[600] = "";
+	int pfd[2], st, ret = 0;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0) {
+		check("dp_probe_unprivileged", false, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct err e;
+		char line[600];
+
+		err_clear(&e);
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(3);
+		ret = dp_ebpf_probe(&e);
+		snprintf(line, sizeof(line), "%d %s", ret, e.msg);
+		_exit(write(pfd[1], line, strlen(line)) > 0 ? 0 : 4);
+	}
+	close(pfd[1]);
+	n = pid > 0 ? read(pfd[0], msg, sizeof(msg) - 1) : -1;
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	msg[n > 0 ? n : 0] = '\0';
+	ret = atoi(msg);
+	check("dp_probe_unprivileged", ret < 0 && strstr(msg, "cannot load"), "said \"%s\"", msg);
+	info("dp_ebpf_probe without privileges said: %s", msg);
+}
+
 static void test_ebpf(void)
 {
 	char out[4096];
@@ -1193,6 +1231,7 @@ static void test_ebpf(void)
 	check("dp_probe", ret == 0, "%s", err.msg);
 	if (ret < 0)
 		return;
+	probe_unprivileged();
 	tap = tap_attach(DP_TAP, &existed, &err);
 	check("dp_tap_new_not_existed", tap >= 0 && !existed, "fd %d existed %d %s", tap, existed,
 	      err.msg);
@@ -1321,6 +1360,35 @@ static void test_ebpf(void)
 	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
 	check("dp_adopt_after_leftover", !dp && err.code == -ENOENT, "code %d", err.code);
 	dp_ebpf_close(dp);
+
+	/* Nothing kept the receive program (no slave, no pin): adoption
+	 * loads it again on the adopted maps. */
+	dp = dp_ebpf_create(DP_BOND, tap_idx, &err);
+	dp_ebpf_close(dp);
+	pins_unlink();
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	ret = dp ? dp_ebpf_attach_rx(dp, s2, &created, &err) : -1;
+	{
+		uint32_t map_ids[32], cfg_id = dp ? fd_id(dp_ebpf_map_fd(dp, DP_MAP_CFG)) : 0;
+		struct bpf_prog_info pi;
+		uint32_t len = sizeof(pi);
+		int fd = bpf_prog_get_fd_by_id(tc_prog(s2, true));
+		bool has_cfg = false;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.nr_map_ids = 32;
+		pi.map_ids = (uint64_t)(uintptr_t)map_ids;
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &pi, &len) == 0)
+			for (uint32_t i = 0; i < pi.nr_map_ids && i < 32; i++)
+				has_cfg |= map_ids[i] == cfg_id;
+		if (fd >= 0)
+			close(fd);
+		check("dp_adopt_reloads_rx", ret == 0 && has_cfg && !strcmp(pi.name, DP_PROG_RX),
+		      "ret %d name %s has_cfg %d: %s", ret, pi.name, has_cfg, err.msg);
+	}
+	dp_ebpf_destroy(dp);
+	check("dp_destroy_again", !tc_prog(tap_idx, false) && !dp_ebpf_rx_attached(s2) &&
+	      !has_clsact("bdt-s2") && !has_clsact(DP_TAP), "leftovers");
 out:
 	if (tap >= 0) {
 		check("dp_tap_persist_off", tap_set_persist(tap, false) == 0, "TUNSETPERSIST 0");
