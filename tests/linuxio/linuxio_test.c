@@ -7,7 +7,9 @@
  *   pair 0: packet socket tests and TAP<->packet forwarding (p0 192.0.2.2/28,
  *           the TAP bdt-tap0 gets 192.0.2.1/28)
  *   pair 1: hiding (s1 192.0.2.17/28, p1 192.0.2.18/28)
- *   pair 2: save/restore
+ *   pair 2: save/restore; then the kernel data path's receive filter
+ *           (dp_ebpf, with the TAP bdt-tap2) and the control-frame socket
+ *           filter (frames sent from p2)
  *   pair 3: link events; direct-veth baseline (s3 192.0.2.33/28, p3 .34)
  * Prints one line per check: "PASS name" or "FAIL name: why"; "INFO ..."
  * lines carry measurements. Exit status 1 if any check failed.
@@ -1387,9 +1389,55 @@ static void test_ebpf(void)
 		      "ret %d name %s has_cfg %d: %s", ret, pi.name, has_cfg, err.msg);
 	}
 	dp_ebpf_destroy(dp);
+	dp = NULL;
 	check("dp_destroy_again", !tc_prog(tap_idx, false) && !dp_ebpf_rx_attached(s2) &&
 	      !has_clsact("bdt-s2") && !has_clsact(DP_TAP), "leftovers");
+
+	/* A daemon killed (SIGKILL) right after programming the maps. */
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct dp_ebpf *c = dp_ebpf_create(DP_BOND, tap_idx, NULL);
+		struct dp_cfg cc = { .gen = 9, .flags = DP_F_UP };
+
+		if (!c || dp_ebpf_write_cfg(c, &cc) < 0 || dp_ebpf_attach_rx(c, s2, &created, NULL) < 0)
+			_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	if (pid > 0) {
+		int status = 0;
+
+		waitpid(pid, &status, 0);
+		dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+		check("dp_adopt_after_sigkill", WIFSIGNALED(status) && dp && dp_ebpf_read_cfg(dp, &back) == 0 &&
+		      back.gen == 9 && dp_ebpf_rx_attached(s2), "status 0x%x: %s", status, err.msg);
+	}
+	/* Another program on our handle: not ours to adopt. */
+	if (dp) {
+		int rx_fd = bpf_prog_get_fd_by_id(tc_prog(s2, true));
+		LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = tap_idx, .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_EBPF_HANDLE, .priority = DP_EBPF_PRIO,
+			    .prog_fd = rx_fd, .flags = BPF_TC_F_REPLACE);
+
+		ret = rx_fd >= 0 ? bpf_tc_attach(&h, &o) : rx_fd;
+		if (rx_fd >= 0)
+			close(rx_fd);
+		dp_ebpf_close(dp);
+		pins_unlink();
+		dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+		check("dp_adopt_refuses_foreign", ret == 0 && !dp && err.code == -EPROTO,
+		      "attach %d code %d: %s", ret, err.code, err.msg);
+		info("dp_ebpf_adopt of a foreign program said: %s", err.msg);
+		dp_ebpf_close(dp);
+		dp = NULL;
+		ret = dp_ebpf_remove_leftover(DP_BOND, tap_idx, &err);
+		ret = ret ? ret : dp_ebpf_detach_rx(NULL, s2, true, &err);
+		check("dp_remove_foreign_leftover", ret == 0 && !tc_prog(tap_idx, false) &&
+		      !has_clsact(DP_TAP) && !has_clsact("bdt-s2"), "ret %d: %s", ret, err.msg);
+	}
 out:
+	dp_ebpf_destroy(dp);
 	if (tap >= 0) {
 		check("dp_tap_persist_off", tap_set_persist(tap, false) == 0, "TUNSETPERSIST 0");
 		tap_close(tap);
