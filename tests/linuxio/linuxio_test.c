@@ -1,5 +1,7 @@
 /* Real-system test of the Linux I/O layer (src/linux): TAP, packet
- * sockets, rtnetlink, tc hiding, ethtool, slave save/restore.
+ * sockets, rtnetlink, tc hiding, ethtool, slave save/restore, the kernel
+ * data path's loader (dp_ebpf: tc attach, maps, adoption, pins), TAP
+ * persistence and the control-frame socket filter.
  *
  * Run by run.sh inside a fresh network namespace A, with the name of a
  * second namespace B as argument. run.sh has created veth pairs
