@@ -322,12 +322,30 @@ static int obj_take(struct dp_ebpf *dp, struct bpf_object *obj, bool maps, struc
 int dp_ebpf_probe(struct err *err)
 {
 	struct bpf_object *obj;
-	int ret = obj_load(NULL, -1, &obj, err);
+	struct dp_ebpf *dp;
+	int ret;
 
+	/* Everything create does short of attaching: load, and bind the maps
+	 * (BPF_PROG_BIND_MAP, which adoption depends on). */
+	dp = calloc(1, sizeof(*dp));
+	if (!dp) {
+		err_set(err, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	fds_init(dp);
+	ret = obj_load(NULL, -1, &obj, err);
 	if (ret < 0)
-		return ret;
+		goto out;
+	ret = obj_take(dp, obj, true, err);
 	bpf_object__close(obj);
-	return 0;
+	if (ret == 0)
+		ret = bind_maps(dp, dp->prog_fd[P_TX], err);
+	if (ret == 0)
+		ret = bind_maps(dp, dp->prog_fd[P_RX], err);
+out:
+	fds_close(dp);
+	free(dp);
+	return ret;
 }
 
 /* ---- kernel objects by id ------------------------------------------------- */

@@ -29,7 +29,8 @@
 struct dp_ebpf;
 
 /* Can this kernel load our object and attach tc programs? Loads the
- * object (no attach) and unloads it. 0, or -errno with err saying why
+ * object and binds its maps to its programs as create does (no attach:
+ * a refused tc attach shows in dp_ebpf_create's error) and unloads it. 0, or -errno with err saying why
  * (no CAP_BPF, verifier refused, no BTF, ...): the reason `auto` logs when
  * it falls back to the packet data path. */
 int dp_ebpf_probe(struct err *err);
