@@ -503,6 +503,12 @@ static int pin_dir_of(const char *bond, char *dir, size_t size, struct err *err)
 {
 	struct stat st;
 
+	/* The name becomes a directory: what an interface name cannot be. */
+	if (!bond || !*bond || strlen(bond) >= IFNAMSIZ || strchr(bond, '/') ||
+	    !strcmp(bond, ".") || !strcmp(bond, "..")) {
+		err_set(err, -EINVAL, "invalid bond name \"%s\"", bond ? bond : "");
+		return -EINVAL;
+	}
 	/* The network namespace's inode names it for as long as it lives. */
 	if (stat("/proc/self/ns/net", &st) < 0) {
 		err_set(err, -errno, "cannot stat /proc/self/ns/net: %s", strerror(errno));
@@ -754,12 +760,11 @@ static struct dp_ebpf *dp_new(const char *bond, int tap_ifindex, struct err *err
 {
 	struct dp_ebpf *dp;
 	size_t vsz = sizeof(struct dp_slave_stats);
+	char dir[PATH_MAX];
 	int ncpus;
 
-	if (!bond || !*bond || strlen(bond) >= IFNAMSIZ || strchr(bond, '/')) {
-		err_set(err, -EINVAL, "invalid bond name \"%s\"", bond ? bond : "");
+	if (pin_dir_of(bond, dir, sizeof(dir), err) < 0)
 		return NULL;
-	}
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
 		err_set(err, ncpus < 0 ? ncpus : -EINVAL, "cannot count the possible CPUs: %s",
@@ -778,11 +783,7 @@ static struct dp_ebpf *dp_new(const char *bond, int tap_ifindex, struct err *err
 	dp->tap_ifindex = tap_ifindex;
 	dp->ncpus = ncpus;
 	fds_init(dp);
-	if (pin_dir_of(bond, dp->pin_dir, sizeof(dp->pin_dir), err) < 0) {
-		free(dp->pcpu);
-		free(dp);
-		return NULL;
-	}
+	memcpy(dp->pin_dir, dir, sizeof(dir));
 	return dp;
 }
 
@@ -972,10 +973,6 @@ int dp_ebpf_remove_leftover(const char *bond, int tap_ifindex, struct err *err)
 	char dir[PATH_MAX];
 	int ret;
 
-	if (!bond || !*bond || strchr(bond, '/')) {
-		err_set(err, -EINVAL, "invalid bond name \"%s\"", bond ? bond : "");
-		return -EINVAL;
-	}
 	ret = pin_dir_of(bond, dir, sizeof(dir), err);
 	if (ret < 0)
 		return ret;
