@@ -29,7 +29,8 @@
 struct dp_ebpf;
 
 /* Can this kernel load our object and attach tc programs? Loads the
- * object (no attach) and unloads it. 0, or -errno with err saying why
+ * object and binds its maps to its programs as create does (no attach:
+ * a refused tc attach shows in dp_ebpf_create's error) and unloads it. 0, or -errno with err saying why
  * (no CAP_BPF, verifier refused, no BTF, ...): the reason `auto` logs when
  * it falls back to the packet data path. */
 int dp_ebpf_probe(struct err *err);
@@ -41,8 +42,16 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
 
 /* Finds what an earlier daemon left on tap_ifindex (our filter on its
  * egress) and takes it over without detaching anything: maps keep their
- * contents, frames keep flowing. NULL with err->code -ENOENT when there is
- * nothing to adopt; other errors say why. */
+ * contents, frames keep flowing. Without a filter on the TAP, the bond's
+ * pins (maps and programs) are adopted and bond_tx attached again. The
+ * maps come from the program's map ids (create binds all six maps to both
+ * programs), the receive program from its pin, else from the kernel's
+ * programs (bond_rx on the same maps), else it is loaded again on the
+ * adopted maps. Pins are made again when missing or stale.
+ * NULL with err->code -ENOENT when there is nothing to adopt; -EPROTO when
+ * what is there is not this bondd's (another program on our handle, maps
+ * of another layout): remove it (dp_ebpf_remove_leftover) and create;
+ * other errors say why. */
 struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err);
 
 /* The ingress program on a slave: attach (creating clsact when needed;
@@ -53,21 +62,39 @@ int dp_ebpf_attach_rx(struct dp_ebpf *dp, int slave_ifindex, bool *created_qdisc
 		      struct err *err);
 int dp_ebpf_detach_rx(struct dp_ebpf *dp, int slave_ifindex, bool remove_qdisc,
 		      struct err *err);
+/* dp NULL: removes any bondd's ingress filter (a leftover nobody adopts).
+ * The qdisc goes only with remove_qdisc and when no filter is left on the
+ * device. After adoption the daemon knows better than dp which clsact it
+ * created (its journal): dp_ebpf_destroy removes only those it saw created
+ * by dp_ebpf_attach_rx in this process, so detach the slaves yourself,
+ * with the journal's flag, before destroy. */
 /* Is our filter (any bondd's) on the device's ingress? */
 bool dp_ebpf_rx_attached(int slave_ifindex);
 
-/* Maps. */
+/* Did create/adopt pin (false: bpffs could not be mounted or written;
+ * adoption then goes through the TAP's filter alone)? */
+bool dp_ebpf_pinned(const struct dp_ebpf *dp);
+/* The fd of the map named DP_MAP_* (owned by dp), -ENOENT for another
+ * name: for tests and for what the helpers below do not cover. */
+int dp_ebpf_map_fd(const struct dp_ebpf *dp, const char *name);
+
+/* Maps. 0 or -errno. The cfg is written as given: the caller bumps gen. */
 int dp_ebpf_write_cfg(struct dp_ebpf *dp, const struct dp_cfg *cfg);
 int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg);
 /* Adds or replaces the slave's entry (and creates its zeroed counters when
- * it has none: adoption keeps them). */
+ * it has none: adoption keeps them). Write it before dp_ebpf_attach_rx:
+ * bond_rx passes the frames of a slave it does not know to the host. */
 int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s);
+/* Removes entry and counters; -ENOENT when it had neither. */
 int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex);
 /* The slave's counters summed over the CPUs (last_rx_ns: the maximum). */
 int dp_ebpf_slave_stats(struct dp_ebpf *dp, int ifindex, struct dp_slave_stats *out);
 int dp_ebpf_bond_stats(struct dp_ebpf *dp, struct dp_bond_stats *out);
-/* tlb/alb buckets: assign (ifindex 0 = unassigned) and read-and-clear the
- * byte counters (out[DP_TLB_BUCKETS]). */
+/* tlb/alb buckets: assign (ifindex 0 = unassigned; the bucket's byte
+ * counter is kept) and take the bytes each bucket sent since the last take
+ * (out[DP_TLB_BUCKETS]; the first take after create counts from zero, after
+ * adopt from the adoption). The map's counters are never cleared: the
+ * difference loses none of the program's concurrent adds. */
 int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex);
 int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
 
@@ -75,16 +102,27 @@ int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
  * (daemon exit for an upgrade; what a crash leaves too). */
 void dp_ebpf_close(struct dp_ebpf *dp);
 /* Detaches the egress program (and every slave's ingress program still
- * attached through dp_ebpf_attach_rx), removes the pins, frees dp. */
+ * attached through dp_ebpf_attach_rx), removes the pins, frees dp. The
+ * TAP's clsact goes when no filter is left on it and it was created by
+ * dp_ebpf_create or found under an adopted filter (the TAP is the bond's
+ * own device). Errors on the way are ignored: the device may be gone. */
 void dp_ebpf_destroy(struct dp_ebpf *dp);
 /* Removes an earlier daemon's leftovers on tap_ifindex that will not be
- * adopted (egress filter, pins of bond `bond`). */
+ * adopted (egress filter, the TAP's clsact when empty, pins of bond
+ * `bond`; tap_ifindex 0: pins only). The slaves' ingress filters are the
+ * caller's: dp_ebpf_detach_rx(NULL, slave, ...). */
 int dp_ebpf_remove_leftover(const char *bond, int tap_ifindex, struct err *err);
 
 /* A socket filter for a slave's packet socket on the kernel data path:
  * only the frames the daemon must see get up to it (slow protocols
- * 0x8809, ARP, IPv6 neighbour solicitations/advertisements), since packet
- * taps see every frame before tc ingress does. Classic BPF, no libbpf. */
+ * 0x8809, ARP, IPv6 neighbour solicitations/advertisements with ICMPv6
+ * right after the fixed header), since packet taps see every frame before
+ * tc ingress does. Classic BPF, no libbpf. VLAN-tagged: the kernel has
+ * moved the outer tag to metadata before the taps, so a tagged control
+ * frame passes like an untagged one (PACKET_AUXDATA gives the tag back and
+ * the engine judges, as on the packet data path); a second (QinQ inner) tag
+ * stays in the bytes and such frames do not pass. Frames queued before the
+ * filter was attached are still there: drain the socket after. */
 int dp_ebpf_sock_filter(int packet_fd, struct err *err);
 
 #endif

@@ -33,6 +33,11 @@ static void tap_explain(const char *name, int e, struct err *err)
 
 int tap_open(const char *name, struct err *err)
 {
+	return tap_attach(name, NULL, err);
+}
+
+int tap_attach(const char *name, bool *existed, struct err *err)
+{
 	struct ifreq ifr;
 	int fd, hdrsz = VNET_HDR_LEN;
 	unsigned offload = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
@@ -57,6 +62,17 @@ int tap_open(const char *name, struct err *err)
 		err_set(err, -EINVAL, "%s: kernel created TAP device as \"%s\"", name, ifr.ifr_name);
 		goto fail;
 	}
+	if (existed) {
+		/* A TAP that outlived its last fd is persistent; one we have
+		 * just created is not (yet). */
+		memset(&ifr, 0, sizeof(ifr));
+		if (ioctl(fd, TUNGETIFF, &ifr) < 0) {
+			err_set(err, -errno, "%s: cannot read the TAP's flags (TUNGETIFF): %s",
+				name, strerror(errno));
+			goto fail;
+		}
+		*existed = (ifr.ifr_flags & IFF_PERSIST) != 0;
+	}
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0) {
 		err_set(err, -errno, "%s: cannot set the vnet header size to %d (TUNSETVNETHDRSZ): %s",
 			name, hdrsz, strerror(errno));
@@ -78,6 +94,13 @@ int tap_set_carrier(int fd, bool on)
 	int v = on ? 1 : 0;
 
 	if (ioctl(fd, TUNSETCARRIER, &v) < 0)
+		return -errno;
+	return 0;
+}
+
+int tap_set_persist(int fd, bool on)
+{
+	if (ioctl(fd, TUNSETPERSIST, (unsigned long)(on ? 1 : 0)) < 0)
 		return -errno;
 	return 0;
 }

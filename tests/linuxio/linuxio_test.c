@@ -1,5 +1,7 @@
 /* Real-system test of the Linux I/O layer (src/linux): TAP, packet
- * sockets, rtnetlink, tc hiding, ethtool, slave save/restore.
+ * sockets, rtnetlink, tc hiding, ethtool, slave save/restore, the kernel
+ * data path's loader (dp_ebpf: tc attach, maps, adoption, pins), TAP
+ * persistence and the control-frame socket filter.
  *
  * Run by run.sh inside a fresh network namespace A, with the name of a
  * second namespace B as argument. run.sh has created veth pairs
@@ -7,7 +9,9 @@
  *   pair 0: packet socket tests and TAP<->packet forwarding (p0 192.0.2.2/28,
  *           the TAP bdt-tap0 gets 192.0.2.1/28)
  *   pair 1: hiding (s1 192.0.2.17/28, p1 192.0.2.18/28)
- *   pair 2: save/restore
+ *   pair 2: save/restore; then the kernel data path's receive filter
+ *           (dp_ebpf, with the TAP bdt-tap2) and the control-frame socket
+ *           filter (frames sent from p2)
  *   pair 3: link events; direct-veth baseline (s3 192.0.2.33/28, p3 .34)
  * Prints one line per check: "PASS name" or "FAIL name: why"; "INFO ..."
  * lines carry measurements. Exit status 1 if any check failed.
@@ -31,11 +35,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
 #include "lib/util.h"
+#include "linux/dp_ebpf.h"
 #include "linux/ethtool.h"
 #include "linux/hide.h"
 #include "linux/packet.h"
@@ -1018,6 +1028,561 @@ static void test_forward(struct rtnl *r, int tap)
 	unhide_slave(r, idx, &st, &err);
 }
 
+/* ---- kernel data path loader (dp_ebpf) ---------------------------------- */
+
+#define DP_TAP "bdt-tap2"
+#define DP_BOND "bdt-b0"
+
+/* Our filter's program id on a hook (bpf_tc_query), 0 when absent. */
+static uint32_t tc_prog(int ifindex, bool ingress)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = ifindex,
+		    .attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_EBPF_HANDLE, .priority = DP_EBPF_PRIO);
+
+	return bpf_tc_query(&h, &o) == 0 ? o.prog_id : 0;
+}
+
+static bool has_clsact(const char *dev)
+{
+	char out[4096];
+
+	sh(out, sizeof(out), "tc qdisc show dev %s", dev);
+	return strstr(out, "clsact") != NULL;
+}
+
+static uint32_t fd_id(int fd)
+{
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi);
+
+	memset(&mi, 0, sizeof(mi));
+	return bpf_obj_get_info_by_fd(fd, &mi, &len) == 0 ? mi.id : 0;
+}
+
+static bool pin_dir(char *dir, size_t size)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st) < 0)
+		return false;
+	snprintf(dir, size, "%s/%lu/%s", DP_EBPF_PIN_ROOT, (unsigned long)st.st_ino, DP_BOND);
+	return true;
+}
+
+static bool pins_present(void)
+{
+	char dir[256], path[300];
+	struct stat st;
+
+	if (!pin_dir(dir, sizeof(dir)))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir, DP_MAP_CFG);
+	return stat(path, &st) == 0;
+}
+
+static void pins_unlink(void)
+{
+	char dir[256];
+
+	if (pin_dir(dir, sizeof(dir)))
+		sh(NULL, 0, "rm -rf %s", dir);
+}
+
+/* Maps written and read back; counters summed over the CPUs. */
+static void dp_maps(struct dp_ebpf *dp, int slave)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct dp_cfg cfg, back;
+	struct dp_slave s = { .flags = DP_S_CAN_TX, .mac = { 2, 0xb0, 0xde, 0, 0, 2 } }, sb;
+	struct dp_slave_stats st, *pst;
+	struct dp_bond_stats bs, *pbs;
+	struct dp_tlb_bucket tb;
+	uint64_t bytes[DP_TLB_BUCKETS];
+	uint32_t key = (uint32_t)slave, zero = 0, b5 = 5;
+	int ret;
+
+	memset(&cfg, 0, sizeof(cfg));
+	check("dp_cfg_starts_zeroed", dp_ebpf_read_cfg(dp, &back) == 0 &&
+	      !memcmp(&cfg, &back, sizeof(cfg)), "dp_cfg not zero");
+	cfg.gen = 7;
+	cfg.tx_kind = DP_TX_ACTIVE;
+	cfg.flags = DP_F_UP;
+	cfg.active_ifindex = (uint32_t)slave;
+	cfg.n_tx = 1;
+	cfg.tx[0] = (uint32_t)slave;
+	memcpy(cfg.bond_mac, s.mac, 6);
+	ret = dp_ebpf_write_cfg(dp, &cfg);
+	check("dp_cfg_roundtrip", ret == 0 && dp_ebpf_read_cfg(dp, &back) == 0 &&
+	      !memcmp(&cfg, &back, sizeof(cfg)), "write %d", ret);
+
+	ret = dp_ebpf_set_slave(dp, slave, &s);
+	check("dp_set_slave", ret == 0 &&
+	      bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_SLAVES), &key, &sb) == 0 &&
+	      !memcmp(&s, &sb, sizeof(s)), "set %d", ret);
+	ret = dp_ebpf_slave_stats(dp, slave, &st);
+	check("dp_slave_stats_zero", ret == 0 && !st.rx_packets && !st.tx_bytes && !st.last_rx_ns,
+	      "ret %d", ret);
+	/* What the programs would count, on every CPU. */
+	pst = calloc((size_t)ncpus, sizeof(*pst));
+	pbs = calloc((size_t)ncpus, sizeof(*pbs));
+	for (int c = 0; pst && pbs && c < ncpus; c++) {
+		pst[c] = (struct dp_slave_stats){ 1, 100, 2, 3, 300, 4, (uint64_t)c * 10 + 5 };
+		pbs[c] = (struct dp_bond_stats){ 1, 2, 30 };
+	}
+	ret = pst && pbs ? bpf_map_update_elem(dp_ebpf_map_fd(dp, DP_MAP_STATS), &key, pst, BPF_EXIST)
+		: -ENOMEM;
+	ret = ret ? ret : dp_ebpf_slave_stats(dp, slave, &st);
+	check("dp_slave_stats_sum", ret == 0 && st.rx_packets == (uint64_t)ncpus &&
+	      st.rx_bytes == 100u * (uint64_t)ncpus && st.rx_dropped == 2u * (uint64_t)ncpus &&
+	      st.tx_packets == 3u * (uint64_t)ncpus && st.tx_bytes == 300u * (uint64_t)ncpus &&
+	      st.tx_dropped == 4u * (uint64_t)ncpus &&
+	      st.last_rx_ns == (uint64_t)(ncpus - 1) * 10 + 5,
+	      "ret %d rx %llu last %llu (%d cpus)", ret, (unsigned long long)st.rx_packets,
+	      (unsigned long long)st.last_rx_ns, ncpus);
+	/* A second set_slave (new flags) keeps the counters. */
+	s.flags |= DP_S_INACTIVE;
+	ret = dp_ebpf_set_slave(dp, slave, &s);
+	ret = ret ? ret : dp_ebpf_slave_stats(dp, slave, &st);
+	check("dp_set_slave_keeps_stats", ret == 0 && st.rx_packets == (uint64_t)ncpus,
+	      "ret %d rx %llu", ret, (unsigned long long)st.rx_packets);
+	ret = pbs ? bpf_map_update_elem(dp_ebpf_map_fd(dp, DP_MAP_BSTATS), &zero, pbs, BPF_ANY)
+		: -ENOMEM;
+	ret = ret ? ret : dp_ebpf_bond_stats(dp, &bs);
+	check("dp_bond_stats_sum", ret == 0 && bs.tx_no_slave == (uint64_t)ncpus &&
+	      bs.tx_to_daemon == 2u * (uint64_t)ncpus &&
+	      bs.tlb_unbalanced_bytes == 30u * (uint64_t)ncpus, "ret %d", ret);
+	free(pst);
+	free(pbs);
+
+	ret = dp_ebpf_tlb_set(dp, 5, slave);
+	check("dp_tlb_set", ret == 0 &&
+	      bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_TLB), &b5, &tb) == 0 &&
+	      tb.slave_ifindex == (uint32_t)slave, "ret %d", ret);
+	check("dp_tlb_set_range", dp_ebpf_tlb_set(dp, DP_TLB_BUCKETS, slave) == -EINVAL, "no -EINVAL");
+	/* The program adds bytes; a take gives what came since the last. */
+	tb.tx_bytes += 1000;
+	bpf_map_update_elem(dp_ebpf_map_fd(dp, DP_MAP_TLB), &b5, &tb, BPF_EXIST);
+	ret = dp_ebpf_tlb_take_bytes(dp, bytes);
+	check("dp_tlb_take", ret == 0 && bytes[5] == 1000 && bytes[4] == 0, "ret %d bytes %llu",
+	      ret, (unsigned long long)bytes[5]);
+	ret = dp_ebpf_tlb_take_bytes(dp, bytes);
+	check("dp_tlb_take_again_zero", ret == 0 && bytes[5] == 0, "bytes %llu",
+	      (unsigned long long)bytes[5]);
+	tb.tx_bytes += 500;
+	bpf_map_update_elem(dp_ebpf_map_fd(dp, DP_MAP_TLB), &b5, &tb, BPF_EXIST);
+	ret = dp_ebpf_tlb_set(dp, 5, 0);
+	ret = ret ? ret : dp_ebpf_tlb_take_bytes(dp, bytes);
+	check("dp_tlb_set_keeps_bytes", ret == 0 && bytes[5] == 500, "bytes %llu",
+	      (unsigned long long)bytes[5]);
+
+	/* A slave that goes: its entries go; a second delete says so. */
+	check("dp_del_slave", dp_ebpf_set_slave(dp, 4242, &s) == 0 &&
+	      dp_ebpf_del_slave(dp, 4242) == 0 && dp_ebpf_del_slave(dp, 4242) == -ENOENT &&
+	      dp_ebpf_slave_stats(dp, 4242, &st) == -ENOENT, "delete failed");
+}
+
+/* Without privileges the probe fails and says why. */
+static void probe_unprivileged(void)
+{
+	char msg[600] = "";
+	int pfd[2], st, ret = 0;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0) {
+		check("dp_probe_unprivileged", false, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct err e;
+		char line[600];
+
+		err_clear(&e);
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(3);
+		ret = dp_ebpf_probe(&e);
+		snprintf(line, sizeof(line), "%d %s", ret, e.msg);
+		_exit(write(pfd[1], line, strlen(line)) > 0 ? 0 : 4);
+	}
+	close(pfd[1]);
+	n = pid > 0 ? read(pfd[0], msg, sizeof(msg) - 1) : -1;
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	msg[n > 0 ? n : 0] = '\0';
+	ret = atoi(msg);
+	check("dp_probe_unprivileged", ret < 0 && strstr(msg, "cannot load"), "said \"%s\"", msg);
+	info("dp_ebpf_probe without privileges said: %s", msg);
+}
+
+static void test_ebpf(void)
+{
+	char out[4096];
+	struct dp_cfg cfg, back;
+	struct dp_slave_stats st;
+	struct dp_ebpf *dp;
+	struct err err;
+	uint32_t ids[6], tx_id, rx_id;
+	bool existed = true, created = false;
+	int tap, tap_idx, s2 = ifindex_of("bdt-s2"), s3 = ifindex_of("bdt-s3"), ret;
+
+	err_clear(&err);
+	ret = dp_ebpf_probe(&err);
+	check("dp_probe", ret == 0, "%s", err.msg);
+	if (ret < 0)
+		return;
+	probe_unprivileged();
+	tap = tap_attach(DP_TAP, &existed, &err);
+	check("dp_tap_new_not_existed", tap >= 0 && !existed, "fd %d existed %d %s", tap, existed,
+	      err.msg);
+	if (tap < 0)
+		return;
+	tap_idx = ifindex_of(DP_TAP);
+	sh(NULL, 0, "ip link set dev %s up", DP_TAP);
+
+	dp = dp_ebpf_create(DP_BOND, tap_idx, &err);
+	check("dp_create", dp != NULL, "%s", err.msg);
+	if (!dp)
+		goto out;
+	tx_id = tc_prog(tap_idx, false);
+	sh(out, sizeof(out), "tc filter show dev %s egress", DP_TAP);
+	check("dp_create_attaches_tx", tx_id && strstr(out, "bond_tx") && strstr(out, "0xb0de") &&
+	      strstr(out, "direct-action"), "id %u tc: %s", tx_id, out);
+	check("dp_create_pins", dp_ebpf_pinned(dp) && pins_present(), "pinned %d",
+	      dp_ebpf_pinned(dp));
+	dp_maps(dp, s2);
+
+	ret = dp_ebpf_attach_rx(dp, s2, &created, &err);
+	rx_id = tc_prog(s2, true);
+	check("dp_attach_rx", ret == 0 && created && rx_id && dp_ebpf_rx_attached(s2) &&
+	      has_clsact("bdt-s2"), "ret %d created %d id %u: %s", ret, created, rx_id, err.msg);
+	ret = dp_ebpf_attach_rx(dp, s2, &created, &err);
+	check("dp_attach_rx_again_replaces", ret == 0 && !created && tc_prog(s2, true) == rx_id,
+	      "ret %d created %d: %s", ret, created, err.msg);
+
+	/* A clsact (and filter) that was there before stays. */
+	sh(NULL, 0, "tc qdisc add dev bdt-s3 clsact && "
+	   "tc filter add dev bdt-s3 ingress pref 1 handle 1 bpf da bytecode '1,6 0 0 0,'");
+	ret = dp_ebpf_attach_rx(dp, s3, &created, &err);
+	check("dp_attach_rx_foreign_clsact", ret == 0 && !created && dp_ebpf_rx_attached(s3),
+	      "ret %d created %d: %s", ret, created, err.msg);
+	ret = dp_ebpf_detach_rx(dp, s3, true, &err);
+	sh(out, sizeof(out), "tc filter show dev bdt-s3 ingress");
+	check("dp_detach_rx_keeps_foreign", ret == 0 && !dp_ebpf_rx_attached(s3) &&
+	      has_clsact("bdt-s3") && strstr(out, "bytecode"), "ret %d: %s; tc: %s", ret,
+	      err.msg, out);
+	sh(NULL, 0, "tc qdisc del dev bdt-s3 clsact");
+
+	for (int i = 0; i < 6; i++)
+		ids[i] = fd_id(dp_ebpf_map_fd(dp, (const char *[]){ DP_MAP_CFG, DP_MAP_SLAVES,
+			DP_MAP_STATS, DP_MAP_TLB, DP_MAP_RR, DP_MAP_BSTATS }[i]));
+	dp_ebpf_read_cfg(dp, &cfg);
+
+	/* close: everything stays; adopt finds the same maps. */
+	dp_ebpf_close(dp);
+	check("dp_close_leaves_filters", tc_prog(tap_idx, false) == tx_id &&
+	      tc_prog(s2, true) == rx_id && pins_present(), "filters or pins gone");
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	check("dp_adopt", dp != NULL, "%s", err.msg);
+	if (!dp)
+		goto out;
+	{
+		bool same = true;
+
+		for (int i = 0; i < 6; i++)
+			same &= fd_id(dp_ebpf_map_fd(dp, (const char *[]){ DP_MAP_CFG, DP_MAP_SLAVES,
+				DP_MAP_STATS, DP_MAP_TLB, DP_MAP_RR, DP_MAP_BSTATS }[i])) == ids[i];
+		check("dp_adopt_same_maps", same, "map ids differ");
+	}
+	check("dp_adopt_keeps_contents", dp_ebpf_read_cfg(dp, &back) == 0 &&
+	      !memcmp(&cfg, &back, sizeof(cfg)) && back.gen == 7 &&
+	      dp_ebpf_slave_stats(dp, s2, &st) == 0 && st.rx_packets > 0, "cfg gen %u", back.gen);
+	check("dp_adopt_keeps_filter", tc_prog(tap_idx, false) == tx_id && dp_ebpf_pinned(dp),
+	      "tx id %u", tc_prog(tap_idx, false));
+	/* Write, let go, adopt without pins (as under ip netns exec after a
+	 * restart): through the program's ids alone. */
+	cfg.gen = 8;
+	dp_ebpf_write_cfg(dp, &cfg);
+	dp_ebpf_close(dp);
+	pins_unlink();
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	check("dp_adopt_without_pins", dp && dp_ebpf_read_cfg(dp, &back) == 0 && back.gen == 8,
+	      "%s", err.msg);
+	if (!dp)
+		goto out;
+	check("dp_adopt_pins_again", dp_ebpf_pinned(dp) && pins_present(), "not pinned");
+	/* The receive program found again is the one the slave runs. */
+	ret = dp_ebpf_attach_rx(dp, s2, &created, &err);
+	check("dp_adopt_same_rx_prog", ret == 0 && tc_prog(s2, true) == rx_id, "id %u want %u: %s",
+	      tc_prog(s2, true), rx_id, err.msg);
+
+	/* The daemon's journal knows it created the slave's clsact: it
+	 * detaches with that flag; a new attach creates it again and
+	 * destroy (below) then removes it. */
+	ret = dp_ebpf_detach_rx(dp, s2, true, &err);
+	check("dp_detach_rx_removes_qdisc", ret == 0 && !dp_ebpf_rx_attached(s2) &&
+	      !has_clsact("bdt-s2"), "ret %d: %s", ret, err.msg);
+	ret = dp_ebpf_attach_rx(dp, s2, &created, &err);
+	check("dp_attach_rx_creates_again", ret == 0 && created, "ret %d: %s", ret, err.msg);
+
+	/* The TAP persists with the filter on it, without any fd. */
+	check("dp_tap_persist_on", tap_set_persist(tap, true) == 0, "TUNSETPERSIST: %s",
+	      strerror(errno));
+	tap_close(tap);
+	tap = -1;
+	check("dp_tap_persists", ifindex_of(DP_TAP) == tap_idx && tc_prog(tap_idx, false) == tx_id,
+	      "TAP or filter gone");
+	tap = tap_attach(DP_TAP, &existed, &err);
+	check("dp_tap_reopen_existed", tap >= 0 && existed && ifindex_of(DP_TAP) == tap_idx,
+	      "fd %d existed %d: %s", tap, existed, err.msg);
+
+	/* destroy: filters, pins and the qdiscs we created go. */
+	dp_ebpf_destroy(dp);
+	check("dp_destroy", !tc_prog(tap_idx, false) && !has_clsact(DP_TAP) &&
+	      !dp_ebpf_rx_attached(s2) && !has_clsact("bdt-s2") && !pins_present(),
+	      "tx %u clsact %d/%d rx %d pins %d", tc_prog(tap_idx, false), has_clsact(DP_TAP),
+	      has_clsact("bdt-s2"), dp_ebpf_rx_attached(s2), pins_present());
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	check("dp_adopt_nothing", !dp && err.code == -ENOENT, "code %d: %s", err.code, err.msg);
+	dp_ebpf_close(dp);
+
+	/* Leftovers nobody adopts. */
+	dp = dp_ebpf_create(DP_BOND, tap_idx, &err);
+	if (dp && dp_ebpf_attach_rx(dp, s2, &created, &err) < 0)
+		check("dp_leftover_setup", false, "%s", err.msg);
+	dp_ebpf_close(dp);
+	err_clear(&err);
+	ret = dp_ebpf_remove_leftover(DP_BOND, tap_idx, &err);
+	ret = ret ? ret : dp_ebpf_detach_rx(NULL, s2, true, &err);
+	check("dp_remove_leftover", dp && ret == 0 && !tc_prog(tap_idx, false) &&
+	      !has_clsact(DP_TAP) && !pins_present() && !dp_ebpf_rx_attached(s2) &&
+	      !has_clsact("bdt-s2"), "ret %d: %s", ret, err.msg);
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	check("dp_adopt_after_leftover", !dp && err.code == -ENOENT, "code %d", err.code);
+	dp_ebpf_close(dp);
+
+	/* Nothing kept the receive program (no slave, no pin): adoption
+	 * loads it again on the adopted maps. */
+	dp = dp_ebpf_create(DP_BOND, tap_idx, &err);
+	dp_ebpf_close(dp);
+	pins_unlink();
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	ret = dp ? dp_ebpf_attach_rx(dp, s2, &created, &err) : -1;
+	{
+		uint32_t map_ids[32], cfg_id = dp ? fd_id(dp_ebpf_map_fd(dp, DP_MAP_CFG)) : 0;
+		struct bpf_prog_info pi;
+		uint32_t len = sizeof(pi);
+		int fd = bpf_prog_get_fd_by_id(tc_prog(s2, true));
+		bool has_cfg = false;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.nr_map_ids = 32;
+		pi.map_ids = (uint64_t)(uintptr_t)map_ids;
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &pi, &len) == 0)
+			for (uint32_t i = 0; i < pi.nr_map_ids && i < 32; i++)
+				has_cfg |= map_ids[i] == cfg_id;
+		if (fd >= 0)
+			close(fd);
+		check("dp_adopt_reloads_rx", ret == 0 && has_cfg && !strcmp(pi.name, DP_PROG_RX),
+		      "ret %d name %s has_cfg %d: %s", ret, pi.name, has_cfg, err.msg);
+	}
+	dp_ebpf_destroy(dp);
+	dp = NULL;
+	check("dp_destroy_again", !tc_prog(tap_idx, false) && !dp_ebpf_rx_attached(s2) &&
+	      !has_clsact("bdt-s2") && !has_clsact(DP_TAP), "leftovers");
+
+	/* A daemon killed (SIGKILL) right after programming the maps. */
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct dp_ebpf *c = dp_ebpf_create(DP_BOND, tap_idx, NULL);
+		struct dp_cfg cc = { .gen = 9, .flags = DP_F_UP };
+
+		if (!c || dp_ebpf_write_cfg(c, &cc) < 0 || dp_ebpf_attach_rx(c, s2, &created, NULL) < 0)
+			_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	if (pid > 0) {
+		int status = 0;
+
+		waitpid(pid, &status, 0);
+		dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+		check("dp_adopt_after_sigkill", WIFSIGNALED(status) && dp && dp_ebpf_read_cfg(dp, &back) == 0 &&
+		      back.gen == 9 && dp_ebpf_rx_attached(s2), "status 0x%x: %s", status, err.msg);
+	}
+	/* Another program on our handle: not ours to adopt. */
+	if (dp) {
+		int rx_fd = bpf_prog_get_fd_by_id(tc_prog(s2, true));
+		LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = tap_idx, .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_EBPF_HANDLE, .priority = DP_EBPF_PRIO,
+			    .prog_fd = rx_fd, .flags = BPF_TC_F_REPLACE);
+
+		ret = rx_fd >= 0 ? bpf_tc_attach(&h, &o) : rx_fd;
+		if (rx_fd >= 0)
+			close(rx_fd);
+		dp_ebpf_close(dp);
+		pins_unlink();
+		dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+		check("dp_adopt_refuses_foreign", ret == 0 && !dp && err.code == -EPROTO,
+		      "attach %d code %d: %s", ret, err.code, err.msg);
+		info("dp_ebpf_adopt of a foreign program said: %s", err.msg);
+		dp_ebpf_close(dp);
+		dp = NULL;
+		ret = dp_ebpf_remove_leftover(DP_BOND, tap_idx, &err);
+		ret = ret ? ret : dp_ebpf_detach_rx(NULL, s2, true, &err);
+		check("dp_remove_foreign_leftover", ret == 0 && !tc_prog(tap_idx, false) &&
+		      !has_clsact(DP_TAP) && !has_clsact("bdt-s2"), "ret %d: %s", ret, err.msg);
+	}
+out:
+	dp_ebpf_destroy(dp);
+	if (tap >= 0) {
+		check("dp_tap_persist_off", tap_set_persist(tap, false) == 0, "TUNSETPERSIST 0");
+		tap_close(tap);
+	}
+	check("dp_tap_gone", ifindex_of(DP_TAP) == 0, "TAP still there");
+}
+
+/* ---- control-frame socket filter ----------------------------------------- */
+
+static size_t ctl_frame(uint8_t *f, uint16_t type, bool tagged, const char *mark)
+{
+	uint8_t *p = f + VNET_HDR_LEN;
+	size_t off = 12;
+
+	memset(f, 0, VNET_HDR_LEN + 128);
+	memset(p, 0xff, 6);
+	memcpy(p + 6, (uint8_t[]){ 2, 0xb0, 0xde, 0, 0, 9 }, 6);
+	if (tagged) {
+		p[off++] = 0x81, p[off++] = 0x00, p[off++] = 0x00, p[off++] = 0x05;
+	}
+	p[off++] = (uint8_t)(type >> 8);
+	p[off++] = (uint8_t)type;
+	memcpy(p + off + 60, mark, strlen(mark));
+	return VNET_HDR_LEN + off + 60 + strlen(mark);
+}
+
+static size_t v6_frame(uint8_t *f, uint8_t nh, uint8_t icmp_type, const char *mark)
+{
+	size_t n = ctl_frame(f, 0x86dd, false, mark);
+	uint8_t *ip = f + VNET_HDR_LEN + 14;
+
+	ip[0] = 0x60;
+	ip[5] = 24 + (uint8_t)strlen(mark);
+	ip[6] = nh;
+	ip[7] = 255;
+	ip[40] = icmp_type;
+	return n;
+}
+
+static unsigned send_ctl(int fd, const uint8_t *f, size_t n)
+{
+	if (write(fd, f, n) == (ssize_t)n)
+		return 1;
+	info("sockf: sending a %zu-byte frame of type 0x%02x%02x: %s", n, f[VNET_HDR_LEN + 12],
+	     f[VNET_HDR_LEN + 13], strerror(errno));
+	return 0;
+}
+
+static void test_sock_filter(struct rtnl *r)
+{
+	static uint8_t buf[FRAME_BUF];
+	static const char *const marks[] = { "bdtARP", "bdtSLOW", "bdtNS", "bdtNA", "bdtVARP",
+		"bdtUDP", "bdtPING6", "bdtNSEXT" };
+	static const bool want[] = { true, true, true, true, true, false, false, false };
+	bool seen[ARRAY_SIZE(marks)] = { false };
+	uint8_t f[VNET_HDR_LEN + 128];
+	struct rtnl_link pl;
+	struct err err;
+	int fa, fb, bad = 0, ret;
+	unsigned sent = 0;
+	size_t n;
+	double end;
+
+	err_clear(&err);
+	fa = packet_open(ifindex_of("bdt-s2"), &err);
+	ret = fa < 0 ? -1 : dp_ebpf_sock_filter(fa, &err);
+	check("sockf_attach", ret == 0, "%s", err.msg);
+	if (ret < 0) {
+		packet_close(fa);
+		return;
+	}
+	/* What came before the filter. */
+	while (recv(fa, buf, sizeof(buf), 0) > 0)
+		;
+	enter_peer();
+	{
+		struct rtnl *rb = rtnl_open(false, &err);
+
+		fb = rb && rtnl_link_get(rb, "bdt-p2", &pl, &err) == 0 ?
+			packet_open(pl.ifindex, &err) : -1;
+		rtnl_close(rb);
+	}
+	enter_self();
+	if (fb < 0) {
+		check("sockf_peer_open", false, "%s", err.msg);
+		packet_close(fa);
+		return;
+	}
+	n = ctl_frame(f, 0x0806, false, marks[0]);
+	sent += send_ctl(fb, f, n);
+	n = ctl_frame(f, 0x8809, false, marks[1]);
+	sent += send_ctl(fb, f, n);
+	n = v6_frame(f, 58, 135, marks[2]);
+	sent += send_ctl(fb, f, n);
+	n = v6_frame(f, 58, 136, marks[3]);
+	sent += send_ctl(fb, f, n);
+	n = ctl_frame(f, 0x0806, true, marks[4]);
+	sent += send_ctl(fb, f, n);
+	n = ctl_frame(f, 0x0800, false, marks[5]);
+	f[VNET_HDR_LEN + 14] = 0x45;
+	f[VNET_HDR_LEN + 14 + 9] = 17;
+	sent += send_ctl(fb, f, n);
+	n = v6_frame(f, 58, 128, marks[6]);
+	sent += send_ctl(fb, f, n);
+	n = v6_frame(f, 0, 135, marks[7]);   /* hop-by-hop first: not ours */
+	sent += send_ctl(fb, f, n);
+	check("sockf_peer_sends", sent == ARRAY_SIZE(marks), "%u of %zu sent", sent,
+	      ARRAY_SIZE(marks));
+
+	end = now_s() + 0.5;
+	while (now_s() < end) {
+		struct pollfd p = { fa, POLLIN, 0 };
+		ssize_t got;
+		uint16_t type;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		got = recv(fa, buf, sizeof(buf), 0);
+		if (got < VNET_HDR_LEN + 14)
+			continue;
+		type = (uint16_t)(buf[VNET_HDR_LEN + 12] << 8 | buf[VNET_HDR_LEN + 13]);
+		/* Anything else the host sends there (DAD, MLD) must be one of
+		 * the three kinds too. */
+		if (type != 0x0806 && type != 0x8809 &&
+		    !(type == 0x86dd && got >= VNET_HDR_LEN + 55 && buf[VNET_HDR_LEN + 20] == 58 &&
+		      (buf[VNET_HDR_LEN + 54] == 135 || buf[VNET_HDR_LEN + 54] == 136)))
+			bad++;
+		for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
+			if (memmem(buf, (size_t)got, marks[i], strlen(marks[i])))
+				seen[i] = true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "sockf_%s_%s", want[i] ? "passes" : "drops", marks[i] + 3);
+		check(name, seen[i] == want[i], "seen %d", seen[i]);
+	}
+	check("sockf_nothing_else", bad == 0, "%d other frames", bad);
+	packet_close(fa);
+	packet_close(fb);
+	(void)r;
+}
+
 int main(int argc, char **argv)
 {
 	struct err err;
@@ -1054,6 +1619,8 @@ int main(int argc, char **argv)
 	test_addresses();
 	test_hide(r);
 	test_save_restore(r);
+	test_ebpf();
+	test_sock_filter(r);
 	if (tap >= 0)
 		test_forward(r, tap);
 	tap_close(tap);

@@ -1,0 +1,1144 @@
+/* The kernel data path's loader (dp_ebpf.h): the embedded BPF object
+ * loaded with libbpf, its programs attached with libbpf's tc API (clsact,
+ * cls_bpf direct action, our handle and priority), its maps read and
+ * written through their fds, everything pinned under bpffs when possible.
+ *
+ * The object itself is closed right after loading: we keep dup()ed fds of
+ * its maps and programs instead, so a created and an adopted data path (for
+ * which there is no bpf_object, only ids found in the kernel) are the same
+ * thing from then on.
+ *
+ * Adoption has to find the maps from a program id alone (the pins may be
+ * gone: under `ip netns exec` /sys is private to the process). A program
+ * lists only the maps its code uses, so after loading we bind every map of
+ * the contract to both programs (BPF_PROG_BIND_MAP): whatever the programs'
+ * code touches, each program's map ids lead to all six maps. */
+#include "dp_ebpf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/magic.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/bpf_obj.h"
+#include "hide.h"
+#include "rtnl.h"
+
+#define BPFFS_MOUNT "/sys/fs/bpf"
+#define OBJ_NAME "bondd_dp"
+
+enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_N };
+enum { P_TX, P_RX, P_N };
+
+/* What each map of the contract must look like: a map of the right name
+ * but another layout belongs to a different bondd version and cannot be
+ * adopted. */
+static const struct map_desc {
+	const char *name;
+	uint32_t type, key_size, value_size;
+} map_descs[M_N] = {
+	[M_CFG] = { DP_MAP_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_cfg) },
+	[M_SLAVES] = { DP_MAP_SLAVES, BPF_MAP_TYPE_HASH, 4, sizeof(struct dp_slave) },
+	[M_STATS] = { DP_MAP_STATS, BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct dp_slave_stats) },
+	[M_TLB] = { DP_MAP_TLB, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_tlb_bucket) },
+	[M_RR] = { DP_MAP_RR, BPF_MAP_TYPE_ARRAY, 4, sizeof(uint32_t) },
+	[M_BSTATS] = { DP_MAP_BSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_bond_stats) },
+};
+static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };
+
+struct dp_rx {
+	int ifindex;
+	bool created_qdisc;
+};
+
+struct dp_ebpf {
+	char bond[IFNAMSIZ];
+	int tap_ifindex;
+	/* The TAP's clsact: created by us, or found under an adopted filter
+	 * (the TAP is the bond's own device: an empty clsact on it is ours). */
+	bool tap_qdisc_ours;
+	bool pinned;
+	char pin_dir[PATH_MAX];
+	int map_fd[M_N];
+	int prog_fd[P_N];
+	/* Slaves attached through dp_ebpf_attach_rx in this process. */
+	unsigned n_rx;
+	struct dp_rx rx[DP_MAX_SLAVES];
+	/* Per-CPU values: libbpf_num_possible_cpus() slots of 8-byte aligned
+	 * values, the largest of our per-CPU value types. */
+	int ncpus;
+	void *pcpu;
+	/* dp_tlb's byte counters at the last dp_ebpf_tlb_take_bytes(). */
+	uint64_t tlb_seen[DP_TLB_BUCKETS];
+};
+
+/* ---- libbpf messages ---------------------------------------------------- */
+
+/* Without BONDD_BPF_DEBUG libbpf says nothing on stderr; we keep the first
+ * warning of an operation (libbpf's own reason) and the verifier's verdict
+ * (the last meaningful line of the program load log) for the error text. */
+static char bpf_warn[200], bpf_verdict[200];
+static bool bpf_debug;
+
+static void keep_line(char *dst, size_t size, const char *src, size_t len)
+{
+	while (len && (src[len - 1] == '\n' || src[len - 1] == ' '))
+		len--;
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* The verifier log ends with statistics lines; the line before them says
+ * why the program was refused. */
+static void keep_verdict(const char *msg)
+{
+	const char *end = strstr(msg, "-- END PROG LOAD LOG --");
+	const char *begin = strstr(msg, "-- BEGIN PROG LOAD LOG --");
+
+	if (!end || !begin)
+		return;
+	begin = strchr(begin, '\n');
+	while (begin && end > begin + 1) {
+		const char *line = end - 1;
+
+		while (line > begin + 1 && line[-1] != '\n')
+			line--;
+		if (strncmp(line, "processed ", 10) && strncmp(line, "verification time", 17) &&
+		    strncmp(line, "stack depth", 11) && line < end - 1) {
+			keep_line(bpf_verdict, sizeof(bpf_verdict), line, (size_t)(end - line));
+			return;
+		}
+		end = line;
+	}
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (bpf_debug)
+		return vfprintf(stderr, fmt, ap);
+	/* The verifier log can be long: it comes whole in one message. */
+	if (level != LIBBPF_WARN || vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	if (strstr(msg, "PROG LOAD LOG"))
+		keep_verdict(msg);
+	else if (!bpf_warn[0])
+		keep_line(bpf_warn, sizeof(bpf_warn), msg, strlen(msg));
+	free(msg);
+	return 0;
+}
+
+static void bpf_msgs_reset(void)
+{
+	static bool set;
+
+	if (!set) {
+		bpf_debug = getenv("BONDD_BPF_DEBUG") != NULL;
+		libbpf_set_print(libbpf_print);
+		set = true;
+	}
+	bpf_warn[0] = bpf_verdict[0] = '\0';
+}
+
+/* libbpf's reason for ret, and what it printed about it. */
+static const char *bpf_reason(int ret, char *buf, size_t size)
+{
+	char base[128];
+	int n;
+
+	if (libbpf_strerror(ret, base, sizeof(base)) < 0)
+		snprintf(base, sizeof(base), "%s", strerror(ret < 0 ? -ret : ret));
+	n = snprintf(buf, size, "%s", base);
+	if (bpf_verdict[0] && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " (verifier: %s)", bpf_verdict);
+	else if (bpf_warn[0] && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " (%s)", bpf_warn);
+	if (ret == -EPERM && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "; needs CAP_BPF and CAP_NET_ADMIN");
+	return buf;
+}
+
+static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
+{
+	if (ifindex <= 0 || !if_indextoname((unsigned)ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "#%d", ifindex);
+	return buf;
+}
+
+/* ---- the object ----------------------------------------------------------- */
+
+static void fds_init(struct dp_ebpf *dp)
+{
+	for (int i = 0; i < M_N; i++)
+		dp->map_fd[i] = -1;
+	for (int i = 0; i < P_N; i++)
+		dp->prog_fd[i] = -1;
+}
+
+static void fds_close(struct dp_ebpf *dp)
+{
+	for (int i = 0; i < M_N; i++)
+		if (dp->map_fd[i] >= 0)
+			close(dp->map_fd[i]);
+	for (int i = 0; i < P_N; i++)
+		if (dp->prog_fd[i] >= 0)
+			close(dp->prog_fd[i]);
+	fds_init(dp);
+}
+
+static int dup_fd(int fd)
+{
+	int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	return d < 0 ? -errno : d;
+}
+
+/* Opens the embedded object and loads it. reuse: the maps' fds to use
+ * instead of creating maps (a program loaded for maps that exist), or
+ * NULL; only: the one program to load (-1: both). The object is closed by
+ * the caller. */
+static int obj_load(const int *reuse, int only, struct bpf_object **objp, struct err *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = OBJ_NAME);
+	char why[512];
+	struct bpf_object *obj;
+	int ret;
+
+	bpf_msgs_reset();
+	*objp = NULL;
+	obj = bpf_object__open_mem(bondd_bpf_obj, bondd_bpf_obj_len, &oo);
+	if (!obj) {
+		ret = errno ? -errno : -EINVAL;
+		err_set(err, ret, "cannot open the kernel data path's BPF object: %s",
+			bpf_reason(ret, why, sizeof(why)));
+		return ret;
+	}
+	for (int i = 0; i < M_N && reuse; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, map_descs[i].name);
+
+		ret = m ? bpf_map__reuse_fd(m, reuse[i]) : -ENOENT;
+		if (ret < 0) {
+			err_set(err, ret, "cannot reuse map %s for the BPF object: %s",
+				map_descs[i].name, bpf_reason(ret, why, sizeof(why)));
+			goto fail;
+		}
+	}
+	for (int i = 0; i < P_N; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(obj, prog_names[i]);
+
+		if (!p) {
+			ret = -ENOENT;
+			err_set(err, ret, "the BPF object has no program %s", prog_names[i]);
+			goto fail;
+		}
+		if (only >= 0 && i != only) {
+			ret = bpf_program__set_autoload(p, false);
+			if (ret < 0) {
+				err_set(err, ret, "cannot leave program %s out: %s", prog_names[i],
+					bpf_reason(ret, why, sizeof(why)));
+				goto fail;
+			}
+		}
+	}
+	ret = bpf_object__load(obj);
+	if (ret < 0) {
+		err_set(err, ret, "cannot load the kernel data path's BPF programs: %s",
+			bpf_reason(ret, why, sizeof(why)));
+		goto fail;
+	}
+	*objp = obj;
+	return 0;
+fail:
+	bpf_object__close(obj);
+	return ret;
+}
+
+/* Binds every map to prog_fd, so the program's info lists them all. */
+static int bind_maps(struct dp_ebpf *dp, int prog_fd, struct err *err)
+{
+	for (int i = 0; i < M_N; i++) {
+		int ret = bpf_prog_bind_map(prog_fd, dp->map_fd[i], NULL);
+
+		if (ret < 0) {
+			err_set(err, ret, "cannot bind map %s to its program (BPF_PROG_BIND_MAP): %s",
+				map_descs[i].name, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Takes dup()ed fds of the loaded programs (and maps, when maps is true)
+ * out of obj. */
+static int obj_take(struct dp_ebpf *dp, struct bpf_object *obj, bool maps, struct err *err)
+{
+	for (int i = 0; maps && i < M_N; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, map_descs[i].name);
+		int fd = m ? bpf_map__fd(m) : -ENOENT;
+
+		fd = fd < 0 ? fd : dup_fd(fd);
+		if (fd < 0) {
+			err_set(err, fd, "the BPF object's map %s has no usable fd: %s",
+				map_descs[i].name, strerror(-fd));
+			return fd;
+		}
+		dp->map_fd[i] = fd;
+	}
+	for (int i = 0; i < P_N; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(obj, prog_names[i]);
+		int fd;
+
+		if (!p || !bpf_program__autoload(p))
+			continue;
+		fd = bpf_program__fd(p);
+		fd = fd < 0 ? fd : dup_fd(fd);
+		if (fd < 0) {
+			err_set(err, fd, "the BPF object's program %s has no usable fd: %s",
+				prog_names[i], strerror(-fd));
+			return fd;
+		}
+		dp->prog_fd[i] = fd;
+	}
+	return 0;
+}
+
+int dp_ebpf_probe(struct err *err)
+{
+	struct bpf_object *obj;
+	struct dp_ebpf *dp;
+	int ret;
+
+	/* Everything create does short of attaching: load, and bind the maps
+	 * (BPF_PROG_BIND_MAP, which adoption depends on). */
+	dp = calloc(1, sizeof(*dp));
+	if (!dp) {
+		err_set(err, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	fds_init(dp);
+	ret = obj_load(NULL, -1, &obj, err);
+	if (ret < 0)
+		goto out;
+	ret = obj_take(dp, obj, true, err);
+	bpf_object__close(obj);
+	if (ret == 0)
+		ret = bind_maps(dp, dp->prog_fd[P_TX], err);
+	if (ret == 0)
+		ret = bind_maps(dp, dp->prog_fd[P_RX], err);
+out:
+	fds_close(dp);
+	free(dp);
+	return ret;
+}
+
+/* ---- kernel objects by id ------------------------------------------------- */
+
+static int prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint32_t n_ids)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	info->nr_map_ids = n_ids;
+	info->map_ids = (uint64_t)(uintptr_t)map_ids;
+	return bpf_obj_get_info_by_fd(fd, info, &len);
+}
+
+/* Up to this many maps per program: ours, plus the few libbpf adds for
+ * global data (.rodata, .bss). */
+#define MAX_PROG_MAPS 32
+
+/* Finds the contract's maps among the program's maps (matched by name,
+ * checked by layout) and opens them. */
+static int maps_from_prog(struct dp_ebpf *dp, int prog_fd, struct err *err)
+{
+	uint32_t ids[MAX_PROG_MAPS];
+	struct bpf_prog_info pi;
+	int ret = prog_info(prog_fd, &pi, ids, MAX_PROG_MAPS);
+
+	if (ret < 0) {
+		err_set(err, ret, "cannot read the attached program's info: %s", strerror(-ret));
+		return ret;
+	}
+	for (uint32_t i = 0; i < pi.nr_map_ids && i < MAX_PROG_MAPS; i++) {
+		struct bpf_map_info mi;
+		uint32_t len = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+		int k;
+
+		if (fd < 0) {
+			err_set(err, fd, "cannot open map id %u of the attached program: %s",
+				ids[i], strerror(-fd));
+			return fd;
+		}
+		memset(&mi, 0, sizeof(mi));
+		ret = bpf_obj_get_info_by_fd(fd, &mi, &len);
+		if (ret < 0) {
+			close(fd);
+			err_set(err, ret, "cannot read the info of map id %u: %s", ids[i],
+				strerror(-ret));
+			return ret;
+		}
+		for (k = 0; k < M_N; k++)
+			if (!strcmp(mi.name, map_descs[k].name))
+				break;
+		if (k == M_N || dp->map_fd[k] >= 0) {
+			close(fd);
+			continue;
+		}
+		if (mi.type != map_descs[k].type || mi.key_size != map_descs[k].key_size ||
+		    mi.value_size != map_descs[k].value_size) {
+			close(fd);
+			err_set(err, -EPROTO, "map %s (id %u) left by an earlier bondd has another "
+				"layout (type %u, key %u, value %u bytes; this bondd wants %u, %u, %u): "
+				"another version, cannot adopt it", mi.name, ids[i], mi.type,
+				mi.key_size, mi.value_size, map_descs[k].type,
+				map_descs[k].key_size, map_descs[k].value_size);
+			return -EPROTO;
+		}
+		dp->map_fd[k] = fd;
+	}
+	for (int k = 0; k < M_N; k++) {
+		if (dp->map_fd[k] < 0) {
+			err_set(err, -EPROTO, "the program left by an earlier bondd has no map %s: "
+				"another version, cannot adopt it", map_descs[k].name);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+static int id_of(int fd, uint32_t *id)
+{
+	struct bpf_prog_info info;   /* the largest of the infos we read */
+	uint32_t len = sizeof(info);
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	ret = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (ret < 0)
+		return ret;
+	/* bpf_prog_info, bpf_map_info: both start with type, id. */
+	*id = info.id;
+	return 0;
+}
+
+/* Is fd a program of our name whose maps include our dp_cfg? */
+static bool prog_is_ours(int fd, const char *name, uint32_t cfg_id)
+{
+	uint32_t ids[MAX_PROG_MAPS];
+	struct bpf_prog_info pi;
+
+	if (prog_info(fd, &pi, ids, MAX_PROG_MAPS) < 0 || strcmp(pi.name, name))
+		return false;
+	for (uint32_t i = 0; i < pi.nr_map_ids && i < MAX_PROG_MAPS; i++)
+		if (ids[i] == cfg_id)
+			return true;
+	return false;
+}
+
+/* The receive program of the adopted object: the one the slaves' filters
+ * run. From the pin, else among the kernel's programs (one named bond_rx
+ * on our maps), else loaded anew on the adopted maps (nothing referred to
+ * the old one any more, so nothing runs it). */
+static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
+{
+	char path[PATH_MAX + 16];
+	uint32_t cfg_id, id = 0;
+	struct bpf_object *obj;
+	int fd, ret;
+
+	ret = id_of(dp->map_fd[M_CFG], &cfg_id);
+	if (ret < 0) {
+		err_set(err, ret, "cannot read the id of map %s: %s", DP_MAP_CFG, strerror(-ret));
+		return ret;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, DP_PROG_RX);
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && prog_is_ours(fd, DP_PROG_RX, cfg_id)) {
+		dp->prog_fd[P_RX] = fd;
+		return 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;       /* freed meanwhile */
+		if (prog_is_ours(fd, DP_PROG_RX, cfg_id)) {
+			dp->prog_fd[P_RX] = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	ret = obj_load(dp->map_fd, P_RX, &obj, err);
+	if (ret < 0)
+		return ret;
+	ret = obj_take(dp, obj, false, err);
+	bpf_object__close(obj);
+	if (ret < 0)
+		return ret;
+	return bind_maps(dp, dp->prog_fd[P_RX], err);
+}
+
+/* ---- pins ----------------------------------------------------------------- */
+
+static int pin_dir_of(const char *bond, char *dir, size_t size, struct err *err)
+{
+	struct stat st;
+
+	/* The name becomes a directory: what an interface name cannot be. */
+	if (!bond || !*bond || strlen(bond) >= IFNAMSIZ || strchr(bond, '/') ||
+	    !strcmp(bond, ".") || !strcmp(bond, "..")) {
+		err_set(err, -EINVAL, "invalid bond name \"%s\"", bond ? bond : "");
+		return -EINVAL;
+	}
+	/* The network namespace's inode names it for as long as it lives. */
+	if (stat("/proc/self/ns/net", &st) < 0) {
+		err_set(err, -errno, "cannot stat /proc/self/ns/net: %s", strerror(errno));
+		return -errno;
+	}
+	snprintf(dir, size, "%s/%lu/%s", DP_EBPF_PIN_ROOT, (unsigned long)st.st_ino, bond);
+	return 0;
+}
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == BPF_FS_MAGIC;
+}
+
+static int mkdir_ok(const char *path)
+{
+	return mkdir(path, 0700) == 0 || errno == EEXIST ? 0 : -errno;
+}
+
+static void pins_remove_dir(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	char *slash;
+
+	for (int i = 0; i < M_N; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, map_descs[i].name);
+		unlink(path);
+	}
+	for (int i = 0; i < P_N; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, prog_names[i]);
+		unlink(path);
+	}
+	/* The bond's directory, then its namespace's and the root when they
+	 * are empty now (ENOTEMPTY: another bond still has pins there). */
+	snprintf(path, sizeof(path), "%s", dir);
+	for (int up = 0; up < 3; up++) {
+		if (rmdir(path) < 0)
+			break;
+		slash = strrchr(path, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+}
+
+static int pin_one(int fd, const char *dir, const char *name)
+{
+	char path[PATH_MAX + 16];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ret = bpf_obj_pin(fd, path);
+	if (ret == -EEXIST) {
+		/* A stale pin (another object): ours replaces it. */
+		if (unlink(path) < 0)
+			return -errno;
+		ret = bpf_obj_pin(fd, path);
+	}
+	return ret;
+}
+
+/* Pins maps and programs; on any failure nothing stays pinned and dp is
+ * "not pinned" (adoption then goes through the TAP's filter alone). */
+static void pins_create(struct dp_ebpf *dp)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	dp->pinned = false;
+	if (!is_bpffs(BPFFS_MOUNT) &&
+	    mount("bpf", BPFFS_MOUNT, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		return;
+	/* mkdir -p of DP_EBPF_PIN_ROOT/<netns>/<bond> */
+	snprintf(path, sizeof(path), "%s", dp->pin_dir);
+	for (p = path + strlen(BPFFS_MOUNT) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir_ok(path) < 0)
+			return;
+		*p = '/';
+	}
+	if (mkdir_ok(path) < 0)
+		return;
+	for (int i = 0; i < M_N; i++)
+		if (pin_one(dp->map_fd[i], dp->pin_dir, map_descs[i].name) < 0)
+			goto fail;
+	for (int i = 0; i < P_N; i++)
+		if (pin_one(dp->prog_fd[i], dp->pin_dir, prog_names[i]) < 0)
+			goto fail;
+	dp->pinned = true;
+	return;
+fail:
+	pins_remove_dir(dp->pin_dir);
+}
+
+/* Do the pins name exactly dp's maps and programs? */
+static bool pins_match(struct dp_ebpf *dp)
+{
+	char path[PATH_MAX + 16];
+
+	for (int i = 0; i < M_N + P_N; i++) {
+		const char *name = i < M_N ? map_descs[i].name : prog_names[i - M_N];
+		int want_fd = i < M_N ? dp->map_fd[i] : dp->prog_fd[i - M_N];
+		uint32_t a, b;
+		int fd;
+		bool same;
+
+		snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return false;
+		same = id_of(fd, &a) == 0 && id_of(want_fd, &b) == 0 && a == b;
+		close(fd);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+/* ---- tc ------------------------------------------------------------------- */
+
+static void tc_hook_init(struct bpf_tc_hook *h, int ifindex, enum bpf_tc_attach_point ap)
+{
+	memset(h, 0, sizeof(*h));
+	h->sz = sizeof(*h);
+	h->ifindex = ifindex;
+	h->attach_point = ap;
+}
+
+static void tc_opts_init(struct bpf_tc_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->handle = DP_EBPF_HANDLE;
+	o->priority = DP_EBPF_PRIO;
+}
+
+/* Our filter's program id on the hook, 0 when there is none (no clsact
+ * answers EINVAL, no filter ENOENT). */
+static int tc_query_id(int ifindex, enum bpf_tc_attach_point ap, uint32_t *prog_id)
+{
+	struct bpf_tc_hook h;
+	struct bpf_tc_opts o;
+	int ret;
+
+	tc_hook_init(&h, ifindex, ap);
+	tc_opts_init(&o);
+	*prog_id = 0;
+	ret = bpf_tc_query(&h, &o);
+	if (ret == -ENOENT || ret == -EINVAL)
+		return 0;
+	if (ret < 0)
+		return ret;
+	*prog_id = o.prog_id;
+	return 0;
+}
+
+/* Attaches prog_fd (replacing our filter if there), creating clsact when
+ * absent; *created says whether we did. */
+static int tc_attach(int ifindex, enum bpf_tc_attach_point ap, int prog_fd, bool *created,
+		     struct err *err)
+{
+	const char *dir = ap == BPF_TC_EGRESS ? "egress" : "ingress";
+	char nbuf[IF_NAMESIZE], why[512];
+	struct bpf_tc_hook h;
+	struct bpf_tc_opts o;
+	int ret;
+
+	tc_hook_init(&h, ifindex, ap);
+	bpf_msgs_reset();
+	ret = bpf_tc_hook_create(&h);
+	*created = ret == 0;
+	if (ret < 0 && ret != -EEXIST) {
+		err_set(err, ret, "%s: cannot add tc qdisc clsact: %s", ifname_of(ifindex, nbuf),
+			bpf_reason(ret, why, sizeof(why)));
+		return ret;
+	}
+	tc_opts_init(&o);
+	o.prog_fd = prog_fd;
+	o.flags = BPF_TC_F_REPLACE;
+	ret = bpf_tc_attach(&h, &o);
+	if (ret < 0) {
+		err_set(err, ret, "%s: cannot attach the data path's program to tc %s: %s",
+			ifname_of(ifindex, nbuf), dir, bpf_reason(ret, why, sizeof(why)));
+		if (*created) {
+			h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&h);
+			*created = false;
+		}
+		return ret;
+	}
+	return 0;
+}
+
+/* Removes our filter (absent is fine), then the clsact qdisc when
+ * remove_qdisc and no filter at all is left on the device. */
+static int tc_detach(int ifindex, enum bpf_tc_attach_point ap, bool remove_qdisc,
+		     struct err *err)
+{
+	char nbuf[IF_NAMESIZE], why[512];
+	struct hide_probe hp;
+	struct bpf_tc_hook h;
+	struct bpf_tc_opts o;
+	struct rtnl *r;
+	struct err e;
+	int ret;
+
+	tc_hook_init(&h, ifindex, ap);
+	tc_opts_init(&o);
+	bpf_msgs_reset();
+	ret = bpf_tc_detach(&h, &o);
+	/* Gone already: filter (ENOENT), qdisc (EINVAL), device (ENODEV). */
+	if (ret < 0 && ret != -ENOENT && ret != -EINVAL && ret != -ENODEV) {
+		err_set(err, ret, "%s: cannot detach the data path's program from tc %s: %s",
+			ifname_of(ifindex, nbuf), ap == BPF_TC_EGRESS ? "egress" : "ingress",
+			bpf_reason(ret, why, sizeof(why)));
+		return ret;
+	}
+	if (!remove_qdisc || ret == -ENODEV)
+		return 0;
+	err_clear(&e);
+	r = rtnl_open(false, &e);
+	ret = r ? hide_probe(r, ifindex, &hp, &e) : (e.code ? e.code : -EIO);
+	if (r)
+		rtnl_close(r);
+	if (ret == -ENODEV)
+		return 0;
+	if (ret < 0) {
+		if (err)
+			*err = e;
+		return ret;
+	}
+	if (!hp.has_clsact || hp.n_filters)
+		return 0;
+	h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	ret = bpf_tc_hook_destroy(&h);
+	if (ret < 0 && ret != -ENOENT && ret != -EINVAL && ret != -ENODEV) {
+		err_set(err, ret, "%s: cannot remove tc qdisc clsact: %s",
+			ifname_of(ifindex, nbuf), bpf_reason(ret, why, sizeof(why)));
+		return ret;
+	}
+	return 0;
+}
+
+/* ---- create, adopt, let go ------------------------------------------------ */
+
+static struct dp_ebpf *dp_new(const char *bond, int tap_ifindex, struct err *err)
+{
+	struct dp_ebpf *dp;
+	size_t vsz = sizeof(struct dp_slave_stats);
+	char dir[PATH_MAX];
+	int ncpus;
+
+	if (pin_dir_of(bond, dir, sizeof(dir), err) < 0)
+		return NULL;
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0) {
+		err_set(err, ncpus < 0 ? ncpus : -EINVAL, "cannot count the possible CPUs: %s",
+			strerror(ncpus < 0 ? -ncpus : EINVAL));
+		return NULL;
+	}
+	dp = calloc(1, sizeof(*dp));
+	if (dp)
+		dp->pcpu = calloc((size_t)ncpus, (vsz + 7) & ~(size_t)7);
+	if (!dp || !dp->pcpu) {
+		free(dp);
+		err_set(err, -ENOMEM, "%s: out of memory", bond);
+		return NULL;
+	}
+	snprintf(dp->bond, sizeof(dp->bond), "%s", bond);
+	dp->tap_ifindex = tap_ifindex;
+	dp->ncpus = ncpus;
+	fds_init(dp);
+	memcpy(dp->pin_dir, dir, sizeof(dir));
+	return dp;
+}
+
+static void dp_free(struct dp_ebpf *dp)
+{
+	fds_close(dp);
+	free(dp->pcpu);
+	free(dp);
+}
+
+struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *err)
+{
+	struct dp_ebpf *dp = dp_new(bond, tap_ifindex, err);
+	struct bpf_object *obj;
+	int ret;
+
+	if (!dp)
+		return NULL;
+	if (obj_load(NULL, -1, &obj, err) < 0)
+		goto fail;
+	ret = obj_take(dp, obj, true, err);
+	bpf_object__close(obj);
+	if (ret < 0 || bind_maps(dp, dp->prog_fd[P_TX], err) < 0 ||
+	    bind_maps(dp, dp->prog_fd[P_RX], err) < 0)
+		goto fail;
+	if (tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_TX], &dp->tap_qdisc_ours, err) < 0)
+		goto fail;
+	pins_create(dp);
+	return dp;
+fail:
+	dp_free(dp);
+	return NULL;
+}
+
+struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err)
+{
+	struct dp_ebpf *dp = dp_new(bond, tap_ifindex, err);
+	char path[PATH_MAX + 16], nbuf[IF_NAMESIZE];
+	struct bpf_prog_info pi;
+	uint32_t prog_id;
+	bool from_pin = false;
+	int fd, ret;
+
+	if (!dp)
+		return NULL;
+	ret = tc_query_id(tap_ifindex, BPF_TC_EGRESS, &prog_id);
+	if (ret < 0) {
+		err_set(err, ret, "%s: cannot look for the data path's filter on tc egress: %s",
+			ifname_of(tap_ifindex, nbuf), strerror(-ret));
+		goto fail;
+	}
+	if (prog_id) {
+		fd = bpf_prog_get_fd_by_id(prog_id);
+		if (fd < 0) {
+			err_set(err, fd, "%s: cannot open the program (id %u) of the filter on tc "
+				"egress: %s", ifname_of(tap_ifindex, nbuf), prog_id, strerror(-fd));
+			goto fail;
+		}
+	} else {
+		/* No filter on the TAP (a new TAP, or removed): the pins keep
+		 * the maps and their contents. */
+		snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, DP_PROG_TX);
+		fd = bpf_obj_get(path);
+		if (fd < 0) {
+			err_set(err, -ENOENT, "%s: no kernel data path to adopt (no filter on tc "
+				"egress, no pins in %s)", bond, dp->pin_dir);
+			goto fail;
+		}
+		from_pin = true;
+	}
+	dp->prog_fd[P_TX] = fd;
+	ret = prog_info(fd, &pi, NULL, 0);
+	if (ret < 0 || strcmp(pi.name, DP_PROG_TX)) {
+		err_set(err, -EPROTO, "%s: the filter on tc egress (handle 0x%x, priority 0x%x) "
+			"runs program \"%s\", not bondd's %s: cannot adopt it",
+			ifname_of(tap_ifindex, nbuf), DP_EBPF_HANDLE, DP_EBPF_PRIO,
+			ret < 0 ? "?" : pi.name, DP_PROG_TX);
+		goto fail;
+	}
+	if (maps_from_prog(dp, fd, err) < 0 || rx_prog_find(dp, err) < 0)
+		goto fail;
+	if (from_pin) {
+		if (tc_attach(tap_ifindex, BPF_TC_EGRESS, fd, &dp->tap_qdisc_ours, err) < 0)
+			goto fail;
+	} else {
+		dp->tap_qdisc_ours = true;
+	}
+	if (pins_match(dp)) {
+		dp->pinned = true;
+	} else {
+		pins_remove_dir(dp->pin_dir);
+		pins_create(dp);
+	}
+	/* Bytes counted before adoption were the previous daemon's. */
+	for (unsigned b = 0; b < DP_TLB_BUCKETS; b++) {
+		struct dp_tlb_bucket v;
+
+		if (bpf_map_lookup_elem(dp->map_fd[M_TLB], &b, &v) == 0)
+			dp->tlb_seen[b] = v.tx_bytes;
+	}
+	return dp;
+fail:
+	dp_free(dp);
+	return NULL;
+}
+
+int dp_ebpf_attach_rx(struct dp_ebpf *dp, int slave_ifindex, bool *created_qdisc,
+		      struct err *err)
+{
+	unsigned i;
+	int ret;
+
+	*created_qdisc = false;
+	for (i = 0; i < dp->n_rx && dp->rx[i].ifindex != slave_ifindex; i++)
+		;
+	if (i == dp->n_rx && i == ARRAY_SIZE(dp->rx)) {
+		err_set(err, -ENOSPC, "%s: more than %d slaves", dp->bond, DP_MAX_SLAVES);
+		return -ENOSPC;
+	}
+	ret = tc_attach(slave_ifindex, BPF_TC_INGRESS, dp->prog_fd[P_RX], created_qdisc, err);
+	if (ret < 0)
+		return ret;
+	if (i == dp->n_rx)
+		dp->rx[dp->n_rx++] = (struct dp_rx){ slave_ifindex, false };
+	dp->rx[i].created_qdisc |= *created_qdisc;
+	return 0;
+}
+
+int dp_ebpf_detach_rx(struct dp_ebpf *dp, int slave_ifindex, bool remove_qdisc,
+		      struct err *err)
+{
+	int ret = tc_detach(slave_ifindex, BPF_TC_INGRESS, remove_qdisc, err);
+
+	if (ret < 0 || !dp)
+		return ret;
+	for (unsigned i = 0; i < dp->n_rx; i++) {
+		if (dp->rx[i].ifindex == slave_ifindex) {
+			dp->rx[i] = dp->rx[--dp->n_rx];
+			break;
+		}
+	}
+	return 0;
+}
+
+bool dp_ebpf_rx_attached(int slave_ifindex)
+{
+	uint32_t id;
+
+	return tc_query_id(slave_ifindex, BPF_TC_INGRESS, &id) == 0 && id;
+}
+
+bool dp_ebpf_pinned(const struct dp_ebpf *dp)
+{
+	return dp->pinned;
+}
+
+int dp_ebpf_map_fd(const struct dp_ebpf *dp, const char *name)
+{
+	for (int i = 0; i < M_N; i++)
+		if (!strcmp(name, map_descs[i].name))
+			return dp->map_fd[i];
+	return -ENOENT;
+}
+
+void dp_ebpf_close(struct dp_ebpf *dp)
+{
+	if (dp)
+		dp_free(dp);
+}
+
+void dp_ebpf_destroy(struct dp_ebpf *dp)
+{
+	if (!dp)
+		return;
+	while (dp->n_rx) {
+		struct dp_rx rx = dp->rx[--dp->n_rx];
+
+		tc_detach(rx.ifindex, BPF_TC_INGRESS, rx.created_qdisc, NULL);
+	}
+	tc_detach(dp->tap_ifindex, BPF_TC_EGRESS, dp->tap_qdisc_ours, NULL);
+	pins_remove_dir(dp->pin_dir);
+	dp_free(dp);
+}
+
+int dp_ebpf_remove_leftover(const char *bond, int tap_ifindex, struct err *err)
+{
+	char dir[PATH_MAX];
+	int ret;
+
+	ret = pin_dir_of(bond, dir, sizeof(dir), err);
+	if (ret < 0)
+		return ret;
+	/* The TAP is the bond's own device: its clsact goes when empty. */
+	if (tap_ifindex > 0) {
+		ret = tc_detach(tap_ifindex, BPF_TC_EGRESS, true, err);
+		if (ret < 0)
+			return ret;
+	}
+	pins_remove_dir(dir);
+	return 0;
+}
+
+/* ---- maps ----------------------------------------------------------------- */
+
+int dp_ebpf_write_cfg(struct dp_ebpf *dp, const struct dp_cfg *cfg)
+{
+	uint32_t key = 0;
+
+	return bpf_map_update_elem(dp->map_fd[M_CFG], &key, cfg, BPF_ANY);
+}
+
+int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg)
+{
+	uint32_t key = 0;
+
+	return bpf_map_lookup_elem(dp->map_fd[M_CFG], &key, cfg);
+}
+
+int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s)
+{
+	size_t vsz = (sizeof(struct dp_slave_stats) + 7) & ~(size_t)7;
+	uint32_t key = (uint32_t)ifindex;
+	int ret;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
+	ret = bpf_map_update_elem(dp->map_fd[M_STATS], &key, dp->pcpu, BPF_NOEXIST);
+	if (ret < 0 && ret != -EEXIST)
+		return ret;
+	return bpf_map_update_elem(dp->map_fd[M_SLAVES], &key, s, BPF_ANY);
+}
+
+int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex)
+{
+	uint32_t key = (uint32_t)ifindex;
+	int r1 = bpf_map_delete_elem(dp->map_fd[M_SLAVES], &key);
+	int r2 = bpf_map_delete_elem(dp->map_fd[M_STATS], &key);
+
+	if (r1 < 0 && r1 != -ENOENT)
+		return r1;
+	if (r2 < 0 && r2 != -ENOENT)
+		return r2;
+	return r1 == -ENOENT && r2 == -ENOENT ? -ENOENT : 0;
+}
+
+int dp_ebpf_slave_stats(struct dp_ebpf *dp, int ifindex, struct dp_slave_stats *out)
+{
+	size_t vsz = (sizeof(*out) + 7) & ~(size_t)7;
+	uint32_t key = (uint32_t)ifindex;
+	int ret = bpf_map_lookup_elem(dp->map_fd[M_STATS], &key, dp->pcpu);
+
+	memset(out, 0, sizeof(*out));
+	if (ret < 0)
+		return ret;
+	for (int c = 0; c < dp->ncpus; c++) {
+		const struct dp_slave_stats *v = (const void *)((char *)dp->pcpu + vsz * (size_t)c);
+
+		out->rx_packets += v->rx_packets;
+		out->rx_bytes += v->rx_bytes;
+		out->rx_dropped += v->rx_dropped;
+		out->tx_packets += v->tx_packets;
+		out->tx_bytes += v->tx_bytes;
+		out->tx_dropped += v->tx_dropped;
+		if (v->last_rx_ns > out->last_rx_ns)
+			out->last_rx_ns = v->last_rx_ns;
+	}
+	return 0;
+}
+
+int dp_ebpf_bond_stats(struct dp_ebpf *dp, struct dp_bond_stats *out)
+{
+	size_t vsz = (sizeof(*out) + 7) & ~(size_t)7;
+	uint32_t key = 0;
+	int ret = bpf_map_lookup_elem(dp->map_fd[M_BSTATS], &key, dp->pcpu);
+
+	memset(out, 0, sizeof(*out));
+	if (ret < 0)
+		return ret;
+	for (int c = 0; c < dp->ncpus; c++) {
+		const struct dp_bond_stats *v = (const void *)((char *)dp->pcpu + vsz * (size_t)c);
+
+		out->tx_no_slave += v->tx_no_slave;
+		out->tx_to_daemon += v->tx_to_daemon;
+		out->tlb_unbalanced_bytes += v->tlb_unbalanced_bytes;
+	}
+	return 0;
+}
+
+int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex)
+{
+	struct dp_tlb_bucket v;
+	int ret;
+
+	if (bucket >= DP_TLB_BUCKETS)
+		return -EINVAL;
+	/* The value is written whole: keep the byte counter. The program's
+	 * adds between this read and the write are lost (a few frames' bytes
+	 * in one rebalance period, only when the bucket moves). */
+	ret = bpf_map_lookup_elem(dp->map_fd[M_TLB], &bucket, &v);
+	if (ret < 0)
+		return ret;
+	v.slave_ifindex = slave_ifindex > 0 ? (uint32_t)slave_ifindex : 0;
+	return bpf_map_update_elem(dp->map_fd[M_TLB], &bucket, &v, BPF_EXIST);
+}
+
+int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out)
+{
+	/* The map's counters only grow (the program adds atomically); the
+	 * bytes since the last take are the difference, so nothing the
+	 * program adds while we read is lost, as it would be by clearing. */
+	for (unsigned b = 0; b < DP_TLB_BUCKETS; b++) {
+		struct dp_tlb_bucket v;
+		int ret = bpf_map_lookup_elem(dp->map_fd[M_TLB], &b, &v);
+
+		if (ret < 0)
+			return ret;
+		out[b] = v.tx_bytes >= dp->tlb_seen[b] ? v.tx_bytes - dp->tlb_seen[b] : v.tx_bytes;
+		dp->tlb_seen[b] = v.tx_bytes;
+	}
+	return 0;
+}
+
+/* ---- socket filter -------------------------------------------------------- */
+
+int dp_ebpf_sock_filter(int packet_fd, struct err *err)
+{
+	/* Offsets from the Ethernet header (SOCK_RAW). The receive path has
+	 * moved a frame's outer VLAN tag to the skb's metadata before any
+	 * packet socket sees it, so at 12 is the type behind that tag: a
+	 * tagged ARP, NS/NA or slow-protocol frame passes like an untagged
+	 * one (the daemon puts the tag back from PACKET_AUXDATA and the
+	 * engine judges it, as on the packet data path). A frame with a
+	 * second tag (QinQ) shows 0x8100 here and does not pass. */
+	static struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_SLOW, 7, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 6, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 6),
+		/* IPv6 next header: ICMPv6 right after the fixed header */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 6),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 4),
+		/* ICMPv6 type (a frame too short to hold it is rejected) */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 14 + 40),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog fprog = { .len = ARRAY_SIZE(prog), .filter = prog };
+
+	if (setsockopt(packet_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0) {
+		err_set(err, -errno, "cannot attach the control-frame socket filter "
+			"(SO_ATTACH_FILTER): %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
