@@ -205,16 +205,23 @@ if [ "$what" != net ] && [ -n "${BONDD_FUZZ_BUILD:-}" ]; then
 fi
 
 if [ "$what" != unit ]; then
-	echo "== net tests (tests/net)"
-	for t in "$root"/tests/net/t_*.sh; do
-		[ -f "$t" ] || continue
-		run_script "net/$(basename "$t" .sh)" "$t" "$build"
+	# Every namespace test on both data paths (bondd --datapath, through
+	# BONDD_DATAPATH): the kernel's programs and the daemon's sockets
+	# must give the same behaviour. BONDD_TEST_DATAPATHS narrows it.
+	for dp in ${BONDD_TEST_DATAPATHS:-packet}; do
+		export BONDD_DATAPATH=$dp
+		echo "== net tests (tests/net), data path $dp"
+		for t in "$root"/tests/net/t_*.sh; do
+			[ -f "$t" ] || continue
+			run_script "net/$dp/$(basename "$t" .sh)" "$t" "$build"
+		done
+		echo "== interop tests (tests/interop: real peers), data path $dp"
+		for t in "$root"/tests/interop/t_*.sh; do
+			[ -f "$t" ] || continue
+			run_script "interop/$dp/$(basename "$t" .sh)" "$t" "$build"
+		done
 	done
-	echo "== interop tests (tests/interop: real peers)"
-	for t in "$root"/tests/interop/t_*.sh; do
-		[ -f "$t" ] || continue
-		run_script "interop/$(basename "$t" .sh)" "$t" "$build"
-	done
+	unset BONDD_DATAPATH
 	# A minute of the soak (make soak runs it for 10): every mode under
 	# flaps, churn, reloads and SIGKILL restarts, sanitizers armed.
 	echo "== soak (tests/soak, ${SOAK_CHECK_S:-60} s)"

@@ -55,7 +55,7 @@ enum dp_tx_kind {
 };
 
 /* struct dp_cfg.flags */
-#define DP_F_UP             0x0001  /* bond administratively up; else drop both ways */
+#define DP_F_UP             0x0001  /* bond administratively up; else receive drops */
 #define DP_F_LACP           0x0002  /* 802.3ad: slow-protocol frames never reach the host */
 #define DP_F_ALB            0x0004  /* balance-alb: ARP frames on egress go to the daemon */
 #define DP_F_RX_REWRITE     0x0008  /* tlb/alb: a unicast frame to a slave's own MAC
@@ -84,6 +84,7 @@ struct dp_cfg {
 	__u32 rr_map[DP_MAX_SLAVES];
 	__u8 bond_mac[6];            /* tlb/alb receive rewrite */
 	__u8 pad[2];
+	__u32 tap_ifindex;           /* the bond's TAP: receive redirects there */
 };
 
 /* struct dp_slave.flags */

@@ -39,6 +39,10 @@ static void usage(FILE *f)
 		"                     /etc/network/interfaces) or modprobe (modprobe.d)\n"
 		"      --modprobe FILE  with ifcfg/interfaces: also the module options\n"
 		"  -s, --socket PATH  control socket (default %s, or $BONDD_SOCKET)\n"
+		"      --datapath auto|ebpf|packet\n"
+		"                     how frames are carried: eBPF programs in the kernel,\n"
+		"                     or the daemon's packet sockets (default auto: ebpf\n"
+		"                     when the kernel accepts it; or $BONDD_DATAPATH)\n"
 		"  -g, --group NAME   members may run the read-only commands (show, get,\n"
 		"                     list...); default %s, root only if it does not exist\n"
 		"      --check-config validate the configuration (default %s)\n"
@@ -76,10 +80,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "datapath", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = getenv("BONDD_SOCKET");
 	const char *group = NULL;
+	/* BONDD_DATAPATH: what --datapath says, for the test suites that run
+	 * every test on both data paths. */
+	const char *datapath = getenv("BONDD_DATAPATH");
 	struct ctl_access acc;
 	bool foreground = false, check_only = false;
 	struct daemon_conf_src src = { NULL, NULL, NULL };
@@ -120,6 +128,9 @@ int main(int argc, char **argv)
 			break;
 		case 'g':
 			group = optarg;
+			break;
+		case 'D':
+			datapath = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -183,6 +194,11 @@ int main(int argc, char **argv)
 	if (!d) {
 		fprintf(stderr, "bondd: %s\n", err.msg);
 		return EXIT_RUNTIME;
+	}
+	if (daemon_dp_choose(d, datapath && *datapath ? datapath : "auto", &err) < 0) {
+		fprintf(stderr, "bondd: --datapath: %s\n", err.msg);
+		daemon_free(d);
+		return EXIT_USAGE;
 	}
 	if (src.path) {
 		struct strbuf msgs;

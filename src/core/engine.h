@@ -62,6 +62,10 @@ void bond_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *met
 void slave_receive(struct slave *s, const uint8_t *frame, size_t len,
 		   const void *meta, uint64_t now_ms);
 
+/* A data path outside the engine (the kernel's) received frames on s, the
+ * last at at_ms: what monitor_rx would learn from their arrival alone. */
+void slave_rx_seen(struct slave *s, uint64_t at_ms);
+
 /* Runs every timer due at now_ms; returns the next deadline (UINT64_MAX if
  * none). The caller arms one timer for it. */
 uint64_t engine_tick(struct engine *e, uint64_t now_ms);

@@ -289,6 +289,17 @@ static void arp_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t le
 		validate_arp(b, s, sip, tip, now);
 }
 
+void monitor_rx_seen(struct bond *b, struct slave *s, uint64_t at_ms)
+{
+	/* Only the rule that counts any frame: with arp_validate the frames
+	 * that count are ARP/NS/NA, which reach monitor_rx() themselves. */
+	if (!b->params.arp_interval || (b->params.arp_validate & (1u << (s->backup ? 1 : 0))) ||
+	    (b->params.arp_validate & ARP_VALIDATE_FILTER))
+		return;
+	if (at_ms > s->last_rx_ms)
+		s->last_rx_ms = at_ms;
+}
+
 void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
 		uint64_t now_ms)
 {

@@ -24,6 +24,9 @@ extern const struct monitor_ops mon_mii, mon_arp, mon_none;
 
 /* A frame arrived on s: the ARP monitor's receive validation. Never
  * consumes the frame. */
+/* A data path outside the engine saw a frame arrive on s at at_ms (frame
+ * not shown): the ARP monitor's "any traffic" rule counts it. */
+void monitor_rx_seen(struct bond *b, struct slave *s, uint64_t at_ms);
 void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
 		uint64_t now_ms);
 

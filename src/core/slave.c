@@ -174,6 +174,11 @@ void slave_receive(struct slave *s, const uint8_t *frame, size_t len,
 	b->ops->deliver(b->ctx, b, mode_rx_frame(b, s, frame, len), len, meta);
 }
 
+void slave_rx_seen(struct slave *s, uint64_t at_ms)
+{
+	monitor_rx_seen(s->bond, s, at_ms);
+}
+
 int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
 			  struct err *err)
 {

@@ -9,6 +9,7 @@
 #include "core/status.h"
 #include "status_json.h"
 #include "status_text.h"
+#include "ctl_backend.h"
 #include "ctl_cmd_impl.h"
 #include "ctl_proto.h"
 
@@ -111,6 +112,16 @@ static bool ends_with_blank_line(const struct strbuf *sb)
 	       sb->buf[sb->len - 2] == '\n';
 }
 
+/* show --json of one bond, with its data path when the backend knows it. */
+static void show_json(struct cmd_ctx *c, const struct bond *b)
+{
+	struct ctl_bond_io io = { 0 };
+
+	if (c->be && c->be->ops->bond_io)
+		c->be->ops->bond_io(c->be->ctx, b->name, &io);
+	status_json_io(b, &io, c->out);
+}
+
 int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 {
 	unsigned i, n;
@@ -121,7 +132,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 		if (!b)
 			return CTL_EXIT_REFUSED;
 		if (c->json) {
-			status_json(b, c->out);
+			show_json(c, b);
 			sb_puts(c->out, "\n");
 		} else {
 			status_text(b, c->privileged, c->out);
@@ -137,7 +148,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 
 		if (c->json) {
 			sb_puts(c->out, i ? "," : "");
-			status_json(b, c->out);
+			show_json(c, b);
 			continue;
 		}
 		/* One blank line between bonds, however each text ends. */

@@ -19,6 +19,14 @@
 
 struct engine;
 
+/* How a bond's frames are carried (the data path), for show --json. */
+struct ctl_bond_io {
+	const char *datapath;       /* "ebpf" or "packet" */
+	uint64_t map_updates;       /* ebpf: writes of the engine's decisions */
+	uint32_t last_update_us;    /* event -> map write, the latest and the worst */
+	uint32_t max_update_us;
+};
+
 struct ctl_backend_ops {
 	/* The engine whose bonds the read commands show. */
 	struct engine *(*engine)(void *ctx);
@@ -42,6 +50,10 @@ struct ctl_backend_ops {
 	/* Re-reads the configuration and applies the differences; warnings
 	 * (and the errors of a refused file) go to msgs. */
 	int (*reload)(void *ctx, struct strbuf *msgs, struct err *err);
+	/* Brings the bond's counters up to date (the kernel data path counts
+	 * in its maps) and says how its frames are carried; NULL: no such
+	 * facts (tests). */
+	void (*bond_io)(void *ctx, const char *bond, struct ctl_bond_io *out);
 };
 
 struct ctl_backend {

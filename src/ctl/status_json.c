@@ -10,6 +10,8 @@
  */
 #include "status_json.h"
 
+#include "ctl_backend.h"
+
 static const char *bool_text(bool v)
 {
 	return v ? "true" : "false";
@@ -184,9 +186,22 @@ void status_json_render(const struct bond_status *st, struct strbuf *out)
 
 void status_json(const struct bond *b, struct strbuf *out)
 {
+	status_json_io(b, NULL, out);
+}
+
+void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct strbuf *out)
+{
 	struct bond_status st;
 
 	status_fill(b, &st);
 	status_json_render(&st, out);
 	status_free(&st);
+	if (!io || !io->datapath || !out->len || out->buf[out->len - 1] != '}')
+		return;
+	/* The data path goes inside the bond's object, after the rest. */
+	out->len--;
+	sb_puts(out, ",\"datapath\":{\"name\":");
+	sb_json_str(out, io->datapath);
+	sb_printf(out, ",\"map_updates\":%llu,\"last_update_us\":%u,\"max_update_us\":%u}}",
+		  (unsigned long long)io->map_updates, io->last_update_us, io->max_update_us);
 }

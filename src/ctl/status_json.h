@@ -12,5 +12,8 @@
 void status_json_render(const struct bond_status *st, struct strbuf *out);
 /* status_fill + status_json_render + status_free. */
 void status_json(const struct bond *b, struct strbuf *out);
+struct ctl_bond_io;
+/* status_json() with the data path's facts (io NULL: none). */
+void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct strbuf *out);
 
 #endif

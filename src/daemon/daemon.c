@@ -296,10 +296,8 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		err_set(err, -EEXIST, "bonding: %s already exists", name);
 		return -EEXIST;
 	}
-	if (if_nametoindex(name)) {
-		err_set(err, -EEXIST, "%s: a network device of that name already exists", name);
+	if (if_nametoindex(name) && daemon_dp_reclaim_tap(d, name, err) < 0)
 		return -EEXIST;
-	}
 	b = engine_bond_new(d->e, name, err);
 	if (!b)
 		return err->code ? err->code : -EINVAL;
@@ -323,6 +321,8 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		goto fail_tap;
 	db->ifindex = link.ifindex;
 	db->mtu = link.mtu;
+	if (dbond_dp_open(d, db, err) < 0)
+		goto fail_tap;
 	/* The TAP's random address is not the admin's choice. */
 	memcpy(db->set_macs[db->n_set_macs++], link.mac, 6);
 	/* No slave yet: no carrier. A TAP that refuses only makes the host
@@ -334,7 +334,7 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 			    name, strerror(-rc));
 	if (daemon_ep_add(d, db->tap_fd, &db->ep) < 0) {
 		err_set(err, -errno, "%s: epoll: %s", name, strerror(errno));
-		goto fail_tap;
+		goto fail_dp;
 	}
 	b->io = db;
 	d->bonds[d->n_bonds++] = db;
@@ -347,6 +347,8 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	daemon_logl(d, LOG_INFO, "bonding: %s is being created...", name);
 	return 0;
 
+fail_dp:
+	dbond_dp_close(d, db);
 fail_tap:
 	tap_close(db->tap_fd);
 fail_db:
@@ -373,6 +375,7 @@ void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool 
 			*pp = ds->tx_next;
 	}
 	daemon_ep_del(d, ds->fd);
+	dslave_dp_close(d, ds);
 	packet_close(ds->fd);
 	if (restore && slave_state_restore(d->rtnl, &ds->saved, &err) < 0 && err.code != -ENODEV) {
 		/* The entry stays: the next start or `bondctl cleanup`
@@ -401,6 +404,7 @@ void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone)
 	while (db->n_slaves)
 		dslave_release(d, db, db->slaves[db->n_slaves - 1], true);
 	daemon_ep_del(d, db->tap_fd);
+	dbond_dp_close(d, db);
 	tap_close(db->tap_fd);
 	engine_bond_free(d->e, db->b, daemon_now(d));
 	for (i = 0; i < d->n_bonds; i++)
@@ -500,7 +504,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 		goto fail_free;
 	}
 	daemon_crash_point(d, "enslave-after-journal");
-	if (hide_slave(d->rtnl, ds->ifindex, &ds->saved.hide, err) < 0)
+	if (dslave_dp_hide(d, ds, err) < 0)
 		goto fail_restore;
 	/* Someone added clsact between our look and our add: the entry
 	 * must not claim it. */
@@ -526,7 +530,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	    rtnl_link_set_flags(d->rtnl, ds->ifindex, IFF_UP, IFF_UP, err) < 0)
 		goto fail_restore;
 	ds->fd = packet_open(ds->ifindex, err);
-	if (ds->fd < 0)
+	if (ds->fd < 0 || dslave_dp_open(d, ds, err) < 0)
 		goto fail_restore;
 	if (rtnl_link_get_index(d->rtnl, ds->ifindex, &link, err) < 0)
 		goto fail_restore;
@@ -545,8 +549,10 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	return 0;
 
 fail_restore:
-	if (ds->fd >= 0)
+	if (ds->fd >= 0) {
+		dslave_dp_close(d, ds);
 		packet_close(ds->fd);
+	}
 	if (slave_state_restore(d->rtnl, &ds->saved, NULL) == 0)
 		journal_remove(d->ns.dir, ds->saved.name);
 fail_free:

@@ -21,6 +21,10 @@ struct ctl_access;
  * only). */
 struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 			  bool use_syslog, struct err *err);
+/* Picks the data path for want ("auto", "ebpf", "packet"; NULL = auto),
+ * probing the kernel; logs which and why. -errno with err for "ebpf" when
+ * the kernel refuses, or for an unknown name. Before any bond exists. */
+int daemon_dp_choose(struct daemon *d, const char *want, struct err *err);
 /* After daemon(3): the lock file and the slave journal name the new pid,
  * and the signals reach the new process's event loop. */
 void daemon_detached(struct daemon *d);

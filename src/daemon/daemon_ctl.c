@@ -49,6 +49,20 @@ static int be_reload(void *ctx, struct strbuf *msgs, struct err *err)
 	return daemon_reload(ctx, msgs, err);
 }
 
+static void be_bond_io(void *ctx, const char *bond, struct ctl_bond_io *out)
+{
+	struct daemon *d = ctx;
+	struct dbond *db = dbond_find(d, bond);
+
+	daemon_dp_stats(d);
+	out->datapath = db && db->ebpf ? "ebpf" : "packet";
+	if (!db)
+		return;
+	out->map_updates = db->dp_updates;
+	out->last_update_us = db->dp_last_us;
+	out->max_update_us = db->dp_max_us;
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -58,4 +72,5 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.release = be_release,
 	.set = be_set,
 	.reload = be_reload,
+	.bond_io = be_bond_io,
 };

@@ -114,6 +114,10 @@ static void act_deliver(void *ctx, struct bond *b, const uint8_t *frame, size_t 
 		{ .iov_base = (void *)frame, .iov_len = len },
 	};
 
+	/* The kernel data path's programs delivered it already: the engine
+	 * sees a slave's frame there only for its control work. */
+	if (db->ebpf)
+		return;
 	if (writev(db->tap_fd, iov, 2) < 0) {
 		/* EIO while the TAP is down: the host is not listening. */
 	}

@@ -20,6 +20,8 @@
 
 #include "core/bond.h"
 #include "core/engine.h"
+#include "core/mode.h"
+#include "bpf/dp_abi.h"
 #include "ctl/ctl_backend.h"
 #include "lib/util.h"
 #include "linux/recover.h"
@@ -67,6 +69,11 @@ struct dslave {
 	bool promisc;               /* our PACKET_MR_PROMISC membership is on */
 	bool gone;                  /* the device was deleted: touch it no more */
 	bool promisc_err;           /* a promiscuity change failed (logged once) */
+	/* kernel data path: the slave's map entry as last written, and its
+	 * counters as last read (daemon_ebpf.c) */
+	struct dp_slave dp_last;
+	bool dp_valid;
+	struct dp_slave_stats kst;
 };
 
 struct dbond {
@@ -84,6 +91,16 @@ struct dbond {
 	char name[IFNAMSIZ];
 	struct dslave *slaves[BOND_MAX_SLAVES];
 	unsigned n_slaves;
+	/* kernel data path (NULL on the packet data path): the object, the
+	 * configuration and buckets as last written, the unbalanced bytes
+	 * already given to the engine, and how long map updates took */
+	struct dp_ebpf *ebpf;
+	struct dp_cfg cfg;
+	bool cfg_valid;
+	uint32_t buckets[DP_TLB_BUCKETS];
+	uint64_t unbalanced_seen;
+	uint64_t dp_updates;
+	uint32_t dp_last_us, dp_max_us;
 };
 
 /* A slave the configuration names that is not enslaved (missing at start,
@@ -99,8 +116,16 @@ struct dpending {
 
 #define DAEMON_MAX_PENDING 128
 
+enum daemon_dp { DP_PACKET, DP_EBPF };
+
 struct daemon {
 	struct engine *e;
+	/* the data path of every bond (daemon_ebpf.c), the time of the event
+	 * being handled (for the map update latency), the plan being written */
+	enum daemon_dp dp;
+	uint64_t event_us;
+	uint64_t account_next_ms;  /* next tlb/alb byte count to the engine */
+	struct tx_plan plan;
 	struct rtnl *rtnl;
 	int epfd, tfd, sfd;
 	struct ep_item ep_rtnl, ep_timer, ep_signal, ep_ctl;
@@ -161,6 +186,31 @@ void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone);
 /* Testing aid (BONDD_CRASH_AT=NAME[:N], bondd(8)): the daemon kills itself
  * with SIGKILL the Nth time (default 1st) it passes the point NAME. */
 void daemon_crash_point(struct daemon *d, const char *name);
+
+/* ---- daemon_ebpf.c: the data paths -------------------------------------- */
+
+const char *daemon_dp_name(const struct daemon *d);
+/* The bond's programs (ebpf): loaded and attached to its TAP / removed. */
+int dbond_dp_open(struct daemon *d, struct dbond *db, struct err *err);
+void dbond_dp_close(struct daemon *d, struct dbond *db);
+/* A device named name exists: when it is a TAP an earlier bondd left
+ * with its programs (ebpf after SIGKILL), removes it (0); else -EEXIST. */
+int daemon_dp_reclaim_tap(struct daemon *d, const char *name, struct err *err);
+/* Keeps the slave's frames from the host: the hiding filter (packet) or
+ * the receive program (ebpf), both recorded in ds->saved.hide. */
+int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err);
+/* After the packet socket is open: its socket filter and the slave's map
+ * entry (ebpf); dslave_dp_close takes the entry away. */
+int dslave_dp_open(struct daemon *d, struct dslave *ds, struct err *err);
+void dslave_dp_close(struct daemon *d, struct dslave *ds);
+/* An event is being handled (its time is the start of the map update's
+ * latency); after it, daemon_dp_sync writes what changed into the maps. */
+void daemon_dp_event(struct daemon *d);
+void daemon_dp_sync(struct daemon *d);
+/* The programs' counters into the engine (tlb/alb bucket bytes; slave
+ * counters and last receive time). */
+void daemon_dp_account(struct daemon *d);
+void daemon_dp_stats(struct daemon *d);
 
 /* ---- daemon_loop.c: the event loop ------------------------------------- */
 

@@ -166,7 +166,20 @@ static void arm_timer(struct daemon *d)
 	/* Control clients past their deadline are answered or dropped. */
 	if (ctl_server_deadline(d->ctl) <= now)
 		ctl_server_run(d->ctl, now);
+	/* Kernel data path: what the programs counted feeds the engine's
+	 * monitors and tlb's rebalance before its timers run. */
+	if (d->dp == DP_EBPF) {
+		daemon_dp_stats(d);
+		if (now >= d->account_next_ms) {
+			daemon_dp_account(d);
+			d->account_next_ms = now + 1000;
+		}
+	}
 	next = engine_tick(d->e, now);
+	/* ... and what the engine decided goes to the programs. */
+	daemon_dp_sync(d);
+	if (d->dp == DP_EBPF && d->account_next_ms < next)
+		next = d->account_next_ms;
 	ctl_next = ctl_server_deadline(d->ctl);
 	if (ctl_next < next)
 		next = ctl_next;
@@ -220,6 +233,7 @@ int daemon_run(struct daemon *d)
 			daemon_logl(d, LOG_ERR, "epoll_wait: %s", strerror(errno));
 			return -1;
 		}
+		daemon_dp_event(d);
 		for (int i = 0; i < n && !d->stop; i++) {
 			struct ep_item *it = evs[i].data.ptr;
 

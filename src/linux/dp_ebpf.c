@@ -639,12 +639,12 @@ static void tc_hook_init(struct bpf_tc_hook *h, int ifindex, enum bpf_tc_attach_
 	h->attach_point = ap;
 }
 
-static void tc_opts_init(struct bpf_tc_opts *o)
+static void tc_opts_init(struct bpf_tc_opts *o, enum bpf_tc_attach_point ap)
 {
 	memset(o, 0, sizeof(*o));
 	o->sz = sizeof(*o);
-	o->handle = DP_EBPF_HANDLE;
-	o->priority = DP_EBPF_PRIO;
+	o->handle = ap == BPF_TC_INGRESS ? DP_EBPF_RX_HANDLE : DP_EBPF_HANDLE;
+	o->priority = ap == BPF_TC_INGRESS ? DP_EBPF_RX_PRIO : DP_EBPF_PRIO;
 }
 
 /* Our filter's program id on the hook, 0 when there is none (no clsact
@@ -656,7 +656,7 @@ static int tc_query_id(int ifindex, enum bpf_tc_attach_point ap, uint32_t *prog_
 	int ret;
 
 	tc_hook_init(&h, ifindex, ap);
-	tc_opts_init(&o);
+	tc_opts_init(&o, ap);
 	*prog_id = 0;
 	ret = bpf_tc_query(&h, &o);
 	if (ret == -ENOENT || ret == -EINVAL)
@@ -687,7 +687,7 @@ static int tc_attach(int ifindex, enum bpf_tc_attach_point ap, int prog_fd, bool
 			bpf_reason(ret, why, sizeof(why)));
 		return ret;
 	}
-	tc_opts_init(&o);
+	tc_opts_init(&o, ap);
 	o.prog_fd = prog_fd;
 	o.flags = BPF_TC_F_REPLACE;
 	ret = bpf_tc_attach(&h, &o);
@@ -718,7 +718,7 @@ static int tc_detach(int ifindex, enum bpf_tc_attach_point ap, bool remove_qdisc
 	int ret;
 
 	tc_hook_init(&h, ifindex, ap);
-	tc_opts_init(&o);
+	tc_opts_init(&o, ap);
 	bpf_msgs_reset();
 	ret = bpf_tc_detach(&h, &o);
 	/* Gone already: filter (ENOENT), qdisc (EINVAL), device (ENODEV). */

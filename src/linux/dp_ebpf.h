@@ -25,6 +25,11 @@
  * the slaves' ingress); the packet data path's hiding filter is 0xb0dd. */
 #define DP_EBPF_HANDLE   0xb0de
 #define DP_EBPF_PRIO     0xb0d
+/* The slaves' receive program takes the place of the packet data path's
+ * hiding filter (hide.c): same handle and priority (first on ingress), so
+ * the journal, crash recovery and release remove either alike. */
+#define DP_EBPF_RX_HANDLE 0xb0dd
+#define DP_EBPF_RX_PRIO   1
 
 struct dp_ebpf;
 

@@ -1038,7 +1038,8 @@ static uint32_t tc_prog(int ifindex, bool ingress)
 {
 	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = ifindex,
 		    .attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, o, .handle = DP_EBPF_HANDLE, .priority = DP_EBPF_PRIO);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = ingress ? DP_EBPF_RX_HANDLE : DP_EBPF_HANDLE,
+		    .priority = ingress ? DP_EBPF_RX_PRIO : DP_EBPF_PRIO);
 
 	return bpf_tc_query(&h, &o) == 0 ? o.prog_id : 0;
 }

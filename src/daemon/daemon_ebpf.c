@@ -1,0 +1,365 @@
+/* The daemon's data paths (docs/design.md, "Data paths"): which one runs
+ * (--datapath auto|ebpf|packet), and for the kernel data path (ebpf) what
+ * the daemon does around the engine: each bond's BPF object on its TAP,
+ * the receive program on each slave in the place of the packet data path's
+ * hiding filter (same tc handle and priority, so the journal, crash
+ * recovery and release treat both alike), and after every event the
+ * engine's decisions written into the maps (bond_tx_plan -> struct dp_cfg,
+ * per-slave entries, tlb buckets), only when they changed.
+ *
+ * On the kernel data path the frames never reach the daemon: only what the
+ * programs leave to the engine (alb's ARP, a tlb bucket without a slave)
+ * comes up through the TAP, and only control frames (LACPDU, ARP, NS/NA)
+ * through the slaves' packet sockets, whose socket filter drops the rest. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "daemon_impl.h"
+#include "core/mode.h"
+#include "linux/dp_ebpf.h"
+#include "linux/hide.h"
+#include "linux/tap.h"
+
+const char *daemon_dp_name(const struct daemon *d)
+{
+	return d->dp == DP_EBPF ? "ebpf" : "packet";
+}
+
+int daemon_dp_choose(struct daemon *d, const char *want, struct err *err)
+{
+	struct err why = { 0 };
+
+	if (!want || !strcmp(want, "auto")) {
+		if (dp_ebpf_probe(&why) == 0) {
+			d->dp = DP_EBPF;
+			daemon_logl(d, LOG_INFO, "bondd: data path ebpf (auto: the kernel accepts our tc programs)");
+		} else {
+			d->dp = DP_PACKET;
+			daemon_logl(d, LOG_WARNING, "bondd: data path packet (auto: the ebpf data path is not possible here: %s)",
+				    why.msg);
+		}
+		return 0;
+	}
+	if (!strcmp(want, "packet")) {
+		d->dp = DP_PACKET;
+		daemon_logl(d, LOG_INFO, "bondd: data path packet (asked for)");
+		return 0;
+	}
+	if (!strcmp(want, "ebpf")) {
+		if (dp_ebpf_probe(&why) < 0) {
+			err_set(err, why.code ? why.code : -EOPNOTSUPP,
+				"data path ebpf: %s", why.msg);
+			return err->code;
+		}
+		d->dp = DP_EBPF;
+		daemon_logl(d, LOG_INFO, "bondd: data path ebpf (asked for)");
+		return 0;
+	}
+	err_set(err, -EINVAL, "unknown data path '%s' (auto, ebpf or packet)", want);
+	return -EINVAL;
+}
+
+/* ---- bonds ------------------------------------------------------------ */
+
+int dbond_dp_open(struct daemon *d, struct dbond *db, struct err *err)
+{
+	int rc;
+
+	if (d->dp != DP_EBPF)
+		return 0;
+	/* Persistent: if the daemon dies, the TAP and its programs stay and
+	 * the frames keep flowing until the next daemon takes over. */
+	rc = tap_set_persist(db->tap_fd, true);
+	if (rc < 0) {
+		err_set(err, rc, "%s: cannot make the TAP persistent (TUNSETPERSIST): %s",
+			db->name, strerror(-rc));
+		return rc;
+	}
+	db->ebpf = dp_ebpf_create(db->name, db->ifindex, err);
+	if (!db->ebpf) {
+		tap_set_persist(db->tap_fd, false);
+		return err->code ? err->code : -EIO;
+	}
+	db->cfg_valid = false;
+	return 0;
+}
+
+void dbond_dp_close(struct daemon *d, struct dbond *db)
+{
+	int rc;
+
+	if (!db->ebpf)
+		return;
+	dp_ebpf_destroy(db->ebpf);
+	db->ebpf = NULL;
+	/* Closing the fd now removes the device, as on the packet data path. */
+	rc = tap_set_persist(db->tap_fd, false);
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "%s: cannot clear the TAP's persistence: %s; delete it with ip link del %s",
+			    db->name, strerror(-rc), db->name);
+}
+
+int daemon_dp_reclaim_tap(struct daemon *d, const char *name, struct err *err)
+{
+	int ifindex = (int)if_nametoindex(name);
+	struct dp_ebpf *old;
+	struct err e2 = { 0 };
+	bool existed = false;
+	int fd, rc;
+
+	if (!ifindex)
+		return 0;
+	/* Ours only when an earlier bondd's program sits on its egress. */
+	old = dp_ebpf_adopt(name, ifindex, &e2);
+	if (!old) {
+		err_set(err, -EEXIST, "%s: a network device of that name already exists", name);
+		return -EEXIST;
+	}
+	dp_ebpf_destroy(old);
+	fd = tap_attach(name, &existed, err);
+	if (fd < 0)
+		return err->code ? err->code : -EIO;
+	rc = tap_set_persist(fd, false);
+	tap_close(fd);
+	if (rc < 0 || if_nametoindex(name)) {
+		err_set(err, -EEXIST, "%s: an earlier bondd's TAP is left and cannot be removed: %s",
+			name, rc < 0 ? strerror(-rc) : "it is still there");
+		return -EEXIST;
+	}
+	daemon_logl(d, LOG_NOTICE, "%s: removed the TAP and programs an earlier bondd left (its slaves were given back from the journal)",
+		    name);
+	return 0;
+}
+
+/* ---- slaves ----------------------------------------------------------- */
+
+int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err)
+{
+	struct dbond *db = ds->db;
+	bool created = false;
+
+	if (!db->ebpf)
+		return hide_slave(d->rtnl, ds->ifindex, &ds->saved.hide, err);
+	if (dp_ebpf_attach_rx(db->ebpf, ds->ifindex, &created, err) < 0)
+		return err->code ? err->code : -EIO;
+	ds->saved.hide.installed = true;
+	ds->saved.hide.created_qdisc = created;
+	return 0;
+}
+
+int dslave_dp_open(struct daemon *d, struct dslave *ds, struct err *err)
+{
+	struct dp_slave ent = { 0 };
+
+	if (!ds->db->ebpf)
+		return 0;
+	if (dp_ebpf_sock_filter(ds->fd, err) < 0)
+		return err->code ? err->code : -EIO;
+	/* Inactive until the first sync says otherwise: nothing reaches the
+	 * host from a slave the engine has not judged. */
+	ent.flags = DP_S_INACTIVE;
+	if (dp_ebpf_set_slave(ds->db->ebpf, ds->ifindex, &ent) < 0) {
+		err_set(err, -EIO, "%s: (slave %s): cannot add it to the data path's maps",
+			ds->db->name, ds->name);
+		return -EIO;
+	}
+	ds->dp_valid = false;
+	return 0;
+}
+
+void dslave_dp_close(struct daemon *d, struct dslave *ds)
+{
+	if (ds->db->ebpf)
+		dp_ebpf_del_slave(ds->db->ebpf, ds->ifindex);
+	ds->db->cfg_valid = false;
+}
+
+/* ---- the engine's decisions into the maps ----------------------------- */
+
+static uint32_t ifindex_of(const struct slave *s)
+{
+	const struct dslave *ds = s ? s->io : NULL;
+
+	return ds ? (uint32_t)ds->ifindex : 0;
+}
+
+static const uint32_t plan_kind[] = {
+	[TXP_DROP] = DP_TX_DROP, [TXP_ACTIVE] = DP_TX_ACTIVE, [TXP_RR] = DP_TX_RR,
+	[TXP_HASH] = DP_TX_HASH, [TXP_BCAST] = DP_TX_BCAST, [TXP_TLB] = DP_TX_TLB,
+	[TXP_ALB] = DP_TX_ALB,
+};
+
+static void plan_to_cfg(const struct dbond *db, const struct tx_plan *p, struct dp_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->tx_kind = plan_kind[p->kind];
+	c->flags = (p->up ? DP_F_UP : 0) | (p->lacp ? DP_F_LACP : 0) |
+		   (p->kind == TXP_ALB ? DP_F_ALB : 0) | (p->rx_rewrite ? DP_F_RX_REWRITE : 0) |
+		   (p->tlb_hashed ? DP_F_TLB_HASHED : 0) |
+		   (p->rx_inactive_unicast ? DP_F_RX_INACTIVE_UC : 0);
+	c->xmit_policy = p->xmit_policy;
+	c->packets_per_slave = p->packets_per_slave;
+	c->active_ifindex = ifindex_of(p->active);
+	c->n_tx = p->n_tx;
+	for (unsigned i = 0; i < p->n_tx && i < DP_MAX_SLAVES; i++)
+		c->tx[i] = ifindex_of(p->tx[i]);
+	c->n_slaves = p->n_slaves;
+	for (unsigned i = 0; i < p->n_slaves && i < DP_MAX_SLAVES; i++)
+		c->rr_map[i] = ifindex_of(p->rr_map[i]);
+	memcpy(c->bond_mac, db->b->mac, 6);
+	c->tap_ifindex = (uint32_t)db->ifindex;
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The time from the event that changed the plan (a link event, a timer,
+ * a command) to the map write that carries it out, for the status. */
+static void note_update(struct daemon *d, struct dbond *db)
+{
+	uint64_t now = mono_us();
+
+	if (!d->event_us || now < d->event_us)
+		return;
+	db->dp_updates++;
+	db->dp_last_us = (uint32_t)(now - d->event_us);
+	if (db->dp_last_us > db->dp_max_us)
+		db->dp_max_us = db->dp_last_us;
+}
+
+static void sync_bond(struct daemon *d, struct dbond *db)
+{
+	struct dp_cfg cfg;
+	bool changed = false;
+
+	bond_tx_plan(db->b, &d->plan);
+	for (unsigned i = 0; i < db->n_slaves; i++) {
+		struct dslave *ds = db->slaves[i];
+		struct dp_slave ent = { 0 };
+
+		if (!ds->s)
+			continue;
+		ent.flags = (ds->s->inactive ? DP_S_INACTIVE : 0) |
+			    (slave_can_tx(ds->s) ? DP_S_CAN_TX : 0);
+		memcpy(ent.mac, ds->s->cur_mac, 6);
+		if (ds->dp_valid && !memcmp(&ent, &ds->dp_last, sizeof(ent)))
+			continue;
+		if (dp_ebpf_set_slave(db->ebpf, ds->ifindex, &ent) < 0) {
+			daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot update the data path's slave entry",
+				    db->name, ds->name);
+			continue;
+		}
+		ds->dp_last = ent;
+		ds->dp_valid = true;
+		changed = true;
+	}
+	if (d->plan.kind == TXP_TLB || d->plan.kind == TXP_ALB) {
+		for (unsigned i = 0; i < DP_TLB_BUCKETS; i++) {
+			uint32_t ifx = ifindex_of(d->plan.bucket[i]);
+
+			if (db->cfg_valid && db->buckets[i] == ifx)
+				continue;
+			if (dp_ebpf_tlb_set(db->ebpf, i, (int)ifx) == 0)
+				db->buckets[i] = ifx;
+		}
+	}
+	plan_to_cfg(db, &d->plan, &cfg);
+	cfg.gen = db->cfg.gen;
+	if (!db->cfg_valid || memcmp(&cfg, &db->cfg, sizeof(cfg))) {
+		cfg.gen = db->cfg.gen + 1;
+		if (dp_ebpf_write_cfg(db->ebpf, &cfg) < 0) {
+			daemon_logl(d, LOG_ERR, "%s: cannot update the data path's configuration map", db->name);
+			return;
+		}
+		db->cfg = cfg;
+		db->cfg_valid = true;
+		changed = true;
+	}
+	if (changed)
+		note_update(d, db);
+}
+
+void daemon_dp_sync(struct daemon *d)
+{
+	for (unsigned i = 0; i < d->n_bonds; i++)
+		if (d->bonds[i]->ebpf)
+			sync_bond(d, d->bonds[i]);
+	d->event_us = 0;
+}
+
+void daemon_dp_event(struct daemon *d)
+{
+	if (!d->event_us)
+		d->event_us = mono_us();
+}
+
+/* ---- counters ---------------------------------------------------------- */
+
+/* tlb/alb: the bytes the program counted per bucket since the last call
+ * go to the engine's rebalance (bond_tx_account). */
+void daemon_dp_account(struct daemon *d)
+{
+	static uint64_t bytes[DP_TLB_BUCKETS];
+
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+		struct dp_bond_stats bs;
+		uint64_t unbalanced = 0;
+
+		if (!db->ebpf || (db->cfg.tx_kind != DP_TX_TLB && db->cfg.tx_kind != DP_TX_ALB))
+			continue;
+		if (dp_ebpf_tlb_take_bytes(db->ebpf, bytes) < 0)
+			continue;
+		if (dp_ebpf_bond_stats(db->ebpf, &bs) == 0) {
+			unbalanced = bs.tlb_unbalanced_bytes - db->unbalanced_seen;
+			db->unbalanced_seen = bs.tlb_unbalanced_bytes;
+		}
+		bond_tx_account(db->b, bytes, unbalanced);
+	}
+}
+
+/* The slave's counters as the programs counted them, plus what the engine
+ * itself sent and received (control frames), into the engine's struct so
+ * the status shows one set of numbers on both data paths; and the last
+ * receive time for the ARP monitor (bpf_ktime_get_ns() and the daemon's
+ * clock are both CLOCK_MONOTONIC). */
+void daemon_dp_stats(struct daemon *d)
+{
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+
+		if (!db->ebpf)
+			continue;
+		for (unsigned j = 0; j < db->n_slaves; j++) {
+			struct dslave *ds = db->slaves[j];
+			struct dp_slave_stats st;
+			struct slave_stats *ss;
+
+			if (!ds->s || dp_ebpf_slave_stats(db->ebpf, ds->ifindex, &st) < 0)
+				continue;
+			ss = &ds->s->stats;
+			/* Only the growth since the last read is added: the
+			 * engine's own counts stay in. */
+			ss->rx_packets += st.rx_packets - ds->kst.rx_packets;
+			ss->rx_bytes += st.rx_bytes - ds->kst.rx_bytes;
+			ss->rx_dropped += st.rx_dropped - ds->kst.rx_dropped;
+			ss->tx_packets += st.tx_packets - ds->kst.tx_packets;
+			ss->tx_bytes += st.tx_bytes - ds->kst.tx_bytes;
+			ss->tx_dropped += st.tx_dropped - ds->kst.tx_dropped;
+			if (st.last_rx_ns > ds->kst.last_rx_ns)
+				slave_rx_seen(ds->s, st.last_rx_ns / 1000000);
+			ds->kst = st;
+		}
+	}
+}
