@@ -84,6 +84,8 @@ struct dp_cfg {
 	__u32 rr_map[DP_MAX_SLAVES];
 	__u8 bond_mac[6];            /* tlb/alb receive rewrite */
 	__u8 pad[2];
+	__u32 tap_ifindex;           /* the bond's TAP: bond_rx hands what it
+				      * accepts to its ingress (0: drop) */
 };
 
 /* struct dp_slave.flags */
