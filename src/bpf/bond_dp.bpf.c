@@ -90,6 +90,13 @@ struct {
 	__type(value, struct dp_test_out);
 } dp_test_out SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_test_in);
+} dp_test_in SEC(".maps");
+
 static __always_inline struct dp_test_out *t_out(void)
 {
 	__u32 k = 0;
@@ -637,6 +644,25 @@ int bond_tx(struct __sk_buff *skb)
 	t_begin();
 	return t_end(tx_decide(skb));
 }
+
+#ifdef BPF_TEST
+/* Test build only: bond_tx on the frame with an out-of-band tag. */
+SEC("tc")
+int bond_tx_vlan(struct __sk_buff *skb)
+{
+	const struct dp_test_in *in;
+	__u32 k = 0;
+
+	t_begin();
+	in = bpf_map_lookup_elem(&dp_test_in, &k);
+	if (!in || skb->vlan_present)
+		return t_end(-1);
+	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
+	    !skb->vlan_present)
+		return t_end(-1);
+	return t_end(tx_decide(skb));
+}
+#endif
 
 /* ---- receive: slave.c slave_receive() ------------------------------------ */
 

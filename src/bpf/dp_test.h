@@ -12,6 +12,8 @@
 #include "dp_abi.h"
 
 #define DP_MAP_TEST_OUT "dp_test_out"
+#define DP_MAP_TEST_IN  "dp_test_in"
+#define DP_PROG_TX_VLAN "bond_tx_vlan"
 
 /* struct dp_test_out.flags */
 #define DP_T_HASHED       0x0001   /* hash holds xmit_hash of the frame */
@@ -33,6 +35,15 @@ struct dp_test_out {
 					 * TC_ACT_REDIRECT for bpf_redirect */
 	__u8 smac[6];
 	__u8 dmac[6];
+};
+
+/* Map dp_test_in: BPF_MAP_TYPE_ARRAY, one entry, key 0. The test
+ * program bond_tx_vlan first gives the frame this out-of-band VLAN tag
+ * (bpf_skb_vlan_push on a frame without one sets skb->vlan_* only), then
+ * decides as bond_tx does: BPF_PROG_TEST_RUN cannot set the tag itself. */
+struct dp_test_in {
+	__u32 vlan_proto;               /* host order, 0x8100 or 0x88a8 */
+	__u32 vlan_tci;
 };
 
 #endif

@@ -19,7 +19,7 @@
 
 static struct bpf_object *obj;
 static int fd_cfg = -1, fd_slaves = -1, fd_stats = -1, fd_bstats = -1, fd_tlb = -1,
-	   fd_rr = -1, fd_out = -1, fd_tx = -1, fd_rx = -1;
+	   fd_rr = -1, fd_out = -1, fd_in = -1, fd_tx = -1, fd_rx = -1, fd_txv = -1;
 static int ncpus;
 static char load_err[512];
 
@@ -86,7 +86,8 @@ const char *dpt_load(void)
 	if ((fd_cfg = map_fd(DP_MAP_CFG)) < 0 || (fd_slaves = map_fd(DP_MAP_SLAVES)) < 0 ||
 	    (fd_stats = map_fd(DP_MAP_STATS)) < 0 || (fd_bstats = map_fd(DP_MAP_BSTATS)) < 0 ||
 	    (fd_tlb = map_fd(DP_MAP_TLB)) < 0 || (fd_rr = map_fd(DP_MAP_RR)) < 0 ||
-	    (fd_out = map_fd(DP_MAP_TEST_OUT)) < 0 || (fd_rx = prog_fd(DP_PROG_RX)) < 0 ||
+	    (fd_out = map_fd(DP_MAP_TEST_OUT)) < 0 || (fd_in = map_fd(DP_MAP_TEST_IN)) < 0 ||
+	    (fd_txv = prog_fd(DP_PROG_TX_VLAN)) < 0 || (fd_rx = prog_fd(DP_PROG_RX)) < 0 ||
 	    (fd_tx = prog_fd(DP_PROG_TX)) < 0) {
 		fd_tx = -1;
 		return load_err;
@@ -303,9 +304,10 @@ void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex
 	o.ctx_in = &ctx;
 	o.ctx_size_in = sizeof(ctx);
 	o.repeat = 1;
-	if (bpf_prog_test_run_opts(p == DPT_TX ? fd_tx : fd_rx, &o))
+	if (bpf_prog_test_run_opts(p == DPT_TX ? fd_tx : p == DPT_RX ? fd_rx : fd_txv, &o))
 		fail_msg("bpf_prog_test_run_opts(%s, %zu bytes): %s",
-			 p == DPT_TX ? DP_PROG_TX : DP_PROG_RX, len, strerror(errno));
+			 p == DPT_TX ? DP_PROG_TX : p == DPT_RX ? DP_PROG_RX : DP_PROG_TX_VLAN,
+			 len, strerror(errno));
 	r->action = (int)o.retval;
 	r->len = o.data_size_out;
 	lookup(fd_out, &zero, &r->out, DP_MAP_TEST_OUT);
@@ -314,4 +316,17 @@ void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex
 			 r->out.runs);
 	if (r->out.action != r->action)
 		fail_msg("recorded action %d, returned %d", r->out.action, r->action);
+}
+
+void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
+		  struct dpt_result *r)
+{
+	struct dp_test_in in = { .vlan_proto = proto, .vlan_tci = tci };
+	uint32_t zero = 0;
+
+	need_loaded();
+	update(fd_in, &zero, &in, DP_MAP_TEST_IN);
+	dpt_run(DPT_TX_VLAN, frame, len, 0, r);
+	if (r->action == -1)
+		fail_msg("bond_tx_vlan could not give the frame its out-of-band tag");
 }

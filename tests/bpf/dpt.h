@@ -10,7 +10,7 @@
 #include "bpf/dp_abi.h"
 #include "bpf/dp_test.h"
 
-enum dpt_prog { DPT_TX, DPT_RX };
+enum dpt_prog { DPT_TX, DPT_RX, DPT_TX_VLAN };
 
 /* Loads the object (once); NULL on success, else why it failed. */
 const char *dpt_load(void);
@@ -48,5 +48,8 @@ int dpt_runnable(const uint8_t *frame, size_t len);
  * current test on any error. */
 void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex,
 	     struct dpt_result *r);
+/* bond_tx on frame carrying the out-of-band tag proto/tci (DPT_TX_VLAN). */
+void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
+		  struct dpt_result *r);
 
 #endif

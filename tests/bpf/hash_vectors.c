@@ -42,6 +42,7 @@ uint32_t bpf_hash_probe(uint32_t policy, const uint8_t *frame, size_t len)
 {
 	uint32_t want = xmit_hash(policy, frame, len);
 	static struct dpt_result res;
+	static uint8_t tagged[2048 + 4];
 	struct dpt_result *r = &res;
 	struct dp_cfg cfg;
 	char h[512];
@@ -74,6 +75,36 @@ uint32_t bpf_hash_probe(uint32_t policy, const uint8_t *frame, size_t len)
 				 policy, n, len, h, want, cfg.tx[want % n], r->action,
 				 r->out.hash, r->out.flags & DP_T_HASHED ? "computed" : "none",
 				 r->out.n_out ? r->out.out_ifindex[0] : 0);
+		}
+	}
+	/* The same frame with an out-of-band tag must hash as hash.c hashes
+	 * it with the tag inline (what the packet data path hands the
+	 * engine); 802.1Q and 802.1ad in turn. */
+	if (len + 4 <= sizeof(tagged)) {
+		uint16_t proto = probes & 1 ? 0x88a8 : 0x8100;
+		uint32_t want_t;
+
+		memcpy(tagged, frame, 12);
+		tagged[12] = (uint8_t)(proto >> 8);
+		tagged[13] = (uint8_t)proto;
+		tagged[14] = 0x20;
+		tagged[15] = 0x05;
+		memcpy(tagged + 16, frame + 12, len - 12);
+		want_t = xmit_hash(policy, tagged, len + 4);
+		for (uint32_t n = 1; n <= 5; n++) {
+			cfg.n_tx = n;
+			dpt_set_cfg(&cfg);
+			dpt_run_vlan(frame, len, proto, 0x2005, r);
+			probes++;
+			if (r->action != TC_ACT_REDIRECT || r->out.hash != want_t ||
+			    r->out.n_out != 1 || r->out.out_ifindex[0] != cfg.tx[want_t % n]) {
+				hex(frame, len, h, sizeof(h));
+				fail_msg("policy %u, n_tx %u, %zu bytes %s with an out-of-band "
+					 "tag 0x%04x: hash.c (tag inline) 0x%08x -> ifindex %u; "
+					 "bond_tx: action %d, hash 0x%08x, ifindex %u", policy, n,
+					 len, h, proto, want_t, cfg.tx[want_t % n], r->action,
+					 r->out.hash, r->out.n_out ? r->out.out_ifindex[0] : 0);
+			}
 		}
 	}
 	return want;

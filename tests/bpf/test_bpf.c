@@ -268,6 +268,11 @@ static void test_active_backup(void **state)
 	dpt_stats(7, &st);
 	assert_int_equal(st.tx_packets, 3);
 	assert_int_equal(st.tx_bytes, 3 * len);
+	/* an out-of-band tag counts as the engine's inline one does */
+	dpt_run_vlan(f, len, 0x8100, 5, &res);
+	assert_sent_to(7);
+	dpt_stats(7, &st);
+	assert_int_equal(st.tx_bytes, 4 * len + 4);
 }
 
 static void rr_setup(uint32_t pps, const uint32_t map[3])
@@ -377,7 +382,11 @@ static void test_rr_igmp(void **state)
 	len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 5);
 	tx(f, len);
 	assert_sent_to(11);     /* counter 3: 3 % 3 */
-	assert_int_equal(dpt_rr(), 3);
+	/* the same with the tag out of band */
+	len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 0);
+	dpt_run_vlan(f, len, 0x8100, 5, &res);
+	assert_sent_to(12);
+	assert_int_equal(dpt_rr(), 4);
 }
 
 static void test_broadcast(void **state)
@@ -539,6 +548,22 @@ static void test_tlb_unbalanced(void **state)
 	assert_sent_to(21);
 	assert_int_equal(res.out.bucket, xmit_hash(XMIT_LAYER34, f, len) & 0xff);
 	assert_src_mac(MAC_B);
+	/* and with the tag out of band: the same frame for the engine */
+	{
+		uint8_t plain[80];
+		size_t plen = ipv4(plain, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+		dpt_run_vlan(plain, plen, 0x8100, 7, &res);
+		assert_sent_to(21);
+		assert_int_equal(res.out.bucket, xmit_hash(XMIT_LAYER34, f, len) & 0xff);
+		/* a tagged neighbour solicitation is still one */
+		plen = ipv6(plain, PEER_MAC, BOND_MAC, 58, 135, IP6_S, IP6_D);
+		dpt_run_vlan(plain, plen, 0x8100, 7, &res);
+		assert_sent_to(20);
+		total += plen + 4;
+	}
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tlb_unbalanced_bytes, total);
 	/* the active slave cannot send: dropped */
 	tlb_setup(DP_TX_TLB, 0, 22);
 	len = ipv4(f, MCAST4, BOND_MAC, 17, IP_D, 0);
@@ -607,10 +632,14 @@ static void test_alb(void **state)
 	tx(f, len);
 	assert_sent_to(21);
 	assert_src_mac(MAC_B);
-	/* through an inline tag too */
+	/* through an inline tag too, and an out-of-band one */
 	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 9);
 	tx(f, len);
 	assert_sent_to(21);
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	dpt_run_vlan(f, len, 0x88a8, 9, &res);
+	assert_sent_to(21);
+	assert_int_equal(res.out.bucket, xor_bytes(IP_D, 4));
 	/* ARP: receive load balancing, the engine's */
 	len = arp(f);
 	tx(f, len);
