@@ -459,8 +459,14 @@ static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cf
 		return tx_no_slave();
 	if (tx != cfg->active_ifindex) {
 		__builtin_memcpy(mac, s->mac, 6);
-		if (bpf_skb_store_bytes(skb, 6, mac, 6, 0) < 0)
-			return tx_no_slave();
+		if (bpf_skb_store_bytes(skb, 6, mac, 6, 0) < 0) {
+			/* Not with the bond's MAC on another port: lost. */
+			struct dp_slave_stats *st = slave_stats(tx);
+
+			if (st)
+				st->tx_dropped++;
+			return TC_ACT_SHOT;
+		}
 		t_mac(mac, 0);
 	}
 	return tx_on(skb, tx, len);
