@@ -1,8 +1,11 @@
 #!/bin/bash
-# tests/run.sh BUILD [unit|net]: the one test runner ("make check").
+# tests/run.sh BUILD [unit|net|bpf]: the one test runner ("make check").
 #
 # unit: every program in BUILD/tests/unit/ (cmocka); each cmocka test case
 #       counts as one test: "PASS unit/<prog>/<case>" or "FAIL ...".
+# bpf:  BUILD/tests/bpf/test_bpf (cmocka): the kernel data path's programs
+#       under BPF_PROG_TEST_RUN, "PASS bpf/test_bpf/<case>"; a program the
+#       kernel refuses to load fails every case.
 # net:  every tests/net/t_*.sh and tests/interop/t_*.sh (real peers such as
 #       Open vSwitch), then tests/linuxio/run.sh if present; each
 #       prints "PASS name"/"FAIL name" lines, which are counted; a script that
@@ -16,12 +19,12 @@ fi
 set -u
 
 usage() {
-	echo "usage: tests/run.sh BUILD [unit|net]" >&2
+	echo "usage: tests/run.sh BUILD [unit|net|bpf]" >&2
 	exit 2
 }
 [ $# -ge 1 ] || usage
 what=${2:-all}
-case $what in all | unit | net) ;; *) usage ;; esac
+case $what in all | unit | net | bpf) ;; *) usage ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
@@ -76,13 +79,14 @@ fail() {
 	failed=$((failed + 1))
 }
 
-# run_unit PROG: one cmocka program; a case is PASS on "[       OK ]",
+# run_unit PROG [SUITE]: one cmocka program (its cases named
+# SUITE/<prog>/<case>, SUITE unit by default); a case is PASS on "[       OK ]",
 # FAIL on "[  FAILED  ]" / "[  ERROR   ]" after its "[ RUN      ]"; a case
 # left running when the program died is a FAIL; a program that exits
 # non-zero without a failed case is one FAIL.
 run_unit() {
 	local prog=$1 name out rc line cur="" curlog="" nfail=0 ncase=0
-	name=unit/$(basename "$prog")
+	name=${2:-unit}/$(basename "$prog")
 	out=$tmp/unit.out
 	# stdbuf: line-buffered stdout, so that the lines before a crash reach
 	# the file (libstdbuf is preloaded, hence verify_asan_link_order=0).
@@ -181,7 +185,7 @@ run_script() {
 	fi
 }
 
-if [ "$what" != net ]; then
+if [ "$what" = unit ] || [ "$what" = all ]; then
 	echo "== static checks (tests/static)"
 	run_script static "$root/tests/static/check_layers.py" "$root/src"
 	echo "== unit tests ($build/tests/unit)"
@@ -197,14 +201,23 @@ if [ "$what" != net ]; then
 	fi
 fi
 
+if [ "$what" = bpf ] || [ "$what" = all ]; then
+	echo "== bpf programs (tests/bpf)"
+	if [ -x "$build/tests/bpf/test_bpf" ]; then
+		run_unit "$build/tests/bpf/test_bpf" bpf
+	else
+		fail "bpf/test_bpf (not built: $build/tests/bpf/test_bpf)"
+	fi
+fi
+
 # Fuzz harnesses (make check sets BONDD_FUZZ_BUILD): every corpus replayed,
 # then FUZZ_CHECK_S seconds of fuzzing each.
-if [ "$what" != net ] && [ -n "${BONDD_FUZZ_BUILD:-}" ]; then
+if { [ "$what" = unit ] || [ "$what" = all ]; } && [ -n "${BONDD_FUZZ_BUILD:-}" ]; then
 	echo "== fuzz harnesses (tests/fuzz, ${FUZZ_CHECK_S:-10} s each)"
 	FUZZ_SEED=1 run_script fuzz "$root/tests/fuzz/run.sh" "$BONDD_FUZZ_BUILD" "${FUZZ_CHECK_S:-10}"
 fi
 
-if [ "$what" != unit ]; then
+if [ "$what" = net ] || [ "$what" = all ]; then
 	# Every namespace test on both data paths (bondd --datapath, through
 	# BONDD_DATAPATH): the kernel's programs and the daemon's sockets
 	# must give the same behaviour. BONDD_TEST_DATAPATHS narrows it.

@@ -3,13 +3,40 @@
  * maps of src/bpf/dp_abi.h. Compiled with clang for the BPF target at build
  * time and embedded in bondd (bpf_obj.h).
  *
- * SKELETON: maps only, every frame passes (TC_ACT_OK). The transmit and
- * receive rules are being written in the same file. */
+ * The rules are the engine's (src/core), which stays the truth: each
+ * function below names the engine function it follows. The daemon writes
+ * the engine's decisions into the maps (the slave sets, the active slave,
+ * the tlb buckets); the programs apply them to each frame, and count.
+ *
+ * Frames and VLAN tags: the engine sees a frame with its VLAN tag written
+ * inline after the MACs (the packet data path puts it there). Here a tag
+ * may instead travel out of band (skb->vlan_present), and bpf_redirect()
+ * keeps it so; every rule that looks at the bytes reads them as the engine
+ * would with the tag inline: the L3 header then sits 4 bytes further on, the
+ * outer type field is the tag's protocol, and the length is 4 bytes more.
+ *
+ * Built twice: bond_dp.bpf.o for bondd, and with -DBPF_TEST
+ * bond_dp_test.bpf.o, whose programs also write every decision into the map
+ * dp_test_out (dp_test.h) for tests/bpf. The decisions are the same code in
+ * both; only the t_*() recorders differ (empty in production). */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "dp_abi.h"
+#include "dp_hash.h"
+#ifdef BPF_TEST
+#include "dp_test.h"
+#endif
+
+#define ETH_HLEN_ 14
+#define ETH_P_IP_ 0x0800
+#define ETH_P_ARP_ 0x0806
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88a8
+#define ETH_P_IPV6_ 0x86dd
+#define ETH_P_SLOW_ 0x8809
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -53,16 +80,662 @@ struct {
 	__type(value, __u32);
 } dp_rr SEC(".maps");
 
+/* ---- the test build's decision record ----------------------------------- */
+
+#ifdef BPF_TEST
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_test_out);
+} dp_test_out SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_test_in);
+} dp_test_in SEC(".maps");
+
+static __always_inline struct dp_test_out *t_out(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&dp_test_out, &k);
+}
+
+static __always_inline void t_begin(void)
+{
+	struct dp_test_out *o = t_out();
+	__u32 runs;
+
+	if (!o)
+		return;
+	runs = o->runs;
+	__builtin_memset(o, 0, sizeof(*o));
+	o->runs = runs + 1;
+}
+
+static __always_inline int t_end(int action)
+{
+	struct dp_test_out *o = t_out();
+
+	if (o)
+		o->action = action;
+	return action;
+}
+
+static __always_inline void t_sent(__u32 ifindex, int rc)
+{
+	struct dp_test_out *o = t_out();
+	__u32 n;
+
+	if (!o)
+		return;
+	n = o->n_out;
+	if (n >= DP_MAX_SLAVES)
+		return;
+	o->out_ifindex[n] = ifindex;
+	o->out_rc[n] = rc;
+	o->n_out = n + 1;
+}
+
+static __always_inline void t_hash(__u32 h)
+{
+	struct dp_test_out *o = t_out();
+
+	if (!o)
+		return;
+	o->hash = h;
+	o->flags |= DP_T_HASHED;
+}
+
+static __always_inline void t_bucket(__u32 bucket, int simple)
+{
+	struct dp_test_out *o = t_out();
+
+	if (!o)
+		return;
+	o->bucket = bucket;
+	o->flags |= DP_T_BUCKET | (simple ? DP_T_SIMPLE_HASH : 0);
+}
+
+static __always_inline void t_mac(const __u8 *mac, int dst)
+{
+	struct dp_test_out *o = t_out();
+
+	if (!o)
+		return;
+	__builtin_memcpy(dst ? o->dmac : o->smac, mac, 6);
+	o->flags |= dst ? DP_T_DMAC : DP_T_SMAC;
+}
+#else
+static __always_inline void t_begin(void)
+{
+}
+
+static __always_inline int t_end(int action)
+{
+	return action;
+}
+
+static __always_inline void t_sent(__u32 ifindex, int rc)
+{
+}
+
+static __always_inline void t_hash(__u32 h)
+{
+}
+
+static __always_inline void t_bucket(__u32 bucket, int simple)
+{
+}
+
+static __always_inline void t_mac(const __u8 *mac, int dst)
+{
+}
+#endif
+
+/* ---- shared pieces ------------------------------------------------------- */
+
+/* An index into a DP_MAX_SLAVES array that the verifier sees bounded.
+ * clang drops a bounds check it can prove redundant (x % n with n <= 64),
+ * after which the verifier no longer knows the bound: the empty asm makes
+ * the value opaque to clang, so the check stays. */
+static __always_inline __u32 slave_idx(__u32 x)
+{
+	asm volatile("" : "+r"(x));
+	return x < DP_MAX_SLAVES ? x : DP_MAX_SLAVES;
+}
+
+static __always_inline struct dp_bond_stats *bond_stats(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&dp_bstats, &k);
+}
+
+static __always_inline struct dp_slave_stats *slave_stats(__u32 ifindex)
+{
+	return bpf_map_lookup_elem(&dp_stats, &ifindex);
+}
+
+static __always_inline struct dp_slave *slave_of(__u32 ifindex)
+{
+	return bpf_map_lookup_elem(&dp_slaves, &ifindex);
+}
+
+/* The out-of-band tag's protocol, host order; 0 without one. */
+static __always_inline __u32 oob_vlan_proto(struct __sk_buff *skb)
+{
+	if (!skb->vlan_present)
+		return 0;
+	return bpf_ntohs((__u16)skb->vlan_proto);
+}
+
+/* The engine's frame length: the tag inline counts. */
+static __always_inline __u32 frame_len(struct __sk_buff *skb)
+{
+	return skb->len + (skb->vlan_present ? 4 : 0);
+}
+
+static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] &&
+	       a[4] == b[4] && a[5] == b[5];
+}
+
+/* The frame's destination MAC (the same bytes with the tag inline or not). */
+static __always_inline int read_dst(struct __sk_buff *skb, __u8 dst[6])
+{
+	return bpf_skb_load_bytes(skb, 0, dst, 6) == 0;
+}
+
+/* ---- transmit ------------------------------------------------------------ */
+
+static __always_inline int tx_no_slave(void)
+{
+	struct dp_bond_stats *bs = bond_stats();
+
+	if (bs)
+		bs->tx_no_slave++;
+	return TC_ACT_SHOT;
+}
+
+/* The frame goes to the TAP's queue, where the daemon reads it and its
+ * engine decides (balance-alb's ARP, a tlb bucket without a slave). */
+static __always_inline int tx_to_daemon(void)
+{
+	struct dp_bond_stats *bs = bond_stats();
+
+	if (bs)
+		bs->tx_to_daemon++;
+	return TC_ACT_OK;
+}
+
+static __always_inline void count_tx(__u32 ifindex, __u32 len)
+{
+	struct dp_slave_stats *st = slave_stats(ifindex);
+
+	if (st) {
+		st->tx_packets++;
+		st->tx_bytes += len;
+	}
+}
+
+/* bond_tx_on(): the frame leaves on ifindex. */
+static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len)
+{
+	count_tx(ifindex, len);
+	t_sent(ifindex, TC_ACT_REDIRECT);
+	return bpf_redirect(ifindex, 0);
+}
+
+/* mode.c mode_hash_slave(): tx[hash % n_tx]; 0 when there is none. */
+static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_cfg *cfg)
+{
+	__u32 n = cfg->n_tx, h, idx;
+
+	if (!n || n > DP_MAX_SLAVES)
+		return 0;
+	h = dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+	t_hash(h);
+	idx = slave_idx(h % n);
+	if (idx >= DP_MAX_SLAVES)
+		return 0;
+	return cfg->tx[idx];
+}
+
+/* mode_rr.c is_igmp(): on the engine's frame, so a tagged frame is not. */
+static __always_inline int is_igmp(struct __sk_buff *skb)
+{
+	if (skb->vlan_present || skb->len < ETH_HLEN_ + 20)
+		return 0;
+	return dph_be16(skb, 12) == ETH_P_IP_ && (dph_u8(skb, 14) >> 4) == 4 &&
+	       dph_u8(skb, 14 + 9) == 2;
+}
+
+/* mode_rr.c rr_xmit(). */
+static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg *cfg)
+{
+	__u32 n = cfg->n_slaves, pps = cfg->packets_per_slave, idx, k = 0, c;
+	__u32 *ctr;
+
+	if (!n || n > DP_MAX_SLAVES)
+		return 0;
+	if (is_igmp(skb)) {
+		/* rr_igmp_slave(): the active slave, else the first that can
+		 * transmit. */
+		if (cfg->active_ifindex)
+			return cfg->active_ifindex;
+		return cfg->rr_map[0];
+	}
+	if (pps == 0) {
+		idx = bpf_get_prandom_u32() % n;
+	} else {
+		ctr = bpf_map_lookup_elem(&dp_rr, &k);
+		if (!ctr)
+			return 0;
+		/* Incremented before use, as the kernel does: the first
+		 * frame takes slave 1. */
+		c = __sync_fetch_and_add(ctr, 1) + 1;
+		idx = (pps == 1 ? c : c / pps) % n;
+	}
+	idx = slave_idx(idx);
+	if (idx >= DP_MAX_SLAVES)
+		return 0;
+	return cfg->rr_map[idx];
+}
+
+/* mode_bcast.c bcast_xmit(): a copy on each of tx[0..n_tx); the copies
+ * before the last are clones, the last is the frame itself. */
+static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
+				      __u32 len)
+{
+	__u32 n = cfg->n_tx;
+
+	if (!n || n > DP_MAX_SLAVES)
+		return tx_no_slave();
+	for (__u32 i = 0; i < DP_MAX_SLAVES; i++) {
+		__u32 ifindex;
+		long rc;
+
+		if (i + 1 >= n)
+			break;
+		ifindex = cfg->tx[slave_idx(i) & (DP_MAX_SLAVES - 1)];
+		rc = bpf_clone_redirect(skb, ifindex, 0);
+		t_sent(ifindex, (int)rc);
+		if (rc == 0) {
+			count_tx(ifindex, len);
+		} else {
+			/* That slave's copy is lost (the device went away
+			 * before the daemon rewrote the set): counted. */
+			struct dp_slave_stats *st = slave_stats(ifindex);
+
+			if (st)
+				st->tx_dropped++;
+		}
+	}
+	n = slave_idx(n - 1);
+	if (n >= DP_MAX_SLAVES)
+		return tx_no_slave();
+	return tx_on(skb, cfg->tx[n], len);
+}
+
+/* Where the L3 header of the engine's frame starts, in skb offsets, and
+ * its type: mode_tlb.c alb_parse_l2(), which looks through one tag. */
+struct l2v {
+	__u32 off;
+	__u16 proto;
+};
+
+static __always_inline void parse_l2(struct __sk_buff *skb, struct l2v *l2)
+{
+	__u16 proto = dph_be16(skb, 12);
+
+	if (skb->vlan_present) {
+		/* The engine's frame has the tag at 12 and this type at 16. */
+		l2->proto = proto;
+		l2->off = ETH_HLEN_;
+		return;
+	}
+	l2->off = ETH_HLEN_;
+	if ((proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) && skb->len >= ETH_HLEN_ + 4) {
+		proto = dph_be16(skb, 16);
+		l2->off = ETH_HLEN_ + 4;
+	}
+	l2->proto = proto;
+}
+
+/* mode_tlb.c is_nd(). The lengths compare in skb coordinates, where the
+ * frame and the offset are both 4 bytes shorter than the engine's when the
+ * tag is out of band. */
+static __always_inline int is_nd(struct __sk_buff *skb, __u32 off)
+{
+	__u8 t;
+
+	if (!dph_need(skb->len, off, 40))
+		return 1;
+	if (dph_u8(skb, off + 6) != 58)
+		return 0;
+	if (!dph_need(skb->len, off, 48))
+		return 1;
+	t = dph_u8(skb, off + 40);
+	return t == 136 || t == 135;
+}
+
+/* mode_tlb.c tlb_balances(). */
+static __always_inline int tlb_balances(struct __sk_buff *skb, const __u8 dst[6],
+					const struct l2v *l2)
+{
+	if (dst[0] & 1)
+		return 0;
+	return l2->proto == ETH_P_IP_ || (l2->proto == ETH_P_IPV6_ && !is_nd(skb, l2->off));
+}
+
+/* mode_tlb.c alb_do_xmit(): tx 0 means "not balanced": the active slave,
+ * and the bytes count as unbalanced load (tlb_dynamic_lb=1 only). A frame
+ * leaving on another slave than the active one carries that slave's MAC as
+ * its source. A slave that cannot transmit drops the frame. */
+static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
+				       __u32 tx, __u32 len)
+{
+	struct dp_slave *s;
+	__u8 mac[6];
+
+	if (!tx) {
+		tx = cfg->active_ifindex;
+		if (!(cfg->flags & DP_F_TLB_HASHED)) {
+			struct dp_bond_stats *bs = bond_stats();
+
+			if (bs)
+				bs->tlb_unbalanced_bytes += len;
+		}
+	}
+	if (!tx)
+		return tx_no_slave();
+	s = slave_of(tx);
+	if (!s || !(s->flags & DP_S_CAN_TX))
+		return tx_no_slave();
+	if (tx != cfg->active_ifindex) {
+		__builtin_memcpy(mac, s->mac, 6);
+		if (bpf_skb_store_bytes(skb, 6, mac, 6, 0) < 0) {
+			/* Not with the bond's MAC on another port: lost. */
+			struct dp_slave_stats *st = slave_stats(tx);
+
+			if (st)
+				st->tx_dropped++;
+			return TC_ACT_SHOT;
+		}
+		t_mac(mac, 0);
+	}
+	return tx_on(skb, tx, len);
+}
+
+/* mode_tlb.c tlb_choose_channel() with the daemon's buckets: a bucket
+ * without a slave, or whose slave can no longer transmit, is the engine's
+ * to decide (it assigns the bucket, or frees the slave's buckets). */
+static __always_inline int tlb_bucket_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
+					   __u32 bucket, int simple, __u32 len)
+{
+	struct dp_tlb_bucket *b;
+	struct dp_slave *s;
+	__u32 k = bucket & (DP_TLB_BUCKETS - 1);
+	__u32 tx;
+
+	t_bucket(k, simple);
+	b = bpf_map_lookup_elem(&dp_tlb, &k);
+	if (!b)
+		return tx_to_daemon();
+	tx = b->slave_ifindex;
+	if (!tx)
+		return tx_to_daemon();
+	s = slave_of(tx);
+	if (!s || !(s->flags & DP_S_CAN_TX))
+		return tx_to_daemon();
+	__sync_fetch_and_add(&b->tx_bytes, (__u64)len);
+	return alb_do_xmit(skb, cfg, tx, len);
+}
+
+/* mode_tlb.c tlb_xmit(). */
+static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
+				    __u32 len)
+{
+	struct l2v l2;
+	__u8 dst[6];
+	__u32 h;
+
+	if (!read_dst(skb, dst))
+		return tx_no_slave();
+	parse_l2(skb, &l2);
+	if (!tlb_balances(skb, dst, &l2))
+		return alb_do_xmit(skb, cfg, 0, len);
+	if (cfg->flags & DP_F_TLB_HASHED)
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg), len);
+	h = dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+	t_hash(h);
+	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len);
+}
+
+/* mode_tlb.c alb_simple_hash() over n bytes at off. */
+static __always_inline __u32 simple_hash(struct __sk_buff *skb, __u32 off, __u32 n)
+{
+	__u8 b[16] = { 0 };
+	__u8 h = 0;
+
+	if (n > sizeof(b) || bpf_skb_load_bytes(skb, off, b, n & 0x1f) < 0)
+		return 0;
+	for (int i = 0; i < 16; i++)
+		if ((__u32)i < n)
+			h ^= b[i];
+	return h;
+}
+
+enum { ALB_OTHER, ALB_HASH, ALB_ARP };
+
+/* mode_alb.c alb_xmit()'s classification: ALB_HASH with *hash the simple
+ * hash of the destination IP for unicast IPv4/IPv6 that the kernel
+ * balances, ALB_ARP, or ALB_OTHER for the active slave. */
+static __always_inline int alb_classify(struct __sk_buff *skb, const __u8 dst[6],
+					const struct l2v *l2, __u32 *hash)
+{
+	__u32 len = skb->len, off = l2->off;
+	int bcast = dst[0] == 0xff && dst[1] == 0xff && dst[2] == 0xff && dst[3] == 0xff &&
+		    dst[4] == 0xff && dst[5] == 0xff;
+
+	switch (l2->proto) {
+	case ETH_P_IP_:
+		if (bcast || !dph_need(len, off, 20))
+			return ALB_OTHER;
+		if (dph_be32(skb, off + 16) == 0xffffffffu || dph_u8(skb, off + 9) == 2)
+			return ALB_OTHER;       /* IP broadcast, IGMP */
+		*hash = simple_hash(skb, off + 16, 4);
+		return ALB_HASH;
+	case ETH_P_IPV6_: {
+		__u8 src[16];
+		int any = 1;
+
+		if (bcast || (dst[0] == 0x33 && dst[1] == 0x33 && dst[2] == 0 && dst[3] == 0 &&
+			      dst[4] == 0 && dst[5] == 1))
+			return ALB_OTHER;
+		if (!dph_need(len, off, 40))
+			return ALB_OTHER;
+		if (dph_u8(skb, off + 6) == 58) {
+			__u8 t;
+
+			if (!dph_need(len, off, 48))
+				return ALB_OTHER;
+			t = dph_u8(skb, off + 40);
+			if (t == 135 || t == 136)
+				return ALB_OTHER;   /* neighbour discovery */
+		}
+		if (bpf_skb_load_bytes(skb, off + 8, src, 16) < 0)
+			return ALB_OTHER;
+		for (int i = 0; i < 16; i++)
+			if (src[i])
+				any = 0;
+		if (any)
+			return ALB_OTHER;       /* from :: (DAD) */
+		*hash = simple_hash(skb, off + 24, 16);
+		return ALB_HASH;
+	}
+	case ETH_P_ARP_:
+		return ALB_ARP;
+	default:
+		return ALB_OTHER;
+	}
+}
+
+/* mode_alb.c alb_xmit(): ARP is receive load balancing, the engine's. */
+static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
+				    __u32 len)
+{
+	struct l2v l2;
+	__u8 dst[6];
+	__u32 hash = 0;
+	int kind;
+
+	if (!read_dst(skb, dst))
+		return tx_no_slave();
+	parse_l2(skb, &l2);
+	kind = alb_classify(skb, dst, &l2, &hash);
+	if (kind == ALB_ARP && (cfg->flags & DP_F_ALB))
+		return tx_to_daemon();
+	if (kind != ALB_HASH)
+		return alb_do_xmit(skb, cfg, 0, len);
+	if (cfg->flags & DP_F_TLB_HASHED)
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg), len);
+	return tlb_bucket_xmit(skb, cfg, hash, 1, len);
+}
+
+static __always_inline int tx_decide(struct __sk_buff *skb)
+{
+	const struct dp_cfg *cfg;
+	__u32 k = 0, len = frame_len(skb), tx;
+
+	cfg = bpf_map_lookup_elem(&dp_cfg, &k);
+	if (!cfg || !(cfg->flags & DP_F_UP))
+		return TC_ACT_SHOT;
+	/* slave.c bond_xmit(): shorter than an Ethernet header, dropped. */
+	if (len < ETH_HLEN_)
+		return TC_ACT_SHOT;
+	switch (cfg->tx_kind) {
+	case DP_TX_ACTIVE:
+		tx = cfg->active_ifindex;
+		break;
+	case DP_TX_RR:
+		tx = rr_slave(skb, cfg);
+		break;
+	case DP_TX_HASH:
+		tx = hash_slave(skb, cfg);
+		break;
+	case DP_TX_BCAST:
+		return bcast_xmit(skb, cfg, len);
+	case DP_TX_TLB:
+		return tlb_xmit(skb, cfg, len);
+	case DP_TX_ALB:
+		return alb_xmit(skb, cfg, len);
+	default:        /* DP_TX_DROP */
+		tx = 0;
+		break;
+	}
+	if (!tx)
+		return tx_no_slave();
+	return tx_on(skb, tx, len);
+}
+
 SEC("tc")
 int bond_tx(struct __sk_buff *skb)
 {
-	return TC_ACT_OK;
+	t_begin();
+	return t_end(tx_decide(skb));
+}
+
+#ifdef BPF_TEST
+/* Test build only: bond_tx on the frame with an out-of-band tag. */
+SEC("tc")
+int bond_tx_vlan(struct __sk_buff *skb)
+{
+	const struct dp_test_in *in;
+	__u32 k = 0;
+
+	t_begin();
+	in = bpf_map_lookup_elem(&dp_test_in, &k);
+	if (!in || skb->vlan_present)
+		return t_end(-1);
+	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
+	    !skb->vlan_present)
+		return t_end(-1);
+	return t_end(tx_decide(skb));
+}
+#endif
+
+/* ---- receive: slave.c slave_receive() ------------------------------------ */
+
+static __always_inline int rx_drop(struct dp_slave_stats *st)
+{
+	if (st)
+		st->rx_dropped++;
+	return TC_ACT_SHOT;
+}
+
+static __always_inline int rx_decide(struct __sk_buff *skb)
+{
+	const struct dp_cfg *cfg;
+	const struct dp_slave *s;
+	struct dp_slave_stats *st;
+	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb);
+	__u8 dst[6], mac[6];
+	int have_dst;
+
+	s = slave_of(ifindex);
+	if (!s)
+		return TC_ACT_OK;       /* not a slave of this bond */
+	cfg = bpf_map_lookup_elem(&dp_cfg, &k);
+	if (!cfg)
+		return TC_ACT_OK;
+	st = slave_stats(ifindex);
+	if (len < ETH_HLEN_)
+		return rx_drop(st);
+	if (st) {
+		st->rx_packets++;
+		st->rx_bytes += len;
+		st->last_rx_ns = bpf_ktime_get_ns();
+	}
+	/* mode_8023ad.c ad_rx_control(): slow protocols are the daemon's
+	 * (its packet socket has its copy), never the host's. */
+	if ((cfg->flags & DP_F_LACP) && !skb->vlan_present &&
+	    dph_be16(skb, 12) == ETH_P_SLOW_)
+		return TC_ACT_SHOT;
+	if (!(cfg->flags & DP_F_UP))
+		return rx_drop(st);
+	have_dst = read_dst(skb, dst);
+	if (!have_dst)
+		return rx_drop(st);
+	/* mode.c mode_rx_accept(): an inactive slave drops, except, in alb
+	 * (alb_rx_accept), unicast. */
+	if ((s->flags & DP_S_INACTIVE) &&
+	    !((cfg->flags & DP_F_RX_INACTIVE_UC) && !(dst[0] & 1)))
+		return rx_drop(st);
+	/* mode_tlb.c alb_rx_frame(): the bond (a TAP) has one MAC. */
+	if ((cfg->flags & DP_F_RX_REWRITE) && !(dst[0] & 1) && mac_eq(dst, s->mac) &&
+	    !mac_eq(s->mac, cfg->bond_mac)) {
+		__builtin_memcpy(mac, cfg->bond_mac, 6);
+		if (bpf_skb_store_bytes(skb, 0, mac, 6, 0) < 0)
+			return rx_drop(st);
+		t_mac(mac, 1);
+	}
+	if (!cfg->tap_ifindex)
+		return rx_drop(st);
+	t_sent(cfg->tap_ifindex, TC_ACT_REDIRECT);
+	return bpf_redirect(cfg->tap_ifindex, BPF_F_INGRESS);
 }
 
 SEC("tc")
 int bond_rx(struct __sk_buff *skb)
 {
-	return TC_ACT_OK;
+	t_begin();
+	return t_end(rx_decide(skb));
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

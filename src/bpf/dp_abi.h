@@ -41,12 +41,14 @@ enum dp_tx_kind {
 	DP_TX_DROP = 0,     /* nothing can transmit: drop, count (bstats) */
 	DP_TX_ACTIVE = 1,   /* active-backup: active_ifindex */
 	DP_TX_RR = 2,       /* balance-rr: see dp_cfg.rr_map */
-	DP_TX_HASH = 3,     /* balance-xor, 802.3ad, tlb with tlb_dynamic_lb=0
-			     * for balanced frames: tx[hash % n_tx] */
+	DP_TX_HASH = 3,     /* balance-xor, 802.3ad: every frame takes
+			     * tx[hash % n_tx] */
 	DP_TX_BCAST = 4,    /* broadcast: a copy on each of tx[0..n_tx) */
-	DP_TX_TLB = 5,      /* balance-tlb (tlb_dynamic_lb=1): balanced frames
-			     * (core/mode_tlb.c tlb_balances) take bucket
-			     * xmit_hash & 0xff of dp_tlb; the rest active */
+	DP_TX_TLB = 5,      /* balance-tlb: balanced frames (core/mode_tlb.c
+			     * tlb_balances) take bucket xmit_hash & 0xff of
+			     * dp_tlb (tlb_dynamic_lb=1), or tx[hash % n_tx]
+			     * with DP_F_TLB_HASHED (tlb_dynamic_lb=0); the
+			     * rest the active slave */
 	DP_TX_ALB = 6,      /* balance-alb: as core/mode_alb.c alb_xmit: unicast
 			     * IPv4/IPv6 take bucket alb_simple_hash(dest IP)
 			     * of dp_tlb (or tx[hash % n_tx] with
@@ -72,7 +74,9 @@ struct dp_cfg {
 	__u32 xmit_policy;           /* core/hash.h enum xmit_policy */
 	__u32 packets_per_slave;     /* balance-rr (0 = random slave) */
 	__u32 active_ifindex;        /* 0: none. AB's slave; tlb/alb's slave for
-				      * unbalanced frames; rr's IGMP slave */
+				      * unbalanced frames (sent only while its
+				      * dp_slaves entry has DP_S_CAN_TX); rr's
+				      * IGMP slave (0: rr_map[0]) */
 	__u32 n_tx;                  /* entries in tx[] */
 	__u32 tx[DP_MAX_SLAVES];     /* ifindexes: the set the mode chooses among,
 				      * in the engine's order (usable array) */
@@ -84,7 +88,8 @@ struct dp_cfg {
 	__u32 rr_map[DP_MAX_SLAVES];
 	__u8 bond_mac[6];            /* tlb/alb receive rewrite */
 	__u8 pad[2];
-	__u32 tap_ifindex;           /* the bond's TAP: receive redirects there */
+	__u32 tap_ifindex;           /* the bond's TAP: bond_rx hands what it
+				      * accepts to its ingress (0: drop) */
 };
 
 /* struct dp_slave.flags */

@@ -142,12 +142,25 @@ int daemon_dp_reclaim_tap(struct daemon *d, const char *name, struct err *err)
 int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err)
 {
 	struct dbond *db = ds->db;
+	struct dp_slave ent = { 0 };
 	bool created = false;
 
 	if (!db->ebpf)
 		return hide_slave(d->rtnl, ds->ifindex, &ds->saved.hide, err);
-	if (dp_ebpf_attach_rx(db->ebpf, ds->ifindex, &created, err) < 0)
+	/* The entry first: the program passes the frames of a device it does
+	 * not know to the host. Inactive until the first sync says otherwise:
+	 * nothing reaches the host from a slave the engine has not judged. */
+	ent.flags = DP_S_INACTIVE;
+	if (dp_ebpf_set_slave(db->ebpf, ds->ifindex, &ent) < 0) {
+		err_set(err, -EIO, "%s: (slave %s): cannot add it to the data path's maps",
+			db->name, ds->name);
+		return -EIO;
+	}
+	ds->dp_valid = false;
+	if (dp_ebpf_attach_rx(db->ebpf, ds->ifindex, &created, err) < 0) {
+		dp_ebpf_del_slave(db->ebpf, ds->ifindex);
 		return err->code ? err->code : -EIO;
+	}
 	ds->saved.hide.installed = true;
 	ds->saved.hide.created_qdisc = created;
 	return 0;
@@ -155,21 +168,10 @@ int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err)
 
 int dslave_dp_open(struct daemon *d, struct dslave *ds, struct err *err)
 {
-	struct dp_slave ent = { 0 };
-
 	if (!ds->db->ebpf)
 		return 0;
 	if (dp_ebpf_sock_filter(ds->fd, err) < 0)
 		return err->code ? err->code : -EIO;
-	/* Inactive until the first sync says otherwise: nothing reaches the
-	 * host from a slave the engine has not judged. */
-	ent.flags = DP_S_INACTIVE;
-	if (dp_ebpf_set_slave(ds->db->ebpf, ds->ifindex, &ent) < 0) {
-		err_set(err, -EIO, "%s: (slave %s): cannot add it to the data path's maps",
-			ds->db->name, ds->name);
-		return -EIO;
-	}
-	ds->dp_valid = false;
 	return 0;
 }
 

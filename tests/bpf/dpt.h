@@ -1,0 +1,55 @@
+/* tests/bpf: the test build of the data path's programs
+ * (bond_dp_test.bpf.o, embedded), loaded once with libbpf, its maps filled
+ * by hand and its programs run with BPF_PROG_TEST_RUN. */
+#ifndef BONDD_TESTS_DPT_H
+#define BONDD_TESTS_DPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf/dp_abi.h"
+#include "bpf/dp_test.h"
+
+enum dpt_prog { DPT_TX, DPT_RX, DPT_TX_VLAN };
+
+/* Loads the object (once); NULL on success, else why it failed. */
+const char *dpt_load(void);
+/* The verifier's count of processed instructions and the program's
+ * translated length, in instructions. */
+int dpt_prog_insns(enum dpt_prog p, uint32_t *verified, uint32_t *xlated);
+
+/* Empties every map: no slave, zero stats, no bucket, counter 0. */
+void dpt_reset(void);
+void dpt_set_cfg(const struct dp_cfg *cfg);
+void dpt_set_slave(uint32_t ifindex, uint32_t flags, const uint8_t mac[6]);
+void dpt_set_bucket(uint32_t bucket, uint32_t ifindex);
+uint64_t dpt_bucket_bytes(uint32_t bucket);
+void dpt_set_rr(uint32_t counter);
+uint32_t dpt_rr(void);
+/* Sums over the CPUs; the entry is created (zero) by dpt_set_slave. */
+void dpt_stats(uint32_t ifindex, struct dp_slave_stats *sum);
+void dpt_bstats(struct dp_bond_stats *sum);
+
+struct dpt_result {
+	int action;                   /* the program's return value */
+	struct dp_test_out out;       /* its decision record */
+	uint8_t frame[2048];          /* the frame as the program left it */
+	uint32_t len;
+};
+
+/* Whether BPF_PROG_TEST_RUN takes the frame: it refuses one shorter than
+ * an Ethernet header, and (kernel 6.x) an IPv4 or IPv6 frame whose IP
+ * header is not all there (type 0x0800 below 34 bytes, 0x86dd below 54). */
+int dpt_runnable(const uint8_t *frame, size_t len);
+
+/* Runs the program once on frame; ifindex is the device the frame
+ * arrives on (bond_rx: 0 or 1, the loopback device of the namespace, the
+ * only one BPF_PROG_TEST_RUN accepts without creating devices). Fails the
+ * current test on any error. */
+void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex,
+	     struct dpt_result *r);
+/* bond_tx on frame carrying the out-of-band tag proto/tci (DPT_TX_VLAN). */
+void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
+		  struct dpt_result *r);
+
+#endif

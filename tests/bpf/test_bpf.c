@@ -1,0 +1,881 @@
+/* tests/bpf: the kernel data path's programs (src/bpf/bond_dp.bpf.c) without
+ * devices. The test build of the object is loaded, its maps are filled by
+ * hand as the daemon would, and the programs run on crafted frames with
+ * BPF_PROG_TEST_RUN; each run's decision (dp_test_out) is checked against
+ * the engine's rules (src/core/mode*.c, slave.c) and core/hash.c.
+ *
+ * Needs root (BPF_PROG_TEST_RUN); a program that cannot be loaded fails
+ * every case, it is never skipped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
+
+#include "core/hash.h"
+#include "dpt.h"
+#include "hash_vectors.h"
+
+extern const unsigned char bondd_bpf_prod_obj[];
+extern const size_t bondd_bpf_prod_obj_len;
+
+static const uint8_t BOND_MAC[6] = { 0x02, 0xb0, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t PEER_MAC[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static const uint8_t MAC_A[6] = { 0x02, 0xa0, 0x00, 0x00, 0x00, 0x0a };
+static const uint8_t MAC_B[6] = { 0x02, 0xa0, 0x00, 0x00, 0x00, 0x0b };
+static const uint8_t MAC_C[6] = { 0x02, 0xa0, 0x00, 0x00, 0x00, 0x0c };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MCAST4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+static const uint8_t ALLNODES[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t LACP_MAC[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x02 };
+
+static const uint8_t IP_S[4] = { 192, 0, 2, 10 };
+static const uint8_t IP_D[4] = { 198, 51, 100, 20 };
+static const uint8_t IP6_S[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+static const uint8_t IP6_D[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 2 };
+static const uint8_t IP6_ANY[16];
+
+static struct dpt_result res;
+
+/* ---- frames -------------------------------------------------------------- */
+
+static size_t eth(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = (uint8_t)(type >> 8);
+	f[13] = (uint8_t)type;
+	return 14;
+}
+
+/* IPv4 with protocol proto and a 20-byte L4 header (TCP 1234 -> 80 for
+ * TCP), padded to 64 bytes; vlan > 0 writes an 802.1Q tag inline. */
+static size_t ipv4(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint8_t proto,
+		   const uint8_t dip[4], int vlan)
+{
+	size_t o;
+
+	memset(f, 0, 80);
+	if (vlan > 0) {
+		o = eth(f, dst, src, 0x8100);
+		f[o] = (uint8_t)(vlan >> 8);
+		f[o + 1] = (uint8_t)vlan;
+		f[o + 2] = 0x08;
+		f[o + 3] = 0x00;
+		o += 4;
+	} else {
+		o = eth(f, dst, src, 0x0800);
+	}
+	f[o] = 0x45;
+	f[o + 3] = 40;
+	f[o + 8] = 64;
+	f[o + 9] = proto;
+	memcpy(f + o + 12, IP_S, 4);
+	memcpy(f + o + 16, dip, 4);
+	f[o + 20] = 0x04;
+	f[o + 21] = 0xd2;
+	f[o + 23] = 80;
+	return o + 40 < 64 ? 64 : o + 40;
+}
+
+/* IPv6 with next header nh and an 8-byte L4 header whose first byte is
+ * l4_0 (the ICMPv6 type), padded to 80 bytes. */
+static size_t ipv6(uint8_t *f, const uint8_t dst[6], const uint8_t src[6], uint8_t nh,
+		   uint8_t l4_0, const uint8_t sip[16], const uint8_t dip[16])
+{
+	size_t o = eth(f, dst, src, 0x86dd);
+
+	memset(f + o, 0, 66);
+	f[o] = 0x60;
+	f[o + 5] = 8;
+	f[o + 6] = nh;
+	f[o + 7] = 64;
+	memcpy(f + o + 8, sip, 16);
+	memcpy(f + o + 24, dip, 16);
+	f[o + 40] = l4_0;
+	return 80;
+}
+
+static size_t arp(uint8_t *f)
+{
+	size_t o = eth(f, BCAST, BOND_MAC, 0x0806);
+	static const uint8_t body[28] = { 0, 1, 8, 0, 6, 4, 0, 1, 0x02, 0xb0, 0, 0, 0, 1,
+					  192, 0, 2, 10, 0, 0, 0, 0, 0, 0, 198, 51, 100, 20 };
+
+	memcpy(f + o, body, sizeof(body));
+	memset(f + o + 28, 0, 18);
+	return 60;
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static void base_cfg(struct dp_cfg *cfg, uint32_t tx_kind, uint32_t flags)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->flags = DP_F_UP | flags;
+	cfg->tx_kind = tx_kind;
+	memcpy(cfg->bond_mac, BOND_MAC, 6);
+}
+
+static void tx(const uint8_t *f, size_t len)
+{
+	dpt_run(DPT_TX, f, len, 0, &res);
+}
+
+/* The frame left on exactly one slave, ifindex. */
+static void assert_sent_to(uint32_t ifindex)
+{
+	assert_int_equal(res.action, TC_ACT_REDIRECT);
+	assert_int_equal(res.out.n_out, 1);
+	assert_int_equal(res.out.out_ifindex[0], ifindex);
+}
+
+static void assert_src_mac(const uint8_t mac[6])
+{
+	assert_memory_equal(res.frame + 6, mac, 6);
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static void test_load(void **state)
+{
+	const char *why = dpt_load();
+	uint32_t v, x;
+
+	if (why)
+		fail_msg("bond_dp_test.bpf.o did not load: %s", why);
+	assert_int_equal(dpt_prog_insns(DPT_TX, &v, &x), 0);
+	printf("bond_tx (test build): %u instructions, %u processed by the verifier\n", x, v);
+	assert_int_equal(dpt_prog_insns(DPT_RX, &v, &x), 0);
+	printf("bond_rx (test build): %u instructions, %u processed by the verifier\n", x, v);
+}
+
+/* The object bondd embeds: accepted by the verifier, and without the test
+ * build's record. */
+static void test_load_production(void **state)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "bond_dp");
+	struct bpf_object *obj;
+	struct bpf_program *p;
+	int err;
+
+	obj = bpf_object__open_mem(bondd_bpf_prod_obj, bondd_bpf_prod_obj_len, &oo);
+	if (!obj)
+		fail_msg("bpf_object__open_mem(bond_dp.bpf.o) failed");
+	assert_null(bpf_object__find_map_by_name(obj, DP_MAP_TEST_OUT));
+	err = bpf_object__load(obj);
+	if (err) {
+		bpf_object__close(obj);
+		fail_msg("bpf_object__load(bond_dp.bpf.o): %s", strerror(-err));
+	}
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		assert_int_equal(bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len), 0);
+		printf("%s (production): %u instructions, %u processed by the verifier\n",
+		       bpf_program__name(p), info.xlated_prog_len / 8, info.verified_insns);
+	}
+	bpf_object__close(obj);
+}
+
+/* ---- every mode ---------------------------------------------------------- */
+
+static void test_down(void **state)
+{
+	struct dp_slave_stats st;
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_ACTIVE, 0);
+	cfg.flags = 0;
+	cfg.active_ifindex = 7;
+	cfg.tap_ifindex = 4242;
+	dpt_set_cfg(&cfg);
+	dpt_set_slave(7, DP_S_CAN_TX, MAC_A);
+	dpt_set_slave(1, DP_S_CAN_TX, MAC_B);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	assert_int_equal(res.out.n_out, 0);
+	dpt_stats(7, &st);
+	assert_int_equal(st.tx_packets, 0);
+	/* receive: counted, then dropped (slave_receive: !admin_up) */
+	dpt_run(DPT_RX, f, len, 1, &res);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	assert_int_equal(res.out.n_out, 0);
+	dpt_stats(1, &st);
+	assert_int_equal(st.rx_packets, 1);
+	assert_int_equal(st.rx_dropped, 1);
+}
+
+static void test_no_slave(void **state)
+{
+	struct dp_bond_stats bs;
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	const uint32_t kinds[] = { DP_TX_DROP, DP_TX_ACTIVE, DP_TX_HASH, DP_TX_BCAST, DP_TX_RR };
+
+	dpt_reset();
+	for (unsigned i = 0; i < 5; i++) {
+		base_cfg(&cfg, kinds[i], 0);
+		dpt_set_cfg(&cfg);
+		tx(f, len);
+		assert_int_equal(res.action, TC_ACT_SHOT);
+		assert_int_equal(res.out.n_out, 0);
+		dpt_bstats(&bs);
+		assert_int_equal(bs.tx_no_slave, i + 1);
+	}
+	/* balance-rr with slaves none of which can send (rr_map all 0) */
+	base_cfg(&cfg, DP_TX_RR, 0);
+	cfg.n_slaves = 2;
+	cfg.packets_per_slave = 1;
+	dpt_set_cfg(&cfg);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tx_no_slave, 6);
+	assert_int_equal(bs.tx_to_daemon, 0);
+}
+
+static void test_active_backup(void **state)
+{
+	struct dp_slave_stats st;
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_ACTIVE, 0);
+	cfg.active_ifindex = 7;
+	dpt_set_cfg(&cfg);
+	dpt_set_slave(7, DP_S_CAN_TX, MAC_A);
+	for (int i = 0; i < 3; i++) {
+		tx(f, len);
+		assert_sent_to(7);
+		assert_memory_equal(res.frame, f, len);
+	}
+	dpt_stats(7, &st);
+	assert_int_equal(st.tx_packets, 3);
+	assert_int_equal(st.tx_bytes, 3 * len);
+	/* an out-of-band tag counts as the engine's inline one does */
+	dpt_run_vlan(f, len, 0x8100, 5, &res);
+	assert_sent_to(7);
+	dpt_stats(7, &st);
+	assert_int_equal(st.tx_bytes, 4 * len + 4);
+}
+
+static void rr_setup(uint32_t pps, const uint32_t map[3])
+{
+	struct dp_cfg cfg;
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_RR, 0);
+	cfg.packets_per_slave = pps;
+	cfg.n_slaves = 3;
+	cfg.active_ifindex = 9;
+	memcpy(cfg.rr_map, map, 3 * sizeof(map[0]));
+	dpt_set_cfg(&cfg);
+}
+
+static void rr_expect(const uint32_t *seq, unsigned n)
+{
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	for (unsigned i = 0; i < n; i++) {
+		tx(f, len);
+		if (res.action != TC_ACT_REDIRECT || res.out.n_out != 1 ||
+		    res.out.out_ifindex[0] != seq[i])
+			fail_msg("frame %u: want ifindex %u, got action %d ifindex %u", i + 1,
+				 seq[i], res.action, res.out.n_out ? res.out.out_ifindex[0] : 0);
+	}
+}
+
+static void test_rr_pps1(void **state)
+{
+	static const uint32_t map[3] = { 11, 12, 13 };
+	static const uint32_t seq[7] = { 12, 13, 11, 12, 13, 11, 12 };
+	/* slave 12 cannot send: map[1] is the next one that can */
+	static const uint32_t map_hole[3] = { 11, 13, 13 };
+	static const uint32_t seq_hole[6] = { 13, 13, 11, 13, 13, 11 };
+
+	rr_setup(1, map);
+	rr_expect(seq, 7);
+	assert_int_equal(dpt_rr(), 7);
+	rr_setup(1, map_hole);
+	rr_expect(seq_hole, 6);
+	/* the counter wraps as a u32 does in the kernel */
+	rr_setup(1, map);
+	dpt_set_rr(UINT32_MAX - 1);
+	{
+		/* UINT32_MAX % 3 = 0, then 0 */
+		static const uint32_t seq_wrap[3] = { 11, 11, 12 };
+
+		rr_expect(seq_wrap, 3);
+	}
+}
+
+static void test_rr_pps3(void **state)
+{
+	static const uint32_t map[3] = { 11, 12, 13 };
+	/* counter 1..10, id = counter / 3 */
+	static const uint32_t seq[10] = { 11, 11, 12, 12, 12, 13, 13, 13, 11, 11 };
+
+	rr_setup(3, map);
+	rr_expect(seq, 10);
+}
+
+static void test_rr_random(void **state)
+{
+	static const uint32_t map[3] = { 11, 12, 13 };
+	unsigned seen[3] = { 0, 0, 0 };
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	rr_setup(0, map);
+	for (int i = 0; i < 300; i++) {
+		tx(f, len);
+		assert_int_equal(res.action, TC_ACT_REDIRECT);
+		assert_int_equal(res.out.n_out, 1);
+		assert_in_range(res.out.out_ifindex[0], 11, 13);
+		seen[res.out.out_ifindex[0] - 11]++;
+	}
+	for (int i = 0; i < 3; i++)
+		if (!seen[i])
+			fail_msg("packets_per_slave 0: slave %d never chosen in 300 frames", 11 + i);
+	assert_int_equal(dpt_rr(), 0);
+}
+
+static void test_rr_igmp(void **state)
+{
+	static const uint32_t map[3] = { 11, 12, 13 };
+	static const uint32_t seq[2] = { 12, 13 };
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 0);
+
+	rr_setup(1, map);
+	tx(f, len);
+	assert_sent_to(9);
+	assert_int_equal(dpt_rr(), 0);
+	rr_expect(seq, 2);
+	/* no active slave: the first that can send */
+	base_cfg(&cfg, DP_TX_RR, 0);
+	cfg.packets_per_slave = 1;
+	cfg.n_slaves = 3;
+	memcpy(cfg.rr_map, map, sizeof(map));
+	dpt_set_cfg(&cfg);
+	tx(f, len);
+	assert_sent_to(11);
+	/* tagged, the engine's frame is not IPv4 at 12: striped */
+	len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 5);
+	tx(f, len);
+	assert_sent_to(11);     /* counter 3: 3 % 3 */
+	/* the same with the tag out of band */
+	len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 0);
+	dpt_run_vlan(f, len, 0x8100, 5, &res);
+	assert_sent_to(12);
+	assert_int_equal(dpt_rr(), 4);
+}
+
+static void test_broadcast(void **state)
+{
+	struct dp_slave_stats st;
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	/* 1 is the loopback device (a clone to it succeeds); the others do
+	 * not exist, so their clones fail and count as dropped. */
+	const uint32_t set[3] = { 1, 1000002, 1000003 };
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_BCAST, 0);
+	cfg.n_tx = 3;
+	memcpy(cfg.tx, set, sizeof(set));
+	dpt_set_cfg(&cfg);
+	for (int i = 0; i < 3; i++)
+		dpt_set_slave(set[i], DP_S_CAN_TX, MAC_A);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_REDIRECT);
+	assert_int_equal(res.out.n_out, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(res.out.out_ifindex[i], set[i]);
+	assert_int_equal(res.out.out_rc[2], TC_ACT_REDIRECT);
+	assert_int_not_equal(res.out.out_rc[1], 0);
+	for (int i = 0; i < 2; i++) {
+		dpt_stats(set[i], &st);
+		if (res.out.out_rc[i] == 0) {
+			assert_int_equal(st.tx_packets, 1);
+			assert_int_equal(st.tx_dropped, 0);
+		} else {
+			assert_int_equal(st.tx_packets, 0);
+			assert_int_equal(st.tx_dropped, 1);
+		}
+	}
+	dpt_stats(set[2], &st);
+	assert_int_equal(st.tx_packets, 1);
+	/* one slave: no clone */
+	cfg.n_tx = 1;
+	cfg.tx[0] = 1000003;
+	dpt_set_cfg(&cfg);
+	tx(f, len);
+	assert_sent_to(1000003);
+}
+
+/* balance-xor / 802.3ad beyond the vectors: a tagged frame hashes as
+ * hash.c hashes it, for every policy. */
+static void test_hash_tagged(void **state)
+{
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 100);
+
+	dpt_reset();
+	for (uint32_t p = 0; p < 6; p++)
+		(void)bpf_hash_probe(p, f, len);
+}
+
+/* balance-tlb, tlb_dynamic_lb=1: 20 active, 21 another slave, 22 a slave
+ * that cannot send. */
+static void tlb_setup(uint32_t kind, uint32_t flags, uint32_t active)
+{
+	struct dp_cfg cfg;
+
+	dpt_reset();
+	base_cfg(&cfg, kind, flags);
+	cfg.xmit_policy = XMIT_LAYER34;
+	cfg.active_ifindex = active;
+	cfg.n_tx = 2;
+	cfg.tx[0] = 20;
+	cfg.tx[1] = 21;
+	dpt_set_cfg(&cfg);
+	dpt_set_slave(20, DP_S_CAN_TX, MAC_A);
+	dpt_set_slave(21, DP_S_CAN_TX, MAC_B);
+	dpt_set_slave(22, 0, MAC_C);
+}
+
+static void test_tlb_buckets(void **state)
+{
+	struct dp_bond_stats bs;
+	struct dp_slave_stats st;
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	uint32_t h = xmit_hash(XMIT_LAYER34, f, len), b = h & 0xff;
+
+	tlb_setup(DP_TX_TLB, 0, 20);
+	/* unassigned: the engine assigns it */
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_OK);
+	assert_int_equal(res.out.n_out, 0);
+	assert_true(res.out.flags & DP_T_HASHED);
+	assert_int_equal(res.out.hash, h);
+	assert_true(res.out.flags & DP_T_BUCKET);
+	assert_false(res.out.flags & DP_T_SIMPLE_HASH);
+	assert_int_equal(res.out.bucket, b);
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tx_to_daemon, 1);
+	/* on another slave: its MAC as source */
+	dpt_set_bucket(b, 21);
+	tx(f, len);
+	assert_sent_to(21);
+	assert_src_mac(MAC_B);
+	assert_true(res.out.flags & DP_T_SMAC);
+	assert_memory_equal(res.out.smac, MAC_B, 6);
+	assert_memory_equal(res.frame + 12, f + 12, len - 12);
+	assert_int_equal(dpt_bucket_bytes(b), len);
+	dpt_stats(21, &st);
+	assert_int_equal(st.tx_packets, 1);
+	/* on the active slave: untouched */
+	dpt_set_bucket(b, 20);
+	tx(f, len);
+	assert_sent_to(20);
+	assert_src_mac(BOND_MAC);
+	assert_false(res.out.flags & DP_T_SMAC);
+	/* its slave cannot send: the engine frees its buckets */
+	dpt_set_bucket(b, 22);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_OK);
+	assert_int_equal(res.out.n_out, 0);
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tx_to_daemon, 2);
+	assert_int_equal(bs.tlb_unbalanced_bytes, 0);
+}
+
+static void test_tlb_unbalanced(void **state)
+{
+	struct dp_bond_stats bs;
+	uint8_t f[80];
+	size_t len, total = 0;
+
+	tlb_setup(DP_TX_TLB, 0, 20);
+	for (uint32_t i = 0; i < DP_TLB_BUCKETS; i++)
+		dpt_set_bucket(i, 21);
+	/* multicast destination MAC */
+	len = ipv4(f, MCAST4, BOND_MAC, 17, IP_D, 0);
+	tx(f, len);
+	assert_sent_to(20);
+	assert_false(res.out.flags & (DP_T_BUCKET | DP_T_SMAC));
+	total += len;
+	/* neighbour solicitation */
+	len = ipv6(f, PEER_MAC, BOND_MAC, 58, 135, IP6_S, IP6_D);
+	tx(f, len);
+	assert_sent_to(20);
+	total += len;
+	/* ARP */
+	len = arp(f);
+	tx(f, len);
+	assert_sent_to(20);
+	total += len;
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tlb_unbalanced_bytes, total);
+	/* balanced: IPv6 TCP, and IPv4 through an inline tag */
+	len = ipv6(f, PEER_MAC, BOND_MAC, 6, 0, IP6_S, IP6_D);
+	tx(f, len);
+	assert_sent_to(21);
+	assert_int_equal(res.out.bucket, xmit_hash(XMIT_LAYER34, f, len) & 0xff);
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 7);
+	tx(f, len);
+	assert_sent_to(21);
+	assert_int_equal(res.out.bucket, xmit_hash(XMIT_LAYER34, f, len) & 0xff);
+	assert_src_mac(MAC_B);
+	/* and with the tag out of band: the same frame for the engine */
+	{
+		uint8_t plain[80];
+		size_t plen = ipv4(plain, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+		dpt_run_vlan(plain, plen, 0x8100, 7, &res);
+		assert_sent_to(21);
+		assert_int_equal(res.out.bucket, xmit_hash(XMIT_LAYER34, f, len) & 0xff);
+		/* a tagged neighbour solicitation is still one */
+		plen = ipv6(plain, PEER_MAC, BOND_MAC, 58, 135, IP6_S, IP6_D);
+		dpt_run_vlan(plain, plen, 0x8100, 7, &res);
+		assert_sent_to(20);
+		total += plen + 4;
+	}
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tlb_unbalanced_bytes, total);
+	/* the active slave cannot send: dropped */
+	tlb_setup(DP_TX_TLB, 0, 22);
+	len = ipv4(f, MCAST4, BOND_MAC, 17, IP_D, 0);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tx_no_slave, 1);
+}
+
+/* tlb_dynamic_lb=0: balanced frames take tx[hash % n_tx], unbalanced ones
+ * the active slave without counting load. */
+static void test_tlb_hashed(void **state)
+{
+	struct dp_bond_stats bs;
+	uint8_t f[80];
+	size_t len;
+	unsigned on21 = 0;
+
+	tlb_setup(DP_TX_TLB, DP_F_TLB_HASHED, 20);
+	for (uint8_t d = 1; d < 40; d++) {
+		uint8_t dip[4] = { 198, 51, 100, d };
+		uint32_t want;
+
+		len = ipv4(f, PEER_MAC, BOND_MAC, 6, dip, 0);
+		want = 20 + xmit_hash(XMIT_LAYER34, f, len) % 2;
+		tx(f, len);
+		assert_sent_to(want);
+		assert_false(res.out.flags & DP_T_BUCKET);
+		assert_src_mac(want == 20 ? BOND_MAC : MAC_B);
+		on21 += want == 21;
+	}
+	assert_true(on21 > 0 && on21 < 39);
+	len = ipv4(f, MCAST4, BOND_MAC, 17, IP_D, 0);
+	tx(f, len);
+	assert_sent_to(20);
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tlb_unbalanced_bytes, 0);
+	assert_int_equal(bs.tx_to_daemon, 0);
+}
+
+static uint32_t xor_bytes(const uint8_t *p, size_t n)
+{
+	uint8_t h = 0;
+
+	for (size_t i = 0; i < n; i++)
+		h ^= p[i];
+	return h;
+}
+
+static void test_alb(void **state)
+{
+	struct dp_bond_stats bs;
+	uint8_t f[80];
+	size_t len;
+	const uint8_t bcast_ip[4] = { 255, 255, 255, 255 };
+	const uint8_t mcast_ip[4] = { 224, 0, 0, 5 };
+
+	tlb_setup(DP_TX_ALB, DP_F_ALB, 20);
+	/* unicast IPv4: bucket alb_simple_hash(destination) */
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_OK);
+	assert_true(res.out.flags & DP_T_SIMPLE_HASH);
+	assert_int_equal(res.out.bucket, xor_bytes(IP_D, 4));
+	dpt_set_bucket(xor_bytes(IP_D, 4), 21);
+	tx(f, len);
+	assert_sent_to(21);
+	assert_src_mac(MAC_B);
+	/* through an inline tag too, and an out-of-band one */
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 9);
+	tx(f, len);
+	assert_sent_to(21);
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	dpt_run_vlan(f, len, 0x88a8, 9, &res);
+	assert_sent_to(21);
+	assert_int_equal(res.out.bucket, xor_bytes(IP_D, 4));
+	/* ARP: receive load balancing, the engine's */
+	len = arp(f);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_OK);
+	assert_false(res.out.flags & DP_T_BUCKET);
+	dpt_bstats(&bs);
+	assert_int_equal(bs.tx_to_daemon, 2);
+	/* IP broadcast, IGMP, broadcast MAC: the active slave */
+	len = ipv4(f, PEER_MAC, BOND_MAC, 17, bcast_ip, 0);
+	tx(f, len);
+	assert_sent_to(20);
+	len = ipv4(f, MCAST4, BOND_MAC, 2, mcast_ip, 0);
+	tx(f, len);
+	assert_sent_to(20);
+	len = ipv4(f, BCAST, BOND_MAC, 17, IP_D, 0);
+	tx(f, len);
+	assert_sent_to(20);
+	/* alb_xmit does not look at a multicast MAC for IPv4: balanced */
+	len = ipv4(f, MCAST4, BOND_MAC, 17, mcast_ip, 0);
+	tx(f, len);
+	assert_int_equal(res.out.bucket, xor_bytes(mcast_ip, 4));
+	/* IPv6 unicast: the 16 bytes of the destination */
+	len = ipv6(f, PEER_MAC, BOND_MAC, 6, 0, IP6_S, IP6_D);
+	tx(f, len);
+	assert_true(res.out.flags & DP_T_SIMPLE_HASH);
+	assert_int_equal(res.out.bucket, xor_bytes(IP6_D, 16));
+	/* from ::, to all nodes, neighbour discovery: active */
+	len = ipv6(f, PEER_MAC, BOND_MAC, 6, 0, IP6_ANY, IP6_D);
+	tx(f, len);
+	assert_sent_to(20);
+	len = ipv6(f, ALLNODES, BOND_MAC, 6, 0, IP6_S, IP6_D);
+	tx(f, len);
+	assert_sent_to(20);
+	len = ipv6(f, PEER_MAC, BOND_MAC, 58, 136, IP6_S, IP6_D);
+	tx(f, len);
+	assert_sent_to(20);
+	/* an ICMPv6 echo is balanced */
+	len = ipv6(f, PEER_MAC, BOND_MAC, 58, 128, IP6_S, IP6_D);
+	tx(f, len);
+	assert_true(res.out.flags & DP_T_BUCKET);
+	/* tlb_dynamic_lb=0 */
+	tlb_setup(DP_TX_ALB, DP_F_ALB | DP_F_TLB_HASHED, 20);
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	tx(f, len);
+	assert_sent_to(20 + xmit_hash(XMIT_LAYER34, f, len) % 2);
+}
+
+/* ---- receive ------------------------------------------------------------- */
+
+static void rx_setup(uint32_t flags, uint32_t slave_flags, const uint8_t slave_mac[6])
+{
+	struct dp_cfg cfg;
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_ACTIVE, flags);
+	cfg.tap_ifindex = 4242;
+	dpt_set_cfg(&cfg);
+	dpt_set_slave(1, slave_flags, slave_mac);
+}
+
+static void rx(const uint8_t *f, size_t len)
+{
+	dpt_run(DPT_RX, f, len, 1, &res);
+}
+
+static void assert_up(void)
+{
+	assert_int_equal(res.action, TC_ACT_REDIRECT);
+	assert_int_equal(res.out.n_out, 1);
+	assert_int_equal(res.out.out_ifindex[0], 4242);
+}
+
+static void test_rx_counts(void **state)
+{
+	struct dp_slave_stats st;
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, BOND_MAC, PEER_MAC, 6, IP_S, 0);
+
+	/* not a slave: not ours to judge */
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_ACTIVE, 0);
+	cfg.tap_ifindex = 4242;
+	dpt_set_cfg(&cfg);
+	rx(f, len);
+	assert_int_equal(res.action, TC_ACT_OK);
+	assert_int_equal(res.out.n_out, 0);
+	assert_memory_equal(res.frame, f, len);
+
+	rx_setup(0, 0, MAC_A);
+	rx(f, len);
+	assert_up();
+	assert_memory_equal(res.frame, f, len);
+	rx(f, len);
+	dpt_stats(1, &st);
+	assert_int_equal(st.rx_packets, 2);
+	assert_int_equal(st.rx_bytes, 2 * len);
+	assert_int_equal(st.rx_dropped, 0);
+	assert_true(st.last_rx_ns > 0);
+	/* no TAP yet: nowhere to deliver */
+	cfg.flags = DP_F_UP;
+	cfg.tap_ifindex = 0;
+	dpt_set_cfg(&cfg);
+	rx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	dpt_stats(1, &st);
+	assert_int_equal(st.rx_dropped, 1);
+}
+
+static void test_rx_inactive(void **state)
+{
+	struct dp_slave_stats st;
+	uint8_t f[80];
+	size_t len;
+
+	rx_setup(0, DP_S_INACTIVE, MAC_A);
+	len = ipv4(f, BOND_MAC, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	assert_int_equal(res.out.n_out, 0);
+	dpt_stats(1, &st);
+	assert_int_equal(st.rx_packets, 1);
+	assert_int_equal(st.rx_dropped, 1);
+	/* alb: unicast still goes up, multicast does not */
+	rx_setup(DP_F_RX_INACTIVE_UC, DP_S_INACTIVE, MAC_A);
+	rx(f, len);
+	assert_up();
+	len = ipv4(f, MCAST4, PEER_MAC, 17, IP_S, 0);
+	rx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	len = ipv4(f, BCAST, PEER_MAC, 17, IP_S, 0);
+	rx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	dpt_stats(1, &st);
+	assert_int_equal(st.rx_dropped, 2);
+}
+
+static void test_rx_lacp(void **state)
+{
+	struct dp_slave_stats st;
+	uint8_t f[128];
+	size_t len = eth(f, LACP_MAC, PEER_MAC, 0x8809);
+
+	memset(f + len, 0, 110);
+	f[len] = 1;
+	len = 124;
+	rx_setup(DP_F_LACP, 0, MAC_A);
+	rx(f, len);
+	assert_int_equal(res.action, TC_ACT_SHOT);
+	dpt_stats(1, &st);
+	assert_int_equal(st.rx_packets, 1);
+	assert_int_equal(st.rx_dropped, 0);
+	/* other frames go up in 802.3ad */
+	len = ipv4(f, BOND_MAC, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_up();
+	/* not 802.3ad: a slow frame is the host's like any other */
+	len = eth(f, LACP_MAC, PEER_MAC, 0x8809);
+	len = 124;
+	rx_setup(0, 0, MAC_A);
+	rx(f, len);
+	assert_up();
+}
+
+static void test_rx_rewrite(void **state)
+{
+	uint8_t f[80];
+	size_t len;
+
+	/* to the slave's own MAC: the bond's MAC as destination */
+	rx_setup(DP_F_RX_REWRITE, 0, MAC_B);
+	len = ipv4(f, MAC_B, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_up();
+	assert_memory_equal(res.frame, BOND_MAC, 6);
+	assert_memory_equal(res.frame + 6, f + 6, len - 6);
+	assert_true(res.out.flags & DP_T_DMAC);
+	assert_memory_equal(res.out.dmac, BOND_MAC, 6);
+	/* to the bond's MAC, to another MAC, multicast: untouched */
+	len = ipv4(f, BOND_MAC, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_up();
+	assert_memory_equal(res.frame, f, len);
+	len = ipv4(f, MAC_C, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_memory_equal(res.frame, f, len);
+	assert_false(res.out.flags & DP_T_DMAC);
+	len = ipv4(f, MCAST4, PEER_MAC, 17, IP_S, 0);
+	rx(f, len);
+	assert_memory_equal(res.frame, f, len);
+	/* the slave wears the bond's MAC: nothing to rewrite */
+	rx_setup(DP_F_RX_REWRITE, 0, BOND_MAC);
+	len = ipv4(f, BOND_MAC, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_up();
+	assert_false(res.out.flags & DP_T_DMAC);
+	/* without the flag (not tlb/alb): untouched */
+	rx_setup(0, 0, MAC_B);
+	len = ipv4(f, MAC_B, PEER_MAC, 6, IP_S, 0);
+	rx(f, len);
+	assert_up();
+	assert_memory_equal(res.frame, f, len);
+}
+
+int main(void)
+{
+	const struct CMUnitTest modes[] = {
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_production),
+		cmocka_unit_test(test_down),
+		cmocka_unit_test(test_no_slave),
+		cmocka_unit_test(test_active_backup),
+		cmocka_unit_test(test_rr_pps1),
+		cmocka_unit_test(test_rr_pps3),
+		cmocka_unit_test(test_rr_random),
+		cmocka_unit_test(test_rr_igmp),
+		cmocka_unit_test(test_broadcast),
+		cmocka_unit_test(test_hash_tagged),
+		cmocka_unit_test(test_tlb_buckets),
+		cmocka_unit_test(test_tlb_unbalanced),
+		cmocka_unit_test(test_tlb_hashed),
+		cmocka_unit_test(test_alb),
+		cmocka_unit_test(test_rx_counts),
+		cmocka_unit_test(test_rx_inactive),
+		cmocka_unit_test(test_rx_lacp),
+		cmocka_unit_test(test_rx_rewrite),
+	};
+	int failed;
+
+	failed = cmocka_run_group_tests_name("bpf_modes", modes, NULL, NULL);
+	/* Every case of tests/unit/test_hash.c, each frame also through
+	 * bond_tx (hash_vectors.c). */
+	dpt_reset();
+	failed += test_hash_main();
+	printf("hash vectors: %lu runs of bond_tx checked against core/hash.c; "
+	       "%lu frames refused by BPF_PROG_TEST_RUN (cut inside the Ethernet "
+	       "or IP header), not run\n", bpf_hash_probes(), bpf_hash_refused());
+	return failed ? 1 : 0;
+}
