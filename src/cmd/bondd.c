@@ -219,6 +219,7 @@ int main(int argc, char **argv)
 			return lrc == -EBADMSG ? EXIT_CONFIG : EXIT_RUNTIME;
 		}
 	}
+	daemon_start(d);
 	if (!foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "bondd: cannot detach: %m\n");
 		daemon_free(d);
@@ -232,6 +233,16 @@ int main(int argc, char **argv)
 	snprintf(status, sizeof(status), "%u bond%s", nbonds, nbonds == 1 ? "" : "s");
 	notify_ready(status);
 	rc = daemon_run(d);
+	if (rc == 0 && daemon_handing_over(d)) {
+		/* `bondctl upgrade`: everything stays in place for the
+		 * installed binary, started with the same arguments (and
+		 * the same pid, which systemd keeps watching). */
+		daemon_free(d);
+		execv("/proc/self/exe", argv);
+		syslog(LOG_ERR, "bondd: upgrade: cannot exec /proc/self/exe: %m; the bonds keep flowing until bondd is started again");
+		fprintf(stderr, "bondd: upgrade: cannot exec /proc/self/exe: %m\n");
+		return EXIT_RUNTIME;
+	}
 	/* The slaves are given back from here on (daemon_free). */
 	notify_stopping();
 	daemon_free(d);

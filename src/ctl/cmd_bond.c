@@ -144,6 +144,22 @@ int cmd_reload(struct cmd_ctx *c, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
+/* upgrade: the answer comes before the daemon execs its successor. */
+int cmd_upgrade(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (!c->be->ops->upgrade) {
+		sb_puts(c->err, "bondctl: upgrade: not possible with this backend\n");
+		return CTL_EXIT_REFUSED;
+	}
+	if (c->be->ops->upgrade(c->be->ctx, &e))
+		return cmd_fail_err(c, NULL, &e);
+	sb_puts(c->out, "bondd: handing the bonds over to the installed bondd; frames keep flowing\n");
+	return CTL_EXIT_OK;
+}
+
 typedef int (*slave_op)(void *ctx, const char *bond, const char *ifname,
 			struct err *err);
 

@@ -54,6 +54,11 @@ struct ctl_backend_ops {
 	 * in its maps) and says how its frames are carried; NULL: no such
 	 * facts (tests). */
 	void (*bond_io)(void *ctx, const char *bond, struct ctl_bond_io *out);
+	/* Hands every bond over to a new bondd (the daemon execs the installed
+	 * binary once the answer is sent), or says why it cannot (a bond the
+	 * configuration file does not name, a bond on the packet data path);
+	 * NULL: not possible here. */
+	int (*upgrade)(void *ctx, struct err *err);
 };
 
 struct ctl_backend {

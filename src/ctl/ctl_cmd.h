@@ -43,6 +43,8 @@
 	  "print the status as /proc/net/bonding shows it (or JSON with -j)") \
 	X(reload,    "reload",    0,  0, CTL_RW, "", \
 	  "re-read the configuration bondd was started with; apply the differences") \
+	X(upgrade,   "upgrade",   0,  0, CTL_RW, "", \
+	  "hand the bonds over to the installed bondd (exec): frames keep flowing") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
 	X(options,   "options",   0,  0, CTL_RO, "", \

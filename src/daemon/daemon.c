@@ -35,6 +35,7 @@
 #include "config/conf.h"
 #include "core/opt.h"
 #include "daemon_impl.h"
+#include "linux/dp_ebpf.h"
 #include "linux/hide.h"
 #include "linux/journal.h"
 #include "linux/nslock.h"
@@ -276,6 +277,71 @@ static int slave_reclaim(struct daemon *d, const char *bond, const char *ifname,
 	return 0;
 }
 
+/* An entry of the journal that an earlier bondd of the same bond left on
+ * a slave it still carries frames for (the receive program in place):
+ * that daemon is gone (or it is us before an exec), the device is the
+ * same. Such a slave is taken over as it is, never restored first. */
+static bool slave_adoptable(struct daemon *d, struct dbond *db, const char *ifname,
+			    int ifindex, struct journal_entry *je)
+{
+	struct err e = { 0 };
+
+	if (journal_read(d->ns.dir, ifname, je, &e) < 0)
+		return false;
+	return !strcmp(je->bond, db->name) && je->saved.ifindex == ifindex &&
+	       (je->pid == getpid() || !recover_pid_is_bondd(je->pid, d->ns.inode)) &&
+	       dp_ebpf_rx_attached(ifindex);
+}
+
+/* Takes over a slave an earlier bondd left carrying frames: its state
+ * before bondd is the journal's, its program and map entry stay as they
+ * are (the next sync rewrites the entry), only the packet socket and the
+ * engine's view are new. On failure the slave is given back. */
+static int dslave_adopt(struct daemon *d, struct dbond *db, const struct rtnl_link *link,
+			const struct journal_entry *je, struct err *err)
+{
+	struct link_info li;
+	struct dslave *ds = calloc(1, sizeof(*ds));
+
+	if (!ds) {
+		err_set(err, -ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	ds->ep.kind = EP_PACKET;
+	ds->ep.obj = ds;
+	ds->db = db;
+	ds->ifindex = link->ifindex;
+	snprintf(ds->name, sizeof(ds->name), "%s", link->name);
+	ds->saved = je->saved;
+	snprintf(ds->saved.name, sizeof(ds->saved.name), "%s", link->name);
+	if (dslave_journal(d, ds, err) < 0)
+		goto fail;
+	ds->fd = packet_open(ds->ifindex, err);
+	if (ds->fd < 0 || dslave_dp_open(d, ds, err) < 0)
+		goto fail;
+	daemon_read_link_info(link, &li);
+	ds->s = bond_enslave(db->b, ds->name, je->saved.mac, &li, ds, daemon_now(d), err);
+	if (!ds->s)
+		goto fail;
+	if (daemon_ep_add(d, ds->fd, &ds->ep) < 0) {
+		err_set(err, -errno, "%s: (slave %s): epoll: %s", db->name, ds->name, strerror(errno));
+		bond_release(db->b, ds->s, daemon_now(d));
+		goto fail;
+	}
+	db->slaves[db->n_slaves++] = ds;
+	daemon_logl(d, LOG_INFO, "%s: (slave %s): taken over from bondd pid %d with its frames still flowing",
+		    db->name, ds->name, je->pid);
+	return 0;
+fail:
+	if (ds->fd >= 0)
+		packet_close(ds->fd);
+	dslave_dp_close(d, ds);
+	if (slave_state_restore(d->rtnl, &ds->saved, NULL) == 0)
+		journal_remove(d->ns.dir, ds->saved.name);
+	free(ds);
+	return err->code ? err->code : -EIO;
+}
+
 /* ---- bonds ------------------------------------------------------------ */
 
 int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
@@ -285,6 +351,7 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	struct rtnl_link link;
 	struct dbond *db;
 	struct bond *b;
+	struct dp_ebpf *old = NULL;
 	uint64_t now = daemon_now(d);
 	int rc;
 
@@ -296,11 +363,15 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		err_set(err, -EEXIST, "bonding: %s already exists", name);
 		return -EEXIST;
 	}
-	if (if_nametoindex(name) && daemon_dp_reclaim_tap(d, name, err) < 0)
+	/* A device of that name: an earlier bondd's TAP with its programs
+	 * is adopted (ebpf) or removed; anything else is refused. */
+	if (if_nametoindex(name) && daemon_dp_leftover(d, name, &old, err) < 0)
 		return -EEXIST;
 	b = engine_bond_new(d->e, name, err);
-	if (!b)
+	if (!b) {
+		daemon_dp_drop_leftover(d, name, old);
 		return err->code ? err->code : -EINVAL;
+	}
 	/* Options first: a refused option leaves no device behind. */
 	if (nopts && opt_set_many(b, nopts, names, values, now, err) < 0)
 		goto fail_bond;
@@ -321,14 +392,16 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		goto fail_tap;
 	db->ifindex = link.ifindex;
 	db->mtu = link.mtu;
-	if (dbond_dp_open(d, db, err) < 0)
+	rc = old ? dbond_dp_adopt(d, db, old, err) : dbond_dp_open(d, db, err);
+	old = NULL;
+	if (rc < 0)
 		goto fail_tap;
 	/* The TAP's random address is not the admin's choice. */
 	memcpy(db->set_macs[db->n_set_macs++], link.mac, 6);
 	/* No slave yet: no carrier. A TAP that refuses only makes the host
 	 * see a carrier the bond does not have; it still forwards nothing
 	 * until a slave comes, so this is worth a line, not a failure. */
-	rc = tap_set_carrier(db->tap_fd, false);
+	rc = db->adopted ? 0 : tap_set_carrier(db->tap_fd, false);
 	if (rc < 0)
 		daemon_logl(d, LOG_WARNING, "%s: cannot clear the carrier (TUNSETCARRIER): %s",
 			    name, strerror(-rc));
@@ -354,6 +427,7 @@ fail_tap:
 fail_db:
 	free(db);
 fail_bond:
+	daemon_dp_drop_leftover(d, name, old);
 	engine_bond_free(d->e, b, now);
 	return err->code ? err->code : -EINVAL;
 }
@@ -438,6 +512,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	struct rtnl_link link;
 	struct link_info li;
 	struct hide_probe hp;
+	struct journal_entry je;
 	struct dslave *ds;
 	uint64_t now;
 
@@ -476,6 +551,8 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 			bond, ifname, m);
 		return -EBUSY;
 	}
+	if (db->adopted && slave_adoptable(d, db, ifname, link.ifindex, &je))
+		return dslave_adopt(d, db, &link, &je, err);
 	if (slave_reclaim(d, bond, ifname, link.ifindex, &hp, err) < 0)
 		return err->code ? err->code : -EIO;
 	ds = calloc(1, sizeof(*ds));
@@ -710,7 +787,6 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 		if (sz > 0 && rtnl_set_event_rcvbuf(d->rtnl, sz, err) < 0)
 			goto fail;
 	}
-	daemon_recover(d);
 	if (daemon_loop_open(d, ctl_path, acc, err) < 0)
 		goto fail;
 	return d;
@@ -719,8 +795,68 @@ fail:
 	return NULL;
 }
 
+void daemon_start(struct daemon *d)
+{
+	daemon_recover(d);
+	daemon_dp_remove_leftovers(d);
+}
+
+int daemon_upgrade(struct daemon *d, struct err *err)
+{
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+
+		if (!db->ebpf) {
+			err_set(err, -EOPNOTSUPP, "upgrade: %s is on the packet data path: its frames would stop with the daemon",
+				db->name);
+			return err->code;
+		}
+		if (!d->conf || !conf_find_bond(d->conf, db->name)) {
+			err_set(err, -EOPNOTSUPP, "upgrade: %s is not in the configuration file: the new bondd would not create it and would give its slaves back",
+				db->name);
+			return err->code;
+		}
+	}
+	d->handover = true;
+	d->stop = true;
+	daemon_logl(d, LOG_NOTICE, "bondd: upgrade: handing %u bond%s over to the installed bondd",
+		    d->n_bonds, d->n_bonds == 1 ? "" : "s");
+	return 0;
+}
+
+bool daemon_handing_over(const struct daemon *d)
+{
+	return d->handover;
+}
+
+/* Upgrade: the daemon's hold on a bond ends, nothing else does. The
+ * programs, maps, persistent TAP, slaves' state and journal entries stay
+ * for the successor; engine_free() frees the engine's side without a
+ * single action. */
+static void dbond_leave(struct daemon *d, struct dbond *db)
+{
+	for (unsigned i = 0; i < db->n_slaves; i++) {
+		struct dslave *ds = db->slaves[i];
+
+		daemon_ep_del(d, ds->fd);
+		packet_close(ds->fd);
+		free(ds);
+	}
+	db->n_slaves = 0;
+	daemon_ep_del(d, db->tap_fd);
+	dp_ebpf_close(db->ebpf);
+	db->ebpf = NULL;
+	tap_close(db->tap_fd);
+	free(db);
+}
+
 void daemon_shutdown(struct daemon *d)
 {
+	if (d->handover) {
+		while (d->n_bonds)
+			dbond_leave(d, d->bonds[--d->n_bonds]);
+		return;
+	}
 	while (d->n_bonds)
 		dbond_destroy(d, d->bonds[d->n_bonds - 1], false);
 }

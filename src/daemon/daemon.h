@@ -25,6 +25,15 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
  * probing the kernel; logs which and why. -errno with err for "ebpf" when
  * the kernel refuses, or for an unknown name. Before any bond exists. */
 int daemon_dp_choose(struct daemon *d, const char *want, struct err *err);
+/* After the configuration is applied: slaves an earlier bondd left that
+ * nobody took over are given back (journal), its TAPs removed. */
+void daemon_start(struct daemon *d);
+/* `bondctl upgrade`: every bond is on the kernel data path and named by
+ * the configuration file, so a new bondd with the same configuration will
+ * take them over: the loop stops and daemon_free() leaves everything in
+ * place (daemon_handing_over() then says so). Else -errno and why. */
+int daemon_upgrade(struct daemon *d, struct err *err);
+bool daemon_handing_over(const struct daemon *d);
 /* After daemon(3): the lock file and the slave journal name the new pid,
  * and the signals reach the new process's event loop. */
 void daemon_detached(struct daemon *d);

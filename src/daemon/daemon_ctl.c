@@ -63,6 +63,11 @@ static void be_bond_io(void *ctx, const char *bond, struct ctl_bond_io *out)
 	out->max_update_us = db->dp_max_us;
 }
 
+static int be_upgrade(void *ctx, struct err *err)
+{
+	return daemon_upgrade(ctx, err);
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -73,4 +78,5 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.set = be_set,
 	.reload = be_reload,
 	.bond_io = be_bond_io,
+	.upgrade = be_upgrade,
 };

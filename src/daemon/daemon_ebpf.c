@@ -105,36 +105,97 @@ void dbond_dp_close(struct daemon *d, struct dbond *db)
 			    db->name, strerror(-rc), db->name);
 }
 
-int daemon_dp_reclaim_tap(struct daemon *d, const char *name, struct err *err)
+/* Removes what an earlier bondd left of bond name: its programs and pins
+ * (old), and the persistent TAP itself. */
+static void remove_leftover(struct daemon *d, const char *name, struct dp_ebpf *old)
 {
-	int ifindex = (int)if_nametoindex(name);
-	struct dp_ebpf *old;
-	struct err e2 = { 0 };
+	struct err err = { 0 };
 	bool existed = false;
 	int fd, rc;
 
+	dp_ebpf_destroy(old);
+	fd = tap_attach(name, &existed, &err);
+	if (fd < 0) {
+		daemon_logl(d, LOG_ERR, "%s: cannot open the TAP an earlier bondd left: %s", name, err.msg);
+		return;
+	}
+	rc = tap_set_persist(fd, false);
+	tap_close(fd);
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "%s: cannot remove the TAP an earlier bondd left: %s",
+			    name, strerror(-rc));
+	else
+		daemon_logl(d, LOG_NOTICE, "%s: removed the TAP and programs an earlier bondd left",
+			    name);
+}
+
+int daemon_dp_leftover(struct daemon *d, const char *name, struct dp_ebpf **old,
+		       struct err *err)
+{
+	int ifindex = (int)if_nametoindex(name);
+	struct err e2 = { 0 };
+
+	*old = NULL;
 	if (!ifindex)
 		return 0;
-	/* Ours only when an earlier bondd's program sits on its egress. */
-	old = dp_ebpf_adopt(name, ifindex, &e2);
-	if (!old) {
+	/* Ours only when an earlier bondd's programs sit on it. */
+	*old = dp_ebpf_adopt(name, ifindex, &e2);
+	if (!*old) {
 		err_set(err, -EEXIST, "%s: a network device of that name already exists", name);
 		return -EEXIST;
 	}
-	dp_ebpf_destroy(old);
-	fd = tap_attach(name, &existed, err);
-	if (fd < 0)
-		return err->code ? err->code : -EIO;
-	rc = tap_set_persist(fd, false);
-	tap_close(fd);
-	if (rc < 0 || if_nametoindex(name)) {
-		err_set(err, -EEXIST, "%s: an earlier bondd's TAP is left and cannot be removed: %s",
-			name, rc < 0 ? strerror(-rc) : "it is still there");
-		return -EEXIST;
-	}
-	daemon_logl(d, LOG_NOTICE, "%s: removed the TAP and programs an earlier bondd left (its slaves were given back from the journal)",
-		    name);
+	if (d->dp == DP_EBPF)
+		return 0;
+	remove_leftover(d, name, *old);
+	*old = NULL;
 	return 0;
+}
+
+void daemon_dp_drop_leftover(struct daemon *d, const char *name, struct dp_ebpf *old)
+{
+	if (old)
+		remove_leftover(d, name, old);
+}
+
+int dbond_dp_adopt(struct daemon *d, struct dbond *db, struct dp_ebpf *old, struct err *err)
+{
+	int rc = tap_set_persist(db->tap_fd, true);
+
+	if (rc < 0) {
+		err_set(err, rc, "%s: cannot keep the TAP persistent (TUNSETPERSIST): %s",
+			db->name, strerror(-rc));
+		dp_ebpf_destroy(old);
+		return rc;
+	}
+	db->ebpf = old;
+	db->adopted = true;
+	db->cfg_valid = false;
+	/* The maps keep the last daemon's decisions until the engine has made
+	 * its own: a plan that sends nothing yet (LACP still negotiating) is
+	 * not written for a while. */
+	db->adopt_hold_until_ms = daemon_now(d) + DP_ADOPT_HOLD_MS;
+	daemon_logl(d, LOG_INFO, "%s: took over the TAP and programs an earlier bondd left; frames kept flowing",
+		    db->name);
+	return 0;
+}
+
+void daemon_dp_remove_leftovers(struct daemon *d)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+
+	if (!all)
+		return;
+	for (i = all; i->if_index; i++) {
+		struct dp_ebpf *old;
+		struct err e = { 0 };
+
+		if (dbond_find(d, i->if_name))
+			continue;
+		old = dp_ebpf_adopt(i->if_name, (int)i->if_index, &e);
+		if (old)
+			remove_leftover(d, i->if_name, old);
+	}
+	if_freenameindex(all);
 }
 
 /* ---- slaves ----------------------------------------------------------- */
@@ -246,6 +307,8 @@ static void sync_bond(struct daemon *d, struct dbond *db)
 	bool changed = false;
 
 	bond_tx_plan(db->b, &d->plan);
+	if (db->adopted && d->plan.kind == TXP_DROP && daemon_now(d) < db->adopt_hold_until_ms)
+		return;
 	for (unsigned i = 0; i < db->n_slaves; i++) {
 		struct dslave *ds = db->slaves[i];
 		struct dp_slave ent = { 0 };

@@ -95,6 +95,8 @@ struct dbond {
 	 * configuration and buckets as last written, the unbalanced bytes
 	 * already given to the engine, and how long map updates took */
 	struct dp_ebpf *ebpf;
+	bool adopted;               /* taken over from an earlier bondd */
+	uint64_t adopt_hold_until_ms;
 	struct dp_cfg cfg;
 	bool cfg_valid;
 	uint32_t buckets[DP_TLB_BUCKETS];
@@ -133,6 +135,7 @@ struct daemon {
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
 	bool stop;
+	bool handover;              /* stop for `bondctl upgrade`: leave everything */
 	struct dbond *bonds[BOND_MAX_BONDS];
 	unsigned n_bonds;
 	/* Burst buffers, allocated on first use so an idle daemon stays small:
@@ -193,9 +196,20 @@ const char *daemon_dp_name(const struct daemon *d);
 /* The bond's programs (ebpf): loaded and attached to its TAP / removed. */
 int dbond_dp_open(struct daemon *d, struct dbond *db, struct err *err);
 void dbond_dp_close(struct daemon *d, struct dbond *db);
-/* A device named name exists: when it is a TAP an earlier bondd left
- * with its programs (ebpf after SIGKILL), removes it (0); else -EEXIST. */
-int daemon_dp_reclaim_tap(struct daemon *d, const char *name, struct err *err);
+/* A device named name exists: when it is a TAP an earlier bondd left with
+ * its programs (after SIGKILL or an upgrade), *old is what was found, to
+ * adopt (ebpf; dbond_dp_adopt) or already removed (packet: *old NULL); 0.
+ * Anything else: -EEXIST. drop_leftover removes an *old not adopted. */
+int daemon_dp_leftover(struct daemon *d, const char *name, struct dp_ebpf **old,
+		       struct err *err);
+void daemon_dp_drop_leftover(struct daemon *d, const char *name, struct dp_ebpf *old);
+int dbond_dp_adopt(struct daemon *d, struct dbond *db, struct dp_ebpf *old, struct err *err);
+/* At start, after the configuration: TAPs with programs an earlier bondd
+ * left for bonds that are not ours now are removed. */
+void daemon_dp_remove_leftovers(struct daemon *d);
+/* How long an adopted bond keeps the last daemon's decisions while the
+ * engine sends nothing yet (ms). */
+#define DP_ADOPT_HOLD_MS 5000
 /* Keeps the slave's frames from the host: the hiding filter (packet) or
  * the receive program (ebpf), both recorded in ds->saved.hide. */
 int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err);
