@@ -29,7 +29,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bondd [-f] [-s SOCKET] [-g GROUP] [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
+		"Usage: bondd [-f] [-s SOCKET] [-g GROUP] [--datapath auto|ebpf|packet]\n"
+		"             [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
 		"       bondd --check-config [-c FILE | --from FORMAT PATH [--modprobe FILE]]\n"
 		"  -f, --foreground   stay in the foreground, log to stderr\n"
 		"  -c, --config FILE  bonds, slaves, addresses and routes from bondd.conf(5)\n"
