@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	/* BONDD_DATAPATH: what --datapath says, for the test suites that run
 	 * every test on both data paths. */
 	const char *datapath = getenv("BONDD_DATAPATH");
+	char conf_datapath[8] = "";
 	struct ctl_access acc;
 	bool foreground = false, check_only = false;
 	struct daemon_conf_src src = { NULL, NULL, NULL };
@@ -180,6 +181,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bondd: %s: configuration refused, nothing applied\n", src.path);
 			return EXIT_CONFIG;
 		}
+		/* [daemon] datapath, unless the command line or the
+		 * environment says otherwise. */
+		if ((!datapath || !*datapath) && conf->datapath[0])
+			snprintf(conf_datapath, sizeof(conf_datapath), "%s", conf->datapath);
 		conf_free(conf);
 	}
 	/* A group named on the command line must exist; the default one
@@ -196,7 +201,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bondd: %s\n", err.msg);
 		return EXIT_RUNTIME;
 	}
-	if (daemon_dp_choose(d, datapath && *datapath ? datapath : "auto", &err) < 0) {
+	if (daemon_dp_choose(d, datapath && *datapath ? datapath :
+			     conf_datapath[0] ? conf_datapath : "auto", &err) < 0) {
 		fprintf(stderr, "bondd: --datapath: %s\n", err.msg);
 		daemon_free(d);
 		return EXIT_USAGE;

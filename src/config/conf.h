@@ -109,6 +109,10 @@ struct conf {
 	int max_bonds;
 	int tx_queues;
 	struct conf_loc max_bonds_loc, tx_queues_loc;
+	/* [daemon] datapath: "auto", "ebpf", "packet"; "" = not given. Read at
+	 * start only (bondd --datapath and BONDD_DATAPATH come first). */
+	char datapath[8];
+	struct conf_loc datapath_loc;
 	/* Importers only: "options bonding ..." values, the defaults of every
 	 * bond; conf_finish() folds them into each bond and empties this. */
 	struct conf_opt *defaults;

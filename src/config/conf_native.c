@@ -7,6 +7,7 @@
  *   [interface eth2]             a plain interface: mtu, address, gateway
  *   [route]                      to = DST/LEN [via GW] [dev DEV] [metric N]
  *   [bonding]                    module parameters: max_bonds, tx_queues
+ *   [daemon]                     datapath = auto|ebpf|packet
  *
  * '#' or ';' starts a comment at the start of a line, '#' also after a
  * blank. docs/bondd.conf.5 is the reference; conf_print.c writes it. */
@@ -19,13 +20,14 @@
 
 #include "conf_impl.h"
 
-enum sect { S_NONE, S_BOND, S_IFACE, S_ROUTE, S_MODULE, S_BAD };
+enum sect { S_NONE, S_BOND, S_IFACE, S_ROUTE, S_MODULE, S_DAEMON, S_BAD };
 
 static const char *const bond_keys[] = { "slaves", "mtu", "hwaddr", "address", "gateway", NULL };
 static const char *const iface_keys[] = { "mtu", "address", "gateway", NULL };
 static const char *const route_keys[] = { "to", NULL };
 static const char *const module_keys[] = { "max_bonds", "tx_queues", NULL };
-static const char *const sect_words[] = { "interface", "route", "bonding", NULL };
+static const char *const daemon_keys[] = { "datapath", NULL };
+static const char *const sect_words[] = { "interface", "route", "bonding", "daemon", NULL };
 
 bool conf_is_section_word(const char *name)
 {
@@ -139,6 +141,8 @@ static void section(struct native *p, char *hdr, const struct conf_loc *loc)
 		p->sect = S_ROUTE;
 	} else if (!strcmp(inner, "bonding")) {
 		p->sect = S_MODULE;
+	} else if (!strcmp(inner, "daemon")) {
+		p->sect = S_DAEMON;
 	} else if (!strcmp(inner, "interface")) {
 		conf_error(p->d, loc, "[interface] needs a name: [interface eth2]");
 	} else if (!conf_ifname_ok(inner)) {
@@ -388,6 +392,19 @@ static void module_key(struct native *p, const char *key, const char *value,
 	free(cvalue);
 }
 
+static void daemon_key(struct native *p, const char *value, const struct conf_loc *loc)
+{
+	static const char *const dps[] = { "auto", "ebpf", "packet", NULL };
+
+	for (unsigned i = 0; dps[i]; i++)
+		if (!strcmp(value, dps[i])) {
+			snprintf(p->c->datapath, sizeof(p->c->datapath), "%s", dps[i]);
+			p->c->datapath_loc = *loc;
+			return;
+		}
+	conf_error(p->d, loc, "datapath: '%s' is not one of auto, ebpf, packet", value);
+}
+
 static const char *const *keys_of(enum sect s)
 {
 	switch (s) {
@@ -395,6 +412,7 @@ static const char *const *keys_of(enum sect s)
 	case S_IFACE: return iface_keys;
 	case S_ROUTE: return route_keys;
 	case S_MODULE: return module_keys;
+	case S_DAEMON: return daemon_keys;
 	default: return NULL;
 	}
 }
@@ -476,6 +494,9 @@ static void key_line(struct native *p, char *line, const struct conf_loc *loc)
 		break;
 	case S_MODULE:
 		module_key(p, key, value, loc);
+		break;
+	case S_DAEMON:
+		daemon_key(p, value, loc);
 		break;
 	default:
 		break;

@@ -58,6 +58,10 @@ void conf_print(const struct conf *c, struct strbuf *out)
 			sb_printf(out, "tx_queues = %d\n", c->tx_queues);
 		sep = "\n";
 	}
+	if (c->datapath[0]) {
+		sb_printf(out, "%s[daemon]\ndatapath = %s\n", sep, c->datapath);
+		sep = "\n";
+	}
 	for (unsigned i = 0; i < c->n_bonds; i++) {
 		const struct conf_bond *b = &c->bonds[i];
 

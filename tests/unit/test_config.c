@@ -237,6 +237,27 @@ static void test_native_max_bonds(void **state)
 	conf_diag_free(&d);
 }
 
+/* [daemon] datapath: kept as written, printed back, compared by reload. */
+static void test_native_daemon_datapath(void **state)
+{
+	struct conf *c = native_ok("[daemon]\ndatapath = packet\n[bond0]\nmode = 1\n");
+	struct conf *c2 = native_ok("[bond0]\nmode = 1\n");
+	char *text = print_text(c);
+
+	assert_string_equal(c->datapath, "packet");
+	assert_int_equal(c->datapath_loc.line, 2);
+	assert_string_equal(text, "[daemon]\ndatapath = packet\n\n[bond0]\nmode = active-backup\n");
+	assert_false(conf_equal(c, c2));
+	assert_roundtrip(c);
+	free(text);
+	conf_free(c);
+	conf_free(c2);
+	assert_native_error("[daemon]\ndatapath = xdp\n",
+		"t.conf:2: datapath: 'xdp' is not one of auto, ebpf, packet\n");
+	assert_native_error("[daemon]\ndatapth = ebpf\n",
+		"t.conf:2: unknown key 'datapth' (did you mean 'datapath'?)\n");
+}
+
 /* A configuration may ask for as many bonds as one engine holds. */
 static void test_native_too_many_bonds(void **state)
 {
@@ -1209,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_native_example),
 		cmocka_unit_test(test_native_canonical_values),
 		cmocka_unit_test(test_native_max_bonds),
+		cmocka_unit_test(test_native_daemon_datapath),
 		cmocka_unit_test(test_native_too_many_bonds),
 		cmocka_unit_test(test_native_routes_and_gateways),
 		cmocka_unit_test(test_native_errors),
