@@ -221,7 +221,7 @@ if [ "$what" = net ] || [ "$what" = all ]; then
 	# Every namespace test on both data paths (bondd --datapath, through
 	# BONDD_DATAPATH): the kernel's programs and the daemon's sockets
 	# must give the same behaviour. BONDD_TEST_DATAPATHS narrows it.
-	for dp in ${BONDD_TEST_DATAPATHS:-packet}; do
+	for dp in ${BONDD_TEST_DATAPATHS:-packet ebpf}; do
 		export BONDD_DATAPATH=$dp
 		echo "== net tests (tests/net), data path $dp"
 		for t in "$root"/tests/net/t_*.sh; do

@@ -40,10 +40,12 @@ ping_1k() {
 	nsx srv ping -n -q -i 0.001 -c $(($1 * 1000)) -W 1 192.0.2.10 >"$TOPO_DIR/ping.out" 2>&1 &
 	PING_PID=$!
 }
-# ping_lost: frames lost by the last ping_1k (waits for it).
+# ping_lost: LOST = frames lost by the last ping_1k (waits for it; not in
+# a subshell, which could not wait for this shell's child).
 ping_lost() {
 	wait "$PING_PID"
-	awk '/packets transmitted/ { print $1 - $4 }' "$TOPO_DIR/ping.out"
+	LOST=$(awk '/packets transmitted/ { print $1 - $4 }' "$TOPO_DIR/ping.out")
+	cat "$TOPO_DIR/ping.out"
 }
 
 check "bondd starts on the ebpf data path" start_bondd srv -c "$CONF" --datapath ebpf
@@ -62,8 +64,8 @@ unset "TOPO_BONDD_PID[srv]"
 sleep 1
 check "frames flow while no bondd runs" programs_on_slaves
 check "bondd starts again with the same configuration" start_bondd srv -c "$CONF" --datapath ebpf
-lost=$(ping_lost)
-check "SIGKILL and restart under a 1 kHz ping: 0 lost (lost: $lost)" is_eq "$lost" 0
+ping_lost >/dev/null
+check "SIGKILL and restart under a 1 kHz ping: 0 lost (lost: $LOST)" is_eq "lost frames" 0 "$LOST"
 check "the new bondd took the bond over (log)" grep -q "took over the TAP and programs" "$(bondd_log srv)"
 check "the slaves were taken over, not restored" eval "grep -c 'taken over from bondd pid' '$(bondd_log srv)' | grep -qx 2"
 check "active slave still eth0" active_is srv bond0 eth0
@@ -77,8 +79,8 @@ sleep 0.5
 check "bondctl upgrade is accepted" bctl srv upgrade
 sleep 1.5
 check "the daemon answers after the upgrade (same pid $pid)" eval "bctl srv list | grep -qx bond0 && kill -0 $pid"
-lost=$(ping_lost)
-check "upgrade under a 1 kHz ping: 0 lost (lost: $lost)" is_eq "$lost" 0
+ping_lost >/dev/null
+check "upgrade under a 1 kHz ping: 0 lost (lost: $LOST)" is_eq "lost frames" 0 "$LOST"
 check "active slave still eth0 after the upgrade" active_is srv bond0 eth0
 
 # A configuration without the bond: what the old daemon left is removed.
@@ -97,10 +99,10 @@ check "SIGTERM: no TAP, no program, no clsact left" nothing_left
 
 # Fallback: no CAP_BPF/CAP_SYS_ADMIN, so no BPF program can be loaded.
 NOBPF=(setpriv --inh-caps=-bpf,-sys_admin --bounding-set=-bpf,-sys_admin)
-out=$(ip netns exec "$S" "${NOBPF[@]}" "$BONDD" -f -s "$TOPO_DIR/x.sock" --datapath ebpf -c "$CONF" 2>&1)
+dpout=$(ip netns exec "$S" "${NOBPF[@]}" "$BONDD" -f -s "$TOPO_DIR/x.sock" --datapath ebpf -c "$CONF" 2>&1)
 rc=$?
-check "--datapath ebpf without BPF: refused (status $rc)" is_eq "$rc" 2
-check "--datapath ebpf without BPF: says why" eval "echo \"\$out\" | grep -q 'data path ebpf: .*CAP_BPF'"
+check "--datapath ebpf without BPF: refused (status $rc)" is_eq "exit status" 2 "$rc"
+check "--datapath ebpf without BPF: says why" eval "echo \"\$dpout\"; echo \"\$dpout\" | grep -q 'data path ebpf: .*CAP_BPF'"
 check "--datapath ebpf without BPF: nothing made" nothing_left
 sock=$(bondd_sock srv)
 BONDD_SOCKET=$sock BONDD_DATAPATH= ip netns exec "$S" "${NOBPF[@]}" "$BONDD" -f -s "$sock" -c "$CONF" \
