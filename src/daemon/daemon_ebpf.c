@@ -357,6 +357,7 @@ static void sync_bond(struct daemon *d, struct dbond *db)
 
 void daemon_dp_sync(struct daemon *d)
 {
+	/* (event_us 0: the change came from a command; not timed) */
 	for (unsigned i = 0; i < d->n_bonds; i++)
 		if (d->bonds[i]->ebpf)
 			sync_bond(d, d->bonds[i]);

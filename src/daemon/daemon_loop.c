@@ -290,6 +290,9 @@ int daemon_run(struct daemon *d)
 				break;
 			}
 			case EP_CTL:
+				/* A command's changes are not an event's: the update
+				 * latency measures links and timers only. */
+				d->event_us = 0;
 				ctl_server_run(d->ctl, daemon_now(d));
 				/* The command may have freed objects of this batch. */
 				n = i + 1;
