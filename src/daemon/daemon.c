@@ -317,7 +317,7 @@ static int dslave_adopt(struct daemon *d, struct dbond *db, const struct rtnl_li
 	if (dslave_journal(d, ds, err) < 0)
 		goto fail;
 	ds->fd = packet_open(ds->ifindex, err);
-	if (ds->fd < 0 || dslave_dp_open(d, ds, err) < 0)
+	if (ds->fd < 0 || (d->dp->slave_open && d->dp->slave_open(d, ds, err) < 0))
 		goto fail;
 	daemon_read_link_info(link, &li);
 	ds->s = bond_enslave(db->b, ds->name, je->saved.mac, &li, ds, daemon_now(d), err);
@@ -335,7 +335,8 @@ static int dslave_adopt(struct daemon *d, struct dbond *db, const struct rtnl_li
 fail:
 	if (ds->fd >= 0)
 		packet_close(ds->fd);
-	dslave_dp_close(d, ds);
+	if (d->dp->slave_close)
+		d->dp->slave_close(d, ds);
 	if (slave_state_restore(d->rtnl, &ds->saved, NULL) == 0)
 		journal_remove(d->ns.dir, ds->saved.name);
 	free(ds);
@@ -392,7 +393,8 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		goto fail_tap;
 	db->ifindex = link.ifindex;
 	db->mtu = link.mtu;
-	rc = old ? dbond_dp_adopt(d, db, old, err) : dbond_dp_open(d, db, err);
+	rc = old ? dbond_dp_adopt(d, db, old, err) :
+	     d->dp->bond_open ? d->dp->bond_open(d, db, err) : 0;
 	old = NULL;
 	if (rc < 0)
 		goto fail_tap;
@@ -421,7 +423,8 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	return 0;
 
 fail_dp:
-	dbond_dp_close(d, db);
+	if (d->dp->bond_close)
+		d->dp->bond_close(d, db);
 fail_tap:
 	tap_close(db->tap_fd);
 fail_db:
@@ -449,7 +452,8 @@ void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool 
 			*pp = ds->tx_next;
 	}
 	daemon_ep_del(d, ds->fd);
-	dslave_dp_close(d, ds);
+	if (d->dp->slave_close)
+		d->dp->slave_close(d, ds);
 	packet_close(ds->fd);
 	if (restore && slave_state_restore(d->rtnl, &ds->saved, &err) < 0 && err.code != -ENODEV) {
 		/* The entry stays: the next start or `bondctl cleanup`
@@ -478,7 +482,8 @@ void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone)
 	while (db->n_slaves)
 		dslave_release(d, db, db->slaves[db->n_slaves - 1], true);
 	daemon_ep_del(d, db->tap_fd);
-	dbond_dp_close(d, db);
+	if (d->dp->bond_close)
+		d->dp->bond_close(d, db);
 	tap_close(db->tap_fd);
 	engine_bond_free(d->e, db->b, daemon_now(d));
 	for (i = 0; i < d->n_bonds; i++)
@@ -581,7 +586,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 		goto fail_free;
 	}
 	daemon_crash_point(d, "enslave-after-journal");
-	if (dslave_dp_hide(d, ds, err) < 0)
+	if (d->dp->slave_hide(d, ds, err) < 0)
 		goto fail_restore;
 	/* Someone added clsact between our look and our add: the entry
 	 * must not claim it. */
@@ -607,7 +612,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	    rtnl_link_set_flags(d->rtnl, ds->ifindex, IFF_UP, IFF_UP, err) < 0)
 		goto fail_restore;
 	ds->fd = packet_open(ds->ifindex, err);
-	if (ds->fd < 0 || dslave_dp_open(d, ds, err) < 0)
+	if (ds->fd < 0 || (d->dp->slave_open && d->dp->slave_open(d, ds, err) < 0))
 		goto fail_restore;
 	if (rtnl_link_get_index(d->rtnl, ds->ifindex, &link, err) < 0)
 		goto fail_restore;
@@ -627,7 +632,8 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 
 fail_restore:
 	if (ds->fd >= 0) {
-		dslave_dp_close(d, ds);
+		if (d->dp->slave_close)
+		d->dp->slave_close(d, ds);
 		packet_close(ds->fd);
 	}
 	if (slave_state_restore(d->rtnl, &ds->saved, NULL) == 0)
@@ -766,6 +772,7 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 	d->epfd = d->tfd = d->sfd = d->lock_fd = -1;
 	d->use_syslog = use_syslog;
 	d->ctl_be = (struct ctl_backend){ &daemon_ctl_ops, d };
+	d->dp = &datapath_packet;   /* until daemon_dp_choose() */
 	crash_env(d);
 	/* The lock before anything else: a second daemon must not touch the
 	 * first one's socket, journal or slaves. */
@@ -806,9 +813,9 @@ int daemon_upgrade(struct daemon *d, struct err *err)
 	for (unsigned i = 0; i < d->n_bonds; i++) {
 		struct dbond *db = d->bonds[i];
 
-		if (!db->ebpf) {
-			err_set(err, -EOPNOTSUPP, "upgrade: %s is on the packet data path: its frames would stop with the daemon",
-				db->name);
+		if (!d->dp->survives_daemon) {
+			err_set(err, -EOPNOTSUPP, "upgrade: %s is on the %s data path: its frames would stop with the daemon",
+				db->name, d->dp->name);
 			return err->code;
 		}
 		if (!d->conf || !conf_find_bond(d->conf, db->name)) {
@@ -844,8 +851,7 @@ static void dbond_leave(struct daemon *d, struct dbond *db)
 	}
 	db->n_slaves = 0;
 	daemon_ep_del(d, db->tap_fd);
-	dp_ebpf_close(db->ebpf);
-	db->ebpf = NULL;
+	d->dp->bond_leave(d, db);
 	tap_close(db->tap_fd);
 	free(db);
 }

@@ -522,7 +522,7 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 		   d->conf->datapath : "auto"))
 		sb_printf(msgs, "%s:%u: datapath = %s takes effect when bondd starts next; this bondd keeps the %s data path\n",
 			  d->conf_path, c->datapath_loc.line, c->datapath[0] ? c->datapath : "auto",
-			  daemon_dp_name(d));
+			  d->dp->name);
 	rc = daemon_conf_apply(d, d->conf, c, err);
 	/* Even a partly applied reload is what now stands: remember it so
 	 * the next reload compares against it. */

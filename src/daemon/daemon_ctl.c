@@ -54,8 +54,9 @@ static void be_bond_io(void *ctx, const char *bond, struct ctl_bond_io *out)
 	struct daemon *d = ctx;
 	struct dbond *db = dbond_find(d, bond);
 
-	daemon_dp_stats(d);
-	out->datapath = db && db->ebpf ? "ebpf" : "packet";
+	if (d->dp->counters)
+		d->dp->counters(d, daemon_now(d));
+	out->datapath = d->dp->name;
 	if (!db)
 		return;
 	out->map_updates = db->dp_updates;

@@ -1,7 +1,8 @@
 /* The data path: frames between the bonds' TAP devices and the slaves'
  * packet sockets, in bursts, and the engine's actions on the OS (the
  * engine_ops table): send on a slave, deliver to the host, and the device
- * changes it asks for (MAC addresses, carrier, multicast memberships).
+ * changes it asks for (MAC addresses, carrier, multicast memberships); and
+ * the packet data path's table (datapath.h), whose frames are these.
  *
  * Every frame crosses with its 10-byte virtio-net header (TAP and packet
  * sockets both speak it), so 64 KB GSO frames and partial checksums pass
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "daemon_impl.h"
+#include "linux/hide.h"
 #include "linux/mcast_proc.h"
 #include "linux/rtnl.h"
 #include "linux/tap.h"
@@ -108,19 +110,9 @@ static void act_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
 static void act_deliver(void *ctx, struct bond *b, const uint8_t *frame, size_t len,
 			const void *meta)
 {
-	struct dbond *db = b->io;
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)(meta ? meta : zero_vnet), .iov_len = VNET_HDR_LEN },
-		{ .iov_base = (void *)frame, .iov_len = len },
-	};
+	struct daemon *d = ctx;
 
-	/* The kernel data path's programs delivered it already: the engine
-	 * sees a slave's frame there only for its control work. */
-	if (db->ebpf)
-		return;
-	if (writev(db->tap_fd, iov, 2) < 0) {
-		/* EIO while the TAP is down: the host is not listening. */
-	}
+	d->dp->deliver(d, b->io, frame, len, meta);
 }
 
 /* ---- engine actions: devices ------------------------------------------ */
@@ -278,3 +270,31 @@ void daemon_on_packet(struct daemon *d, struct dslave *ds)
 		slave_receive(ds->s, slot + VNET_HDR_LEN, len, slot, now);
 	}
 }
+
+/* ---- the packet data path's table (datapath.h) ------------------------- */
+
+static void packet_deliver(struct daemon *d, struct dbond *db, const uint8_t *frame,
+			   size_t len, const void *meta)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)(meta ? meta : zero_vnet), .iov_len = VNET_HDR_LEN },
+		{ .iov_base = (void *)frame, .iov_len = len },
+	};
+
+	if (writev(db->tap_fd, iov, 2) < 0) {
+		/* EIO while the TAP is down: the host is not listening. */
+	}
+}
+
+/* The hiding filter: the slave's frames reach our packet socket (taps run
+ * first) and nothing else. */
+static int packet_slave_hide(struct daemon *d, struct dslave *ds, struct err *err)
+{
+	return hide_slave(d->rtnl, ds->ifindex, &ds->saved.hide, err);
+}
+
+const struct datapath_ops datapath_packet = {
+	.name = "packet",
+	.slave_hide = packet_slave_hide,
+	.deliver = packet_deliver,
+};

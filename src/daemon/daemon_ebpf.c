@@ -23,13 +23,7 @@
 #include "daemon_impl.h"
 #include "core/mode.h"
 #include "linux/dp_ebpf.h"
-#include "linux/hide.h"
 #include "linux/tap.h"
-
-const char *daemon_dp_name(const struct daemon *d)
-{
-	return d->dp == DP_EBPF ? "ebpf" : "packet";
-}
 
 int daemon_dp_choose(struct daemon *d, const char *want, struct err *err)
 {
@@ -37,17 +31,17 @@ int daemon_dp_choose(struct daemon *d, const char *want, struct err *err)
 
 	if (!want || !strcmp(want, "auto")) {
 		if (dp_ebpf_probe(&why) == 0) {
-			d->dp = DP_EBPF;
+			d->dp = &datapath_ebpf;
 			daemon_logl(d, LOG_INFO, "bondd: data path ebpf (auto: the kernel accepts our tc programs)");
 		} else {
-			d->dp = DP_PACKET;
+			d->dp = &datapath_packet;
 			daemon_logl(d, LOG_WARNING, "bondd: data path packet (auto: the ebpf data path is not possible here: %s)",
 				    why.msg);
 		}
 		return 0;
 	}
 	if (!strcmp(want, "packet")) {
-		d->dp = DP_PACKET;
+		d->dp = &datapath_packet;
 		daemon_logl(d, LOG_INFO, "bondd: data path packet (asked for)");
 		return 0;
 	}
@@ -57,7 +51,7 @@ int daemon_dp_choose(struct daemon *d, const char *want, struct err *err)
 				"data path ebpf: %s", why.msg);
 			return err->code;
 		}
-		d->dp = DP_EBPF;
+		d->dp = &datapath_ebpf;
 		daemon_logl(d, LOG_INFO, "bondd: data path ebpf (asked for)");
 		return 0;
 	}
@@ -67,12 +61,10 @@ int daemon_dp_choose(struct daemon *d, const char *want, struct err *err)
 
 /* ---- bonds ------------------------------------------------------------ */
 
-int dbond_dp_open(struct daemon *d, struct dbond *db, struct err *err)
+static int ebpf_bond_open(struct daemon *d, struct dbond *db, struct err *err)
 {
 	int rc;
 
-	if (d->dp != DP_EBPF)
-		return 0;
 	/* Persistent: if the daemon dies, the TAP and its programs stay and
 	 * the frames keep flowing until the next daemon takes over. */
 	rc = tap_set_persist(db->tap_fd, true);
@@ -90,12 +82,10 @@ int dbond_dp_open(struct daemon *d, struct dbond *db, struct err *err)
 	return 0;
 }
 
-void dbond_dp_close(struct daemon *d, struct dbond *db)
+static void ebpf_bond_close(struct daemon *d, struct dbond *db)
 {
 	int rc;
 
-	if (!db->ebpf)
-		return;
 	dp_ebpf_destroy(db->ebpf);
 	db->ebpf = NULL;
 	/* Closing the fd now removes the device, as on the packet data path. */
@@ -144,7 +134,7 @@ int daemon_dp_leftover(struct daemon *d, const char *name, struct dp_ebpf **old,
 		err_set(err, -EEXIST, "%s: a network device of that name already exists", name);
 		return -EEXIST;
 	}
-	if (d->dp == DP_EBPF)
+	if (d->dp->survives_daemon)
 		return 0;
 	remove_leftover(d, name, *old);
 	*old = NULL;
@@ -200,14 +190,12 @@ void daemon_dp_remove_leftovers(struct daemon *d)
 
 /* ---- slaves ----------------------------------------------------------- */
 
-int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err)
+static int ebpf_slave_hide(struct daemon *d, struct dslave *ds, struct err *err)
 {
 	struct dbond *db = ds->db;
 	struct dp_slave ent = { 0 };
 	bool created = false;
 
-	if (!db->ebpf)
-		return hide_slave(d->rtnl, ds->ifindex, &ds->saved.hide, err);
 	/* The entry first: the program passes the frames of a device it does
 	 * not know to the host. Inactive until the first sync says otherwise:
 	 * nothing reaches the host from a slave the engine has not judged. */
@@ -227,19 +215,16 @@ int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err)
 	return 0;
 }
 
-int dslave_dp_open(struct daemon *d, struct dslave *ds, struct err *err)
+static int ebpf_slave_open(struct daemon *d, struct dslave *ds, struct err *err)
 {
-	if (!ds->db->ebpf)
-		return 0;
 	if (dp_ebpf_sock_filter(ds->fd, err) < 0)
 		return err->code ? err->code : -EIO;
 	return 0;
 }
 
-void dslave_dp_close(struct daemon *d, struct dslave *ds)
+static void ebpf_slave_close(struct daemon *d, struct dslave *ds)
 {
-	if (ds->db->ebpf)
-		dp_ebpf_del_slave(ds->db->ebpf, ds->ifindex);
+	dp_ebpf_del_slave(ds->db->ebpf, ds->ifindex);
 	ds->db->cfg_valid = false;
 }
 
@@ -355,26 +340,23 @@ static void sync_bond(struct daemon *d, struct dbond *db)
 		note_update(d, db);
 }
 
-void daemon_dp_sync(struct daemon *d)
+static void ebpf_sync(struct daemon *d)
 {
 	/* (event_us 0: the change came from a command; not timed) */
 	for (unsigned i = 0; i < d->n_bonds; i++)
-		if (d->bonds[i]->ebpf)
-			sync_bond(d, d->bonds[i]);
-	d->event_us = 0;
+		sync_bond(d, d->bonds[i]);
 }
 
 void daemon_dp_event(struct daemon *d)
 {
-	if (!d->event_us)
-		d->event_us = mono_us();
+	d->event_us = mono_us();
 }
 
 /* ---- counters ---------------------------------------------------------- */
 
 /* tlb/alb: the bytes the program counted per bucket since the last call
  * go to the engine's rebalance (bond_tx_account). */
-void daemon_dp_account(struct daemon *d)
+static void ebpf_account(struct daemon *d)
 {
 	static uint64_t bytes[DP_TLB_BUCKETS];
 
@@ -383,7 +365,7 @@ void daemon_dp_account(struct daemon *d)
 		struct dp_bond_stats bs;
 		uint64_t unbalanced = 0;
 
-		if (!db->ebpf || (db->cfg.tx_kind != DP_TX_TLB && db->cfg.tx_kind != DP_TX_ALB))
+		if (db->cfg.tx_kind != DP_TX_TLB && db->cfg.tx_kind != DP_TX_ALB)
 			continue;
 		if (dp_ebpf_tlb_take_bytes(db->ebpf, bytes) < 0)
 			continue;
@@ -400,13 +382,11 @@ void daemon_dp_account(struct daemon *d)
  * the status shows one set of numbers on both data paths; and the last
  * receive time for the ARP monitor (bpf_ktime_get_ns() and the daemon's
  * clock are both CLOCK_MONOTONIC). */
-void daemon_dp_stats(struct daemon *d)
+static void ebpf_stats(struct daemon *d)
 {
 	for (unsigned i = 0; i < d->n_bonds; i++) {
 		struct dbond *db = d->bonds[i];
 
-		if (!db->ebpf)
-			continue;
 		for (unsigned j = 0; j < db->n_slaves; j++) {
 			struct dslave *ds = db->slaves[j];
 			struct dp_slave_stats st;
@@ -429,3 +409,44 @@ void daemon_dp_stats(struct daemon *d)
 		}
 	}
 }
+
+/* Counters in, then (every second) tlb/alb's bucket bytes. */
+static uint64_t ebpf_counters(struct daemon *d, uint64_t now_ms)
+{
+	ebpf_stats(d);
+	if (now_ms >= d->account_next_ms) {
+		ebpf_account(d);
+		d->account_next_ms = now_ms + 1000;
+	}
+	return d->account_next_ms;
+}
+
+/* bondctl upgrade: the daemon lets go; programs, maps, pins and the
+ * persistent TAP stay for the successor. */
+static void ebpf_bond_leave(struct daemon *d, struct dbond *db)
+{
+	dp_ebpf_close(db->ebpf);
+	db->ebpf = NULL;
+}
+
+/* The packet data path hands accepted frames to the host itself; here the
+ * receive program did, and the engine sees a slave's frame only for its
+ * control work: nothing to deliver. */
+static void ebpf_deliver(struct daemon *d, struct dbond *db, const uint8_t *frame,
+			 size_t len, const void *meta)
+{
+}
+
+const struct datapath_ops datapath_ebpf = {
+	.name = "ebpf",
+	.survives_daemon = true,
+	.bond_open = ebpf_bond_open,
+	.bond_close = ebpf_bond_close,
+	.bond_leave = ebpf_bond_leave,
+	.slave_hide = ebpf_slave_hide,
+	.slave_open = ebpf_slave_open,
+	.slave_close = ebpf_slave_close,
+	.deliver = ebpf_deliver,
+	.counters = ebpf_counters,
+	.sync = ebpf_sync,
+};

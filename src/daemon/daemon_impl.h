@@ -22,6 +22,7 @@
 #include "core/engine.h"
 #include "core/mode.h"
 #include "bpf/dp_abi.h"
+#include "datapath.h"
 #include "ctl/ctl_backend.h"
 #include "lib/util.h"
 #include "linux/recover.h"
@@ -118,13 +119,11 @@ struct dpending {
 
 #define DAEMON_MAX_PENDING 128
 
-enum daemon_dp { DP_PACKET, DP_EBPF };
-
 struct daemon {
 	struct engine *e;
 	/* the data path of every bond (daemon_ebpf.c), the time of the event
 	 * being handled (for the map update latency), the plan being written */
-	enum daemon_dp dp;
+	const struct datapath_ops *dp;
 	uint64_t event_us;
 	uint64_t account_next_ms;  /* next tlb/alb byte count to the engine */
 	struct tx_plan plan;
@@ -192,10 +191,6 @@ void daemon_crash_point(struct daemon *d, const char *name);
 
 /* ---- daemon_ebpf.c: the data paths -------------------------------------- */
 
-const char *daemon_dp_name(const struct daemon *d);
-/* The bond's programs (ebpf): loaded and attached to its TAP / removed. */
-int dbond_dp_open(struct daemon *d, struct dbond *db, struct err *err);
-void dbond_dp_close(struct daemon *d, struct dbond *db);
 /* A device named name exists: when it is a TAP an earlier bondd left with
  * its programs (after SIGKILL or an upgrade), *old is what was found, to
  * adopt (ebpf; dbond_dp_adopt) or already removed (packet: *old NULL); 0.
@@ -210,21 +205,9 @@ void daemon_dp_remove_leftovers(struct daemon *d);
 /* How long an adopted bond keeps the last daemon's decisions while the
  * engine sends nothing yet (ms). */
 #define DP_ADOPT_HOLD_MS 5000
-/* Keeps the slave's frames from the host: the hiding filter (packet) or
- * the receive program (ebpf), both recorded in ds->saved.hide. */
-int dslave_dp_hide(struct daemon *d, struct dslave *ds, struct err *err);
-/* After the packet socket is open: its socket filter and the slave's map
- * entry (ebpf); dslave_dp_close takes the entry away. */
-int dslave_dp_open(struct daemon *d, struct dslave *ds, struct err *err);
-void dslave_dp_close(struct daemon *d, struct dslave *ds);
-/* An event is being handled (its time is the start of the map update's
- * latency); after it, daemon_dp_sync writes what changed into the maps. */
+/* An event is being handled: its time starts the latency of the data
+ * path's update (the ebpf table's sync measures it). */
 void daemon_dp_event(struct daemon *d);
-void daemon_dp_sync(struct daemon *d);
-/* The programs' counters into the engine (tlb/alb bucket bytes; slave
- * counters and last receive time). */
-void daemon_dp_account(struct daemon *d);
-void daemon_dp_stats(struct daemon *d);
 
 /* ---- daemon_loop.c: the event loop ------------------------------------- */
 

@@ -160,26 +160,21 @@ static int loop_timeout(struct daemon *d)
 
 static void arm_timer(struct daemon *d)
 {
-	uint64_t now = daemon_now(d), next, ctl_next, wd_next;
+	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next;
 	struct itimerspec its = { 0 };
 
 	/* Control clients past their deadline are answered or dropped. */
 	if (ctl_server_deadline(d->ctl) <= now)
 		ctl_server_run(d->ctl, now);
-	/* Kernel data path: what the programs counted feeds the engine's
-	 * monitors and tlb's rebalance before its timers run. */
-	if (d->dp == DP_EBPF) {
-		daemon_dp_stats(d);
-		if (now >= d->account_next_ms) {
-			daemon_dp_account(d);
-			d->account_next_ms = now + 1000;
-		}
-	}
+	/* What the data path counted feeds the engine's monitors and tlb's
+	 * rebalance before its timers run ... */
+	dp_next = d->dp->counters ? d->dp->counters(d, now) : UINT64_MAX;
 	next = engine_tick(d->e, now);
-	/* ... and what the engine decided goes to the programs. */
-	daemon_dp_sync(d);
-	if (d->dp == DP_EBPF && d->account_next_ms < next)
-		next = d->account_next_ms;
+	/* ... and what the engine decided goes to the data path. */
+	if (d->dp->sync)
+		d->dp->sync(d);
+	if (dp_next < next)
+		next = dp_next;
 	ctl_next = ctl_server_deadline(d->ctl);
 	if (ctl_next < next)
 		next = ctl_next;
