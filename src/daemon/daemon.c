@@ -297,21 +297,33 @@ static bool slave_adoptable(struct daemon *d, struct dbond *db, const char *ifna
  * before bondd is the journal's, its program and map entry stay as they
  * are (the next sync rewrites the entry), only the packet socket and the
  * engine's view are new. On failure the slave is given back. */
-static int dslave_adopt(struct daemon *d, struct dbond *db, const struct rtnl_link *link,
-			const struct journal_entry *je, struct err *err)
+/* A new slave object of db (nothing acquired yet: no socket). */
+static struct dslave *dslave_alloc(struct dbond *db, int ifindex, const char *name,
+				   struct err *err)
 {
-	struct link_info li;
 	struct dslave *ds = calloc(1, sizeof(*ds));
 
 	if (!ds) {
 		err_set(err, -ENOMEM, "out of memory");
-		return -ENOMEM;
+		return NULL;
 	}
 	ds->ep.kind = EP_PACKET;
 	ds->ep.obj = ds;
 	ds->db = db;
-	ds->ifindex = link->ifindex;
-	snprintf(ds->name, sizeof(ds->name), "%s", link->name);
+	ds->ifindex = ifindex;
+	ds->fd = -1;
+	snprintf(ds->name, sizeof(ds->name), "%s", name);
+	return ds;
+}
+
+static int dslave_adopt(struct daemon *d, struct dbond *db, const struct rtnl_link *link,
+			const struct journal_entry *je, struct err *err)
+{
+	struct link_info li;
+	struct dslave *ds = dslave_alloc(db, link->ifindex, link->name, err);
+
+	if (!ds)
+		return -ENOMEM;
 	ds->saved = je->saved;
 	snprintf(ds->saved.name, sizeof(ds->saved.name), "%s", link->name);
 	if (dslave_journal(d, ds, err) < 0)
@@ -560,17 +572,9 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 		return dslave_adopt(d, db, &link, &je, err);
 	if (slave_reclaim(d, bond, ifname, link.ifindex, &hp, err) < 0)
 		return err->code ? err->code : -EIO;
-	ds = calloc(1, sizeof(*ds));
-	if (!ds) {
-		err_set(err, -ENOMEM, "out of memory");
+	ds = dslave_alloc(db, link.ifindex, ifname, err);
+	if (!ds)
 		return -ENOMEM;
-	}
-	ds->ep.kind = EP_PACKET;
-	ds->ep.obj = ds;
-	ds->db = db;
-	ds->ifindex = link.ifindex;
-	ds->fd = -1;
-	snprintf(ds->name, sizeof(ds->name), "%s", ifname);
 
 	/* Acquire in order; on failure give back what was taken. */
 	if (slave_state_save(d->rtnl, ifname, &ds->saved, err) < 0)

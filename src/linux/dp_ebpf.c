@@ -128,6 +128,8 @@ static void keep_verdict(const char *msg)
 	}
 }
 
+/* libbpf's messages: fmt is libbpf's own format string. */
+__attribute__((format(printf, 2, 0)))
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char *msg;
