@@ -183,7 +183,9 @@ static int receiver(const struct sockaddr_in *sa)
 	printf("listening port=%u\n", ntohs(sa->sin_port));
 	fflush(stdout);
 	while (!stop_flag) {
-		int n = recvmmsg(fd, msgs, BATCH, 0, NULL);
+		/* MSG_WAITFORONE: take what is there, do not wait for a
+		 * full batch. */
+		int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
 
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			perror("seqflood: recvmmsg");
