@@ -163,7 +163,7 @@ def main():
         d["daemon_cpu_max_pct"] = max(cpus) if cpus else None
         # What show --json said about the data path after the traffic.
         d["datapath"] = [{k: r.get(k) for k in ("side", "name", "last_update_us", "max_update_us", "map_updates")}
-                         for r in raw if r.get("kind") == "datapath" and r.get("row") == row]
+                         for r in raw if r.get("kind") == "datapath" and r.get("row") == d["id"]]
 
     # Shaped aggregation: each link tbf 200 Mbit/s.
     single1 = tcp("veth", 1, 1)
