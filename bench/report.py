@@ -597,6 +597,9 @@ def plot(rows, shaped, title, png):
                              ("rr_1stream", "bondd rr x1"), ("rr_1stream_default_sysctl", "rr x1 no sysctl"),
                              ("rr_1stream_gso8k", "rr x1 gso 8k"),
                              ("xor_4streams", "bondd xor x4"), ("lacp_4streams", "bondd 802.3ad x4"),
+                             ("rr_ebpf_1stream", "rr ebpf x1"), ("rr_ebpf_1stream_gso8k", "rr ebpf x1 gso 8k"),
+                             ("xor1_ebpf_4streams", "xor->br ebpf x4"), ("xor_ebpf_4streams", "xor ebpf x4"),
+                             ("lacp_ebpf_4streams", "802.3ad ebpf x4"),
                              ("ovs_lacp_4streams", "OVS lacp x4"), ("ovs_tso_4streams", "OVS lacp+tso x4")):
                 v = shaped[key]["gbps"]
                 if v is not None:
