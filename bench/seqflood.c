@@ -83,6 +83,16 @@ static void ts_add_ns(struct timespec *ts, long long ns)
 	ts->tv_nsec = t % 1000000000LL;
 }
 
+/* CLOCK_MONOTONIC cannot fail on Linux; if it ever did, the schedule
+ * would be meaningless, so stop rather than send at a wrong rate. */
+static void mono_now(struct timespec *ts)
+{
+	if (clock_gettime(CLOCK_MONOTONIC, ts) < 0) {
+		perror("seqflood: clock_gettime");
+		exit(1);
+	}
+}
+
 static double ts_diff(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
@@ -103,7 +113,7 @@ static int sender(const struct sockaddr_in *sa, double rate, double secs)
 	}
 	limit = secs > 0 ? (unsigned long long)(secs * rate) : ~0ULL;
 	memset(buf, 0x5a, sizeof(buf));
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	mono_now(&start);
 	next = start;
 	while (!stop_flag && seq < limit) {
 		uint64_t be = htobe64(seq);
@@ -122,7 +132,7 @@ static int sender(const struct sockaddr_in *sa, double rate, double secs)
 		}
 		seq++;
 		ts_add_ns(&next, period_ns);
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		mono_now(&now);
 		if (ts_diff(&now, &next) > 0) {
 			int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 
@@ -132,7 +142,7 @@ static int sender(const struct sockaddr_in *sa, double rate, double secs)
 			}
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	mono_now(&now);
 	printf("sent=%llu secs=%.3f errors=%llu\n", seq, ts_diff(&start, &now), errors);
 	return 0;
 }
