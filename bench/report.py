@@ -8,7 +8,9 @@ JSON result file and the PNG chart.
 Writes DIR/<date>-<host>.json, DIR/latest.json, DIR/latest.md (the table in
 Markdown) and DIR/latest.png (gnuplot), prints the table on stdout.
 Every figure is the median of the runs; ratios are to the direct veth of the
-same run.
+same run (and, for the one-ended bonds on the kernel data path, to the Linux
+bridge as well: their target is taken against it). The failover test gets a
+table of its own under the main one.
 """
 import argparse
 import datetime
@@ -25,17 +27,51 @@ LABELS = {
     "ovs_lacp": "OVS bond balance-tcp LACP (2 ends)",
     "ovs_tso": "OVS bond LACP +userspace TSO (2 ends)",
     "ovs_slb": "OVS bond slb +userspace TSO -> bridge",
-    "ab": "bondd active-backup -> bridge",
-    "rr": "bondd balance-rr -> bridge",
-    "xor": "bondd balance-xor l3+4 (2 ends)",
-    "lacp": "bondd 802.3ad l3+4 (2 ends)",
+    "ab": "bondd active-backup -> bridge (packet)",
+    "ab_ebpf": "bondd active-backup -> bridge (ebpf)",
+    "rr": "bondd balance-rr -> bridge (packet)",
+    "rr_ebpf": "bondd balance-rr -> bridge (ebpf)",
+    "xor1_ebpf": "bondd balance-xor l3+4 -> bridge (ebpf)",
+    "xor": "bondd balance-xor l3+4 (2 ends, packet)",
+    "xor_ebpf": "bondd balance-xor l3+4 (2 ends, ebpf)",
+    "lacp": "bondd 802.3ad l3+4 (2 ends, packet)",
+    "lacp_ebpf": "bondd 802.3ad l3+4 (2 ends, ebpf)",
 }
 SHORT = {
     "veth": "veth", "bridge": "bridge", "ovs_slb": "OVS slb+tso", "ovs_lacp": "OVS lacp", "ovs_tso": "OVS lacp+tso",
     "ab": "bondd ab", "rr": "bondd rr", "xor": "bondd xor", "lacp": "bondd 802.3ad",
+    "ab_ebpf": "bondd ab ebpf", "rr_ebpf": "bondd rr ebpf", "xor1_ebpf": "bondd xor->br ebpf",
+    "xor_ebpf": "bondd xor ebpf", "lacp_ebpf": "bondd 802.3ad ebpf",
 }
+# The packet data path's rows and their (older) targets.
 ONE_END = ("ab", "rr")
 TWO_ENDS = ("xor", "lacp")
+# The kernel data path's rows: bondd on the client only, to a Linux bridge
+# (target against the bridge row), and bondd on both ends (against veth).
+EBPF_ONE_END = ("ab_ebpf", "rr_ebpf", "xor1_ebpf")
+EBPF_TWO_ENDS = ("xor_ebpf", "lacp_ebpf")
+EBPF_ROWS = EBPF_ONE_END + EBPF_TWO_ENDS
+# Rows with shaped tests: the key in "shaped" and its number of streams.
+SHAPED_OF_ROW = {
+    "veth": ("single_link_1stream", 1), "rr": ("rr_1stream", 1), "rr_ebpf": ("rr_ebpf_1stream", 1),
+    "xor": ("xor_4streams", 4), "lacp": ("lacp_4streams", 4),
+    "xor1_ebpf": ("xor1_ebpf_4streams", 4), "xor_ebpf": ("xor_ebpf_4streams", 4),
+    "lacp_ebpf": ("lacp_ebpf_4streams", 4),
+    "ovs_lacp": ("ovs_lacp_4streams", 4), "ovs_tso": ("ovs_tso_4streams", 4),
+}
+HASHED_SHAPED = ("xor", "lacp", "xor1_ebpf", "xor_ebpf", "lacp_ebpf", "ovs_lacp", "ovs_tso")
+FAILOVER_PATHS = (("packet", "bondd active-backup miimon 100 (packet)"),
+                  ("ebpf", "bondd active-backup miimon 100 (ebpf)"),
+                  ("ovs", "OVS active-backup, miimon 100 (userspace)"))
+
+
+def pctile(vals, p):
+    """Nearest-rank percentile (p in 0..100) of a list; None when empty."""
+    vals = sorted(v for v in vals if v is not None)
+    if not vals:
+        return None
+    k = max(0, min(len(vals) - 1, -(-p * len(vals) // 100) - 1))
+    return vals[int(k)]
 
 
 def med(vals):
@@ -116,9 +152,18 @@ def main():
         result_rows.append(d)
 
     veth = by.get("veth")
+    bridge = by.get("bridge")
     for d in result_rows:
         for k, m in (("tcp1", "gbps"), ("tcp4", "gbps"), ("pps", "mpps")):
             d[k]["ratio_to_veth"] = ratio(d[k][m], veth[k][m] if veth else None)
+            d[k]["ratio_to_bridge"] = ratio(d[k][m], bridge[k][m] if bridge else None)
+        # Daemon CPU under load: the busiest of the three tests (the sum of
+        # the row's daemons, both ends where there are two).
+        cpus = [d[k]["cpu_pct"] for k in ("tcp1", "tcp4", "pps") if d[k]["cpu_pct"] is not None]
+        d["daemon_cpu_max_pct"] = max(cpus) if cpus else None
+        # What show --json said about the data path after the traffic.
+        d["datapath"] = [{k: r.get(k) for k in ("side", "name", "last_update_us", "max_update_us", "map_updates")}
+                         for r in raw if r.get("kind") == "datapath" and r.get("row") == d["id"]]
 
     # Shaped aggregation: each link tbf 200 Mbit/s.
     single1 = tcp("veth", 1, 1)
@@ -132,17 +177,55 @@ def main():
         "rr_4streams": tcp("rr", 4, 1),
         "xor_4streams": tcp("xor", 4, 1),
         "lacp_4streams": tcp("lacp", 4, 1),
+        "rr_ebpf_1stream": tcp("rr_ebpf", 1, 1),
+        "rr_ebpf_1stream_default_sysctl": tcp("rr_ebpf", 1, 1, "_default_sysctl"),
+        "rr_ebpf_1stream_gso8k": tcp("rr_ebpf", 1, 1, "_gso8k"),
+        "rr_ebpf_4streams": tcp("rr_ebpf", 4, 1),
+        "xor1_ebpf_4streams": tcp("xor1_ebpf", 4, 1),
+        "xor_ebpf_4streams": tcp("xor_ebpf", 4, 1),
+        "lacp_ebpf_4streams": tcp("lacp_ebpf", 4, 1),
         "ovs_lacp_4streams": tcp("ovs_lacp", 4, 1),
         "ovs_tso_4streams": tcp("ovs_tso", 4, 1),
     }
     for k, v in shaped.items():
         base = single1["gbps"] if "1stream" in k else single4["gbps"]
         v["ratio_to_single_link"] = ratio(v["gbps"], base)
-    shaped_of_row = {
-        "veth": ("single_link_1stream", 1), "rr": ("rr_1stream", 1),
-        "xor": ("xor_4streams", 4), "lacp": ("lacp_4streams", 4),
-        "ovs_lacp": ("ovs_lacp_4streams", 4), "ovs_tso": ("ovs_tso_4streams", 4),
-    }
+    shaped_of_row = SHAPED_OF_ROW
+    for k in ("xor1_ebpf_4streams", "xor_ebpf_4streams", "lacp_ebpf_4streams"):
+        v = shaped[k]
+        both = [g for g, sp in zip(v["runs_gbps"], v["splits"]) if sp and min(sp) >= 0.10]
+        v["runs_on_both_links"] = len(both)
+        v["gbps_both_links"] = med(both)
+
+    # Failover: per path, one receiver window per cut.
+    failover = {}
+    for path, label in FAILOVER_PATHS:
+        rec = next((r for r in raw if r.get("kind") == "failover" and r.get("path") == path), None)
+        cuts = [r for r in raw if r.get("kind") == "failover_cut" and r.get("path") == path]
+        if rec is None:
+            continue
+        if rec.get("error"):
+            failover[path] = {"label": label, "error": rec.get("reason")}
+            continue
+        rate = rec["rate"]
+        res = rec["result"]
+        ws = res["windows"]
+        us = 1e6 / rate
+        gaps_ms = [w["maxgap"] * us / 1000.0 for w in ws]
+        lost = [w["lost"] - w["late"] for w in ws]
+        upd = [c.get("last_update_us") for c in cuts if isinstance(c.get("last_update_us"), (int, float))]
+        failover[path] = {
+            "label": label, "rate_hz": rate, "cuts": len(ws), "cuts_planned": rec["cuts"],
+            "cuts_settled": sum(1 for c in cuts if c.get("settled") == 1),
+            "links_cut": [c.get("link") for c in cuts],
+            "lost_frames": sum(lost), "lost_per_cut_median": med(lost),
+            "gap_ms_median": med(gaps_ms), "gap_ms_p99": pctile(gaps_ms, 99),
+            "gap_ms_max": max(gaps_ms) if gaps_ms else None,
+            "gaps_ms": gaps_ms, "lost_per_cut": lost,
+            "late_frames": sum(w["late"] for w in ws),
+            "map_update_us_after_cut": upd,
+            "sender": res.get("sender"), "receiver_total": res.get("total"),
+        }
 
     # Slave-side I/O alone (bench/reflect): AF_PACKET against AF_XDP.
     backend = {}
@@ -223,6 +306,38 @@ def main():
     for row in ONE_END + TWO_ENDS:
         if row in by and by[row]["available"]:
             target("%s 64B pps / veth" % SHORT[row], by[row]["pps"]["ratio_to_veth"], 0.50)
+
+    # The kernel data path's targets.
+    for row in EBPF_ONE_END:
+        if row in by and by[row]["available"]:
+            target("%s 1 stream / bridge" % SHORT[row], by[row]["tcp1"]["ratio_to_bridge"], 0.90)
+            target("%s 4 streams / bridge" % SHORT[row], by[row]["tcp4"]["ratio_to_bridge"], 0.90)
+    for row in EBPF_TWO_ENDS:
+        if row in by and by[row]["available"]:
+            target("%s 1 stream / veth" % SHORT[row], by[row]["tcp1"]["ratio_to_veth"], 0.85)
+            target("%s 4 streams / veth" % SHORT[row], by[row]["tcp4"]["ratio_to_veth"], 0.85)
+    for row in EBPF_ROWS:
+        if row in by and by[row]["available"]:
+            target("%s 64B pps / veth" % SHORT[row], by[row]["pps"]["ratio_to_veth"], 0.80)
+    for row in EBPF_ROWS:
+        if row in by and by[row]["available"]:
+            v = by[row]["daemon_cpu_max_pct"]
+            met = None if v is None else v < 2.0
+            targets.append({"target": "%s daemon CPU under load (%% of a core)" % SHORT[row], "value": v,
+                            "goal": 2.0, "met": met,
+                            "text": "%s daemon CPU under load, busiest of 1/4 streams and 64B: %s%% of a core "
+                                    "(goal < 2) %s" % (SHORT[row], fmt(v, "%.1f"),
+                                                       "n/a" if met is None else ("MET" if met else "MISSED"))})
+    if shaped["rr_ebpf_1stream_gso8k"]["gbps"] is not None:
+        info("shaped: bondd rr ebpf 1 stream / single link (tcp_reordering=127, bond0 gso_max_size 8192)",
+             shaped["rr_ebpf_1stream_gso8k"]["ratio_to_single_link"])
+    for k, row in (("xor1_ebpf_4streams", "xor1_ebpf"), ("xor_ebpf_4streams", "xor_ebpf"),
+                   ("lacp_ebpf_4streams", "lacp_ebpf")):
+        v = shaped[k]
+        if v["gbps_both_links"] is not None and single4["gbps"]:
+            info("shaped: %s 4 streams / (2 x single link), runs with flows on both links: %d of %d" % (
+                SHORT[row], v["runs_on_both_links"], len(v["runs_gbps"])),
+                v["gbps_both_links"] / (2 * single4["gbps"]))
     if mem:
         v = mem["idle_kb"] / 1024.0
         targets.append({"target": "bondd RSS, 8 bonds x 4 slaves idle (MiB)", "value": v,
@@ -263,7 +378,11 @@ def main():
             if v is None:
                 return "-"
             r = d[k]["ratio_to_veth"]
-            return (f % v) + ("" if d["id"] == "veth" or r is None else " (%.2f)" % r)
+            out = (f % v) + ("" if d["id"] == "veth" or r is None else " (%.2f)" % r)
+            rb = d[k]["ratio_to_bridge"]
+            if d["id"] in EBPF_ONE_END and k != "pps" and rb is not None:
+                out += " br %.2f" % rb
+            return out
         sh = "-"
         if d["id"] in shaped_of_row:
             key, n = shaped_of_row[d["id"]]
@@ -275,14 +394,16 @@ def main():
                 if v.get("gbps_both_links") is not None and v["runs_on_both_links"] < len(v["runs_gbps"]):
                     sh += "; on both links %.0f (%.2fx)" % (
                         v["gbps_both_links"] * 1000, v["gbps_both_links"] / single4["gbps"])
-                t = shaped["rr_1stream_gso8k"]
-                if d["id"] == "rr" and t["gbps"] is not None and t["ratio_to_single_link"] is not None:
+                t = shaped.get("%s_1stream_gso8k" % d["id"], {})
+                if d["id"] in ("rr", "rr_ebpf") and t.get("gbps") is not None and t["ratio_to_single_link"] is not None:
                     sh += "; gso 8k %.0f (%.2fx)" % (t["gbps"] * 1000, t["ratio_to_single_link"])
-                if d["id"] in ("xor", "lacp", "ovs_lacp", "ovs_tso") and v["splits"]:
+                if d["id"] in HASHED_SHAPED and v["splits"]:
                     sh += " split " + ",".join("/".join("%.0f" % (x * 100) for x in sp)
                                                for sp in v["splits"] if sp)
         cpus = [d["tcp1"]["cpu_pct"], d["tcp4"]["cpu_pct"], d["pps"]["cpu_pct"]]
-        cpu = "/".join(fmt(c, "%.0f") for c in cpus) if d["id"] not in ("veth", "bridge") else "-"
+        # The kernel data path's daemons idle under load: one decimal.
+        cpu_f = "%.1f" if d["id"] in EBPF_ROWS else "%.0f"
+        cpu = "/".join(fmt(c, cpu_f) for c in cpus) if d["id"] not in ("veth", "bridge") else "-"
         busy = "/".join(fmt(d[k]["machine_busy_pct"], "%.0f") for k in ("tcp1", "tcp4", "pps"))
         lines.append([d["label"], cell("tcp1", "gbps"), cell("tcp4", "gbps"), sh,
                       cell("pps", "mpps", "%.3f"), cpu, busy])
@@ -298,9 +419,21 @@ def main():
         date.strftime("%Y-%m-%d %H:%M"), machine.get("host"), machine.get("cpu_model"),
         machine.get("nproc"), machine.get("memory"), machine.get("kernel"),
         " (QUICK)" if machine.get("quick") else "", machine.get("duration_s"), machine.get("runs")))
-    notes = ["(x.xx) = ratio to direct veth; shaped: each link tbf 200 Mbit/s, (N.NNx) = ratio to one shaped link",
+    notes = ["(x.xx) = ratio to direct veth, br x.xx = ratio to the Linux bridge row (one-ended bonds on ebpf); "
+             "shaped: each link tbf 200 Mbit/s, (N.NNx) = ratio to one shaped link",
              "with the same number of streams (rr: 1 stream, %s)" % machine.get("rr_sysctl"),
-             "daemon CPU = utime+stime of the row's daemons, %% of one core; machine busy = all %s cores, %% of all" % machine.get("nproc")]
+             "daemon CPU = utime+stime of the row's daemons, %% of one core; machine busy = all %s cores, %% of all" % machine.get("nproc"),
+             "(packet) = bondd --datapath packet, every frame through the daemon; (ebpf) = --datapath ebpf, "
+             "tc programs carry every frame, the daemon writes maps"]
+    dps = []
+    for d in result_rows:
+        for x in d.get("datapath", []):
+            if x.get("name") == "ebpf":
+                dps.append("%s%s %s/%s us (%s updates)" % (
+                    d["id"], "" if x.get("side") == "c" else " server", x.get("last_update_us"),
+                    x.get("max_update_us"), x.get("map_updates")))
+    if dps:
+        notes.append("ebpf map writes after an event, last/max per daemon after the run: " + ", ".join(dps))
     if shaped["single_link_4streams"]["gbps"]:
         def mb(k):
             g = shaped[k]["gbps"]
@@ -312,7 +445,14 @@ def main():
                          fmt(shaped["rr_1stream"]["retransmits"], "%.0f"), fmt(shaped["rr_1stream"]["tbf_drops"], "%.0f"),
                          mb("rr_1stream_default_sysctl"), mb("rr_1stream_gso8k"),
                          fmt(shaped["rr_1stream_gso8k"]["retransmits"], "%.0f"), mb("rr_4streams")))
-        for k in ("xor_4streams", "lacp_4streams", "ovs_lacp_4streams", "ovs_tso_4streams"):
+        if shaped["rr_ebpf_1stream"]["gbps"] is not None:
+            notes.append("shaped bondd rr ebpf 1 stream: %s Mbit/s (retransmits %s), without the sysctl %s, "
+                         "with bond0 gso_max_size 8192 %s; 4 streams %s" % (
+                             mb("rr_ebpf_1stream"), fmt(shaped["rr_ebpf_1stream"]["retransmits"], "%.0f"),
+                             mb("rr_ebpf_1stream_default_sysctl"), mb("rr_ebpf_1stream_gso8k"),
+                             mb("rr_ebpf_4streams")))
+        for k in ("xor_4streams", "lacp_4streams", "xor1_ebpf_4streams", "xor_ebpf_4streams",
+                  "lacp_ebpf_4streams", "ovs_lacp_4streams", "ovs_tso_4streams"):
             v = shaped[k]
             if v["gbps"] is not None:
                 notes.append("shaped %s per run: %s" % (k, ", ".join(
@@ -347,7 +487,36 @@ def main():
             vs = [r for r in eng if r["mode"] == mode]
             notes.append("engine %s ns/frame (slaves x bonds): %s" % (
                 mode, " ".join("%dx%d=%.1f" % (r["slaves"], r["bonds"], r["ns_per_frame"]) for r in vs)))
-    table = "\n".join([head, ""] + text + [""] + notes)
+    fo_hdr = ["failover (active-backup, 10 kHz UDP)", "cuts", "lost frames", "lost/cut median",
+              "gap ms median", "gap ms p99", "gap ms max"]
+    fo_lines = []
+    for path, label in FAILOVER_PATHS:
+        f = failover.get(path)
+        if f is None:
+            continue
+        if f.get("error"):
+            fo_lines.append([label, "n/a (%s)" % f["error"], "", "", "", "", ""])
+            continue
+        fo_lines.append([label, "%d" % f["cuts"], "%d" % f["lost_frames"], fmt(f["lost_per_cut_median"], "%.0f"),
+                         fmt(f["gap_ms_median"], "%.1f"), fmt(f["gap_ms_p99"], "%.1f"), fmt(f["gap_ms_max"], "%.1f")])
+    fo_text = []
+    if fo_lines:
+        fw = [max(len(str(x[i])) for x in [fo_hdr] + fo_lines) for i in range(len(fo_hdr))]
+        fo_text.append("")
+        fo_text.append("  ".join(h.ljust(w) for h, w in zip(fo_hdr, fw)))
+        fo_text.append("  ".join("-" * w for w in fw))
+        for ln in fo_lines:
+            fo_text.append("  ".join(str(c).ljust(w) for c, w in zip(ln, fw)).rstrip())
+        for path, label in FAILOVER_PATHS:
+            f = failover.get(path)
+            if f and not f.get("error"):
+                notes.append("failover %s: gaps per cut (ms) %s; links cut %s; the stream moved within 5 s in %d of %d"
+                             "%s" % (path, " ".join("%.1f" % g for g in f["gaps_ms"]),
+                                     " ".join(str(x) for x in f["links_cut"]), f["cuts_settled"],
+                                     len(f["links_cut"]),
+                                     "; map write after the cut %s us" % " ".join(str(u) for u in f["map_update_us_after_cut"])
+                                     if path == "ebpf" and f["map_update_us_after_cut"] else ""))
+    table = "\n".join([head, ""] + text + fo_text + [""] + notes)
     tgt_text = "\n".join("  " + t["text"] for t in targets)
     print(table)
     print("\ntargets:")
@@ -360,7 +529,7 @@ def main():
     out = {
         "date": date.strftime("%Y-%m-%dT%H:%M:%SZ"), "machine": machine,
         "rows": result_rows, "shaped": shaped, "memory": mem or mem_err, "engine": engine,
-        "slave_io": backend,
+        "slave_io": backend, "failover": failover,
         "targets": targets, "table": table, "raw": raw,
     }
     name = "%s-%s%s.json" % (stamp, host, "-quick" if machine.get("quick") else "")
@@ -369,7 +538,7 @@ def main():
             json.dump(out, f, indent=1)
             f.write("\n")
     with open(os.path.join(a.outdir, "latest.md"), "w") as f:
-        f.write(md_table(head, hdr, lines, notes, targets))
+        f.write(md_table(head, hdr, lines, notes, targets, fo_hdr, fo_lines))
     png = os.path.join(a.outdir, "latest.png")
     if plot(result_rows, shaped, head, png):
         print("\nwrote %s, latest.json, latest.md, latest.png in %s" % (name, a.outdir))
@@ -377,11 +546,17 @@ def main():
         print("\nwrote %s, latest.json, latest.md in %s (no chart: no rows measured or gnuplot missing)" % (name, a.outdir))
 
 
-def md_table(head, hdr, lines, notes, targets):
+def md_table(head, hdr, lines, notes, targets, fo_hdr, fo_lines):
     s = ["_%s_" % head, "", "| " + " | ".join(hdr) + " |", "|" + "---|" * len(hdr)]
     for ln in lines:
         s.append("| " + " | ".join(str(c) for c in ln) + " |")
     s.append("")
+    if fo_lines:
+        s.append("| " + " | ".join(fo_hdr) + " |")
+        s.append("|" + "---|" * len(fo_hdr))
+        for ln in fo_lines:
+            s.append("| " + " | ".join(str(c) for c in ln) + " |")
+        s.append("")
     for n in notes:
         s.append("- " + n)
     s.append("")
@@ -422,6 +597,9 @@ def plot(rows, shaped, title, png):
                              ("rr_1stream", "bondd rr x1"), ("rr_1stream_default_sysctl", "rr x1 no sysctl"),
                              ("rr_1stream_gso8k", "rr x1 gso 8k"),
                              ("xor_4streams", "bondd xor x4"), ("lacp_4streams", "bondd 802.3ad x4"),
+                             ("rr_ebpf_1stream", "rr ebpf x1"), ("rr_ebpf_1stream_gso8k", "rr ebpf x1 gso 8k"),
+                             ("xor1_ebpf_4streams", "xor->br ebpf x4"), ("xor_ebpf_4streams", "xor ebpf x4"),
+                             ("lacp_ebpf_4streams", "802.3ad ebpf x4"),
                              ("ovs_lacp_4streams", "OVS lacp x4"), ("ovs_tso_4streams", "OVS lacp+tso x4")):
                 v = shaped[key]["gbps"]
                 if v is not None:

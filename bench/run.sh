@@ -9,12 +9,17 @@
 #   rows     direct veth, Linux bridge, OVS userspace bond (balance-slb to a
 #            Linux bridge, and balance-tcp+LACP between two OVS), bondd
 #            active-backup and balance-rr to a Linux bridge, bondd
-#            balance-xor layer3+4 and 802.3ad layer3+4 with bondd on both ends
+#            balance-xor layer3+4 and 802.3ad layer3+4 with bondd on both ends,
+#            each on the packet data path (bondd --datapath packet) and on
+#            the kernel one (--datapath ebpf, rows *_ebpf); balance-xor
+#            layer3+4 to a Linux bridge on the kernel data path (xor1_ebpf)
 #   tests    iperf3 TCP 1 and 4 streams; the same links shaped by tbf to
 #            200 Mbit/s each; 64-byte UDP packet rate (bench/udpflood);
 #            the slave-side I/O alone, AF_PACKET against AF_XDP (bench/reflect);
-#            CPU of the daemons (/proc/PID/stat); bondd RSS with 8 bonds x 4
-#            slaves, idle and after a soak; engine micro-benchmark
+#            CPU of the daemons (/proc/PID/stat); failover gaps of
+#            active-backup (packet, ebpf, OVS) under a 10 kHz numbered UDP
+#            stream (bench/seqflood); bondd RSS with 8 bonds x 4 slaves, idle
+#            and after a soak; engine micro-benchmark
 #   output   a table on stdout, bench/results/<date>-<host>.json,
 #            bench/results/latest.json and bench/results/latest.png
 #
@@ -22,7 +27,7 @@
 # the host's namespace. Everything started here is stopped on exit (trap).
 #
 # Environment (for development): BENCH_ROWS="veth rr ..." limits the rows;
-# BENCH_SKIP="tcp shaped pps backend mem engine" skips parts; BENCH_OUT=DIR writes
+# BENCH_SKIP="tcp shaped pps failover backend mem engine" skips parts; BENCH_OUT=DIR writes
 # the results there instead of bench/results; BENCH_SRC_COMMIT names the
 # commit BUILD was built from (default: this tree's HEAD); KEEP_TMP=1 keeps
 # the logs; BENCH_HOLD=S waits S seconds before cleaning up.
@@ -43,6 +48,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 BONDD=$BUILD/src/cmd/bondd
 BONDCTL=$BUILD/src/cmd/bondctl
 UDPFLOOD=$BUILD/bench/udpflood
+SEQFLOOD=$BUILD/bench/seqflood
 ENGINE_BENCH=$BUILD/bench/engine_bench
 REFLECT=$BUILD/bench/reflect
 OUTDIR=${BENCH_OUT:-$ROOT/bench/results}
@@ -50,16 +56,18 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 if [ "$QUICK" = 1 ]; then
-	DUR=3; RUNS=1; PPS_DUR=2; SOAK=10
+	DUR=3; RUNS=1; PPS_DUR=2; SOAK=10; FO_CUTS=4
 else
-	DUR=10; RUNS=3; PPS_DUR=5; SOAK=60
+	DUR=10; RUNS=3; PPS_DUR=5; SOAK=60; FO_CUTS=20
 fi
+# Failover: the numbered stream's rate (10 kHz: one frame = 100 us).
+FO_RATE=10000
 TBF_RATE=200mbit
 # tbf: a burst of a few GSO frames, a queue of 10 ms at 200 Mbit/s.
 TBF_ARGS="rate $TBF_RATE burst 128kb latency 10ms"
 # balance-rr reorders segments across links: the sender tolerates it.
 RR_SYSCTL="net.ipv4.tcp_reordering=127"
-ALL_ROWS="veth bridge ovs_lacp ovs_tso ovs_slb ab rr xor lacp"
+ALL_ROWS="veth bridge ovs_lacp ovs_tso ovs_slb ab ab_ebpf rr rr_ebpf xor1_ebpf xor xor_ebpf lacp lacp_ebpf"
 ROWS=${BENCH_ROWS:-$ALL_ROWS}
 SKIP=" ${BENCH_SKIP:-} "
 
@@ -109,7 +117,7 @@ cleanup() {
 # ---- prerequisites -------------------------------------------------------
 
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
-for b in "$BONDD" "$BONDCTL" "$UDPFLOOD" "$ENGINE_BENCH"; do
+for b in "$BONDD" "$BONDCTL" "$UDPFLOOD" "$SEQFLOOD" "$ENGINE_BENCH"; do
 	[ -x "$b" ] || die "$b not built (make build)"
 done
 
@@ -201,10 +209,10 @@ wait_ping() {
 sock_of() { printf '%s/%s.sock' "$TMP" "$1"; }
 bctl() { local ns=$1; shift; nsx "$ns" "$BONDCTL" -s "$(sock_of "$ns")" "$@"; }
 
-# start_bondd NS: sets BONDD_PID.
+# start_bondd NS DATAPATH (packet|ebpf): sets BONDD_PID.
 start_bondd() {
-	local ns=$1 i
-	bg "$ns" "$TMP/$ns.bondd.log" "$BONDD" -f -s "$(sock_of "$ns")"
+	local ns=$1 dp=$2 i
+	bg "$ns" "$TMP/$ns.bondd.log" env -u BONDD_DATAPATH "$BONDD" -f -s "$(sock_of "$ns")" --datapath "$dp"
 	BONDD_PID=$BG_PID
 	for ((i = 0; i < 100; i++)); do
 		bctl "$ns" list >/dev/null 2>&1 && return 0
@@ -231,6 +239,31 @@ mk_bond() {
 		return 1
 	fi
 	[ -z "$ip" ] || addr "$ns" "$bond" "$ip"
+}
+
+# show_dp NS: "name last_update_us max_update_us map_updates" of bond0's
+# data path from show --json ("-" when bondd does not say).
+show_dp() {
+	bctl "$1" show -j bond0 2>/dev/null | "$PY" -c 'import json, sys
+try:
+    d = json.load(sys.stdin)
+    d = d[0] if isinstance(d, list) else d
+    d = d.get("bonds", [d])[0] if "bonds" in d else d
+    p = d["datapath"]
+    print(p["name"], p["last_update_us"], p["max_update_us"], p["map_updates"])
+except Exception:
+    print("- - - -")'
+}
+
+# check_dp NS ROW WANT: the row is n/a unless bond0 runs on data path WANT
+# (bondd --datapath ebpf refuses to start otherwise, but say so anyway).
+check_dp() {
+	local got
+	got=$(show_dp "$1")
+	got=${got%% *}
+	[ "$got" = "$3" ] && return 0
+	R_NA[$2]="data path is $got, not $3"
+	return 1
 }
 
 # ---- Open vSwitch (private instances) --------------------------------------
@@ -314,26 +347,29 @@ setup_bridge() {
 	R_SLAVES[bridge]="bridge-c:c0"
 }
 
-# bondd on the client, a Linux bridge over both links on the server.
+# setup_bondd_to_bridge ROW OPTIONS DATAPATH: bondd on the client, a Linux
+# bridge over both links on the server.
 setup_bondd_to_bridge() {
-	local r=$1 opts=$2
+	local r=$1 opts=$2 dp=$3
 	row_base "$r" && two_links "$r" || return 1
 	bridge "$r-s" br0 s0 s1 && addr "$r-s" br0 $SRV_IP/24 || return 1
-	start_bondd "$r-c" || { R_NA[$r]="bondd did not start"; return 1; }
+	start_bondd "$r-c" "$dp" || { R_NA[$r]="bondd --datapath $dp did not start"; return 1; }
 	R_PIDS[$r]=$BONDD_PID
 	mk_bond "$r-c" bond0 $CLI_IP "$opts" c0 c1 || { R_NA[$r]=$NA_REASON; return 1; }
+	check_dp "$r-c" "$r" "$dp"
 }
 
-# bondd on both ends.
+# setup_bondd_b2b ROW OPTIONS DATAPATH: bondd on both ends.
 setup_bondd_b2b() {
-	local r=$1 opts=$2
+	local r=$1 opts=$2 dp=$3
 	row_base "$r" && two_links "$r" || return 1
-	start_bondd "$r-c" || { R_NA[$r]="bondd did not start"; return 1; }
+	start_bondd "$r-c" "$dp" || { R_NA[$r]="bondd --datapath $dp did not start"; return 1; }
 	R_PIDS[$r]=$BONDD_PID
 	mk_bond "$r-c" bond0 $CLI_IP "$opts" c0 c1 || { R_NA[$r]=$NA_REASON; return 1; }
-	start_bondd "$r-s" || { R_NA[$r]="bondd did not start"; return 1; }
+	start_bondd "$r-s" "$dp" || { R_NA[$r]="bondd --datapath $dp did not start"; return 1; }
 	R_PIDS[$r]="${R_PIDS[$r]} $BONDD_PID"
 	mk_bond "$r-s" bond0 $SRV_IP/24 "$opts" s0 s1 || { R_NA[$r]=$NA_REASON; return 1; }
+	check_dp "$r-c" "$r" "$dp" && check_dp "$r-s" "$r" "$dp"
 }
 
 # OVS bridge "br0" (netdev = userspace datapath) with a bond over c0/c1 or
@@ -360,6 +396,19 @@ setup_ovs_slb() {
 	R_PIDS[ovs_slb]=$OVS_PID
 }
 
+# setup_ovs_ab ROW: OVS active-backup bond on the client (link state polled
+# every 100 ms, as bondd's miimon 100), a Linux bridge on the server.
+setup_ovs_ab() {
+	local r=$1
+	row_base "$r" && two_links "$r" || return 1
+	[ $HAVE_OVS = 1 ] || { R_NA[$r]="Open vSwitch not installed"; return 1; }
+	bridge "$r-s" br0 s0 s1 && addr "$r-s" br0 $SRV_IP/24 || return 1
+	ovs_bond_bridge "$r-c" 0 $CLI_IP c0 c1 bond_mode=active-backup lacp=off \
+		other_config:bond-detect-mode=miimon other_config:bond-miimon-interval=100 ||
+		{ R_NA[$r]="OVS setup failed"; return 1; }
+	R_PIDS[$r]=$OVS_PID
+}
+
 # setup_ovs_lacp ROW TSO: OVS on both ends, balance-tcp with LACP.
 setup_ovs_lacp() {
 	local r=$1 tso=$2
@@ -373,6 +422,12 @@ setup_ovs_lacp() {
 	R_PIDS[$r]="${R_PIDS[$r]} $OVS_PID"
 }
 
+AB_OPTS="mode active-backup miimon 100"
+XOR_OPTS="mode balance-xor xmit_hash_policy layer3+4 miimon 100"
+# The data path of a bondd row: *_ebpf the kernel one, the others packet.
+dp_of() { case $1 in *_ebpf) echo ebpf ;; *) echo packet ;; esac; }
+is_bondd_row() { case $1 in ab* | rr* | xor* | lacp*) return 0 ;; esac; return 1; }
+
 setup_row() {
 	local r=$1
 	case $r in
@@ -381,11 +436,13 @@ setup_row() {
 	ovs_slb) setup_ovs_slb ;;
 	ovs_lacp) setup_ovs_lacp ovs_lacp 0 ;;
 	ovs_tso) setup_ovs_lacp ovs_tso 1 ;;
-	ab) setup_bondd_to_bridge ab "mode active-backup miimon 100" ;;
-	rr) setup_bondd_to_bridge rr "mode balance-rr miimon 100" &&
-		nsx rr-c sysctl -qw "$RR_SYSCTL" ;;
-	xor) setup_bondd_b2b xor "mode balance-xor xmit_hash_policy layer3+4 miimon 100" ;;
-	lacp) setup_bondd_b2b lacp "mode 802.3ad xmit_hash_policy layer3+4 miimon 100" ;;
+	ab) setup_bondd_to_bridge ab "$AB_OPTS" packet ;;
+	ab_ebpf) setup_bondd_to_bridge ab_ebpf "$AB_OPTS" ebpf ;;
+	rr | rr_ebpf) setup_bondd_to_bridge "$r" "mode balance-rr miimon 100" "$(dp_of "$r")" &&
+		nsx "$r-c" sysctl -qw "$RR_SYSCTL" ;;
+	xor1_ebpf) setup_bondd_to_bridge xor1_ebpf "$XOR_OPTS" ebpf ;;
+	xor | xor_ebpf) setup_bondd_b2b "$r" "$XOR_OPTS" "$(dp_of "$r")" ;;
+	lacp | lacp_ebpf) setup_bondd_b2b "$r" "mode 802.3ad xmit_hash_policy layer3+4 miimon 100" "$(dp_of "$r")" ;;
 	*) die "unknown row $r" ;;
 	esac
 }
@@ -576,6 +633,147 @@ backend_test() {
 	done
 }
 
+# ---- failover: active-backup under a numbered 10 kHz stream --------------------
+
+# Three paths, each its own client/server pair (row names fo_packet,
+# fo_ebpf, fo_ovs): bondd active-backup miimon 100 on the packet and on the
+# kernel data path, and OVS's userspace active-backup bond (link state
+# polled every 100 ms), all to a Linux bridge over both links. One
+# bench/seqflood stream per path, client to server, 10 kHz; FO_CUTS cuts of
+# the active link, interleaved across the paths (cut 1 of every path, then
+# cut 2, ...). A cut: find the link carrying the stream (the client-side
+# link whose tx_bytes grow), close the receiver's window (SIGUSR1), set the
+# server-side end of that link down, wait until the other link carries the
+# stream, set it up again and let it settle. Nothing moves the stream back
+# (no primary), so the next cut takes the other link: the cuts alternate.
+# Window N of the receiver then holds cut N and nothing else.
+
+declare -A FO_RX FO_TX
+
+# link_tx ROW: "tx_bytes of c0, tx_bytes of c1" on the client.
+link_tx() { echo "$(tx_bytes "$1-c:c0") $(tx_bytes "$1-c:c1")"; }
+
+# fo_active ROW: 0 or 1, the link that carried the stream over 0.2 s (- if none).
+fo_active() {
+	local a0 a1 b0 b1
+	read -r a0 a1 <<<"$(link_tx "$1")"
+	sleep 0.2
+	read -r b0 b1 <<<"$(link_tx "$1")"
+	if [ $((b0 - a0)) -gt 1000 ] && [ $((b0 - a0)) -gt $((b1 - a1)) ]; then
+		echo 0
+	elif [ $((b1 - a1)) -gt 1000 ]; then
+		echo 1
+	else
+		echo -
+	fi
+}
+
+# fo_cut PATH CUT
+fo_cut() {
+	local p=$1 n=$2 r=fo_$1 act other t0 t1 j a b ok=0 dp
+	act=$(fo_active "$r")
+	if [ "$act" = - ]; then
+		log "failover $p cut $n: the stream is on neither link"
+		kill -USR1 "${FO_RX[$p]}"
+		record kind=failover_cut path="\"$p\"" cut="$n" error=true reason='"stream on neither link"'
+		sleep 1
+		return 1
+	fi
+	other=$((1 - act))
+	kill -USR1 "${FO_RX[$p]}"
+	# The receiver closes its window within its 20 ms receive timeout.
+	sleep 0.1
+	t0=$(now_s)
+	ip -n "$(nsn "$r-s")" link set "s$act" down
+	# Settled: the other link carries the stream (at most 5 s).
+	a=$(tx_bytes "$r-c:c$other")
+	for ((j = 0; j < 50; j++)); do
+		sleep 0.1
+		b=$(tx_bytes "$r-c:c$other")
+		[ $((b - a)) -gt 1000 ] && { ok=1; break; }
+		a=$b
+	done
+	t1=$(now_s)
+	sleep 0.3
+	ip -n "$(nsn "$r-s")" link set "s$act" up
+	# miimon (100 ms) sees the link back, the bridge forwards on it again.
+	sleep 1
+	dp="null null null null"
+	[ "$p" = ovs ] || dp=$(show_dp "$r-c")
+	read -r _ dplast dpmax _ <<<"$dp"
+	record kind=failover_cut path="\"$p\"" cut="$n" link="\"c$act\"" settled="$ok" \
+		settle_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')" \
+		last_update_us="$dplast" max_update_us="$dpmax"
+	[ $ok = 1 ] || log "failover $p cut $n: the stream did not move to c$other within 5 s"
+}
+
+failover_test() {
+	local p r i paths=() w
+	for p in packet ebpf ovs; do
+		r=fo_$p
+		R_NA[$r]=""
+		case $p in
+		ovs) setup_ovs_ab "$r" ;;
+		*) setup_bondd_to_bridge "$r" "$AB_OPTS" "$p" ;;
+		esac
+		if [ -n "${R_NA[$r]}" ] || ! wait_ping "$r-c" $SRV_IP; then
+			[ -n "${R_NA[$r]}" ] || R_NA[$r]="no connectivity"
+			log "failover $p: n/a (${R_NA[$r]})"
+			record kind=failover path="\"$p\"" error=true reason="\"${R_NA[$r]}\""
+			continue
+		fi
+		bg "$r-s" "$TMP/seq-$p-rx.txt" "$SEQFLOOD" -l -p 9000
+		FO_RX[$p]=$BG_PID
+		paths+=("$p")
+	done
+	[ ${#paths[@]} -gt 0 ] || return 1
+	sleep 0.5
+	for p in "${paths[@]}"; do
+		bg "fo_$p-c" "$TMP/seq-$p-tx.txt" "$SEQFLOOD" -d $SRV_IP -p 9000 -r "$FO_RATE"
+		FO_TX[$p]=$BG_PID
+	done
+	sleep 1
+	log "failover: ${paths[*]}, $FO_CUTS cuts each at $FO_RATE frames/s"
+	for ((i = 1; i <= FO_CUTS; i++)); do
+		for p in "${paths[@]}"; do
+			fo_cut "$p" "$i"
+		done
+	done
+	for p in "${paths[@]}"; do
+		kill -TERM "${FO_TX[$p]}"
+		wait "${FO_TX[$p]}" 2>/dev/null
+	done
+	sleep 0.3
+	for p in "${paths[@]}"; do
+		kill -TERM "${FO_RX[$p]}"
+		wait "${FO_RX[$p]}" 2>/dev/null
+		# Window 0 is the start-up before the first cut; window N holds cut N.
+		w=$("$PY" -c 'import json, re, sys
+ws = []
+tot = None
+sent = None
+for line in open(sys.argv[1]):
+    m = dict(re.findall(r"(\w+)=(\d+)", line))
+    if line.startswith("window="):
+        ws.append({k: int(v) for k, v in m.items()})
+    elif line.startswith("total="):
+        tot = {k: int(v) for k, v in m.items()}
+for line in open(sys.argv[2]):
+    m = re.search(r"sent=(\d+).*errors=(\d+)", line)
+    if m:
+        sent = {"sent": int(m.group(1)), "send_errors": int(m.group(2))}
+print(json.dumps({"windows": ws[1:], "total": tot, "sender": sent}))' \
+			"$TMP/seq-$p-rx.txt" "$TMP/seq-$p-tx.txt" 2>/dev/null)
+		if [ -z "$w" ]; then
+			log "failover $p: no result from seqflood: $(tail -2 "$TMP/seq-$p-rx.txt" | tr '\n' ' ')"
+			record kind=failover path="\"$p\"" error=true reason='"no result from seqflood"'
+			continue
+		fi
+		record kind=failover path="\"$p\"" rate="$FO_RATE" cuts="$FO_CUTS" result="$w"
+		log "failover $p: $(tail -1 "$TMP/seq-$p-rx.txt")"
+	done
+}
+
 # ---- memory: 8 bonds x 4 slaves ---------------------------------------------
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
@@ -584,7 +782,7 @@ hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 mem_test() {
 	local i j pid empty idle after peak samples="" p1 p2 t
 	mk_ns mem-c && mk_ns mem-s || return 1
-	start_bondd mem-c || return 1
+	start_bondd mem-c packet || return 1
 	pid=$BONDD_PID
 	sleep 0.5
 	empty=$(rss_kb "$pid")
@@ -707,7 +905,7 @@ for r in "${ACTIVE[@]}"; do
 	fi
 done
 # LACP needs a few fast PDUs before both links distribute.
-case " ${ROWS_OK[*]} " in *" lacp "* | *" ovs_"*) sleep 3 ;; esac
+case " ${ROWS_OK[*]} " in *" lacp"* | *" ovs_"*) sleep 3 ;; esac
 for r in $ROWS; do
 	[ -n "${R_NA[$r]}" ] && record kind=na row="$r" reason="\"${R_NA[$r]}\""
 done
@@ -724,21 +922,21 @@ for ((run = 1; run <= RUNS; run++)); do
 	if ! skipped shaped; then
 		# Single link; balance-rr one stream (with and without the sysctl);
 		# hashing bonds and OVS four streams.
-		for r in veth rr xor lacp ovs_lacp ovs_tso; do
+		for r in veth rr rr_ebpf xor1_ebpf xor xor_ebpf lacp lacp_ebpf ovs_lacp ovs_tso; do
 			has_row "$r" || continue
 			shape "$r" on
 			case $r in
 			veth) tcp_test veth 1 "$run" 1; tcp_test veth 4 "$run" 1 ;;
-			rr) tcp_test rr 1 "$run" 1
-			    nsx rr-c sysctl -qw net.ipv4.tcp_reordering=3
-			    tcp_test rr 1 "$run" 1 _default_sysctl
-			    nsx rr-c sysctl -qw "$RR_SYSCTL"
+			rr | rr_ebpf) tcp_test "$r" 1 "$run" 1
+			    nsx "$r-c" sysctl -qw net.ipv4.tcp_reordering=3
+			    tcp_test "$r" 1 "$run" 1 _default_sysctl
+			    nsx "$r-c" sysctl -qw "$RR_SYSCTL"
 			    # Whole 64 KB GSO frames alternate between links: a
 			    # smaller GSO size on the bond makes the reordering finer.
-			    ip -n "$(nsn rr-c)" link set dev bond0 gso_max_size 8192
-			    tcp_test rr 1 "$run" 1 _gso8k
-			    ip -n "$(nsn rr-c)" link set dev bond0 gso_max_size 65536
-			    tcp_test rr 4 "$run" 1 ;;
+			    ip -n "$(nsn "$r-c")" link set dev bond0 gso_max_size 8192
+			    tcp_test "$r" 1 "$run" 1 _gso8k
+			    ip -n "$(nsn "$r-c")" link set dev bond0 gso_max_size 65536
+			    tcp_test "$r" 4 "$run" 1 ;;
 			*) tcp_test "$r" 4 "$run" 1 ;;
 			esac
 			shape "$r" off
@@ -751,11 +949,20 @@ for ((run = 1; run <= RUNS; run++)); do
 	fi
 done
 
-# Status of the bondd rows after the traffic (evidence for the report).
-for r in ab rr xor lacp; do
-	has_row "$r" && bctl "$r-c" show bond0 >"$TMP/show-$r.txt" 2>&1
+# Status of the bondd rows after the traffic (evidence for the report), and
+# each daemon's data path with its map-update times.
+for r in "${ROWS_OK[@]}"; do
+	is_bondd_row "$r" || continue
+	bctl "$r-c" show bond0 >"$TMP/show-$r.txt" 2>&1
+	for side in c s; do
+		[ -S "$(sock_of "$r-$side")" ] || continue
+		read -r dpn dplast dpmax dpn_upd <<<"$(show_dp "$r-$side")"
+		record kind=datapath row="$r" side="\"$side\"" name="\"$dpn\"" last_update_us="$dplast" \
+			max_update_us="$dpmax" map_updates="$dpn_upd"
+	done
 done
 
+skipped failover || failover_test || log "failover: test failed"
 skipped backend || backend_test || log "backend: test failed"
 skipped mem || mem_test || log "mem: test failed"
 
