@@ -25,6 +25,32 @@ void daemon_read_link_info(const struct rtnl_link *l, struct link_info *li)
 	ethtool_link(l->name, &li->speed, &li->duplex);
 }
 
+void daemon_poll_carriers(struct daemon *d, uint64_t now)
+{
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+
+		if (!db->b->params.miimon)
+			continue;
+		for (unsigned j = 0; j < db->n_slaves; j++) {
+			struct dslave *ds = db->slaves[j];
+			struct link_info li;
+			int c;
+
+			if (!ds->s || ds->gone || !ds->s->os.running)
+				continue;
+			c = ethtool_carrier(ds->name);
+			if (c < 0 || (c == 1) == ds->s->os.carrier)
+				continue;
+			li = ds->s->os;
+			li.carrier = c == 1;
+			if (li.carrier)
+				ethtool_link(ds->name, &li.speed, &li.duplex);
+			slave_link_event(ds->s, &li, now);
+		}
+	}
+}
+
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db)
 {
 	struct rtnl_addr a[64];

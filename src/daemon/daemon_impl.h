@@ -237,6 +237,12 @@ void dslave_flush(struct dslave *ds);
 void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg);
 /* The engine's view of a link (up, carrier, speed, duplex). */
 void daemon_read_link_info(const struct rtnl_link *l, struct link_info *li);
+/* The MII monitor's read: each slave of a bond with miimon gets its carrier
+ * from the driver now (ethtool_carrier), as the kernel's miimon does,
+ * instead of waiting for rtnetlink, which linkwatch may delay by up to a
+ * second for a device it does not count as urgent (a NIC, a veth).
+ * Called when a timer of the engine is due, before it runs. */
+void daemon_poll_carriers(struct daemon *d, uint64_t now);
 /* Gives the engine the bond device's current addresses. */
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db);
 /* Slave promiscuity follows the bond device's; after every loop turn. */

@@ -169,6 +169,8 @@ static void arm_timer(struct daemon *d)
 	/* What the data path counted feeds the engine's monitors and tlb's
 	 * rebalance before its timers run ... */
 	dp_next = d->dp->counters ? d->dp->counters(d, now) : UINT64_MAX;
+	if (now >= d->next_ms)
+		daemon_poll_carriers(d, now);
 	next = engine_tick(d->e, now);
 	/* ... and what the engine decided goes to the data path. */
 	if (d->dp->sync)

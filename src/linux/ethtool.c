@@ -18,6 +18,7 @@
  * ones (struct ethtool_cmd, ethtool_link_settings, ethtool_perm_addr). */
 #define ETHTOOL_GSET_ 0x00000001u
 #define ETHTOOL_GPERMADDR_ 0x00000020u
+#define ETHTOOL_GLINK_ 0x0000000au
 #define ETHTOOL_GLINKSETTINGS_ 0x0000004cu
 #define SPEED_UNKNOWN_ 0xffffffffu
 #define DUPLEX_HALF_ 0x00
@@ -156,4 +157,12 @@ int ethtool_perm_addr(const char *ifname, uint8_t mac[6])
 	if (mac_is_zero(mac))
 		return -ENODATA;
 	return 0;
+}
+
+int ethtool_carrier(const char *ifname)
+{
+	struct { uint32_t cmd, data; } v = { ETHTOOL_GLINK_, 0 };
+	int ret = ethtool_ioctl(ifname, &v);
+
+	return ret < 0 ? ret : v.data != 0;
 }

@@ -299,6 +299,19 @@ static void test_ethtool(void)
 	info("ethtool_perm_addr(bdt-s0) = %d (%s) (veth has no permanent address)", ret,
 	     ret < 0 ? strerror(-ret) : "ok");
 	check("ethtool_perm_addr_none_on_veth", ret < 0, "ret %d", ret);
+	/* The carrier now, as the driver says it: the peer's side going down
+	 * takes it away at once (no linkwatch delay), and back. */
+	ret = ethtool_carrier("bdt-s0");
+	check("ethtool_carrier_up", ret == 1, "ret %d", ret);
+	sh(NULL, 0, "ip netns exec %s ip link set bdt-p0 down", peer_ns);
+	ret = ethtool_carrier("bdt-s0");
+	sh(NULL, 0, "ip netns exec %s ip link set bdt-p0 up", peer_ns);
+	check("ethtool_carrier_peer_down", ret == 0, "ret %d", ret);
+	for (int i = 0; i < 100 && ethtool_carrier("bdt-s0") != 1; i++)
+		usleep(10000);
+	check("ethtool_carrier_back", ethtool_carrier("bdt-s0") == 1, "still down after 1 s");
+	ret = ethtool_carrier("bdt-none");
+	check("ethtool_carrier_missing", ret == -ENODEV, "ret %d", ret);
 }
 
 /* ---- packet sockets ----------------------------------------------------- */
