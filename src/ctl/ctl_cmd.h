@@ -47,6 +47,8 @@
 	  "hand the bonds over to the installed bondd (exec): frames keep flowing") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
+	X(lacp,      "lacp",      2,  3, CTL_RO, "explain BOND | log BOND IF", \
+	  "802.3ad: why each port aggregates or not; a port's last LACPDUs") \
 	X(options,   "options",   0,  0, CTL_RO, "", \
 	  "describe every option: values, default, modes") \
 	X(help,      "help",      0,  0, CTL_RO, "", \
