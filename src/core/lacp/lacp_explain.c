@@ -55,8 +55,11 @@ static void explain_rx(const struct bond *b, const struct lacp_port *p, uint64_t
 	struct status_lacp_reason *r;
 
 	if (p->rx == LACP_RX_CURRENT) {
-		if (passive && m->partner_passive_heard)
-			add(sp, LACP_WHY_BOTH_PASSIVE);
+		if (passive && m->partner_passive_heard) {
+			r = add(sp, LACP_WHY_BOTH_PASSIVE);
+			if (r)
+				r->partner = true;
+		}
 		return;
 	}
 	if (!m->heard || (p->rx != LACP_RX_EXPIRED && p->rx != LACP_RX_DEFAULTED)) {
@@ -85,20 +88,20 @@ static void explain_select(const struct bond *b, const struct lacp_port *p,
 			   const struct lacp_agg *active, struct status_lacp_port *sp)
 {
 	struct status_lacp_reason *r;
-	bool told = false;
 
 	if (!active || p->agg == active)
 		return;
+	/* Why the port could not join the active aggregator ... */
 	if (lacp_agg_has_partner(active) && !active->individual) {
 		if (p->key != active->actor_key) {
 			bool speed = (p->key >> 6) == (active->actor_key >> 6);
 
 			r = add(sp, speed ? LACP_WHY_SPEED_DIFFERS : LACP_WHY_KEY_DIFFERS);
 			if (r) {
+				r->agg_id = active->id;
 				r->ours = p->key;
 				r->theirs = active->actor_key;
 			}
-			told = true;
 		}
 		if (p->rx == LACP_RX_CURRENT &&
 		    (p->partner.key != active->partner_key ||
@@ -106,6 +109,7 @@ static void explain_select(const struct bond *b, const struct lacp_port *p,
 		     memcmp(p->partner.system, active->partner_system, 6))) {
 			r = add(sp, LACP_WHY_PARTNER_DIFFERS);
 			if (r) {
+				r->agg_id = active->id;
 				r->ours = p->partner.key;
 				r->theirs = active->partner_key;
 				r->ours_prio = p->partner.sys_prio;
@@ -113,15 +117,13 @@ static void explain_select(const struct bond *b, const struct lacp_port *p,
 				memcpy(r->ours_mac, p->partner.system, 6);
 				memcpy(r->theirs_mac, active->partner_system, 6);
 			}
-			told = true;
 		}
 	}
 	if (!p->agg) {
 		add(sp, LACP_WHY_NO_AGGREGATOR);
 		return;
 	}
-	if (told)
-		return;
+	/* ... and why its own aggregator is not the active one. */
 	r = add(sp, LACP_WHY_NOT_SELECTED);
 	if (r) {
 		r->agg_id = active->id;
@@ -147,8 +149,10 @@ static void explain_port(const struct bond *b, const struct slave *s, uint64_t n
 	sp->heard_ago_ms = p->mem.heard ? ago(now, p->mem.heard_ms) : 0;
 	copy_info(&sp->partner, &p->partner);
 	sp->carrying = p->enabled && sp->agg_active;
+	/* A link the partner calls individual may carry traffic, but alone. */
 	sp->aggregated = sp->carrying && partnered &&
-			 p->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
+			 p->mux == LACP_MUX_COLLECTING_DISTRIBUTING &&
+			 (p->partner.state & LACP_STATE_AGGREGATION);
 
 	if (!b->admin_up) {
 		add(sp, LACP_WHY_BOND_DOWN);
