@@ -656,6 +656,88 @@ static void log_ring(void **state)
 	world_free();
 }
 
+static int ctl_unpriv(const char *line)
+{
+	char buf[256], *argv[8], *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	sb_reset(&OUT);
+	sb_reset(&ERR);
+	return ctl_exec_as(&be, argc, argv, false, false, &OUT, &ERR);
+}
+
+static void assert_out_is(const char *want)
+{
+	assert_string_equal(sb_str(&OUT), want);
+}
+
+/* The read-only 802.3ad attributes as sysfs prints them. */
+static void get_ro_attributes(void **state)
+{
+	(void)state;
+	world_new(2, "lacp_rate fast");
+	W.pt[1].speaks = false;
+	/* Before the bond is up: no aggregator anywhere. */
+	assert_int_equal(ctl(false, "get bond0 ad_aggregator"), 0);
+	assert_out_is("0\n");
+	assert_int_equal(ctl(false, "get bond0 ad_actor_key"), 0);
+	assert_out_is("-1\n");
+	assert_int_equal(ctl(false, "get bond0 ad_partner_mac"), 0);
+	assert_out_is("\n");
+	assert_int_equal(ctl(false, "get bond0 eth0 ad_actor_oper_port_state"), 0);
+	assert_out_is("N/A\n");
+
+	world_up();
+	run_ms(6000);
+	assert_int_equal(ctl(false, "get bond0 ad_aggregator"), 0);
+	assert_out_is("1\n");
+	assert_int_equal(ctl(false, "get bond0 ad_num_ports"), 0);
+	assert_out_is("1\n");
+	assert_int_equal(ctl(false, "get bond0 ad_actor_key"), 0);
+	assert_out_is("15\n");
+	assert_int_equal(ctl(false, "get bond0 ad_partner_key"), 0);
+	assert_out_is("7\n");
+	assert_int_equal(ctl(false, "get bond0 ad_partner_mac"), 0);
+	assert_out_is("02:aa:00:00:00:01\n");
+	assert_int_equal(ctl(true, "get bond0 ad_partner_mac"), 0);
+	assert_out_is("{\"ad_partner_mac\":\"02:aa:00:00:00:01\"}\n");
+	assert_int_equal(ctl(false, "get bond0 eth0 ad_actor_oper_port_state"), 0);
+	assert_out_is("63\n");
+	assert_int_equal(ctl(false, "get bond0 eth0 ad_partner_oper_port_state"), 0);
+	assert_out_is("63\n");
+	/* eth1 hears nothing: defaulted, own aggregator 2 */
+	assert_int_equal(ctl(false, "get bond0 eth1"), 0);
+	assert_out_is("prio 0\nad_actor_port_prio 255\nad_aggregator_id 2\n"
+		      "ad_actor_oper_port_state 71\nad_partner_oper_port_state 0\n");
+	assert_int_equal(ctl(true, "get bond0 eth1"), 0);
+	assert_out_has("\"ad_partner_oper_port_state\":\"0\"}");
+	assert_int_equal(ctl(false, "get bond0"), 0);
+	assert_out_has("\nad_aggregator 1\nad_num_ports 1\nad_actor_key 15\nad_partner_key 7\n"
+		       "ad_partner_mac 02:aa:00:00:00:01\n");
+	assert_int_not_equal(ctl(false, "get bond0 eth1 nosuch"), 0);
+	assert_int_not_equal(ctl(false, "get bond0 eth7 ad_aggregator_id"), 0);
+
+	/* Unprivileged readers: no keys, no partner MAC (CAP_NET_ADMIN). */
+	assert_int_equal(ctl_unpriv("get bond0 ad_actor_key"), 0);
+	assert_out_is("\n");
+	assert_int_equal(ctl_unpriv("get bond0 ad_partner_mac"), 0);
+	assert_out_is("\n");
+	assert_int_equal(ctl_unpriv("get bond0 ad_aggregator"), 0);
+	assert_out_is("1\n");
+	world_free();
+
+	/* Outside 802.3ad: empty files, N/A for the slaves. */
+	world_new(1, "mode active-backup");
+	assert_int_equal(ctl(false, "get bond0 ad_aggregator"), 0);
+	assert_out_is("\n");
+	assert_int_equal(ctl(false, "get bond0 eth0 ad_partner_oper_port_state"), 0);
+	assert_out_is("N/A\n");
+	world_free();
+}
+
 static void usage_errors(void **state)
 {
 	(void)state;
@@ -692,6 +774,7 @@ int main(void)
 		cmocka_unit_test(min_links),
 		cmocka_unit_test(waiting),
 		cmocka_unit_test(log_ring),
+		cmocka_unit_test(get_ro_attributes),
 		cmocka_unit_test(usage_errors),
 	};
 
