@@ -67,6 +67,8 @@ enum lacp_why {
 	LACP_WHY_MIN_LINKS,        /* ours ports up < theirs min_links: carrier off */
 	LACP_WHY_STRICT,           /* lacp_strict holds carrier down, no partner */
 	LACP_WHY_FALLBACK,         /* no partner: carries traffic alone */
+	LACP_WHY_NEGOTIATING,      /* none of the above yet: the machines are
+				    * on their way (rx_state, mux_state say where) */
 };
 
 #define STATUS_LACP_MAX_REASONS 12

@@ -44,6 +44,7 @@ static const char *const why_codes[] = {
 	[LACP_WHY_MIN_LINKS] = "min_links",
 	[LACP_WHY_STRICT] = "lacp_strict",
 	[LACP_WHY_FALLBACK] = "individual_fallback",
+	[LACP_WHY_NEGOTIATING] = "negotiating",
 };
 
 /* "12.3 s", "250 ms", "2 min 5 s" */
@@ -84,9 +85,13 @@ static void put_system(struct strbuf *o, uint16_t prio, const uint8_t mac[6])
 }
 
 static void reason_text(struct strbuf *o, const struct status_lacp_reason *r,
-			const struct status_lacp_explain *x)
+			const struct status_lacp_explain *x, const struct status_lacp_port *p)
 {
 	switch (r->why) {
+	case LACP_WHY_NEGOTIATING:
+		sb_printf(o, "negotiating: receive machine %s, mux %s", p->rx_state,
+			  p->mux_state);
+		break;
 	case LACP_WHY_BOND_DOWN:
 		sb_puts(o, "the bond is administratively down: LACP does not run");
 		break;
@@ -224,7 +229,7 @@ static void explain_text(const struct status_lacp_explain *x, struct strbuf *o)
 		sb_puts(o, "\n");
 		for (unsigned j = 0; j < p->n_reasons; j++) {
 			sb_puts(o, "    - ");
-			reason_text(o, &p->reasons[j], x);
+			reason_text(o, &p->reasons[j], x, p);
 			sb_puts(o, "\n");
 		}
 	}
@@ -246,7 +251,7 @@ static void json_info(struct strbuf *o, const struct status_lacp_info *in)
 }
 
 static void json_reason(struct strbuf *o, const struct status_lacp_reason *r,
-			const struct status_lacp_explain *x)
+			const struct status_lacp_explain *x, const struct status_lacp_port *p)
 {
 	struct strbuf t;
 	char m[18];
@@ -254,7 +259,7 @@ static void json_reason(struct strbuf *o, const struct status_lacp_reason *r,
 	sb_puts(o, "{\"reason\":");
 	sb_json_str(o, why_codes[r->why]);
 	sb_init(&t);
-	reason_text(&t, r, x);
+	reason_text(&t, r, x, p);
 	sb_puts(o, ",\"text\":");
 	sb_json_str(o, sb_str(&t));
 	if (t.oom)
@@ -350,7 +355,7 @@ static void explain_json(const struct status_lacp_explain *x, struct strbuf *o)
 		for (unsigned j = 0; j < p->n_reasons; j++) {
 			if (j)
 				sb_puts(o, ",");
-			json_reason(o, &p->reasons[j], x);
+			json_reason(o, &p->reasons[j], x, p);
 		}
 		sb_puts(o, "]}");
 	}

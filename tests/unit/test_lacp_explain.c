@@ -178,6 +178,32 @@ static void set_opts(const char *opts)
 		fail_msg("options %s: %s", opts, err.msg);
 }
 
+/* Enslaves eth<i> (10G full duplex) facing a partner that speaks as
+ * system 02:aa:..:01 key 7, active, fast, in sync once we are. */
+static void add_port(unsigned i)
+{
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 1, (uint8_t)(i + 1) };
+	struct link_info li = { .running = true, .carrier = true, .speed = 10000,
+				.duplex = DUPLEX_FULL };
+	struct partner *p = &W.pt[i];
+	struct err err = { 0 };
+	char name[16];
+
+	snprintf(name, sizeof(name), "eth%u", i);
+	W.s[i] = bond_enslave(W.b, name, mac, &li, NULL, W.now, &err);
+	if (!W.s[i])
+		fail_msg("enslave: %s", err.msg);
+	W.n = i + 1;
+	p->speaks = true;
+	p->sys_prio = 65535;
+	memcpy(p->system, (uint8_t[]){ 0x02, 0xaa, 0, 0, 0, 1 }, 6);
+	p->key = 7;
+	p->state = LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION |
+		   LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
+	p->mirror_sync = true;
+	tick();
+}
+
 /* A bond with n ports (10G full duplex) and options, partners all
  * speaking as system 02:aa:..:01 key 7, active, fast, in sync once we are;
  * not up yet. */
@@ -196,26 +222,8 @@ static void world_new(unsigned n, const char *opts)
 	set_opts("mode 802.3ad miimon 100");
 	if (opts)
 		set_opts(opts);
-	for (unsigned i = 0; i < n; i++) {
-		uint8_t mac[6] = { 0x02, 0, 0, 0, 1, (uint8_t)(i + 1) };
-		struct link_info li = { .running = true, .carrier = true, .speed = 10000,
-					.duplex = DUPLEX_FULL };
-		char name[16];
-		struct partner *p = &W.pt[i];
-
-		snprintf(name, sizeof(name), "eth%u", i);
-		W.s[i] = bond_enslave(W.b, name, mac, &li, NULL, W.now, &err);
-		if (!W.s[i])
-			fail_msg("enslave: %s", err.msg);
-		p->speaks = true;
-		p->sys_prio = 65535;
-		memcpy(p->system, (uint8_t[]){ 0x02, 0xaa, 0, 0, 0, 1 }, 6);
-		p->key = 7;
-		p->state = LACP_STATE_ACTIVITY | LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION |
-			   LACP_STATE_SYNC | LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
-		p->mirror_sync = true;
-	}
-	W.n = n;
+	for (unsigned i = 0; i < n; i++)
+		add_port(i);
 	tick();
 }
 
@@ -609,6 +617,34 @@ static void waiting(void **state)
 	world_free();
 }
 
+/* From the bond coming up to aggregation, every 100 ms: a port that does
+ * not aggregate always has a reason, and the selection timer is named
+ * while it runs. */
+static void every_step_has_a_reason(void **state)
+{
+	bool selecting = false;
+
+	(void)state;
+	/* Enslaved into a running bond: the 8 s selection timer runs. */
+	world_new(0, NULL);
+	world_up();
+	add_port(0);
+	add_port(1);
+	for (unsigned t = 0; t < 120; t++) {
+		run_ms(100);
+		explain();
+		for (unsigned i = 0; i < 2; i++) {
+			if (!X.ports[i].aggregated && !X.ports[i].n_reasons)
+				fail_msg("t=%u00 ms: %s has no reason", t, X.ports[i].name);
+			if (why(i, LACP_WHY_SELECTING))
+				selecting = true;
+		}
+	}
+	assert_true(selecting);
+	assert_true(X.ports[0].aggregated && X.ports[1].aggregated);
+	world_free();
+}
+
 /* The log: LACPDUs both ways with what they caused, at most 32 of them,
  * oldest first, and the state changes of the ticks in between. */
 static void log_ring(void **state)
@@ -773,6 +809,7 @@ int main(void)
 		cmocka_unit_test(link_duplex_bond),
 		cmocka_unit_test(min_links),
 		cmocka_unit_test(waiting),
+		cmocka_unit_test(every_step_has_a_reason),
 		cmocka_unit_test(log_ring),
 		cmocka_unit_test(get_ro_attributes),
 		cmocka_unit_test(usage_errors),

@@ -171,7 +171,8 @@ static void explain_port(const struct bond *b, const struct slave *s, uint64_t n
 	if (p->rx == LACP_RX_CURRENT && !(p->partner.state & LACP_STATE_AGGREGATION))
 		add(sp, LACP_WHY_INDIVIDUAL);
 	explain_select(b, p, active, sp);
-	if (p->agg && p->agg == active && !sp->aggregated) {
+	/* Before the first selection there is no active aggregator yet. */
+	if (p->agg && (p->agg == active || !active) && !sp->aggregated) {
 		if (lb->agg_select_timer) {
 			r = add(sp, LACP_WHY_SELECTING);
 			if (r)
@@ -186,7 +187,10 @@ static void explain_port(const struct bond *b, const struct slave *s, uint64_t n
 		    (p->partner.state & LACP_STATE_AGGREGATION))
 			add(sp, LACP_WHY_PARTNER_NOT_SYNC);
 	}
-	if (p->actor_churn == LACP_CHURN_CHURNED || p->partner_churn == LACP_CHURN_CHURNED) {
+	/* The kernel's churn machines stay churned until the port restarts:
+	 * worth saying only while the port does not aggregate. */
+	if (!sp->aggregated && (p->actor_churn == LACP_CHURN_CHURNED ||
+				p->partner_churn == LACP_CHURN_CHURNED)) {
 		r = add(sp, LACP_WHY_CHURN);
 		if (r) {
 			r->actor = p->actor_churn == LACP_CHURN_CHURNED;
@@ -208,6 +212,9 @@ static void explain_port(const struct bond *b, const struct slave *s, uint64_t n
 		else if (!partnered && p->enabled)
 			add(sp, LACP_WHY_FALLBACK);
 	}
+	/* A port that does not aggregate always gets a reason. */
+	if (!sp->aggregated && !sp->n_reasons)
+		add(sp, LACP_WHY_NEGOTIATING);
 }
 
 int lacp_explain(const struct bond *b, uint64_t now_ms, struct status_lacp_explain *out)
