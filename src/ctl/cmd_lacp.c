@@ -432,6 +432,13 @@ static void put_changes(struct strbuf *o, const struct status_lacp_view *a,
 #undef SEP
 }
 
+/* The receive machine takes a LACPDU only in these states (lacp_rx.c). */
+static bool takes_pdus(const char *rx_state)
+{
+	return !strcmp(rx_state, "EXPIRED") || !strcmp(rx_state, "DEFAULTED") ||
+	       !strcmp(rx_state, "CURRENT");
+}
+
 static void log_text(const struct status_lacp_log *l, uint64_t now, struct strbuf *o)
 {
 	sb_printf(o, "%s of %s: %u entr%s, oldest first (LACPDUs: the last %u sent and received)\n",
@@ -458,6 +465,9 @@ static void log_text(const struct status_lacp_log *l, uint64_t now, struct strbu
 			if (o->len == before) {
 				if (e->kind[0] == 't')
 					o->len = mark;   /* a send changes nothing */
+				else if (e->kind[0] == 'r' && !takes_pdus(e->before.rx_state))
+					sb_printf(o, "ignored (receive machine in %s)",
+						  e->before.rx_state);
 				else
 					sb_puts(o, "no change");
 			}

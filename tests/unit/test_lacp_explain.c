@@ -287,7 +287,7 @@ static struct strbuf OUT, ERR;
 static int ctl(bool json, const char *line)
 {
 	char buf[256], *argv[8], *save = NULL;
-	int argc = 0;
+	int argc = 0, rc;
 
 	snprintf(buf, sizeof(buf), "%s", line);
 	for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
@@ -296,7 +296,18 @@ static int ctl(bool json, const char *line)
 	sb_free(&ERR);
 	sb_init(&OUT);
 	sb_init(&ERR);
-	return ctl_exec(&be, argc, argv, json, &OUT, &ERR);
+	rc = ctl_exec(&be, argc, argv, json, &OUT, &ERR);
+	/* LACP_DUMP=FILE: every output goes there, one per block (the JSON
+	 * ones are checked with a JSON parser by hand). */
+	if (getenv("LACP_DUMP")) {
+		FILE *f = fopen(getenv("LACP_DUMP"), "a");
+
+		if (f) {
+			fprintf(f, "=== %s%s\n%s", json ? "json " : "", line, sb_str(&OUT));
+			fclose(f);
+		}
+	}
+	return rc;
 }
 
 static void assert_out_has(const char *needle)
@@ -674,6 +685,7 @@ static void log_ring(void **state)
 	assert_out_has("eth0 of bond0: ");
 	assert_out_has(" rx    v1 actor 65535,02:aa:00:00:00:01 key 7 port 1 prio 255 state ");
 	assert_out_has("caused: rx EXPIRED -> CURRENT");
+	assert_out_has("caused: ignored (receive machine in PORT_DISABLED)");
 	assert_out_has("mux ATTACHED -> COLLECTING_DISTRIBUTING");
 
 	/* A minute later only the last 32 LACPDUs are kept. */
