@@ -51,7 +51,7 @@ static void ad_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
 	struct lacp_bond *lb = lacp_bond_of(b);
 	struct lacp_port *p = lacp_port_of(s);
 
-	(void)now_ms;
+	lb->now_ms = now_ms;
 	/* bond_3ad_initialize: the first slave (re)arms the selection timer
 	 * and restarts the numbering of ports and aggregators. */
 	if (b->n_slaves == 1) {
@@ -77,7 +77,7 @@ static void ad_slave_del(struct bond *b, struct slave *s, uint64_t now_ms)
 {
 	struct lacp_port *p = lacp_port_of(s);
 
-	(void)now_ms;
+	lacp_bond_of(b)->now_ms = now_ms;
 	/* The partner learns at once that this port no longer aggregates. */
 	if (b->admin_up && p->lacp_enabled)
 		lacp_tx_send(b, p, (uint8_t)(p->actor_state &
@@ -93,7 +93,7 @@ static void ad_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 	bool up = s->link == SLAVE_LINK_UP;
 	uint16_t old = p->key;
 
-	(void)now_ms;
+	lacp_bond_of(b)->now_ms = now_ms;
 	p->port_enabled = up;
 	p->key = lacp_port_key(b, s, !up);
 	if (p->key != old) {
@@ -116,7 +116,7 @@ static bool ad_rx_control(struct bond *b, struct slave *s, const uint8_t *frame,
 	struct lacpdu pdu;
 	struct lacp_marker m;
 
-	(void)now_ms;
+	lb->now_ms = now_ms;
 	switch (lacp_frame_decode(frame, len, &pdu, &m)) {
 	case LACP_RX_NOT_SLOW:
 		return false;
@@ -182,6 +182,7 @@ static uint64_t ad_tick(struct bond *b, uint64_t now_ms)
 {
 	struct lacp_bond *lb = lacp_bond_of(b);
 
+	lb->now_ms = now_ms;
 	if (!b->admin_up) {
 		lb->was_up = false;
 		lb->next_tick_ms = 0;
@@ -202,6 +203,8 @@ static uint64_t ad_tick(struct bond *b, uint64_t now_ms)
 			p->actor_state = keep | admin_state(b);
 			p->key = lacp_port_key(b, s, s->link != SLAVE_LINK_UP);
 			p->lacp_enabled = p->key & 1;
+			/* "no LACPDU heard for N s" counts from now */
+			p->mem.listening = false;
 		}
 	}
 	if (now_ms < lb->next_tick_ms)

@@ -194,4 +194,17 @@ int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
 		  struct err *err);
 
+/* The read-only 802.3ad attributes, as the bond's sysfs files print them
+ * (bond_sysfs.c: ad_aggregator, ad_num_ports, ad_actor_key, ad_partner_key,
+ * ad_partner_mac; the keys and MAC only for privileged readers) and a
+ * slave's bonding_slave files (ad_aggregator_id, ad_actor_oper_port_state,
+ * ad_partner_oper_port_state). NULL-terminated name lists; the readers
+ * return -ENOENT for another name, else 0 with the text (maybe empty). */
+extern const char *const opt_ro_bond_attrs[];
+extern const char *const opt_ro_slave_attrs[];
+int opt_get_ro(const struct bond *b, const char *name, bool privileged,
+	       struct strbuf *out);
+int opt_slave_get_ro(const struct bond *b, const struct slave *s, const char *name,
+		     struct strbuf *out);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "bond.h"
 #include "mode.h"
+#include "lacp/lacp.h"
 
 int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
 		  struct err *err)
@@ -126,5 +127,82 @@ int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 			  "unknown", *f);
 	else
 		sb_printf(out, "%u", *f);
+	return 0;
+}
+
+/* ---- read-only 802.3ad attributes (sysfs files that are not options) ---- */
+
+const char *const opt_ro_bond_attrs[] = {
+	"ad_aggregator", "ad_num_ports", "ad_actor_key", "ad_partner_key",
+	"ad_partner_mac", NULL,
+};
+
+const char *const opt_ro_slave_attrs[] = {
+	"ad_aggregator_id", "ad_actor_oper_port_state", "ad_partner_oper_port_state",
+	NULL,
+};
+
+static bool in_list(const char *const *l, const char *name)
+{
+	for (; *l; l++)
+		if (!strcmp(*l, name))
+			return true;
+	return false;
+}
+
+/* bond_sysfs.c: empty outside 802.3ad; the aggregator id and port count
+ * are 0 without an active aggregator; the keys (-1 without one) and the
+ * partner MAC (empty without one) only for CAP_NET_ADMIN readers. */
+int opt_get_ro(const struct bond *b, const char *name, bool privileged,
+	       struct strbuf *out)
+{
+	const struct lacp_agg *agg;
+	char mac[18];
+
+	if (!in_list(opt_ro_bond_attrs, name))
+		return -ENOENT;
+	if (!b->mode->lacp)
+		return 0;
+	agg = lacp_active_agg(b);
+	if (!strcmp(name, "ad_aggregator")) {
+		sb_printf(out, "%u", agg ? agg->id : 0);
+	} else if (!strcmp(name, "ad_num_ports")) {
+		sb_printf(out, "%u", agg ? lacp_agg_active_ports(b, agg) : 0);
+	} else if (!privileged) {
+		return 0;
+	} else if (!strcmp(name, "ad_actor_key")) {
+		if (agg)
+			sb_printf(out, "%u", agg->actor_key);
+		else
+			sb_puts(out, "-1");
+	} else if (!strcmp(name, "ad_partner_key")) {
+		if (agg)
+			sb_printf(out, "%u", agg->partner_key);
+		else
+			sb_puts(out, "-1");
+	} else if (agg) {
+		sb_puts(out, mac_fmt(agg->partner_system, mac));
+	}
+	return 0;
+}
+
+/* bond_sysfs_slave.c: "N/A" outside 802.3ad and while the port has no
+ * aggregator. */
+int opt_slave_get_ro(const struct bond *b, const struct slave *s, const char *name,
+		     struct strbuf *out)
+{
+	const struct lacp_port *p;
+
+	if (!in_list(opt_ro_slave_attrs, name))
+		return -ENOENT;
+	p = b->mode->lacp ? lacp_port_of(s) : NULL;
+	if (!p || !p->agg)
+		sb_puts(out, "N/A");
+	else if (!strcmp(name, "ad_aggregator_id"))
+		sb_printf(out, "%u", p->agg->id);
+	else if (!strcmp(name, "ad_actor_oper_port_state"))
+		sb_printf(out, "%u", p->actor_state);
+	else
+		sb_printf(out, "%u", p->partner.state);
 	return 0;
 }

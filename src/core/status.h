@@ -39,6 +39,111 @@ struct status_lacp_info {
 	uint8_t state;              /* LACP_STATE_* bits */
 };
 
+/* ---- 802.3ad explained (lacp/lacp_explain.c) ----------------------------
+ *
+ * Why each port of an 802.3ad bond aggregates or does not, as reasons with
+ * their values; the printers (src/ctl/cmd_lacp.c) say them in words. The
+ * reasons of a port come in the order a user should look at them: the
+ * first one is the cause, later ones are consequences or other findings. */
+
+enum lacp_why {
+	LACP_WHY_BOND_DOWN,        /* the bond is administratively down */
+	LACP_WHY_LINK_DOWN,        /* the port's link is down */
+	LACP_WHY_HALF_DUPLEX,      /* LACP runs only on full-duplex ports */
+	LACP_WHY_NO_LACPDU,        /* nothing heard for ms (heard: ever before) */
+	LACP_WHY_BOTH_PASSIVE,     /* lacp_active off here, partner passive or silent */
+	LACP_WHY_EXPIRED,          /* partner info expired: no LACPDU for ms */
+	LACP_WHY_DEFAULTED,        /* partner info defaulted: no LACPDU for ms */
+	LACP_WHY_INDIVIDUAL,       /* partner says the link is not aggregatable */
+	LACP_WHY_SPEED_DIFFERS,    /* port key's speed/duplex differs: ours/theirs */
+	LACP_WHY_KEY_DIFFERS,      /* port key (ad_user_port_key part) differs */
+	LACP_WHY_PARTNER_DIFFERS,  /* partner key or system differs: ours/theirs */
+	LACP_WHY_PARTNER_NOT_SYNC, /* partner is not in sync */
+	LACP_WHY_CHURN,            /* churn detected (actor and/or partner) */
+	LACP_WHY_SELECTING,        /* aggregator selection timer: ms left */
+	LACP_WHY_WAITING,          /* mux waits (wait_while): ms left */
+	LACP_WHY_NO_AGGREGATOR,    /* not attached to an aggregator yet */
+	LACP_WHY_NOT_SELECTED,     /* ad_select prefers aggregator agg_id by rule */
+	LACP_WHY_MIN_LINKS,        /* ours ports up < theirs min_links: carrier off */
+	LACP_WHY_STRICT,           /* lacp_strict holds carrier down, no partner */
+	LACP_WHY_FALLBACK,         /* no partner: carries traffic alone */
+	LACP_WHY_NEGOTIATING,      /* none of the above yet: the machines are
+				    * on their way (rx_state, mux_state say where) */
+};
+
+#define STATUS_LACP_MAX_REASONS 12
+
+struct status_lacp_reason {
+	enum lacp_why why;
+	uint64_t ms;               /* NO_LACPDU, EXPIRED, DEFAULTED, SELECTING, WAITING */
+	bool heard;                /* NO_LACPDU, EXPIRED, DEFAULTED: ever heard one */
+	bool actor, partner;       /* CHURN: which side churned; BOTH_PASSIVE:
+				    * partner = a passive LACPDU was heard */
+	uint32_t ours, theirs;     /* keys (this port / the active aggregator),
+				    * MIN_LINKS: ports up / min_links */
+	uint16_t ours_prio, theirs_prio;   /* PARTNER_DIFFERS: partner systems */
+	uint8_t ours_mac[6], theirs_mac[6];
+	uint16_t agg_id;           /* NOT_SELECTED: the aggregator preferred */
+	const char *rule;          /* NOT_SELECTED: which rule prefers it */
+};
+
+struct status_lacp_port {
+	char name[BOND_NAME_MAX];
+	bool aggregated;           /* collecting and distributing with a partner
+				    * in the active aggregator */
+	bool carrying;             /* may carry traffic (aggregated or fallback) */
+	bool has_agg;
+	uint16_t agg_id;
+	bool agg_active;
+	const char *rx_state, *mux_state;   /* machine state names */
+	bool heard;                /* a LACPDU was ever received */
+	uint64_t heard_ago_ms;     /* the last one, ms ago */
+	struct status_lacp_info partner;
+	unsigned n_reasons;
+	struct status_lacp_reason reasons[STATUS_LACP_MAX_REASONS];
+};
+
+struct status_lacp_explain {
+	char name[BOND_NAME_MAX];
+	bool carrier;
+	const char *ad_select;
+	uint32_t min_links;
+	bool lacp_active, lacp_strict;
+	bool has_active_agg;
+	uint16_t active_agg_id;
+	unsigned active_ports;
+	uint16_t partner_key;
+	uint8_t partner_mac[6];
+	unsigned n_ports;
+	struct status_lacp_port ports[BOND_MAX_SLAVES];
+};
+
+/* ---- 802.3ad log (lacp/lacp_explain.c) ------------------------------------ */
+
+#define STATUS_LACP_LOG_MAX 64     /* both rings of a port */
+
+/* A port's state as a log entry shows it before and after. */
+struct status_lacp_view {
+	const char *rx_state, *mux_state;
+	bool selected, enabled, agg_active;
+	uint16_t agg_id;           /* 0: none */
+	uint8_t actor_state, partner_state;
+};
+
+struct status_lacp_log_entry {
+	uint64_t ms;               /* engine clock */
+	const char *kind;          /* "rx", "tx", "state" */
+	uint8_t version;           /* rx, tx: the LACPDU */
+	struct status_lacp_info actor, partner;
+	struct status_lacp_view before, after;
+};
+
+struct status_lacp_log {
+	char bond[BOND_NAME_MAX], port[BOND_NAME_MAX];
+	unsigned n;                /* oldest first */
+	struct status_lacp_log_entry e[STATUS_LACP_LOG_MAX];
+};
+
 /* 802.3ad facts of one port. */
 struct status_ad_port {
 	bool has_agg;               /* attached to an aggregator (else "N/A") */
@@ -166,5 +271,12 @@ const char *status_link_text(enum slave_link l);
 /* The modes' fill functions, pointed at by their mode_ops tables. */
 void lacp_status_fill(const struct bond *b, struct bond_status *st);
 void alb_status_fill(const struct bond *b, struct bond_status *st);
+
+/* Explains every port of an 802.3ad bond at engine time now_ms; -1 if the
+ * bond is not in 802.3ad. */
+int lacp_explain(const struct bond *b, uint64_t now_ms, struct status_lacp_explain *out);
+/* The log of one port (its LACPDUs and state changes, oldest first); -1 if
+ * the bond is not in 802.3ad. */
+int lacp_port_log(const struct bond *b, const struct slave *s, struct status_lacp_log *out);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/actions.h"
 #include "core/bond.h"
 #include "core/engine.h"
 #include "core/opt.h"
@@ -19,9 +20,75 @@ static bool is_bond_option(const struct opt_desc *o)
 	return !(o->flags & (OPT_PER_SLAVE | OPT_MODULE));
 }
 
+/* One "name value" line, or a JSON member (first: no comma before). */
+static void put_pair(struct cmd_ctx *c, const char *name, const char *value, bool first)
+{
+	if (c->json) {
+		sb_puts(c->out, first ? "" : ",");
+		sb_json_str(c->out, name);
+		sb_puts(c->out, ":");
+		sb_json_str(c->out, value);
+	} else if (value[0]) {
+		sb_printf(c->out, "%s %s\n", name, value);
+	} else {
+		sb_printf(c->out, "%s\n", name);
+	}
+}
+
+static void put_single(struct cmd_ctx *c, const char *name, const char *value)
+{
+	if (c->json) {
+		sb_puts(c->out, "{");
+		put_pair(c, name, value, true);
+		sb_puts(c->out, "}\n");
+	} else {
+		sb_printf(c->out, "%s\n", value);
+	}
+}
+
+/* A slave's attributes: the read-only 802.3ad ones (its bonding_slave
+ * sysfs directory) and the per-slave options; one, or all of them. */
+static int get_slave(struct cmd_ctx *c, const struct bond *b, const struct slave *s,
+		     const char *name, struct strbuf *v)
+{
+	static const char *const slave_opts[] = { "prio", "ad_actor_port_prio" };
+	struct err e;
+	bool first = true;
+
+	if (name) {
+		err_clear(&e);
+		if (opt_slave_get_ro(b, s, name, v) == 0 || opt_slave_get(s, name, v, &e) == 0) {
+			put_single(c, name, sb_str(v));
+			return CTL_EXIT_OK;
+		}
+		return cmd_fail(c, b->name, "%s: no attribute %s (one of ad_aggregator_id, "
+				"ad_actor_oper_port_state, ad_partner_oper_port_state, prio, "
+				"ad_actor_port_prio)", s->name, name);
+	}
+	if (c->json)
+		sb_puts(c->out, "{");
+	for (unsigned i = 0; i < ARRAY_SIZE(slave_opts); i++) {
+		sb_reset(v);
+		err_clear(&e);
+		if (opt_slave_get(s, slave_opts[i], v, &e))
+			return cmd_fail_err(c, b->name, &e);
+		put_pair(c, slave_opts[i], sb_str(v), first);
+		first = false;
+	}
+	for (unsigned i = 0; opt_ro_slave_attrs[i]; i++) {
+		sb_reset(v);
+		opt_slave_get_ro(b, s, opt_ro_slave_attrs[i], v);
+		put_pair(c, opt_ro_slave_attrs[i], sb_str(v), false);
+	}
+	if (c->json)
+		sb_puts(c->out, "}\n");
+	return CTL_EXIT_OK;
+}
+
 int cmd_get(struct cmd_ctx *c, int argc, char **argv)
 {
 	struct bond *b = cmd_find_bond(c, argv[0]);
+	struct slave *s;
 	struct strbuf v;
 	struct err e;
 	int rc = CTL_EXIT_OK;
@@ -31,26 +98,36 @@ int cmd_get(struct cmd_ctx *c, int argc, char **argv)
 	if (!b)
 		return CTL_EXIT_REFUSED;
 	sb_init(&v);
+	if (argc == 3) {
+		s = bond_find_slave(b, argv[1]);
+		rc = s ? get_slave(c, b, s, argv[2], &v) :
+			 cmd_fail(c, argv[0], "%s is not a slave of this bond", argv[1]);
+		goto out;
+	}
 	if (argc == 2) {
+		/* A read-only attribute, an option, or (a name that is
+		 * neither) a slave's attributes. */
+		if (opt_get_ro(b, argv[1], c->privileged, &v) == 0) {
+			put_single(c, argv[1], sb_str(&v));
+			goto out;
+		}
+		s = opt_find(argv[1]) ? NULL : bond_find_slave(b, argv[1]);
+		if (s) {
+			rc = get_slave(c, b, s, NULL, &v);
+			goto out;
+		}
 		err_clear(&e);
 		if (opt_get(b, argv[1], &v, &e)) {
 			rc = cmd_fail_err(c, argv[0], &e);
 			goto out;
 		}
-		if (c->json) {
-			sb_puts(c->out, "{");
-			sb_json_str(c->out, argv[1]);
-			sb_puts(c->out, ":");
-			sb_json_str(c->out, sb_str(&v));
-			sb_puts(c->out, "}\n");
-		} else {
-			sb_printf(c->out, "%s\n", sb_str(&v));
-		}
+		put_single(c, argv[1], sb_str(&v));
 		goto out;
 	}
 
-	/* Every bond option in table order. One unreadable option is
-	 * reported and the others are still printed. */
+	/* Every bond option in table order, then the read-only attributes
+	 * (the bond's sysfs directory). One unreadable option is reported
+	 * and the others are still printed. */
 	if (c->json)
 		sb_puts(c->out, "{");
 	for (i = 0; i < OPT__COUNT; i++) {
@@ -64,16 +141,13 @@ int cmd_get(struct cmd_ctx *c, int argc, char **argv)
 			rc = cmd_fail_err(c, argv[0], &e);
 			continue;
 		}
-		if (c->json) {
-			sb_puts(c->out, first ? "" : ",");
-			sb_json_str(c->out, o->name);
-			sb_puts(c->out, ":");
-			sb_json_str(c->out, sb_str(&v));
-		} else if (v.len) {
-			sb_printf(c->out, "%s %s\n", o->name, sb_str(&v));
-		} else {
-			sb_printf(c->out, "%s\n", o->name);
-		}
+		put_pair(c, o->name, sb_str(&v), first);
+		first = false;
+	}
+	for (i = 0; opt_ro_bond_attrs[i]; i++) {
+		sb_reset(&v);
+		opt_get_ro(b, opt_ro_bond_attrs[i], c->privileged, &v);
+		put_pair(c, opt_ro_bond_attrs[i], sb_str(&v), first);
 		first = false;
 	}
 	if (c->json)

@@ -35,8 +35,8 @@
 	  "set bond options (all or nothing; OPTION=VALUE also works)") \
 	X(set_slave, "set-slave", 4,  4, CTL_RW, "BOND IF OPTION VALUE", \
 	  "set a per-slave option: prio, ad_actor_port_prio, queue_id") \
-	X(get,       "get",       1,  2, CTL_RO, "BOND [OPTION]", \
-	  "print one option's value, or every option as 'name value' lines") \
+	X(get,       "get",       1,  3, CTL_RO, "BOND [OPTION | IF [ATTRIBUTE]]", \
+	  "print one option's value, or every option as 'name value' lines; IF: a slave's") \
 	X(list,      "list",      0,  0, CTL_RO, "", \
 	  "print the bond names, one per line") \
 	X(show,      "show",      0,  1, CTL_RO, "[BOND]", \
@@ -47,6 +47,8 @@
 	  "hand the bonds over to the installed bondd (exec): frames keep flowing") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
+	X(lacp,      "lacp",      2,  3, CTL_RO, "explain BOND | log BOND IF", \
+	  "802.3ad: why each port aggregates or not; a port's last LACPDUs") \
 	X(options,   "options",   0,  0, CTL_RO, "", \
 	  "describe every option: values, default, modes") \
 	X(help,      "help",      0,  0, CTL_RO, "", \

@@ -77,7 +77,15 @@ static void json_ad_port(const struct status_ad_port *p, struct strbuf *out)
 	json_lacp_info(&p->actor, "port_key", out);
 	sb_puts(out, ",\"partner\":");
 	json_lacp_info(&p->partner, "oper_key", out);
-	sb_puts(out, "}");
+	/* The slave's read-only sysfs attributes (bond_sysfs_slave.c): null
+	 * where the file says "N/A" (no aggregator). */
+	if (p->has_agg)
+		sb_printf(out, ",\"ad_actor_oper_port_state\":%u,"
+			  "\"ad_partner_oper_port_state\":%u}", p->actor.state,
+			  p->partner.state);
+	else
+		sb_puts(out, ",\"ad_actor_oper_port_state\":null,"
+			"\"ad_partner_oper_port_state\":null}");
 }
 
 static void json_alb_slave(const struct status_alb_slave *a, struct strbuf *out)
@@ -130,6 +138,17 @@ static void json_ad(const struct status_ad *ad, struct strbuf *out)
 	sb_json_str(out, ad->ad_select);
 	sb_printf(out, ",\"system_priority\":%u", ad->sys_prio);
 	json_mac(out, "system_mac", ad->system);
+	/* The bond's read-only sysfs attributes (bond_sysfs.c): 0 / -1 /
+	 * null without an active aggregator, as the files read. */
+	if (ad->has_active_agg) {
+		sb_printf(out, ",\"ad_aggregator\":%u,\"ad_num_ports\":%u,\"ad_actor_key\":%u,"
+			  "\"ad_partner_key\":%u", ad->agg.id, ad->agg.n_ports,
+			  ad->agg.actor_key, ad->agg.partner_key);
+		json_mac(out, "ad_partner_mac", ad->agg.partner_mac);
+	} else {
+		sb_puts(out, ",\"ad_aggregator\":0,\"ad_num_ports\":0,\"ad_actor_key\":-1,"
+			"\"ad_partner_key\":-1,\"ad_partner_mac\":null");
+	}
 	sb_puts(out, ",\"active_aggregator\":");
 	if (!ad->has_active_agg) {
 		sb_puts(out, "null}");

@@ -8,7 +8,9 @@
 # bond_mode=balance-tcp, lacp-time=fast, and a plain port p2 toward
 # namespace h (eth0). 198.51.100.1/24 on bond0, 198.51.100.2/24 on h's eth0
 # (the host sits behind the switch, so that sw's own kernel never answers
-# for the addresses on the veths OVS drives).
+# for the addresses on the veths OVS drives). A third slave, eth2, faces p3,
+# a plain OVS port that runs no LACP: `bondctl lacp explain` must say that
+# no LACPDU is heard there, and that eth0 and eth1 aggregate.
 #
 # What is relied on: 802.1AX (both ports reach actor state 63 = active, short
 # timeout, aggregating, in sync, collecting, distributing; one aggregator
@@ -67,19 +69,20 @@ need "namespaces" ns_add a
 need "namespaces" ns_add sw
 need "veth eth0-p0" veth_pair a eth0 sw p0
 need "veth eth1-p1" veth_pair a eth1 sw p1
+need "veth eth2-p3" veth_pair a eth2 sw p3
 need "namespaces" ns_add h
 need "veth h:eth0-p2" veth_pair h eth0 sw p2
 need "private ovsdb-server and ovs-vswitchd in sw" ovs_start
 need "OVS bridge br0 (netdev) with an LACP bond over p0 p1" \
 	vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
 	-- add-bond br0 obond p0 p1 lacp=active bond_mode=balance-tcp \
-	other_config:lacp-time=fast -- add-port br0 p2
+	other_config:lacp-time=fast -- add-port br0 p2 -- add-port br0 p3
 need "h address" bond_addr h eth0 "$B_IP/24"
 
 need "bondd starts in a" start_bondd a
 need "create bond0 802.3ad lacp_rate fast" \
 	bctl a create bond0 mode 802.3ad miimon 100 lacp_rate fast
-need "enslave eth0 eth1" bctl a enslave bond0 eth0 eth1
+need "enslave eth0 eth1 eth2" bctl a enslave bond0 eth0 eth1 eth2
 need "bond0 address" bond_addr a bond0 "$A_IP/24"
 
 # port_state_is SLAVE N: the actor's "port state" in SLAVE's details.
@@ -115,6 +118,25 @@ check "partner system = OVS's bond system id" \
 	test "$(proc_field a bond0 "	Partner Mac Address")" != "00:00:00:00:00:00"
 check "ping a->h" wait_for 5 nsx a ping -c 1 -W 1 $B_IP
 check "ping h->a" nsx h ping -c 3 -i 0.2 -W 1 $A_IP
+
+# lacp explain: what aggregates and why eth2 does not.
+explain_q() {
+	bctl a --json lacp explain bond0 |
+		jq -er --arg p "$1" ".ports[] | select(.name == \$p) | $2"
+}
+check "explain: eth0 aggregated" is_eq eth0 true "$(explain_q eth0 .aggregated)"
+check "explain: eth1 aggregated" is_eq eth1 true "$(explain_q eth1 .aggregated)"
+check "explain: eth0 has no reason" is_eq reasons 0 "$(explain_q eth0 '.reasons | length')"
+check "explain: eth2 (OVS port without LACP) not aggregated" \
+	is_eq eth2 false "$(explain_q eth2 .aggregated)"
+check "explain: eth2: no LACPDU heard, never, for seconds" is_eq eth2 "no_lacpdu false true" \
+	"$(explain_q eth2 '.reasons[0] | "\(.reason) \(.ever_heard) \(.silent_ms >= 2000)"')"
+check "explain text: eth2: no LACPDU heard" \
+	sh -c "'$BONDCTL' -s '$(bondd_sock a)' lacp explain bond0 | grep -A1 '^  eth2: not aggregated' | grep -q 'no LACPDU heard in the'"
+check "explain: eth2 not selected, the active aggregator has OVS as partner" \
+	explain_q eth2 '.reasons[] | select(.reason == "not_selected") | .rule'
+check "lacp log eth0: LACPDUs from OVS" \
+	sh -c "'$BONDCTL' -s '$(bondd_sock a)' --json lacp log bond0 eth0 | jq -e '[.entries[] | select(.kind == \"rx\")] | length > 0'"
 
 # One link lost: the other carries on, OVS sees p1 go.
 ip -n "$(nsname a)" link set eth1 down

@@ -13,6 +13,11 @@
  * (port -> aggregator selection, active aggregator choice, carrier) and
  * ../mode_8023ad.c (the mode_ops table that glues them to the engine).
  *
+ * lacp_log.c keeps what `bondctl lacp log` and `lacp explain` need: per
+ * port the last LACPDUs sent and received with the state changes they
+ * caused, the state changes of the ticks, and when a LACPDU was last heard;
+ * lacp_explain.c turns the machines' state into reasons (status.h).
+ *
  * Left out: independent control (coupled_control=0),
  * broadcast_neighbor, ad_select=actor_port_prio (treated as stable), and
  * 802.1AX-2014 version 2 TLVs (accepted, ignored).
@@ -125,6 +130,48 @@ extern const char *const lacp_ptx_state_names[];
 extern const char *const lacp_mux_state_names[];
 extern const char *const lacp_churn_state_names[];   /* /proc words */
 
+/* ---- the port's memory for explain and log (lacp_log.c) ----------------- */
+
+#define LACP_LOG_LEN 32
+
+/* What a LACPDU or a tick may change in a port, compared before/after. */
+struct lacp_port_view {
+	uint8_t rx, mux;               /* enum lacp_rx_state / lacp_mux_state */
+	bool selected;
+	bool enabled;
+	bool agg_active;
+	uint16_t agg_id;               /* 0: no aggregator */
+	uint8_t actor_state, partner_state;
+};
+
+enum lacp_log_kind { LACP_LOG_RX, LACP_LOG_TX, LACP_LOG_STATE };
+
+struct lacp_log_entry {
+	uint64_t ms;                   /* engine clock */
+	uint32_t seq;                  /* order across both rings */
+	uint8_t kind;                  /* enum lacp_log_kind */
+	struct lacpdu pdu;             /* RX, TX */
+	struct lacp_port_view before, after;
+};
+
+/* Two rings, so that state changes never push the LACPDUs out. */
+struct lacp_ring {
+	struct lacp_log_entry e[LACP_LOG_LEN];
+	unsigned next, n;
+};
+
+struct lacp_memory {
+	struct lacp_ring pdus;         /* RX and TX */
+	struct lacp_ring states;       /* changes between LACPDUs */
+	struct lacp_port_view last;    /* the view the log has shown last */
+	uint32_t seq;                  /* the next entry's */
+	bool heard;                    /* a LACPDU was ever received */
+	uint64_t heard_ms;             /* the last one received */
+	bool listening;                /* link up, full duplex, bond up */
+	uint64_t listen_ms;            /* since when */
+	bool partner_passive_heard;    /* the last LACPDU had Activity off */
+};
+
 /* ---- ports and aggregators ---------------------------------------------- */
 
 struct lacp_stats {
@@ -175,6 +222,7 @@ struct lacp_port {
 	uint32_t actor_churn_count, partner_churn_count;
 
 	struct lacp_stats stats;
+	struct lacp_memory mem;        /* for explain and log */
 };
 
 /* slave->mode_priv */
@@ -192,6 +240,7 @@ struct lacp_bond {
 	struct lacp_stats stats;
 	uint16_t next_port_number;     /* lacp_port.number of the next slave */
 	uint32_t next_agg_id;          /* the last aggregator id given */
+	uint64_t now_ms;               /* the engine clock at the last call in */
 };
 
 static inline struct lacp_bond *lacp_bond_of(const struct bond *b)
@@ -253,5 +302,23 @@ bool lacp_agg_ready(const struct bond *b, const struct lacp_agg *agg);
 /* __enable_port / __disable_port. */
 void lacp_port_enable(struct lacp_port *p);
 void lacp_port_disable(struct lacp_port *p);
+
+/* Which rule of the aggregator selection prefers best over other (both of
+ * the bond): a short phrase ("stable: ...", "count: more ports up", ...). */
+const char *lacp_agg_prefer_rule(const struct bond *b, const struct lacp_agg *best,
+				 const struct lacp_agg *other);
+
+/* ---- explain's memory (lacp_log.c) -------------------------------------- */
+
+void lacp_port_view(const struct lacp_port *p, struct lacp_port_view *v);
+/* A state change since the last entry becomes a STATE entry; also follows
+ * when the port starts listening. Called after every tick of the port. */
+void lacp_log_sync(struct bond *b, struct lacp_port *p);
+/* A LACPDU received (before: the view before the rx machine ran). */
+void lacp_log_rx(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu,
+		 const struct lacp_port_view *before);
+void lacp_log_tx(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu);
+/* The entries of a ring oldest first: i < ring->n. */
+const struct lacp_log_entry *lacp_ring_at(const struct lacp_ring *r, unsigned i);
 
 #endif

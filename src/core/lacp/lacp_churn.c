@@ -28,9 +28,8 @@ static void side(enum lacp_churn_state *st, uint32_t *timer, uint32_t *count,
 	}
 }
 
-void lacp_churn_run(struct bond *b, struct lacp_port *p)
+static void churn_step(struct lacp_port *p)
 {
-	(void)b;
 	if (p->churned) {
 		/* ACTOR_CHURN_MONITOR / PARTNER_CHURN_MONITOR entry:
 		 * start the churn timers */
@@ -43,4 +42,12 @@ void lacp_churn_run(struct bond *b, struct lacp_port *p)
 	     p->actor_state & LACP_STATE_SYNC);
 	side(&p->partner_churn, &p->partner_churn_timer, &p->partner_churn_count,
 	     p->partner.state & LACP_STATE_SYNC);
+}
+
+/* The last machine of a port's tick: what the tick changed goes to the
+ * port's log (lacp_log.c). */
+void lacp_churn_run(struct bond *b, struct lacp_port *p)
+{
+	churn_step(p);
+	lacp_log_sync(b, p);
 }

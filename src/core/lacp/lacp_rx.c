@@ -93,12 +93,9 @@ static bool from_ourselves(const struct bond *b, const struct lacpdu *pdu)
 	       !memcmp(pdu->actor.system, lacp_system(b), 6);
 }
 
-void lacp_rx_run(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu)
+static void rx_step(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu)
 {
 	enum lacp_rx_state next = p->rx;
-
-	if (pdu && from_ourselves(b, pdu))
-		return;
 
 	/* Phase 1: choose the next state. */
 	if (p->begin) {
@@ -187,4 +184,20 @@ void lacp_rx_run(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu)
 	case LACP_RX_NONE:
 		break;
 	}
+}
+
+void lacp_rx_run(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu)
+{
+	struct lacp_port_view before;
+
+	if (!pdu) {
+		rx_step(b, p, NULL);
+		return;
+	}
+	if (from_ourselves(b, pdu))
+		return;
+	/* The PDU goes to the log with what it changed (lacp_log.c). */
+	lacp_port_view(p, &before);
+	rx_step(b, p, pdu);
+	lacp_log_rx(b, p, pdu, &before);
 }

@@ -347,3 +347,32 @@ void lacp_port_unbind(struct bond *b, struct lacp_port *p)
 	lacp_port_disable(p);
 	lacp_agg_select(b);
 }
+
+/* The rule of agg_better() and the stable clause of lacp_agg_select() that
+ * makes best win over other, in the order they are applied, for
+ * `lacp explain`. Both are aggregators of b; best is usually the active
+ * one. */
+const char *lacp_agg_prefer_rule(const struct bond *b, const struct lacp_agg *best,
+				 const struct lacp_agg *other)
+{
+	unsigned nb, no;
+	uint64_t bwb, bwo;
+
+	if (!other->n_ports || !lacp_agg_active_ports(b, other) || !agg_device_up(b, other))
+		return "the other aggregator has no port with link up";
+	if (other->individual && !best->individual)
+		return "an aggregatable partner beats an individual one";
+	if (!lacp_agg_has_partner(other) && lacp_agg_has_partner(best))
+		return "an aggregator with a LACP partner beats one without";
+	if (b->params.ad_select != 1 && b->params.ad_select != 2 && best->active)
+		return "stable: the active aggregator stays while it has ports up and a partner";
+	nb = lacp_agg_active_ports(b, best);
+	no = lacp_agg_active_ports(b, other);
+	if (b->params.ad_select == 2 && nb != no)
+		return "count: more ports with link up";
+	bwb = agg_bandwidth(b, best);
+	bwo = agg_bandwidth(b, other);
+	if (bwb != bwo)
+		return "bandwidth: more bandwidth (ports up times speed)";
+	return "a tie keeps the aggregator chosen first";
+}

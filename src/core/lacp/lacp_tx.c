@@ -25,6 +25,7 @@ void lacp_tx_send(struct bond *b, struct lacp_port *p, uint8_t actor_state)
 	lacp_pdu_encode(&pdu, p->slave->perm_mac, frame);
 	p->stats.lacpdu_tx++;
 	lacp_bond_of(b)->stats.lacpdu_tx++;
+	lacp_log_tx(b, p, &pdu);
 	bond_tx_on(b, p->slave, frame, sizeof(frame), NULL);
 }
 
