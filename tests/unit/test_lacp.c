@@ -11,6 +11,7 @@
  * broadcast_neighbor) are at the end; coupled_control=0 is driven by a
  * scripted partner (fake_pdu) so each state of the partner can be held.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1486,6 +1487,40 @@ static void test_broadcast_neighbor(void **state)
 	sim_free(sim);
 }
 
+/* broadcast_neighbor: a port that starts distributing has the bond's
+ * addresses announced (gratuitous ARP, unsolicited NA) on every
+ * distributing port (the kernel's ad_cond_set_peer_notif); without the
+ * option 802.3ad announces nothing. */
+static unsigned announce(const char *opts)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, opts, 2);
+	struct side *b = side_new(sim, 1, "lacp_rate fast", 2);
+	const uint32_t ip = htonl(0xc6336401);          /* 198.51.100.1 */
+	unsigned n;
+
+	bond_set_addrs(a->b, &ip, NULL, 1, NULL, 0);
+	wire(sim, 0, 0, 1, 0);
+	wire(sim, 0, 1, 1, 1);
+	side_up(a);
+	side_up(b);
+	sim_run(sim, 6000);
+	assert_int_equal(a->b->n_usable, 2);
+	n = a->data_tx[0] + a->data_tx[1];
+	if (n)
+		/* the last round went to both ports */
+		assert_int_equal(a->data_tx[1], a->data_tx[0]);
+	sim_free(sim);
+	return n;
+}
+
+static void test_broadcast_neighbor_announces(void **state)
+{
+	(void)state;
+	assert_int_equal(announce("lacp_rate fast"), 0);
+	assert_true(announce("lacp_rate fast broadcast_neighbor on") >= 2);
+}
+
 static void test_neighbor_frame_rule(void **state)
 {
 	uint8_t f[124];
@@ -1533,6 +1568,7 @@ int main(void)
 		cmocka_unit_test(test_coupled_control_ifdown),
 		cmocka_unit_test(test_broadcast_neighbor),
 		cmocka_unit_test(test_neighbor_frame_rule),
+		cmocka_unit_test(test_broadcast_neighbor_announces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

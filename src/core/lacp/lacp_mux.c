@@ -61,6 +61,21 @@ static bool to_attached(const struct lacp_port *p)
 	       !(p->actor_state & LACP_STATE_SYNC);
 }
 
+/* ad_enable_collecting_distributing: with broadcast_neighbor, a port that
+ * starts distributing also has the bond's addresses announced again
+ * (num_peer_notif rounds, peer_notif_delay apart, from the next MII monitor
+ * pass on), so a switch that learned them elsewhere hears of this port
+ * (the kernel's ad_cond_set_peer_notif). */
+static void enable_cd(struct bond *b, struct lacp_port *p)
+{
+	if (!agg_active(p))
+		return;
+	lacp_port_enable(p);
+	if (b->params.broadcast_neighbor)
+		b->send_peer_notif = b->params.num_peer_notif *
+				     (b->params.peer_notif_delay ? b->params.peer_notif_delay : 1);
+}
+
 /* Disable_Collecting_Distributing */
 static void disable_cd(struct lacp_port *p)
 {
@@ -176,8 +191,7 @@ void lacp_mux_run(struct bond *b, struct lacp_port *p)
 		/* Actor.Collecting = Actor.Distributing = TRUE;
 		 * Enable_Collecting_Distributing(); NTT = TRUE */
 		p->actor_state |= LACP_STATE_SYNC | CD;
-		if (agg_active(p))
-			lacp_port_enable(p);
+		enable_cd(b, p);
 		p->ntt = true;
 		break;
 	case LACP_MUX_COLLECTING:
@@ -195,8 +209,7 @@ void lacp_mux_run(struct bond *b, struct lacp_port *p)
 		 * the standard nor the kernel: the next periodic LACPDU
 		 * carries the bit) */
 		p->actor_state |= LACP_STATE_SYNC | LACP_STATE_DISTRIBUTING;
-		if (agg_active(p))
-			lacp_port_enable(p);
+		enable_cd(b, p);
 		break;
 	case LACP_MUX_NONE:
 		break;
