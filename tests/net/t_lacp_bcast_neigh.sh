@@ -67,8 +67,11 @@ capture() {
 	local s
 	DUMPS=()
 	for s in eth0 eth1; do
-		nsx b tcpdump -i $s -n -e -U -Q in -w "$TOPO_DIR/$1.$s.pcap" \
-			2>"$TOPO_DIR/$1.$s.err" &
+		# A simple command, so that $! is tcpdump itself. Immediate
+		# mode: a short capture is not lost in a ring block that was
+		# never handed over when tcpdump is stopped.
+		ip netns exec "$(nsname b)" tcpdump -i $s -n -e -U --immediate-mode -Q in \
+			-w "$TOPO_DIR/$1.$s.pcap" 2>"$TOPO_DIR/$1.$s.err" &
 		DUMPS+=($!)
 	done
 	for s in eth0 eth1; do
@@ -76,19 +79,29 @@ capture() {
 	done
 }
 capture_end() {
-	sleep 0.5
+	sleep 1
 	kill -TERM "${DUMPS[@]}"
 	wait "${DUMPS[@]}"
 }
 # count NAME SLAVE PATTERN: matching lines of b's capture NAME on SLAVE.
 count() { tcpdump -r "$TOPO_DIR/$1.$2.pcap" -n -e 2>/dev/null | grep -cE "$3"; }
+# show NAME: what b's capture NAME holds (failure details).
+show() {
+	local s
+	for s in eth0 eth1; do
+		echo "-- $1 on $s:"
+		tcpdump -r "$TOPO_DIR/$1.$s.pcap" -n -e 2>&1 | head -20
+	done
+}
 # on_both NAME PATTERN: each link carried the same number (>= 1) of frames.
 on_both() {
 	local c0 c1
 	c0=$(count "$1" eth0 "$2")
 	c1=$(count "$1" eth1 "$2")
 	echo "eth0: $c0, eth1: $c1 frames matching '$2'"
-	[ "$c0" -ge 1 ] && [ "$c0" = "$c1" ]
+	[ "$c0" -ge 1 ] && [ "$c0" = "$c1" ] && return 0
+	show "$1"
+	return 1
 }
 # on_one NAME PATTERN N: N frames on one link, none on the other.
 on_one() {
@@ -96,9 +109,12 @@ on_one() {
 	c0=$(count "$1" eth0 "$2")
 	c1=$(count "$1" eth1 "$2")
 	echo "eth0: $c0, eth1: $c1 frames matching '$2' (want $3 on one link only)"
-	{ [ "$c0" = "$3" ] && [ "$c1" = 0 ]; } || { [ "$c1" = "$3" ] && [ "$c0" = 0 ]; }
+	{ [ "$c0" = "$3" ] && [ "$c1" = 0 ]; } || { [ "$c1" = "$3" ] && [ "$c0" = 0 ]; } && return 0
+	show "$1"
+	bctl a show bond0
+	return 1
 }
-ARP_REQ="ARP, Request who-has $B_IP tell $A_IP"
+ARP_REQ="Request who-has $B_IP tell $A_IP,"
 NS_REQ="ICMP6, neighbor solicitation, who has $B_IP6"
 ECHO="ICMP echo request"
 
@@ -116,11 +132,17 @@ check "broadcast_neighbor 1: 21 echo requests hash to one link" on_one on "$ECHO
 
 # --- off at run time: ARP hashes like the rest.
 check "set broadcast_neighbor 0 in a" bctl a set bond0 broadcast_neighbor 0
+check "a: get broadcast_neighbor is 0" is_eq broadcast_neighbor 0 "$(bctl a get bond0 broadcast_neighbor)"
+check "ping a->b after the change" nsx a ping -c 2 -i 0.2 -W 1 $B_IP
 need "capture on b's slaves" capture off
 nsx a ip neigh flush dev bond0
 nsx a ping -c 1 -W 1 $B_IP >/dev/null
+nsx a ip -6 neigh flush dev bond0
+nsx a ping -6 -c 1 -W 1 $B_IP6 >/dev/null
 capture_end
 check "broadcast_neighbor 0: a's ARP request arrives on one link only" on_one off "$ARP_REQ" 1
+check "broadcast_neighbor 0: a's neighbour solicitation arrives on one link only" \
+	on_one off "$NS_REQ" 1
 
 # --- one port down: the copies go to the port that still distributes.
 check "set broadcast_neighbor 1 in a" bctl a set bond0 broadcast_neighbor 1
@@ -135,7 +157,9 @@ down_ok() {
 	c0=$(count down eth0 "$ARP_REQ")
 	c1=$(count down eth1 "$ARP_REQ")
 	echo "eth0: $c0, eth1: $c1"
-	[ "$c0" -ge 1 ] && [ "$c1" = 0 ]
+	[ "$c0" -ge 1 ] && [ "$c1" = 0 ] && return 0
+	show down
+	return 1
 }
 check "eth1 down: the ARP request arrives on eth0 only" down_ok
 check "ping a->b with one port" nsx a ping -c 3 -i 0.2 -W 1 $B_IP
