@@ -424,6 +424,22 @@ static __always_inline int is_nd(struct __sk_buff *skb, __u32 off)
 	return t == 136 || t == 135;
 }
 
+/* core/lacp lacp_is_neighbor_frame(): ARP, or an ICMPv6 NS/NA right after
+ * the IPv6 header; a frame too short for both headers is not one. */
+static __always_inline int is_neighbor(struct __sk_buff *skb, const struct l2v *l2)
+{
+	__u8 t;
+
+	if (l2->proto == ETH_P_ARP_)
+		return 1;
+	if (l2->proto != ETH_P_IPV6_ || !dph_need(skb->len, l2->off, 48))
+		return 0;
+	if (dph_u8(skb, l2->off + 6) != 58)
+		return 0;
+	t = dph_u8(skb, l2->off + 40);
+	return t == 135 || t == 136;
+}
+
 /* mode_tlb.c tlb_balances(). */
 static __always_inline int tlb_balances(struct __sk_buff *skb, const __u8 dst[6],
 					const struct l2v *l2)
@@ -627,6 +643,14 @@ static __always_inline int tx_decide(struct __sk_buff *skb)
 		tx = rr_slave(skb, cfg);
 		break;
 	case DP_TX_HASH:
+		if (cfg->flags & DP_F_BCAST_NEIGH) {
+			/* mode_8023ad.c ad_xmit(): broadcast_neighbor */
+			struct l2v l2;
+
+			parse_l2(skb, &l2);
+			if (is_neighbor(skb, &l2))
+				return bcast_xmit(skb, cfg, len);
+		}
 		tx = hash_slave(skb, cfg);
 		break;
 	case DP_TX_BCAST:

@@ -65,6 +65,9 @@ enum dp_tx_kind {
 #define DP_F_TLB_HASHED     0x0010  /* tlb/alb with tlb_dynamic_lb=0: balanced frames
 				     * take tx[hash % n_tx] instead of a bucket */
 #define DP_F_RX_INACTIVE_UC 0x0020  /* alb: an inactive slave still hands up unicast */
+#define DP_F_BCAST_NEIGH    0x0040  /* 802.3ad broadcast_neighbor, DP_TX_HASH: ARP and
+				     * IPv6 NS/NA (untagged or behind one tag) take a
+				     * copy on each of tx[0..n_tx) instead of the hash */
 
 /* Map dp_cfg: BPF_MAP_TYPE_ARRAY, one entry, key 0. */
 struct dp_cfg {

@@ -72,6 +72,9 @@ struct tx_plan {
 	bool rx_rewrite;            /* tlb/alb: alb_rx_frame's destination rewrite */
 	bool tlb_hashed;            /* tlb/alb, tlb_dynamic_lb=0: tx[hash % n_tx] */
 	bool rx_inactive_unicast;   /* alb: inactive slaves hand up unicast */
+	bool broadcast_neighbor;    /* 802.3ad, TXP_HASH: ARP and IPv6 NS/NA
+				     * (lacp.h lacp_is_neighbor_frame)
+				     * take every one of tx[] */
 	uint32_t xmit_policy;
 	uint32_t packets_per_slave;
 	/* AB's slave; tlb/alb's slave for unbalanced frames; rr's IGMP slave */

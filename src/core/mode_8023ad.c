@@ -8,8 +8,16 @@
  *   run the rx machine at once; Marker Information PDUs are answered; both
  *   are consumed. Other slow-protocol subtypes are counted and passed on.
  * - Transmit: usable[xmit_hash % n] over the enabled ports of the active
- *   aggregator (collecting/distributing, or the individual fallback);
- *   balance-xor's mode_hash_xmit.
+ *   aggregator (distributing, or the individual fallback); balance-xor's
+ *   mode_hash_xmit. broadcast_neighbor=1 (the kernel's
+ *   bond_should_broadcast_neighbor): ARP frames and IPv6 neighbour
+ *   solicitations/advertisements (ICMPv6 right after the IPv6 header) go
+ *   out on every one of those ports, so every switch of a multi-chassis
+ *   LAG learns the neighbour. A frame behind one VLAN tag counts too: the
+ *   kernel decides on skb->protocol, which a VLAN device on the bond sets
+ *   to the inner type while its tag travels out of band.
+ * - Receive: a port receives while it collects (coupled_control=0: from
+ *   COLLECTING on, before it distributes), else only all_slaves_active.
  * - Carrier: an active aggregator exists and has at least min_links ports
  *   with link up. Roles: a port not enabled for traffic is a backup.
  * - Status: lacp/lacp_status.c fills the 802.3ad part of the status model
@@ -19,9 +27,8 @@
  * the active aggregator collects and distributes (checked every tick, so a
  * change of the option takes effect within 100 ms).
  *
- * Left out: coupled_control=0, broadcast_neighbor,
- * ad_select=actor_port_prio (as stable), per-bond LACP statistics through
- * netlink (counted in struct lacp_stats, not exported yet).
+ * Left out: per-bond LACP statistics through netlink (counted in struct
+ * lacp_stats, not exported yet).
  */
 #include <string.h>
 
@@ -232,7 +239,7 @@ static bool ad_slave_is_backup(const struct bond *b, const struct slave *s)
 
 static bool ad_slave_inactive(const struct bond *b, const struct slave *s)
 {
-	return !lacp_port_of(s)->enabled && !b->params.all_slaves_active;
+	return !lacp_port_of(s)->collecting && !b->params.all_slaves_active;
 }
 
 static bool ad_carrier(const struct bond *b)
@@ -258,6 +265,41 @@ static bool ad_carrier(const struct bond *b)
 static void ad_tx_plan(const struct bond *b, struct tx_plan *out)
 {
 	out->lacp = true;
+	out->broadcast_neighbor = b->params.broadcast_neighbor != 0;
+}
+
+/* ARP, or an IPv6 NS/NA whose ICMPv6 header follows the IPv6 header
+ * directly (the kernel's bond_is_icmpv6_nd: no extension headers, and a
+ * truncated frame is not one), untagged or behind one VLAN tag. */
+bool lacp_is_neighbor_frame(const uint8_t *frame, size_t len)
+{
+	size_t off = 14;
+	uint16_t type;
+
+	if (len < off)
+		return false;
+	type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if ((type == 0x8100 || type == 0x88a8) && len >= 18) {
+		type = (uint16_t)(frame[16] << 8 | frame[17]);
+		off = 18;
+	}
+	if (type == 0x0806)
+		return true;
+	if (type != 0x86dd || len < off + 40 + 8 || frame[off + 6] != 58)
+		return false;
+	return frame[off + 40] == 135 || frame[off + 40] == 136;
+}
+
+static void ad_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms)
+{
+	if (b->params.broadcast_neighbor && lacp_is_neighbor_frame(frame, len)) {
+		/* bond_xmit_broadcast(all_slaves=false): the usable set */
+		for (unsigned i = 0; i < b->n_usable; i++)
+			bond_tx_on(b, b->usable[i], frame, len, meta);
+		return;
+	}
+	mode_hash_xmit(b, frame, len, meta, now_ms);
 }
 
 const struct mode_ops mode_8023ad = {
@@ -272,7 +314,7 @@ const struct mode_ops mode_8023ad = {
 	.slave_add = ad_slave_add,
 	.slave_del = ad_slave_del,
 	.link_change = ad_link_change,
-	.xmit = mode_hash_xmit,
+	.xmit = ad_xmit,
 	.rx_control = ad_rx_control,
 	.tick = ad_tick,
 	.slave_is_backup = ad_slave_is_backup,

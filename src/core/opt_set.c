@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "lacp/lacp.h"
 #include "mode.h"
 #include "monitor.h"
 
@@ -602,6 +603,10 @@ int opt_slave_set(struct slave *s, const char *name, const char *value,
 		if ((d->flags & OPT_PENDING) && v != s->ad_actor_port_prio)
 			return err_pending(d, name, err);
 		s->ad_actor_port_prio = (uint16_t)v;
+		/* The partner hears the new priority at once, and
+		 * ad_select=actor_port_prio weighs it. */
+		if (b->mode->lacp)
+			lacp_port_prio_changed(b);
 		return 0;
 	default:
 		err_set(err, -EINVAL, "option %s: cannot be set on a slave", name);

@@ -345,13 +345,12 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_COUPLED_CONTROL, .name = "coupled_control",
 		.desc = "802.3ad: coupled (1) or independent (0) collecting/distributing",
 		.type = OPT_T_ENUM, .values = v_coupled_control, .modes = MODES_8023AD,
-		.flags = OPT_IFDOWN | OPT_PENDING,
+		.flags = OPT_IFDOWN,
 	},
 	[OPT_BROADCAST_NEIGHBOR] = {
 		.id = OPT_BROADCAST_NEIGHBOR, .name = "broadcast_neighbor",
 		.desc = "802.3ad: send ARP/ND on every slave",
 		.type = OPT_T_ENUM, .values = v_off_default, .modes = MODES_8023AD,
-		.flags = OPT_PENDING,
 	},
 	[OPT_LACP_STRICT] = {
 		.id = OPT_LACP_STRICT, .name = "lacp_strict",

@@ -100,7 +100,11 @@ static uint32_t notif_delay_ticks(const struct bond *b)
 
 bool bond_should_notify_peers(const struct bond *b)
 {
-	return b->active && b->send_peer_notif &&
+	/* 802.3ad (broadcast_neighbor) has no active slave: some port must
+	 * distribute instead. */
+	bool can_send = b->mode->lacp ? b->n_usable > 0 : b->active != NULL;
+
+	return can_send && b->send_peer_notif &&
 	       b->send_peer_notif % notif_delay_ticks(b) == 0 && b->carrier;
 }
 

@@ -250,7 +250,8 @@ static void plan_to_cfg(const struct dbond *db, const struct tx_plan *p, struct 
 	c->flags = (p->up ? DP_F_UP : 0) | (p->lacp ? DP_F_LACP : 0) |
 		   (p->kind == TXP_ALB ? DP_F_ALB : 0) | (p->rx_rewrite ? DP_F_RX_REWRITE : 0) |
 		   (p->tlb_hashed ? DP_F_TLB_HASHED : 0) |
-		   (p->rx_inactive_unicast ? DP_F_RX_INACTIVE_UC : 0);
+		   (p->rx_inactive_unicast ? DP_F_RX_INACTIVE_UC : 0) |
+		   (p->broadcast_neighbor ? DP_F_BCAST_NEIGH : 0);
 	c->xmit_policy = p->xmit_policy;
 	c->packets_per_slave = p->packets_per_slave;
 	c->active_ifindex = ifindex_of(p->active);

@@ -20,6 +20,7 @@
 #include <linux/pkt_cls.h>
 
 #include "core/hash.h"
+#include "core/lacp/lacp.h"
 #include "dpt.h"
 #include "hash_vectors.h"
 
@@ -445,6 +446,83 @@ static void test_hash_tagged(void **state)
 		(void)bpf_hash_probe(p, f, len);
 }
 
+/* 802.3ad broadcast_neighbor (DP_F_BCAST_NEIGH with DP_TX_HASH): ARP and
+ * IPv6 NS/NA take a copy on every slave of tx[], as core/lacp
+ * lacp_is_neighbor_frame() decides; everything else hashes. Each frame is
+ * checked against the engine's rule too. */
+static void bcast_neigh_expect(const uint8_t *f, size_t len, int every)
+{
+	assert_int_equal(lacp_is_neighbor_frame(f, len), every);
+	tx(f, len);
+	assert_int_equal(res.action, TC_ACT_REDIRECT);
+	assert_int_equal(res.out.n_out, every ? 3 : 1);
+	assert_int_equal(!!(res.out.flags & DP_T_HASHED), !every);
+}
+
+static void test_bcast_neigh(void **state)
+{
+	static const uint8_t SOLICITED[6] = { 0x33, 0x33, 0xff, 0, 0x12, 0x02 };
+	struct dp_cfg cfg;
+	uint8_t f[96];
+	size_t len;
+	const uint32_t set[3] = { 1, 1000002, 1000003 };
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_HASH, DP_F_LACP | DP_F_BCAST_NEIGH);
+	cfg.xmit_policy = XMIT_LAYER34;
+	cfg.n_tx = 3;
+	memcpy(cfg.tx, set, sizeof(set));
+	dpt_set_cfg(&cfg);
+	for (int i = 0; i < 3; i++)
+		dpt_set_slave(set[i], DP_S_CAN_TX, MAC_A);
+
+	bcast_neigh_expect(f, arp(f), 1);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(res.out.out_ifindex[i], set[i]);
+	bcast_neigh_expect(f, ipv6(f, SOLICITED, BOND_MAC, 58, 135, IP6_S, IP6_D), 1);
+	bcast_neigh_expect(f, ipv6(f, PEER_MAC, BOND_MAC, 58, 136, IP6_S, IP6_D), 1);
+	/* DAD: from :: */
+	bcast_neigh_expect(f, ipv6(f, SOLICITED, BOND_MAC, 58, 135, IP6_ANY, IP6_D), 1);
+	/* not neighbour discovery */
+	bcast_neigh_expect(f, ipv6(f, PEER_MAC, BOND_MAC, 58, 128, IP6_S, IP6_D), 0);
+	bcast_neigh_expect(f, ipv6(f, SOLICITED, BOND_MAC, 58, 133, IP6_S, IP6_D), 0);
+	/* NS behind an extension header: the kernel does not look further */
+	bcast_neigh_expect(f, ipv6(f, SOLICITED, BOND_MAC, 0, 58, IP6_S, IP6_D), 0);
+	bcast_neigh_expect(f, ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0), 0);
+	bcast_neigh_expect(f, ipv4(f, BCAST, BOND_MAC, 17, IP_D, 0), 0);
+	/* an inline tag: looked through once */
+	len = arp(f);
+	memmove(f + 16, f + 12, len - 12);
+	f[12] = 0x81, f[13] = 0x00, f[14] = 0, f[15] = 10;
+	bcast_neigh_expect(f, len + 4, 1);
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 10);
+	bcast_neigh_expect(f, len, 0);
+	/* an out-of-band tag: the engine's frame has it inline */
+	len = arp(f);
+	dpt_run_vlan(f, len, 0x8100, 10, &res);
+	assert_int_equal(res.out.n_out, 3);
+	len = ipv6(f, SOLICITED, BOND_MAC, 58, 135, IP6_S, IP6_D);
+	dpt_run_vlan(f, len, 0x8100, 10, &res);
+	assert_int_equal(res.out.n_out, 3);
+	len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	dpt_run_vlan(f, len, 0x8100, 10, &res);
+	assert_int_equal(res.out.n_out, 1);
+
+	/* without the flag: ARP hashes like any frame */
+	cfg.flags &= ~(uint32_t)DP_F_BCAST_NEIGH;
+	dpt_set_cfg(&cfg);
+	tx(f, arp(f));
+	assert_int_equal(res.out.n_out, 1);
+	assert_true(res.out.flags & DP_T_HASHED);
+	/* one slave: the frame itself, no clone */
+	cfg.flags |= DP_F_BCAST_NEIGH;
+	cfg.n_tx = 1;
+	cfg.tx[0] = 1000003;
+	dpt_set_cfg(&cfg);
+	tx(f, arp(f));
+	assert_sent_to(1000003);
+}
+
 /* balance-tlb, tlb_dynamic_lb=1: 20 active, 21 another slave, 22 a slave
  * that cannot send. */
 static void tlb_setup(uint32_t kind, uint32_t flags, uint32_t active)
@@ -858,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_rr_igmp),
 		cmocka_unit_test(test_broadcast),
 		cmocka_unit_test(test_hash_tagged),
+		cmocka_unit_test(test_bcast_neigh),
 		cmocka_unit_test(test_tlb_buckets),
 		cmocka_unit_test(test_tlb_unbalanced),
 		cmocka_unit_test(test_tlb_hashed),

@@ -7,7 +7,12 @@
  * tick that sent it, unless the wire is cut. Every LACPDU on a wire is
  * recorded (time, sender, actor state) so that state sequences and timings
  * can be checked against a capture of two Linux 6.1 bonds. The /proc texts follow bond_procfs.c.
+ * The options of issue 12 (ad_select=actor_port_prio, coupled_control=0,
+ * broadcast_neighbor) are at the end; coupled_control=0 is driven by a
+ * scripted partner (fake_pdu) so each state of the partner can be held.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1062,6 +1067,481 @@ static void test_keys(void **state)
 	sim_free(sim);
 }
 
+/* ---- ad_select=actor_port_prio --------------------------------------------- */
+
+static void slave_opt(struct side *sd, unsigned port, const char *name, const char *value)
+{
+	struct err err = { 0 };
+
+	if (opt_slave_set(sd->s[port], name, value, sd->sim->now, &err) != 0)
+		fail_msg("%s %s: %s", name, value, err.msg);
+	side_tick(sd);
+}
+
+/* a's eth0 goes to partner b; eth1 and eth2 to partner c (as two_partners).
+ * The aggregator whose ports with link up have the larger sum of
+ * actor_port_prio is active; the choice follows changes of the priorities
+ * and of the links, and a tie goes on as count. */
+static void test_select_actor_port_prio(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a, *b, *c;
+	struct tx_plan plan;
+
+	(void)state;
+	a = side_new(sim, 0, "lacp_rate fast ad_select actor_port_prio", 3);
+	b = side_new(sim, 1, "lacp_rate fast", 1);
+	c = side_new(sim, 2, "lacp_rate fast", 2);
+	slave_opt(a, 0, "actor_port_prio", "1000");
+	slave_opt(a, 1, "actor_port_prio", "100");
+	slave_opt(a, 2, "ad_actor_port_prio", "100");
+	wire(sim, 0, 0, 1, 0);
+	wire(sim, 0, 1, 2, 0);
+	wire(sim, 0, 2, 2, 1);
+	side_up(a);
+	side_up(b);
+	side_up(c);
+	sim_run(sim, 6000);
+
+	/* 1000 > 100 + 100: eth0's aggregator, though it has fewer ports */
+	assert_int_equal(agg_id(a, 1), agg_id(a, 2));
+	assert_int_equal(lacp_active_agg(a->b)->id, agg_id(a, 0));
+	assert_int_equal(lacp_agg_port_prio(a->b, lacp_port_of(a->s[1])->agg), 200);
+	assert_int_equal(actor(a, 0) & 0x30, 0x30);
+	assert_int_equal(actor(a, 1) & 0x30, 0);
+	assert_int_equal(a->b->n_usable, 1);
+	assert_ptr_equal(a->b->usable[0], a->s[0]);
+	/* the partner hears our port priority */
+	assert_int_equal(lacp_port_of(b->s[0])->partner.port_prio, 1000);
+
+	/* a lower priority on eth0: eth1+eth2 (200) win at once, and the
+	 * partner hears the new value with the next PDU (NTT) */
+	slave_opt(a, 0, "actor_port_prio", "150");
+	assert_int_equal(lacp_active_agg(a->b)->id, agg_id(a, 1));
+	assert_int_equal(a->b->n_usable, 0);   /* eth0 no longer distributes */
+	sim_run(sim, 300);
+	assert_int_equal(lacp_port_of(b->s[0])->partner.port_prio, 150);
+	sim_run(sim, 4000);
+	assert_int_equal(actor(a, 0) & 0x30, 0);
+	assert_int_equal(actor(a, 1) & 0x30, 0x30);
+	assert_int_equal(actor(a, 2) & 0x30, 0x30);
+	assert_int_equal(a->b->n_usable, 2);
+	assert_true(a->carrier);
+
+	/* eth2's link goes: 100 < 150, eth0 is chosen again */
+	sim->wires[0][2].cut = sim->wires[2][1].cut = true;
+	side_carrier(a, 2, false);
+	sim_run(sim, 200);      /* the MII monitor commits the link */
+	assert_int_equal(lacp_active_agg(a->b)->id, agg_id(a, 0));
+	sim_run(sim, 4000);
+	assert_int_equal(actor(a, 0) & 0x30, 0x30);
+	assert_int_equal(a->b->n_usable, 1);
+	assert_ptr_equal(a->b->usable[0], a->s[0]);
+
+	/* back: a tie (200 = 200 with eth0 at 200) goes to count: two ports */
+	slave_opt(a, 0, "actor_port_prio", "200");
+	sim->wires[0][2].cut = sim->wires[2][1].cut = false;
+	side_carrier(a, 2, true);
+	sim_run(sim, 6000);
+	assert_int_equal(lacp_active_agg(a->b)->id, agg_id(a, 1));
+	assert_int_equal(a->b->n_usable, 2);
+	bond_tx_plan(a->b, &plan);
+	assert_int_equal(plan.kind, TXP_HASH);
+	assert_int_equal(plan.n_tx, 2);
+
+	(void)b, (void)c;
+	sim_free(sim);
+}
+
+static void test_select_stable_ignores_port_prio(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a, *b, *c;
+	unsigned before;
+
+	(void)state;
+	a = side_new(sim, 0, "lacp_rate fast ad_select stable", 3);
+	b = side_new(sim, 1, "lacp_rate fast", 1);
+	c = side_new(sim, 2, "lacp_rate fast", 2);
+	wire(sim, 0, 0, 1, 0);
+	wire(sim, 0, 1, 2, 0);
+	wire(sim, 0, 2, 2, 1);
+	side_up(a);
+	side_up(b);
+	side_up(c);
+	sim_run(sim, 6000);
+	before = lacp_active_agg(a->b)->id;
+	slave_opt(a, 1, "actor_port_prio", "60000");
+	sim_run(sim, 3000);
+	assert_int_equal(lacp_active_agg(a->b)->id, before);
+	/* but the PDUs carry it */
+	assert_int_equal(lacp_port_of(c->s[0])->partner.port_prio, 60000);
+	(void)b;
+	sim_free(sim);
+}
+
+/* ---- coupled_control=0 ------------------------------------------------------ */
+
+/* A scripted partner on a's port: sends one LACPDU with actor state st and,
+ * as partner information, what a says about itself (so a is in sync with
+ * it). */
+static void fake_pdu(struct side *a, unsigned port, uint8_t st)
+{
+	struct lacp_port *p = lacp_port_of(a->s[port]);
+	static const uint8_t src[6] = { 0x02, 0xfe, 0, 0, 0, 1 };
+	struct lacpdu pdu = {
+		.version = 1,
+		.actor = { 32768, { 0x02, 0xfe, 0, 0, 0, 0 }, 0x21, 255, (uint16_t)(port + 1), st },
+	};
+	uint8_t f[LACP_FRAME_LEN];
+	size_t len;
+
+	lacp_actor_info(a->b, p, &pdu.partner);
+	len = lacp_pdu_encode(&pdu, src, f);
+	slave_receive(a->s[port], f, len, NULL, a->sim->now);
+	side_tick(a);
+}
+
+/* Runs ms of time while the scripted partner sends st every 500 ms. */
+static void fake_run(struct side *a, unsigned port, uint8_t st, uint64_t ms)
+{
+	for (uint64_t t = 0; t < ms; t += 500) {
+		fake_pdu(a, port, st);
+		sim_run(a->sim, 500);
+	}
+}
+
+static enum lacp_mux_state mux(const struct side *sd, unsigned port)
+{
+	return lacp_port_of(sd->s[port])->mux;
+}
+
+#define ST_SYNC   0x0f   /* active, fast, aggregatable, in sync */
+#define ST_COLL   0x1f   /* ... and collecting */
+#define ST_CD     0x3f   /* ... and distributing */
+
+static void test_independent_control(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "lacp_rate fast coupled_control off", 1);
+	struct slave *s = a->s[0];
+
+	(void)state;
+	side_up(a);
+	/* the partner is in sync but does not collect: a collects only */
+	fake_run(a, 0, ST_SYNC, 4000);
+	assert_int_equal(mux(a, 0), LACP_MUX_COLLECTING);
+	assert_string_equal(lacp_mux_state_names[mux(a, 0)], "COLLECTING");
+	assert_int_equal(actor(a, 0), ST_COLL);
+	assert_false(s->inactive);             /* receives */
+	assert_int_equal(a->b->n_usable, 0);   /* does not send */
+	assert_true(s->backup);
+	/* (the LACPDU that entered COLLECTING said so at once: NTT) */
+	assert_true(first_state(sim, 0, 0, ST_COLL, 0) != UINT64_MAX);
+
+	/* the partner collects: a distributes */
+	fake_pdu(a, 0, ST_COLL);
+	sim_run(sim, 100);
+	assert_int_equal(mux(a, 0), LACP_MUX_DISTRIBUTING);
+	assert_int_equal(actor(a, 0), ST_CD);
+	assert_int_equal(a->b->n_usable, 1);
+	assert_false(s->backup);
+	assert_false(s->inactive);
+	fake_run(a, 0, ST_CD, 2000);
+	assert_int_equal(mux(a, 0), LACP_MUX_DISTRIBUTING);
+	assert_true(a->carrier);
+
+	/* the partner stops collecting: back to COLLECTING, receive stays */
+	fake_pdu(a, 0, ST_SYNC);
+	sim_run(sim, 100);
+	assert_int_equal(mux(a, 0), LACP_MUX_COLLECTING);
+	assert_int_equal(actor(a, 0), ST_COLL);
+	assert_int_equal(a->b->n_usable, 0);
+	assert_false(s->inactive);
+
+	/* the partner loses sync: ATTACHED, nothing in or out */
+	fake_pdu(a, 0, 0x07);
+	sim_run(sim, 100);
+	assert_int_equal(mux(a, 0), LACP_MUX_ATTACHED);
+	assert_int_equal(actor(a, 0) & 0x30, 0);
+	assert_true(s->inactive);
+	assert_int_equal(a->b->n_usable, 0);
+
+	/* in sync and collecting at once: COLLECTING, then DISTRIBUTING */
+	fake_pdu(a, 0, ST_CD);
+	sim_run(sim, 100);
+	assert_int_equal(mux(a, 0), LACP_MUX_COLLECTING);
+	sim_run(sim, 100);
+	assert_int_equal(mux(a, 0), LACP_MUX_DISTRIBUTING);
+	assert_int_equal(a->b->n_usable, 1);
+	sim_free(sim);
+}
+
+/* The same partner with coupled_control on: collecting and distributing
+ * start together as soon as the partner is in sync. */
+static void test_coupled_control_on(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "lacp_rate fast", 1);
+
+	(void)state;
+	side_up(a);
+	fake_run(a, 0, ST_SYNC, 4000);
+	assert_int_equal(mux(a, 0), LACP_MUX_COLLECTING_DISTRIBUTING);
+	assert_int_equal(actor(a, 0), ST_CD);
+	assert_int_equal(a->b->n_usable, 1);
+	sim_free(sim);
+}
+
+/* Two bondd ends with independent control negotiate as with coupled
+ * control: each port goes ATTACHED (0x0f) -> COLLECTING (0x1f) ->
+ * DISTRIBUTING (0x3f), and traffic flows on both ports. A coupled end
+ * against an independent one works as well. */
+static void independent_pair(const char *opts_b)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "lacp_rate fast coupled_control off", 2);
+	struct side *b = side_new(sim, 1, opts_b, 2);
+	uint8_t seq[16];
+	unsigned n;
+
+	wire(sim, 0, 0, 1, 0);
+	wire(sim, 0, 1, 1, 1);
+	side_up(a);
+	side_up(b);
+	sim_run(sim, 6000);
+	for (unsigned p = 0; p < 2; p++) {
+		assert_int_equal(actor(a, p), ST_CD);
+		assert_int_equal(actor(b, p), ST_CD);
+		assert_int_equal(mux(a, p), LACP_MUX_DISTRIBUTING);
+		n = state_seq(sim, 0, (int)p, 0, seq, 16);
+		assert_true(n >= 2);
+		assert_int_equal(seq[n - 1], ST_CD);
+		/* the PDU before the last said collecting only */
+		assert_int_equal(seq[n - 2], ST_COLL);
+	}
+	assert_int_equal(a->b->n_usable, 2);
+	assert_int_equal(b->b->n_usable, 2);
+	assert_true(a->carrier);
+	assert_true(b->carrier);
+	for (uint16_t f = 0; f < 64; f++) {
+		uint8_t frame[60] = { 0x02, 0, 0, 0, 0, (uint8_t)f, 0x02, 0, 0, 0, 1, 1, 0x08, 0 };
+
+		bond_xmit(a->b, frame, sizeof(frame), NULL, sim->now);
+	}
+	assert_int_equal(a->data_tx[0] + a->data_tx[1], 64);
+	assert_true(a->data_tx[0] > 0 && a->data_tx[1] > 0);
+	sim_free(sim);
+}
+
+static void test_independent_pair(void **state)
+{
+	(void)state;
+	independent_pair("lacp_rate fast coupled_control off");
+	independent_pair("lacp_rate fast");
+}
+
+static void test_coupled_control_ifdown(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "lacp_rate fast", 1);
+	struct err err = { 0 };
+	const char *name = "coupled_control", *value = "off";
+
+	(void)state;
+	side_up(a);
+	assert_int_equal(opt_set_many(a->b, 1, &name, &value, sim->now, &err), -EBUSY);
+	sim_free(sim);
+}
+
+/* ---- broadcast_neighbor ----------------------------------------------------- */
+
+/* Builds a frame: ARP request, IPv6 NS/NA/other ICMPv6, IPv4 UDP, with an
+ * optional VLAN tag. Returns its length. */
+enum nframe { NF_ARP, NF_NS, NF_NA, NF_NS_EXTHDR, NF_ICMP6_ECHO, NF_UDP4, NF_NS_SHORT };
+
+static size_t neigh_frame(uint8_t *f, enum nframe k, bool tagged, uint8_t var)
+{
+	size_t o = 12, len;
+
+	memset(f, 0, 124);
+	memcpy(f, "\xff\xff\xff\xff\xff\xff", 6);
+	memcpy(f + 6, "\x02\x00\x00\x00\x01\x09", 6);
+	if (tagged) {
+		f[o] = 0x81, f[o + 1] = 0x00, f[o + 3] = 10;
+		o += 4;
+	}
+	switch (k) {
+	case NF_ARP:
+		f[o] = 0x08, f[o + 1] = 0x06;
+		f[o + 2 + 1] = 1, f[o + 2 + 2] = 0x08, f[o + 2 + 4] = 6, f[o + 2 + 5] = 4;
+		f[o + 2 + 7] = 1;                              /* request */
+		f[o + 2 + 27] = var;                           /* target IP */
+		return o + 2 + 28 < 60 ? 60 : o + 2 + 28;
+	case NF_UDP4:
+		f[0] = 0x02, f[5] = var;                       /* unicast */
+		f[o] = 0x08, f[o + 1] = 0x00;
+		f[o + 2] = 0x45, f[o + 2 + 9] = 17;
+		f[o + 2 + 15] = var, f[o + 2 + 19] = (uint8_t)(var * 7);
+		return 60 + (tagged ? 4 : 0);
+	default:
+		break;
+	}
+	f[o] = 0x86, f[o + 1] = 0xdd;
+	o += 2;
+	f[o] = 0x60;
+	f[o + 6] = k == NF_NS_EXTHDR ? 0 : 58;
+	f[o + 7] = 255;
+	f[o + 23] = var;
+	len = o + 40 + 24;
+	if (k == NF_NS_EXTHDR) {
+		f[o + 40] = 58;                                /* hop-by-hop, then ICMPv6 */
+		f[o + 48] = 135;
+		return len + 8;
+	}
+	f[o + 40] = k == NF_NA ? 136 : k == NF_ICMP6_ECHO ? 128 : 135;
+	if (k == NF_NS_SHORT)
+		return o + 40 + 4;                     /* the ICMPv6 header cut short */
+	return len;
+}
+
+static unsigned sent_total(const struct side *sd)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < sd->n; i++)
+		n += sd->data_tx[i];
+	return n;
+}
+
+static void test_broadcast_neighbor(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "lacp_rate fast broadcast_neighbor on", 3);
+	struct side *b = side_new(sim, 1, "lacp_rate fast", 3);
+	uint8_t f[124];
+	struct tx_plan plan;
+	struct err err = { 0 };
+	const char *name = "broadcast_neighbor", *off = "off";
+
+	(void)state;
+	for (unsigned p = 0; p < 3; p++)
+		wire(sim, 0, (int)p, 1, (int)p);
+	side_up(a);
+	side_up(b);
+	sim_run(sim, 6000);
+	assert_int_equal(a->b->n_usable, 3);
+	bond_tx_plan(a->b, &plan);
+	assert_int_equal(plan.kind, TXP_HASH);
+	assert_true(plan.broadcast_neighbor);
+	assert_true(plan.lacp);
+
+	/* neighbour frames: one copy on every distributing port */
+	for (int tagged = 0; tagged < 2; tagged++) {
+		static const enum nframe every[] = { NF_ARP, NF_NS, NF_NA };
+
+		for (unsigned k = 0; k < ARRAY_SIZE(every); k++) {
+			memset(a->data_tx, 0, sizeof(a->data_tx));
+			bond_xmit(a->b, f, neigh_frame(f, every[k], tagged, 1), NULL, sim->now);
+			for (unsigned p = 0; p < 3; p++)
+				assert_int_equal(a->data_tx[p], 1);
+		}
+	}
+	/* other frames hash: one copy each, spread over the ports */
+	{
+		static const enum nframe one[] = { NF_UDP4, NF_ICMP6_ECHO, NF_NS_EXTHDR,
+						   NF_NS_SHORT };
+
+		for (unsigned k = 0; k < ARRAY_SIZE(one); k++) {
+			memset(a->data_tx, 0, sizeof(a->data_tx));
+			for (uint8_t v = 0; v < 30; v++)
+				bond_xmit(a->b, f, neigh_frame(f, one[k], v & 1, v), NULL,
+					  sim->now);
+			assert_int_equal(sent_total(a), 30);
+		}
+		memset(a->data_tx, 0, sizeof(a->data_tx));
+		for (uint8_t v = 0; v < 60; v++)
+			bond_xmit(a->b, f, neigh_frame(f, NF_UDP4, false, v), NULL, sim->now);
+		for (unsigned p = 0; p < 3; p++)
+			assert_true(a->data_tx[p] > 0 && a->data_tx[p] < 60);
+	}
+	/* a port that stops distributing gets no copy */
+	sim->wires[0][2].cut = sim->wires[1][2].cut = true;
+	side_carrier(a, 2, false);
+	sim_run(sim, 500);
+	assert_int_equal(a->b->n_usable, 2);
+	memset(a->data_tx, 0, sizeof(a->data_tx));
+	bond_xmit(a->b, f, neigh_frame(f, NF_ARP, false, 1), NULL, sim->now);
+	assert_int_equal(a->data_tx[0], 1);
+	assert_int_equal(a->data_tx[1], 1);
+	assert_int_equal(a->data_tx[2], 0);
+
+	/* off (a live option): ARP hashes like the rest */
+	assert_int_equal(opt_set_many(a->b, 1, &name, &off, sim->now, &err), 0);
+	bond_tx_plan(a->b, &plan);
+	assert_false(plan.broadcast_neighbor);
+	memset(a->data_tx, 0, sizeof(a->data_tx));
+	bond_xmit(a->b, f, neigh_frame(f, NF_ARP, false, 1), NULL, sim->now);
+	assert_int_equal(sent_total(a), 1);
+	(void)b;
+	sim_free(sim);
+}
+
+/* broadcast_neighbor: a port that starts distributing has the bond's
+ * addresses announced (gratuitous ARP, unsolicited NA) on every
+ * distributing port (the kernel's ad_cond_set_peer_notif); without the
+ * option 802.3ad announces nothing. */
+static unsigned announce(const char *opts)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, opts, 2);
+	struct side *b = side_new(sim, 1, "lacp_rate fast", 2);
+	const uint32_t ip = htonl(0xc6336401);          /* 198.51.100.1 */
+	unsigned n;
+
+	bond_set_addrs(a->b, &ip, NULL, 1, NULL, 0);
+	wire(sim, 0, 0, 1, 0);
+	wire(sim, 0, 1, 1, 1);
+	side_up(a);
+	side_up(b);
+	sim_run(sim, 6000);
+	assert_int_equal(a->b->n_usable, 2);
+	n = a->data_tx[0] + a->data_tx[1];
+	if (n)
+		/* the last round went to both ports */
+		assert_int_equal(a->data_tx[1], a->data_tx[0]);
+	sim_free(sim);
+	return n;
+}
+
+static void test_broadcast_neighbor_announces(void **state)
+{
+	(void)state;
+	assert_int_equal(announce("lacp_rate fast"), 0);
+	assert_true(announce("lacp_rate fast broadcast_neighbor on") >= 2);
+}
+
+static void test_neighbor_frame_rule(void **state)
+{
+	uint8_t f[124];
+
+	(void)state;
+	assert_true(lacp_is_neighbor_frame(f, neigh_frame(f, NF_ARP, false, 0)));
+	assert_true(lacp_is_neighbor_frame(f, neigh_frame(f, NF_ARP, true, 0)));
+	assert_true(lacp_is_neighbor_frame(f, neigh_frame(f, NF_NS, false, 0)));
+	assert_true(lacp_is_neighbor_frame(f, neigh_frame(f, NF_NA, true, 0)));
+	assert_false(lacp_is_neighbor_frame(f, neigh_frame(f, NF_NS_EXTHDR, false, 0)));
+	assert_false(lacp_is_neighbor_frame(f, neigh_frame(f, NF_ICMP6_ECHO, false, 0)));
+	assert_false(lacp_is_neighbor_frame(f, neigh_frame(f, NF_NS_SHORT, false, 0)));
+	assert_false(lacp_is_neighbor_frame(f, neigh_frame(f, NF_UDP4, true, 0)));
+	assert_false(lacp_is_neighbor_frame(f, 13));
+	/* two tags: only one is looked through */
+	neigh_frame(f, NF_ARP, true, 0);
+	memmove(f + 16, f + 12, 60);
+	f[12] = 0x88, f[13] = 0xa8;
+	assert_false(lacp_is_neighbor_frame(f, 64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1080,6 +1560,15 @@ int main(void)
 		cmocka_unit_test(test_release_and_marker),
 		cmocka_unit_test(test_lacp_strict),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_select_actor_port_prio),
+		cmocka_unit_test(test_select_stable_ignores_port_prio),
+		cmocka_unit_test(test_independent_control),
+		cmocka_unit_test(test_coupled_control_on),
+		cmocka_unit_test(test_independent_pair),
+		cmocka_unit_test(test_coupled_control_ifdown),
+		cmocka_unit_test(test_broadcast_neighbor),
+		cmocka_unit_test(test_neighbor_frame_rule),
+		cmocka_unit_test(test_broadcast_neighbor_announces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,9 +18,11 @@
  * caused, the state changes of the ticks, and when a LACPDU was last heard;
  * lacp_explain.c turns the machines' state into reasons (status.h).
  *
- * Left out: independent control (coupled_control=0),
- * broadcast_neighbor, ad_select=actor_port_prio (treated as stable), and
- * 802.1AX-2014 version 2 TLVs (accepted, ignored).
+ * coupled_control=0 runs the 802.1AX independent control mux (lacp_mux.c),
+ * ad_select=actor_port_prio selects by port priority (lacp_select.c), and
+ * broadcast_neighbor is a transmit rule (../mode_8023ad.c).
+ *
+ * Left out: 802.1AX-2014 version 2 TLVs (accepted, ignored).
  */
 #ifndef BONDD_LACP_H
 #define BONDD_LACP_H
@@ -120,6 +122,8 @@ enum lacp_ptx_state {
 enum lacp_mux_state {
 	LACP_MUX_NONE, LACP_MUX_DETACHED, LACP_MUX_WAITING, LACP_MUX_ATTACHED,
 	LACP_MUX_COLLECTING_DISTRIBUTING,
+	/* coupled_control=0 (independent control) only: */
+	LACP_MUX_COLLECTING, LACP_MUX_DISTRIBUTING,
 };
 enum lacp_churn_state {
 	LACP_CHURN_MONITOR, LACP_CHURN_NONE, LACP_CHURN_CHURNED,
@@ -209,6 +213,8 @@ struct lacp_port {
 	bool ntt;                      /* NTT */
 	bool churned;                  /* restart the churn timers */
 	bool enabled;                  /* may carry traffic (kernel: active slave) */
+	bool collecting;               /* receives while not distributing
+					* (independent control's COLLECTING) */
 
 	enum lacp_rx_state rx;
 	uint32_t current_while;
@@ -299,9 +305,23 @@ bool lacp_agg_has_partner(const struct lacp_agg *agg);
  * port's aggregator is active. NULL if none. */
 const struct lacp_agg *lacp_active_agg(const struct bond *b);
 bool lacp_agg_ready(const struct bond *b, const struct lacp_agg *agg);
-/* __enable_port / __disable_port. */
+/* __enable_port / __disable_port: collecting and distributing together. */
 void lacp_port_enable(struct lacp_port *p);
 void lacp_port_disable(struct lacp_port *p);
+/* Independent control (coupled_control=0): collecting alone
+ * (ad_enable_collecting) and the end of distributing only
+ * (ad_disable_distributing). */
+void lacp_port_enable_collecting(struct lacp_port *p);
+void lacp_port_disable_distributing(struct lacp_port *p);
+/* A slave's actor_port_prio changed (bond_3ad_update_ad_actor_settings):
+ * every port sends, and ad_select=actor_port_prio chooses again. */
+void lacp_port_prio_changed(struct bond *b);
+/* Sum of actor_port_prio over the ports of agg whose link is up
+ * (__agg_ports_priority): the measure of ad_select=actor_port_prio. */
+uint32_t lacp_agg_port_prio(const struct bond *b, const struct lacp_agg *agg);
+
+/* broadcast_neighbor's frames (../mode_8023ad.c): ARP, IPv6 NS/NA. */
+bool lacp_is_neighbor_frame(const uint8_t *frame, size_t len);
 
 /* Which rule of the aggregator selection prefers best over other (both of
  * the bond): a short phrase ("stable: ...", "count: more ports up", ...). */

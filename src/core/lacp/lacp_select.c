@@ -1,7 +1,8 @@
 /* Selection logic (802.1AX 6.4.14 as the Linux driver does it, bond_3ad.c ad_port_selection_logic,
  * 6.8): which aggregator a port attaches to, which aggregator of the bond is
- * the active one (ad_select stable / bandwidth / count), enabling and
- * disabling ports for traffic, and the port's identity (system, key).
+ * the active one (ad_select stable / bandwidth / count / actor_port_prio),
+ * enabling and disabling ports for traffic, and the port's identity
+ * (system, key).
  *
  * A port joins an aggregator that already has ports when the actor key and
  * the partner (system, priority, key) match and the aggregator has a real,
@@ -11,8 +12,16 @@
  *
  * lacp_strict=on: no individual fallback (see mode_8023ad.c for carrier).
  *
- * Left out: ad_select=actor_port_prio (compared as stable), STANDBY
- * ports (the kernel has none either).
+ * ad_select=actor_port_prio: the aggregator whose ports with link up have
+ * the highest sum of actor_port_prio wins (the kernel's BOND_AD_PRIO adds
+ * the values, so a larger number counts for more, unlike the priority
+ * inside LACPDUs where lower is better); a tie goes on as count, then
+ * bandwidth. Like bandwidth and count it is not stable: each selection
+ * may move the bond to a better aggregator. A changed actor_port_prio
+ * selects again at once (the kernel waits for the next selection event:
+ * a link change, a port (re)selected, the selection timer).
+ *
+ * Left out: STANDBY ports (the kernel has none either).
  */
 #include <string.h>
 
@@ -154,17 +163,49 @@ static void agg_clear(struct lacp_agg *agg)
 	agg->id = id;
 }
 
-void lacp_port_enable(struct lacp_port *p)
+static bool port_can_enable(const struct lacp_port *p)
 {
 	const struct slave *s = p->slave;
 
-	if (s->link == SLAVE_LINK_UP && s->os.running && s->os.carrier)
-		p->enabled = true;
+	return s->link == SLAVE_LINK_UP && s->os.running && s->os.carrier;
+}
+
+void lacp_port_enable(struct lacp_port *p)
+{
+	if (port_can_enable(p))
+		p->enabled = p->collecting = true;
 }
 
 void lacp_port_disable(struct lacp_port *p)
 {
-	p->enabled = false;
+	p->enabled = p->collecting = false;
+}
+
+void lacp_port_enable_collecting(struct lacp_port *p)
+{
+	if (p->agg && p->agg->active && port_can_enable(p))
+		p->collecting = true;
+}
+
+void lacp_port_disable_distributing(struct lacp_port *p)
+{
+	/* As disabling both: a partnerless aggregator keeps its ports
+	 * (the individual fallback). */
+	if (p->agg && lacp_agg_has_partner(p->agg))
+		p->enabled = false;
+}
+
+uint32_t lacp_agg_port_prio(const struct bond *b, const struct lacp_agg *agg)
+{
+	uint32_t sum = 0;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		const struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		if (p->agg == agg && p->port_enabled)
+			sum += p->slave->ad_actor_port_prio;
+	}
+	return sum;
 }
 
 /* ad_agg_selection_test: the better of best and curr (ties keep best). */
@@ -183,7 +224,17 @@ static struct lacp_agg *agg_better(const struct bond *b, struct lacp_agg *best,
 		return curr;
 	if (!lacp_agg_has_partner(curr) && lacp_agg_has_partner(best))
 		return best;
-	if (b->params.ad_select == 2) {           /* count */
+	if (b->params.ad_select == 3) {           /* actor_port_prio */
+		uint32_t pb = lacp_agg_port_prio(b, best);
+		uint32_t pc = lacp_agg_port_prio(b, curr);
+
+		if (pc > pb)
+			return curr;
+		if (pc < pb)
+			return best;
+		/* equal: on as count */
+	}
+	if (b->params.ad_select == 2 || b->params.ad_select == 3) {  /* count */
 		nb = lacp_agg_active_ports(b, best);
 		nc = lacp_agg_active_ports(b, curr);
 		if (nc > nb)
@@ -210,7 +261,7 @@ void lacp_agg_select(struct bond *b)
 	/* stable: keep the old active aggregator while it has active ports
 	 * and a partner (or neither it nor the best has one), unless it lost
 	 * its key and the best has one. */
-	if (best && b->params.ad_select != 1 && b->params.ad_select != 2 && active &&
+	if (best && b->params.ad_select == 0 && active &&
 	    active->n_ports && lacp_agg_active_ports(b, active) &&
 	    (lacp_agg_has_partner(active) || !lacp_agg_has_partner(best)) &&
 	    !(!active->actor_key && best->actor_key)) {
@@ -364,15 +415,30 @@ const char *lacp_agg_prefer_rule(const struct bond *b, const struct lacp_agg *be
 		return "an aggregatable partner beats an individual one";
 	if (!lacp_agg_has_partner(other) && lacp_agg_has_partner(best))
 		return "an aggregator with a LACP partner beats one without";
-	if (b->params.ad_select != 1 && b->params.ad_select != 2 && best->active)
+	if (b->params.ad_select == 0 && best->active)
 		return "stable: the active aggregator stays while it has ports up and a partner";
+	if (b->params.ad_select == 3 &&
+	    lacp_agg_port_prio(b, best) != lacp_agg_port_prio(b, other))
+		return "actor_port_prio: a higher sum of actor port priorities over ports with link up";
 	nb = lacp_agg_active_ports(b, best);
 	no = lacp_agg_active_ports(b, other);
-	if (b->params.ad_select == 2 && nb != no)
+	if ((b->params.ad_select == 2 || b->params.ad_select == 3) && nb != no)
 		return "count: more ports with link up";
 	bwb = agg_bandwidth(b, best);
 	bwo = agg_bandwidth(b, other);
 	if (bwb != bwo)
 		return "bandwidth: more bandwidth (ports up times speed)";
 	return "a tie keeps the aggregator chosen first";
+}
+
+void lacp_port_prio_changed(struct bond *b)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		lacp_port_of(b->slaves[i])->ntt = true;
+	if (b->params.ad_select != 3 || !b->admin_up || !b->n_slaves)
+		return;
+	lacp_agg_select(b);
+	bond_refresh_roles(b);
+	bond_update_usable(b);
+	bond_update_carrier(b);
 }
