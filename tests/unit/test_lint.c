@@ -2,7 +2,9 @@
  * about (with its line, reason and fix), stays silent when the cause is
  * fixed or when the runtime fact it needs is unknown, and a clean
  * configuration gives none. Each configuration is parsed and checked as
- * bondd loads it (conf_parse_native + conf_check) before the lint. */
+ * bondd loads it (conf_parse_native + conf_check) before the lint.
+ * Then `bondctl lint` (ctl/cmd_lint.c) over a backend that answers with
+ * given lines: text, JSON, who may name a file, refusals. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,9 @@
 
 #include "config/conf.h"
 #include "config/conf_lint.h"
+#include "ctl/ctl_backend.h"
+#include "ctl/ctl_cmd.h"
+#include "ctl/ctl_proto.h"
 
 static struct conf_lint_iface F[8];
 static unsigned n_f;
@@ -369,6 +374,160 @@ static void test_order(void **state)
 	free(s);
 }
 
+/* ---- bondctl lint -------------------------------------------------------------- */
+
+static struct {
+	const char *answer;         /* the lines the daemon would give */
+	int rc;                     /* its status; nonzero: refused */
+	const char *file_seen;      /* the file it was asked to read */
+	unsigned calls;
+} be_state;
+
+static struct engine *be_engine(void *ctx)
+{
+	(void)ctx;
+	return NULL;
+}
+
+static int be_lint(void *ctx, const char *file, struct strbuf *msgs, struct err *err)
+{
+	(void)ctx;
+	be_state.calls++;
+	be_state.file_seen = file;
+	sb_puts(msgs, be_state.answer);
+	if (be_state.rc)
+		err_set(err, be_state.rc, "%s: configuration refused (the errors above)", file);
+	return be_state.rc;
+}
+
+static const struct ctl_backend_ops ops_lint = { .engine = be_engine, .lint = be_lint };
+static const struct ctl_backend_ops ops_none = { .engine = be_engine };
+
+struct run {
+	int rc;
+	char *out, *err;
+};
+
+static struct run run_lint(const struct ctl_backend_ops *ops, bool json, bool privileged,
+			   const char *file)
+{
+	struct ctl_backend be = { ops, NULL };
+	char *argv[3] = { (char *)"lint", (char *)file, NULL };
+	struct strbuf out, err;
+	struct run r;
+
+	sb_init(&out);
+	sb_init(&err);
+	r.rc = ctl_exec_as(&be, file ? 2 : 1, argv, json, privileged, &out, &err);
+	r.out = strdup(sb_str(&out));
+	r.err = strdup(sb_str(&err));
+	sb_free(&out);
+	sb_free(&err);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+#define W1 "/etc/bondd/bondd.conf:4: warning: bond0: 802.3ad with lacp_rate slow: x; fix: lacp_rate fast\n"
+#define W2 "/etc/bondd/bondd.conf:12: warning: bond1: primary \"eth9\" is not one of its slaves; fix: y\n"
+
+static void test_cmd_text(void **state)
+{
+	struct run r;
+
+	(void)state;
+	memset(&be_state, 0, sizeof(be_state));
+	be_state.answer = W1 W2;
+	r = run_lint(&ops_lint, false, false, NULL);
+	assert_int_equal(r.rc, CTL_EXIT_OK);
+	assert_string_equal(r.out, W1 W2);
+	assert_string_equal(r.err, "");
+	assert_null(be_state.file_seen);
+	run_free(&r);
+	/* clean: nothing at all */
+	be_state.answer = "";
+	r = run_lint(&ops_lint, false, true, "/etc/bondd/new.conf");
+	assert_int_equal(r.rc, CTL_EXIT_OK);
+	assert_string_equal(r.out, "");
+	assert_string_equal(be_state.file_seen, "/etc/bondd/new.conf");
+	run_free(&r);
+}
+
+static void test_cmd_json(void **state)
+{
+	struct run r;
+
+	(void)state;
+	memset(&be_state, 0, sizeof(be_state));
+	be_state.answer = W1 W2;
+	r = run_lint(&ops_lint, true, false, NULL);
+	assert_int_equal(r.rc, CTL_EXIT_OK);
+	assert_string_equal(r.out,
+		"{\"warnings\":["
+		"{\"file\":\"/etc/bondd/bondd.conf\",\"line\":4,\"message\":\"bond0: 802.3ad with lacp_rate slow: x; fix: lacp_rate fast\"},"
+		"{\"file\":\"/etc/bondd/bondd.conf\",\"line\":12,\"message\":\"bond1: primary \\\"eth9\\\" is not one of its slaves; fix: y\"}"
+		"]}\n");
+	run_free(&r);
+	be_state.answer = "";
+	r = run_lint(&ops_lint, true, false, NULL);
+	assert_string_equal(r.out, "{\"warnings\":[]}\n");
+	run_free(&r);
+}
+
+static void test_cmd_refusals(void **state)
+{
+	struct run r;
+
+	(void)state;
+	memset(&be_state, 0, sizeof(be_state));
+	be_state.answer = "";
+	/* the control group may not have bondd read a file */
+	r = run_lint(&ops_lint, false, false, "/etc/shadow");
+	assert_int_equal(r.rc, CTL_EXIT_REFUSED);
+	assert_non_null(strstr(r.err, "bondctl: lint /etc/shadow: only root may have bondd read a file"));
+	assert_int_equal(be_state.calls, 0);
+	run_free(&r);
+	/* bondd's directory is not the client's */
+	r = run_lint(&ops_lint, false, true, "bondd.conf");
+	assert_int_equal(r.rc, CTL_EXIT_REFUSED);
+	assert_non_null(strstr(r.err, "the path must be absolute"));
+	assert_int_equal(be_state.calls, 0);
+	run_free(&r);
+	/* a refused file: its errors, then the one-line refusal */
+	be_state.answer = "/x.conf:3: unknown option 'miimonn' (did you mean 'miimon'?)\n";
+	be_state.rc = -74;
+	r = run_lint(&ops_lint, false, true, "/x.conf");
+	assert_int_equal(r.rc, CTL_EXIT_REFUSED);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "/x.conf:3: unknown option 'miimonn' (did you mean 'miimon'?)\n"
+			    "bondctl: /x.conf: configuration refused (the errors above)\n");
+	run_free(&r);
+	/* a backend without the operation */
+	r = run_lint(&ops_none, false, true, NULL);
+	assert_int_equal(r.rc, CTL_EXIT_REFUSED);
+	assert_string_equal(r.err, "bondctl: lint: not possible with this backend\n");
+	run_free(&r);
+	/* two files: usage */
+	{
+		struct ctl_backend be = { &ops_lint, NULL };
+		char *argv[] = { (char *)"lint", (char *)"/a", (char *)"/b", NULL };
+		struct strbuf out, err;
+
+		sb_init(&out);
+		sb_init(&err);
+		assert_int_equal(ctl_exec(&be, 3, argv, false, &out, &err), CTL_EXIT_USAGE);
+		assert_string_equal(sb_str(&err), "bondctl: usage: bondctl lint [FILE]\n");
+		sb_free(&out);
+		sb_free(&err);
+	}
+	/* read-only: the control group may run it */
+	assert_int_equal(ctl_cmd_read_only("lint"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +541,9 @@ int main(void)
 		cmocka_unit_test_setup(test_mtu, setup),
 		cmocka_unit_test_setup(test_updelay, setup),
 		cmocka_unit_test_setup(test_order, setup),
+		cmocka_unit_test(test_cmd_text),
+		cmocka_unit_test(test_cmd_json),
+		cmocka_unit_test(test_cmd_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
