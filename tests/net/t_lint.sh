@@ -18,6 +18,7 @@
 #   absolute path and line; a file with an error is refused (exit 1,
 #   FILE:LINE on stderr); a file with 802.3ad over eth0 (veth, 10000 Mb/s)
 #   and tap0 (1000 Mb/s) warns about the speeds
+# - bondctl lint in a bondd started without a configuration: refused
 # - bondctl reload: the warnings come back on stdout
 # - bondd --check-config: the warnings, without runtime facts
 . "$(dirname "$0")/lib_topo.sh"
@@ -146,6 +147,14 @@ missing_file() {
 }
 check "lint etc/none.conf (missing): refused, names the file" missing_file
 check "the running configuration is untouched by lint FILE" is_eq "bonds" "bond0" "$(bctl srv list | tr '\n' ' ' | sed 's/ $//')"
+
+# A bondd started without a configuration has none to judge.
+no_conf() {
+	bctl peer lint >"$lint_out" 2>&1 && { cat "$lint_out"; return 1; }
+	grep -q "bondd was started without a configuration.*bondctl lint FILE" "$lint_out" ||
+		{ cat "$lint_out"; return 1; }
+}
+check "lint in a bondd without a configuration: refused, says to name a file" no_conf
 
 # reload: the same warnings on stdout.
 reload_warns() {
