@@ -8,11 +8,14 @@
  *
  * Exit status: the daemon's (0 done, 1 refused, 2 usage), 2 for a usage
  * error found here, 3 when bondd cannot be reached. */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "client.h"
@@ -113,6 +116,7 @@ static int bondctl_main(int argc, char **argv)
 {
 	const char *sock = NULL;
 	const char **cmd;
+	char *lint_path = NULL;
 	bool json = false, raw = false;
 	int i, n = 0, rc;
 
@@ -185,13 +189,33 @@ static int bondctl_main(int argc, char **argv)
 		free(cmd);
 		return rc;
 	}
+	/* lint FILE: bondd reads the file from its own directory, so a
+	 * relative path is made absolute here, from ours. */
+	if (!strcmp(cmd[0], "lint") && n == 2 && cmd[1][0] && cmd[1][0] != '/') {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd))) {
+			fprintf(stderr, PROG ": lint %s: cannot read the current directory: %s\n",
+				cmd[1], strerror(errno));
+			free(cmd);
+			return CTL_EXIT_REFUSED;
+		}
+		if (asprintf(&lint_path, "%s/%s", cwd, cmd[1]) < 0) {
+			fprintf(stderr, PROG ": out of memory\n");
+			free(cmd);
+			return CTL_EXIT_REFUSED;
+		}
+		cmd[1] = lint_path;
+	}
 	sock = ctl_socket_path(sock);
 	if (!client_path_ok(sock)) {
 		free(cmd);
+		free(lint_path);
 		return usage_error("socket path too long: %s", sock);
 	}
 	rc = client_run(PROG, sock, n, cmd, json);
 	free(cmd);
+	free(lint_path);
 	return rc;
 }
 

@@ -120,16 +120,8 @@ static void check_options(struct check *k, const struct conf_bond *cb, unsigned 
 				  cb->name);
 		}
 	}
-	{
-		const char *pri = conf_bond_opt(cb, "primary");
-
-		if (pri && *pri && !conf_bond_has_slave(cb, pri))
-			for (unsigned i = 0; i < cb->n_opts; i++)
-				if (!strcmp(cb->opts[i].name, "primary"))
-					conf_warn(k->d, &cb->opts[i].loc,
-						  "primary %s is not a slave of %s: it takes effect once %s is enslaved",
-						  pri, cb->name, pri);
-	}
+	/* A primary that is not among the slaves is legal (it may name a
+	 * future slave): conf_lint() warns about it, with the fix. */
 }
 
 static void check_slaves(struct check *k, const struct conf_bond *cb, unsigned bi)

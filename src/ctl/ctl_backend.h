@@ -59,6 +59,12 @@ struct ctl_backend_ops {
 	 * configuration file does not name, a bond on the packet data path);
 	 * NULL: not possible here. */
 	int (*upgrade)(void *ctx, struct err *err);
+	/* The lint warnings (one "FILE:LINE: warning: ..." line each, with
+	 * the reason and the fix) of file, a bondd.conf the daemon reads, or
+	 * (file NULL) of the configuration it runs, judged with what it knows
+	 * at run time. A refused file: its errors to msgs, err set, nonzero.
+	 * NULL: not possible here. */
+	int (*lint)(void *ctx, const char *file, struct strbuf *msgs, struct err *err);
 };
 
 struct ctl_backend {

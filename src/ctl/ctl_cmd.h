@@ -45,6 +45,8 @@
 	  "re-read the configuration bondd was started with; apply the differences") \
 	X(upgrade,   "upgrade",   0,  0, CTL_RW, "", \
 	  "hand the bonds over to the installed bondd (exec): frames keep flowing") \
+	X(lint,      "lint",      0,  1, CTL_RO, "[FILE]", \
+	  "warn about settings known to cause outages or poor balance, with the fix") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
 	X(lacp,      "lacp",      2,  3, CTL_RO, "explain BOND | log BOND IF", \

@@ -26,8 +26,12 @@
 #include <syslog.h>
 
 #include "config/conf.h"
+#include "config/conf_lint.h"
+#include "core/lacp/lacp.h"
 #include "core/opt.h"
+#include "core/status.h"
 #include "daemon_impl.h"
+#include "linux/ethtool.h"
 #include "linux/rtnl.h"
 
 /* ---- routes ------------------------------------------------------------ */
@@ -460,16 +464,161 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 	return apply_gateway(d, r, AF_INET6, old ? &old->gw6 : NULL, &new->gw6, err);
 }
 
-struct conf *daemon_conf_load(const struct daemon_conf_src *src, struct strbuf *msgs)
+/* ---- lint: what only the running daemon knows ------------------------- */
+
+static struct conf_lint_iface *fact_add(struct conf_lint_iface **v, unsigned *n,
+					unsigned *cap, const char *name)
+{
+	struct conf_lint_iface *f;
+
+	if (*n == *cap) {
+		unsigned ncap = *cap ? *cap * 2 : 16;
+		struct conf_lint_iface *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	f = &(*v)[(*n)++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->partner_short_timeout = -1;
+	return f;
+}
+
+/* The slave's facts from a running bond: its speed as the engine read it,
+ * its MTU now, and (802.3ad) the timeout its partner asks for. */
+static void slave_facts(struct daemon *d, const struct bond_status *st, unsigned i,
+			struct conf_lint_iface *f)
+{
+	const struct status_slave *ss = &st->slaves[i];
+	struct rtnl_link l;
+	struct err e = { 0 };
+
+	f->speed = ss->speed > 0 ? ss->speed : 0;
+	if (rtnl_link_get(daemon_rtnl(d), ss->name, &l, &e) == 0)
+		f->mtu = l.mtu;
+	/* A partner we only have defaults for has said nothing. */
+	if (st->has_ad && !(ss->ad.actor.state & LACP_STATE_DEFAULTED))
+		f->partner_short_timeout = !!(ss->ad.partner.state & LACP_STATE_TIMEOUT);
+}
+
+/* Facts about every bond and slave c names: from the engine for bonds
+ * that run (slaves already enslaved), else what the device says (the
+ * speed of a device not enslaved yet; its MTU does not count, bondd will
+ * set the bond's). Unknown facts stay 0 / -1: their rules stay silent. */
+static struct conf_lint_iface *lint_facts(struct daemon *d, const struct conf *c, unsigned *n)
+{
+	struct conf_lint_iface *v = NULL;
+	struct bond_status *st = malloc(sizeof(*st));
+	unsigned cap = 0;
+
+	*n = 0;
+	if (!st)
+		return NULL;
+	for (unsigned i = 0; i < c->n_bonds; i++) {
+		const struct conf_bond *cb = &c->bonds[i];
+		struct bond *b = engine_bond_find(daemon_engine(d), cb->name);
+		struct conf_lint_iface *f;
+
+		if (b) {
+			struct rtnl_link l;
+			struct err e = { 0 };
+
+			f = fact_add(&v, n, &cap, cb->name);
+			if (!f)
+				break;
+			if (rtnl_link_get(daemon_rtnl(d), cb->name, &l, &e) == 0)
+				f->mtu = l.mtu;
+			status_fill(b, st);
+		}
+		for (unsigned j = 0; j < cb->n_slaves; j++) {
+			const char *sn = cb->slaves[j].name;
+			unsigned k = 0;
+
+			f = fact_add(&v, n, &cap, sn);
+			if (!f)
+				break;
+			while (b && k < st->n_slaves && strcmp(st->slaves[k].name, sn))
+				k++;
+			if (b && k < st->n_slaves) {
+				slave_facts(d, st, k, f);
+			} else if (if_nametoindex(sn)) {
+				int32_t speed;
+				uint8_t duplex;
+
+				if (ethtool_link(sn, &speed, &duplex) == 0 && speed > 0)
+					f->speed = speed;
+			}
+		}
+		if (b)
+			status_free(st);
+	}
+	free(st);
+	return v;
+}
+
+/* conf_lint() over c with d's facts (d NULL: none) into diag. */
+static void lint_into(struct daemon *d, const struct conf *c, struct conf_diag *diag)
+{
+	struct conf_lint_facts facts = { NULL, 0 };
+	struct conf_lint_iface *v = NULL;
+
+	if (d) {
+		v = lint_facts(d, c, &facts.n);
+		facts.ifaces = v;
+	}
+	conf_lint(c, &facts, diag);
+	free(v);
+}
+
+struct conf *daemon_conf_load_at(struct daemon *d, const struct daemon_conf_src *src,
+				 struct strbuf *msgs)
 {
 	struct conf_diag diag;
 	struct conf *c;
 
 	conf_diag_init(&diag);
 	c = conf_load(src->format, src->path, src->modprobe, false, &diag);
+	if (c)
+		lint_into(d, c, &diag);
 	conf_diag_print(&diag, true, msgs);
 	conf_diag_free(&diag);
 	return c;
+}
+
+struct conf *daemon_conf_load(const struct daemon_conf_src *src, struct strbuf *msgs)
+{
+	return daemon_conf_load_at(NULL, src, msgs);
+}
+
+int daemon_lint(struct daemon *d, const char *file, struct strbuf *msgs, struct err *err)
+{
+	struct daemon_conf_src src = { .format = "native", .path = file };
+	struct conf_diag diag;
+	struct conf *c;
+
+	if (file) {
+		c = daemon_conf_load_at(d, &src, msgs);
+		if (!c) {
+			err_set(err, -EBADMSG, "%s: configuration refused (the errors above)", file);
+			return -EBADMSG;
+		}
+		conf_free(c);
+		return 0;
+	}
+	/* The configuration that runs, as last loaded or reloaded (the
+	 * file may have changed since: 'bondctl lint FILE' reads it). */
+	if (!d->conf) {
+		err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): name a file, bondctl lint FILE");
+		return -ENOENT;
+	}
+	conf_diag_init(&diag);
+	lint_into(d, d->conf, &diag);
+	conf_diag_print(&diag, true, msgs);
+	conf_diag_free(&diag);
+	return 0;
 }
 
 /* ---- the configuration source, for start and reload ------------------- */
@@ -484,7 +633,7 @@ int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
 	snprintf(d->conf_modprobe, sizeof(d->conf_modprobe), "%s",
 		 src->modprobe ? src->modprobe : "");
 	d->has_conf_src = true;
-	c = daemon_conf_load(src, msgs);
+	c = daemon_conf_load_at(d, src, msgs);
 	if (!c) {
 		/* -EBADMSG: the file itself is refused (bondd exits 78) */
 		err_set(err, -EBADMSG, "%s: configuration refused, nothing applied", src->path);
@@ -512,7 +661,7 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 		err_set(err, -ENOENT, "bondd was started without a configuration (-c FILE or --from FORMAT PATH): nothing to reload");
 		return -ENOENT;
 	}
-	c = daemon_conf_load(&src, msgs);
+	c = daemon_conf_load_at(d, &src, msgs);
 	if (!c) {
 		err_set(err, -EINVAL, "%s: configuration refused, nothing changed", d->conf_path);
 		return -EINVAL;

@@ -4,6 +4,7 @@
 #include "daemon.h"
 
 #include "ctl/ctl_backend.h"
+#include "daemon_conf.h"
 #include "daemon_impl.h"
 
 static struct engine *be_engine(void *ctx)
@@ -69,6 +70,13 @@ static int be_upgrade(void *ctx, struct err *err)
 	return daemon_upgrade(ctx, err);
 }
 
+/* The configuration loader the daemon uses at start and reload, then
+ * conf_lint() with the daemon's runtime facts (daemon_conf.c). */
+static int be_lint(void *ctx, const char *file, struct strbuf *msgs, struct err *err)
+{
+	return daemon_lint(ctx, file, msgs, err);
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -80,4 +88,5 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.reload = be_reload,
 	.bond_io = be_bond_io,
 	.upgrade = be_upgrade,
+	.lint = be_lint,
 };
