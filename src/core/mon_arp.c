@@ -17,7 +17,8 @@
  * A window is the kernel's bond_time_in_interval(): now lies within
  * [last - interval, last + mod * interval + interval / 2].
  * ns_ip6_target does the same with IPv6 neighbour solicitations (to the
- * target's solicited-node group) and neighbour advertisements.
+ * target's solicited-node group) and neighbour advertisements; a backup
+ * validates the active slave's NS, sent to that group, not to the target.
  * Left out: VLAN-tagged probes (a TAP bond has no VLAN devices
  * whose tags it could learn). */
 #include <string.h>
@@ -223,11 +224,29 @@ static void validate_arp(struct bond *b, struct slave *s, uint32_t sip, uint32_t
 	s->target_last_rx_ms[i] = now;
 }
 
+/* Is addr target itself or target's solicited-node group
+ * (ff02::1:ff00:0/104 + its low 24 bits)? A backup validates the active
+ * slave's NS by its addresses reversed, and that NS went to the group, not
+ * to the target (the kernel's bond_get_targets_ip6() since "bonding: fix ns
+ * validation on backup slaves"). */
+static bool ns_target_matches(const uint8_t *target, const uint8_t *addr)
+{
+	static const uint8_t snm[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+
+	if (!memcmp(target, addr, 16))
+		return true;
+	return !memcmp(addr, snm, 13) && !memcmp(addr + 13, target + 13, 3);
+}
+
+/* bond_validate_na(): saddr must name a target (or, reversed for a
+ * backup's view of an NS, its solicited-node group) and daddr one of the
+ * bond's addresses or all-nodes (an unsolicited NA). */
 static void validate_na(struct bond *b, struct slave *s, const uint8_t *saddr,
 			const uint8_t *daddr, uint64_t now)
 {
 	static const uint8_t any[16];
-	bool ours = false;
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
+	bool ours = !memcmp(daddr, all_nodes, 16);
 
 	if (!memcmp(saddr, any, 16))
 		return;
@@ -237,7 +256,7 @@ static void validate_na(struct bond *b, struct slave *s, const uint8_t *saddr,
 	if (!ours)
 		return;
 	for (unsigned i = 0; i < b->params.n_ns_targets; i++)
-		if (!memcmp(b->params.ns_targets[i], saddr, 16)) {
+		if (ns_target_matches(b->params.ns_targets[i], saddr)) {
 			s->last_rx_ms = now;
 			s->target_last_rx_ms[i] = now;
 			return;

@@ -40,7 +40,13 @@ static void mii_slave_init(struct bond *b, struct slave *s, uint64_t now_ms)
 
 enum { PROPOSE_NONE, PROPOSE_UP, PROPOSE_DOWN };
 
-static uint32_t mii_run(struct bond *b, uint64_t now_ms)
+/* One inspect + commit pass (bond_miimon_inspect() and
+ * bond_miimon_commit()) over every slave, or over `only` for an event pass;
+ * the peer-notification step is the caller's, since it counts regular ticks
+ * only. `count` says whether this pass is one of the delay ticks: every
+ * regular tick is; an event pass is when the timer is re-phased to it. */
+static void mii_inspect_commit(struct bond *b, const struct slave *only, bool count,
+			       uint64_t now_ms)
 {
 	const uint32_t miimon = b->params.miimon;
 	/* With no active slave, the first slave that comes back skips its
@@ -48,11 +54,13 @@ static uint32_t mii_run(struct bond *b, uint64_t now_ms)
 	bool ignore_updelay = b->active == NULL;
 	int propose[BOND_MAX_SLAVES] = { 0 };
 	bool commit = false;
-	bool notify = bond_should_notify_peers(b);
 
 	for (unsigned i = 0; i < b->n_slaves; i++) {
 		struct slave *s = b->slaves[i];
 		bool ok = mii_link_ok(s);
+
+		if (only && s != only)
+			continue;
 
 		switch (s->link) {
 		case SLAVE_LINK_UP:
@@ -81,7 +89,8 @@ static uint32_t mii_run(struct bond *b, uint64_t now_ms)
 				commit = true;
 				break;
 			}
-			s->delay--;
+			if (count)
+				s->delay--;
 			break;
 		case SLAVE_LINK_DOWN:
 			if (!ok)
@@ -108,7 +117,8 @@ static uint32_t mii_run(struct bond *b, uint64_t now_ms)
 				ignore_updelay = false;
 				break;
 			}
-			s->delay--;
+			if (count)
+				s->delay--;
 			break;
 		}
 	}
@@ -122,8 +132,71 @@ static uint32_t mii_run(struct bond *b, uint64_t now_ms)
 		}
 		bond_reselect(b, now_ms);
 	}
+}
+
+static uint32_t mii_run(struct bond *b, uint64_t now_ms)
+{
+	bool notify = bond_should_notify_peers(b);
+
+	mii_inspect_commit(b, NULL, true, now_ms);
 	monitor_peer_notify_step(b, notify, now_ms);
-	return miimon;
+	return b->params.miimon;
+}
+
+/* Would a pass now move s in the four-state machine? Only a sample that
+ * disagrees with the state does: UP or FAIL with the link gone one way,
+ * DOWN or BACK the other. */
+static bool mii_verdict_changes(const struct slave *s)
+{
+	bool ok = mii_link_ok(s);
+
+	switch (s->link) {
+	case SLAVE_LINK_UP:
+		return !ok;
+	case SLAVE_LINK_FAIL:
+		return ok;
+	case SLAVE_LINK_DOWN:
+		return ok;
+	case SLAVE_LINK_BACK:
+		return !ok;
+	}
+	return false;
+}
+
+static bool other_countdown(const struct bond *b, const struct slave *s)
+{
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		if (b->slaves[i] != s && (b->slaves[i]->link == SLAVE_LINK_FAIL ||
+					  b->slaves[i]->link == SLAVE_LINK_BACK))
+			return true;
+	return false;
+}
+
+/* The OS reported a change on s (rtnetlink: carrier lost or back). The
+ * kernel would see it at its next miimon tick, up to miimon ms later; bondd
+ * inspects s at once, so with downdelay 0 (or updelay 0, or no active
+ * slave) the failover happens inside this call, and a flap inside a delay
+ * cancels it at once.
+ *
+ * The delays keep their meaning, N miimon ticks counted from the event: the
+ * bond's timer is re-phased to the event, which counts as the first tick
+ * (the one the kernel would have seen the change at), so the commit comes
+ * exactly N * miimon after it. When another slave's delay is already
+ * running the timer keeps its phase, since moving it would stretch that
+ * countdown (and a flapping slave could then stall it for ever); s's count
+ * then starts at the next tick, as in the kernel, so its delay is never
+ * shorter than configured and at most one tick longer. */
+bool mii_link_event(struct bond *b, struct slave *s, uint64_t now_ms)
+{
+	bool rephase;
+
+	if (!b->admin_up || !b->params.miimon || !b->next_mii_ms || !mii_verdict_changes(s))
+		return false;
+	rephase = !other_countdown(b, s);
+	mii_inspect_commit(b, s, rephase, now_ms);
+	if (rephase)
+		b->next_mii_ms = now_ms + b->params.miimon;
+	return true;
 }
 
 static uint32_t mii_interval(const struct bond *b)

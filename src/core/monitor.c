@@ -22,8 +22,11 @@ void monitor_slave_init(struct bond *b, struct slave *s, uint64_t now_ms)
 
 void monitor_link_event(struct bond *b, struct slave *s, uint64_t now_ms)
 {
-	/* Monitors sample at their own pace (the kernel's semantics); the
-	 * raw state is already in s->os. */
+	/* The raw state is already in s->os. The MII monitor judges carrier,
+	 * which this event is, so it inspects now; the ARP/NS monitor judges
+	 * traffic over its intervals and keeps its own pace. */
+	if (monitor_of(b) == &mon_mii)
+		mii_link_event(b, s, now_ms);
 }
 
 void monitor_bond_admin(struct bond *b, uint64_t now_ms)

@@ -32,8 +32,11 @@ void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t le
 
 const struct monitor_ops *monitor_of(const struct bond *b);
 void monitor_slave_init(struct bond *b, struct slave *s, uint64_t now_ms);
-/* The OS reported a change for s; monitors sample at their own pace. */
+/* The OS reported a change for s: with miimon the MII monitor inspects at
+ * once (mii_link_event); the ARP/NS monitor samples at its own pace. */
 void monitor_link_event(struct bond *b, struct slave *s, uint64_t now_ms);
+/* The MII monitor's event pass; true when it ran (and re-phased the timer). */
+bool mii_link_event(struct bond *b, struct slave *s, uint64_t now_ms);
 /* Bond went up or down, or its monitor parameters changed. */
 void monitor_bond_admin(struct bond *b, uint64_t now_ms);
 /* Runs the monitor if due; returns its next deadline or UINT64_MAX. */

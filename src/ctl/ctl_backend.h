@@ -20,11 +20,25 @@
 struct engine;
 
 /* How a bond's frames are carried (the data path), for show --json. */
+/* Failover latency: from the rtnetlink event that changed a slave's
+ * carrier to the first frame sent on the new active slave (packet data
+ * path) or to the map write that names it (ebpf). hist[i] counts values
+ * below 16 << i us for i < CTL_FAILOVER_BUCKETS - 1 (16 ... 65536), the
+ * last bucket the rest. */
+#define CTL_FAILOVER_BUCKETS 14
+
+struct ctl_failover {
+	uint64_t count;
+	uint32_t last_us, max_us;
+	uint64_t hist[CTL_FAILOVER_BUCKETS];
+};
+
 struct ctl_bond_io {
 	const char *datapath;       /* "ebpf" or "packet" */
 	uint64_t map_updates;       /* ebpf: writes of the engine's decisions */
 	uint32_t last_update_us;    /* event -> map write, the latest and the worst */
 	uint32_t max_update_us;
+	struct ctl_failover failover;
 };
 
 struct ctl_backend_ops {

@@ -221,6 +221,14 @@ void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct s
 	out->len--;
 	sb_puts(out, ",\"datapath\":{\"name\":");
 	sb_json_str(out, io->datapath);
-	sb_printf(out, ",\"map_updates\":%llu,\"last_update_us\":%u,\"max_update_us\":%u}}",
+	sb_printf(out, ",\"map_updates\":%llu,\"last_update_us\":%u,\"max_update_us\":%u}",
 		  (unsigned long long)io->map_updates, io->last_update_us, io->max_update_us);
+	sb_printf(out, ",\"failover\":{\"count\":%llu,\"last_us\":%u,\"max_us\":%u,\"histogram_us\":{",
+		  (unsigned long long)io->failover.count, io->failover.last_us,
+		  io->failover.max_us);
+	for (unsigned i = 0; i < CTL_FAILOVER_BUCKETS - 1; i++)
+		sb_printf(out, "\"%u\":%llu,", 16u << i,
+			  (unsigned long long)io->failover.hist[i]);
+	sb_printf(out, "\"more\":%llu}}}",
+		  (unsigned long long)io->failover.hist[CTL_FAILOVER_BUCKETS - 1]);
 }

@@ -63,6 +63,7 @@ static void be_bond_io(void *ctx, const char *bond, struct ctl_bond_io *out)
 	out->map_updates = db->dp_updates;
 	out->last_update_us = db->dp_last_us;
 	out->max_update_us = db->dp_max_us;
+	out->failover = db->failover;
 }
 
 static int be_upgrade(void *ctx, struct err *err)

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon_impl.h"
@@ -29,6 +30,69 @@
 /* ---- engine actions: frames ------------------------------------------- */
 
 static const uint8_t zero_vnet[VNET_HDR_LEN];
+
+/* ---- failover latency ---------------------------------------------------- */
+
+/* Monotonic microseconds, 0 when the clock cannot be read (the measure is
+ * then skipped, never wrong). */
+static uint64_t fo_now_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void daemon_failover_mark(struct daemon *d, struct dbond *db, const struct slave *was)
+{
+	const struct slave *now = db->b->active;
+	const struct dslave *ds;
+
+	if (!now || now == was || !now->io)
+		return;
+	ds = now->io;
+	/* The loop's batch began when epoll said rtnetlink was readable:
+	 * that is when the event reached us (a command earlier in the batch
+	 * clears it; then now is the best we have). */
+	db->fo_event_us = d->event_us ? d->event_us : fo_now_us();
+	if (!db->fo_event_us)
+		return;
+	db->fo_ifindex = ds->ifindex;
+	db->fo_pending = true;
+}
+
+void daemon_failover_done(struct dbond *db)
+{
+	struct ctl_failover *f = &db->failover;
+	uint64_t now, us;
+	unsigned i = 0;
+
+	if (!db->fo_pending)
+		return;
+	now = fo_now_us();
+	if (!now || now < db->fo_event_us)
+		return;
+	db->fo_pending = false;
+	us = now - db->fo_event_us;
+	while (i < CTL_FAILOVER_BUCKETS - 1 && us >= (16u << i))
+		i++;
+	f->hist[i]++;
+	f->count++;
+	f->last_us = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	if (f->last_us > f->max_us)
+		f->max_us = f->last_us;
+}
+
+/* A frame left on ds: the first one on a new active slave ends the
+ * failover measure (packet data path; on ebpf the map write does). */
+static void fo_sent_on(const struct dslave *ds)
+{
+	struct dbond *db = ds->db;
+
+	if (db && db->fo_pending && !db->ebpf && ds->ifindex == db->fo_ifindex)
+		daemon_failover_done(db);
+}
 
 void dslave_flush(struct dslave *ds)
 {
@@ -43,6 +107,8 @@ void dslave_flush(struct dslave *ds)
 			ds->s->stats.tx_dropped += ds->tx_n - done;
 			break;
 		}
+		if (!done)
+			fo_sent_on(ds);
 		done += (unsigned)n;
 	}
 	ds->tx_n = 0;
@@ -105,6 +171,8 @@ static void act_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
 		dslave_flush(ds);
 	if (writev(ds->fd, iov, 2) < 0)
 		s->stats.tx_dropped++;
+	else
+		fo_sent_on(ds);
 }
 
 static void act_deliver(void *ctx, struct bond *b, const uint8_t *frame, size_t len,

@@ -279,6 +279,9 @@ static void note_update(struct daemon *d, struct dbond *db)
 {
 	uint64_t now = mono_us();
 
+	/* a failover's plan is in the maps now */
+	daemon_failover_done(db);
+
 	if (!d->event_us || now < d->event_us)
 		return;
 	db->dp_updates++;

@@ -249,8 +249,12 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 				slave_renamed(d, ds, ev->link.name);
 			daemon_read_link_info(&ev->link, &li);
 			if (li.running != ds->s->os.running || li.carrier != ds->s->os.carrier ||
-			    li.speed != ds->s->os.speed || li.duplex != ds->s->os.duplex)
+			    li.speed != ds->s->os.speed || li.duplex != ds->s->os.duplex) {
+				const struct slave *was = ds->db->b->active;
+
 				slave_link_event(ds->s, &li, now);
+				daemon_failover_mark(d, ds->db, was);
+			}
 			return;
 		}
 		db = dbond_find_by_index(d, ev->link.ifindex);

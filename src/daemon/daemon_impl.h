@@ -104,6 +104,12 @@ struct dbond {
 	uint64_t unbalanced_seen;
 	uint64_t dp_updates;
 	uint32_t dp_last_us, dp_max_us;
+	/* failover latency (daemon_datapath.c): the histogram, and the
+	 * failover being timed: the event's time and the new active slave */
+	struct ctl_failover failover;
+	bool fo_pending;
+	int fo_ifindex;
+	uint64_t fo_event_us;
 };
 
 /* A slave the configuration names that is not enslaved (missing at start,
@@ -231,6 +237,12 @@ void daemon_on_tap(struct daemon *d, struct dbond *db);
 void daemon_on_packet(struct daemon *d, struct dslave *ds);
 /* Sends what the slave has queued from the current burst. */
 void dslave_flush(struct dslave *ds);
+/* Failover latency: a carrier event changed db's active slave away from
+ * was (or not: nothing to time); the first frame on the new active slave
+ * (packet) or the map write naming it (ebpf, daemon_ebpf.c) ends the
+ * measure. */
+void daemon_failover_mark(struct daemon *d, struct dbond *db, const struct slave *was);
+void daemon_failover_done(struct dbond *db);
 
 /* ---- daemon_events.c: device events ------------------------------------ */
 
