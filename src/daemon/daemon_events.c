@@ -34,6 +34,7 @@ void daemon_poll_carriers(struct daemon *d, uint64_t now)
 			continue;
 		for (unsigned j = 0; j < db->n_slaves; j++) {
 			struct dslave *ds = db->slaves[j];
+			const struct slave *was;
 			struct link_info li;
 			int c;
 
@@ -46,7 +47,9 @@ void daemon_poll_carriers(struct daemon *d, uint64_t now)
 			li.carrier = c == 1;
 			if (li.carrier)
 				ethtool_link(ds->name, &li.speed, &li.duplex);
+			was = db->b->active;
 			slave_link_event(ds->s, &li, now);
+			daemon_failover_mark(d, db, was);
 		}
 	}
 }
