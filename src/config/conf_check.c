@@ -36,6 +36,23 @@ static int opt_id_of(const struct conf_opt *o)
 	return d ? (int)d->id : OPT__COUNT;
 }
 
+unsigned *conf_opt_order(const struct conf_bond *cb)
+{
+	unsigned *order = conf_xmalloc(sizeof(*order) * (cb->n_opts + 1));
+
+	/* Stable sort by option id: the kernel's (and opt_set_many's) order. */
+	for (unsigned i = 0; i < cb->n_opts; i++) {
+		unsigned j = i;
+
+		while (j > 0 && opt_id_of(&cb->opts[order[j - 1]]) > opt_id_of(&cb->opts[i])) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	return order;
+}
+
 /* Options that need the slaves in place are checked against the slave
  * list instead (the dry run's bond has none). */
 static bool slave_dependent(const struct conf_opt *o)
@@ -67,18 +84,8 @@ static void check_options(struct check *k, const struct conf_bond *cb, unsigned 
 		error(k, &cb->loc, err.msg);
 		return;
 	}
-	order = conf_xmalloc(sizeof(*order) * (cb->n_opts + 1));
+	order = conf_opt_order(cb);
 	opt_defaults(&p);
-	/* Stable sort by option id: the kernel's (and opt_set_many's) order. */
-	for (unsigned i = 0; i < cb->n_opts; i++) {
-		unsigned j = i;
-
-		while (j > 0 && opt_id_of(&cb->opts[order[j - 1]]) > opt_id_of(&cb->opts[i])) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
 	for (unsigned i = 0; i < cb->n_opts; i++) {
 		const struct conf_opt *o = &cb->opts[order[i]];
 		int rc;

@@ -16,6 +16,9 @@
  * error path through every helper. conf_oom() is that abort. */
 __attribute__((noreturn)) void conf_oom(void);
 void *conf_xmalloc(size_t n);
+/* The indexes of cb's options in the order bondd sets them (opt_id, the
+ * kernel's; stable): malloc'ed, the caller frees. */
+unsigned *conf_opt_order(const struct conf_bond *cb);
 void *conf_xrealloc(void *p, size_t n);
 char *conf_xstrdup(const char *s);
 char *conf_xstrndup(const char *s, size_t n);

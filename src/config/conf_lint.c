@@ -65,13 +65,6 @@ static const struct conf_lint_iface *fact(const struct lint *l, const char *name
 	return NULL;
 }
 
-static int opt_id_of(const struct conf_opt *o)
-{
-	const struct opt_desc *d = opt_find(o->name);
-
-	return d ? (int)d->id : OPT__COUNT;
-}
-
 /* The bond's parameters as bondd will set them: the defaults, then every
  * option in opt_id order through the dry run. A value the check refuses
  * is left out (conf_check() has reported it; a configuration with errors
@@ -79,18 +72,9 @@ static int opt_id_of(const struct conf_opt *o)
  * in place and say nothing the rules read. */
 static void effective(const struct conf_bond *cb, struct bond_params *p)
 {
-	unsigned *order = conf_xmalloc(sizeof(*order) * (cb->n_opts + 1));
+	unsigned *order = conf_opt_order(cb);
 
 	opt_defaults(p);
-	for (unsigned i = 0; i < cb->n_opts; i++) {
-		unsigned j = i;
-
-		while (j > 0 && opt_id_of(&cb->opts[order[j - 1]]) > opt_id_of(&cb->opts[i])) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
 	for (unsigned i = 0; i < cb->n_opts; i++) {
 		const struct conf_opt *o = &cb->opts[order[i]];
 		struct err err;
