@@ -147,7 +147,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-static void bpf_msgs_reset(void)
+/* libbpf prints through libbpf_print from the first call on, never on
+ * its own to stderr. */
+static void bpf_print_setup(void)
 {
 	static bool set;
 
@@ -156,6 +158,11 @@ static void bpf_msgs_reset(void)
 		libbpf_set_print(libbpf_print);
 		set = true;
 	}
+}
+
+static void bpf_msgs_reset(void)
+{
+	bpf_print_setup();
 	bpf_warn[0] = bpf_verdict[0] = '\0';
 }
 
@@ -657,6 +664,9 @@ static int tc_query_id(int ifindex, enum bpf_tc_attach_point ap, uint32_t *prog_
 	struct bpf_tc_opts o;
 	int ret;
 
+	/* (a query on a device without clsact makes libbpf print the
+	 * kernel's complaint) */
+	bpf_print_setup();
 	tc_hook_init(&h, ifindex, ap);
 	tc_opts_init(&o, ap);
 	*prog_id = 0;

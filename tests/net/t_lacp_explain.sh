@@ -80,10 +80,10 @@ check "get ad_num_ports 1" is_eq ad_num_ports 1 "$(bctl a get bond0 ad_num_ports
 check "get ad_partner_mac = b's system" is_eq ad_partner_mac $SYS "$(bctl a get bond0 ad_partner_mac)"
 check "get ad_aggregator = eth0's aggregator" is_eq ad_aggregator \
 	"$(bctl a get bond0 eth0 ad_aggregator_id)" "$(bctl a get bond0 ad_aggregator)"
-check "get eth0 ad_actor_oper_port_state 63" is_eq state 63 \
-	"$(bctl a get bond0 eth0 ad_actor_oper_port_state)"
-check "get eth0 ad_partner_oper_port_state 63" is_eq state 63 \
-	"$(bctl a get bond0 eth0 ad_partner_oper_port_state)"
+# (each side's view of the other lags by one LACPDU: wait for both)
+state_is() { is_eq state 63 "$(bctl a get bond0 eth0 "$1")"; }
+check "get eth0 ad_actor_oper_port_state 63" wait_for 5 state_is ad_actor_oper_port_state
+check "get eth0 ad_partner_oper_port_state 63" wait_for 5 state_is ad_partner_oper_port_state
 check "b: get bond1 ad_actor_key has ad_user_port_key 5" \
 	test $(($(bctl b get bond1 ad_actor_key) >> 6)) = 5
 check "show --json carries ad_partner_mac" is_eq json \

