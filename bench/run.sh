@@ -359,6 +359,23 @@ setup_bondd_to_bridge() {
 	check_dp "$r-c" "$r" "$dp"
 }
 
+# static_lag ROW: the server's bridge treats s0 and s1 as a switch treats the
+# ports of a static link aggregate (what balance-rr and balance-xor need of
+# their switch): no learning on either port, the bond's MAC fixed on s0. A
+# learning bridge would move the bond's MAC between the ports on every frame
+# of balance-rr (and every flow of balance-xor) and send a netlink
+# notification each time, a cost of the test bed, not of the bond.
+static_lag() {
+	local r=$1 mac ns
+	ns=$(nsn "$r-s")
+	mac=$(ip -n "$(nsn "$r-c")" -br link show bond0 | awk '{print $3}')
+	[ -n "$mac" ] || { R_NA[$r]="no MAC on bond0"; return 1; }
+	ip -n "$ns" link set s0 type bridge_slave learning off &&
+		ip -n "$ns" link set s1 type bridge_slave learning off &&
+		command bridge -n "$ns" fdb replace "$mac" dev s0 master static ||
+		{ R_NA[$r]="cannot set up the static aggregate on the bridge"; return 1; }
+}
+
 # setup_bondd_b2b ROW OPTIONS DATAPATH: bondd on both ends.
 setup_bondd_b2b() {
 	local r=$1 opts=$2 dp=$3
@@ -439,8 +456,8 @@ setup_row() {
 	ab) setup_bondd_to_bridge ab "$AB_OPTS" packet ;;
 	ab_ebpf) setup_bondd_to_bridge ab_ebpf "$AB_OPTS" ebpf ;;
 	rr | rr_ebpf) setup_bondd_to_bridge "$r" "mode balance-rr miimon 100" "$(dp_of "$r")" &&
-		nsx "$r-c" sysctl -qw "$RR_SYSCTL" ;;
-	xor1_ebpf) setup_bondd_to_bridge xor1_ebpf "$XOR_OPTS" ebpf ;;
+		static_lag "$r" && nsx "$r-c" sysctl -qw "$RR_SYSCTL" ;;
+	xor1_ebpf) setup_bondd_to_bridge xor1_ebpf "$XOR_OPTS" ebpf && static_lag xor1_ebpf ;;
 	xor | xor_ebpf) setup_bondd_b2b "$r" "$XOR_OPTS" "$(dp_of "$r")" ;;
 	lacp | lacp_ebpf) setup_bondd_b2b "$r" "mode 802.3ad xmit_hash_policy layer3+4 miimon 100" "$(dp_of "$r")" ;;
 	*) die "unknown row $r" ;;

@@ -74,7 +74,7 @@ struct {
 } dp_tlb SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -337,8 +337,12 @@ static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg
 		if (!ctr)
 			return 0;
 		/* Incremented before use, as the kernel does: the first
-		 * frame takes slave 1. */
-		c = __sync_fetch_and_add(ctr, 1) + 1;
+		 * frame takes slave 1. One counter per CPU, as the kernel's
+		 * (rr_tx_counter is per-CPU): a shared one would bounce its
+		 * cache line between the CPUs on every frame. The program
+		 * is not preempted on its CPU, so a plain increment is
+		 * enough. */
+		c = ++*ctr;
 		idx = (pps == 1 ? c : c / pps) % n;
 	}
 	idx = slave_idx(idx);

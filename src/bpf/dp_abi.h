@@ -137,7 +137,7 @@ struct dp_tlb_bucket {
 	__u64 tx_bytes;
 };
 
-/* Map dp_rr: BPF_MAP_TYPE_ARRAY, one __u32 entry: balance-rr's counter,
- * incremented (atomically) before use as the kernel does. */
+/* Map dp_rr: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: balance-rr's
+ * counter, one per CPU as the kernel's, incremented before use. */
 
 #endif

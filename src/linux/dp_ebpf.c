@@ -55,7 +55,7 @@ static const struct map_desc {
 	[M_SLAVES] = { DP_MAP_SLAVES, BPF_MAP_TYPE_HASH, 4, sizeof(struct dp_slave) },
 	[M_STATS] = { DP_MAP_STATS, BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct dp_slave_stats) },
 	[M_TLB] = { DP_MAP_TLB, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_tlb_bucket) },
-	[M_RR] = { DP_MAP_RR, BPF_MAP_TYPE_ARRAY, 4, sizeof(uint32_t) },
+	[M_RR] = { DP_MAP_RR, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
 	[M_BSTATS] = { DP_MAP_BSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_bond_stats) },
 };
 static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };

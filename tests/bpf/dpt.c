@@ -159,7 +159,7 @@ void dpt_reset(void)
 	memset(&b, 0, sizeof(b));
 	for (uint32_t i = 0; i < DP_TLB_BUCKETS; i++)
 		update(fd_tlb, &i, &b, DP_MAP_TLB);
-	update(fd_rr, &zero, &zero, DP_MAP_RR);
+	dpt_set_rr(0);
 }
 
 void dpt_set_cfg(const struct dp_cfg *cfg)
@@ -206,20 +206,39 @@ uint64_t dpt_bucket_bytes(uint32_t bucket)
 	return b.tx_bytes;
 }
 
+/* balance-rr's counter is per CPU (each CPU's __u32 in an 8-byte slot, as
+ * per-CPU map values are laid out for user space): every CPU's copy starts
+ * at COUNTER, and the counter read back is COUNTER plus what the runs added
+ * on any CPU (a test run may move to another CPU between runs). */
+static uint32_t rr_base;
+
 void dpt_set_rr(uint32_t counter)
 {
 	uint32_t zero = 0;
+	uint64_t *pc;
 
 	need_loaded();
-	update(fd_rr, &zero, &counter, DP_MAP_RR);
+	pc = calloc((size_t)ncpus, sizeof(*pc));
+	assert_non_null(pc);
+	for (int i = 0; i < ncpus; i++)
+		pc[i] = counter;
+	update(fd_rr, &zero, pc, DP_MAP_RR);
+	free(pc);
+	rr_base = counter;
 }
 
 uint32_t dpt_rr(void)
 {
-	uint32_t zero = 0, v;
+	uint32_t zero = 0, v = rr_base;
+	uint64_t *pc;
 
 	need_loaded();
-	lookup(fd_rr, &zero, &v, DP_MAP_RR);
+	pc = calloc((size_t)ncpus, sizeof(*pc));
+	assert_non_null(pc);
+	lookup(fd_rr, &zero, pc, DP_MAP_RR);
+	for (int i = 0; i < ncpus; i++)
+		v += (uint32_t)pc[i] - rr_base;
+	free(pc);
 	return v;
 }
 
