@@ -25,10 +25,29 @@
 #include <bpf/bpf_helpers.h>
 
 #include "dp_abi.h"
-#include "dp_hash.h"
 #ifdef BPF_TEST
 #include "dp_test.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_test_in);
+} dp_test_in SEC(".maps");
+
+/* dp_hash.h's switch: tests/bpf runs every frame with and without direct
+ * reads of the linear part. */
+static __always_inline int t_direct(void)
+{
+	const struct dp_test_in *in;
+	__u32 k = 0;
+
+	in = bpf_map_lookup_elem(&dp_test_in, &k);
+	return !in || !in->no_direct;
+}
+#define DPH_DIRECT(skb) t_direct()
 #endif
+#include "dp_hash.h"
 
 #define ETH_HLEN_ 14
 #define ETH_P_IP_ 0x0800
@@ -89,13 +108,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dp_test_out);
 } dp_test_out SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct dp_test_in);
-} dp_test_in SEC(".maps");
 
 static __always_inline struct dp_test_out *t_out(void)
 {
@@ -248,7 +260,7 @@ static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
 /* The frame's destination MAC (the same bytes with the tag inline or not). */
 static __always_inline int read_dst(struct __sk_buff *skb, __u8 dst[6])
 {
-	return bpf_skb_load_bytes(skb, 0, dst, 6) == 0;
+	return dph_load(skb, 0, dst, 6) == 0;
 }
 
 /* ---- transmit ------------------------------------------------------------ */

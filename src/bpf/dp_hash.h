@@ -5,9 +5,10 @@
  * by side. tests/bpf runs both on the same frames.
  *
  * What differs is only the mechanics the verifier asks for:
- *  - the frame is read with bpf_skb_load_bytes() at variable offsets, after
- *    need() has checked against skb->len what hash.c checks against len, so
- *    a load never fails where hash.c would have read;
+ *  - the frame is read at variable offsets (dph_load: straight from the
+ *    skb's linear part where the bytes are there, else bpf_skb_load_bytes()),
+ *    after need() has checked against skb->len what hash.c checks against
+ *    len, so a load never fails where hash.c would have read;
  *  - the flow dissector's two nested "again" loops are one bounded loop
  *    over a two-phase state machine (see dp_flow_dissect);
  *  - an out-of-band VLAN tag (skb->vlan_present: the tag a TAP or a driver
@@ -94,14 +95,47 @@ static __always_inline int dph_need(__u32 len, __u32 off, __u32 n)
 	return off <= len && n <= len - off;
 }
 
+/* DPH_DIRECT(skb): whether dph_load() may read the skb's linear part
+ * directly. Always in production; the test build of the programs can turn
+ * it off, so that tests/bpf runs the bpf_skb_load_bytes() path too (a frame
+ * run by BPF_PROG_TEST_RUN is all linear). */
+#ifndef DPH_DIRECT
+#define DPH_DIRECT(skb) 1
+#endif
+
+/* Offsets past this are read with the helper: it bounds the offset for the
+ * verifier, and headers lie well before it. */
+#define DPH_DIRECT_MAX 512
+
+/* N bytes at OFF into TO. Where they lie in the linear part (a frame's
+ * headers nearly always do, GSO frames included), a bounds check and a
+ * load; else the helper, which also reads paged data. A helper call costs
+ * more than the rest of a hash: measured with kernel.bpf_stats_enabled,
+ * bond_tx for layer3+4 took 284 ns a frame with the helper alone. N is a
+ * constant at every call (the function is inlined). */
+static __always_inline int dph_load(struct __sk_buff *skb, __u32 off, void *to, __u32 n)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	__u8 *p;
+
+	if (DPH_DIRECT(skb) && off < DPH_DIRECT_MAX) {
+		p = (__u8 *)data + off;
+		if ((void *)(p + n) <= end) {
+			__builtin_memcpy(to, p, n);
+			return 0;
+		}
+	}
+	return bpf_skb_load_bytes(skb, off, to, n);
+}
+
 /* The loads below are made only where need() said the bytes are there, so
- * bpf_skb_load_bytes() cannot fail on them; were it to fail anyway, the
- * value read is 0. */
+ * they cannot fail; were one to fail anyway, the value read is 0. */
 static __always_inline __u8 dph_u8(struct __sk_buff *skb, __u32 off)
 {
 	__u8 v = 0;
 
-	if (bpf_skb_load_bytes(skb, off, &v, 1) < 0)
+	if (dph_load(skb, off, &v, 1) < 0)
 		return 0;
 	return v;
 }
@@ -110,7 +144,7 @@ static __always_inline __u16 dph_be16(struct __sk_buff *skb, __u32 off)
 {
 	__u16 v = 0;
 
-	if (bpf_skb_load_bytes(skb, off, &v, 2) < 0)
+	if (dph_load(skb, off, &v, 2) < 0)
 		return 0;
 	return bpf_ntohs(v);
 }
@@ -119,7 +153,7 @@ static __always_inline __u32 dph_be32(struct __sk_buff *skb, __u32 off)
 {
 	__u32 v = 0;
 
-	if (bpf_skb_load_bytes(skb, off, &v, 4) < 0)
+	if (dph_load(skb, off, &v, 4) < 0)
 		return 0;
 	return bpf_ntohl(v);
 }
@@ -129,7 +163,7 @@ static __always_inline __u32 dph_word(struct __sk_buff *skb, __u32 off)
 {
 	__u8 b[4] = { 0, 0, 0, 0 };
 
-	if (bpf_skb_load_bytes(skb, off, b, 4) < 0)
+	if (dph_load(skb, off, b, 4) < 0)
 		return 0;
 	return (__u32)b[0] | (__u32)b[1] << 8 | (__u32)b[2] << 16 | (__u32)b[3] << 24;
 }
@@ -160,11 +194,11 @@ static __always_inline void dph_eth_read(struct __sk_buff *skb, __u32 vlan_proto
 	if (vlan_proto) {
 		/* The inline frame is 4 bytes longer: its 14 first bytes are
 		 * the 12 of the MACs and the tag's protocol. */
-		if (bpf_skb_load_bytes(skb, 0, e->mac, 12) < 0)
+		if (dph_load(skb, 0, e->mac, 12) < 0)
 			return;
 		e->type = (__u16)vlan_proto;
 	} else {
-		if (skb->len < DPH_ETH_HLEN || bpf_skb_load_bytes(skb, 0, e->mac, 12) < 0)
+		if (skb->len < DPH_ETH_HLEN || dph_load(skb, 0, e->mac, 12) < 0)
 			return;
 		e->type = dph_be16(skb, 12);
 	}

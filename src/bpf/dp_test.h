@@ -44,6 +44,7 @@ struct dp_test_out {
 struct dp_test_in {
 	__u32 vlan_proto;               /* host order, 0x8100 or 0x88a8 */
 	__u32 vlan_tci;
+	__u32 no_direct;                /* 1: dp_hash.h reads with the helper only */
 };
 
 #endif

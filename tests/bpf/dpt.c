@@ -337,14 +337,28 @@ void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex
 		fail_msg("recorded action %d, returned %d", r->out.action, r->action);
 }
 
-void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
-		  struct dpt_result *r)
+/* What the programs read in dp_test_in: the tag of bond_tx_vlan, and
+ * whether dp_hash.h may read the linear part directly. */
+static struct dp_test_in test_in;
+
+void dpt_set_direct(int direct)
 {
-	struct dp_test_in in = { .vlan_proto = proto, .vlan_tci = tci };
 	uint32_t zero = 0;
 
 	need_loaded();
-	update(fd_in, &zero, &in, DP_MAP_TEST_IN);
+	test_in.no_direct = !direct;
+	update(fd_in, &zero, &test_in, DP_MAP_TEST_IN);
+}
+
+void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
+		  struct dpt_result *r)
+{
+	uint32_t zero = 0;
+
+	need_loaded();
+	test_in.vlan_proto = proto;
+	test_in.vlan_tci = tci;
+	update(fd_in, &zero, &test_in, DP_MAP_TEST_IN);
 	dpt_run(DPT_TX_VLAN, frame, len, 0, r);
 	if (r->action == -1)
 		fail_msg("bond_tx_vlan could not give the frame its out-of-band tag");

@@ -49,6 +49,10 @@ int dpt_runnable(const uint8_t *frame, size_t len);
 void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex,
 	     struct dpt_result *r);
 /* bond_tx on frame carrying the out-of-band tag proto/tci (DPT_TX_VLAN). */
+/* 0: the programs read frames with bpf_skb_load_bytes() only, as they do
+ * where a header is not in the linear part; 1 (the default): directly
+ * where they can, as in production. */
+void dpt_set_direct(int direct);
 void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
 		  struct dpt_result *r);
 

@@ -953,6 +953,10 @@ int main(void)
 	 * bond_tx (hash_vectors.c). */
 	dpt_reset();
 	failed += test_hash_main();
+	/* Again through the helper path of dp_hash.h's reads. */
+	dpt_set_direct(0);
+	failed += test_hash_main();
+	dpt_set_direct(1);
 	printf("hash vectors: %lu runs of bond_tx checked against core/hash.c; "
 	       "%lu frames refused by BPF_PROG_TEST_RUN (cut inside the Ethernet "
 	       "or IP header), not run\n", bpf_hash_probes(), bpf_hash_refused());
