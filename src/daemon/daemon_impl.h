@@ -8,6 +8,7 @@
  *   daemon_events.c    rtnetlink device events, promiscuity
  *   daemon_ctl.c       the backend the control commands call
  *   daemon_conf.c      applying a configuration
+ *   daemon_statusfile.c  the status as files beside the control socket
  */
 #ifndef BONDD_DAEMON_IMPL_H
 #define BONDD_DAEMON_IMPL_H
@@ -171,6 +172,8 @@ struct daemon {
 	 * loop's next deadline (next_ms) */
 	bool timer_broken;
 	uint64_t next_ms;
+	/* the /proc-layout status files (daemon_statusfile.c) */
+	struct statusfiles *sf;
 };
 
 /* ---- daemon.c: the object, bonds and slaves --------------------------- */
@@ -226,6 +229,19 @@ void daemon_loop_close(struct daemon *d);
 int daemon_loop_after_fork(struct daemon *d);
 int daemon_ep_add(struct daemon *d, int fd, struct ep_item *it);
 void daemon_ep_del(struct daemon *d, int fd);
+
+/* ---- daemon_statusfile.c: /run/bondd/bonding/<bond> --------------------- */
+
+/* The directory for the control socket ctl_path (/run/bondd/bondd.sock:
+ * /run/bondd/bonding; DIR/NAME.sock: DIR/NAME.bonding); nothing made yet. */
+int daemon_statusfile_open(struct daemon *d, const char *ctl_path);
+/* Rewrites the files whose text changed (at most every 100 ms); removes
+ * those of bonds that are gone. Returns when it wants to run again. */
+uint64_t daemon_statusfile_sync(struct daemon *d, uint64_t now);
+/* Something changed on request: the next sync renders at once. */
+void daemon_statusfile_touch(struct daemon *d);
+/* Removes the files and the directory (if empty). */
+void daemon_statusfile_close(struct daemon *d);
 
 /* ---- daemon_datapath.c: frames and engine actions ---------------------- */
 

@@ -63,6 +63,10 @@ int daemon_loop_open(struct daemon *d, const char *ctl_path,
 	d->ctl = ctl_server_new(ctl_path, acc, &d->ctl_be, err);
 	if (!d->ctl)
 		return -1;
+	if (daemon_statusfile_open(d, ctl_path) < 0) {
+		err_set(err, -ENAMETOOLONG, "%s: no room for the status files' directory", ctl_path);
+		return -1;
+	}
 	/* Say who may use the socket: an admin wondering why bondctl says
 	 * "permission denied" looks here. */
 	if (ctl_server_group_set(d->ctl))
@@ -115,6 +119,7 @@ int daemon_loop_after_fork(struct daemon *d)
 
 void daemon_loop_close(struct daemon *d)
 {
+	daemon_statusfile_close(d);
 	ctl_server_free(d->ctl);
 	d->ctl = NULL;
 	if (d->sfd >= 0)
@@ -160,7 +165,7 @@ static int loop_timeout(struct daemon *d)
 
 static void arm_timer(struct daemon *d)
 {
-	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next;
+	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next;
 	struct itimerspec its = { 0 };
 
 	/* Control clients past their deadline are answered or dropped. */
@@ -184,6 +189,9 @@ static void arm_timer(struct daemon *d)
 	wd_next = watchdog(d, now);
 	if (wd_next < next)
 		next = wd_next;
+	sf_next = daemon_statusfile_sync(d, now);
+	if (sf_next < next)
+		next = sf_next;
 
 	daemon_sync_promisc(d);
 
@@ -291,6 +299,7 @@ int daemon_run(struct daemon *d)
 				 * latency measures links and timers only. */
 				d->event_us = 0;
 				ctl_server_run(d->ctl, daemon_now(d));
+				daemon_statusfile_touch(d);
 				/* The command may have freed objects of this batch. */
 				n = i + 1;
 				break;
