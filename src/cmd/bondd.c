@@ -64,7 +64,7 @@ static struct conf *check_config(const struct daemon_conf_src *src)
 
 	sb_init(&msgs);
 	c = daemon_conf_load(src, &msgs);
-	fputs(sb_str(&msgs), stderr);
+	daemon_say_lines(sb_str(&msgs));
 	sb_free(&msgs);
 	return c;
 }
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 		}
 		conf = check_config(&src);
 		if (!conf) {
-			fprintf(stderr, "bondd: %s: configuration refused\n", src.path);
+			daemon_say(LOG_ERR, "bondd: %s: configuration refused", src.path);
 			return EXIT_CONFIG;
 		}
 		printf("bondd: %s: configuration OK (%u bond%s)\n", src.path, conf->n_bonds,
@@ -178,7 +178,7 @@ int main(int argc, char **argv)
 		struct conf *conf = check_config(&src);
 
 		if (!conf) {
-			fprintf(stderr, "bondd: %s: configuration refused, nothing applied\n", src.path);
+			daemon_say(LOG_ERR, "bondd: %s: configuration refused, nothing applied", src.path);
 			return EXIT_CONFIG;
 		}
 		/* [daemon] datapath, unless the command line or the
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 	/* A group named on the command line must exist; the default one
 	 * missing means a root-only socket (said in the log). */
 	if (ctl_access_lookup(group, group != NULL, &acc, &err) < 0) {
-		fprintf(stderr, "bondd: --group: %s\n", err.msg);
+		daemon_say(LOG_ERR, "bondd: --group: %s", err.msg);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -198,12 +198,12 @@ int main(int argc, char **argv)
 		openlog("bondd", LOG_PID, LOG_DAEMON);
 	d = daemon_new(sock, &acc, !foreground, &err);
 	if (!d) {
-		fprintf(stderr, "bondd: %s\n", err.msg);
+		daemon_say(LOG_ERR, "bondd: %s", err.msg);
 		return EXIT_RUNTIME;
 	}
 	if (daemon_dp_choose(d, datapath && *datapath ? datapath :
 			     conf_datapath[0] ? conf_datapath : "auto", &err) < 0) {
-		fprintf(stderr, "bondd: --datapath: %s\n", err.msg);
+		daemon_say(LOG_ERR, "bondd: --datapath: %s", err.msg);
 		daemon_free(d);
 		return EXIT_USAGE;
 	}
@@ -218,17 +218,17 @@ int main(int argc, char **argv)
 		 * Missing slaves are not errors: the bond starts degraded. */
 		sb_init(&msgs);
 		lrc = daemon_load_config(d, &src, &msgs, &err);
-		fputs(sb_str(&msgs), stderr);
+		daemon_say_lines(sb_str(&msgs));
 		sb_free(&msgs);
 		if (lrc < 0) {
-			fprintf(stderr, "bondd: %s\n", err.msg);
+			daemon_say(LOG_ERR, "bondd: %s", err.msg);
 			daemon_free(d);
 			return lrc == -EBADMSG ? EXIT_CONFIG : EXIT_RUNTIME;
 		}
 	}
 	daemon_start(d);
 	if (!foreground && daemon(0, 0) < 0) {
-		fprintf(stderr, "bondd: cannot detach: %m\n");
+		daemon_say(LOG_ERR, "bondd: cannot detach: %m");
 		daemon_free(d);
 		return EXIT_RUNTIME;
 	}
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 		daemon_free(d);
 		execv("/proc/self/exe", argv);
 		syslog(LOG_ERR, "bondd: upgrade: cannot exec /proc/self/exe: %m; the bonds keep flowing until bondd is started again");
-		fprintf(stderr, "bondd: upgrade: cannot exec /proc/self/exe: %m\n");
+		daemon_say(LOG_ERR, "bondd: upgrade: cannot exec /proc/self/exe: %m");
 		return EXIT_RUNTIME;
 	}
 	/* The slaves are given back from here on (daemon_free). */

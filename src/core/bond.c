@@ -152,8 +152,10 @@ void bond_reselect(struct bond *b, uint64_t now_ms)
 		bond_change_active(b, best, now_ms);
 		bond_update_usable(b);
 		bond_update_carrier(b);
+		/* The kernel's levels: the loss is an error (netdev_err),
+		 * so `journalctl -p err` finds it. */
 		if (b->carrier != was)
-			bond_log(b, NULL, LOG_INFO_, b->carrier ?
+			bond_log(b, NULL, b->carrier ? LOG_INFO_ : LOG_ERR_, b->carrier ?
 				 "active interface up!" :
 				 "now running without any active interface!");
 	} else {

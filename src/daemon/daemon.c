@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,17 +65,72 @@ struct rtnl *daemon_rtnl(struct daemon *d)
 	return d->rtnl;
 }
 
+/* stderr is systemd's journal when JOURNAL_STREAM names it (systemd.exec(5):
+ * "device:inode" of the stream): then each line starts with its level as
+ * "<N>" (sd-daemon(3)), which journald takes off and keeps as the priority,
+ * so that `journalctl -u bondd -p warning` finds bondd's warnings. On a
+ * terminal, a pipe or a file the lines stay plain. Decided once. */
+static int journal_levels = -1;
+
+static bool stderr_is_journal(void)
+{
+	const char *js;
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (journal_levels < 0) {
+		js = getenv("JOURNAL_STREAM");
+		journal_levels = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+				 fstat(STDERR_FILENO, &st) == 0 &&
+				 (unsigned long long)st.st_dev == dev &&
+				 (unsigned long long)st.st_ino == ino;
+	}
+	return journal_levels;
+}
+
+void daemon_vsay(int level, const char *fmt, va_list ap)
+{
+	if (stderr_is_journal())
+		fprintf(stderr, "<%d>", level & LOG_PRIMASK);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void daemon_say(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	daemon_vsay(level, fmt, ap);
+	va_end(ap);
+}
+
+void daemon_say_lines(const char *text)
+{
+	const char *nl;
+
+	while (*text) {
+		nl = strchr(text, '\n');
+		int len = nl ? (int)(nl - text) : (int)strlen(text);
+
+		/* The configuration's messages: "FILE:LINE: warning: ..." */
+		daemon_say(memmem(text, (size_t)len, ": warning:", 10) ? LOG_WARNING : LOG_ERR,
+			   "%.*s", len, text);
+		if (!nl)
+			break;
+		text = nl + 1;
+	}
+}
+
 void daemon_logl(struct daemon *d, int level, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (d->use_syslog) {
+	if (d->use_syslog)
 		vsyslog(level, fmt, ap);
-	} else {
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	else
+		daemon_vsay(level, fmt, ap);
 	va_end(ap);
 }
 

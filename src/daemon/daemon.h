@@ -5,6 +5,7 @@
 #ifndef BONDD_DAEMON_H
 #define BONDD_DAEMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -69,6 +70,13 @@ int daemon_set(struct daemon *d, const char *bond, unsigned nopts,
 
 /* The daemon's rtnetlink handle (for daemon_conf.c). */
 struct rtnl *daemon_rtnl(struct daemon *d);
+/* A line on stderr, before or without a daemon's log: with its level as
+ * "<N>" in front when stderr is systemd's journal (JOURNAL_STREAM). */
+void daemon_say(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void daemon_vsay(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Each line of text, as the configuration's messages: "warning:" lines at
+ * LOG_WARNING, the others LOG_ERR. */
+void daemon_say_lines(const char *text);
 /* One log line through the daemon's log (stderr or syslog). */
 void daemon_log(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The admin (or the configuration) gave the bond this address. */
