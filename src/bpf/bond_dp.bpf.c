@@ -99,6 +99,13 @@ struct {
 	__type(value, __u32);
 } dp_rr SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DP_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} dp_queue SEC(".maps");
+
 /* ---- the test build's decision record ----------------------------------- */
 
 #ifdef BPF_TEST
@@ -651,6 +658,16 @@ static __always_inline int tx_decide(struct __sk_buff *skb)
 	/* slave.c bond_xmit(): shorter than an Ethernet header, dropped. */
 	if (len < ETH_HLEN_)
 		return TC_ACT_SHOT;
+	/* The kernel's bond_slave_override(): the queue tc gave the frame
+	 * (skbedit queue_mapping, in a filter before ours) names a slave by
+	 * its queue_id; if that slave cannot send, the mode decides. */
+	if ((cfg->flags & DP_F_QUEUE_OVERRIDE) && skb->queue_mapping) {
+		__u32 q = skb->queue_mapping, *ifx;
+
+		ifx = q < DP_MAX_QUEUES ? bpf_map_lookup_elem(&dp_queue, &q) : 0;
+		if (ifx && *ifx)
+			return tx_on(skb, *ifx, len);
+	}
 	switch (cfg->tx_kind) {
 	case DP_TX_ACTIVE:
 		tx = cfg->active_ifindex;
@@ -706,6 +723,22 @@ int bond_tx_vlan(struct __sk_buff *skb)
 	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
 	    !skb->vlan_present)
 		return t_end(-1);
+	return t_end(tx_decide(skb));
+}
+
+/* Test build only: bond_tx on the frame with the queue tc would have given
+ * it (skb->queue_mapping, as skbedit sets it). */
+SEC("tc")
+int bond_tx_queue(struct __sk_buff *skb)
+{
+	const struct dp_test_in *in;
+	__u32 k = 0;
+
+	t_begin();
+	in = bpf_map_lookup_elem(&dp_test_in, &k);
+	if (!in)
+		return t_end(-1);
+	skb->queue_mapping = in->queue_mapping;
 	return t_end(tx_decide(skb));
 }
 #endif

@@ -25,6 +25,7 @@
 
 #define DP_MAX_SLAVES   64      /* = BOND_MAX_SLAVES */
 #define DP_TLB_BUCKETS  256     /* the kernel's TLB_HASH_TABLE_SIZE */
+#define DP_MAX_QUEUES   256     /* queue ids 1..255 (tx_queues is at most 255) */
 
 /* Map names (bpf_object__find_map_by_name) and program names. */
 #define DP_MAP_CFG      "dp_cfg"
@@ -33,6 +34,7 @@
 #define DP_MAP_TLB      "dp_tlb"
 #define DP_MAP_RR       "dp_rr"
 #define DP_MAP_BSTATS   "dp_bstats"
+#define DP_MAP_QUEUE    "dp_queue"
 #define DP_PROG_TX      "bond_tx"
 #define DP_PROG_RX      "bond_rx"
 
@@ -68,6 +70,10 @@ enum dp_tx_kind {
 #define DP_F_BCAST_NEIGH    0x0040  /* 802.3ad broadcast_neighbor, DP_TX_HASH: ARP and
 				     * IPv6 NS/NA (untagged or behind one tag) take a
 				     * copy on each of tx[0..n_tx) instead of the hash */
+#define DP_F_QUEUE_OVERRIDE 0x0080  /* active-backup, balance-rr: a frame whose
+				     * skb->queue_mapping is non-zero leaves on
+				     * dp_queue[queue_mapping] when that is non-zero,
+				     * before the mode's choice */
 
 /* Map dp_cfg: BPF_MAP_TYPE_ARRAY, one entry, key 0. */
 struct dp_cfg {
@@ -136,6 +142,10 @@ struct dp_tlb_bucket {
 	__u32 pad;
 	__u64 tx_bytes;
 };
+
+/* Map dp_queue: BPF_MAP_TYPE_ARRAY, DP_MAX_QUEUES __u32 entries: entry q is
+ * the ifindex of the slave whose queue_id is q while it can send, else 0
+ * (core/mode.h struct tx_plan, queue[]). */
 
 /* Map dp_rr: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: balance-rr's
  * counter, one per CPU as the kernel's, incremented before use. */

@@ -14,6 +14,7 @@
 #define DP_MAP_TEST_OUT "dp_test_out"
 #define DP_MAP_TEST_IN  "dp_test_in"
 #define DP_PROG_TX_VLAN "bond_tx_vlan"
+#define DP_PROG_TX_QUEUE "bond_tx_queue"
 
 /* struct dp_test_out.flags */
 #define DP_T_HASHED       0x0001   /* hash holds xmit_hash of the frame */
@@ -45,6 +46,7 @@ struct dp_test_in {
 	__u32 vlan_proto;               /* host order, 0x8100 or 0x88a8 */
 	__u32 vlan_tci;
 	__u32 no_direct;                /* 1: dp_hash.h reads with the helper only */
+	__u32 queue_mapping;            /* bond_tx_queue: the frame's queue */
 };
 
 #endif

@@ -192,6 +192,9 @@ struct bond {
 
 	uint8_t mac[6];
 	bool mac_set_by_user;       /* else it follows the first slave */
+	/* The data path sees each frame's transmit queue (the kernel data
+	 * path reads skb->queue_mapping): only then can queue_id steer. */
+	bool queue_ids_ok;
 	bool mac_random;            /* no slave has given it an address yet */
 	bool admin_up;
 	bool carrier;

@@ -90,6 +90,15 @@ void bond_tx_plan(const struct bond *b, struct tx_plan *out)
 		out->kind = TXP_DROP;
 	if (out->kind == TXP_ACTIVE && !out->active)
 		out->kind = TXP_DROP;
+	out->queue_override = b->mode->queue_override;
+	for (unsigned i = 0; out->queue_override && i < b->n_slaves; i++) {
+		const struct slave *s = b->slaves[i];
+
+		if (s->queue_id && slave_can_tx(s)) {
+			out->queue[out->n_queue].qid = s->queue_id;
+			out->queue[out->n_queue++].s = s;
+		}
+	}
 }
 
 void bond_tx_account(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced)

@@ -85,6 +85,15 @@ struct tx_plan {
 	const struct slave *rr_map[BOND_MAX_SLAVES];
 	/* tlb/alb with tlb_dynamic_lb=1: each bucket's slave, NULL unassigned */
 	const struct slave *bucket[256];
+	/* mode_ops.queue_override: the slaves with a queue_id that can send
+	 * now (slave_can_tx); a frame of queue qid takes queue[i].s where
+	 * queue[i].qid == qid, else the plan above. */
+	bool queue_override;
+	unsigned n_queue;
+	struct {
+		uint16_t qid;
+		const struct slave *s;
+	} queue[BOND_MAX_SLAVES];
 };
 
 struct bond_status;
@@ -101,6 +110,11 @@ struct mode_ops {
 	bool uses_primary;
 	/* Only the active slave needs promiscuous mode / multicast lists. */
 	bool promisc_active_only;
+	/* A frame whose transmit queue (tc skbedit queue_mapping) is a
+	 * slave's queue_id leaves on that slave when it can send, before the
+	 * mode's own choice: the kernel's bond_should_override_tx_queue()
+	 * (active-backup and balance-rr). */
+	bool queue_override;
 	/* fail_over_mac applies (active-backup). */
 	bool fail_over_mac;
 	/* Runs LACP: the ad_* options are shown and apply (802.3ad). */

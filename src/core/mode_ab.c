@@ -122,6 +122,7 @@ const struct mode_ops mode_ab = {
 	.number = BOND_MODE_ACTIVEBACKUP,
 	.uses_primary = true,
 	.promisc_active_only = true,
+	.queue_override = true,
 	.fail_over_mac = true,
 	.arp_monitor = MODE_ARP_ACTIVEBACKUP,
 	.igmp_rejoin = MODE_REJOIN_NEW_ACTIVE,

@@ -151,6 +151,7 @@ const struct mode_ops mode_rr = {
 	.priv_size = sizeof(struct rr_priv),
 	.arp_monitor = MODE_ARP_LOADBALANCE,
 	.igmp_rejoin = MODE_REJOIN_ALWAYS,
+	.queue_override = true,
 	.init = rr_init,
 	.usable_changed = rr_usable_changed,
 	.xmit = rr_xmit,

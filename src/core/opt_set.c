@@ -330,6 +330,14 @@ static int set_queue_id(struct optx *x)
 				x->name, (unsigned)qid, x->b->slaves[i]->name);
 			return -EPERM;
 		}
+	/* The packet data path reads frames from a TAP of one queue, where
+	 * the queue tc chose is lost: refused there rather than ignored. */
+	if (qid && !x->b->queue_ids_ok) {
+		err_set(x->err, -EOPNOTSUPP, "option %s: %s cannot steer by queue: its data path does "
+			"not see a frame's transmit queue (the packet data path; queue ids need "
+			"bondd --datapath ebpf)", x->name, x->b->name);
+		return -EOPNOTSUPP;
+	}
 	x->extra_changed = s->queue_id != qid;
 	if (x->apply)
 		s->queue_id = qid;

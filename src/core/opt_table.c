@@ -361,7 +361,7 @@ const struct opt_desc opt_table[OPT__COUNT] = {
 		.id = OPT_QUEUE_ID, .name = "queue_id",
 		.desc = "transmit queue id of a slave, as ifname:qid",
 		.type = OPT_T_SLAVE_QID, .modes = MODES_ALL,
-		.flags = OPT_RAWVAL | OPT_PENDING,
+		.flags = OPT_RAWVAL,
 	},
 	[OPT_SLAVES] = {
 		.id = OPT_SLAVES, .name = "slaves",

@@ -441,6 +441,7 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		daemon_dp_drop_leftover(d, name, old);
 		return err->code ? err->code : -EINVAL;
 	}
+	b->queue_ids_ok = d->dp->queue_ids;
 	/* Options first: a refused option leaves no device behind. */
 	if (nopts && opt_set_many(b, nopts, names, values, now, err) < 0)
 		goto fail_bond;

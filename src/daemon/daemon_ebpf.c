@@ -251,7 +251,8 @@ static void plan_to_cfg(const struct dbond *db, const struct tx_plan *p, struct 
 		   (p->kind == TXP_ALB ? DP_F_ALB : 0) | (p->rx_rewrite ? DP_F_RX_REWRITE : 0) |
 		   (p->tlb_hashed ? DP_F_TLB_HASHED : 0) |
 		   (p->rx_inactive_unicast ? DP_F_RX_INACTIVE_UC : 0) |
-		   (p->broadcast_neighbor ? DP_F_BCAST_NEIGH : 0);
+		   (p->broadcast_neighbor ? DP_F_BCAST_NEIGH : 0) |
+		   (p->queue_override ? DP_F_QUEUE_OVERRIDE : 0);
 	c->xmit_policy = p->xmit_policy;
 	c->packets_per_slave = p->packets_per_slave;
 	c->active_ifindex = ifindex_of(p->active);
@@ -288,6 +289,31 @@ static void note_update(struct daemon *d, struct dbond *db)
 	db->dp_last_us = (uint32_t)(now - d->event_us);
 	if (db->dp_last_us > db->dp_max_us)
 		db->dp_max_us = db->dp_last_us;
+}
+
+/* dp_queue from the plan's queue[]: every entry on the first write (an
+ * adopted map may hold anything), then only the changes. */
+static bool sync_queues(struct daemon *d, struct dbond *db, const struct tx_plan *p)
+{
+	uint32_t want[DP_MAX_QUEUES] = { 0 };
+	bool changed = false;
+
+	for (unsigned i = 0; i < p->n_queue; i++)
+		if (p->queue[i].qid < DP_MAX_QUEUES)
+			want[p->queue[i].qid] = ifindex_of(p->queue[i].s);
+	for (unsigned q = 1; q < DP_MAX_QUEUES; q++) {
+		if (db->queue_valid && db->queue_ifx[q] == want[q])
+			continue;
+		if (dp_ebpf_queue_set(db->ebpf, q, (int)want[q]) < 0) {
+			daemon_logl(d, LOG_ERR, "%s: cannot update the data path's queue map (queue %u)",
+				    db->name, q);
+			return changed;
+		}
+		db->queue_ifx[q] = want[q];
+		changed = true;
+	}
+	db->queue_valid = true;
+	return changed;
 }
 
 static void sync_bond(struct daemon *d, struct dbond *db)
@@ -328,6 +354,8 @@ static void sync_bond(struct daemon *d, struct dbond *db)
 				db->buckets[i] = ifx;
 		}
 	}
+	if (sync_queues(d, db, &d->plan))
+		changed = true;
 	plan_to_cfg(db, &d->plan, &cfg);
 	cfg.gen = db->cfg.gen;
 	if (!db->cfg_valid || memcmp(&cfg, &db->cfg, sizeof(cfg))) {
@@ -444,6 +472,7 @@ static void ebpf_deliver(struct daemon *d, struct dbond *db, const uint8_t *fram
 const struct datapath_ops datapath_ebpf = {
 	.name = "ebpf",
 	.survives_daemon = true,
+	.queue_ids = true,
 	.bond_open = ebpf_bond_open,
 	.bond_close = ebpf_bond_close,
 	.bond_leave = ebpf_bond_leave,

@@ -102,6 +102,8 @@ struct dbond {
 	struct dp_cfg cfg;
 	bool cfg_valid;
 	uint32_t buckets[DP_TLB_BUCKETS];
+	uint32_t queue_ifx[DP_MAX_QUEUES];  /* dp_queue as last written */
+	bool queue_valid;
 	uint64_t unbalanced_seen;
 	uint64_t dp_updates;
 	uint32_t dp_last_us, dp_max_us;

@@ -28,6 +28,9 @@ struct datapath_ops {
 	/* The frames keep flowing without the daemon, so a successor can
 	 * take the bonds over (SIGKILL, bondctl upgrade). */
 	bool survives_daemon;
+	/* It sees each frame's transmit queue (skb->queue_mapping), so a
+	 * slave's queue_id can steer (bond.h queue_ids_ok). */
+	bool queue_ids;
 	/* The bond's TAP is open: set up what carries its frames / take it
 	 * all away (before the TAP closes). */
 	int (*bond_open)(struct daemon *d, struct dbond *db, struct err *err);

@@ -41,7 +41,7 @@
 #define BPFFS_MOUNT "/sys/fs/bpf"
 #define OBJ_NAME "bondd_dp"
 
-enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_N };
+enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_N };
 enum { P_TX, P_RX, P_N };
 
 /* What each map of the contract must look like: a map of the right name
@@ -57,6 +57,7 @@ static const struct map_desc {
 	[M_TLB] = { DP_MAP_TLB, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_tlb_bucket) },
 	[M_RR] = { DP_MAP_RR, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
 	[M_BSTATS] = { DP_MAP_BSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_bond_stats) },
+	[M_QUEUE] = { DP_MAP_QUEUE, BPF_MAP_TYPE_ARRAY, 4, sizeof(uint32_t) },
 };
 static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };
 
@@ -1100,6 +1101,15 @@ int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex)
 		return ret;
 	v.slave_ifindex = slave_ifindex > 0 ? (uint32_t)slave_ifindex : 0;
 	return bpf_map_update_elem(dp->map_fd[M_TLB], &bucket, &v, BPF_EXIST);
+}
+
+int dp_ebpf_queue_set(struct dp_ebpf *dp, unsigned qid, int slave_ifindex)
+{
+	uint32_t v = slave_ifindex > 0 ? (uint32_t)slave_ifindex : 0;
+
+	if (qid >= DP_MAX_QUEUES)
+		return -EINVAL;
+	return bpf_map_update_elem(dp->map_fd[M_QUEUE], &qid, &v, BPF_EXIST);
 }
 
 int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out)

@@ -101,6 +101,8 @@ int dp_ebpf_bond_stats(struct dp_ebpf *dp, struct dp_bond_stats *out);
  * adopt from the adoption). The map's counters are never cleared: the
  * difference loses none of the program's concurrent adds. */
 int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex);
+/* dp_queue[qid] = slave_ifindex (0: no slave, the mode decides). */
+int dp_ebpf_queue_set(struct dp_ebpf *dp, unsigned qid, int slave_ifindex);
 int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
 
 /* Lets go of the object, leaving programs attached and pins in place

@@ -19,7 +19,8 @@
 
 static struct bpf_object *obj;
 static int fd_cfg = -1, fd_slaves = -1, fd_stats = -1, fd_bstats = -1, fd_tlb = -1,
-	   fd_rr = -1, fd_out = -1, fd_in = -1, fd_tx = -1, fd_rx = -1, fd_txv = -1;
+	   fd_rr = -1, fd_out = -1, fd_in = -1, fd_tx = -1, fd_rx = -1, fd_txv = -1,
+	   fd_txq = -1, fd_queue = -1;
 static int ncpus;
 static char load_err[512];
 
@@ -88,6 +89,7 @@ const char *dpt_load(void)
 	    (fd_tlb = map_fd(DP_MAP_TLB)) < 0 || (fd_rr = map_fd(DP_MAP_RR)) < 0 ||
 	    (fd_out = map_fd(DP_MAP_TEST_OUT)) < 0 || (fd_in = map_fd(DP_MAP_TEST_IN)) < 0 ||
 	    (fd_txv = prog_fd(DP_PROG_TX_VLAN)) < 0 || (fd_rx = prog_fd(DP_PROG_RX)) < 0 ||
+	    (fd_txq = prog_fd(DP_PROG_TX_QUEUE)) < 0 || (fd_queue = map_fd(DP_MAP_QUEUE)) < 0 ||
 	    (fd_tx = prog_fd(DP_PROG_TX)) < 0) {
 		fd_tx = -1;
 		return load_err;
@@ -159,6 +161,8 @@ void dpt_reset(void)
 	memset(&b, 0, sizeof(b));
 	for (uint32_t i = 0; i < DP_TLB_BUCKETS; i++)
 		update(fd_tlb, &i, &b, DP_MAP_TLB);
+	for (uint32_t i = 0; i < DP_MAX_QUEUES; i++)
+		update(fd_queue, &i, &zero, DP_MAP_QUEUE);
 	dpt_set_rr(0);
 }
 
@@ -185,6 +189,12 @@ void dpt_set_slave(uint32_t ifindex, uint32_t flags, const uint8_t mac[6])
 	assert_non_null(pc);
 	update(fd_stats, &ifindex, pc, DP_MAP_STATS);
 	free(pc);
+}
+
+void dpt_set_queue(uint32_t qid, uint32_t ifindex)
+{
+	need_loaded();
+	update(fd_queue, &qid, &ifindex, DP_MAP_QUEUE);
 }
 
 void dpt_set_bucket(uint32_t bucket, uint32_t ifindex)
@@ -323,9 +333,11 @@ void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex
 	o.ctx_in = &ctx;
 	o.ctx_size_in = sizeof(ctx);
 	o.repeat = 1;
-	if (bpf_prog_test_run_opts(p == DPT_TX ? fd_tx : p == DPT_RX ? fd_rx : fd_txv, &o))
+	if (bpf_prog_test_run_opts(p == DPT_TX ? fd_tx : p == DPT_RX ? fd_rx :
+				   p == DPT_TX_QUEUE ? fd_txq : fd_txv, &o))
 		fail_msg("bpf_prog_test_run_opts(%s, %zu bytes): %s",
-			 p == DPT_TX ? DP_PROG_TX : p == DPT_RX ? DP_PROG_RX : DP_PROG_TX_VLAN,
+			 p == DPT_TX ? DP_PROG_TX : p == DPT_RX ? DP_PROG_RX :
+			 p == DPT_TX_QUEUE ? DP_PROG_TX_QUEUE : DP_PROG_TX_VLAN,
 			 len, strerror(errno));
 	r->action = (int)o.retval;
 	r->len = o.data_size_out;
@@ -348,6 +360,19 @@ void dpt_set_direct(int direct)
 	need_loaded();
 	test_in.no_direct = !direct;
 	update(fd_in, &zero, &test_in, DP_MAP_TEST_IN);
+}
+
+void dpt_run_queue(const uint8_t *frame, size_t len, uint16_t queue_mapping,
+		   struct dpt_result *r)
+{
+	uint32_t zero = 0;
+
+	need_loaded();
+	test_in.queue_mapping = queue_mapping;
+	update(fd_in, &zero, &test_in, DP_MAP_TEST_IN);
+	dpt_run(DPT_TX_QUEUE, frame, len, 0, r);
+	if (r->action == -1)
+		fail_msg("bond_tx_queue could not read dp_test_in");
 }
 
 void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,

@@ -10,7 +10,7 @@
 #include "bpf/dp_abi.h"
 #include "bpf/dp_test.h"
 
-enum dpt_prog { DPT_TX, DPT_RX, DPT_TX_VLAN };
+enum dpt_prog { DPT_TX, DPT_RX, DPT_TX_VLAN, DPT_TX_QUEUE };
 
 /* Loads the object (once); NULL on success, else why it failed. */
 const char *dpt_load(void);
@@ -23,6 +23,8 @@ void dpt_reset(void);
 void dpt_set_cfg(const struct dp_cfg *cfg);
 void dpt_set_slave(uint32_t ifindex, uint32_t flags, const uint8_t mac[6]);
 void dpt_set_bucket(uint32_t bucket, uint32_t ifindex);
+/* dp_queue[qid] = ifindex */
+void dpt_set_queue(uint32_t qid, uint32_t ifindex);
 uint64_t dpt_bucket_bytes(uint32_t bucket);
 void dpt_set_rr(uint32_t counter);
 uint32_t dpt_rr(void);
@@ -48,6 +50,9 @@ int dpt_runnable(const uint8_t *frame, size_t len);
  * current test on any error. */
 void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex,
 	     struct dpt_result *r);
+/* bond_tx on frame with skb->queue_mapping set first (DPT_TX_QUEUE). */
+void dpt_run_queue(const uint8_t *frame, size_t len, uint16_t queue_mapping,
+		   struct dpt_result *r);
 /* bond_tx on frame carrying the out-of-band tag proto/tci (DPT_TX_VLAN). */
 /* 0: the programs read frames with bpf_skb_load_bytes() only, as they do
  * where a header is not in the linear part; 1 (the default): directly

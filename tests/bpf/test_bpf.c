@@ -276,6 +276,54 @@ static void test_active_backup(void **state)
 	assert_int_equal(st.tx_bytes, 4 * len + 4);
 }
 
+/* queue_id: a frame whose queue names a slave (dp_queue) leaves there in
+ * active-backup and balance-rr (DP_F_QUEUE_OVERRIDE); queue 0, a queue
+ * without a slave, or another mode: the mode's choice. */
+static void test_queue_override(void **state)
+{
+	struct dp_cfg cfg;
+	uint8_t f[80];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_ACTIVE, DP_F_QUEUE_OVERRIDE);
+	cfg.active_ifindex = 7;
+	dpt_set_cfg(&cfg);
+	dpt_set_slave(7, DP_S_CAN_TX, MAC_A);
+	dpt_set_slave(8, DP_S_CAN_TX, MAC_B);
+	dpt_set_queue(3, 8);
+	dpt_run_queue(f, len, 3, &res);
+	assert_sent_to(8);
+	dpt_run_queue(f, len, 0, &res);
+	assert_sent_to(7);
+	dpt_run_queue(f, len, 4, &res);
+	assert_sent_to(7);
+	dpt_run_queue(f, len, 300, &res);
+	assert_sent_to(7);
+	/* the slave cannot send: the daemon clears its entry */
+	dpt_set_queue(3, 0);
+	dpt_run_queue(f, len, 3, &res);
+	assert_sent_to(7);
+	/* balance-rr overrides too */
+	dpt_set_queue(3, 8);
+	base_cfg(&cfg, DP_TX_RR, DP_F_QUEUE_OVERRIDE);
+	cfg.packets_per_slave = 1;
+	cfg.n_slaves = 1;
+	cfg.rr_map[0] = 7;
+	dpt_set_cfg(&cfg);
+	dpt_run_queue(f, len, 3, &res);
+	assert_sent_to(8);
+	dpt_run_queue(f, len, 0, &res);
+	assert_sent_to(7);
+	/* a mode without the override (balance-xor) ignores the queue */
+	base_cfg(&cfg, DP_TX_HASH, 0);
+	cfg.n_tx = 1;
+	cfg.tx[0] = 7;
+	dpt_set_cfg(&cfg);
+	dpt_run_queue(f, len, 3, &res);
+	assert_sent_to(7);
+}
+
 static void rr_setup(uint32_t pps, const uint32_t map[3])
 {
 	struct dp_cfg cfg;
@@ -930,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_down),
 		cmocka_unit_test(test_no_slave),
 		cmocka_unit_test(test_active_backup),
+		cmocka_unit_test(test_queue_override),
 		cmocka_unit_test(test_rr_pps1),
 		cmocka_unit_test(test_rr_pps3),
 		cmocka_unit_test(test_rr_random),

@@ -1011,8 +1011,12 @@ static void test_queue_id(void **state)
 	ab_bond(f);
 	assert_set_ok(f, "queue_id", "eth0:0");
 	assert_set_ok(f, "queue_id", "eth1:0\n");
+	/* On a data path that cannot see a frame's queue (packet): refused. */
 	assert_set_err(f, "queue_id", "eth0:3", -EOPNOTSUPP,
-		       "option queue_id: not supported by bondd yet (only the default 0 is accepted)");
+		       "option queue_id: bond0 cannot steer by queue: its data path does not see a "
+		       "frame's transmit queue (the packet data path; queue ids need bondd "
+		       "--datapath ebpf)");
+	assert_string_equal(get(f, "queue_id"), "eth0:0 eth1:0");
 	assert_set_err(f, "queue_id", "eth0:17", -EPERM,
 		       "option queue_id: queue id 17 is above the number of tx queues (16)");
 	assert_set_err(f, "queue_id", "eth9:1", -EPERM,
@@ -1026,6 +1030,43 @@ static void test_queue_id(void **state)
 	assert_set_err(f, "queue_id", "eth0:2", -EPERM,
 		       "option queue_id: queue id 2 is already used by eth1");
 	assert_string_equal(get(f, "queue_id"), "eth0:0 eth1:2");
+}
+
+/* queue_id on the kernel data path: set, read back, and in the transmit
+ * plan (active-backup and balance-rr only, the slaves that can send). */
+static void test_queue_id_plan(void **state)
+{
+	struct fix *f = *state;
+	static struct tx_plan p;
+	struct slave *e0, *e1;
+
+	ab_bond(f);
+	f->b->queue_ids_ok = true;
+	e0 = bond_find_slave(f->b, "eth0");
+	e1 = bond_find_slave(f->b, "eth1");
+	assert_set_ok(f, "queue_id", "eth1:3");
+	assert_set_ok(f, "queue_id", "eth0:16");
+	assert_string_equal(get(f, "queue_id"), "eth0:16 eth1:3");
+	assert_set_err(f, "queue_id", "eth0:3", -EPERM,
+		       "option queue_id: queue id 3 is already used by eth1");
+	bond_tx_plan(f->b, &p);
+	assert_true(p.queue_override);
+	assert_int_equal(p.n_queue, 2);
+	assert_int_equal(p.queue[0].qid, 16);
+	assert_ptr_equal(p.queue[0].s, e0);
+	assert_int_equal(p.queue[1].qid, 3);
+	assert_ptr_equal(p.queue[1].s, e1);
+	/* a slave that cannot send leaves the frame to the mode */
+	e1->link = SLAVE_LINK_DOWN;
+	bond_tx_plan(f->b, &p);
+	assert_int_equal(p.n_queue, 1);
+	assert_ptr_equal(p.queue[0].s, e0);
+	e1->link = SLAVE_LINK_UP;
+	/* 0 takes the slave out */
+	assert_set_ok(f, "queue_id", "eth0:0");
+	bond_tx_plan(f->b, &p);
+	assert_int_equal(p.n_queue, 1);
+	assert_ptr_equal(p.queue[0].s, e1);
 }
 
 /* ---- opt_set_many -------------------------------------------------------- */
@@ -1227,6 +1268,7 @@ int main(void)
 		T(test_pending_messages),
 		T(test_arp_targets),
 		T(test_queue_id),
+		T(test_queue_id_plan),
 		T(test_many_order),
 		T(test_many_all_or_nothing),
 		T(test_many_last_wins),
