@@ -726,11 +726,13 @@ fo_cut() {
 
 failover_test() {
 	local p r i paths=() w
-	for p in packet ebpf ovs; do
+	for p in packet ebpf ovs lacp_ebpf xor_ebpf; do
 		r=fo_$p
 		R_NA[$r]=""
 		case $p in
 		ovs) setup_ovs_ab "$r" ;;
+		lacp_ebpf) setup_bondd_b2b "$r" "mode 802.3ad xmit_hash_policy layer3+4 miimon 100 lacp_rate fast" ebpf ;;
+		xor_ebpf) setup_bondd_b2b "$r" "$XOR_OPTS" ebpf ;;
 		*) setup_bondd_to_bridge "$r" "$AB_OPTS" "$p" ;;
 		esac
 		if [ -n "${R_NA[$r]}" ] || ! wait_ping "$r-c" $SRV_IP; then
