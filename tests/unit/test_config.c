@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "config/conf.h"
+#include "config/conf_lint.h"
 #include "config/conf_impl.h"
 
 #ifndef GOLDEN_DIR
@@ -1229,8 +1230,9 @@ static char *run_import(const char *args, bool *ok)
 	int n = conf_split_words(args, &w);
 	const char *format = NULL, *path = NULL, *mp = NULL, *script = NULL;
 	struct conf_diag d;
-	struct strbuf out;
+	struct strbuf out, msgs, text, lint;
 	struct conf *c;
+	bool loaded;
 	char *s;
 
 	assert_true(n >= 2);
@@ -1247,16 +1249,28 @@ static char *run_import(const char *args, bool *ok)
 	conf_diag_init(&d);
 	sb_init(&out);
 	c = conf_load_sources(&(struct conf_sources){ format, path, mp, script }, false, &d);
-	conf_diag_print(&d, c != NULL, &out);
+	loaded = c != NULL;
 	if (c) {
-		conf_print(c, &out);
 		assert_roundtrip(c);
 		conf_free(c);
 	}
-	*ok = c != NULL;
+	conf_diag_free(&d);
+	/* What bondctl prints: the messages (stderr), the text (stdout),
+	 * then the lint of the result (stderr), under a marker line. */
+	sb_init(&msgs);
+	sb_init(&text);
+	sb_init(&lint);
+	*ok = conf_import(&(struct conf_sources){ format, path, mp, script }, &text, &msgs, &lint);
+	assert_int_equal(*ok, loaded);
+	sb_puts(&out, sb_str(&msgs));
+	sb_puts(&out, sb_str(&text));
+	if (lint.len)
+		sb_printf(&out, "--- lint (stderr, after the text)\n%s", sb_str(&lint));
+	sb_free(&msgs);
+	sb_free(&text);
+	sb_free(&lint);
 	s = strdup(sb_str(&out));
 	sb_free(&out);
-	conf_diag_free(&d);
 	conf_words_free(w, n);
 	return s;
 }
