@@ -238,6 +238,12 @@ mk_bond() {
 		log "$ns: bondctl enslave $bond $*: $out"
 		return 1
 	fi
+	# a new bond is down, as the kernel creates it; up once the slaves are in
+	if ! out=$(bctl "$ns" up "$bond" 2>&1); then
+		NA_REASON="up failed"
+		log "$ns: bondctl up $bond: $out"
+		return 1
+	fi
 	[ -z "$ip" ] || addr "$ns" "$bond" "$ip"
 }
 

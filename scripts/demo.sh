@@ -38,6 +38,8 @@ echo "\$ bondctl create bond0 mode active-backup miimon 100"
 bctl srv create bond0 mode active-backup miimon 100 || die "create failed"
 echo "\$ bondctl enslave bond0 eth0 eth1"
 bctl srv enslave bond0 eth0 eth1 || die "enslave failed"
+echo "\$ bondctl up bond0      # created down, as ip link add ... type bond leaves it"
+bctl srv up bond0 || die "up failed"
 bond_addr srv bond0 192.0.2.1/24 || die "cannot configure bond0"
 wait_for 10 nsx srv ping -c 1 -W 1 192.0.2.10 >/dev/null || die "no connectivity through bond0"
 

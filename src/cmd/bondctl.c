@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "client.h"
 #include "config/conf.h"
+#include "config/conf_lint.h"
 #include "lib/util.h"
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
@@ -52,14 +53,14 @@ static int usage_error(const char *fmt, ...)
 
 /* "import FORMAT PATH [--modprobe FILE] [--script FILE]": translates a
  * distro configuration into bondd.conf text here, without bondd. Exit 0
- * with the text on stdout (warnings on stderr), or 1 with the errors on
+ * with the text on stdout (warnings on stderr, then the lint warnings of
+ * the result, as `bondctl lint` would give them), or 1 with the errors on
  * stderr. */
 static int run_import(int n, const char *const w[])
 {
 	struct conf_sources src = { 0 };
-	struct conf_diag d;
-	struct strbuf out, msgs;
-	struct conf *c;
+	struct strbuf out, msgs, lint;
+	bool ok;
 
 	for (int i = 1; i < n; i++) {
 		if ((!strcmp(w[i], "--modprobe") || !strcmp(w[i], "--script")) && i + 1 < n) {
@@ -83,22 +84,20 @@ static int run_import(int n, const char *const w[])
 	}
 	if (!src.format || !src.path)
 		return usage_error("usage: " PROG " import native|ifcfg|interfaces|modprobe PATH [--modprobe FILE] [--script FILE]");
-	conf_diag_init(&d);
 	sb_init(&out);
 	sb_init(&msgs);
-	c = conf_load_sources(&src, false, &d);
-	conf_diag_print(&d, c != NULL, &msgs);
-	if (c)
-		conf_print(c, &out);
+	sb_init(&lint);
+	ok = conf_import(&src, &out, &msgs, &lint);
 	fputs(sb_str(&msgs), stderr);
 	fputs(sb_str(&out), stdout);
+	/* after the text, so a terminal shows them below it */
 	fflush(stdout);
+	fputs(sb_str(&lint), stderr);
 	sb_free(&out);
 	sb_free(&msgs);
-	conf_diag_free(&d);
-	if (!c)
+	sb_free(&lint);
+	if (!ok)
 		return CTL_EXIT_REFUSED;
-	conf_free(c);
 	return ferror(stdout) ? CTL_EXIT_REFUSED : CTL_EXIT_OK;
 }
 

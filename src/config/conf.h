@@ -58,6 +58,13 @@ struct conf_bond {
 	struct conf_slave *slaves;  /* in enslave order */
 	unsigned n_slaves;
 	unsigned mtu;               /* 0 = leave as is */
+	/* Left administratively down after it is set up ("up = no"): a
+	 * bond is created down, as the kernel creates one, and brought up
+	 * once its slaves are in unless the configuration says otherwise
+	 * (bondd.conf: up by default; ifcfg ONBOOT=no; interfaces: no
+	 * "auto"/"allow-*" line; modprobe and max_bonds: the module's
+	 * bonds, which nothing brings up). */
+	bool down;
 	bool has_hwaddr;
 	uint8_t hwaddr[6];
 	struct conf_addr *addrs;

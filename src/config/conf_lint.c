@@ -370,3 +370,26 @@ unsigned conf_lint(const struct conf *c, const struct conf_lint_facts *facts,
 	free(l.params);
 	return l.n;
 }
+
+bool conf_import(const struct conf_sources *src, struct strbuf *out, struct strbuf *msgs,
+		 struct strbuf *lint)
+{
+	struct conf_diag d, ld;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = conf_load_sources(src, false, &d);
+	conf_diag_print(&d, c != NULL, msgs);
+	conf_diag_free(&d);
+	if (!c)
+		return false;
+	conf_print(c, out);
+	/* Judged on the result, as bondd would load it: what a distro file
+	 * leaves out (no link monitor, ...) is what bondd will run. */
+	conf_diag_init(&ld);
+	conf_lint(c, NULL, &ld);
+	conf_diag_print(&ld, true, lint);
+	conf_diag_free(&ld);
+	conf_free(c);
+	return true;
+}

@@ -10,6 +10,7 @@
 #ifndef BONDD_CONF_LINT_H
 #define BONDD_CONF_LINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -40,5 +41,13 @@ struct conf_lint_facts {
  * configuration; facts may be NULL. Returns the number of warnings added. */
 unsigned conf_lint(const struct conf *c, const struct conf_lint_facts *facts,
 		   struct conf_diag *d);
+
+/* `bondctl import`: src converted. msgs gets the conversion's messages
+ * (errors, and warnings when it succeeds), out the bondd.conf text, lint
+ * the lint warnings of the result as `bondctl lint` prints them (no
+ * runtime facts: the rules that need them stay silent). The lint never
+ * changes out. Returns true when the conversion succeeded. */
+bool conf_import(const struct conf_sources *src, struct strbuf *out, struct strbuf *msgs,
+		 struct strbuf *lint);
 
 #endif

@@ -66,7 +66,13 @@ void conf_merge(struct conf *base, struct conf *mod)
 
 	for (unsigned i = 0; i < mod->n_bonds; i++) {
 		struct conf_bond *mb = &mod->bonds[i];
+		bool known = conf_find_bond(base, mb->name) != NULL;
 		struct conf_bond *b = conf_add_bond(base, mb->name, &mb->loc);
+
+		/* A bond only the module creates stays down; ifcfg's or
+		 * interfaces' own say wins for the bonds they configure. */
+		if (!known)
+			b->down = mb->down;
 
 		prepend_lower(b, mb->opts, mb->n_opts);
 		for (unsigned k = 0; k < mb->n_slaves; k++)
@@ -123,6 +129,10 @@ void conf_overlay(struct conf *base, struct conf *top, struct conf_diag *d)
 			}
 			conf_bond_add_slave(&base->bonds[bi], s->name, &s->loc);
 		}
+		/* The old how-tos' rc.local: "ifconfig bond0 ADDR" brings the
+		 * bond up, and C ifenslave refused a master that was not up. */
+		if (tb->n_slaves || tb->n_addrs)
+			base->bonds[bi].down = false;
 		if (tb->mtu)
 			base->bonds[bi].mtu = tb->mtu;
 		if (tb->has_hwaddr) {
@@ -155,7 +165,10 @@ void conf_finish(struct conf *c)
 		char name[CONF_NAME_MAX];
 
 		snprintf(name, sizeof(name), "bond%d", i);
-		conf_add_bond(c, name, &c->max_bonds_loc);
+		/* The module creates them down; one the configuration
+		 * names keeps what it says. */
+		if (!conf_find_bond(c, name))
+			conf_add_bond(c, name, &c->max_bonds_loc)->down = true;
 	}
 	for (unsigned i = 0; i < c->n_bonds; i++)
 		prepend_lower(&c->bonds[i], c->defaults, c->n_defaults);

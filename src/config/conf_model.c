@@ -262,7 +262,8 @@ static bool opts_equal(const struct conf_opt *a, unsigned na, const struct conf_
 
 static bool bond_equal(const struct conf_bond *a, const struct conf_bond *b)
 {
-	if (strcmp(a->name, b->name) || a->mtu != b->mtu || a->has_hwaddr != b->has_hwaddr ||
+	if (strcmp(a->name, b->name) || a->mtu != b->mtu || a->down != b->down ||
+	    a->has_hwaddr != b->has_hwaddr ||
 	    (a->has_hwaddr && memcmp(a->hwaddr, b->hwaddr, 6)) || a->n_slaves != b->n_slaves)
 		return false;
 	for (unsigned i = 0; i < a->n_slaves; i++)

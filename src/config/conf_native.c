@@ -1,7 +1,7 @@
 /* bondd.conf(5): the native format. INI style, one section per bond:
  *
  *   [bond0]                      a bond: kernel option names, plus slaves,
- *   mode = active-backup         mtu, hwaddr, address and gateway
+ *   mode = active-backup         up, mtu, hwaddr, address and gateway
  *   slaves = eth0 eth1
  *   address = 192.0.2.2/24 label bond0:0
  *   [interface eth2]             a plain interface: mtu, address, gateway
@@ -22,7 +22,8 @@
 
 enum sect { S_NONE, S_BOND, S_IFACE, S_ROUTE, S_MODULE, S_DAEMON, S_BAD };
 
-static const char *const bond_keys[] = { "slaves", "mtu", "hwaddr", "address", "gateway", NULL };
+static const char *const bond_keys[] = { "slaves", "up", "mtu", "hwaddr", "address", "gateway",
+					 NULL };
 static const char *const iface_keys[] = { "mtu", "address", "gateway", NULL };
 static const char *const route_keys[] = { "to", NULL };
 static const char *const module_keys[] = { "max_bonds", "tx_queues", NULL };
@@ -339,6 +340,15 @@ static void bond_key(struct native *p, const char *key, const char *value,
 				conf_bond_add_slave(b, tok, loc);
 		}
 		free(list);
+	} else if (!strcmp(key, "up")) {
+		/* ifcfg's ONBOOT, interfaces' "auto": whether bondd brings
+		 * the bond up once its slaves are in. */
+		if (!strcmp(value, "yes"))
+			b->down = false;
+		else if (!strcmp(value, "no"))
+			b->down = true;
+		else
+			conf_error(p->d, loc, "up: '%s' is not yes or no", value);
 	} else if (!strcmp(key, "hwaddr")) {
 		uint8_t mac[6];
 

@@ -3,8 +3,8 @@
  * golden file. Layout:
  *
  *   [bonding]              only when max_bonds or tx_queues is set
- *   [bondN] ...            options in the order given, then slaves, mtu,
- *                          hwaddr, addresses, gateways
+ *   [bondN] ...            options in the order given, then slaves, up
+ *                          (only "up = no"), mtu, hwaddr, addresses, gateways
  *   [interface X] ...
  *   [route]                routes, and default gateways that name no
  *                          configured device */
@@ -75,6 +75,8 @@ void conf_print(const struct conf *c, struct strbuf *out)
 				sb_printf(out, " %s", b->slaves[k].name);
 			sb_puts(out, "\n");
 		}
+		if (b->down)
+			sb_puts(out, "up = no\n");
 		if (b->mtu)
 			sb_printf(out, "mtu = %u\n", b->mtu);
 		if (b->has_hwaddr) {

@@ -843,6 +843,9 @@ static void do_bond(struct imp *m, const struct ifc *f)
 
 	b = conf_add_bond(m->c, f->dev, &loc);
 	b->loc = loc;
+	/* ifup at boot for ONBOOT=yes, the default (the network service
+	 * skips only files that say ONBOOT=no). */
+	b->down = is_no(val(f, "ONBOOT"));
 	forbid(m, f, "MASTER", "a bond cannot be a slave in bondd");
 	if (bootproto(m, f, "bond") != BP_STATIC)
 		return;
@@ -925,6 +928,10 @@ static void do_slave(struct imp *m, const struct ifc *f)
 		conf_error(m->d, &loc, "%s is a slave of %s already", f->dev, owner->name);
 		return;
 	}
+	/* A bond no ifcfg file of its own configures: ifup-eth of a slave
+	 * enslaves it and leaves the master as it is, down when new. */
+	if (!conf_find_bond(m->c, master->value))
+		conf_add_bond(m->c, master->value, &loc)->down = true;
 	b = conf_add_bond(m->c, master->value, &loc);
 	conf_bond_add_slave(b, f->dev, &loc);
 }

@@ -268,9 +268,14 @@ static void read_file(struct imp *m, const char *text, const char *path)
 				in_mapping = true;
 			} else if (!strcmp(word, "source") || !strcmp(word, "source-directory")) {
 				source_line(m, w, n, path, &loc);
+			} else if (!strcmp(word, "auto") || !strcmp(word, "allow-auto") ||
+				   !strcmp(word, "allow-hotplug")) {
+				for (int k = 1; k < n; k++)
+					snprintf(*CONF_PUSH(m->autos, m->n_autos), CONF_NAME_MAX,
+						 "%s", w[k]);
 			}
-			/* auto, allow-*, no-auto-down, no-scripts, rename: bondd
-			 * brings up everything it configures. */
+			/* other allow-CLASS lines, no-auto-down, no-scripts,
+			 * rename: nothing bondd does depends on them. */
 			if (n >= 0)
 				conf_words_free(w, n);
 		} else if (broken || in_mapping) {
@@ -734,6 +739,14 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 			conf_add_bond(m.c, m.st[i].name, &m.st[i].loc);
 	for (unsigned i = 0; i < m.n_bonds; i++)
 		conf_add_bond(m.c, m.bonds[i], NULL);
+	for (unsigned i = 0; i < m.c->n_bonds; i++) {
+		struct conf_bond *b = &m.c->bonds[i];
+
+		b->down = true;
+		for (unsigned k = 0; k < m.n_autos; k++)
+			if (!strcmp(m.autos[k], b->name))
+				b->down = false;
+	}
 	for (unsigned i = 0; i < m.n_st; i++)
 		if (!m.st[i].skip)
 			membership(&m, &m.st[i]);
@@ -772,6 +785,7 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 	}
 	free(m.st);
 	free(m.bonds);
+	free(m.autos);
 	if (d->n_errors > errors) {
 		conf_free(m.c);
 		return NULL;

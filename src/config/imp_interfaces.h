@@ -38,6 +38,11 @@ struct imp {
 	/* Roles, decided once every stanza is read. */
 	char (*bonds)[CONF_NAME_MAX];
 	unsigned n_bonds;
+	/* Names ifupdown brings up: "auto" / "allow-auto" (ifup -a) and
+	 * "allow-hotplug" (ifup when the device appears, as a new bond
+	 * does). Every other bond stays down. */
+	char (*autos)[CONF_NAME_MAX];
+	unsigned n_autos;
 	bool script;                /* a shell script (rc.local), not interfaces */
 };
 

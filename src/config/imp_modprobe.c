@@ -346,6 +346,10 @@ struct conf *imp_modprobe_parse(const struct conf_file *files, unsigned n,
 					      NULL);
 		}
 	}
+	/* The module creates its bonds down; nothing in modprobe.d brings
+	 * them up (ifcfg or interfaces do, see conf_merge). */
+	for (unsigned i = 0; i < m.c->n_bonds; i++)
+		m.c->bonds[i].down = true;
 	if (d->n_errors > errors) {
 		conf_free(m.c);
 		return NULL;

@@ -67,10 +67,12 @@ void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 		     struct tx_explain *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (bond_mode_uses_xmit_hash(b))
-		mode_explain_hash(b, frame, len, out);
-	else if (b->mode->explain_tx)
+	/* The mode's own answer first (802.3ad's broadcast_neighbor is not
+	 * a hash); the hashing rule for a mode that has none. */
+	if (b->mode->explain_tx)
 		b->mode->explain_tx(b, frame, len, out);
+	else if (bond_mode_uses_xmit_hash(b))
+		mode_explain_hash(b, frame, len, out);
 }
 
 void bond_tx_plan(const struct bond *b, struct tx_plan *out)

@@ -146,7 +146,9 @@ struct mode_ops {
 	void (*xmit)(struct bond *b, const uint8_t *frame, size_t len,
 		     const void *meta, uint64_t now_ms);
 	/* What xmit would do with the frame (see struct tx_explain). out is
-	 * zeroed by the caller. */
+	 * zeroed by the caller. NULL: the hashing rule (mode_explain_hash)
+	 * for a mode that hashes; a mode that sets it answers every frame,
+	 * hashed ones included. */
 	void (*explain_tx)(const struct bond *b, const uint8_t *frame, size_t len,
 			   struct tx_explain *out);
 	/* Frame received on a slave: true = deliver it up to the bond device. */

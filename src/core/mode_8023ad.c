@@ -30,6 +30,7 @@
  * Left out: per-bond LACP statistics through netlink (counted in struct
  * lacp_stats, not exported yet).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "bond.h"
@@ -302,6 +303,34 @@ static void ad_xmit(struct bond *b, const uint8_t *frame, size_t len, const void
 	mode_hash_xmit(b, frame, len, meta, now_ms);
 }
 
+/* What ad_xmit does with the frame: a neighbour frame under
+ * broadcast_neighbor is copied to every usable port, anything else is
+ * hashed as balance-xor hashes. */
+static void ad_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
+			  struct tx_explain *out)
+{
+	bool arp;
+
+	if (!b->params.broadcast_neighbor || !lacp_is_neighbor_frame(frame, len)) {
+		mode_explain_hash(b, frame, len, out);
+		return;
+	}
+	/* lacp_is_neighbor_frame: ARP, or ICMPv6 NS/NA, behind at most one tag */
+	arp = (frame[12] == 0x08 && frame[13] == 0x06) ||
+	      ((frame[12] == 0x81 || frame[12] == 0x88) && frame[16] == 0x08 && frame[17] == 0x06);
+	out->set = b->usable;
+	out->n_set = b->n_usable;
+	out->set_label = "usable slaves";
+	out->every_slave = b->n_usable > 0;
+	snprintf(out->reason, sizeof(out->reason), b->n_usable ?
+		 "802.3ad: broadcast_neighbor 1: %s frames are copied to every port of the "
+		 "active aggregator, not hashed, so every switch of a multi-chassis LAG "
+		 "learns the neighbour" :
+		 "802.3ad: broadcast_neighbor 1: %s frames go to every port of the active "
+		 "aggregator, and none is usable: the frame would be dropped",
+		 arp ? "ARP" : "IPv6 neighbour discovery (NS/NA)");
+}
+
 const struct mode_ops mode_8023ad = {
 	.name = "802.3ad",
 	.proc_text = "IEEE 802.3ad Dynamic link aggregation",
@@ -315,6 +344,7 @@ const struct mode_ops mode_8023ad = {
 	.slave_del = ad_slave_del,
 	.link_change = ad_link_change,
 	.xmit = ad_xmit,
+	.explain_tx = ad_explain_tx,
 	.rx_control = ad_rx_control,
 	.tick = ad_tick,
 	.slave_is_backup = ad_slave_is_backup,

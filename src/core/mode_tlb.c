@@ -287,13 +287,16 @@ static void tlb_xmit(struct bond *b, const uint8_t *frame, size_t len,
 	alb_do_xmit(b, tx, frame, len, meta);
 }
 
-/* tlb_dynamic_lb=0 hashes: bond_explain_tx() answers through the
- * hashing modes' rule then, so this explains tlb_dynamic_lb=1. */
+/* tlb_dynamic_lb=0 hashes as balance-xor does; tlb_dynamic_lb=1 below. */
 static void tlb_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 			   struct tx_explain *out)
 {
 	struct slave *act = mode_active_tx(b);
 
+	if (bond_mode_uses_xmit_hash(b)) {
+		mode_explain_hash(b, frame, len, out);
+		return;
+	}
 	if (tlb_balances(frame, len)) {
 		out->hashed = true;
 		out->hash = xmit_hash_explain(b->params.xmit_policy, frame, len, &out->how);

@@ -1,4 +1,4 @@
-/* The commands that change bonds: create, delete, enslave, release, active,
+/* The commands that change bonds: create, delete, up, down, enslave, release, active,
  * set, set-slave, and reload. Each hands the whole change to the backend
  * (or, for the active slave and per-slave options, to the engine) and turns
  * a refusal into one line per failure. */
@@ -121,6 +121,29 @@ int cmd_delete(struct cmd_ctx *c, int argc, char **argv)
 	if (c->be->ops->bond_delete(c->be->ctx, argv[0], &e))
 		return cmd_fail_err(c, argv[0], &e);
 	return CTL_EXIT_OK;
+}
+
+/* up / down: the bond's administrative state, IFF_UP on its device. */
+static int set_up(struct cmd_ctx *c, const char *bond, bool up)
+{
+	struct err e;
+
+	if (!cmd_find_bond(c, bond))
+		return CTL_EXIT_REFUSED;
+	err_clear(&e);
+	if (c->be->ops->set_up(c->be->ctx, bond, up, &e))
+		return cmd_fail_err(c, bond, &e);
+	return CTL_EXIT_OK;
+}
+
+int cmd_up(struct cmd_ctx *c, int argc, char **argv)
+{
+	return set_up(c, argv[0], true);
+}
+
+int cmd_down(struct cmd_ctx *c, int argc, char **argv)
+{
+	return set_up(c, argv[0], false);
 }
 
 /* reload: warnings go to stdout, the refusal (with every FILE:LINE error)

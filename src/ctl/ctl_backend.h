@@ -13,6 +13,7 @@
 #ifndef BONDD_CTL_BACKEND_H
 #define BONDD_CTL_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/util.h"
@@ -47,11 +48,16 @@ struct ctl_backend_ops {
 	/* The engine's clock (monotonic ms), for changes made directly on
 	 * the engine (active slave, per-slave options). */
 	uint64_t (*now)(void *ctx);
-	/* Creates bond name with the options set at once (all or nothing),
-	 * and brings it up. */
+	/* Creates bond name with the options set at once (all or nothing).
+	 * The bond is administratively down, as the kernel creates one
+	 * (ip link add ... type bond): set_up brings it up. */
 	int (*bond_create)(void *ctx, const char *name, unsigned nopts,
 			   const char *const names[], const char *const values[],
 			   struct err *err);
+	/* Brings the bond up or down, as ip link set BOND up|down does:
+	 * down stops its monitors and LACP and passes no frame; the slaves
+	 * stay enslaved. */
+	int (*set_up)(void *ctx, const char *bond, bool up, struct err *err);
 	/* Releases every slave and removes the bond. */
 	int (*bond_delete)(void *ctx, const char *name, struct err *err);
 	/* Adds / gives back one slave. */

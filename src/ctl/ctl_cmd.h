@@ -25,6 +25,10 @@
 	  "create a bond, with options set at once (all or nothing)") \
 	X(delete,    "delete",    1,  1, CTL_RW, "BOND", \
 	  "release every slave and remove the bond") \
+	X(up,        "up",        1,  1, CTL_RW, "BOND", \
+	  "bring the bond up (ip link set BOND up): a new bond is down") \
+	X(down,      "down",      1,  1, CTL_RW, "BOND", \
+	  "bring the bond down (ip link set BOND down); slaves stay enslaved") \
 	X(enslave,   "enslave",   2, -1, CTL_RW, "BOND IF...", \
 	  "add interfaces as slaves, in order; stop at the first error") \
 	X(release,   "release",   2, -1, CTL_RW, "BOND IF...", \

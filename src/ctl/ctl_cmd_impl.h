@@ -31,7 +31,7 @@ struct cmd_ctx {
 
 /* The handlers, called with the arguments after the command name, their
  * count already checked against the table. Each returns the exit status.
- * cmd_bond.c: create delete enslave release active set set-slave reload;
+ * cmd_bond.c: create delete up down enslave release active set set-slave reload;
  * cmd_read.c: get list show; cmd_hash.c: hash; cmd_lacp.c: lacp; cmd_options.c: options;
  * cmd_lint.c: lint;
  * ctl_dispatch.c: help version. */

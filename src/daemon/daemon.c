@@ -482,11 +482,12 @@ int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 	}
 	b->io = db;
 	d->bonds[d->n_bonds++] = db;
-	if (rtnl_link_set_flags(d->rtnl, db->ifindex, IFF_UP, IFF_UP, err) < 0) {
-		daemon_bond_delete(d, name, NULL);
-		return err->code ? err->code : -EIO;
-	}
-	bond_set_admin(b, true, now);
+	/* A new bond is down, as `ip link add ... type bond` leaves it:
+	 * slaves enslaved before `up` join a bond that then opens with all
+	 * of them (802.3ad selects its aggregator at once, not after the
+	 * 8 s of a bond that was already open). An adopted device keeps
+	 * the state it had. */
+	bond_set_admin(b, link.flags & IFF_UP, now);
 	dbond_refresh_addrs(d, db);
 	daemon_logl(d, LOG_INFO, "bonding: %s is being created...", name);
 	return 0;
@@ -502,6 +503,22 @@ fail_bond:
 	daemon_dp_drop_leftover(d, name, old);
 	engine_bond_free(d->e, b, now);
 	return err->code ? err->code : -EINVAL;
+}
+
+int daemon_bond_set_up(struct daemon *d, const char *name, bool up, struct err *err)
+{
+	struct dbond *db = dbond_find(d, name);
+
+	if (!db) {
+		err_set(err, -ENODEV, "%s: no such bond", name);
+		return -ENODEV;
+	}
+	if (rtnl_link_set_flags(d->rtnl, db->ifindex, up ? IFF_UP : 0, IFF_UP, err) < 0)
+		return err->code ? err->code : -EIO;
+	if (db->b->admin_up != up)
+		daemon_logl(d, LOG_INFO, "%s: %s", name, up ? "up" : "down");
+	bond_set_admin(db->b, up, daemon_now(d));
+	return 0;
 }
 
 void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool restore)

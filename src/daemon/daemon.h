@@ -49,11 +49,17 @@ struct engine *daemon_engine(struct daemon *d);
 /* The monotonic clock in ms, as the engine's now_ms. */
 uint64_t daemon_now(struct daemon *d);
 
-/* Creates bond name (a TAP device), applies the options (opt_set_many),
- * brings it up. On error nothing is left behind. */
+/* Creates bond name (a TAP device) and applies the options
+ * (opt_set_many). The bond is down, as the kernel creates one; an earlier
+ * bondd's device that is adopted keeps its state. On error nothing is left
+ * behind. */
 int daemon_bond_create(struct daemon *d, const char *name, unsigned nopts,
 		       const char *const names[], const char *const values[],
 		       struct err *err);
+/* Sets IFF_UP on the bond's device (ip link set BOND up|down) and tells
+ * the engine at once (bond_open / bond_close); the rtnetlink event that
+ * follows finds nothing left to do. */
+int daemon_bond_set_up(struct daemon *d, const char *name, bool up, struct err *err);
 /* Releases every slave (restoring it) and removes the TAP device. */
 int daemon_bond_delete(struct daemon *d, const char *name, struct err *err);
 /* Saves ifname's state in the journal, hides it from the host stack,

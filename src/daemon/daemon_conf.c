@@ -11,6 +11,14 @@
  * that is down or has no slaves (mode, ...) recreates that bond, as ifdown
  * and ifup of that bond would.
  *
+ * A bond is created down, as the kernel creates one, and brought up after
+ * its slaves are in (ifup's order: 802.3ad then selects its aggregator at
+ * once), unless the configuration keeps it down (up = no, ONBOOT=no, no
+ * "auto" line, a module-made bond). A reload sets the state again only when
+ * the configuration's word for that bond changed, so `bondctl down` holds
+ * across unrelated reloads. Routes and gateways through a bond kept down
+ * are not added (the kernel would refuse them: no route to the gateway).
+ *
  * Bonds and addresses made at run time with bondctl and not in any
  * configuration are left alone. */
 #include "daemon_conf.h"
@@ -116,6 +124,53 @@ static int apply_gateway(struct daemon *d, struct rtnl *r, int family,
 	if (new->set)
 		return route_change(r, true, family, zero, 0, new->addr, new->dev, false, 0, err);
 	return 0;
+}
+
+/* The bond, kept down by c, that a route to gateway via (or through dev)
+ * would need: named by dev, or owning an address whose subnet holds via.
+ * NULL: none. */
+static const struct conf_bond *route_down_bond(const struct conf *c, int family,
+					       const uint8_t *via, const char *dev)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	for (unsigned i = 0; c && i < c->n_bonds; i++) {
+		const struct conf_bond *b = &c->bonds[i];
+
+		if (!b->down)
+			continue;
+		if (dev && dev[0]) {
+			if (!strcmp(dev, b->name))
+				return b;
+			continue;
+		}
+		for (unsigned k = 0; via && k < b->n_addrs; k++) {
+			const struct conf_addr *a = &b->addrs[k];
+			unsigned bits = a->prefix;
+			size_t full = bits / 8;
+
+			if (a->family != family || full > alen)
+				continue;
+			if (memcmp(a->addr, via, full))
+				continue;
+			if (bits % 8 && full < alen &&
+			    ((a->addr[full] ^ via[full]) & (uint8_t)(0xff << (8 - bits % 8))))
+				continue;
+			return b;
+		}
+	}
+	return NULL;
+}
+
+static const struct conf_bond *conf_route_down(const struct conf *c, const struct conf_route *r)
+{
+	return route_down_bond(c, r->family, r->has_via ? r->via : NULL, r->dev);
+}
+
+static const struct conf_bond *gw_down(const struct conf *c, int family,
+				       const struct conf_gateway *g)
+{
+	return g->set ? route_down_bond(c, family, g->addr, g->dev) : NULL;
 }
 
 /* ---- addresses --------------------------------------------------------- */
@@ -386,14 +441,38 @@ static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *
 	rc = enslave_missing(d, new, err);
 	if (rc < 0)
 		return rc;
+	/* Up once the slaves are in, as ifup does; a reload that leaves the
+	 * word alone leaves what the admin did since. */
+	if (!old || old->down != new->down) {
+		rc = daemon_bond_set_up(d, new->name, !new->down, err);
+		if (rc < 0)
+			return rc;
+	}
 	return apply_addrs(d, r, new->name, old ? old->addrs : NULL, old ? old->n_addrs : 0,
 			   new->addrs, new->n_addrs, err);
+}
+
+/* The gateway as applied: none while the bond it needs is kept down. */
+static const struct conf_gateway *eff_gw(struct daemon *d, const struct conf *c, int family,
+					 const struct conf_gateway *g, struct conf_gateway *tmp,
+					 bool say)
+{
+	const struct conf_bond *b = gw_down(c, family, g);
+
+	if (!b)
+		return g;
+	if (say)
+		daemon_log(d, "%s:%u: gateway not added: %s is kept down by the configuration",
+			   g->loc.file ? g->loc.file : "?", g->loc.line, b->name);
+	memset(tmp, 0, sizeof(*tmp));
+	return tmp;
 }
 
 int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct conf *new,
 		      struct err *err)
 {
 	struct rtnl *r = daemon_rtnl(d);
+	struct conf_gateway og, ng;
 	int rc;
 
 	/* The missing slaves are those of the new configuration: forget the
@@ -448,20 +527,29 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		const struct conf_route *nr = &new->routes[i];
 		bool had = false;
 
+		/* added last time only if its bond was up then */
 		for (unsigned j = 0; old && j < old->n_routes; j++)
-			had |= route_eq(nr, &old->routes[j]);
+			had |= route_eq(nr, &old->routes[j]) && !conf_route_down(old, &old->routes[j]);
 		if (had)
 			continue;
+		if (conf_route_down(new, nr)) {
+			daemon_log(d, "%s:%u: route not added: %s is kept down by the configuration",
+				   nr->loc.file ? nr->loc.file : "?", nr->loc.line,
+				   conf_route_down(new, nr)->name);
+			continue;
+		}
 		rc = route_change(r, true, nr->family, nr->dst, nr->prefix,
 				  nr->has_via ? nr->via : NULL, nr->dev, nr->has_metric,
 				  nr->metric, err);
 		if (rc < 0)
 			return rc;
 	}
-	rc = apply_gateway(d, r, AF_INET, old ? &old->gw4 : NULL, &new->gw4, err);
+	rc = apply_gateway(d, r, AF_INET, old ? eff_gw(d, old, AF_INET, &old->gw4, &og, false) : NULL,
+			   eff_gw(d, new, AF_INET, &new->gw4, &ng, true), err);
 	if (rc < 0)
 		return rc;
-	return apply_gateway(d, r, AF_INET6, old ? &old->gw6 : NULL, &new->gw6, err);
+	return apply_gateway(d, r, AF_INET6, old ? eff_gw(d, old, AF_INET6, &old->gw6, &og, false) : NULL,
+			     eff_gw(d, new, AF_INET6, &new->gw6, &ng, true), err);
 }
 
 /* ---- lint: what only the running daemon knows ------------------------- */

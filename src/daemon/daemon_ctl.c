@@ -29,6 +29,11 @@ static int be_bond_delete(void *ctx, const char *name, struct err *err)
 	return daemon_bond_delete(ctx, name, err);
 }
 
+static int be_set_up(void *ctx, const char *name, bool up, struct err *err)
+{
+	return daemon_bond_set_up(ctx, name, up, err);
+}
+
 static int be_enslave(void *ctx, const char *bond, const char *ifname, struct err *err)
 {
 	return daemon_enslave(ctx, bond, ifname, err);
@@ -83,6 +88,7 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.now = be_now,
 	.bond_create = be_bond_create,
 	.bond_delete = be_bond_delete,
+	.set_up = be_set_up,
 	.enslave = be_enslave,
 	.release = be_release,
 	.set = be_set,

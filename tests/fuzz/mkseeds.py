@@ -98,6 +98,7 @@ mtu 9000
 mode 802.3ad
 lacp_rate fast
 xmit_hash_policy layer3+4
+up no
 slaves eth2 eth3
 
 [eth4]
@@ -278,14 +279,15 @@ def request(*argv, flags=0):
 
 def ctl_seeds():
     make = request('create', 'bond0', 'mode', 'active-backup', 'miimon=100') + \
-        request('enslave', 'bond0', 'eth0', 'eth1')
+        request('enslave', 'bond0', 'eth0', 'eth1') + request('up', 'bond0')
     put('ctl', 'show', make + request('show') + request('show', 'bond0', flags=1))
     put('ctl', 'get_set', make + request('set', 'bond0', 'primary', 'eth1', 'updelay', '200') +
         request('get', 'bond0') + request('get', 'bond0', 'mode') + request('active', 'bond0', 'eth1') +
         request('set-slave', 'bond0', 'eth0', 'prio', '5') + request('list'))
     put('ctl', 'lacp', request('create', 'bond1', 'mode=802.3ad', 'lacp_rate', 'fast',
                                'xmit_hash_policy', 'layer3+4') +
-        request('enslave', 'bond1', 'eth2', 'eth3') + request('show', 'bond1', flags=1) +
+        request('enslave', 'bond1', 'eth2', 'eth3') + request('up', 'bond1') +
+        request('show', 'bond1', flags=1) +
         request('hash', 'bond1', 'src', '192.0.2.10', 'dst', '198.51.100.20', 'proto', 'tcp',
                 'sport', '1234', 'dport', '80'))
     put('ctl', 'hash', request('create', 'bond2', 'mode', 'balance-xor', 'xmit_hash_policy', 'encap3+4') +
@@ -295,7 +297,8 @@ def ctl_seeds():
                 'inner', 'src', '192.0.2.1', 'dst', '192.0.2.2', 'proto', 'tcp', 'sport', '1', 'dport', '2') +
         request('hash', 'bond2', 'pppoe', '42', 'src', '192.0.2.1', 'dst', '192.0.2.2', 'proto', 'esp', 'spi', '0x1001') +
         request('hash', 'bond2', 'src', '2001:db8::1', 'dst', '2001:db8::2', 'proto', 'udp', 'sport', '546', 'dport', '547', flags=1))
-    put('ctl', 'misc', make + request('release', 'bond0', 'eth0') + request('delete', 'bond0') +
+    put('ctl', 'misc', make + request('down', 'bond0') + request('release', 'bond0', 'eth0') +
+        request('up', 'bond0') + request('delete', 'bond0') +
         request('options') + request('help') + request('version') + request('reload') + request('shwo'))
 
 

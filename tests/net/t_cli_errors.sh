@@ -14,6 +14,7 @@ need "veth eth1" veth_pair srv eth1 peer p1
 need "bondd starts" start_bondd srv
 need "create bond0" bctl srv create bond0 mode active-backup miimon 100
 need "enslave eth0" bctl srv enslave bond0 eth0
+need "up bond0" bctl srv up bond0
 need "eth0 up in bond0" wait_for 3 field_is srv bond0 eth0 "MII Status" up
 mac1=$(link_mac srv eth1)
 
@@ -79,6 +80,8 @@ check "active a non-slave: eth1" refused active bond0 eth1
 check "create an existing bond: bond0" refused create bond0
 check "unknown bond: show nosuch" refused show nosuch
 check "unknown bond: enslave nosuch eth1" refused enslave nosuch eth1
+check "unknown bond: up nosuch" refused up nosuch
+check "unknown bond: down nosuch" refused down nosuch
 check "unknown bond: set nosuch miimon 100" refused set nosuch miimon 100
 check "unknown bond: get nosuch miimon" refused get nosuch miimon
 check "unknown bond: delete nosuch" refused delete nosuch

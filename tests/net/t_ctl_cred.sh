@@ -85,7 +85,8 @@ for c in "list" "show" "show bond0" "get bond0" "get bond0 mode" "options" "vers
 done
 check "in $GROUP: show -j works" expect_ok "$U_IN" -j show bond0
 for c in "create bond1" "enslave bond0 eth1" "release bond0 eth0" "set bond0 miimon 200" \
-	"set-slave bond0 eth0 prio 5" "active bond0 none" "delete bond0" "reload"; do
+	"set-slave bond0 eth0 prio 5" "active bond0 none" "up bond0" "down bond0" "delete bond0" \
+	"reload"; do
 	w=${c%% *}
 	# shellcheck disable=SC2086
 	check "in $GROUP: $c refused" expect_refused "$U_IN" \
@@ -112,6 +113,7 @@ check "root: delete bond1" bctl a delete bond1
 # readers: root sees them, a member of the group does not.
 check "root: an 802.3ad bond over eth1" bctl a create bond2 mode 802.3ad miimon 100
 check "root: enslave eth1 to it" bctl a enslave bond2 eth1
+check "root: up bond2" bctl a up bond2
 has_details() { "$@" show bond2 | grep -q 'details actor lacp pdu'; }
 # (the details follow an aggregator, which the port gets after selection)
 check "root: show has the LACPDU details" wait_for 15 has_details bctl a

@@ -31,6 +31,8 @@ need "b: create bond1 (ad_user_port_key 5)" bctl b create bond1 mode 802.3ad mii
 	lacp_rate fast ad_actor_system $SYS ad_user_port_key 5
 need "b: enslave eth0 to bond0" bctl b enslave bond0 eth0
 need "b: enslave eth1 to bond1" bctl b enslave bond1 eth1
+need "a: up bond0" bctl a up bond0
+need "b: up bond0 bond1" eval 'bctl b up bond0 && bctl b up bond1'
 
 # explain_json NS BOND: the JSON explain.
 explain_json() { bctl "$1" --json lacp explain "$2"; }

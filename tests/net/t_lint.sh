@@ -21,6 +21,7 @@
 # - bondctl lint in a bondd started without a configuration: refused
 # - bondctl reload: the warnings come back on stdout
 # - bondd --check-config: the warnings, without runtime facts
+# - bondctl import: the imported configuration's warnings on stderr
 . "$(dirname "$0")/lib_topo.sh"
 topo_init "$@"
 
@@ -169,6 +170,22 @@ check_config_warns() {
 	has_warning "$lint_out" "$conf:4" "bond0: 802.3ad with lacp_rate slow"
 }
 check "bondd --check-config: the warnings too" check_config_warns
+
+# bondctl import: the lint of the imported configuration on stderr, after
+# the text; stdout is the bondd.conf text alone.
+import_lints() {
+	local d=$TOPO_DIR/ns-scripts
+	mkdir -p "$d"
+	printf 'DEVICE=bond0\nBONDING_OPTS="mode=active-backup"\n' >"$d/ifcfg-bond0"
+	printf 'DEVICE=eth0\nMASTER=bond0\nSLAVE=yes\n' >"$d/ifcfg-eth0"
+	"$BONDCTL" import ifcfg "$d" >"$TOPO_DIR/imp.out" 2>"$TOPO_DIR/imp.err" || {
+		cat "$TOPO_DIR/imp.err"; return 1; }
+	cat "$TOPO_DIR/imp.out" "$TOPO_DIR/imp.err"
+	has_warning "$TOPO_DIR/imp.err" "$d/ifcfg-bond0:1" "bond0: no link monitor" &&
+		! grep -q warning "$TOPO_DIR/imp.out" &&
+		printf '[bond0]\nmode = active-backup\nslaves = eth0\n' | cmp - "$TOPO_DIR/imp.out"
+}
+check "bondctl import: lint warnings on stderr, the text unchanged on stdout" import_lints
 
 check "bondd (srv) stops cleanly" stop_bondd srv
 check "bondd (peer) stops cleanly" stop_bondd peer

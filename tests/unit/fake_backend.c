@@ -52,7 +52,20 @@ static int fake_bond_create(void *ctx, const char *name, unsigned nopts,
 		engine_bond_free(d->eng, b, d->now);
 		return rc;
 	}
-	bond_set_admin(b, true, d->now);
+	/* down, as the daemon (and the kernel) creates it */
+	return 0;
+}
+
+static int fake_set_up(void *ctx, const char *bond, bool up, struct err *err)
+{
+	struct fake *d = ctx;
+	struct bond *b = engine_bond_find(d->eng, bond);
+
+	if (!b) {
+		err_set(err, -ENODEV, "%s: no such bond", bond);
+		return -ENODEV;
+	}
+	bond_set_admin(b, up, d->now);
 	return 0;
 }
 
@@ -134,7 +147,7 @@ static int fake_reload(void *ctx, struct strbuf *msgs, struct err *err)
 
 const struct ctl_backend_ops fake_ops = {
 	.engine = fake_engine, .now = fake_now, .bond_create = fake_bond_create,
-	.bond_delete = fake_bond_delete, .enslave = fake_enslave,
+	.bond_delete = fake_bond_delete, .set_up = fake_set_up, .enslave = fake_enslave,
 	.release = fake_release, .set = fake_set, .reload = fake_reload,
 };
 

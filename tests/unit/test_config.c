@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "config/conf.h"
+#include "config/conf_lint.h"
 #include "config/conf_impl.h"
 
 #ifndef GOLDEN_DIR
@@ -232,9 +233,35 @@ static void test_native_max_bonds(void **state)
 	assert_string_equal(c->bonds[0].name, "bond1");
 	assert_string_equal(c->bonds[1].name, "bond0");
 	assert_string_equal(c->bonds[2].name, "bond2");
+	/* the module's bonds are down; the one the file names is up */
+	assert_false(c->bonds[0].down);
+	assert_true(c->bonds[1].down);
+	assert_true(c->bonds[2].down);
 	assert_roundtrip(c);
 	conf_free(c);
 	conf_diag_free(&d);
+}
+
+/* up = yes|no: yes by default, "up = no" printed back, anything else an
+ * error. */
+static void test_native_up(void **state)
+{
+	struct conf *c = native_ok("[bond0]\nmode = 802.3ad\nslaves = eth0\n"
+				   "[bond1]\nup = no\n[bond2]\nup = yes\n");
+	char *text;
+
+	assert_false(c->bonds[0].down);
+	assert_true(c->bonds[1].down);
+	assert_false(c->bonds[2].down);
+	text = print_text(c);
+	assert_string_equal(text, "[bond0]\nmode = 802.3ad\nslaves = eth0\n\n[bond1]\nup = no\n\n"
+			    "[bond2]\n");
+	free(text);
+	assert_roundtrip(c);
+	conf_free(c);
+	assert_native_error("[bond0]\nup = maybe\n", "t.conf:2: up: 'maybe' is not yes or no\n");
+	assert_native_error("[bond0]\nup = no\nup = yes\n",
+			    "t.conf:3: 'up' is given twice in this section (first on line 2)\n");
 }
 
 /* [daemon] datapath: kept as written, printed back, compared by reload. */
@@ -458,6 +485,33 @@ static void test_ifcfg_bond(void **state)
 	assert_string_equal(c->gw6.dev, "bond0");
 	assert_int_equal(c->n_routes, 3);
 	assert_int_equal(c->routes[2].family, AF_INET6);
+	assert_roundtrip(c);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+/* ONBOOT: yes or absent -> up (the network service skips only ONBOOT=no);
+ * a bond that has no file of its own (only a slave's MASTER=) stays down. */
+static void test_ifcfg_onboot(void **state)
+{
+	const struct conf_file f[] = {
+		{ "ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nSLAVE=yes\n" },
+		{ "ifcfg-bond0", "DEVICE=bond0\nONBOOT=yes\nBONDING_OPTS=mode=1\n" },
+		{ "ifcfg-bond1", "DEVICE=bond1\nONBOOT=no\nBONDING_OPTS=mode=1\n" },
+		{ "ifcfg-bond2", "DEVICE=bond2\nBONDING_OPTS=mode=1\n" },
+		{ "ifcfg-eth1", "DEVICE=eth1\nMASTER=bond3\nSLAVE=yes\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = ifcfg(f, ARRAY_SIZE(f), &d);
+	assert_non_null(c);
+	assert_string_equal(conf_find_bond(c, "bond0")->name, "bond0");
+	assert_false(conf_find_bond(c, "bond0")->down);
+	assert_true(conf_find_bond(c, "bond1")->down);
+	assert_false(conf_find_bond(c, "bond2")->down);
+	assert_true(conf_find_bond(c, "bond3")->down);
 	assert_roundtrip(c);
 	conf_free(c);
 	conf_diag_free(&d);
@@ -779,6 +833,37 @@ static void test_interfaces_full(void **state)
 	conf_diag_free(&d);
 }
 
+/* auto, allow-auto and allow-hotplug bring a bond up; without one it
+ * stays down (ifup -a skips it). */
+static void test_interfaces_auto(void **state)
+{
+	static const char text[] =
+		"auto bond0 eth9\n"
+		"iface bond0 inet manual\n    bond-slaves eth0\n    bond-mode 1\n"
+		"iface bond1 inet manual\n    bond-slaves eth1\n    bond-mode 1\n"
+		"allow-hotplug bond2\n"
+		"iface bond2 inet manual\n    bond-slaves eth2\n    bond-mode 1\n"
+		"allow-auto bond3\n"
+		"iface bond3 inet manual\n    bond-slaves eth3\n    bond-mode 1\n"
+		"allow-ovs bond4\n"
+		"iface bond4 inet manual\n    bond-slaves eth4\n    bond-mode 1\n";
+	struct conf_diag d;
+	struct conf *c;
+
+	conf_diag_init(&d);
+	c = interfaces(text, &d);
+	if (!c)
+		fail_msg("%s", diag_text(&d, true));
+	assert_false(conf_find_bond(c, "bond0")->down);
+	assert_true(conf_find_bond(c, "bond1")->down);
+	assert_false(conf_find_bond(c, "bond2")->down);
+	assert_false(conf_find_bond(c, "bond3")->down);
+	assert_true(conf_find_bond(c, "bond4")->down);
+	assert_roundtrip(c);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
 static void assert_interfaces_error(const char *text, const char *expected)
 {
 	struct conf_diag d;
@@ -858,6 +943,9 @@ static void test_modprobe(void **state)
 	assert_string_equal(conf_bond_opt(&c->bonds[0], "arp_ip_target"), "192.0.2.1,192.0.2.2");
 	assert_string_equal(c->bonds[1].name, "bond3");
 	assert_string_equal(conf_bond_opt(&c->bonds[1], "lacp_rate"), "fast");
+	/* loading the module creates bonds down */
+	assert_true(c->bonds[0].down);
+	assert_true(c->bonds[1].down);
 	conf_free(c);
 
 	/* max_bonds=0: the module creates no bond; the alias still names one. */
@@ -1014,6 +1102,11 @@ static void test_merge_precedence(void **state)
 	assert_string_equal(conf_bond_opt(&base->bonds[1], "miimon"), "300");
 	assert_string_equal(base->bonds[2].name, "bond2");
 	assert_string_equal(conf_bond_opt(&base->bonds[2], "updelay"), "600");
+	/* ifcfg's bonds are up (ONBOOT defaults to yes); the module's own
+	 * bond2 is down, as modprobe leaves it. */
+	assert_false(base->bonds[0].down);
+	assert_false(base->bonds[1].down);
+	assert_true(base->bonds[2].down);
 	assert_int_equal(d.n_errors, 0);
 	conf_free(base);
 	conf_diag_free(&d);
@@ -1137,8 +1230,9 @@ static char *run_import(const char *args, bool *ok)
 	int n = conf_split_words(args, &w);
 	const char *format = NULL, *path = NULL, *mp = NULL, *script = NULL;
 	struct conf_diag d;
-	struct strbuf out;
+	struct strbuf out, msgs, text, lint;
 	struct conf *c;
+	bool loaded;
 	char *s;
 
 	assert_true(n >= 2);
@@ -1155,16 +1249,28 @@ static char *run_import(const char *args, bool *ok)
 	conf_diag_init(&d);
 	sb_init(&out);
 	c = conf_load_sources(&(struct conf_sources){ format, path, mp, script }, false, &d);
-	conf_diag_print(&d, c != NULL, &out);
+	loaded = c != NULL;
 	if (c) {
-		conf_print(c, &out);
 		assert_roundtrip(c);
 		conf_free(c);
 	}
-	*ok = c != NULL;
+	conf_diag_free(&d);
+	/* What bondctl prints: the messages (stderr), the text (stdout),
+	 * then the lint of the result (stderr), under a marker line. */
+	sb_init(&msgs);
+	sb_init(&text);
+	sb_init(&lint);
+	*ok = conf_import(&(struct conf_sources){ format, path, mp, script }, &text, &msgs, &lint);
+	assert_int_equal(*ok, loaded);
+	sb_puts(&out, sb_str(&msgs));
+	sb_puts(&out, sb_str(&text));
+	if (lint.len)
+		sb_printf(&out, "--- lint (stderr, after the text)\n%s", sb_str(&lint));
+	sb_free(&msgs);
+	sb_free(&text);
+	sb_free(&lint);
 	s = strdup(sb_str(&out));
 	sb_free(&out);
-	conf_diag_free(&d);
 	conf_words_free(w, n);
 	return s;
 }
@@ -1231,18 +1337,21 @@ int main(void)
 		cmocka_unit_test(test_native_canonical_values),
 		cmocka_unit_test(test_native_max_bonds),
 		cmocka_unit_test(test_native_daemon_datapath),
+		cmocka_unit_test(test_native_up),
 		cmocka_unit_test(test_native_too_many_bonds),
 		cmocka_unit_test(test_native_routes_and_gateways),
 		cmocka_unit_test(test_native_errors),
 		cmocka_unit_test(test_native_pending_strict),
 		cmocka_unit_test(test_native_all_or_nothing),
 		cmocka_unit_test(test_ifcfg_bond),
+		cmocka_unit_test(test_ifcfg_onboot),
 		cmocka_unit_test(test_ifcfg_suse),
 		cmocka_unit_test(test_ifcfg_old_route_file),
 		cmocka_unit_test(test_ifcfg_arp_targets),
 		cmocka_unit_test(test_ifcfg_errors),
 		cmocka_unit_test(test_ifcfg_warnings),
 		cmocka_unit_test(test_interfaces_full),
+		cmocka_unit_test(test_interfaces_auto),
 		cmocka_unit_test(test_interfaces_errors),
 		cmocka_unit_test(test_modprobe),
 		cmocka_unit_test(test_modprobe_errors),

@@ -172,6 +172,35 @@ static void test_enslave_release_active(void **state)
 	assert_int_equal(run(false, "delete bond0"), 0);
 }
 
+/* A bond is created down, as the kernel creates one; up and down set it. */
+static void test_up_down(void **state)
+{
+	struct bond *b;
+
+	assert_int_equal(run(false, "create bond0 mode 802.3ad"), 0);
+	b = engine_bond_find(fake.eng, "bond0");
+	assert_non_null(b);
+	assert_false(b->admin_up);
+	/* enslaving into a down bond is allowed */
+	assert_int_equal(run(false, "enslave bond0 eth0 eth1"), 0);
+	assert_false(b->admin_up);
+	assert_int_equal(run(false, "up bond0"), 0);
+	assert_string_equal(errs(), "");
+	assert_true(b->admin_up);
+	assert_int_equal(run(false, "up bond0"), 0);   /* again: no change, no error */
+	assert_true(b->admin_up);
+	assert_int_equal(run(false, "down bond0"), 0);
+	assert_false(b->admin_up);
+	assert_int_equal(b->n_slaves, 2);               /* slaves stay */
+	assert_int_equal(run(false, "up bond7"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(), "bondctl: bond7: no such bond\n");
+	assert_int_equal(run(false, "up"), CTL_EXIT_USAGE);
+	assert_string_equal(errs(), "bondctl: usage: bondctl up BOND\n");
+	assert_int_equal(run(false, "down bond0 bond1"), CTL_EXIT_USAGE);
+	assert_int_equal(ctl_cmd_read_only("up"), 0);
+	assert_int_equal(ctl_cmd_read_only("down"), 0);
+}
+
 static void test_list_show(void **state)
 {
 	struct strbuf want;
@@ -252,6 +281,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_set_get_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enslave_release_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_up_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options_help_version, setup, teardown),
 	};

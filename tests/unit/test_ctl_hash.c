@@ -126,6 +126,29 @@ static void test_modes_without_hash(void **state)
 	assert_non_null(strstr(out(), "slave: eth"));
 }
 
+/* 802.3ad with broadcast_neighbor: ARP and NS/NA are not hashed. No LACP
+ * partner here, so no port is usable; test_lacp.c has the aggregated case. */
+static void test_broadcast_neighbor(void **state)
+{
+	make_bond("mode 802.3ad broadcast_neighbor 1");
+	assert_int_equal(run(false, "hash bond0 ethertype arp src 192.0.2.1 dst 192.0.2.2"), 0);
+	assert_null(strstr(out(), "hash:"));
+	assert_non_null(strstr(out(), "usable slaves: 0 ()\n"));
+	assert_non_null(strstr(out(), "slave: none\n"));
+	assert_non_null(strstr(out(), "why: 802.3ad: broadcast_neighbor 1: ARP frames go to "
+			       "every port of the active aggregator, and none is usable"));
+	assert_int_equal(run(true, "hash bond0 ethertype arp src 192.0.2.1 dst 192.0.2.2"), 0);
+	assert_non_null(strstr(out(), "\"hashed\":false,\"hash\":null"));
+	/* a frame that is not a neighbour frame is hashed as before */
+	assert_int_equal(run(false, "hash bond0 " FLOW), 0);
+	assert_non_null(strstr(out(), "policy: layer2 (0)\n"));
+	assert_non_null(strstr(out(), "why: 802.3ad: no usable slave"));
+	/* off: ARP hashes too */
+	assert_int_equal(run(false, "set bond0 broadcast_neighbor 0"), 0);
+	assert_int_equal(run(false, "hash bond0 ethertype arp src 192.0.2.1 dst 192.0.2.2"), 0);
+	assert_non_null(strstr(out(), "hash: 0x"));
+}
+
 static void test_no_usable_slave(void **state)
 {
 	assert_int_equal(run(false, "create bond0 mode balance-xor"), 0);
@@ -157,7 +180,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_defaults_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modes_without_hash, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_usable_slave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broadcast_neighbor, setup, teardown),
+cmocka_unit_test_setup_teardown(test_no_usable_slave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	};
 

@@ -1465,6 +1465,31 @@ static void test_broadcast_neighbor(void **state)
 		for (unsigned p = 0; p < 3; p++)
 			assert_true(a->data_tx[p] > 0 && a->data_tx[p] < 60);
 	}
+	/* bondctl hash says so: every usable port, and why; other frames
+	 * keep the hash */
+	{
+		struct tx_explain x;
+		static const enum nframe every[] = { NF_ARP, NF_NS, NF_NA };
+
+		for (int tagged = 0; tagged < 2; tagged++)
+			for (unsigned k = 0; k < ARRAY_SIZE(every); k++) {
+				bond_explain_tx(a->b, f, neigh_frame(f, every[k], tagged, 1), &x);
+				assert_false(x.hashed);
+				assert_true(x.every_slave);
+				assert_null(x.slave);
+				assert_int_equal(x.n_set, 3);
+				assert_string_equal(x.set_label, "usable slaves");
+				assert_non_null(strstr(x.reason, "802.3ad: broadcast_neighbor 1: "));
+				assert_non_null(strstr(x.reason, every[k] == NF_ARP ?
+					"ARP frames are copied to every port of the active aggregator" :
+					"IPv6 neighbour discovery (NS/NA) frames are copied"));
+			}
+		bond_explain_tx(a->b, f, neigh_frame(f, NF_ICMP6_ECHO, false, 1), &x);
+		assert_true(x.hashed);
+		assert_false(x.every_slave);
+		assert_non_null(x.slave);
+		assert_string_equal(x.reason, "802.3ad: usable[hash % 3]");
+	}
 	/* a port that stops distributing gets no copy */
 	sim->wires[0][2].cut = sim->wires[1][2].cut = true;
 	side_carrier(a, 2, false);
@@ -1475,6 +1500,13 @@ static void test_broadcast_neighbor(void **state)
 	assert_int_equal(a->data_tx[0], 1);
 	assert_int_equal(a->data_tx[1], 1);
 	assert_int_equal(a->data_tx[2], 0);
+	{
+		struct tx_explain x;
+
+		bond_explain_tx(a->b, f, neigh_frame(f, NF_ARP, false, 1), &x);
+		assert_int_equal(x.n_set, 2);
+		assert_true(x.every_slave);
+	}
 
 	/* off (a live option): ARP hashes like the rest */
 	assert_int_equal(opt_set_many(a->b, 1, &name, &off, sim->now, &err), 0);
@@ -1483,6 +1515,14 @@ static void test_broadcast_neighbor(void **state)
 	memset(a->data_tx, 0, sizeof(a->data_tx));
 	bond_xmit(a->b, f, neigh_frame(f, NF_ARP, false, 1), NULL, sim->now);
 	assert_int_equal(sent_total(a), 1);
+	{
+		struct tx_explain x;
+
+		bond_explain_tx(a->b, f, neigh_frame(f, NF_ARP, false, 1), &x);
+		assert_true(x.hashed);
+		assert_false(x.every_slave);
+		assert_string_equal(x.reason, "802.3ad: usable[hash % 2]");
+	}
 	(void)b;
 	sim_free(sim);
 }
