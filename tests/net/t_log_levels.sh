@@ -30,6 +30,7 @@ JOURNAL_STREAM=$(stat -c '%d:%i' "$LOG")
 need "bondd starts with JOURNAL_STREAM naming its stderr" start_bondd srv
 need "create bond0 active-backup" bctl srv create bond0 mode active-backup miimon 100
 need "enslave eth0" bctl srv enslave bond0 eth0
+need "bond0 up" bctl srv up bond0
 check "bond0 up with eth0" wait_for 3 active_is srv bond0 eth0
 ip -n "$(nsname sw)" link set s0 down
 check "the cut is seen" wait_for 3 field_is srv bond0 "" "MII Status" down
