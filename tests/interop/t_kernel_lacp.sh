@@ -58,6 +58,7 @@ VM_CONSOLE=$TOPO_DIR/console.log
 # vm_cleanup: the VM goes first (it holds the TAPs), then lib_topo's cleanup.
 vm_cleanup() {
 	local rc=$?
+	cap_stop >/dev/null 2>&1
 	if [ -n "$VM_PID" ]; then
 		kill -TERM "$VM_PID" 2>/dev/null
 		topo_reap "$VM_PID" 5 >/dev/null 2>&1
@@ -334,6 +335,10 @@ not_distributing() {
 cross_check() {
 	local f pair b k bad=0 fa fp bv kv
 	kproc && bproc || return 1
+	# Kept for whoever reads a failure (TOPO_KEEP=1).
+	CROSS_N=$((${CROSS_N:-0} + 1))
+	printf '%s\n' "$KPROC" >"$TOPO_DIR/proc.kernel.$CROSS_N"
+	printf '%s\n' "$BPROC" >"$TOPO_DIR/proc.bondd.$CROSS_N"
 	for pair in kp0:eth0 kp1:eth1; do
 		b=${pair%:*}
 		k=${pair#*:}
@@ -355,6 +360,19 @@ cross_check() {
 			fi
 		done
 	done
+	# The active aggregators: each side's partner key is the other's key.
+	kv=$(status_field "$KPROC" "	Partner Key")
+	bv=$(status_field "$BPROC" "	Actor Key")
+	[ -n "$bv" ] && [ "$bv" = "$kv" ] || {
+		echo "kernel Partner Key '$kv' != bondd's Actor Key '$bv'"
+		bad=1
+	}
+	kv=$(status_field "$KPROC" "	Actor Key")
+	bv=$(status_field "$BPROC" "	Partner Key")
+	[ -n "$kv" ] && [ "$bv" = "$kv" ] || {
+		echo "bondd Partner Key '$bv' != the kernel's Actor Key '$kv'"
+		bad=1
+	}
 	# The bond-level partner MAC: each side names the other's system.
 	bv=$(lacp_field "$BPROC" kp0 actor "system mac address")
 	kv=$(status_field "$KPROC" "	Partner Mac Address")
@@ -380,10 +398,15 @@ cross_check() {
 # g_carrier_is V: the guest's eth1 carrier is V.
 g_carrier_is() { is_eq "guest eth1 carrier" "$1" "$(vm cat /sys/class/net/eth1/carrier)"; }
 
-# pings: three each way (a -> guest, guest -> a).
-ping_a() { nsx a ping -c 3 -i 0.2 -W 1 "$G_IP"; }
-ping_g() { vm ping -c 3 -W 1 "$A_IP"; }
-ping_a1() { nsx a ping -c 1 -W 1 "$G_IP"; }
+# pings: three each way (a -> guest, guest -> a), every one answered.
+ping_a() { ping_all nsx a ping -c 3 -i 0.2 -W 1 "$G_IP"; }
+ping_g() { ping_all vm ping -c 3 -i 0.2 -W 1 "$A_IP"; }
+ping_all() {
+	local out
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -q ', 0% packet loss'
+}
 
 # timed_check NAME SECS CMD...: check NAME wait_for SECS CMD, and a line
 # "# time NAME: N ms", failed or not.
@@ -404,6 +427,50 @@ bondd_slow() {
 		ip -n "$(nsname a)" link set bond0 up
 }
 
+# cap_start: tcpdump on kp0 and kp1, LACPDUs only, into TOPO_DIR/kpN.pcap.
+CAP_PIDS=()
+cap_start() {
+	local p i
+	for p in kp0 kp1; do
+		nsx a tcpdump -i "$p" -U -n -w "$TOPO_DIR/$p.pcap" ether proto 0x8809 \
+			2>"$TOPO_DIR/$p.tcpdump.log" &
+		CAP_PIDS+=($!)
+	done
+	for p in kp0 kp1; do
+		for ((i = 0; i < 50; i++)); do
+			grep -q "listening on" "$TOPO_DIR/$p.tcpdump.log" && break
+			sleep 0.1
+		done
+		grep -q "listening on" "$TOPO_DIR/$p.tcpdump.log" || {
+			cat "$TOPO_DIR/$p.tcpdump.log"
+			return 1
+		}
+	done
+}
+cap_stop() {
+	local p
+	for p in "${CAP_PIDS[@]}"; do
+		kill -INT "$p" 2>/dev/null
+		topo_reap "$p" 5
+	done
+	CAP_PIDS=()
+	return 0
+}
+
+# lacpdu_compare: the captured LACPDUs, well formed on both sides, alike,
+# at the allowed rate; bondd's source MAC is its port's permanent MAC, as
+# the kernel's is its slave's.
+lacpdu_compare() {
+	local args=() p k b g
+	bproc && kproc || return 1
+	for p in 0 1; do
+		b=$(status_field "$BPROC" "Permanent HW addr" "kp$p")
+		g=$(status_field "$KPROC" "Permanent HW addr" "eth$p")
+		args+=("$TOPO_DIR/kp$p.pcap:$b:$g")
+	done
+	python3 "$KVM_DIR/lacpdu_cmp.py" "${args[@]}"
+}
+
 need "namespaces" ns_add a
 need "Debian's kernel fetched, initramfs built" kernel_prepare
 need "qemu started (accel $ACCEL), TAPs kp0 kp1 in a" vm_start
@@ -411,6 +478,7 @@ need "bondd starts in a" start_bondd a
 need "create bond0 802.3ad lacp_rate fast" \
 	bctl a create bond0 mode 802.3ad miimon 100 lacp_rate fast
 need "enslave kp0 kp1" bctl a enslave bond0 kp0 kp1
+need "tcpdump on kp0 and kp1 (LACPDUs)" cap_start
 need "bond0 address" bond_addr a bond0 "$A_IP/24"
 need "guest booted, its bond0 set up" vm_ready
 topo_log "time boot (qemu start to guest bond0 up, accel $ACCEL): $VM_BOOT_MS ms"
@@ -430,6 +498,8 @@ check "kernel: no churn" no_churn
 check "kernel's partner = bondd's actor and bondd's partner = kernel's actor (fast)" cross_check
 check "ping a -> guest" wait_for 5 ping_a
 check "ping guest -> a" ping_g
+cap_stop
+check "LACPDUs: well formed both ways, bondd's like the kernel's, rate" lacpdu_compare
 
 # Cable pull on the kernel's side: eth1 down in the guest; bondd hears no
 # more LACPDUs on kp1 (its carrier stays up) and expires it (3 s fast).
@@ -437,7 +507,7 @@ check "kernel side: guest eth1 down" vm ip link set eth1 down
 timed_check "pull kernel side: bondd stops distributing on kp1" 6 not_distributing bondd kp1
 timed_check "pull kernel side: bondd down to 1 port" 6 ports_are bondd 1
 check "pull kernel side: kernel down to 1 port" ports_are kernel 1
-check "pull kernel side: ping a -> guest" wait_for 5 ping_a1
+check "pull kernel side: ping a -> guest" wait_for 5 ping_a
 check "pull kernel side: ping guest -> a" ping_g
 check "kernel side: guest eth1 up" vm ip link set eth1 up
 timed_check "rejoin kernel side: both sides at 2 ports, 63/63" 15 both_aggregated 63
@@ -449,7 +519,7 @@ check "wire: guest eth1 loses carrier" wait_for 3 g_carrier_is 0
 check "pull wire: kernel down to 1 port" wait_for 3 ports_are kernel 1
 timed_check "pull wire: bondd stops distributing on kp1" 6 not_distributing bondd kp1
 timed_check "pull wire: bondd down to 1 port" 6 ports_are bondd 1
-check "pull wire: ping a -> guest" wait_for 5 ping_a1
+check "pull wire: ping a -> guest" wait_for 5 ping_a
 check "pull wire: ping guest -> a" ping_g
 check "wire: set_link n1 on" mon set_link n1 on
 timed_check "rejoin wire: both sides at 2 ports, 63/63" 15 both_aggregated 63
@@ -460,7 +530,7 @@ check "bondd side: kp1 down" ip -n "$(nsname a)" link set kp1 down
 timed_check "pull bondd side: bondd down to 1 port" 3 ports_are bondd 1
 timed_check "pull bondd side: kernel stops distributing on eth1" 6 not_distributing kernel eth1
 timed_check "pull bondd side: kernel down to 1 port" 6 ports_are kernel 1
-check "pull bondd side: ping a -> guest" wait_for 5 ping_a1
+check "pull bondd side: ping a -> guest" wait_for 5 ping_a
 check "pull bondd side: ping guest -> a" ping_g
 check "bondd side: kp1 up" ip -n "$(nsname a)" link set kp1 up
 timed_check "rejoin bondd side: both sides at 2 ports, 63/63" 15 both_aggregated 63
