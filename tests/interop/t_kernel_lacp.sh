@@ -21,7 +21,7 @@
 # (ip link set kp1 down) each leave one port aggregated on both sides with
 # traffic flowing, and the port rejoins; then both sides go to lacp_rate
 # slow (port state 61) and aggregate again. Boot and aggregation times are
-# printed as "# time ..." lines.
+# in the names of their checks ("... (N ms)").
 #
 # BONDD_KVM_CACHE: where the kernel is kept between runs (default
 # /var/cache/bondd-test); BONDD_KVM_ACCEL: qemu's -accel (default tcg:
@@ -408,16 +408,22 @@ ping_all() {
 	printf '%s\n' "$out" | grep -q ', 0% packet loss'
 }
 
-# timed_check NAME SECS CMD...: check NAME wait_for SECS CMD, and a line
-# "# time NAME: N ms", failed or not.
+# timed_check NAME SECS CMD...: check "NAME (N ms)" of wait_for SECS CMD,
+# N the time it took: the times show in make check's output, which keeps
+# only the PASS/FAIL lines (and a failure's indented details).
 timed_check() {
-	local name=$1 t0 rc
+	local name=$1 t0 rc ms out=$TOPO_DIR/timed.out
 	shift
 	t0=$(now_ms)
-	check "$name" wait_for "$@"
+	wait_for "$@" >"$out" 2>&1
 	rc=$?
-	topo_log "time ${name}: $(($(now_ms) - t0)) ms$([ "$rc" = 0 ] || echo ' (failed)')"
-	return "$rc"
+	ms=$(($(now_ms) - t0))
+	check "$name ($ms ms)" timed_result "$rc" "$out"
+}
+# timed_result RC FILE: prints FILE, returns RC.
+timed_result() {
+	cat "$2"
+	return "$1"
 }
 
 # bondd_slow: bondd too refuses lacp_rate on a bond that is up, as the kernel.
@@ -432,8 +438,9 @@ CAP_PIDS=()
 cap_start() {
 	local p i
 	for p in kp0 kp1; do
-		nsx a tcpdump -i "$p" -U -n -w "$TOPO_DIR/$p.pcap" ether proto 0x8809 \
-			2>"$TOPO_DIR/$p.tcpdump.log" &
+		# A simple command, so that $! is tcpdump itself (ip netns exec execs).
+		ip netns exec "$(nsname a)" tcpdump -i "$p" -U -n -w "$TOPO_DIR/$p.pcap" \
+			ether proto 0x8809 2>"$TOPO_DIR/$p.tcpdump.log" &
 		CAP_PIDS+=($!)
 	done
 	for p in kp0 kp1; do
@@ -480,8 +487,10 @@ need "create bond0 802.3ad lacp_rate fast" \
 need "enslave kp0 kp1" bctl a enslave bond0 kp0 kp1
 need "tcpdump on kp0 and kp1 (LACPDUs)" cap_start
 need "bond0 address" bond_addr a bond0 "$A_IP/24"
-need "guest booted, its bond0 set up" vm_ready
-topo_log "time boot (qemu start to guest bond0 up, accel $ACCEL): $VM_BOOT_MS ms"
+vm_ready >"$TOPO_DIR/ready.out" 2>&1
+rc=$?
+need "guest booted, its bond0 up (${VM_BOOT_MS:-?} ms from qemu's start, accel $ACCEL)" \
+	timed_result "$rc" "$TOPO_DIR/ready.out"
 # The bond gives its slaves its own MAC: the permanent one tells them apart.
 g_macs() {
 	kproc || return 1
