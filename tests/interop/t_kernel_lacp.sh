@@ -398,6 +398,9 @@ cross_check() {
 # g_carrier_is V: the guest's eth1 carrier is V.
 g_carrier_is() { is_eq "guest eth1 carrier" "$1" "$(vm cat /sys/class/net/eth1/carrier)"; }
 
+# kp1_carrier_is V: the host side's TAP kp1 carrier is V.
+kp1_carrier_is() { is_eq "kp1 carrier" "$1" "$(nsx a cat /sys/class/net/kp1/carrier)"; }
+
 # pings: three each way (a -> guest, guest -> a), every one answered.
 ping_a() { ping_all nsx a ping -c 3 -i 0.2 -W 1 "$G_IP"; }
 ping_g() { ping_all vm ping -c 3 -i 0.2 -W 1 "$A_IP"; }
@@ -525,6 +528,7 @@ timed_check "rejoin kernel side: both sides at 2 ports, 63/63" 15 both_aggregate
 # sees the link go) and qemu's traffic on the TAP (bondd sees silence).
 check "wire: set_link n1 off" mon set_link n1 off
 check "wire: guest eth1 loses carrier" wait_for 3 g_carrier_is 0
+check "wire: kp1 keeps its carrier (qemu leaves the TAP alone)" kp1_carrier_is 1
 check "pull wire: kernel down to 1 port" wait_for 3 ports_are kernel 1
 timed_check "pull wire: bondd stops distributing on kp1" 6 not_distributing bondd kp1
 timed_check "pull wire: bondd down to 1 port" 6 ports_are bondd 1
@@ -536,6 +540,7 @@ timed_check "rejoin wire: both sides at 2 ports, 63/63" 15 both_aggregated 63
 # Cable pull on bondd's side: kp1 down on the host; the kernel hears no
 # more LACPDUs on eth1 and expires it.
 check "bondd side: kp1 down" ip -n "$(nsname a)" link set kp1 down
+check "bondd side: guest eth1 keeps its carrier" g_carrier_is 1
 timed_check "pull bondd side: bondd down to 1 port" 3 ports_are bondd 1
 timed_check "pull bondd side: kernel stops distributing on eth1" 6 not_distributing kernel eth1
 timed_check "pull bondd side: kernel down to 1 port" 6 ports_are kernel 1
