@@ -75,7 +75,8 @@ static void ad_slave_add(struct bond *b, struct slave *s, uint64_t now_ms)
 	p->actor_state = admin_state(b);
 	lacp_record_default(p);
 	p->port_enabled = s->link == SLAVE_LINK_UP;
-	p->key = lacp_port_key(b, s, !p->port_enabled);
+	p->user_key = (uint16_t)(b->params.ad_user_port_key << 6);
+	p->key = lacp_port_key(s, !p->port_enabled);
 	p->lacp_enabled = p->key & 1;
 	p->tx_timer = LACP_TX_GRID;
 	p->actor_churn = p->partner_churn = LACP_CHURN_MONITOR;
@@ -103,7 +104,7 @@ static void ad_link_change(struct bond *b, struct slave *s, uint64_t now_ms)
 
 	lacp_bond_of(b)->now_ms = now_ms;
 	p->port_enabled = up;
-	p->key = lacp_port_key(b, s, !up);
+	p->key = lacp_port_key(s, !up);
 	if (p->key != old) {
 		/* Only full-duplex ports run LACP; a new speed restarts them. */
 		p->lacp_enabled = p->key & 1;
@@ -209,7 +210,7 @@ static uint64_t ad_tick(struct bond *b, uint64_t now_ms)
 					LACP_STATE_TIMEOUT | LACP_STATE_AGGREGATION);
 
 			p->actor_state = keep | admin_state(b);
-			p->key = lacp_port_key(b, s, s->link != SLAVE_LINK_UP);
+			p->key = lacp_port_key(s, s->link != SLAVE_LINK_UP);
 			p->lacp_enabled = p->key & 1;
 			/* "no LACPDU heard for N s" counts from now */
 			p->mem.listening = false;

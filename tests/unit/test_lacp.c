@@ -1067,6 +1067,51 @@ static void test_keys(void **state)
 	sim_free(sim);
 }
 
+/* ad_user_port_key reaches a port when it is enslaved, as in the kernel
+ * (bond_3ad_bind_slave is the only place that copies it into the port's
+ * admin key; Debian's 6.1 in tests/interop/t_kernel_lacp.sh kept its key
+ * after a change with the bond down and up again): ports enslaved before a
+ * change keep the old user part; a port enslaved after it takes the new one. */
+static void test_user_key_at_enslave(void **state)
+{
+	struct sim *sim = sim_new();
+	struct side *a = side_new(sim, 0, "ad_user_port_key 3", 1);
+	struct link_info li = { .running = true, .carrier = true, .speed = 10000,
+				.duplex = DUPLEX_FULL };
+	const uint8_t mac[6] = { 0x02, 0, 0, 0, 1, 2 };
+	const char *name = "ad_user_port_key", *value = "5";
+	struct err err = { 0 };
+	struct lacp_info me;
+
+	(void)state;
+	side_up(a);
+	sim_run(sim, 1000);
+	bond_set_admin(a->b, false, sim->now);
+	side_tick(a);
+	if (opt_set_many(a->b, 1, &name, &value, sim->now, &err) != 0)
+		fail_msg("ad_user_port_key 5: %s", err.msg);
+	side_up(a);
+	sim_run(sim, 1000);
+	lacp_actor_info(a->b, lacp_port_of(a->s[0]), &me);
+	assert_int_equal(me.key, 3 << 6 | 15);
+	/* a link going down and up again keeps it too (ad_update_actor_keys) */
+	side_carrier(a, 0, false);
+	sim_run(sim, 500);
+	side_carrier(a, 0, true);
+	sim_run(sim, 500);
+	lacp_actor_info(a->b, lacp_port_of(a->s[0]), &me);
+	assert_int_equal(me.key, 3 << 6 | 15);
+	a->s[1] = bond_enslave(a->b, "eth1", mac, &li, NULL, sim->now, &err);
+	if (!a->s[1])
+		fail_msg("enslave eth1: %s", err.msg);
+	a->n = 2;
+	side_tick(a);
+	sim_run(sim, 1000);
+	lacp_actor_info(a->b, lacp_port_of(a->s[1]), &me);
+	assert_int_equal(me.key, 5 << 6 | 15);
+	sim_free(sim);
+}
+
 /* ---- ad_select=actor_port_prio --------------------------------------------- */
 
 static void slave_opt(struct side *sd, unsigned port, const char *name, const char *value)
@@ -1600,6 +1645,7 @@ int main(void)
 		cmocka_unit_test(test_release_and_marker),
 		cmocka_unit_test(test_lacp_strict),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_user_key_at_enslave),
 		cmocka_unit_test(test_select_actor_port_prio),
 		cmocka_unit_test(test_select_stable_ignores_port_prio),
 		cmocka_unit_test(test_independent_control),

@@ -201,6 +201,7 @@ struct lacp_port {
 	struct lacp_agg *agg;          /* attached aggregator, NULL before selection */
 	uint16_t number;               /* actor_port: 1-based, in enslave order */
 	uint16_t key;                  /* actor_oper_port_key */
+	uint16_t user_key;             /* ad_user_port_key << 6 when enslaved */
 	uint8_t actor_state;           /* actor_oper_port_state */
 	struct lacp_info partner;      /* partner_oper */
 
@@ -272,8 +273,9 @@ void lacp_actor_info(const struct bond *b, const struct lacp_port *p,
 		     struct lacp_info *out);
 /* recordDefault: partner_oper from the admin defaults, actor DEFAULTED. */
 void lacp_record_default(struct lacp_port *p);
-/* The port key for the slave's current speed/duplex (bond_3ad.c __get_agg_key). */
-uint16_t lacp_port_key(const struct bond *b, const struct slave *s, bool reset);
+/* The port key: the user part from enslave time (user_key), speed and duplex
+ * as the slave has them now (bond_3ad.c ad_update_actor_keys). */
+uint16_t lacp_port_key(const struct slave *s, bool reset);
 
 /* ---- machines ----------------------------------------------------------- */
 

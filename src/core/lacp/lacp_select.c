@@ -68,9 +68,14 @@ static uint16_t speed_code(const struct slave *s)
 	return 0;
 }
 
-uint16_t lacp_port_key(const struct bond *b, const struct slave *s, bool reset)
+uint16_t lacp_port_key(const struct slave *s, bool reset)
 {
-	uint16_t key = (uint16_t)(b->params.ad_user_port_key << 6);
+	/* The user part as it was when the slave was enslaved: the kernel
+	 * copies ad_user_port_key into the port's admin key only then
+	 * (bond_3ad_bind_slave) and later key updates keep it, so a new
+	 * value (set while the bond is down) reaches new slaves only. Seen
+	 * against Debian's 6.1 (tests/interop/t_kernel_lacp.sh). */
+	uint16_t key = lacp_port_of(s)->user_key;
 
 	if (!reset && s->link == SLAVE_LINK_UP)
 		key |= (uint16_t)(speed_code(s) << 1 |
