@@ -193,6 +193,8 @@ static void show_json(struct cmd_ctx *c, const struct bond *b)
 
 	if (c->be && c->be->ops->bond_io)
 		c->be->ops->bond_io(c->be->ctx, b->name, &io);
+	if (c->be && c->be->ops->now)
+		io.now_ms = c->be->ops->now(c->be->ctx);
 	status_json_io(b, &io, c->out);
 }
 
