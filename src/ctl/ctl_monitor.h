@@ -24,8 +24,11 @@
 #include "core/bond_types.h"
 #include "lib/util.h"
 
-/* Bytes a monitor may have queued and unread before it is dropped. */
-#define CTL_MONITOR_QUEUE   (256u * 1024u)
+/* Bytes a monitor may have queued and unread before it is dropped (some
+ * thousand events: a burst a reader keeps up with), and the socket's own
+ * send buffer on top of it. */
+#define CTL_MONITOR_QUEUE   (128u * 1024u)
+#define CTL_MONITOR_SNDBUF  (64 * 1024)
 /* Monitors at once (each also takes one of CTL_MAX_CLIENTS). */
 #define CTL_MAX_MONITORS    16
 #define CTL_MONITOR_DROPPED "dropped: too slow\n"

@@ -599,6 +599,11 @@ static void stream_start(struct ctl_server *srv, struct ctl_conn *c,
 	c->sent = 0;
 	c->deadline = UINT64_MAX;   /* as long as it reads */
 	c->want_out = true;         /* the watch is EPOLLIN only: make it so */
+	/* The kernel's share of what a slow monitor holds is bounded too. */
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ CTL_MONITOR_SNDBUF },
+		       sizeof(int)) < 0)
+		fprintf(stderr, "bondd: monitor connection: SO_SNDBUF: %s (the default "
+			"buffer stays: larger, still bounded)\n", strerror(errno));
 	if (stream_watch(srv, c, false) < 0) {
 		conn_close(srv, c);
 		return;
