@@ -47,7 +47,7 @@ static void fill_targets(const struct bond_params *p, struct bond_status *st)
 }
 
 /* An option whose only values are "on" (1) and "off" (0): a boolean. */
-static bool on_off(const struct opt_desc *d)
+bool status_opt_on_off(const struct opt_desc *d)
 {
 	unsigned n = 0, ok = 0;
 
@@ -77,7 +77,7 @@ static void fill_options(const struct bond *b, struct bond_status *st)
 			continue;
 		st->opts[st->n_opts].name = d->name;
 		st->opts[st->n_opts].type = d->type;
-		st->opts[st->n_opts].on_off = on_off(d);
+		st->opts[st->n_opts].on_off = status_opt_on_off(d);
 		st->opts[st->n_opts].value_off = st->opt_text.len;
 		st->n_opts++;
 		sb_puts(&st->opt_text, sb_str(&val));

@@ -274,6 +274,10 @@ static inline const char *status_opt_value(const struct bond_status *st, unsigne
 	return sb_str(&st->opt_text) + st->opts[i].value_off;
 }
 
+/* An option whose only values are "off" (0) and "on" (1): JSON shows it
+ * as a boolean. */
+bool status_opt_on_off(const struct opt_desc *d);
+
 /* A slave's link state as both printers show it ("MII Status: going
  * back"): the kernel's words. */
 const char *status_link_text(enum slave_link l);

@@ -27,7 +27,7 @@ static void put_pair(struct cmd_ctx *c, const char *name, const char *value, boo
 		sb_puts(c->out, first ? "" : ",");
 		sb_json_str(c->out, name);
 		sb_puts(c->out, ":");
-		sb_json_str(c->out, value);
+		status_json_opt(c->out, name, value);
 	} else if (value[0]) {
 		sb_printf(c->out, "%s %s\n", name, value);
 	} else {

@@ -126,6 +126,16 @@ static void json_option_value(struct strbuf *out, enum opt_type type, const char
 	}
 }
 
+void status_json_opt(struct strbuf *out, const char *name, const char *text)
+{
+	const struct opt_desc *d = opt_find(name);
+
+	if (d && status_opt_on_off(d) && (!strcmp(text, "0") || !strcmp(text, "1")))
+		sb_puts(out, bool_text(text[0] == '1'));
+	else
+		json_option_value(out, d ? d->type : OPT_T_UINT, text);
+}
+
 /* Every bond option by kernel name, typed (json_option_value; an on/off
  * option as a boolean). */
 static void json_options(const struct bond_status *st, struct strbuf *out)
