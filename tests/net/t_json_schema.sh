@@ -71,12 +71,18 @@ run get-mode get_one get bond0 mode
 run get-slave get_slave get bond0 eth0
 run get-slave-attr get_one get bond0 eth0 ad_aggregator_id
 run list list list
-run options options options
+run options options_list options
 run version version version
 run lacp-explain lacp_explain lacp explain bond0
 run lacp-log lacp_log lacp log bond0 eth0
 run hash hash hash bond2 src 192.0.2.1 dst 192.0.2.2 proto tcp sport 1000 dport 80
-run lint lint lint
+cat >"$TOPO_DIR/lint.conf" <<'CFG'
+[bond0]
+mode = 802.3ad
+xmit_hash_policy = layer2
+slaves = eth0 eth1
+CFG
+run lint lint lint "$TOPO_DIR/lint.conf"
 # monitor: the events of a cut and its repair
 bctl a -j monitor >"$OUT/monitor.monitor_lines" 2>&1 &
 mp=$!
