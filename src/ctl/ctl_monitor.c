@@ -3,6 +3,7 @@
 #include "ctl_monitor.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/actions.h"
@@ -54,8 +55,12 @@ void ctl_event_format(const struct bond_event *ev, uint64_t wall_us, bool json,
 		sb_puts(out, " ");
 		text_word(out, ev->slave);
 	}
-	sb_printf(out, " %s ", bond_event_name(ev->kind));
-	text_word(out, ev->state);
+	sb_printf(out, " %s", bond_event_name(ev->kind));
+	/* "eth1 active (...)", not "eth1 active active (...)" */
+	if (strcmp(ev->state, bond_event_name(ev->kind))) {
+		sb_puts(out, " ");
+		text_word(out, ev->state);
+	}
 	if (ev->reason[0]) {
 		sb_puts(out, " (");
 		text_word(out, ev->reason);

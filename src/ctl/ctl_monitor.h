@@ -5,7 +5,8 @@
  * per event, oldest first, until the client goes away or is dropped:
  *
  *   text  2026-12-05T00:12:03.123456Z bond0 eth1 link down (miimon: carrier lost)
- *         (no slave: "bond0 carrier down (...)")
+ *         (no slave: "bond0 carrier down (...)"; a state that repeats the
+ *         event's name is said once: "bond0 eth1 active (failure of eth0)")
  *   JSON  {"time":"2026-12-05T00:12:03.123456Z","bond":"bond0","slave":"eth1",
  *          "event":"link","state":"down","reason":"miimon: carrier lost"}
  *         ("slave": null when the event is about the bond)

@@ -64,9 +64,9 @@ T='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z '
 check "text monitor: eth0 down (miimon), eth1 active (failure of eth0), eth0 up, eth0 active (manual), reload miimon 100 -> 200" \
 	in_order "$TOPO_DIR/mon.txt" \
 	"${T}bond0 eth0 link down \(miimon: carrier lost\)" \
-	"${T}bond0 eth1 active active \(failure of eth0\)" \
+	"${T}bond0 eth1 active \(failure of eth0\)" \
 	"${T}bond0 eth0 link up \(miimon: carrier up" \
-	"${T}bond0 eth0 active active \(manual, was eth1\)" \
+	"${T}bond0 eth0 active \(manual, was eth1\)" \
 	"${T}bond0 reload options \(miimon 100 -> 200\)" \
 	"${T}bond0 reload done "
 check "text monitor: a peer notification after the failover" \
