@@ -665,7 +665,7 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 		 * ctl_exec(), which runs nothing and says "unknown command". */
 		rep = encode_error(CTL_EXIT_REFUSED, &len,
 				   "bondd: permission denied: %s needs root; uid %u (group %s) "
-				   "may only read (show, get, list, hash, options, help, version)\n",
+				   "may only read (show, stats, monitor, get, list, hash, options, help, version)\n",
 				   req.argv[0], (unsigned)c->uid, srv->acc.group);
 		ctl_request_free(&req);
 		conn_reply(srv, c, rep, len, now);
