@@ -150,4 +150,20 @@ print("typed: ok;", json.dumps(st["failover"]["recent"]))
 PY
 }
 check "typed values: mode, numbers, named values, lists, booleans; stats has the failovers" typed
+stats_text() {
+	local t
+	t=$(bctl a stats bond1) || return 1
+	printf '%s\n' "$t"
+	printf '%s\n' "$t" | grep -Eq '^eth2 +up ' &&
+		printf '%s\n' "$t" | grep -Eq '^Failovers: [1-9]' &&
+		printf '%s\n' "$t" | grep -Eq ' eth2 -> eth3 \(failure of eth2\) [0-9]+ us$'
+}
+check "stats bond1 (text): the slaves' table, the failovers and their reasons" stats_text
+lacp_text() {
+	local t
+	t=$(bctl a stats bond0) || return 1
+	printf '%s\n' "$t"
+	printf '%s\n' "$t" | grep -Eq '^eth0 +[1-9][0-9]* +[1-9]'
+}
+check "stats bond0 (text): LACPDUs counted per port" lacp_text
 topo_finish
