@@ -91,6 +91,15 @@ ip -n "$(nsname b)" link set eth2 down
 sleep 0.5
 ip -n "$(nsname b)" link set eth2 up
 sleep 0.5
+# b stops speaking LACP on eth1 (released, link still up): a's eth1 hears
+# nothing more, its partner expires (3 s at the fast rate), then defaults.
+bctl b release bond0 eth1
+lacp_expired() {
+	grep -q '"bond":"bond0","slave":"eth1","event":"lacp","state":"expired","reason":"partner expired' \
+		"$OUT/monitor.monitor_lines" &&
+		grep -q '"slave":"eth1","event":"lacp","state":"defaulted"' "$OUT/monitor.monitor_lines"
+}
+check "monitor: bond0 eth1 lacp expired (partner expired), then defaulted" wait_for 10 lacp_expired
 kill "$mp"
 wait "$mp" 2>/dev/null
 
