@@ -272,10 +272,10 @@ static void record_active(struct dbond *db, const struct bond_event *ev, uint64_
 static void act_event(void *ctx, const struct bond_event *ev)
 {
 	struct daemon *d = ctx;
-	struct dbond *db = dbond_find(d, ev->bond);
+	struct dbond *db = ev->kind == BOND_EV_ACTIVE ? dbond_find(d, ev->bond) : NULL;
 	uint64_t when = 0;
 
-	if (ev->kind == BOND_EV_ACTIVE && db) {
+	if (db) {
 		when = wall_us();
 		record_active(db, ev, when);
 	}
