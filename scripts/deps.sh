@@ -5,7 +5,7 @@ set -e
 PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libcmocka-dev
       iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3
       openvswitch-switch libxdp-dev libbpf-dev clang libclang-rt-14-dev jq
-      qemu-system-x86 busybox-static kmod"
+      qemu-system-x86 busybox-static kmod python3-jsonschema"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -142,9 +142,36 @@ static bool turned_away(const struct ctl_reply *cr)
 	return false;
 }
 
+/* A monitor's stream, after its reply: every byte to stdout as it comes
+ * (line by line for a pipe), until the daemon closes it. */
+static int pump(const char *prog, int fd)
+{
+	struct timeval none = { 0 };
+	char buf[4096];
+	ssize_t n;
+
+	/* Events may be hours apart: no receive timeout from here on. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "%s: monitor: %s\n", prog, strerror(errno));
+			return CTL_EXIT_REFUSED;
+		}
+		if (n == 0)
+			return CTL_EXIT_OK;     /* the daemon closed the stream */
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n || fflush(stdout)) {
+			fprintf(stderr, "%s: cannot write output: %s\n", prog, strerror(errno));
+			return CTL_EXIT_REFUSED;
+		}
+	}
+}
+
 static int call_once(const char *prog, const char *path, int argc,
 		     const char *const argv[], bool json, struct client_reply *r,
-		     bool last, bool *again)
+		     bool last, bool *again, bool stream)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = CLIENT_TIMEOUT_S };
@@ -212,14 +239,33 @@ static int call_once(const char *prog, const char *path, int argc,
 		return CTL_EXIT_NODAEMON;
 	}
 	rc = read_reply(prog, path, fd, &rep, &total);
-	close(fd);
-	if (rc)
+	if (rc) {
+		close(fd);
 		return rc;
+	}
 	if (ctl_reply_decode(rep, total, &cr, &e)) {
 		fprintf(stderr, "%s: bad reply from bondd: %s\n", prog, e.msg);
 		free(rep);
+		close(fd);
 		return CTL_EXIT_REFUSED;
 	}
+	if (stream && cr.status == CTL_EXIT_OK) {
+		/* Accepted: the events follow on the same connection. */
+		fwrite(cr.out, 1, cr.out_len, stdout);
+		fflush(stdout);
+		free(rep);
+		rc = pump(prog, fd);
+		close(fd);
+		r->status = rc;
+		r->out = dup_text("", 0);
+		r->err = dup_text("", 0);
+		if (!r->out || !r->err) {
+			client_reply_free(r);
+			return CTL_EXIT_REFUSED;
+		}
+		return 0;
+	}
+	close(fd);
 	if (!last && turned_away(&cr)) {
 		*again = true;
 		free(rep);
@@ -254,7 +300,7 @@ int client_call(const char *prog, const char *path, int argc,
 	for (i = 0; ; i++) {
 		again = false;
 		rc = call_once(prog, path, argc, argv, json, r, i == CLIENT_TRIES - 1,
-			       &again);
+			       &again, argc > 0 && !strcmp(argv[0], "monitor"));
 		if (!again)
 			return rc;
 		nanosleep(&ts, NULL);

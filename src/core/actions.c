@@ -52,12 +52,32 @@ void bond_act_set_dev_mac(struct bond *b, const uint8_t mac[6])
 	b->ops->set_bond_mac(b->ctx, b, mac);
 }
 
+static unsigned count_up(const struct bond *b)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < b->n_slaves; i++)
+		n += b->slaves[i]->link == SLAVE_LINK_UP;
+	return n;
+}
+
 void bond_act_set_carrier(struct bond *b, bool up)
 {
 	if (up == b->carrier)
 		return;
 	b->carrier = up;
 	b->ops->set_carrier(b->ctx, b, up);
+	if (up)
+		bond_event(b, NULL, BOND_EV_CARRIER, "up", "%u of %u slaves up",
+			   count_up(b), b->n_slaves);
+	else if (!b->n_slaves)
+		bond_event(b, NULL, BOND_EV_CARRIER, "down", "no slaves");
+	else if (!count_up(b))
+		bond_event(b, NULL, BOND_EV_CARRIER, "down", "no slave with link up");
+	else
+		bond_event(b, NULL, BOND_EV_CARRIER, "down",
+			   "the mode's rule (%u of %u slaves up: min_links, lacp_strict "
+			   "or no aggregator)", count_up(b), b->n_slaves);
 }
 
 bool bond_act_mcast_groups(struct bond *b, struct mcast_groups *out)
@@ -85,6 +105,44 @@ void bond_log(const struct bond *b, const struct slave *s, int level,
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
 	b->ops->log(b->ctx, level, line);
+}
+
+void bond_event(const struct bond *b, const struct slave *s, enum bond_event_kind kind,
+		const char *state, const char *fmt, ...)
+{
+	struct bond_event ev;
+	char reason[400];
+	va_list ap;
+
+	if (!b->ops || !b->ops->event)
+		return;     /* nobody watches: not even the formatting is paid */
+	va_start(ap, fmt);
+	if (vsnprintf(reason, sizeof(reason), fmt, ap) < 0)
+		reason[0] = 0;
+	va_end(ap);
+	ev.kind = kind;
+	ev.bond = b->name;
+	ev.slave = s ? s->name : "";
+	ev.state = state;
+	ev.reason = reason;
+	b->ops->event(b->ctx, &ev);
+}
+
+const char *bond_event_name(enum bond_event_kind kind)
+{
+	static const char *const names[BOND_EV__COUNT] = {
+		[BOND_EV_LINK] = "link",
+		[BOND_EV_ACTIVE] = "active",
+		[BOND_EV_CARRIER] = "carrier",
+		[BOND_EV_LACP] = "lacp",
+		[BOND_EV_AGGREGATOR] = "aggregator",
+		[BOND_EV_PEER_NOTIFY] = "peer_notify",
+		[BOND_EV_MALFORMED] = "malformed",
+		[BOND_EV_SLAVE] = "slave",
+		[BOND_EV_RELOAD] = "reload",
+	};
+
+	return (unsigned)kind < BOND_EV__COUNT ? names[kind] : "unknown";
 }
 
 uint32_t bond_updelay_ms(const struct bond *b)

@@ -35,6 +35,14 @@ bool bond_act_mcast_groups(struct bond *b, struct mcast_groups *out);
 void bond_log(const struct bond *b, const struct slave *s, int level,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Reports an event through the engine's event action (nothing when there
+ * is none); s NULL: about the bond. The reason is a printf format. */
+void bond_event(const struct bond *b, const struct slave *s, enum bond_event_kind kind,
+		const char *state, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* The event's name as `bondctl monitor` prints it ("link", "active", ...). */
+const char *bond_event_name(enum bond_event_kind kind);
+
 /* Effective delays in ms (ticks * miimon) as the status shows them. */
 uint32_t bond_updelay_ms(const struct bond *b);
 uint32_t bond_downdelay_ms(const struct bond *b);

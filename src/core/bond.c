@@ -87,6 +87,33 @@ static struct slave *find_best_slave(struct bond *b)
 	return back;
 }
 
+/* Says why the active slave changed: what the caller named
+ * (b->active_why), else what the change itself shows. */
+static void active_event(struct bond *b, const struct slave *old, const struct slave *s)
+{
+	const struct slave *prim = bond_primary_slave(b);
+	const char *state = s ? "active" : "none";
+
+	if (b->active_why)
+		bond_event(b, s, BOND_EV_ACTIVE, state, "%s%s%s", b->active_why,
+			   old ? ", was " : "", old ? old->name : "");
+	else if (!s)
+		bond_event(b, NULL, BOND_EV_ACTIVE, state, "failure: no slave can be active%s%s",
+			   old ? ", was " : "", old ? old->name : "");
+	else if (!old)
+		bond_event(b, s, BOND_EV_ACTIVE, state, "no active slave before");
+	else if (old->link != SLAVE_LINK_UP)
+		bond_event(b, s, BOND_EV_ACTIVE, state, "failure of %s", old->name);
+	else if (s == prim)
+		bond_event(b, s, BOND_EV_ACTIVE, state, "primary back (primary_reselect %s), was %s",
+			   b->params.primary_reselect == PRI_RESELECT_BETTER ? "better" :
+			   b->params.primary_reselect == PRI_RESELECT_FAILURE ? "failure" :
+			   "always", old->name);
+	else
+		bond_event(b, s, BOND_EV_ACTIVE, state, "reselect policy (prio %d over %d), was %s",
+			   s->prio, old->prio, old->name);
+}
+
 void bond_change_active(struct bond *b, struct slave *s, uint64_t now_ms)
 {
 	struct slave *old = b->active;
@@ -112,6 +139,8 @@ void bond_change_active(struct bond *b, struct slave *s, uint64_t now_ms)
 	}
 	b->active = s;
 	bond_refresh_roles(b);
+	if (primary_mode)
+		active_event(b, old, s);
 	mode_active_changed(b, old, s, now_ms);
 	mcast_rejoin_arm(b, s, now_ms);
 }

@@ -161,6 +161,9 @@ struct slave {
 	int32_t delay;              /* remaining up/down delay, miimon ticks */
 	uint32_t link_failure_count;
 	uint64_t last_link_up_ms;
+	/* When the monitor last committed a link state (enslave, up, down):
+	 * "time in the current state" of bondctl stats. */
+	uint64_t link_since_ms;
 	/* ARP monitor: last validated receive, per target (last_tx_ms above). */
 	uint64_t last_rx_ms;
 	uint64_t target_last_rx_ms[BOND_MAX_ARP_TARGETS];
@@ -208,6 +211,10 @@ struct bond {
 
 	struct slave *active;       /* curr_active_slave (modes 1,5,6) */
 	bool force_primary;
+	/* Why the next change of active slave happens, when its caller knows
+	 * better than bond_change_active() can guess ("manual", ...): a
+	 * static string, set around the call and cleared after. */
+	const char *active_why;
 
 	/* monitor scheduling */
 	uint64_t next_mii_ms;       /* 0 = not armed */
@@ -232,6 +239,33 @@ enum log_level { LOG_ERR_ = 3, LOG_WARN_ = 4, LOG_INFO_ = 6, LOG_DEBUG_ = 7 };
 
 struct mcast_groups;
 
+/* What happened to a bond, as data, for whoever watches it (`bondctl
+ * monitor`): the facts the log lines say, with the reason. The strings are
+ * the caller's and live only during the event action. */
+enum bond_event_kind {
+	BOND_EV_LINK,          /* a slave's link, state "up" / "down" */
+	BOND_EV_ACTIVE,        /* the active slave changed (slave: the new one,
+				* "" for none), state "active" / "none" */
+	BOND_EV_CARRIER,       /* the bond's carrier, "up" / "down" */
+	BOND_EV_LACP,          /* an 802.3ad port's state: "aggregated",
+				* "not aggregated", "expired", "defaulted",
+				* "churn" */
+	BOND_EV_AGGREGATOR,    /* the active aggregator changed, state its id */
+	BOND_EV_PEER_NOTIFY,   /* gratuitous ARPs / unsolicited NAs sent */
+	BOND_EV_MALFORMED,     /* a frame refused as malformed */
+	BOND_EV_SLAVE,         /* a slave enslaved ("added") or released */
+	BOND_EV_RELOAD,        /* the configuration was reloaded (the daemon) */
+	BOND_EV__COUNT
+};
+
+struct bond_event {
+	enum bond_event_kind kind;
+	const char *bond;
+	const char *slave;     /* "" when the event is about the bond */
+	const char *state;
+	const char *reason;    /* never NULL; "" when there is nothing to say */
+};
+
 /* Every effect of the engine on the outside world (the I/O layer fills
  * it in engine_new()). */
 struct engine_ops {
@@ -252,6 +286,9 @@ struct engine_ops {
 	/* Fill *out with the bond device's multicast memberships (for
 	 * resend_igmp; out is zeroed). May be NULL: then nothing is resent. */
 	void (*mcast_groups)(void *ctx, struct bond *b, struct mcast_groups *out);
+	/* Something a monitor would want to see happened (bond_event()).
+	 * May be NULL: nobody watches. */
+	void (*event)(void *ctx, const struct bond_event *ev);
 };
 
 #endif

@@ -132,6 +132,14 @@ static bool ad_rx_control(struct bond *b, struct slave *s, const uint8_t *frame,
 	case LACP_RX_ILLEGAL:
 		p->stats.lacpdu_illegal_rx++;
 		lb->stats.lacpdu_illegal_rx++;
+		/* The first ten, then every power of two: a port fed garbage
+		 * must not flood the monitors (the counter has them all). */
+		if (p->stats.lacpdu_illegal_rx <= 10 ||
+		    !(p->stats.lacpdu_illegal_rx & (p->stats.lacpdu_illegal_rx - 1)))
+			bond_event(b, s, BOND_EV_MALFORMED, "refused",
+				   "truncated or malformed slow-protocols frame of %zu bytes "
+				   "(%llu on this port)", len,
+				   (unsigned long long)p->stats.lacpdu_illegal_rx);
 		return true;
 	case LACP_RX_UNKNOWN:
 		p->stats.lacpdu_unknown_rx++;

@@ -341,6 +341,28 @@ void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t le
 		na_rcv(b, s, frame, len, now_ms);
 }
 
+/* The monitor's name for an event's reason: which kind of target it
+ * probes. */
+static const char *target_kind(const struct bond *b)
+{
+	if (b->params.n_arp_targets && b->params.n_ns_targets)
+		return "arp_ip_target/ns_ip6_target";
+	return b->params.n_arp_targets ? "arp_ip_target" : "ns_ip6_target";
+}
+
+static void link_up_event(struct bond *b, struct slave *s, uint64_t now)
+{
+	s->link_since_ms = now;
+	bond_event(b, s, BOND_EV_LINK, "up", "%s: traffic within %u ms", target_kind(b),
+		   b->params.arp_interval);
+}
+
+static void link_down_event(struct bond *b, struct slave *s, uint64_t now, const char *what)
+{
+	s->link_since_ms = now;
+	bond_event(b, s, BOND_EV_LINK, "down", "%s: %s", target_kind(b), what);
+}
+
 /* ---- balance-rr / balance-xor / broadcast ------------------------------ */
 
 static void lb_run(struct bond *b, uint64_t now)
@@ -382,8 +404,13 @@ static void lb_run(struct bond *b, uint64_t now)
 		if (propose[i] == TO_UP) {
 			b->slaves[i]->link = SLAVE_LINK_UP;
 			b->slaves[i]->last_link_up_ms = now;
+			link_up_event(b, b->slaves[i], now);
 		} else if (propose[i] == TO_DOWN) {
 			b->slaves[i]->link = SLAVE_LINK_DOWN;
+			bond_event(b, b->slaves[i], BOND_EV_LINK, "down",
+				   "%s: nothing sent or received for %u intervals of %u ms",
+				   target_kind(b), b->params.missed_max, b->params.arp_interval);
+			b->slaves[i]->link_since_ms = now;
 		}
 	}
 	if (changed || failover)
@@ -445,6 +472,7 @@ static void ab_commit(struct bond *b, const int *propose, uint64_t now)
 			s->link = SLAVE_LINK_UP;
 			b->current_arp_slave = NULL;
 			bond_log(b, s, LOG_INFO_, "link status definitely up");
+			link_up_event(b, s, now);
 			if (!b->active || s == prim || s->prio > b->active->prio)
 				failover = true;
 			break;
@@ -453,6 +481,9 @@ static void ab_commit(struct bond *b, const int *propose, uint64_t now)
 				s->link_failure_count++;
 			s->link = SLAVE_LINK_DOWN;
 			bond_log(b, s, LOG_INFO_, "link status definitely down, disabling slave");
+			link_down_event(b, s, now, s == b->active ?
+					"no reply to the active slave's probes" :
+					"no probe or reply seen on the backup");
 			if (s == b->active) {
 				b->current_arp_slave = NULL;
 				failover = true;
@@ -500,6 +531,7 @@ static void ab_probe(struct bond *b, uint64_t now)
 			if (s->link_failure_count < UINT32_MAX)
 				s->link_failure_count++;
 			bond_log(b, s, LOG_INFO_, "backup interface is now down");
+			link_down_event(b, s, now, "device down or no carrier");
 		}
 		if (s == cur)
 			found = true;

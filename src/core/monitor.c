@@ -82,6 +82,11 @@ void monitor_commit_up(struct bond *b, struct slave *s, uint64_t now_ms)
 	bond_log(b, s, LOG_INFO_, "link status definitely up, %u Mbps %s duplex",
 		 s->speed < 0 ? 0u : (unsigned)s->speed,
 		 s->duplex == DUPLEX_FULL ? "full" : "half");
+	s->link_since_ms = now_ms;
+	bond_event(b, s, BOND_EV_LINK, "up", "miimon: carrier up%s, %u Mbps %s duplex",
+		   b->params.updelay ? " for updelay" : "",
+		   s->speed < 0 ? 0u : (unsigned)s->speed,
+		   s->duplex == DUPLEX_FULL ? "full" : "half");
 	mode_link_change(b, s, now_ms);
 }
 
@@ -92,6 +97,10 @@ void monitor_commit_down(struct bond *b, struct slave *s, uint64_t now_ms)
 	s->link = SLAVE_LINK_DOWN;
 	s->delay = 0;
 	bond_log(b, s, LOG_INFO_, "link status definitely down, disabling slave");
+	s->link_since_ms = now_ms;
+	bond_event(b, s, BOND_EV_LINK, "down", "miimon: %s%s",
+		   !s->os.running ? "device down" : "carrier lost",
+		   b->params.downdelay ? " for downdelay" : "");
 	mode_link_change(b, s, now_ms);
 	bond_refresh_roles(b);
 }

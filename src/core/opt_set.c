@@ -263,7 +263,9 @@ static int set_primary(struct optx *x)
 	if (s) {
 		/* A newly named primary takes over whatever primary_reselect says. */
 		x->b->force_primary = true;
+		x->b->active_why = "primary set";
 		bond_reselect(x->b, x->now_ms);
+		x->b->active_why = NULL;
 	} else if (old) {
 		/* Remembered for a later enslave; the old primary is one no more. */
 		bond_reselect(x->b, x->now_ms);
@@ -274,8 +276,11 @@ static int set_primary(struct optx *x)
 static int set_primary_reselect(struct optx *x)
 {
 	x->p->primary_reselect = (uint32_t)x->val;
-	if (x->apply)
+	if (x->apply) {
+		x->b->active_why = "primary_reselect changed";
 		bond_reselect(x->b, x->now_ms);
+		x->b->active_why = NULL;
+	}
 	return 0;
 }
 

@@ -91,6 +91,9 @@ void peer_notify_send(struct bond *b, uint64_t now_ms)
 		len = build_unsol_na(frame, b->mac, b->ipv6[i]);
 		mode_xmit(b, frame, len, NULL, now_ms);
 	}
+	if (b->n_ipv4 || b->n_ipv6)
+		bond_event(b, b->active, BOND_EV_PEER_NOTIFY, "sent",
+			   "%u gratuitous ARP, %u unsolicited NA", b->n_ipv4, b->n_ipv6);
 }
 
 static uint32_t notif_delay_ticks(const struct bond *b)

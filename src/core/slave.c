@@ -74,6 +74,9 @@ struct slave *bond_enslave(struct bond *b, const char *name, const uint8_t perm_
 		bond_set_mac(b, perm_mac);
 	}
 	b->slaves[b->n_slaves++] = s;
+	s->link_since_ms = now_ms;
+	bond_event(b, s, BOND_EV_SLAVE, "added", "enslaved with link %s",
+		   li->running && li->carrier ? "up" : "down");
 
 	monitor_slave_init(b, s, now_ms);
 	bond_apply_slave_macs(b);
@@ -102,8 +105,11 @@ void bond_release(struct bond *b, struct slave *s, uint64_t now_ms)
 	if (i == b->n_slaves)
 		return;
 	mode_slave_del(b, s, now_ms);
-	if (was_active)
+	if (was_active) {
+		b->active_why = "released";
 		bond_change_active(b, NULL, now_ms);
+		b->active_why = NULL;
+	}
 	if (b->current_arp_slave == s)
 		b->current_arp_slave = NULL;
 	memmove(&b->slaves[i], &b->slaves[i + 1], (b->n_slaves - i - 1) * sizeof(b->slaves[0]));
@@ -112,6 +118,7 @@ void bond_release(struct bond *b, struct slave *s, uint64_t now_ms)
 	 * the rest (it will do so anyway; this keeps the engine's view right). */
 	/* The kernel has marked the slave backup by the time it says so. */
 	bond_log(b, s, LOG_INFO_, "Releasing backup interface");
+	bond_event(b, s, BOND_EV_SLAVE, "released", "released");
 	if (b->n_slaves == 0) {
 		/* Like the kernel, the bond forgets the address it borrowed, so
 		 * the next first slave gives it a new one. */
@@ -191,7 +198,9 @@ int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
 	}
 	if (!name || !name[0] || !strcmp(name, "none")) {
 		/* Clearing lets the selection pick again. */
+		b->active_why = "manual (cleared)";
 		bond_change_active(b, NULL, now_ms);
+		b->active_why = NULL;
 		bond_reselect(b, now_ms);
 		return 0;
 	}
@@ -213,7 +222,9 @@ int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
 			b->name, name, name);
 		return -EINVAL;
 	}
+	b->active_why = "manual";
 	bond_change_active(b, s, now_ms);
+	b->active_why = NULL;
 	bond_update_usable(b);
 	bond_update_carrier(b);
 	return 0;

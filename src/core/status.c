@@ -46,6 +46,17 @@ static void fill_targets(const struct bond_params *p, struct bond_status *st)
 	}
 }
 
+/* An option whose only values are "on" (1) and "off" (0): a boolean. */
+bool status_opt_on_off(const struct opt_desc *d)
+{
+	unsigned n = 0, ok = 0;
+
+	for (const struct opt_value *v = d->values; v && v->name; v++, n++)
+		ok += (!strcmp(v->name, "on") && v->value == 1) ||
+		      (!strcmp(v->name, "off") && v->value == 0);
+	return d->type == OPT_T_ENUM && n == 2 && ok == 2;
+}
+
 /* Every bond option the option table can read back, by kernel name, in
  * the sysfs form: one source of truth for names and formats. Per-slave
  * options are facts of the slaves instead. */
@@ -65,6 +76,8 @@ static void fill_options(const struct bond *b, struct bond_status *st)
 		if (opt_get(b, d->name, &val, &err) != 0 || val.oom)
 			continue;
 		st->opts[st->n_opts].name = d->name;
+		st->opts[st->n_opts].type = d->type;
+		st->opts[st->n_opts].on_off = status_opt_on_off(d);
 		st->opts[st->n_opts].value_off = st->opt_text.len;
 		st->n_opts++;
 		sb_puts(&st->opt_text, sb_str(&val));
@@ -87,6 +100,7 @@ static void fill_slave(const struct slave *s, struct status_slave *ss)
 	ss->queue_id = s->queue_id;
 	ss->prio = s->prio;
 	ss->backup = s->backup;
+	ss->link_since_ms = s->link_since_ms;
 	ss->stats = s->stats;
 }
 

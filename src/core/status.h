@@ -153,6 +153,10 @@ struct status_ad_port {
 	uint32_t actor_churn_count;
 	uint32_t partner_churn_count;
 	struct status_lacp_info actor, partner;
+	/* Slow-protocol frames on this port (illegal: ours but truncated or
+	 * malformed; unknown: a slow protocol we do not speak). */
+	uint64_t lacpdu_rx, lacpdu_tx, lacpdu_illegal_rx, lacpdu_unknown_rx;
+	uint64_t marker_rx, marker_tx, marker_resp_rx, marker_resp_tx;
 };
 
 /* 802.3ad facts of the bond: "802.3ad info" and "Active Aggregator Info". */
@@ -198,6 +202,7 @@ struct status_slave {
 	uint16_t queue_id;
 	int32_t prio;
 	bool backup;
+	uint64_t link_since_ms;     /* engine clock: the link state's start */
 	struct slave_stats stats;
 	struct status_ad_port ad;   /* valid when bond_status.has_ad */
 	struct status_alb_slave alb;/* valid when bond_status.has_alb */
@@ -206,10 +211,15 @@ struct status_slave {
 /* One bond option as the option table reads it back (sysfs form). */
 struct status_opt {
 	const char *name;           /* kernel name, from opt_table */
+	enum opt_type type;         /* how to read the text (typed JSON) */
+	bool on_off;                /* its values are "off" 0 and "on" 1 */
 	size_t value_off;           /* into bond_status.opt_text */
 };
 
 struct bond_status {
+	/* The reader's engine clock (ms), for "how long in this state";
+	 * 0: unknown (status_fill leaves it so, the printers' caller sets it). */
+	uint64_t now_ms;
 	char name[BOND_NAME_MAX];
 	const char *mode_name;      /* "active-backup" */
 	const char *mode_proc_text; /* "fault-tolerance (active-backup)" */
@@ -263,6 +273,10 @@ static inline const char *status_opt_value(const struct bond_status *st, unsigne
 {
 	return sb_str(&st->opt_text) + st->opts[i].value_off;
 }
+
+/* An option whose only values are "off" (0) and "on" (1): JSON shows it
+ * as a boolean. */
+bool status_opt_on_off(const struct opt_desc *d);
 
 /* A slave's link state as both printers show it ("MII Status: going
  * back"): the kernel's words. */

@@ -27,7 +27,7 @@ static void put_pair(struct cmd_ctx *c, const char *name, const char *value, boo
 		sb_puts(c->out, first ? "" : ",");
 		sb_json_str(c->out, name);
 		sb_puts(c->out, ":");
-		sb_json_str(c->out, value);
+		status_json_opt(c->out, name, value);
 	} else if (value[0]) {
 		sb_printf(c->out, "%s %s\n", name, value);
 	} else {
@@ -193,6 +193,8 @@ static void show_json(struct cmd_ctx *c, const struct bond *b)
 
 	if (c->be && c->be->ops->bond_io)
 		c->be->ops->bond_io(c->be->ctx, b->name, &io);
+	if (c->be && c->be->ops->now)
+		io.now_ms = c->be->ops->now(c->be->ctx);
 	status_json_io(b, &io, c->out);
 }
 

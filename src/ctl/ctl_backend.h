@@ -28,13 +28,26 @@ struct engine;
  * last bucket the rest. */
 #define CTL_FAILOVER_BUCKETS 14
 
+/* The last changes of active slave (bondctl stats), newest last. */
+#define CTL_FAILOVER_LAST 8
+#define CTL_FO_US_NONE UINT32_MAX   /* not measured (no frame, no write yet) */
+struct ctl_failover_rec {
+	uint64_t wall_us;           /* when (µs since the epoch, UTC) */
+	uint32_t us;                /* event -> first frame / map write */
+	char from[16], to[16];      /* "" = none */
+	char reason[120];
+};
 struct ctl_failover {
 	uint64_t count;
 	uint32_t last_us, max_us;
 	uint64_t hist[CTL_FAILOVER_BUCKETS];
+	struct ctl_failover_rec last[CTL_FAILOVER_LAST];   /* a ring */
+	unsigned n_last;            /* records in it, at most CTL_FAILOVER_LAST */
+	unsigned next_last;         /* where the next one goes */
 };
 
 struct ctl_bond_io {
+	uint64_t now_ms;            /* the engine's clock as read (0: unknown) */
 	const char *datapath;       /* "ebpf" or "packet" */
 	uint64_t map_updates;       /* ebpf: writes of the engine's decisions */
 	uint32_t last_update_us;    /* event -> map write, the latest and the worst */

@@ -49,6 +49,10 @@
 	  "re-read the configuration bondd was started with; apply the differences") \
 	X(upgrade,   "upgrade",   0,  0, CTL_RW, "", \
 	  "hand the bonds over to the installed bondd (exec): frames keep flowing") \
+	X(monitor,   "monitor",   0,  1, CTL_RO, "[BOND]", \
+	  "print every event (link, failover, LACP, carrier, reload...) as it happens, with why") \
+	X(stats,     "stats",     1,  1, CTL_RO, "BOND", \
+	  "counters: per slave frames, bytes, drops, LACPDUs, failures; the last failovers") \
 	X(lint,      "lint",      0,  1, CTL_RO, "[FILE]", \
 	  "warn about settings known to cause outages or poor balance, with the fix") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \

@@ -2,7 +2,9 @@
  *
  * Transport: AF_UNIX SOCK_STREAM, one request and one reply per connection.
  * The client connects, writes one request, reads one reply; the daemon
- * closes the connection after the reply. All integers are unsigned, big
+ * closes the connection after the reply. One exception: after the reply
+ * to an accepted `monitor` request (status 0) the connection carries the
+ * event lines of ctl_monitor.h until either side closes it. All integers are unsigned, big
  * endian (network order), so a capture reads the same on every host.
  *
  * Request (total size <= CTL_MAX_REQUEST, i.e. 64 KiB):

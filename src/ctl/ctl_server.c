@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ctl_cmd.h"
+#include "ctl_monitor.h"
 #include "ctl_proto.h"
 
 #define CTL_BACKLOG 64
@@ -306,6 +307,7 @@ void ctl_server_close(int lfd, const char *path)
 enum conn_state {
 	CONN_READ,           /* reading the request */
 	CONN_WRITE,          /* writing the reply, then close */
+	CONN_STREAM,         /* a monitor: events written as they come */
 	CONN_DEAD,           /* closed, freed at the end of ctl_server_run() */
 };
 
@@ -333,6 +335,12 @@ struct ctl_conn {
 	uint8_t *rep;
 	size_t rep_len;
 	size_t sent;
+	/* monitor (CONN_STREAM): rep is the queue, rep_cap its size */
+	size_t rep_cap;
+	bool json;                /* the request's -j: JSON lines */
+	bool want_out;            /* EPOLLOUT armed: the queue waits for room */
+	bool closing;             /* dropped: close once the last line is out */
+	char filter[BOND_NAME_MAX]; /* the bond watched; "" every bond */
 };
 
 struct ctl_server {
@@ -350,6 +358,7 @@ struct ctl_server {
 	bool group_set;           /* the socket file has it (else 0600) */
 	size_t reply_bytes;       /* held in replies being written */
 	size_t reply_budget;      /* CTL_MAX_PENDING_REPLY */
+	unsigned n_monitors;      /* connections in CONN_STREAM */
 };
 
 static int watch(struct ctl_server *srv, int op, int fd, uint32_t events, void *ptr)
@@ -369,6 +378,8 @@ static void conn_close(struct ctl_server *srv, struct ctl_conn *c)
 	close(c->fd);
 	if (c->state == CONN_WRITE)
 		srv->reply_bytes -= c->rep_len;
+	if (c->state == CONN_STREAM)
+		srv->n_monitors--;
 	c->fd = -1;
 	c->state = CONN_DEAD;
 	for (pp = &srv->conns; *pp && *pp != c; pp = &(*pp)->next)
@@ -472,6 +483,165 @@ static void conn_reply(struct ctl_server *srv, struct ctl_conn *c, uint8_t *rep,
 	conn_write(srv, c);
 }
 
+/* ---- monitors ---------------------------------------------------------- */
+
+/* Arms or disarms EPOLLOUT: a monitor always listens for its client going
+ * away (EPOLLIN: end of file), and for room only while lines wait. */
+static int stream_watch(struct ctl_server *srv, struct ctl_conn *c, bool out)
+{
+	if (out == c->want_out)
+		return 0;
+	c->want_out = out;
+	return watch(srv, EPOLL_CTL_MOD, c->fd, EPOLLIN | (out ? EPOLLOUT : 0), c);
+}
+
+/* Writes what the socket takes of the queue; never waits. */
+static void stream_write(struct ctl_server *srv, struct ctl_conn *c)
+{
+	ssize_t n;
+
+	while (c->sent < c->rep_len) {
+		n = send(c->fd, c->rep + c->sent, c->rep_len - c->sent,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0) {
+			c->sent += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (stream_watch(srv, c, true) < 0)
+				conn_close(srv, c);
+			return;
+		}
+		conn_close(srv, c);    /* gone */
+		return;
+	}
+	c->sent = c->rep_len = 0;
+	if (c->closing || stream_watch(srv, c, false) < 0)
+		conn_close(srv, c);
+}
+
+/* The client of a monitor sends nothing after its request: input means it
+ * closed (or sent junk, which is read and ignored). */
+static void stream_input(struct ctl_server *srv, struct ctl_conn *c)
+{
+	uint8_t junk[256];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(c->fd, junk, sizeof(junk), MSG_DONTWAIT);
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		conn_close(srv, c);
+		return;
+	}
+}
+
+/* Queues one line for a monitor. Past CTL_MONITOR_QUEUE unread bytes the
+ * line is replaced by the "dropped" one, the last it gets: it has
+ * CTL_MONITOR_GRACE_MS to read it, then it is closed either way. */
+static void stream_push(struct ctl_server *srv, struct ctl_conn *c, const char *line,
+			size_t n, uint64_t now)
+{
+	size_t pending = c->rep_len - c->sent;
+
+	if (c->state != CONN_STREAM || c->closing)
+		return;
+	if (pending + n > CTL_MONITOR_QUEUE) {
+		line = ctl_monitor_dropped(c->json);
+		n = strlen(line);
+		c->closing = true;
+		c->deadline = now + CTL_MONITOR_GRACE_MS;
+	}
+	if (c->sent) {
+		memmove(c->rep, c->rep + c->sent, pending);
+		c->rep_len = pending;
+		c->sent = 0;
+	}
+	if (c->rep_len + n > c->rep_cap) {
+		size_t cap = c->rep_cap ? c->rep_cap : 4096;
+		uint8_t *q;
+
+		while (cap < c->rep_len + n)
+			cap *= 2;
+		q = realloc(c->rep, cap);
+		if (!q) {
+			conn_close(srv, c);
+			return;
+		}
+		c->rep = q;
+		c->rep_cap = cap;
+	}
+	memcpy(c->rep + c->rep_len, line, n);
+	c->rep_len += n;
+	if (!c->want_out)   /* else EPOLLOUT brings us back */
+		stream_write(srv, c);
+}
+
+/* An accepted `monitor` request: the reply says so (status 0), then the
+ * connection carries events until either side closes it. */
+static void stream_start(struct ctl_server *srv, struct ctl_conn *c,
+			 const struct ctl_request *req, uint8_t *rep, size_t len)
+{
+	free(c->req);
+	c->req = NULL;
+	c->state = CONN_STREAM;
+	srv->n_monitors++;
+	c->json = req->flags & CTL_F_JSON;
+	snprintf(c->filter, sizeof(c->filter), "%s", req->argc > 1 ? req->argv[1] : "");
+	c->rep = rep;
+	c->rep_len = c->rep_cap = len;
+	c->sent = 0;
+	c->deadline = UINT64_MAX;   /* as long as it reads */
+	c->want_out = true;         /* the watch is EPOLLIN only: make it so */
+	/* The kernel's share of what a slow monitor holds is bounded too. */
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ CTL_MONITOR_SNDBUF },
+		       sizeof(int)) < 0)
+		fprintf(stderr, "bondd: monitor connection: SO_SNDBUF: %s (the default "
+			"buffer stays: larger, still bounded)\n", strerror(errno));
+	if (stream_watch(srv, c, false) < 0) {
+		conn_close(srv, c);
+		return;
+	}
+	stream_write(srv, c);
+}
+
+void ctl_server_event(struct ctl_server *srv, const struct bond_event *ev,
+		      uint64_t wall_us, uint64_t now)
+{
+	struct strbuf lines[2];
+	struct ctl_conn *c, *next;
+
+	if (!srv || !srv->n_monitors)
+		return;
+	sb_init(&lines[0]);
+	sb_init(&lines[1]);
+	for (c = srv->conns; c; c = next) {
+		struct strbuf *l = &lines[c->json];
+
+		next = c->next;
+		if (c->state != CONN_STREAM || (c->filter[0] && strcmp(c->filter, ev->bond)))
+			continue;
+		if (!l->len)
+			ctl_event_format(ev, wall_us, c->json, l);
+		if (l->oom || !l->len)
+			continue;
+		stream_push(srv, c, l->buf, l->len, now);
+	}
+	sb_free(&lines[0]);
+	sb_free(&lines[1]);
+}
+
+unsigned ctl_server_monitors(const struct ctl_server *srv)
+{
+	return srv ? srv->n_monitors : 0;
+}
+
 /* A whole request arrived: decode it, run it, answer. */
 static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 {
@@ -495,7 +665,7 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 		 * ctl_exec(), which runs nothing and says "unknown command". */
 		rep = encode_error(CTL_EXIT_REFUSED, &len,
 				   "bondd: permission denied: %s needs root; uid %u (group %s) "
-				   "may only read (show, get, list, hash, options, help, version)\n",
+				   "may only read (show, stats, monitor, get, list, hash, options, help, version)\n",
 				   req.argv[0], (unsigned)c->uid, srv->acc.group);
 		ctl_request_free(&req);
 		conn_reply(srv, c, rep, len, now);
@@ -507,6 +677,14 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 		rep = encode_error(CTL_EXIT_REFUSED, &len,
 				   "bondd: busy: %zu bytes of replies not yet read by other "
 				   "clients; try again\n", srv->reply_bytes);
+		ctl_request_free(&req);
+		conn_reply(srv, c, rep, len, now);
+		return;
+	}
+	if (!strcmp(req.argv[0], "monitor") && srv->n_monitors >= CTL_MAX_MONITORS) {
+		rep = encode_error(CTL_EXIT_REFUSED, &len,
+				   "bondd: too many monitors (%u); try again later\n",
+				   CTL_MAX_MONITORS);
 		ctl_request_free(&req);
 		conn_reply(srv, c, rep, len, now);
 		return;
@@ -524,8 +702,11 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 				   errout.buf ? errout.buf : "", errout.len, &len);
 	sb_free(&out);
 	sb_free(&errout);
+	if (rep && status == CTL_EXIT_OK && !strcmp(req.argv[0], "monitor"))
+		stream_start(srv, c, &req, rep, len);
+	else
+		conn_reply(srv, c, rep, len, now);
 	ctl_request_free(&req);
-	conn_reply(srv, c, rep, len, now);
 }
 
 /* Reads what has arrived: first the header, which gives the size, then the
@@ -792,6 +973,11 @@ void ctl_server_run(struct ctl_server *srv, uint64_t now)
 			conn_read(srv, c, now);
 		else if (c->state == CONN_WRITE)
 			conn_write(srv, c);
+		else if (c->state == CONN_STREAM && (evs[i].events & EPOLLOUT))
+			stream_write(srv, c);
+		if (c && c->state == CONN_STREAM &&
+		    (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+			stream_input(srv, c);
 	}
 	expire(srv, now);
 	while (srv->dead) {

@@ -98,6 +98,14 @@ void ctl_server_run(struct ctl_server *srv, uint64_t now);
 /* The earliest client deadline, UINT64_MAX when no client is connected:
  * the loop calls ctl_server_run() at that time even if nothing arrives. */
 uint64_t ctl_server_deadline(const struct ctl_server *srv);
+struct bond_event;
+/* Hands an event to every monitor watching its bond (`bondctl monitor`,
+ * ctl_monitor.h), stamped wall_us (µs since the epoch, UTC); now is the
+ * server's clock (a dropped monitor's deadline). Never waits. */
+void ctl_server_event(struct ctl_server *srv, const struct bond_event *ev,
+		      uint64_t wall_us, uint64_t now);
+/* Monitors connected (0: an event need not even be stamped). */
+unsigned ctl_server_monitors(const struct ctl_server *srv);
 /* Connections being served. */
 unsigned ctl_server_clients(const struct ctl_server *srv);
 /* Closes every connection and the listening socket, removes the socket

@@ -10,6 +10,11 @@
  */
 #include "status_json.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "ctl_backend.h"
 
 static const char *bool_text(bool v)
@@ -34,16 +39,119 @@ static void json_mac(struct strbuf *out, const char *key, const uint8_t m[6])
 	sb_printf(out, ",\"%s\":\"%s\"", key, mac_fmt(m, mac));
 }
 
-/* Every bond option by kernel name with its sysfs text as a string. */
+/* Whether s is a whole decimal number (an optional '-', then digits). */
+static bool is_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* The words of a list option's sysfs text, as a JSON array. */
+static void json_words(struct strbuf *out, const char *text)
+{
+	char word[128];
+	bool first = true;
+
+	sb_puts(out, "[");
+	while (*text) {
+		size_t n = strcspn(text, " ");
+
+		if (n) {
+			snprintf(word, sizeof(word), "%.*s", (int)n, text);
+			sb_puts(out, first ? "" : ",");
+			sb_json_str(out, word);
+			first = false;
+		}
+		text += n;
+		text += strspn(text, " ");
+	}
+	sb_puts(out, "]");
+}
+
+/* One option's sysfs text as a typed JSON value: a number as a number,
+ * "name N" (a named value) as {"name":..,"number":N}, a list as an array
+ * (queue_id as {"slave": id}), "" (nothing set, or not in this mode) as
+ * null, an interface name or a MAC as a string. */
+static void json_option_value(struct strbuf *out, enum opt_type type, const char *text)
+{
+	const char *sp = strrchr(text, ' ');
+	char name[64];
+
+	switch (type) {
+	case OPT_T_IPV4_LIST:
+	case OPT_T_IPV6_LIST:
+	case OPT_T_SLAVES:
+		json_words(out, text);
+		return;
+	case OPT_T_SLAVE_QID:
+		sb_puts(out, "{");
+		for (bool first = true; *text; first = false) {
+			size_t n = strcspn(text, " ");
+			/* "eth0:3 eth1:0" (an interface name has no ':') */
+			const char *colon = memchr(text, ':', n);
+
+			snprintf(name, sizeof(name), "%.*s", colon ? (int)(colon - text) : (int)n, text);
+			sb_puts(out, first ? "" : ",");
+			sb_json_str(out, name);
+			sb_printf(out, ":%ld", colon ? strtol(colon + 1, NULL, 10) : 0L);
+			text += n;
+			text += strspn(text, " ");
+		}
+		sb_puts(out, "}");
+		return;
+	case OPT_T_IFNAME:
+	case OPT_T_MAC:
+		json_name_or_null(out, text);
+		return;
+	default:
+		break;
+	}
+	if (!*text) {
+		sb_puts(out, "null");
+	} else if (is_number(text)) {
+		sb_puts(out, text);
+	} else if (sp && is_number(sp + 1) && (size_t)(sp - text) < sizeof(name)) {
+		snprintf(name, sizeof(name), "%.*s", (int)(sp - text), text);
+		sb_puts(out, "{\"name\":");
+		sb_json_str(out, name);
+		sb_printf(out, ",\"number\":%s}", sp + 1);
+	} else {
+		sb_json_str(out, text);
+	}
+}
+
+void status_json_opt(struct strbuf *out, const char *name, const char *text)
+{
+	const struct opt_desc *d = opt_find(name);
+
+	if (d && status_opt_on_off(d) && (!strcmp(text, "0") || !strcmp(text, "1")))
+		sb_puts(out, bool_text(text[0] == '1'));
+	else
+		json_option_value(out, d ? d->type : OPT_T_UINT, text);
+}
+
+/* Every bond option by kernel name, typed (json_option_value; an on/off
+ * option as a boolean). */
 static void json_options(const struct bond_status *st, struct strbuf *out)
 {
 	sb_puts(out, "{");
 	for (unsigned i = 0; i < st->n_opts; i++) {
+		const char *v = status_opt_value(st, i);
+
 		if (i)
 			sb_puts(out, ",");
 		sb_json_str(out, st->opts[i].name);
 		sb_puts(out, ":");
-		sb_json_str(out, status_opt_value(st, i));
+		if (st->opts[i].on_off && (!strcmp(v, "0") || !strcmp(v, "1")))
+			sb_puts(out, bool_text(v[0] == '1'));
+		else
+			json_option_value(out, st->opts[i].type, v);
 	}
 	sb_puts(out, "}");
 }
@@ -58,6 +166,20 @@ static void json_lacp_info(const struct status_lacp_info *in, const char *key_na
 	sb_printf(out, ",\"port_priority\":%u", in->port_prio);
 	sb_printf(out, ",\"port_number\":%u", in->port);
 	sb_printf(out, ",\"port_state\":%u}", in->state);
+}
+
+/* ,"lacp_counters":{...}: the port's slow-protocol frames. */
+static void json_lacp_counters(const struct status_ad_port *p, struct strbuf *out)
+{
+	sb_printf(out, ",\"lacp_counters\":{\"lacpdu_rx\":%llu,\"lacpdu_tx\":%llu,"
+		  "\"lacpdu_malformed_rx\":%llu,\"lacpdu_unknown_rx\":%llu,"
+		  "\"marker_rx\":%llu,\"marker_tx\":%llu,\"marker_response_rx\":%llu,"
+		  "\"marker_response_tx\":%llu}",
+		  (unsigned long long)p->lacpdu_rx, (unsigned long long)p->lacpdu_tx,
+		  (unsigned long long)p->lacpdu_illegal_rx,
+		  (unsigned long long)p->lacpdu_unknown_rx,
+		  (unsigned long long)p->marker_rx, (unsigned long long)p->marker_tx,
+		  (unsigned long long)p->marker_resp_rx, (unsigned long long)p->marker_resp_tx);
 }
 
 static void json_ad_port(const struct status_ad_port *p, struct strbuf *out)
@@ -77,6 +199,7 @@ static void json_ad_port(const struct status_ad_port *p, struct strbuf *out)
 	json_lacp_info(&p->actor, "port_key", out);
 	sb_puts(out, ",\"partner\":");
 	json_lacp_info(&p->partner, "oper_key", out);
+	json_lacp_counters(p, out);
 	/* The slave's read-only sysfs attributes (bond_sysfs_slave.c): null
 	 * where the file says "N/A" (no aggregator). */
 	if (p->has_agg)
@@ -119,6 +242,15 @@ static void json_slave(const struct bond_status *st, const struct status_slave *
 	sb_printf(out, ",\"tx_bytes\":%llu", (unsigned long long)s->stats.tx_bytes);
 	sb_printf(out, ",\"rx_bytes\":%llu", (unsigned long long)s->stats.rx_bytes);
 	sb_printf(out, ",\"tx_while_down\":%llu", (unsigned long long)s->stats.tx_while_down);
+	sb_printf(out, ",\"rx_dropped\":%llu", (unsigned long long)s->stats.rx_dropped);
+	sb_printf(out, ",\"tx_dropped\":%llu", (unsigned long long)s->stats.tx_dropped);
+	/* How long the link has been in its state: null when the reader's
+	 * clock is unknown. */
+	if (st->now_ms && st->now_ms >= s->link_since_ms)
+		sb_printf(out, ",\"link_state_ms\":%llu",
+			  (unsigned long long)(st->now_ms - s->link_since_ms));
+	else
+		sb_puts(out, ",\"link_state_ms\":null");
 	if (st->has_ad)
 		json_ad_port(&s->ad, out);
 	if (st->has_alb)
@@ -213,6 +345,7 @@ void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct s
 	struct bond_status st;
 
 	status_fill(b, &st);
+	st.now_ms = io ? io->now_ms : 0;
 	status_json_render(&st, out);
 	status_free(&st);
 	if (!io || !io->datapath || !out->len || out->buf[out->len - 1] != '}')
@@ -229,6 +362,49 @@ void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct s
 	for (unsigned i = 0; i < CTL_FAILOVER_BUCKETS - 1; i++)
 		sb_printf(out, "\"%u\":%llu,", 16u << i,
 			  (unsigned long long)io->failover.hist[i]);
-	sb_printf(out, "\"more\":%llu}}}",
+	sb_printf(out, "\"more\":%llu}",
 		  (unsigned long long)io->failover.hist[CTL_FAILOVER_BUCKETS - 1]);
+	sb_puts(out, ",\"recent\":");
+	status_json_failovers(&io->failover, out);
+	sb_puts(out, "}}");
+}
+
+void status_json_time(uint64_t wall_us, struct strbuf *out)
+{
+	time_t secs = (time_t)(wall_us / 1000000u);
+	char stamp[40];
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) ||
+	    !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		sb_puts(out, "null");
+		return;
+	}
+	sb_printf(out, "\"%s.%06uZ\"", stamp, (unsigned)(wall_us % 1000000u));
+}
+
+void status_json_failovers(const struct ctl_failover *f, struct strbuf *out)
+{
+	unsigned n = f->n_last < CTL_FAILOVER_LAST ? f->n_last : CTL_FAILOVER_LAST;
+
+	sb_puts(out, "[");
+	for (unsigned k = 0; k < n; k++) {
+		/* oldest first */
+		const struct ctl_failover_rec *r =
+			&f->last[(f->next_last + CTL_FAILOVER_LAST - n + k) % CTL_FAILOVER_LAST];
+
+		sb_puts(out, k ? ",{\"time\":" : "{\"time\":");
+		status_json_time(r->wall_us, out);
+		sb_puts(out, ",\"from\":");
+		json_name_or_null(out, r->from);
+		sb_puts(out, ",\"to\":");
+		json_name_or_null(out, r->to);
+		sb_puts(out, ",\"reason\":");
+		sb_json_str(out, r->reason);
+		if (r->us == CTL_FO_US_NONE)
+			sb_puts(out, ",\"latency_us\":null}");
+		else
+			sb_printf(out, ",\"latency_us\":%u}", r->us);
+	}
+	sb_puts(out, "]");
 }

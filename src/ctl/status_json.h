@@ -16,4 +16,15 @@ struct ctl_bond_io;
 /* status_json() with the data path's facts (io NULL: none). */
 void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct strbuf *out);
 
+/* The sysfs text of an option or attribute (get) as a typed JSON value:
+ * numbers, {"name","number"} for named values, arrays for lists, booleans
+ * for on/off options, null for "". */
+void status_json_opt(struct strbuf *out, const char *name, const char *text);
+struct ctl_failover;
+/* The last failovers, oldest first, as a JSON array of
+ * {"time","from","to","reason","latency_us"}. */
+void status_json_failovers(const struct ctl_failover *f, struct strbuf *out);
+/* A wall-clock time (µs since the epoch) as "2026-12-05T00:12:03.123456Z". */
+void status_json_time(uint64_t wall_us, struct strbuf *out);
+
 #endif

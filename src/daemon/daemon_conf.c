@@ -322,6 +322,7 @@ static int update_options(struct daemon *d, const struct conf_bond *old,
 {
 	const char *names[128], *values[128];
 	unsigned n = 0;
+	int rc;
 
 	for (unsigned i = 0; i < new->n_opts && n < ARRAY_SIZE(names); i++) {
 		const char *was = old ? conf_bond_opt(old, new->opts[i].name) : NULL;
@@ -339,7 +340,23 @@ static int update_options(struct daemon *d, const struct conf_bond *old,
 	}
 	if (!n)
 		return 0;
-	return daemon_set(d, new->name, n, names, values, err);
+	rc = daemon_set(d, new->name, n, names, values, err);
+	if (rc == 0 && old) {
+		/* What the reload changed, for the monitors. */
+		struct strbuf what;
+
+		sb_init(&what);
+		for (unsigned i = 0; i < n; i++) {
+			const char *was = conf_bond_opt(old, names[i]);
+
+			sb_printf(&what, "%s%s %s -> %s", i ? ", " : "", names[i],
+				  was ? was : "(default)", values[i]);
+		}
+		daemon_event(d, new->name, BOND_EV_RELOAD, "options",
+			     "%s", what.oom ? "options changed" : sb_str(&what));
+		sb_free(&what);
+	}
+	return rc;
 }
 
 static bool bond_exists(struct daemon *d, const char *name)
@@ -393,6 +410,9 @@ static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *
 		rc = create_bond(d, new, err);
 		if (rc < 0)
 			return rc;
+		if (old || d->conf)
+			daemon_event(d, new->name, BOND_EV_RELOAD, "created",
+				     "the configuration names it");
 		old = NULL;
 	} else {
 		struct err e = { 0 };
@@ -495,8 +515,11 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		}
 	}
 	for (unsigned i = 0; old && i < old->n_bonds; i++)
-		if (!find_bond(new, old->bonds[i].name) && bond_exists(d, old->bonds[i].name))
+		if (!find_bond(new, old->bonds[i].name) && bond_exists(d, old->bonds[i].name)) {
 			daemon_bond_delete(d, old->bonds[i].name, NULL);
+			daemon_event(d, old->bonds[i].name, BOND_EV_RELOAD, "removed",
+				     "the configuration no longer names it");
+		}
 	for (unsigned i = 0; old && i < old->n_ifaces; i++) {
 		const struct conf_iface *oi = &old->ifaces[i];
 
@@ -767,5 +790,8 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 	d->conf = c;
 	daemon_logl(d, LOG_INFO, "bondd: configuration %s %s", d->conf_path,
 		    rc < 0 ? "partly applied" : "reloaded");
+	for (unsigned i = 0; i < c->n_bonds; i++)
+		daemon_event(d, c->bonds[i].name, BOND_EV_RELOAD, rc < 0 ? "partial" : "done",
+			     "%s %s", d->conf_path, rc < 0 ? "partly applied" : "reloaded");
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl/ctl_server.h"
 #include "daemon_impl.h"
 #include "linux/hide.h"
 #include "linux/mcast_proc.h"
@@ -79,9 +81,13 @@ void daemon_failover_done(struct dbond *db)
 		i++;
 	f->hist[i]++;
 	f->count++;
-	f->last_us = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	f->last_us = us >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)us;
 	if (f->last_us > f->max_us)
 		f->max_us = f->last_us;
+	/* The change this ends is the newest record (act_event). */
+	if (f->n_last)
+		f->last[(f->next_last + CTL_FAILOVER_LAST - 1) % CTL_FAILOVER_LAST].us =
+			f->last_us;
 }
 
 /* A frame left on ds: the first one on a new active slave ends the
@@ -229,6 +235,72 @@ static void act_log(void *ctx, int level, const char *line)
 	daemon_logl(ctx, level, "%s", line);
 }
 
+/* Wall-clock microseconds for an event's stamp (0 if unreadable). */
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Keeps the last changes of active slave for `bondctl stats`; the
+ * latency comes when daemon_failover_done() measures it. */
+static void record_active(struct dbond *db, const struct bond_event *ev, uint64_t when)
+{
+	struct ctl_failover *f = &db->failover;
+	struct ctl_failover_rec *r = &f->last[f->next_last];
+	const char *from = f->n_last ?
+		f->last[(f->next_last + CTL_FAILOVER_LAST - 1) % CTL_FAILOVER_LAST].to : "";
+	char was[sizeof(r->from)];
+
+	snprintf(was, sizeof(was), "%s", from);
+	memset(r, 0, sizeof(*r));
+	r->wall_us = when;
+	r->us = CTL_FO_US_NONE;
+	snprintf(r->from, sizeof(r->from), "%s", was);
+	snprintf(r->to, sizeof(r->to), "%s", ev->slave);
+	snprintf(r->reason, sizeof(r->reason), "%s", ev->reason);
+	f->next_last = (f->next_last + 1) % CTL_FAILOVER_LAST;
+	if (f->n_last < CTL_FAILOVER_LAST)
+		f->n_last++;
+}
+
+/* What the engine reports goes to the monitors (bondctl monitor), and a
+ * change of active slave to the bond's record of failovers. */
+static void act_event(void *ctx, const struct bond_event *ev)
+{
+	struct daemon *d = ctx;
+	struct dbond *db = ev->kind == BOND_EV_ACTIVE ? dbond_find(d, ev->bond) : NULL;
+	uint64_t when = 0;
+
+	if (db) {
+		when = wall_us();
+		record_active(db, ev, when);
+	}
+	if (!ctl_server_monitors(d->ctl))
+		return;
+	ctl_server_event(d->ctl, ev, when ? when : wall_us(), daemon_now(d));
+}
+
+void daemon_event(struct daemon *d, const char *bond, enum bond_event_kind kind,
+		  const char *state, const char *fmt, ...)
+{
+	struct bond_event ev = { .kind = kind, .bond = bond, .slave = "", .state = state };
+	char reason[600];
+	va_list ap;
+
+	if (!ctl_server_monitors(d->ctl))
+		return;
+	va_start(ap, fmt);
+	if (vsnprintf(reason, sizeof(reason), fmt, ap) < 0)
+		reason[0] = 0;
+	va_end(ap);
+	ev.reason = reason;
+	ctl_server_event(d->ctl, &ev, wall_us(), daemon_now(d));
+}
+
 /* resend_igmp: the host stack's memberships on the bond device. */
 static void act_mcast_groups(void *ctx, struct bond *b, struct mcast_groups *out)
 {
@@ -246,6 +318,7 @@ const struct engine_ops daemon_engine_ops = {
 	.set_carrier = act_set_carrier,
 	.log = act_log,
 	.mcast_groups = act_mcast_groups,
+	.event = act_event,
 };
 
 /* ---- bursts ----------------------------------------------------------- */

@@ -259,6 +259,11 @@ void dslave_flush(struct dslave *ds);
  * was (or not: nothing to time); the first frame on the new active slave
  * (packet) or the map write naming it (ebpf, daemon_ebpf.c) ends the
  * measure. */
+/* An event the daemon itself sees (a reload) to the monitors; the reason
+ * is a printf format. */
+void daemon_event(struct daemon *d, const char *bond, enum bond_event_kind kind,
+		  const char *state, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 void daemon_failover_mark(struct daemon *d, struct dbond *db, const struct slave *was);
 void daemon_failover_done(struct dbond *db);
 

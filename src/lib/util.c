@@ -102,11 +102,47 @@ void sb_puts(struct strbuf *sb, const char *s)
 	sb->len += n;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs,
+ * no surrogates, nothing past U+10FFFF), 0 if there is none. */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)   /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
 void sb_json_str(struct strbuf *sb, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
 	sb_puts(sb, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*p) {
+		unsigned char c = *p;
 
 		if (c == '"' || c == '\\')
 			sb_printf(sb, "\\%c", c);
@@ -114,10 +150,22 @@ void sb_json_str(struct strbuf *sb, const char *s)
 			sb_puts(sb, "\\n");
 		else if (c == '\t')
 			sb_puts(sb, "\\t");
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_printf(sb, "%c", c);
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+			p++;
+			continue;
+		}
+		n = utf8_len(p);
+		if (!n) {
+			/* Not UTF-8 (an interface name may hold any byte):
+			 * JSON must be, so the byte becomes U+FFFD. */
+			sb_puts(sb, "\\ufffd");
+			p++;
+			continue;
+		}
+		sb_printf(sb, "%.*s", (int)n, (const char *)p);
+		p += n;
 	}
 	sb_puts(sb, "\"");
 }

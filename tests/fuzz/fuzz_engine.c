@@ -38,6 +38,7 @@
 #include "core/mcast_rejoin.h"
 #include "core/mode.h"
 #include "core/opt.h"
+#include "ctl/ctl_monitor.h"
 #include "ctl/status_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -140,6 +141,22 @@ static void op_log(void *ctx, int level, const char *line)
 		fprintf(stderr, "[%llu] %s\n", (unsigned long long)F.now, line);
 }
 
+/* Every event, formatted as a monitor would get it (both forms): the
+ * strings the engine hands out must be whole, and the lines well formed. */
+static void op_event(void *ctx, const struct bond_event *ev)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	ctl_event_format(ev, F.now * 1000, false, &sb);
+	ctl_event_format(ev, F.now * 1000, true, &sb);
+	if (!sb.oom && (!sb.len || sb.buf[sb.len - 1] != '\n'))
+		abort();
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "[%llu] %s", (unsigned long long)F.now, sb_str(&sb));
+	sb_free(&sb);
+}
+
 static void op_mcast(void *ctx, struct bond *b, struct mcast_groups *out)
 {
 	static const uint8_t g4[4] = { 239, 1, 2, 3 }, s4[4] = { 192, 0, 2, 99 };
@@ -162,7 +179,7 @@ static void op_mcast(void *ctx, struct bond *b, struct mcast_groups *out)
 static const struct engine_ops ops = {
 	.tx = op_tx, .deliver = op_deliver, .set_slave_mac = op_slave_mac,
 	.set_bond_mac = op_bond_mac, .set_carrier = op_carrier, .log = op_log,
-	.mcast_groups = op_mcast,
+	.mcast_groups = op_mcast, .event = op_event,
 };
 
 /* Options of each bond, "name value" pairs separated by spaces. */

@@ -79,11 +79,22 @@ sock_is() {
 check "socket root:$GROUP 0660" sock_is
 
 miimon() { bctl a get bond0 miimon; }
-for c in "list" "show" "show bond0" "get bond0" "get bond0 mode" "options" "version" "help"; do
+for c in "list" "show" "show bond0" "get bond0" "get bond0 mode" "options" "version" "help" \
+	"stats bond0"; do
 	# shellcheck disable=SC2086
 	check "in $GROUP: $c works" expect_ok "$U_IN" $c
 done
 check "in $GROUP: show -j works" expect_ok "$U_IN" -j show bond0
+# monitor_streams USER: the stream is granted (runs until timeout kills it).
+monitor_streams() {
+	local out rc
+	out=$(timeout 1 ip netns exec "$(nsname a)" setpriv --reuid="$1" --regid="$(id -g "$1")" \
+		--init-groups -- "$BONDCTL" -s "$SOCK" monitor bond0 2>&1)
+	rc=$?
+	echo "status $rc: $out"
+	[ "$rc" = 124 ] && [ -z "$out" ]
+}
+check "in $GROUP: monitor streams" monitor_streams "$U_IN"
 for c in "create bond1" "enslave bond0 eth1" "release bond0 eth0" "set bond0 miimon 200" \
 	"set-slave bond0 eth0 prio 5" "active bond0 none" "up bond0" "down bond0" "delete bond0" \
 	"reload"; do

@@ -57,6 +57,28 @@ static void h_log_cb(void *ctx, int level, const char *line)
 		snprintf(h->logs[h->nlogs++], sizeof(h->logs[0]), "%s", line);
 }
 
+static void h_event_cb(void *ctx, const struct bond_event *ev)
+{
+	struct harness *h = ctx;
+
+	if (getenv("H_VERBOSE"))
+		fprintf(stderr, "[%llu] event %s %s %s %s (%s)\n", (unsigned long long)h->now,
+			ev->bond, ev->slave[0] ? ev->slave : "-", bond_event_name(ev->kind),
+			ev->state, ev->reason);
+	if (h->nevents < H_MAX_LOGS)
+		snprintf(h->events[h->nevents++], sizeof(h->events[0]), "%s %s %s %s (%s)",
+			 ev->bond, ev->slave[0] ? ev->slave : "-", bond_event_name(ev->kind),
+			 ev->state, ev->reason);
+}
+
+int h_event(const struct harness *h, unsigned from, const char *needle)
+{
+	for (unsigned i = from; i < h->nevents; i++)
+		if (strstr(h->events[i], needle))
+			return (int)i;
+	return -1;
+}
+
 static void h_mcast_cb(void *ctx, struct bond *b, struct mcast_groups *out)
 {
 	struct harness *h = ctx;
@@ -73,6 +95,7 @@ static const struct engine_ops h_ops = {
 	.set_bond_mac = h_bond_mac_cb,
 	.set_carrier = h_carrier_cb,
 	.log = h_log_cb,
+	.event = h_event_cb,
 	.mcast_groups = h_mcast_cb,
 };
 

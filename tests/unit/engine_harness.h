@@ -34,6 +34,9 @@ struct harness {
 	unsigned mcast_asks;
 	char logs[H_MAX_LOGS][200];
 	unsigned nlogs;
+	/* the event action: "BOND SLAVE EVENT STATE (REASON)", "-" for no slave */
+	char events[H_MAX_LOGS][300];
+	unsigned nevents;
 };
 
 void h_init(struct harness *h);
@@ -50,6 +53,8 @@ void h_xmit(struct harness *h, struct bond *b, const uint8_t *frame, size_t len)
 /* Counts transmissions on s since index from. */
 unsigned h_tx_count(const struct harness *h, const struct slave *s, unsigned from);
 bool h_logged(const struct harness *h, const char *needle);
+/* Index of the first event at or after from containing needle, -1 if none. */
+int h_event(const struct harness *h, unsigned from, const char *needle);
 /* A 60-byte IPv4/UDP frame (dst 02:00:00:00:00:aa). */
 size_t h_udp_frame(uint8_t *buf, uint16_t sport);
 

@@ -24,7 +24,9 @@
 
 #include <cmocka.h>
 
+#include "core/bond_types.h"
 #include "ctl/ctl_cmd.h"
+#include "ctl/ctl_monitor.h"
 #include "ctl/ctl_proto.h"
 #include "ctl/ctl_server.h"
 
@@ -768,6 +770,131 @@ static void test_read_only_table(void **state)
 	assert_int_equal(ctl_cmd_read_only(""), -1);
 }
 
+/* Reads what is there now (no waiting) into buf, NUL-terminated; -1: EOF. */
+static ssize_t drain(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got + 1 < cap && readable(fd)) {
+		n = read(fd, buf + got, cap - 1 - got);
+		if (n == 0 && !got)
+			return -1;
+		if (n == 0)
+			break;              /* the end: said at the next call */
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = 0;
+	return (ssize_t)got;
+}
+
+static int monitor_connect(struct fixture *f, const char *bond, unsigned flags)
+{
+	const char *argv[] = { "monitor", bond };
+	uint8_t *req;
+	size_t len;
+	struct err e;
+	int fd;
+
+	assert_int_equal(ctl_request_encode(bond ? 2 : 1, argv, flags, &req, &len, &e), 0);
+	fd = connect_to(f->path);
+	assert_int_equal(write(fd, req, len), (ssize_t)len);
+	free(req);
+	turns(f, 2);
+	return fd;
+}
+
+/* `monitor`: the reply (status 0), then one line per event for the bond
+ * watched, text or JSON; no deadline while it reads; a client that
+ * stops reading is dropped with a last line, and never blocks the server;
+ * a monitor that hangs up is gone. */
+static void test_monitor_stream(void **state)
+{
+	struct fixture *f = *state;
+	struct bond_event ev = { .kind = BOND_EV_LINK, .bond = "bond0", .slave = "eth0",
+				 .state = "down", .reason = "miimon: carrier lost" };
+	struct bond_event other = ev;
+	static char buf[1 << 20];
+	struct ctl_reply r;
+	struct err e;
+	int txt, js, slow;
+	ssize_t n;
+	unsigned i;
+
+	start(f);
+	other.bond = "bond1";
+	txt = monitor_connect(f, "bond0", 0);
+	js = monitor_connect(f, NULL, CTL_F_JSON);
+	assert_int_equal(ctl_server_monitors(f->srv), 2);
+	assert_int_equal(ctl_server_deadline(f->srv), UINT64_MAX);
+	n = drain(txt, buf, sizeof(buf));
+	assert_int_equal(n, CTL_REPLY_HDR_LEN + 24);   /* "[monitor][bond0] json=0\n" */
+	assert_int_equal(ctl_reply_decode((uint8_t *)buf, (size_t)n, &r, &e), 0);
+	assert_int_equal(r.status, CTL_EXIT_OK);
+	assert_true(drain(js, buf, sizeof(buf)) > CTL_REPLY_HDR_LEN);
+
+	/* 2026-12-05T00:12:03.123456Z */
+	ctl_server_event(f->srv, &ev, 1796429523123456ull, f->now);
+	ctl_server_event(f->srv, &other, 1796429523123457ull, f->now);
+	assert_true(drain(txt, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "2026-12-05T00:12:03.123456Z bond0 eth0 link down "
+			    "(miimon: carrier lost)\n");
+	assert_true(drain(js, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf,
+		"{\"time\":\"2026-12-05T00:12:03.123456Z\",\"bond\":\"bond0\",\"slave\":\"eth0\","
+		"\"event\":\"link\",\"state\":\"down\",\"reason\":\"miimon: carrier lost\"}\n"
+		"{\"time\":\"2026-12-05T00:12:03.123457Z\",\"bond\":\"bond1\",\"slave\":\"eth0\","
+		"\"event\":\"link\",\"state\":\"down\",\"reason\":\"miimon: carrier lost\"}\n");
+
+	/* A monitor that never reads: dropped past its queue, the others
+	 * keep everything. */
+	slow = monitor_connect(f, "bond0", 0);
+	assert_true(drain(slow, buf, 8) >= 0);     /* a little, then no more */
+	for (i = 0; i < 20000 && ctl_server_monitors(f->srv) == 3; i++) {
+		uint64_t t0 = wall_ms();
+
+		ctl_server_event(f->srv, &ev, 1796429523123456ull, f->now);
+		assert_true(wall_ms() - t0 < 200);
+		if (i % 64 == 0) {
+			assert_true(drain(txt, buf, sizeof(buf)) >= 0);
+			assert_true(drain(js, buf, sizeof(buf)) >= 0);
+		}
+		if (ctl_server_deadline(f->srv) != UINT64_MAX)
+			break;                      /* dropped: closing */
+	}
+	assert_int_equal(ctl_server_deadline(f->srv), f->now + CTL_MONITOR_GRACE_MS);
+	/* It may read its last line within the grace time. */
+	{
+		static char all[1 << 20];
+		size_t got = 0;
+
+		int idle = 0;
+
+		while ((n = drain(slow, all + got, sizeof(all) - got)) >= 0) {
+			got += (size_t)n;
+			assert_true(idle++ < 10000);
+			turn(f);
+		}
+		all[got] = 0;
+		assert_true(got > strlen(CTL_MONITOR_DROPPED));
+		assert_string_equal(all + got - strlen(CTL_MONITOR_DROPPED), CTL_MONITOR_DROPPED);
+		assert_int_equal(n, -1);            /* then the end */
+	}
+	close(slow);
+	turn(f);
+	assert_int_equal(ctl_server_monitors(f->srv), 2);
+	/* A monitor that hangs up is gone at the next turn. */
+	close(js);
+	turns(f, 2);
+	assert_int_equal(ctl_server_monitors(f->srv), 1);
+	close(txt);
+	turns(f, 2);
+	assert_int_equal(ctl_server_monitors(f->srv), 0);
+	assert_int_equal(ctl_server_clients(f->srv), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +910,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reply_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_dir_safety, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_credentials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_stream, setup, teardown),
 		cmocka_unit_test(test_read_only_table),
 	};
 

@@ -23,7 +23,7 @@ static void test_failover_object(void **state)
 	const char *want = ",\"failover\":{\"count\":3,\"last_us\":40,\"max_us\":70000,"
 		"\"histogram_us\":{\"16\":0,\"32\":1,\"64\":1,\"128\":0,\"256\":0,\"512\":0,"
 		"\"1024\":0,\"2048\":0,\"4096\":0,\"8192\":0,\"16384\":0,\"32768\":0,"
-		"\"65536\":0,\"more\":1}}}";
+		"\"65536\":0,\"more\":1},\"recent\":[]}}";
 
 	(void)state;
 	h_init(&h);

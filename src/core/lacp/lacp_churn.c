@@ -48,6 +48,15 @@ static void churn_step(struct lacp_port *p)
  * port's log (lacp_log.c). */
 void lacp_churn_run(struct bond *b, struct lacp_port *p)
 {
+	uint32_t actor = p->actor_churn_count, partner = p->partner_churn_count;
+
 	churn_step(p);
+	if (p->actor_churn_count != actor || p->partner_churn_count != partner)
+		bond_event(b, p->slave, BOND_EV_LACP, "churn",
+			   "%s%s%s not in sync after the churn timer",
+			   p->actor_churn_count != actor ? "actor" : "",
+			   p->actor_churn_count != actor && p->partner_churn_count != partner ?
+			   " and " : "",
+			   p->partner_churn_count != partner ? "partner" : "");
 	lacp_log_sync(b, p);
 }

@@ -64,6 +64,51 @@ static void follow_listening(struct bond *b, struct lacp_port *p)
 	p->mem.listening = now;
 }
 
+/* A port's state in one word, as `bondctl monitor` tells it. */
+static const char *port_word(const struct lacp_port_view *v)
+{
+	const uint8_t cd = LACP_STATE_COLLECTING | LACP_STATE_DISTRIBUTING;
+
+	if (v->rx == LACP_RX_EXPIRED)
+		return "expired";
+	if (v->rx == LACP_RX_DEFAULTED)
+		return "defaulted";
+	if ((v->actor_state & cd) == cd && v->agg_active)
+		return "aggregated";
+	return "not aggregated";
+}
+
+/* The port's one-word state changed from before to after: say it, with
+ * the cause the two views show. */
+static void port_event(struct bond *b, struct lacp_port *p, const struct lacp_port_view *before,
+		       const struct lacp_port_view *after)
+{
+	const char *w = port_word(after);
+
+	if (!strcmp(w, port_word(before)))
+		return;
+	if (after->rx == LACP_RX_EXPIRED)
+		bond_event(b, p->slave, BOND_EV_LACP, w,
+			   "partner expired: no LACPDU within its timeout");
+	else if (after->rx == LACP_RX_DEFAULTED)
+		bond_event(b, p->slave, BOND_EV_LACP, w,
+			   "partner defaulted: still no LACPDU, the admin defaults apply");
+	else if (!strcmp(w, "aggregated"))
+		bond_event(b, p->slave, BOND_EV_LACP, w,
+			   "collecting and distributing in aggregator %u", after->agg_id);
+	else if (!after->enabled && before->enabled)
+		bond_event(b, p->slave, BOND_EV_LACP, w, "port disabled (link down)");
+	else if (before->selected && !after->selected)
+		bond_event(b, p->slave, BOND_EV_LACP, w,
+			   "unselected: partner or key changed");
+	else if (!(after->partner_state & LACP_STATE_SYNC))
+		bond_event(b, p->slave, BOND_EV_LACP, w, "partner not in sync (rx %s, mux %s)",
+			   lacp_rx_state_names[after->rx], lacp_mux_state_names[after->mux]);
+	else
+		bond_event(b, p->slave, BOND_EV_LACP, w, "negotiating (rx %s, mux %s)",
+			   lacp_rx_state_names[after->rx], lacp_mux_state_names[after->mux]);
+}
+
 void lacp_log_sync(struct bond *b, struct lacp_port *p)
 {
 	struct lacp_port_view v;
@@ -78,6 +123,7 @@ void lacp_log_sync(struct bond *b, struct lacp_port *p)
 	e->kind = LACP_LOG_STATE;
 	e->before = p->mem.last;
 	e->after = v;
+	port_event(b, p, &p->mem.last, &v);
 	p->mem.last = v;
 }
 

@@ -23,6 +23,7 @@
  *
  * Left out: STANDBY ports (the kernel has none either).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lacp.h"
@@ -279,6 +280,19 @@ void lacp_agg_select(struct bond *b)
 	}
 	if (best) {
 		best->active = true;
+		{
+			char id[8];
+			const char *const sel[] = { "stable", "bandwidth", "count",
+						    "actor_port_prio" };
+
+			snprintf(id, sizeof(id), "%u", best->id);
+			bond_event(b, NULL, BOND_EV_AGGREGATOR, id,
+				   "%s %u (ad_select %s)%s",
+				   active ? "replaces aggregator" : "after aggregator",
+				   active ? active->id : 0u,
+				   b->params.ad_select < 4 ? sel[b->params.ad_select] : "?",
+				   best->individual ? ", no partner: individual" : "");
+		}
 		if (best->individual)
 			bond_log(b, NULL, LOG_WARN_,
 				 "No 802.3ad response from the link partner for any adapters in the bond");

@@ -64,6 +64,15 @@ static void fill_port(const struct bond *b, const struct slave *s,
 	ap->partner.port_prio = p->partner.port_prio;
 	ap->partner.port = p->partner.port;
 	ap->partner.state = p->partner.state;
+
+	ap->lacpdu_rx = p->stats.lacpdu_rx;
+	ap->lacpdu_tx = p->stats.lacpdu_tx;
+	ap->lacpdu_illegal_rx = p->stats.lacpdu_illegal_rx;
+	ap->lacpdu_unknown_rx = p->stats.lacpdu_unknown_rx;
+	ap->marker_rx = p->stats.marker_rx;
+	ap->marker_tx = p->stats.marker_tx;
+	ap->marker_resp_rx = p->stats.marker_resp_rx;
+	ap->marker_resp_tx = p->stats.marker_resp_tx;
 }
 
 void lacp_status_fill(const struct bond *b, struct bond_status *st)
