@@ -41,6 +41,11 @@ need "a: enslave eth8" bctl a enslave bond4 eth8
 need "a: bond5 balance-tlb" bctl a create bond5 mode balance-tlb miimon 100
 need "a: enslave eth9" bctl a enslave bond5 eth9
 need "bond1 address" bond_addr a bond1 192.0.2.1/24
+# bonds are created down, as the kernel creates them
+for bb in bond0 bond2 bond3 bond4 bond5; do
+	need "a: $bb up" bctl a up "$bb"
+done
+need "b: bond0 up" bctl b up bond0
 check "bond0 aggregates with b" wait_for 20 eval \
 	"bctl a -j lacp explain bond0 | grep -q '\"aggregated\":true'"
 # a failover on bond1 (eth2 cut at b's end, then back): stats has a record
