@@ -286,6 +286,9 @@ int daemon_run(struct daemon *d)
 				d->stop = true;
 				break;
 			}
+			case EP_CWATCH:
+				daemon_on_cwatch(d);
+				break;
 			case EP_CTL:
 				/* A command's changes are not an event's: the update
 				 * latency measures links and timers only. */

@@ -1,6 +1,7 @@
 /* Real-system test of the Linux I/O layer (src/linux): TAP, packet
  * sockets, rtnetlink, tc hiding, ethtool, slave save/restore, the kernel
- * data path's loader (dp_ebpf: tc attach, maps, adoption, pins), TAP
+ * data path's loader (dp_ebpf: tc attach, maps, adoption, pins), the
+ * carrier watch (fexit programs, ring buffer), TAP
  * persistence and the control-frame socket filter.
  *
  * Run by run.sh inside a fresh network namespace A, with the name of a
@@ -12,7 +13,8 @@
  *   pair 2: save/restore; then the kernel data path's receive filter
  *           (dp_ebpf, with the TAP bdt-tap2) and the control-frame socket
  *           filter (frames sent from p2)
- *   pair 3: link events; direct-veth baseline (s3 192.0.2.33/28, p3 .34)
+ *   pair 3: link events; the carrier watch (s3 watched, s1 not; cut from
+ *           the peers p3/p1); direct-veth baseline (s3 192.0.2.33/28, p3 .34)
  * Prints one line per check: "PASS name" or "FAIL name: why"; "INFO ..."
  * lines carry measurements. Exit status 1 if any check failed.
  * BDT_BENCH=1 adds throughput comparisons (baseline, PACKET_QDISC_BYPASS). */
@@ -45,6 +47,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/util.h"
+#include "linux/carrier_watch.h"
 #include "linux/dp_ebpf.h"
 #include "linux/ethtool.h"
 #include "linux/hide.h"
@@ -498,6 +501,146 @@ static void test_events(void)
 	      "no RTM_NEWLINK with LOWER_UP for bdt-s3");
 	rtnl_close(rb);
 	rtnl_close(ra);
+}
+
+/* ---- the carrier watch (carrier_watch.h) --------------------------------- */
+
+struct cw_seen {
+	unsigned n;
+	struct cw_record r[16];
+};
+
+static void cw_cb(const struct cw_record *r, void *arg)
+{
+	struct cw_seen *s = arg;
+
+	if (s->n < ARRAY_SIZE(s->r))
+		s->r[s->n] = *r;
+	s->n++;
+}
+
+/* Polls the watch's fd for up to ms and reads everything; the records. */
+static void cw_wait(struct cwatch *cw, struct cw_seen *s, int ms)
+{
+	double end = now_s() + ms / 1000.0;
+	struct err err;
+
+	memset(s, 0, sizeof(*s));
+	while (now_s() < end) {
+		struct pollfd p = { cwatch_fd(cw), POLLIN, 0 };
+		int left = (int)((end - now_s()) * 1000) + 1;
+
+		if (poll(&p, 1, left) > 0)
+			cwatch_consume(cw, cw_cb, s, &err);
+	}
+}
+
+/* Our programs among the kernel's loaded programs (by name). */
+static unsigned cw_progs_loaded(void)
+{
+	unsigned n = 0;
+	__u32 id = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info pi;
+		__u32 len = sizeof(pi);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		memset(&pi, 0, sizeof(pi));
+		if (bpf_obj_get_info_by_fd(fd, &pi, &len) == 0 &&
+		    (!strcmp(pi.name, CW_PROG_OFF) || !strcmp(pi.name, CW_PROG_ON)))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+static void test_carrier_watch(void)
+{
+	unsigned before = cw_progs_loaded();
+	struct rtnl_link p3, p1;
+	struct cw_seen seen;
+	struct cwatch *cw;
+	struct rtnl *rb;
+	struct err err;
+	uint64_t ns_a, ns_b;
+	int s3 = ifindex_of("bdt-s3");
+	double t0, got_at;
+	int ret;
+
+	err_clear(&err);
+	cw = cwatch_open(&err);
+	check("cwatch_open", cw != NULL, "%s", err.msg);
+	if (!cw)
+		return;
+	check("cwatch_attached", cw_progs_loaded() == before + 2, "%u programs, %u before",
+	      cw_progs_loaded(), before);
+	ns_a = cwatch_netns_self(&err);
+	enter_peer();
+	ns_b = cwatch_netns_self(&err);
+	rb = rtnl_open(false, &err);
+	enter_self();
+	check("cwatch_netns", ns_a && ns_b && ns_a != ns_b, "%llu %llu", (unsigned long long)ns_a,
+	      (unsigned long long)ns_b);
+	if (!rb) {
+		check("cwatch_rtnl_peer", false, "%s", err.msg);
+		cwatch_close(cw);
+		return;
+	}
+	ret = cwatch_watch(cw, ns_a, s3, &err);
+	check("cwatch_watch", ret == 0, "%s", err.msg);
+	rtnl_link_get(rb, "bdt-p3", &p3, &err);
+	rtnl_link_get(rb, "bdt-p1", &p1, &err);
+
+	/* The peer's end goes down: veth_close() takes the carrier of both
+	 * ends; only s3 (in A, watched) makes a record, not p3 in B (even
+	 * when its ifindex is s3's). */
+	t0 = now_s();
+	rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
+	cw_wait(cw, &seen, 300);
+	got_at = seen.n ? (double)seen.r[0].ts_ns / 1e9 : 0;
+	check("cwatch_record_off", seen.n == 1 && seen.r[0].ifindex == (uint32_t)s3 &&
+	      seen.r[0].netns == ns_a && seen.r[0].carrier == 0,
+	      "%u records, first ifindex %u netns %llu carrier %u (want %d %llu 0)", seen.n,
+	      seen.n ? seen.r[0].ifindex : 0, seen.n ? (unsigned long long)seen.r[0].netns : 0ULL,
+	      seen.n ? seen.r[0].carrier : 9, s3, (unsigned long long)ns_a);
+	check("cwatch_record_fast", seen.n && got_at - t0 < 0.05 && got_at >= t0,
+	      "record %.3f ms after the request", (got_at - t0) * 1e3);
+	if (seen.n)
+		info("carrier watch: record %.0f us after the rtnetlink request that cut the peer",
+		     (got_at - t0) * 1e6);
+	check("cwatch_carrier_read_off", ethtool_carrier("bdt-s3") == 0,
+	      "ETHTOOL_GLINK still says carrier at the record");
+
+	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
+	cw_wait(cw, &seen, 300);
+	check("cwatch_record_on", seen.n == 1 && seen.r[0].ifindex == (uint32_t)s3 &&
+	      seen.r[0].carrier == 1, "%u records, first carrier %u", seen.n,
+	      seen.n ? seen.r[0].carrier : 9);
+
+	/* A device not in the map: nothing. */
+	rtnl_link_set_flags(rb, p1.ifindex, 0, IFF_UP, &err);
+	rtnl_link_set_flags(rb, p1.ifindex, IFF_UP, IFF_UP, &err);
+	cw_wait(cw, &seen, 200);
+	check("cwatch_unwatched_silent", seen.n == 0, "%u records for bdt-s1/p1", seen.n);
+
+	/* Watched no more: nothing either. */
+	ret = cwatch_unwatch(cw, ns_a, s3, &err);
+	check("cwatch_unwatch", ret == 0 && cwatch_unwatch(cw, ns_a, s3, &err) == 0, "%s", err.msg);
+	rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
+	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
+	cw_wait(cw, &seen, 200);
+	check("cwatch_unwatched_after", seen.n == 0, "%u records after unwatch", seen.n);
+
+	cwatch_close(cw);
+	check("cwatch_close_detaches", cw_progs_loaded() == before, "%u programs left (%u before)",
+	      cw_progs_loaded(), before);
+	rtnl_close(rb);
+	/* s3 is used next with its carrier up: wait for it. */
+	for (int i = 0; i < 100 && ethtool_carrier("bdt-s3") != 1; i++)
+		sleep_ms(10);
 }
 
 /* ---- addresses ------------------------------------------------------------ */
@@ -1630,6 +1773,7 @@ int main(int argc, char **argv)
 	test_ethtool();
 	test_packet(r);
 	test_events();
+	test_carrier_watch();
 	test_addresses();
 	test_hide(r);
 	test_save_restore(r);
