@@ -32,6 +32,7 @@
 #include "linux/vlan_restore.h"
 
 struct cwatch;
+struct cwpoll;
 struct rtnl_event;
 struct rtnl_link;
 
@@ -77,6 +78,11 @@ struct dslave {
 	struct dp_slave dp_last;
 	bool dp_valid;
 	struct dp_slave_stats kst;
+	/* the fast carrier poll (daemon_cwatch.c): the device's
+	 * carrier_changes file and its count as last read */
+	bool cw_polled;
+	int cw_fd;
+	int64_t cw_changes;
 };
 
 struct dbond {
@@ -143,6 +149,9 @@ struct daemon {
 	struct cwatch *cw;
 	struct ep_item cw_ep;
 	uint64_t cw_netns;
+	/* without BPF: the fast carrier poll and how many slaves it reads */
+	struct cwpoll *cwp;
+	unsigned cw_polled;
 	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
@@ -288,7 +297,7 @@ void daemon_pending_clear(struct daemon *d);
  * (one log line says which and why); after the event loop is set up. */
 void daemon_cwatch_open(struct daemon *d);
 void daemon_cwatch_close(struct daemon *d);
-/* "bpf" or "rtnetlink": how carrier changes reach the daemon. */
+/* "bpf", "poll" or "rtnetlink": how carrier changes reach the daemon. */
 const char *daemon_cwatch_kind(const struct daemon *d);
 /* A slave enters (watch) or leaves the watch's map. */
 void daemon_cwatch_slave(struct daemon *d, struct dslave *ds, bool watch);

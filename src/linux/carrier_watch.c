@@ -6,9 +6,12 @@
 #include "carrier_watch.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -33,15 +36,37 @@ struct cwatch {
 
 static const char *const prog_names[2] = { CW_PROG_OFF, CW_PROG_ON };
 
-/* libbpf's reason for ret; a refused load or attach without privileges
- * says which capabilities tracing programs need. */
+/* Do we hold CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)? From
+ * /proc/self/status, so no libcap is needed; false when unreadable. */
+static bool tracing_caps(void)
+{
+	unsigned long long eff = 0;
+	char line[128];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	/* CAP_SYS_ADMIN 21, CAP_PERFMON 38, CAP_BPF 39 */
+	return found && ((eff >> 21 & 1) || ((eff >> 38 & 1) && (eff >> 39 & 1)));
+}
+
+/* libbpf's reason for ret; a refused load or attach says whether it is
+ * our capabilities or the kernel that refuses. */
 static const char *why(int ret, char *buf, size_t size)
 {
 	int n = dp_bpf_why(ret, buf, size);
 
 	if ((ret == -EPERM || ret == -EACCES) && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n,
-			 "; tracing programs need CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)");
+		snprintf(buf + n, size - (size_t)n, "%s", tracing_caps()
+			 ? "; refused with CAP_BPF and CAP_PERFMON held: this kernel (or a security module) does not allow fexit programs"
+			 : "; tracing programs need CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)");
 	return buf;
 }
 
@@ -215,4 +240,122 @@ uint64_t cwatch_netns_self(struct err *err)
 		return 0;
 	}
 	return (uint64_t)st.st_ino;
+}
+
+/* ---- the fast poll (no BPF) ---------------------------------------------- */
+
+struct cwpoll {
+	int tfd;
+	unsigned interval_us;
+	bool armed;
+};
+
+struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err)
+{
+	struct cwpoll *cp = calloc(1, sizeof(*cp));
+
+	if (!cp) {
+		err_set(err, -ENOMEM, "carrier poll: out of memory");
+		return NULL;
+	}
+	cp->interval_us = interval_us ? interval_us : 1000;
+	cp->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (cp->tfd < 0) {
+		err_set(err, -errno, "carrier poll: timerfd_create: %s", strerror(errno));
+		free(cp);
+		return NULL;
+	}
+	return cp;
+}
+
+void cwpoll_close(struct cwpoll *cp)
+{
+	if (!cp)
+		return;
+	close(cp->tfd);
+	free(cp);
+}
+
+int cwpoll_fd(const struct cwpoll *cp)
+{
+	return cp->tfd;
+}
+
+int cwpoll_arm(struct cwpoll *cp, bool on, struct err *err)
+{
+	struct itimerspec its;
+
+	if (on == cp->armed)
+		return 0;
+	memset(&its, 0, sizeof(its));
+	if (on) {
+		its.it_interval.tv_sec = cp->interval_us / 1000000;
+		its.it_interval.tv_nsec = (long)(cp->interval_us % 1000000) * 1000;
+		its.it_value = its.it_interval;
+	}
+	if (timerfd_settime(cp->tfd, 0, &its, NULL) < 0) {
+		err_set(err, -errno, "carrier poll: timerfd_settime: %s", strerror(errno));
+		return -errno;
+	}
+	cp->armed = on;
+	return 0;
+}
+
+void cwpoll_ack(struct cwpoll *cp)
+{
+	uint64_t n;
+
+	/* EAGAIN: no tick since (the loop saw the fd in an older batch);
+	 * nothing else can fail on a timerfd of ours. */
+	if (read(cp->tfd, &n, sizeof(n)) < 0)
+		return;
+}
+
+/* One sysfs attribute of ifname read as a number; -errno. */
+static int64_t read_num(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ENODATA;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+int cwpoll_slave_open(const char *ifname, int ifindex, struct err *err)
+{
+	char path[128];
+	int64_t idx;
+	int fd;
+
+	/* /sys shows the devices of the namespace that mounted it: make sure
+	 * this is our device (ip netns exec mounts the namespace's own). */
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", ifname);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_set(err, -errno, "carrier poll: %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	idx = read_num(fd);
+	close(fd);
+	if (idx != ifindex) {
+		err_set(err, -EXDEV, "carrier poll: %s says ifindex %lld, not %d: /sys belongs to another network namespace",
+			path, (long long)idx, ifindex);
+		return -EXDEV;
+	}
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier_changes", ifname);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_set(err, -errno, "carrier poll: %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return fd;
+}
+
+int64_t cwpoll_changes(int fd)
+{
+	return read_num(fd);
 }

@@ -14,6 +14,7 @@
 #ifndef BONDD_CARRIER_WATCH_H
 #define BONDD_CARRIER_WATCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bpf/cw_abi.h"
@@ -39,5 +40,31 @@ int cwatch_consume(struct cwatch *cw, void (*cb)(const struct cw_record *r, void
 /* The inode of the calling thread's network namespace (what the programs
  * read as a device's netns); 0 with err when it cannot be read. */
 uint64_t cwatch_netns_self(struct err *err);
+
+/* Where the kernel refuses the programs (fexit needs BPF trampolines,
+ * which some kernels and sandboxes do not allow): a fast poll instead. A
+ * device's carrier_changes in sysfs (carrier up + down counts, atomics read
+ * without RTNL, unlike ETHTOOL_GLINK or the sysfs carrier file) moves at
+ * once on every change, so a read costs one short pread() on a file kept
+ * open, and may be made every millisecond; only a change costs the
+ * ETHTOOL_GLINK read that follows. */
+struct cwpoll;
+
+/* A periodic timer of interval_us (armed by cwpoll_arm). NULL with err
+ * saying why. */
+struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err);
+void cwpoll_close(struct cwpoll *cp);
+/* The timer's fd (readable at every tick). */
+int cwpoll_fd(const struct cwpoll *cp);
+/* Starts (on) or stops the ticks; 0 or -errno with err. */
+int cwpoll_arm(struct cwpoll *cp, bool on, struct err *err);
+/* Consumes the timer's ticks (after the fd polled readable). */
+void cwpoll_ack(struct cwpoll *cp);
+/* Opens ifname's carrier_changes (the fd to close), after checking that
+ * /sys shows our namespace's device of that ifindex; -errno with err. The
+ * fd follows the device through renames. */
+int cwpoll_slave_open(const char *ifname, int ifindex, struct err *err);
+/* The count now, or -errno (-ENODEV: the device is gone). */
+int64_t cwpoll_changes(int fd);
 
 #endif
