@@ -177,9 +177,10 @@ static void on_record(const struct cw_record *r, void *arg)
 	daemon_slave_carrier_check(d, ds, daemon_now(d));
 }
 
-static void on_tick(struct daemon *d)
+static bool on_tick(struct daemon *d)
 {
 	uint64_t now = daemon_now(d);
+	bool changed = false;
 
 	cwpoll_ack(d->cwp);
 	for (unsigned i = 0; i < d->n_bonds; i++) {
@@ -197,18 +198,19 @@ static void on_tick(struct daemon *d)
 				continue;
 			ds->cw_changes = c;
 			daemon_slave_carrier_check(d, ds, now);
+			changed = true;
 		}
 	}
+	return changed;
 }
 
-void daemon_on_cwatch(struct daemon *d)
+bool daemon_on_cwatch(struct daemon *d)
 {
 	struct err err = { 0 };
 
-	if (d->cwp) {
-		on_tick(d);
-		return;
-	}
+	if (d->cwp)
+		return on_tick(d);
 	if (d->cw && cwatch_consume(d->cw, on_record, d, &err) < 0)
 		daemon_logl(d, LOG_ERR, "bondd: %s", err.msg);
+	return true;
 }

@@ -301,8 +301,11 @@ void daemon_cwatch_close(struct daemon *d);
 const char *daemon_cwatch_kind(const struct daemon *d);
 /* A slave enters (watch) or leaves the watch's map. */
 void daemon_cwatch_slave(struct daemon *d, struct dslave *ds, bool watch);
-/* The watch's fd is readable: its records are handled. */
-void daemon_on_cwatch(struct daemon *d);
+/* The watch's fd is readable: its records (or the poll's reads) are
+ * handled. False when there was nothing to hand to the engine (a poll
+ * tick without a change): the loop's turn then ends without its usual
+ * bookkeeping. */
+bool daemon_on_cwatch(struct daemon *d);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

@@ -118,8 +118,16 @@ need "bond0 up again, eth0 active" bond_up
 check "JSON: carrier_events is rtnetlink" eval '[ "$(js "b.get(\"carrier_events\")")" = rtnetlink ]'
 run_cut nowatch
 check "without the watch: eth1 active" active_is srv bond0 eth1
-check "without the watch: a gap over 10 ms (the test tells the difference)" gap_gt nowatch 10
 topo_log "without the watch: failover last $(js 'b["failover"]["last_us"]') us"
 restore
+# A second cut: the miimon poll may by chance come right after one cut;
+# twice in a row it does not (the longer gap of the two is checked).
+check "without the watch: eth0 active again" wait_for 3 active_is srv bond0 eth0
+run_cut nowatch2
+restore
+awk -v a="$(gap nowatch)" -v b="$(gap nowatch2)" 'BEGIN { printf "%s\n", (b > a ? b : a) }' \
+	>"$TOPO_DIR/nowatch_max.gap"
+check "without the watch: a gap over 10 ms in one of two cuts (the test tells the difference)" \
+	gap_gt nowatch_max 10
 check "bondd exits cleanly on SIGTERM (no watch)" stop_bondd srv
 topo_finish
