@@ -81,4 +81,20 @@ int BPF_PROG(cw_carrier_on, struct net_device *dev)
 	return 0;
 }
 
+#ifdef CW_TEST
+/* The test build (carrier_watch_test.bpf.o, tests/linuxio) also runs
+ * report() from the net_dev_xmit tracepoint, with carrier 2: on a kernel
+ * that refuses fexit programs the verifier, the CO-RE reads and the ring
+ * buffer are still checked, by sending a frame on a watched device. */
+struct sk_buff;
+
+SEC("tp_btf/net_dev_xmit")
+int BPF_PROG(cw_test_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
+	     unsigned int skb_len)
+{
+	report(dev, 2);
+	return 0;
+}
+#endif
+
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
