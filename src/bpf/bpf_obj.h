@@ -8,4 +8,8 @@
 extern const unsigned char bondd_bpf_obj[];
 extern const size_t bondd_bpf_obj_len;
 
+/* The carrier watch's object (src/bpf/carrier_watch.bpf.c, cw_abi.h). */
+extern const unsigned char bondd_cw_obj[];
+extern const size_t bondd_cw_obj_len;
+
 #endif

@@ -49,6 +49,9 @@ struct ctl_failover {
 struct ctl_bond_io {
 	uint64_t now_ms;            /* the engine's clock as read (0: unknown) */
 	const char *datapath;       /* "ebpf" or "packet" */
+	/* How carrier changes reach the daemon: "bpf" (the carrier watch,
+	 * at once) or "rtnetlink" (and the miimon poll); NULL: not said */
+	const char *carrier_events;
 	uint64_t map_updates;       /* ebpf: writes of the engine's decisions */
 	uint32_t last_update_us;    /* event -> map write, the latest and the worst */
 	uint32_t max_update_us;

@@ -356,6 +356,10 @@ void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct s
 	sb_json_str(out, io->datapath);
 	sb_printf(out, ",\"map_updates\":%llu,\"last_update_us\":%u,\"max_update_us\":%u}",
 		  (unsigned long long)io->map_updates, io->last_update_us, io->max_update_us);
+	if (io->carrier_events) {
+		sb_puts(out, ",\"carrier_events\":");
+		sb_json_str(out, io->carrier_events);
+	}
 	sb_printf(out, ",\"failover\":{\"count\":%llu,\"last_us\":%u,\"max_us\":%u,\"histogram_us\":{",
 		  (unsigned long long)io->failover.count, io->failover.last_us,
 		  io->failover.max_us);

@@ -397,6 +397,7 @@ static int dslave_adopt(struct daemon *d, struct dbond *db, const struct rtnl_li
 		goto fail;
 	}
 	db->slaves[db->n_slaves++] = ds;
+	daemon_cwatch_slave(d, ds, true);
 	daemon_logl(d, LOG_INFO, "%s: (slave %s): taken over from bondd pid %d with its frames still flowing",
 		    db->name, ds->name, je->pid);
 	return 0;
@@ -538,6 +539,7 @@ void dslave_release(struct daemon *d, struct dbond *db, struct dslave *ds, bool 
 			*pp = ds->tx_next;
 	}
 	daemon_ep_del(d, ds->fd);
+	daemon_cwatch_slave(d, ds, false);
 	if (d->dp->slave_close)
 		d->dp->slave_close(d, ds);
 	packet_close(ds->fd);
@@ -705,6 +707,7 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 		goto fail_restore;
 	}
 	db->slaves[db->n_slaves++] = ds;
+	daemon_cwatch_slave(d, ds, true);
 	daemon_crash_point(d, "enslave-done");
 	return 0;
 
@@ -874,6 +877,7 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 	}
 	if (daemon_loop_open(d, ctl_path, acc, err) < 0)
 		goto fail;
+	daemon_cwatch_open(d);
 	return d;
 fail:
 	daemon_free(d);
@@ -950,6 +954,7 @@ void daemon_free(struct daemon *d)
 	if (!d)
 		return;
 	daemon_shutdown(d);
+	daemon_cwatch_close(d);
 	daemon_loop_close(d);
 	if (d->rtnl)
 		rtnl_close(d->rtnl);

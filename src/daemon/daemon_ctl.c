@@ -63,6 +63,7 @@ static void be_bond_io(void *ctx, const char *bond, struct ctl_bond_io *out)
 	if (d->dp->counters)
 		d->dp->counters(d, daemon_now(d));
 	out->datapath = d->dp->name;
+	out->carrier_events = daemon_cwatch_kind(d);
 	if (!db)
 		return;
 	out->map_updates = db->dp_updates;

@@ -32,26 +32,29 @@ void daemon_poll_carriers(struct daemon *d, uint64_t now)
 
 		if (!db->b->params.miimon)
 			continue;
-		for (unsigned j = 0; j < db->n_slaves; j++) {
-			struct dslave *ds = db->slaves[j];
-			const struct slave *was;
-			struct link_info li;
-			int c;
-
-			if (!ds->s || ds->gone || !ds->s->os.running)
-				continue;
-			c = ethtool_carrier(ds->name);
-			if (c < 0 || (c == 1) == ds->s->os.carrier)
-				continue;
-			li = ds->s->os;
-			li.carrier = c == 1;
-			if (li.carrier)
-				ethtool_link(ds->name, &li.speed, &li.duplex);
-			was = db->b->active;
-			slave_link_event(ds->s, &li, now);
-			daemon_failover_mark(d, db, was);
-		}
+		for (unsigned j = 0; j < db->n_slaves; j++)
+			daemon_slave_carrier_check(d, db->slaves[j], now);
 	}
+}
+
+void daemon_slave_carrier_check(struct daemon *d, struct dslave *ds, uint64_t now)
+{
+	const struct slave *was;
+	struct link_info li;
+	int c;
+
+	if (!ds->s || ds->gone || !ds->s->os.running)
+		return;
+	c = ethtool_carrier(ds->name);
+	if (c < 0 || (c == 1) == ds->s->os.carrier)
+		return;
+	li = ds->s->os;
+	li.carrier = c == 1;
+	if (li.carrier)
+		ethtool_link(ds->name, &li.speed, &li.duplex);
+	was = ds->db->b->active;
+	slave_link_event(ds->s, &li, now);
+	daemon_failover_mark(d, ds->db, was);
 }
 
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db)

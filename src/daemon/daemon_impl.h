@@ -9,6 +9,7 @@
  *   daemon_ctl.c       the backend the control commands call
  *   daemon_conf.c      applying a configuration
  *   daemon_statusfile.c  the status as files beside the control socket
+ *   daemon_cwatch.c    carrier changes at once (BPF watch or poll)
  */
 #ifndef BONDD_DAEMON_IMPL_H
 #define BONDD_DAEMON_IMPL_H
@@ -31,6 +32,8 @@
 #include "linux/tap.h"
 #include "linux/vlan_restore.h"
 
+struct cwatch;
+struct cwpoll;
 struct rtnl_event;
 struct rtnl_link;
 
@@ -45,7 +48,7 @@ struct rtnl_link;
  * (linux/vlan_restore.h): the header and addresses move into it. */
 #define RX_SLOT     (VLAN_TAG_LEN + SLOT)
 
-enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL };
+enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL, EP_CWATCH };
 
 struct ep_item {
 	enum ep_kind kind;
@@ -76,6 +79,11 @@ struct dslave {
 	struct dp_slave dp_last;
 	bool dp_valid;
 	struct dp_slave_stats kst;
+	/* the fast carrier poll (daemon_cwatch.c): the device's
+	 * carrier_changes file and its count as last read */
+	bool cw_polled;
+	int cw_fd;
+	int64_t cw_changes;
 };
 
 struct dbond {
@@ -139,6 +147,14 @@ struct daemon {
 	struct rtnl *rtnl;
 	int epfd, tfd, sfd;
 	struct ep_item ep_rtnl, ep_timer, ep_signal, ep_ctl;
+	/* the carrier watch (daemon_cwatch.c; NULL: rtnetlink and the
+	 * miimon poll only) and our network namespace's inode */
+	struct cwatch *cw;
+	struct ep_item cw_ep;
+	uint64_t cw_netns;
+	/* without BPF: the fast carrier poll and how many slaves it reads */
+	struct cwpoll *cwp;
+	unsigned cw_polled;
 	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
@@ -278,6 +294,11 @@ void daemon_read_link_info(const struct rtnl_link *l, struct link_info *li);
  * second for a device it does not count as urgent (a NIC, a veth).
  * Called when a timer of the engine is due, before it runs. */
 void daemon_poll_carriers(struct daemon *d, uint64_t now);
+/* The slave's carrier read now (ETHTOOL_GLINK); when it differs from the
+ * engine's view, the engine gets the link event (speed and duplex re-read
+ * on carrier up) and a failover is timed. The miimon poll and the carrier
+ * watch's records both end here. */
+void daemon_slave_carrier_check(struct daemon *d, struct dslave *ds, uint64_t now);
 /* Gives the engine the bond device's current addresses. */
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db);
 /* Slave promiscuity follows the bond device's; after every loop turn. */
@@ -292,6 +313,22 @@ void daemon_resync(struct daemon *d, int why);
  * configuration is being applied). */
 void daemon_pending_add(struct daemon *d, const char *bond, const char *name);
 void daemon_pending_clear(struct daemon *d);
+
+/* ---- daemon_cwatch.c: the carrier watch ---------------------------------- */
+
+/* Loads the watch unless BONDD_CARRIER_WATCH=0 or the kernel refuses it
+ * (one log line says which and why); after the event loop is set up. */
+void daemon_cwatch_open(struct daemon *d);
+void daemon_cwatch_close(struct daemon *d);
+/* "bpf", "poll" or "rtnetlink": how carrier changes reach the daemon. */
+const char *daemon_cwatch_kind(const struct daemon *d);
+/* A slave enters (watch) or leaves the watch's map. */
+void daemon_cwatch_slave(struct daemon *d, struct dslave *ds, bool watch);
+/* The watch's fd is readable: its records (or the poll's reads) are
+ * handled. False when there was nothing to hand to the engine (a poll
+ * tick without a change): the loop's turn then ends without its usual
+ * bookkeeping. */
+bool daemon_on_cwatch(struct daemon *d);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

@@ -238,10 +238,14 @@ int daemon_run(struct daemon *d)
 			daemon_logl(d, LOG_ERR, "epoll_wait: %s", strerror(errno));
 			return -1;
 		}
+		bool quiet = true;   /* only carrier poll ticks that found nothing */
+
 		daemon_dp_event(d);
 		for (int i = 0; i < n && !d->stop; i++) {
 			struct ep_item *it = evs[i].data.ptr;
 
+			if (it->kind != EP_CWATCH)
+				quiet = false;
 			switch (it->kind) {
 			case EP_TAP:
 				daemon_on_tap(d, it->obj);
@@ -294,6 +298,10 @@ int daemon_run(struct daemon *d)
 				d->stop = true;
 				break;
 			}
+			case EP_CWATCH:
+				if (daemon_on_cwatch(d))
+					quiet = false;
+				break;
 			case EP_CTL:
 				/* A command's changes are not an event's: the update
 				 * latency measures links and timers only. */
@@ -305,7 +313,11 @@ int daemon_run(struct daemon *d)
 				break;
 			}
 		}
-		arm_timer(d);
+		/* The carrier poll ticks every millisecond: a tick that found
+		 * no change leaves the engine, the data path and the timer as
+		 * they are (a due timer is an event of its own in the batch). */
+		if (!quiet)
+			arm_timer(d);
 	}
 	return 0;
 }

@@ -161,14 +161,18 @@ static void bpf_print_setup(void)
 	}
 }
 
-static void bpf_msgs_reset(void)
+void dp_bpf_msgs_reset(void)
 {
 	bpf_print_setup();
 	bpf_warn[0] = bpf_verdict[0] = '\0';
 }
 
-/* libbpf's reason for ret, and what it printed about it. */
-static const char *bpf_reason(int ret, char *buf, size_t size)
+static void bpf_msgs_reset(void)
+{
+	dp_bpf_msgs_reset();
+}
+
+int dp_bpf_why(int ret, char *buf, size_t size)
 {
 	char base[128];
 	int n;
@@ -180,6 +184,14 @@ static const char *bpf_reason(int ret, char *buf, size_t size)
 		n += snprintf(buf + n, size - (size_t)n, " (verifier: %s)", bpf_verdict);
 	else if (bpf_warn[0] && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, " (%s)", bpf_warn);
+	return n;
+}
+
+/* libbpf's reason for ret, and what it printed about it. */
+static const char *bpf_reason(int ret, char *buf, size_t size)
+{
+	int n = dp_bpf_why(ret, buf, size);
+
 	if (ret == -EPERM && n >= 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, "; needs CAP_BPF and CAP_NET_ADMIN");
 	return buf;

@@ -33,6 +33,14 @@
 
 struct dp_ebpf;
 
+/* libbpf's messages, shared with the carrier watch (carrier_watch.c):
+ * libbpf prints only through bondd's hook (BONDD_BPF_DEBUG: all of it to
+ * stderr). Reset before an operation; dp_bpf_why() then writes libbpf's
+ * reason for ret and what libbpf said about it (the verifier's verdict or
+ * its first warning) into buf; returns snprintf's count. */
+void dp_bpf_msgs_reset(void);
+int dp_bpf_why(int ret, char *buf, size_t size);
+
 /* Can this kernel load our object and attach tc programs? Loads the
  * object and binds its maps to its programs as create does (no attach:
  * a refused tc attach shows in dp_ebpf_create's error) and unloads it. 0, or -errno with err saying why

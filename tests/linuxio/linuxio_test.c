@@ -1,6 +1,7 @@
 /* Real-system test of the Linux I/O layer (src/linux): TAP, packet
  * sockets, rtnetlink, tc hiding, ethtool, slave save/restore, the kernel
- * data path's loader (dp_ebpf: tc attach, maps, adoption, pins), TAP
+ * data path's loader (dp_ebpf: tc attach, maps, adoption, pins), the
+ * carrier watch (fexit programs, ring buffer), TAP
  * persistence and the control-frame socket filter.
  *
  * Run by run.sh inside a fresh network namespace A, with the name of a
@@ -12,7 +13,8 @@
  *   pair 2: save/restore; then the kernel data path's receive filter
  *           (dp_ebpf, with the TAP bdt-tap2) and the control-frame socket
  *           filter (frames sent from p2)
- *   pair 3: link events; direct-veth baseline (s3 192.0.2.33/28, p3 .34)
+ *   pair 3: link events; the carrier watch (s3 watched, s1 not; cut from
+ *           the peers p3/p1); direct-veth baseline (s3 192.0.2.33/28, p3 .34)
  * Prints one line per check: "PASS name" or "FAIL name: why"; "INFO ..."
  * lines carry measurements. Exit status 1 if any check failed.
  * BDT_BENCH=1 adds throughput comparisons (baseline, PACKET_QDISC_BYPASS). */
@@ -45,6 +47,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/util.h"
+#include "linux/carrier_watch.h"
 #include "linux/dp_ebpf.h"
 #include "linux/ethtool.h"
 #include "linux/hide.h"
@@ -498,6 +501,321 @@ static void test_events(void)
 	      "no RTM_NEWLINK with LOWER_UP for bdt-s3");
 	rtnl_close(rb);
 	rtnl_close(ra);
+}
+
+/* ---- the carrier watch (carrier_watch.h) --------------------------------- */
+
+struct cw_seen {
+	unsigned n;
+	struct cw_record r[16];
+};
+
+static void cw_cb(const struct cw_record *r, void *arg)
+{
+	struct cw_seen *s = arg;
+
+	if (s->n < ARRAY_SIZE(s->r))
+		s->r[s->n] = *r;
+	s->n++;
+}
+
+/* Polls the watch's fd for up to ms and reads everything; the records. */
+static void cw_wait(struct cwatch *cw, struct cw_seen *s, int ms)
+{
+	double end = now_s() + ms / 1000.0;
+	struct err err;
+
+	memset(s, 0, sizeof(*s));
+	while (now_s() < end) {
+		struct pollfd p = { cwatch_fd(cw), POLLIN, 0 };
+		int left = (int)((end - now_s()) * 1000) + 1;
+
+		if (poll(&p, 1, left) > 0)
+			cwatch_consume(cw, cw_cb, s, &err);
+	}
+}
+
+/* Our programs among the kernel's loaded programs (by name). */
+static unsigned cw_progs_loaded(void)
+{
+	unsigned n = 0;
+	__u32 id = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info pi;
+		__u32 len = sizeof(pi);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		memset(&pi, 0, sizeof(pi));
+		if (bpf_obj_get_info_by_fd(fd, &pi, &len) == 0 &&
+		    (!strcmp(pi.name, CW_PROG_OFF) || !strcmp(pi.name, CW_PROG_ON)))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+static void test_carrier_watch(void)
+{
+	unsigned before = cw_progs_loaded();
+	struct rtnl_link p3, p1;
+	struct cw_seen seen;
+	struct cwatch *cw;
+	struct rtnl *rb;
+	struct err err;
+	uint64_t ns_a, ns_b;
+	int s3 = ifindex_of("bdt-s3");
+	double t0, got_at;
+	int ret;
+
+	err_clear(&err);
+	cw = cwatch_open(&err);
+	/* Kernels and sandboxes that refuse BPF trampolines refuse fexit
+	 * programs at load even to root (EPERM, EOPNOTSUPP/ENOTSUPP): bondd
+	 * then polls (test_carrier_poll); anything else is a failure. */
+	if (!cw && (err.code == -EPERM || err.code == -EOPNOTSUPP || err.code == -524)) {
+		info("SKIP cwatch: the kernel refuses the carrier watch here: %s", err.msg);
+		return;
+	}
+	check("cwatch_open", cw != NULL, "%s", err.msg);
+	if (!cw)
+		return;
+	check("cwatch_attached", cw_progs_loaded() == before + 2, "%u programs, %u before",
+	      cw_progs_loaded(), before);
+	ns_a = cwatch_netns_self(&err);
+	enter_peer();
+	ns_b = cwatch_netns_self(&err);
+	rb = rtnl_open(false, &err);
+	enter_self();
+	check("cwatch_netns", ns_a && ns_b && ns_a != ns_b, "%llu %llu", (unsigned long long)ns_a,
+	      (unsigned long long)ns_b);
+	if (!rb) {
+		check("cwatch_rtnl_peer", false, "%s", err.msg);
+		cwatch_close(cw);
+		return;
+	}
+	ret = cwatch_watch(cw, ns_a, s3, &err);
+	check("cwatch_watch", ret == 0, "%s", err.msg);
+	rtnl_link_get(rb, "bdt-p3", &p3, &err);
+	rtnl_link_get(rb, "bdt-p1", &p1, &err);
+
+	/* The peer's end goes down: veth_close() takes the carrier of both
+	 * ends; only s3 (in A, watched) makes a record, not p3 in B (even
+	 * when its ifindex is s3's). */
+	t0 = now_s();
+	rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
+	cw_wait(cw, &seen, 300);
+	got_at = seen.n ? (double)seen.r[0].ts_ns / 1e9 : 0;
+	check("cwatch_record_off", seen.n == 1 && seen.r[0].ifindex == (uint32_t)s3 &&
+	      seen.r[0].netns == ns_a && seen.r[0].carrier == 0,
+	      "%u records, first ifindex %u netns %llu carrier %u (want %d %llu 0)", seen.n,
+	      seen.n ? seen.r[0].ifindex : 0, seen.n ? (unsigned long long)seen.r[0].netns : 0ULL,
+	      seen.n ? seen.r[0].carrier : 9, s3, (unsigned long long)ns_a);
+	check("cwatch_record_fast", seen.n && got_at - t0 < 0.05 && got_at >= t0,
+	      "record %.3f ms after the request", (got_at - t0) * 1e3);
+	if (seen.n)
+		info("carrier watch: record %.0f us after the rtnetlink request that cut the peer",
+		     (got_at - t0) * 1e6);
+	check("cwatch_carrier_read_off", ethtool_carrier("bdt-s3") == 0,
+	      "ETHTOOL_GLINK still says carrier at the record");
+
+	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
+	cw_wait(cw, &seen, 300);
+	check("cwatch_record_on", seen.n == 1 && seen.r[0].ifindex == (uint32_t)s3 &&
+	      seen.r[0].carrier == 1, "%u records, first carrier %u", seen.n,
+	      seen.n ? seen.r[0].carrier : 9);
+
+	/* A device not in the map: nothing. */
+	rtnl_link_set_flags(rb, p1.ifindex, 0, IFF_UP, &err);
+	rtnl_link_set_flags(rb, p1.ifindex, IFF_UP, IFF_UP, &err);
+	cw_wait(cw, &seen, 200);
+	check("cwatch_unwatched_silent", seen.n == 0, "%u records for bdt-s1/p1", seen.n);
+
+	/* Watched no more: nothing either. */
+	ret = cwatch_unwatch(cw, ns_a, s3, &err);
+	check("cwatch_unwatch", ret == 0 && cwatch_unwatch(cw, ns_a, s3, &err) == 0, "%s", err.msg);
+	rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
+	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
+	cw_wait(cw, &seen, 200);
+	check("cwatch_unwatched_after", seen.n == 0, "%u records after unwatch", seen.n);
+
+	cwatch_close(cw);
+	check("cwatch_close_detaches", cw_progs_loaded() == before, "%u programs left (%u before)",
+	      cw_progs_loaded(), before);
+	rtnl_close(rb);
+	/* s3 is used next with its carrier up: wait for it. */
+	for (int i = 0; i < 100 && ethtool_carrier("bdt-s3") != 1; i++)
+		sleep_ms(10);
+}
+
+/* The watch's program logic (report(): CO-RE reads of the ifindex and the
+ * netns inode, the map lookup, the ring buffer) through the test build's
+ * extra program on the net_dev_xmit tracepoint, which kernels that refuse
+ * fexit still load: a frame sent on the watched bdt-s3 makes a record
+ * with carrier 2, one sent on bdt-s1 none. */
+extern const unsigned char bondd_cw_test_obj[];
+extern const size_t bondd_cw_test_obj_len;
+
+static int cw_logic_cb(void *ctx, void *data, size_t size)
+{
+	struct cw_seen *s = ctx;
+
+	if (size >= sizeof(struct cw_record))
+		cw_cb(data, s);
+	return 0;
+}
+
+static bool cw_logic_seen(struct cw_seen *s, int ifindex, uint64_t netns)
+{
+	for (unsigned i = 0; i < s->n && i < ARRAY_SIZE(s->r); i++)
+		if (s->r[i].ifindex == (uint32_t)ifindex && s->r[i].netns == netns &&
+		    s->r[i].carrier == 2)
+			return true;
+	return false;
+}
+
+static void test_carrier_watch_logic(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t src[6] = { 0x02, 0xb0, 0xdd, 0xcc, 0x00, 0x01 };
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "bondd_cw_test");
+	struct bpf_object *obj;
+	struct bpf_program *p;
+	struct bpf_link *link = NULL;
+	struct ring_buffer *rb = NULL;
+	struct cw_seen seen;
+	struct cw_key k;
+	struct err err;
+	uint8_t one = 1;
+	uint64_t ns = cwatch_netns_self(&err);
+	int s3 = ifindex_of("bdt-s3"), s1 = ifindex_of("bdt-s1");
+	int ret, fd3 = -1, fd1 = -1;
+	double end;
+
+	memset(&seen, 0, sizeof(seen));
+	obj = bpf_object__open_mem(bondd_cw_test_obj, bondd_cw_test_obj_len, &oo);
+	check("cwlogic_open", obj != NULL, "cannot open the test object");
+	if (!obj)
+		return;
+	/* the fexit programs stay out: this kernel may refuse them */
+	bpf_object__for_each_program(p, obj)
+		if (strcmp(bpf_program__name(p), "cw_test_xmit"))
+			bpf_program__set_autoload(p, false);
+	ret = bpf_object__load(obj);
+	check("cwlogic_verifier_takes_report", ret == 0, "load: %d", ret);
+	if (ret)
+		goto out;
+	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "cw_test_xmit"));
+	check("cwlogic_attach", link != NULL, "attach: %s", strerror(errno));
+	rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, CW_MAP_EVENTS)),
+			      cw_logic_cb, &seen, NULL);
+	memset(&k, 0, sizeof(k));
+	k.netns = ns;
+	k.ifindex = (uint32_t)s3;
+	ret = bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, CW_MAP_WATCH)),
+				  &k, &one, BPF_ANY);
+	if (!link || !rb || ret) {
+		check("cwlogic_setup", false, "ring buffer %p, map update %d", (void *)rb, ret);
+		goto out;
+	}
+	fd3 = packet_open(s3, &err);
+	fd1 = packet_open(s1, &err);
+	if (fd3 < 0 || fd1 < 0) {
+		check("cwlogic_sockets", false, "%s", err.msg);
+		goto out;
+	}
+	send_frame(fd1, bcast, src, "cwlogic-s1");
+	ring_buffer__consume(rb);
+	/* (bdt-s3 may send something of its own meanwhile: only s1 counts) */
+	check("cwlogic_unwatched_silent", !cw_logic_seen(&seen, s1, ns),
+	      "a record for bdt-s1");
+	send_frame(fd3, bcast, src, "cwlogic-s3");
+	end = now_s() + 0.2;
+	while (!cw_logic_seen(&seen, s3, ns) && now_s() < end) {
+		ring_buffer__poll(rb, 20);
+	}
+	check("cwlogic_record", cw_logic_seen(&seen, s3, ns),
+	      "%u records, none for ifindex %d netns %llu", seen.n, s3, (unsigned long long)ns);
+out:
+	if (fd3 >= 0)
+		packet_close(fd3);
+	if (fd1 >= 0)
+		packet_close(fd1);
+	ring_buffer__free(rb);
+	bpf_link__destroy(link);
+	bpf_object__close(obj);
+}
+
+/* The poll bondd uses where the kernel refuses the watch: carrier_changes
+ * moves by the time the request that cut the peer returns; the timer
+ * ticks at its interval; /sys of another namespace is refused. */
+static void test_carrier_poll(void)
+{
+	struct rtnl_link p3;
+	struct cwpoll *cp;
+	struct rtnl *rb;
+	struct err err;
+	int64_t c0, c1, c2;
+	int fd, ret;
+	double t0;
+	unsigned ticks = 0;
+
+	err_clear(&err);
+	cp = cwpoll_open(1000, &err);
+	check("cwpoll_open", cp != NULL, "%s", err.msg);
+	if (!cp)
+		return;
+	fd = cwpoll_slave_open("bdt-s3", ifindex_of("bdt-s3") + 1000, &err);
+	check("cwpoll_wrong_ifindex_refused", fd == -EXDEV, "got %d: %s", fd, err.msg);
+	if (fd >= 0)
+		close(fd);
+	fd = cwpoll_slave_open("bdt-s3", ifindex_of("bdt-s3"), &err);
+	check("cwpoll_slave_open", fd >= 0, "%s", err.msg);
+	enter_peer();
+	rb = rtnl_open(false, &err);
+	enter_self();
+	if (fd < 0 || !rb) {
+		check("cwpoll_rtnl_peer", rb != NULL, "%s", err.msg);
+		if (fd >= 0)
+			close(fd);
+		rtnl_close(rb);
+		cwpoll_close(cp);
+		return;
+	}
+	rtnl_link_get(rb, "bdt-p3", &p3, &err);
+	c0 = cwpoll_changes(fd);
+	rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
+	c1 = cwpoll_changes(fd);
+	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
+	c2 = cwpoll_changes(fd);
+	check("cwpoll_changes_at_once", c0 >= 0 && c1 == c0 + 1 && c2 == c1 + 1,
+	      "carrier_changes %lld -> %lld -> %lld", (long long)c0, (long long)c1, (long long)c2);
+	ret = cwpoll_arm(cp, true, &err);
+	t0 = now_s();
+	while (ret == 0 && now_s() - t0 < 0.05) {
+		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
+
+		if (poll(&p, 1, 10) > 0) {
+			cwpoll_ack(cp);
+			ticks++;
+		}
+	}
+	check("cwpoll_ticks", ret == 0 && ticks >= 20 && ticks <= 51, "%u ticks in 50 ms (%s)", ticks,
+	      ret ? err.msg : "armed");
+	ret = cwpoll_arm(cp, false, &err);
+	cwpoll_ack(cp);
+	{
+		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
+
+		check("cwpoll_disarmed", ret == 0 && poll(&p, 1, 20) == 0, "still ticking");
+	}
+	close(fd);
+	rtnl_close(rb);
+	cwpoll_close(cp);
+	for (int i = 0; i < 100 && ethtool_carrier("bdt-s3") != 1; i++)
+		sleep_ms(10);
 }
 
 /* ---- addresses ------------------------------------------------------------ */
@@ -1630,6 +1948,9 @@ int main(int argc, char **argv)
 	test_ethtool();
 	test_packet(r);
 	test_events();
+	test_carrier_watch();
+	test_carrier_poll();
+	test_carrier_watch_logic();
 	test_addresses();
 	test_hide(r);
 	test_save_restore(r);

@@ -43,10 +43,28 @@ static void test_failover_object(void **state)
 	h_fini(&h);
 }
 
+/* How carrier changes reach the daemon, next to the data path. */
+static void test_carrier_events(void **state)
+{
+	struct harness h;
+	struct bond *b;
+	struct ctl_bond_io io = { .datapath = "ebpf", .carrier_events = "bpf" };
+	struct strbuf sb = { 0 };
+
+	(void)state;
+	h_init(&h);
+	b = h_bond(&h, "bond0", "mode active-backup miimon 100");
+	status_json_io(b, &io, &sb);
+	assert_non_null(strstr(sb.buf, "\"max_update_us\":0},\"carrier_events\":\"bpf\",\"failover\":{"));
+	sb_free(&sb);
+	h_fini(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failover_object),
+		cmocka_unit_test(test_carrier_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
