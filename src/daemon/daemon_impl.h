@@ -152,9 +152,16 @@ struct daemon {
 	struct cwatch *cw;
 	struct ep_item cw_ep;
 	uint64_t cw_netns;
-	/* without BPF: the fast carrier poll and how many slaves it reads */
+	/* without BPF: the fast carrier poll and how many slaves it reads;
+	 * it ticks only while the bonds carry traffic (daemon_cwatch_busy):
+	 * the frames counted at the last look, when to look again, and
+	 * until when the poll stays on */
 	struct cwpoll *cwp;
 	unsigned cw_polled;
+	uint64_t cw_frames;
+	uint64_t cw_look_ms;
+	uint64_t cw_busy_until_ms;
+	bool cw_armed;
 	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
@@ -329,6 +336,11 @@ void daemon_cwatch_slave(struct daemon *d, struct dslave *ds, bool watch);
  * tick without a change): the loop's turn then ends without its usual
  * bookkeeping. */
 bool daemon_on_cwatch(struct daemon *d);
+/* The poll's traffic gate, from the loop's bookkeeping: every 100 ms the
+ * slaves' frame counts are looked at; the poll ticks while they grew by
+ * CW_BUSY_FRAMES or more in one look, and one second after. Returns when
+ * to look again (UINT64_MAX: no poll). */
+uint64_t daemon_cwatch_busy(struct daemon *d, uint64_t now);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

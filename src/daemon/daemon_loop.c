@@ -165,7 +165,7 @@ static int loop_timeout(struct daemon *d)
 
 static void arm_timer(struct daemon *d)
 {
-	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next;
+	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next, cw_next;
 	struct itimerspec its = { 0 };
 
 	/* Control clients past their deadline are answered or dropped. */
@@ -192,6 +192,10 @@ static void arm_timer(struct daemon *d)
 	sf_next = daemon_statusfile_sync(d, now);
 	if (sf_next < next)
 		next = sf_next;
+	/* after the data path's counters: they tell whether frames flow */
+	cw_next = daemon_cwatch_busy(d, now);
+	if (cw_next < next)
+		next = cw_next;
 
 	daemon_sync_promisc(d);
 
