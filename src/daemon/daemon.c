@@ -108,10 +108,11 @@ void daemon_say(int level, const char *fmt, ...)
 void daemon_say_lines(const char *text)
 {
 	const char *nl;
+	int len;
 
 	while (*text) {
 		nl = strchr(text, '\n');
-		int len = nl ? (int)(nl - text) : (int)strlen(text);
+		len = nl ? (int)(nl - text) : (int)strlen(text);
 
 		/* The configuration's messages: "FILE:LINE: warning: ..." */
 		daemon_say(memmem(text, (size_t)len, ": warning:", 10) ? LOG_WARNING : LOG_ERR,
