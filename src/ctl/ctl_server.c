@@ -436,9 +436,9 @@ static uint8_t *encode_error(int status, size_t *len, const char *fmt, ...)
 	return encode_reply(status, NULL, 0, msg, strnlen(msg, sizeof(msg)), len);
 }
 
-/* Writes what the socket takes now; closes when all is sent or the client
- * is gone, else waits for room. */
-static void conn_write(struct ctl_server *srv, struct ctl_conn *c)
+/* Sends what the socket takes of c->rep now: 1 all sent, 0 the socket is
+ * full, -1 the client is gone. Replies and monitor streams alike. */
+static int send_pending(struct ctl_conn *c)
 {
 	ssize_t n;
 
@@ -452,11 +452,17 @@ static void conn_write(struct ctl_server *srv, struct ctl_conn *c)
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return;     /* EPOLLOUT brings us back */
-		break;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	}
-	conn_close(srv, c);
+	return 1;
+}
+
+/* Writes what the socket takes now; closes when all is sent or the client
+ * is gone, else waits for room (EPOLLOUT brings us back). */
+static void conn_write(struct ctl_server *srv, struct ctl_conn *c)
+{
+	if (send_pending(c) != 0)
+		conn_close(srv, c);
 }
 
 /* Switches c to writing rep (taken over; NULL: nothing can be said, just
@@ -498,23 +504,12 @@ static int stream_watch(struct ctl_server *srv, struct ctl_conn *c, bool out)
 /* Writes what the socket takes of the queue; never waits. */
 static void stream_write(struct ctl_server *srv, struct ctl_conn *c)
 {
-	ssize_t n;
+	int rc = send_pending(c);
 
-	while (c->sent < c->rep_len) {
-		n = send(c->fd, c->rep + c->sent, c->rep_len - c->sent,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n >= 0) {
-			c->sent += (size_t)n;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (stream_watch(srv, c, true) < 0)
-				conn_close(srv, c);
-			return;
-		}
-		conn_close(srv, c);    /* gone */
+	if (rc <= 0) {
+		/* full: wait for room; gone: close */
+		if (rc < 0 || stream_watch(srv, c, true) < 0)
+			conn_close(srv, c);
 		return;
 	}
 	c->sent = c->rep_len = 0;
