@@ -359,6 +359,7 @@ struct ctl_server {
 	size_t reply_bytes;       /* held in replies being written */
 	size_t reply_budget;      /* CTL_MAX_PENDING_REPLY */
 	unsigned n_monitors;      /* connections in CONN_STREAM */
+	unsigned long monitors_dropped;   /* fell CTL_MONITOR_QUEUE behind */
 };
 
 static int watch(struct ctl_server *srv, int op, int fd, uint32_t events, void *ptr)
@@ -552,6 +553,7 @@ static void stream_push(struct ctl_server *srv, struct ctl_conn *c, const char *
 		n = strlen(line);
 		c->closing = true;
 		c->deadline = now + CTL_MONITOR_GRACE_MS;
+		srv->monitors_dropped++;
 	}
 	if (c->sent) {
 		memmove(c->rep, c->rep + c->sent, pending);
@@ -635,6 +637,11 @@ void ctl_server_event(struct ctl_server *srv, const struct bond_event *ev,
 unsigned ctl_server_monitors(const struct ctl_server *srv)
 {
 	return srv ? srv->n_monitors : 0;
+}
+
+unsigned long ctl_server_monitors_dropped(const struct ctl_server *srv)
+{
+	return srv ? srv->monitors_dropped : 0;
 }
 
 /* A whole request arrived: decode it, run it, answer. */

@@ -106,6 +106,9 @@ void ctl_server_event(struct ctl_server *srv, const struct bond_event *ev,
 		      uint64_t wall_us, uint64_t now);
 /* Monitors connected (0: an event need not even be stamped). */
 unsigned ctl_server_monitors(const struct ctl_server *srv);
+/* Monitors dropped so far for falling CTL_MONITOR_QUEUE behind (the
+ * daemon logs each one). */
+unsigned long ctl_server_monitors_dropped(const struct ctl_server *srv);
 /* Connections being served. */
 unsigned ctl_server_clients(const struct ctl_server *srv);
 /* Closes every connection and the listening socket, removes the socket

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl/ctl_monitor.h"
 #include "ctl/ctl_server.h"
 #include "daemon_impl.h"
 #include "linux/hide.h"
@@ -267,6 +268,21 @@ static void record_active(struct dbond *db, const struct bond_event *ev, uint64_
 		f->n_last++;
 }
 
+/* Hands ev to the monitors; one that fell too far behind is dropped there,
+ * and the log says so (its client only sees "dropped: too slow"). */
+static void monitors_event(struct daemon *d, const struct bond_event *ev, uint64_t when)
+{
+	unsigned long dropped = ctl_server_monitors_dropped(d->ctl);
+
+	if (!ctl_server_monitors(d->ctl))
+		return;
+	ctl_server_event(d->ctl, ev, when, daemon_now(d));
+	if (ctl_server_monitors_dropped(d->ctl) != dropped)
+		daemon_logl(d, LOG_WARNING, "bondd: a monitor (bondctl monitor) fell %u KiB behind at an event of %s "
+			    "and was dropped (its last line: dropped: too slow)",
+			    CTL_MONITOR_QUEUE / 1024u, ev->bond);
+}
+
 /* What the engine reports goes to the monitors (bondctl monitor), and a
  * change of active slave to the bond's record of failovers. */
 static void act_event(void *ctx, const struct bond_event *ev)
@@ -279,9 +295,7 @@ static void act_event(void *ctx, const struct bond_event *ev)
 		when = wall_us();
 		record_active(db, ev, when);
 	}
-	if (!ctl_server_monitors(d->ctl))
-		return;
-	ctl_server_event(d->ctl, ev, when ? when : wall_us(), daemon_now(d));
+	monitors_event(d, ev, when ? when : wall_us());
 }
 
 void daemon_event(struct daemon *d, const char *bond, enum bond_event_kind kind,
@@ -298,7 +312,7 @@ void daemon_event(struct daemon *d, const char *bond, enum bond_event_kind kind,
 		reason[0] = 0;
 	va_end(ap);
 	ev.reason = reason;
-	ctl_server_event(d->ctl, &ev, wall_us(), daemon_now(d));
+	monitors_event(d, &ev, wall_us());
 }
 
 /* resend_igmp: the host stack's memberships on the bond device. */

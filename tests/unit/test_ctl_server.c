@@ -851,6 +851,7 @@ static void test_monitor_stream(void **state)
 	/* A monitor that never reads: dropped past its queue, the others
 	 * keep everything. */
 	slow = monitor_connect(f, "bond0", 0);
+	assert_int_equal(ctl_server_monitors_dropped(f->srv), 0);
 	assert_true(drain(slow, buf, 8) >= 0);     /* a little, then no more */
 	for (i = 0; i < 20000 && ctl_server_monitors(f->srv) == 3; i++) {
 		uint64_t t0 = wall_ms();
@@ -865,6 +866,7 @@ static void test_monitor_stream(void **state)
 			break;                      /* dropped: closing */
 	}
 	assert_int_equal(ctl_server_deadline(f->srv), f->now + CTL_MONITOR_GRACE_MS);
+	assert_int_equal(ctl_server_monitors_dropped(f->srv), 1);   /* the log's cue */
 	/* It may read its last line within the grace time. */
 	{
 		static char all[1 << 20];
