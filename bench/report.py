@@ -215,8 +215,14 @@ def main():
         res = rec["result"]
         ws = res["windows"]
         us = 1e6 / rate
+        # Since 2026-12-05 the return of the link has a window of its own.
+        back = []
+        if rec.get("windows_per_cut") == 2:
+            ws, back = ws[0::2], ws[1::2]
         gaps_ms = [w["maxgap"] * us / 1000.0 for w in ws]
         lost = [w["lost"] - w["late"] for w in ws]
+        back_gaps_ms = [w["maxgap"] * us / 1000.0 for w in back]
+        back_lost = [w["lost"] - w["late"] for w in back]
         upd = [c.get("last_update_us") for c in cuts if isinstance(c.get("last_update_us"), (int, float))]
         failover[path] = {
             "label": label, "rate_hz": rate, "cuts": len(ws), "cuts_planned": rec["cuts"],
@@ -227,6 +233,9 @@ def main():
             "gap_ms_max": max(gaps_ms) if gaps_ms else None,
             "gaps_ms": gaps_ms, "lost_per_cut": lost,
             "late_frames": sum(w["late"] for w in ws),
+            "return_lost_frames": sum(back_lost) if back else None,
+            "return_gap_ms_max": max(back_gaps_ms) if back else None,
+            "return_gaps_ms": back_gaps_ms,
             "map_update_us_after_cut": upd,
             "sender": res.get("sender"), "receiver_total": res.get("total"),
         }
@@ -509,17 +518,18 @@ def main():
                             label, fmt(v, "%.1f"), FAILOVER_GOAL_P99_MS,
                             "n/a" if met is None else ("MET" if met else "MISSED"))})
     fo_hdr = ["failover (10 kHz UDP, 1 flow)", "cuts", "lost frames", "lost/cut median",
-              "gap ms median", "gap ms p99", "gap ms max"]
+              "gap ms median", "gap ms p99", "gap ms max", "lost at returns", "return gap ms max"]
     fo_lines = []
     for path, label in FAILOVER_PATHS:
         f = failover.get(path)
         if f is None:
             continue
         if f.get("error"):
-            fo_lines.append([label, "n/a (%s)" % f["error"], "", "", "", "", ""])
+            fo_lines.append([label, "n/a (%s)" % f["error"], "", "", "", "", "", "", ""])
             continue
         fo_lines.append([label, "%d" % f["cuts"], "%d" % f["lost_frames"], fmt(f["lost_per_cut_median"], "%.0f"),
-                         fmt(f["gap_ms_median"], "%.1f"), fmt(f["gap_ms_p99"], "%.1f"), fmt(f["gap_ms_max"], "%.1f")])
+                         fmt(f["gap_ms_median"], "%.1f"), fmt(f["gap_ms_p99"], "%.1f"), fmt(f["gap_ms_max"], "%.1f"),
+                         fmt(f.get("return_lost_frames"), "%d"), fmt(f.get("return_gap_ms_max"), "%.1f")])
     fo_text = []
     if fo_lines:
         fw = [max(len(str(x[i])) for x in [fo_hdr] + fo_lines) for i in range(len(fo_hdr))]

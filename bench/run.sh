@@ -668,8 +668,10 @@ backend_test() {
 # link whose tx_bytes grow), close the receiver's window (SIGUSR1), set the
 # server-side end of that link down, wait until the other link carries the
 # stream, set it up again and let it settle. Nothing moves the stream back
-# (no primary), so the next cut takes the other link: the cuts alternate.
-# Window N of the receiver then holds cut N and nothing else.
+# (no primary), so the next cut takes the other link: the cuts alternate
+# (in the balancing modes the one flow moves back when its link returns).
+# The receiver's windows alternate: window 2N-1 holds cut N, window 2N the
+# return of the link cut N took (windows_per_cut=2 in the record).
 
 declare -A FO_RX FO_TX
 
@@ -718,6 +720,11 @@ fo_cut() {
 	done
 	t1=$(now_s)
 	sleep 0.3
+	# The return gets a window of its own: in the balancing modes the
+	# stream moves back when the link rejoins, and that move is measured
+	# apart from the failover.
+	kill -USR1 "${FO_RX[$p]}"
+	sleep 0.1
 	ip -n "$(nsn "$r-s")" link set "s$act" up
 	# miimon (100 ms) sees the link back, the bridge forwards on it again.
 	sleep 1
@@ -794,7 +801,7 @@ print(json.dumps({"windows": ws[1:], "total": tot, "sender": sent}))' \
 			record kind=failover path="\"$p\"" error=true reason='"no result from seqflood"'
 			continue
 		fi
-		record kind=failover path="\"$p\"" rate="$FO_RATE" cuts="$FO_CUTS" result="$w"
+		record kind=failover path="\"$p\"" rate="$FO_RATE" cuts="$FO_CUTS" windows_per_cut=2 result="$w"
 		log "failover $p: $(tail -1 "$TMP/seq-$p-rx.txt")"
 	done
 }

@@ -8,7 +8,8 @@
  *   run the rx machine at once; Marker Information PDUs are answered; both
  *   are consumed. Other slow-protocol subtypes are counted and passed on.
  * - Transmit: usable[xmit_hash % n] over the enabled ports of the active
- *   aggregator (distributing, or the individual fallback); balance-xor's
+ *   aggregator (distributing, or the individual fallback) whose partner
+ *   collects (lacp_port_distributes); balance-xor's
  *   mode_hash_xmit. broadcast_neighbor=1 (the kernel's
  *   bond_should_broadcast_neighbor): ARP frames and IPv6 neighbour
  *   solicitations/advertisements (ICMPv6 right after the IPv6 header) go
@@ -49,6 +50,7 @@ static uint8_t admin_state(const struct bond *b)
 /* Roles, transmit set and carrier after the machines changed something. */
 static void ad_sync(struct bond *b)
 {
+	lacp_announce_ready(b);
 	bond_refresh_roles(b);
 	bond_update_usable(b);
 	bond_update_carrier(b);
@@ -238,7 +240,7 @@ static bool ad_slave_usable(const struct bond *b, const struct slave *s)
 	const struct lacp_port *p = lacp_port_of(s);
 
 	(void)b;
-	return p->enabled && p->agg && p->agg->active && slave_can_tx(s);
+	return lacp_port_distributes(p) && slave_can_tx(s);
 }
 
 static bool ad_slave_is_backup(const struct bond *b, const struct slave *s)

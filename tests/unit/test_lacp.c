@@ -1323,7 +1323,10 @@ static void test_independent_control(void **state)
 }
 
 /* The same partner with coupled_control on: collecting and distributing
- * start together as soon as the partner is in sync. */
+ * start together as soon as the partner is in sync, but frames go out on
+ * the port only once the partner says it collects, and then at once (on
+ * its LACPDU, not at the next tick): no frame is sent into a port the
+ * partner still drops. */
 static void test_coupled_control_on(void **state)
 {
 	struct sim *sim = sim_new();
@@ -1334,7 +1337,13 @@ static void test_coupled_control_on(void **state)
 	fake_run(a, 0, ST_SYNC, 4000);
 	assert_int_equal(mux(a, 0), LACP_MUX_COLLECTING_DISTRIBUTING);
 	assert_int_equal(actor(a, 0), ST_CD);
-	assert_int_equal(a->b->n_usable, 1);
+	assert_false(a->b->slaves[0]->inactive);   /* receives */
+	assert_int_equal(a->b->n_usable, 0);       /* sends nothing yet */
+	fake_pdu(a, 0, ST_CD);
+	assert_int_equal(a->b->n_usable, 1);       /* at the PDU itself */
+	fake_pdu(a, 0, ST_SYNC);                   /* stops collecting */
+	assert_int_equal(a->b->n_usable, 0);
+	assert_int_equal(mux(a, 0), LACP_MUX_COLLECTING_DISTRIBUTING);
 	sim_free(sim);
 }
 

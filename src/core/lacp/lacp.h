@@ -216,6 +216,9 @@ struct lacp_port {
 	bool enabled;                  /* may carry traffic (kernel: active slave) */
 	bool collecting;               /* receives while not distributing
 					* (independent control's COLLECTING) */
+	bool announce;                 /* broadcast_neighbor: announce the
+					* bond's addresses once frames go out
+					* here (lacp_port_distributes) */
 
 	enum lacp_rx_state rx;
 	uint32_t current_while;
@@ -283,6 +286,9 @@ uint16_t lacp_port_key(const struct slave *s, bool reset);
 void lacp_rx_run(struct bond *b, struct lacp_port *p, const struct lacpdu *pdu);
 void lacp_ptx_run(struct bond *b, struct lacp_port *p);
 void lacp_mux_run(struct bond *b, struct lacp_port *p);
+/* broadcast_neighbor: schedules the announcement for the ports that began
+ * distributing since the last call (lacp_mux.c). */
+void lacp_announce_ready(struct bond *b);
 void lacp_tx_run(struct bond *b, struct lacp_port *p);
 void lacp_churn_run(struct bond *b, struct lacp_port *p);
 
@@ -315,6 +321,9 @@ void lacp_port_disable(struct lacp_port *p);
  * (ad_disable_distributing). */
 void lacp_port_enable_collecting(struct lacp_port *p);
 void lacp_port_disable_distributing(struct lacp_port *p);
+/* Whether frames may go out on p: enabled, of the active aggregator, and
+ * the partner (if there is one) says it collects (lacp_select.c says why). */
+bool lacp_port_distributes(const struct lacp_port *p);
 /* A slave's actor_port_prio changed (bond_3ad_update_ad_actor_settings):
  * every port sends, and ad_select=actor_port_prio chooses again. */
 void lacp_port_prio_changed(struct bond *b);

@@ -148,7 +148,7 @@ static void explain_port(const struct bond *b, const struct slave *s, uint64_t n
 	sp->heard = p->mem.heard;
 	sp->heard_ago_ms = p->mem.heard ? ago(now, p->mem.heard_ms) : 0;
 	copy_info(&sp->partner, &p->partner);
-	sp->carrying = p->enabled && sp->agg_active;
+	sp->carrying = lacp_port_distributes(p);
 	/* A link the partner calls individual may carry traffic, but alone. */
 	sp->aggregated = sp->carrying && partnered &&
 			 p->mux == LACP_MUX_COLLECTING_DISTRIBUTING &&

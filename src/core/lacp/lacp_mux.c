@@ -63,15 +63,33 @@ static bool to_attached(const struct lacp_port *p)
 
 /* ad_enable_collecting_distributing: with broadcast_neighbor, a port that
  * starts distributing also has the bond's addresses announced again
- * (num_peer_notif rounds, peer_notif_delay apart, from the next MII monitor
- * pass on), so a switch that learned them elsewhere hears of this port
- * (the kernel's ad_cond_set_peer_notif). */
+ * (the kernel's ad_cond_set_peer_notif), so a switch that learned them
+ * elsewhere hears of this port. The announcement waits until frames may
+ * really go out on the port (the partner collects: lacp_announce_ready). */
 static void enable_cd(struct bond *b, struct lacp_port *p)
 {
 	if (!agg_active(p))
 		return;
 	lacp_port_enable(p);
 	if (b->params.broadcast_neighbor)
+		p->announce = true;
+}
+
+void lacp_announce_ready(struct bond *b)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < b->n_slaves; i++) {
+		struct lacp_port *p = lacp_port_of(b->slaves[i]);
+
+		if (p->announce && (!p->enabled || lacp_port_distributes(p))) {
+			any |= p->enabled;
+			p->announce = false;
+		}
+	}
+	/* num_peer_notif rounds, peer_notif_delay apart, from the next MII
+	 * monitor pass on */
+	if (any && b->params.broadcast_neighbor)
 		b->send_peer_notif = b->params.num_peer_notif *
 				     (b->params.peer_notif_delay ? b->params.peer_notif_delay : 1);
 }

@@ -201,6 +201,23 @@ void lacp_port_disable_distributing(struct lacp_port *p)
 		p->enabled = false;
 }
 
+/* Coupled control (the default) turns distributing on together with
+ * collecting, and each end does so at its own tick once it sees the other
+ * in sync: the end that gets there first would send into a port that the
+ * other does not collect on yet, losing up to a tick (100 ms) of frames
+ * every time a link comes back (the kernel's driver does). The partner
+ * announces collecting in the LACPDU it sends on that very transition, so
+ * waiting for the bit costs no more than the PDU's trip: the port starts
+ * to carry frames when the PDU is received, not at the next tick.
+ * Independent control already waits for it in its mux. A partnerless
+ * aggregator (the individual fallback) has no one to wait for. */
+bool lacp_port_distributes(const struct lacp_port *p)
+{
+	if (!p->enabled || !p->agg || !p->agg->active)
+		return false;
+	return !lacp_agg_has_partner(p->agg) || (p->partner.state & LACP_STATE_COLLECTING);
+}
+
 uint32_t lacp_agg_port_prio(const struct bond *b, const struct lacp_agg *agg)
 {
 	uint32_t sum = 0;
