@@ -78,6 +78,8 @@ run get-slave-attr get_one get bond0 eth0 ad_aggregator_id
 run list list list
 run options options_list options
 run version version version
+run metrics metrics metrics
+run metrics-om metrics metrics openmetrics
 run lacp-explain lacp_explain lacp explain bond0
 run lacp-log lacp_log lacp log bond0 eth0
 run hash hash hash bond2 src 192.0.2.1 dst 192.0.2.2 proto tcp sport 1000 dport 80
