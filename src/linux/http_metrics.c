@@ -254,8 +254,9 @@ static void client_close(struct http_metrics *h, unsigned i)
 	char sink[512];
 
 	/* Bytes the client sent that we did not read (a body) would turn
-	 * close() into a reset, which may cost the client the reply. */
-	while (recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+	 * close() into a reset, which may cost the client the reply. A
+	 * bounded drain: a client streaming junk must not keep us here. */
+	for (unsigned k = 0; k < 64 && recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; k++)
 		;
 	/* close() takes the fd out of the epoll set */
 	close(c->fd);
