@@ -3,7 +3,7 @@
 #
 # srv: bond0 (active-backup, miimon 100) over eth0, eth1; sw: br0 over s0,
 # s1 and sc; cli: 192.0.2.10. bondd --metrics [::1]:PORT (IPv6 on srv's
-# loopback) --metrics-textfile DIR; Debian's prometheus-node-exporter runs
+# loopback), and metrics_textfile = DIR in its bondd.conf; Debian's prometheus-node-exporter runs
 # in srv with only the textfile collector, on 127.0.0.1.
 #   - bad --metrics / --metrics-textfile values and a bad [daemon] metrics
 #     are refused, before anything is touched;
@@ -58,8 +58,10 @@ check "[daemon] metrics = 192.0.2.1:http: --check-config says 78" eval \
 	'"$BONDD" --check-config -c "$TOPO_DIR/bad.conf" 2>&1; [ $? = 78 ]'
 
 need "topology" topo_2d1c
-need "bondd starts with --metrics [::1]:$BPORT --metrics-textfile" \
-	start_bondd srv --metrics "[::1]:$BPORT" --metrics-textfile "$TF"
+# the textfile from the configuration file, the endpoint from the command line
+printf '[daemon]\nmetrics_textfile = %s\n' "$TF" >"$TOPO_DIR/bondd.conf"
+need "bondd starts with --metrics [::1]:$BPORT, [daemon] metrics_textfile" \
+	start_bondd srv -c "$TOPO_DIR/bondd.conf" --metrics "[::1]:$BPORT"
 need "create bond0 active-backup" bctl srv create bond0 mode active-backup miimon 100
 need "enslave eth0 eth1" bctl srv enslave bond0 eth0 eth1
 need "bond0 address" bond_addr srv bond0 192.0.2.1/24
