@@ -6,7 +6,7 @@
 # loopback), and metrics_textfile = DIR in its bondd.conf; Debian's prometheus-node-exporter runs
 # in srv with only the textfile collector, on 127.0.0.1.
 #   - bad --metrics / --metrics-textfile values and a bad [daemon] metrics
-#     are refused, before anything is touched;
+#     are refused, before anything is touched; so is a port already taken;
 #   - node_exporter, scraped with curl, says node_bonding_slaves 2 and
 #     node_bonding_active 2 for bond0; a cut switch port makes it 1 and the
 #     restored port 2 again (node_exporter's "active": slaves whose MII
@@ -58,6 +58,24 @@ check "[daemon] metrics = 192.0.2.1:http: --check-config says 78" eval \
 	'"$BONDD" --check-config -c "$TOPO_DIR/bad.conf" 2>&1; [ $? = 78 ]'
 
 need "topology" topo_2d1c
+
+# a port someone else holds: bondd says so and stops, leaving nothing
+nsx cli "$PY" -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 19102)); s.listen(); time.sleep(6)' &
+HOLDER=$!
+need "a program holds 127.0.0.1:19102 in cli" wait_for 3 topo_listening cli 19102
+port_taken() {
+	local out rc
+	out=$(ip netns exec "$(nsname cli)" "$BONDD" -f -s "$TOPO_DIR/cli.sock" \
+		--metrics 127.0.0.1:19102 2>&1)
+	rc=$?
+	echo "exit $rc: $out"
+	[ "$rc" = 1 ] && [[ $out == *"127.0.0.1:19102"*"another program listens"* ]] &&
+		[ ! -e "$TOPO_DIR/cli.sock" ]
+}
+check "--metrics on a port already taken: exit 1, says why, no socket left" port_taken
+kill "$HOLDER" 2>/dev/null
+wait "$HOLDER" 2>/dev/null
 # the textfile from the configuration file, the endpoint from the command line
 printf '[daemon]\nmetrics_textfile = %s\n' "$TF" >"$TOPO_DIR/bondd.conf"
 need "bondd starts with --metrics [::1]:$BPORT, [daemon] metrics_textfile" \
