@@ -5,7 +5,8 @@ set -e
 PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libcmocka-dev
       iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3
       openvswitch-switch libxdp-dev libbpf-dev clang libclang-rt-14-dev jq
-      qemu-system-x86 busybox-static kmod python3-jsonschema"
+      qemu-system-x86 busybox-static kmod python3-jsonschema
+      prometheus-node-exporter python3-prometheus-client curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -19,6 +20,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # Open vSwitch is only a test peer (tests/interop starts private instances):
 # keep the package from starting a system-wide switch while installing.
+# The same for prometheus-node-exporter: tests/net/t_metrics.sh starts its
+# own inside a test namespace, the package must not listen on :9100.
 guard=""
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d

@@ -14,6 +14,7 @@
 #include "ctl/ctl_server.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_conf.h"
+#include "lib/netaddr.h"
 #include "linux/notify.h"
 
 #define DEFAULT_SOCKET "/run/bondd/bondd.sock"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: bondd [-f] [-s SOCKET] [-g GROUP] [--datapath auto|ebpf|packet]\n"
+		"             [--metrics ADDR:PORT] [--metrics-textfile DIR]\n"
 		"             [-c FILE | --from FORMAT PATH [--modprobe FILE]] [-h] [-V]\n"
 		"       bondd --check-config [-c FILE | --from FORMAT PATH [--modprobe FILE]]\n"
 		"  -f, --foreground   stay in the foreground, log to stderr\n"
@@ -46,6 +48,12 @@ static void usage(FILE *f)
 		"                     when the kernel accepts it; or $BONDD_DATAPATH)\n"
 		"  -g, --group NAME   members may run the read-only commands (show, get,\n"
 		"                     list...); default %s, root only if it does not exist\n"
+		"      --metrics ADDR:PORT\n"
+		"                     serve the bonds' metrics (Prometheus text or OpenMetrics)\n"
+		"                     at http://ADDR:PORT/metrics; [IPV6]:PORT for IPv6\n"
+		"      --metrics-textfile DIR\n"
+		"                     keep DIR/bondd.prom up to date for node_exporter's\n"
+		"                     textfile collector (DIR absolute)\n"
 		"      --check-config validate the configuration (default %s)\n"
 		"                     and exit: 0 if usable, %d with the errors; touches\n"
 		"                     nothing (no device, no socket)\n"
@@ -82,6 +90,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "datapath", required_argument, NULL, 'D' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "metrics-textfile", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = getenv("BONDD_SOCKET");
@@ -90,6 +100,11 @@ int main(int argc, char **argv)
 	 * every test on both data paths. */
 	const char *datapath = getenv("BONDD_DATAPATH");
 	char conf_datapath[8] = "";
+	/* --metrics, --metrics-textfile, else [daemon] metrics and
+	 * metrics_textfile (copied: the configuration is freed) */
+	const char *metrics = NULL, *textfile = NULL;
+	char conf_metrics[64] = "", conf_textfile[1024] = "";
+	struct netaddr na;
 	struct ctl_access acc;
 	bool foreground = false, check_only = false;
 	struct daemon_conf_src src = { NULL, NULL, NULL };
@@ -133,6 +148,23 @@ int main(int argc, char **argv)
 			break;
 		case 'D':
 			datapath = optarg;
+			break;
+		case 'm':
+			/* refused before anything is touched */
+			if (netaddr_parse(optarg, &na, &err) < 0) {
+				fprintf(stderr, "bondd: --metrics %s\n", err.msg);
+				return EXIT_USAGE;
+			}
+			metrics = optarg;
+			break;
+		case 'T':
+			/* bondd runs in / once detached */
+			if (optarg[0] != '/') {
+				fprintf(stderr, "bondd: --metrics-textfile '%s': give an absolute "
+					"directory name\n", optarg);
+				return EXIT_USAGE;
+			}
+			textfile = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -185,6 +217,10 @@ int main(int argc, char **argv)
 		 * environment says otherwise. */
 		if ((!datapath || !*datapath) && conf->datapath[0])
 			snprintf(conf_datapath, sizeof(conf_datapath), "%s", conf->datapath);
+		if (!metrics && conf->metrics[0])
+			snprintf(conf_metrics, sizeof(conf_metrics), "%s", conf->metrics);
+		if (!textfile && conf->metrics_textfile[0])
+			snprintf(conf_textfile, sizeof(conf_textfile), "%s", conf->metrics_textfile);
 		conf_free(conf);
 	}
 	/* A group named on the command line must exist; the default one
@@ -206,6 +242,15 @@ int main(int argc, char **argv)
 		daemon_say(LOG_ERR, "bondd: --datapath: %s", err.msg);
 		daemon_free(d);
 		return EXIT_USAGE;
+	}
+	/* Before the configuration: a port someone else holds stops bondd
+	 * while nothing is enslaved yet. */
+	if (daemon_metrics_open(d, metrics ? metrics : conf_metrics[0] ? conf_metrics : NULL,
+				textfile ? textfile : conf_textfile[0] ? conf_textfile : NULL,
+				&err) < 0) {
+		daemon_say(LOG_ERR, "bondd: %s", err.msg);
+		daemon_free(d);
+		return EXIT_RUNTIME;
 	}
 	if (src.path) {
 		struct strbuf msgs;

@@ -120,6 +120,13 @@ struct conf {
 	 * start only (bondd --datapath and BONDD_DATAPATH come first). */
 	char datapath[8];
 	struct conf_loc datapath_loc;
+	/* [daemon] metrics = ADDR:PORT and metrics_textfile = DIR (absolute);
+	 * "" = not given. Read at start only, after bondd --metrics and
+	 * --metrics-textfile. */
+	char metrics[64];
+	struct conf_loc metrics_loc;
+	char metrics_textfile[1024];
+	struct conf_loc metrics_textfile_loc;
 	/* Importers only: "options bonding ..." values, the defaults of every
 	 * bond; conf_finish() folds them into each bond and empties this. */
 	struct conf_opt *defaults;

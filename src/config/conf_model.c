@@ -285,6 +285,7 @@ bool conf_equal(const struct conf *a, const struct conf *b)
 	if (a->n_bonds != b->n_bonds || a->n_ifaces != b->n_ifaces ||
 	    a->n_routes != b->n_routes || a->max_bonds != b->max_bonds ||
 	    a->tx_queues != b->tx_queues || strcmp(a->datapath, b->datapath) ||
+	    strcmp(a->metrics, b->metrics) || strcmp(a->metrics_textfile, b->metrics_textfile) ||
 	    !gw_equal(&a->gw4, &b->gw4) ||
 	    !gw_equal(&a->gw6, &b->gw6) ||
 	    !opts_equal(a->defaults, a->n_defaults, b->defaults, b->n_defaults))

@@ -7,7 +7,8 @@
  *   [interface eth2]             a plain interface: mtu, address, gateway
  *   [route]                      to = DST/LEN [via GW] [dev DEV] [metric N]
  *   [bonding]                    module parameters: max_bonds, tx_queues
- *   [daemon]                     datapath = auto|ebpf|packet
+ *   [daemon]                     datapath = auto|ebpf|packet, metrics = ADDR:PORT,
+ *                                metrics_textfile = DIR
  *
  * '#' or ';' starts a comment at the start of a line, '#' also after a
  * blank. docs/bondd.conf.5 is the reference; conf_print.c writes it. */
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "conf_impl.h"
+#include "lib/netaddr.h"
 
 enum sect { S_NONE, S_BOND, S_IFACE, S_ROUTE, S_MODULE, S_DAEMON, S_BAD };
 
@@ -27,7 +29,7 @@ static const char *const bond_keys[] = { "slaves", "up", "mtu", "hwaddr", "addre
 static const char *const iface_keys[] = { "mtu", "address", "gateway", NULL };
 static const char *const route_keys[] = { "to", NULL };
 static const char *const module_keys[] = { "max_bonds", "tx_queues", NULL };
-static const char *const daemon_keys[] = { "datapath", NULL };
+static const char *const daemon_keys[] = { "datapath", "metrics", "metrics_textfile", NULL };
 static const char *const sect_words[] = { "interface", "route", "bonding", "daemon", NULL };
 
 bool conf_is_section_word(const char *name)
@@ -402,9 +404,37 @@ static void module_key(struct native *p, const char *key, const char *value,
 	free(cvalue);
 }
 
-static void daemon_key(struct native *p, const char *value, const struct conf_loc *loc)
+static void daemon_key(struct native *p, const char *key, const char *value,
+		       const struct conf_loc *loc)
 {
 	static const char *const dps[] = { "auto", "ebpf", "packet", NULL };
+	struct netaddr na;
+	struct err err;
+
+	err_clear(&err);
+	if (!strcmp(key, "metrics")) {
+		/* checked here, so a bad address refuses the file before
+		 * anything is touched; bound at start (http_metrics.c) */
+		if (netaddr_parse(value, &na, &err) < 0 ||
+		    strlen(value) >= sizeof(p->c->metrics)) {
+			conf_error(p->d, loc, "metrics: %s", err.msg[0] ? err.msg : "too long");
+			return;
+		}
+		snprintf(p->c->metrics, sizeof(p->c->metrics), "%s", value);
+		p->c->metrics_loc = *loc;
+		return;
+	}
+	if (!strcmp(key, "metrics_textfile")) {
+		/* bondd runs in / once detached: a relative name would move */
+		if (value[0] != '/' || strlen(value) >= sizeof(p->c->metrics_textfile)) {
+			conf_error(p->d, loc, "metrics_textfile: '%s' is not an absolute "
+				   "directory name", value);
+			return;
+		}
+		snprintf(p->c->metrics_textfile, sizeof(p->c->metrics_textfile), "%s", value);
+		p->c->metrics_textfile_loc = *loc;
+		return;
+	}
 
 	for (unsigned i = 0; dps[i]; i++)
 		if (!strcmp(value, dps[i])) {
@@ -506,7 +536,7 @@ static void key_line(struct native *p, char *line, const struct conf_loc *loc)
 		module_key(p, key, value, loc);
 		break;
 	case S_DAEMON:
-		daemon_key(p, value, loc);
+		daemon_key(p, key, value, loc);
 		break;
 	default:
 		break;

@@ -58,8 +58,14 @@ void conf_print(const struct conf *c, struct strbuf *out)
 			sb_printf(out, "tx_queues = %d\n", c->tx_queues);
 		sep = "\n";
 	}
-	if (c->datapath[0]) {
-		sb_printf(out, "%s[daemon]\ndatapath = %s\n", sep, c->datapath);
+	if (c->datapath[0] || c->metrics[0] || c->metrics_textfile[0]) {
+		sb_printf(out, "%s[daemon]\n", sep);
+		if (c->datapath[0])
+			sb_printf(out, "datapath = %s\n", c->datapath);
+		if (c->metrics[0])
+			sb_printf(out, "metrics = %s\n", c->metrics);
+		if (c->metrics_textfile[0])
+			sb_printf(out, "metrics_textfile = %s\n", c->metrics_textfile);
 		sep = "\n";
 	}
 	for (unsigned i = 0; i < c->n_bonds; i++) {

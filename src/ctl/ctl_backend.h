@@ -41,6 +41,7 @@ struct ctl_failover {
 	uint64_t count;
 	uint32_t last_us, max_us;
 	uint64_t hist[CTL_FAILOVER_BUCKETS];
+	uint64_t sum_us;            /* of every time counted in hist (metrics' _sum) */
 	struct ctl_failover_rec last[CTL_FAILOVER_LAST];   /* a ring */
 	unsigned n_last;            /* records in it, at most CTL_FAILOVER_LAST */
 	unsigned next_last;         /* where the next one goes */

@@ -40,6 +40,12 @@ bool daemon_handing_over(const struct daemon *d);
 void daemon_detached(struct daemon *d);
 /* Runs until SIGTERM/SIGINT; returns 0, or -1 on a fatal loop error. */
 int daemon_run(struct daemon *d);
+/* bondd --metrics ADDR:PORT (listen_at) and --metrics-textfile DIR (dir),
+ * each NULL when off (docs/metrics.md): binds the endpoint, checks that
+ * DIR is a directory bondd may write in. -errno with err (the address
+ * refused, the port taken, no such directory). After daemon_new(). */
+int daemon_metrics_open(struct daemon *d, const char *listen_at, const char *dir,
+			struct err *err);
 /* Gives every slave back and removes every bond. */
 void daemon_shutdown(struct daemon *d);
 /* daemon_shutdown() and then frees everything. */

@@ -783,6 +783,14 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 		sb_printf(msgs, "%s:%u: datapath = %s takes effect when bondd starts next; this bondd keeps the %s data path\n",
 			  d->conf_path, c->datapath_loc.line, c->datapath[0] ? c->datapath : "auto",
 			  d->dp->name);
+	/* So are the metrics endpoint and textfile (bondd --metrics ...). */
+	if (strcmp(c->metrics, d->conf ? d->conf->metrics : ""))
+		sb_printf(msgs, "%s:%u: metrics = %s takes effect when bondd starts next\n",
+			  d->conf_path, c->metrics_loc.line, c->metrics[0] ? c->metrics : "(none)");
+	if (strcmp(c->metrics_textfile, d->conf ? d->conf->metrics_textfile : ""))
+		sb_printf(msgs, "%s:%u: metrics_textfile = %s takes effect when bondd starts next\n",
+			  d->conf_path, c->metrics_textfile_loc.line,
+			  c->metrics_textfile[0] ? c->metrics_textfile : "(none)");
 	rc = daemon_conf_apply(d, d->conf, c, err);
 	/* Even a partly applied reload is what now stands: remember it so
 	 * the next reload compares against it. */

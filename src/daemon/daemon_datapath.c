@@ -81,6 +81,7 @@ void daemon_failover_done(struct dbond *db)
 	while (i < CTL_FAILOVER_BUCKETS - 1 && us >= (16u << i))
 		i++;
 	f->hist[i]++;
+	f->sum_us += us;
 	f->count++;
 	f->last_us = us >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)us;
 	if (f->last_us > f->max_us)

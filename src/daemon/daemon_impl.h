@@ -10,6 +10,7 @@
  *   daemon_conf.c      applying a configuration
  *   daemon_statusfile.c  the status as files beside the control socket
  *   daemon_cwatch.c    carrier changes at once (BPF watch or poll)
+ *   daemon_metrics.c   the metrics endpoint and the node_exporter textfile
  */
 #ifndef BONDD_DAEMON_IMPL_H
 #define BONDD_DAEMON_IMPL_H
@@ -33,6 +34,8 @@
 #include "linux/vlan_restore.h"
 
 struct cwatch;
+struct http_metrics;
+struct mtextfile;
 struct cwpoll;
 struct rtnl_event;
 struct rtnl_link;
@@ -48,7 +51,7 @@ struct rtnl_link;
  * (linux/vlan_restore.h): the header and addresses move into it. */
 #define RX_SLOT     (VLAN_TAG_LEN + SLOT)
 
-enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL, EP_CWATCH };
+enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL, EP_CWATCH, EP_METRICS };
 
 struct ep_item {
 	enum ep_kind kind;
@@ -200,6 +203,10 @@ struct daemon {
 	uint64_t next_ms;
 	/* the /proc-layout status files (daemon_statusfile.c) */
 	struct statusfiles *sf;
+	/* bondd --metrics and --metrics-textfile (daemon_metrics.c; NULL: off) */
+	struct http_metrics *metrics;
+	struct ep_item ep_metrics;
+	struct mtextfile *mtf;
 };
 
 /* ---- daemon.c: the object, bonds and slaves --------------------------- */
@@ -342,6 +349,17 @@ bool daemon_on_cwatch(struct daemon *d);
  * CW_BUSY_FRAMES or more in one look, and one second after. Returns when
  * to look again (UINT64_MAX: no poll). */
 uint64_t daemon_cwatch_busy(struct daemon *d, uint64_t now);
+
+/* ---- daemon_metrics.c: the metrics endpoint and textfile ----------------- */
+
+/* The endpoint's fd is readable: serve what is ready. */
+void daemon_metrics_run(struct daemon *d);
+/* Drops endpoint connections past their deadline, rewrites the textfile
+ * when due (at most every second) and changed. Returns when it wants to
+ * run again (UINT64_MAX: never). */
+uint64_t daemon_metrics_sync(struct daemon *d, uint64_t now);
+/* Closes the endpoint; removes the textfile unless handing over. */
+void daemon_metrics_close(struct daemon *d);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

@@ -119,6 +119,7 @@ int daemon_loop_after_fork(struct daemon *d)
 
 void daemon_loop_close(struct daemon *d)
 {
+	daemon_metrics_close(d);
 	daemon_statusfile_close(d);
 	ctl_server_free(d->ctl);
 	d->ctl = NULL;
@@ -165,7 +166,7 @@ static int loop_timeout(struct daemon *d)
 
 static void arm_timer(struct daemon *d)
 {
-	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next, cw_next;
+	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next, cw_next, m_next;
 	struct itimerspec its = { 0 };
 
 	/* Control clients past their deadline are answered or dropped. */
@@ -192,6 +193,9 @@ static void arm_timer(struct daemon *d)
 	sf_next = daemon_statusfile_sync(d, now);
 	if (sf_next < next)
 		next = sf_next;
+	m_next = daemon_metrics_sync(d, now);
+	if (m_next < next)
+		next = m_next;
 	/* after the data path's counters: they tell whether frames flow */
 	cw_next = daemon_cwatch_busy(d, now);
 	if (cw_next < next)
@@ -302,6 +306,10 @@ int daemon_run(struct daemon *d)
 				d->stop = true;
 				break;
 			}
+			case EP_METRICS:
+				/* a scrape reads, it changes nothing */
+				daemon_metrics_run(d);
+				break;
 			case EP_CWATCH:
 				if (daemon_on_cwatch(d))
 					quiet = false;

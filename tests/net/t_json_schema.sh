@@ -78,6 +78,8 @@ run get-slave-attr get_one get bond0 eth0 ad_aggregator_id
 run list list list
 run options options_list options
 run version version version
+run metrics metrics metrics
+run metrics-om metrics metrics openmetrics
 run lacp-explain lacp_explain lacp explain bond0
 run lacp-log lacp_log lacp log bond0 eth0
 run hash hash hash bond2 src 192.0.2.1 dst 192.0.2.2 proto tcp sport 1000 dport 80
@@ -164,6 +166,34 @@ print("typed: ok;", json.dumps(st["failover"]["recent"]))
 PY
 }
 check "typed values: mode, numbers, named values, lists, booleans; stats has the failovers" typed
+# metrics (docs/metrics.md) of the 802.3ad bond0, through
+# python3-prometheus-client's OpenMetrics parser
+lacp_metrics() {
+	bctl a metrics openmetrics >"$TOPO_DIR/metrics.om" || return 1
+	/usr/bin/python3 - "$TOPO_DIR/metrics.om" <<'PY'
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+f = {m.name: m for m in text_string_to_metric_families(open(sys.argv[1]).read())}
+def v(fam, sname, **lb):
+    got = [s.value for s in f[fam].samples
+           if s.name == sname and all(s.labels.get(k) == x for k, x in lb.items())]
+    assert len(got) == 1, (fam, lb, got)
+    return got[0]
+p = "eth0"
+assert v("bondd_lacp_actor_state_bit", "bondd_lacp_actor_state_bit",
+         master="bond0", slave=p, bit="synchronization") == 1
+assert v("bondd_lacp_actor_state", "bondd_lacp_actor_state", master="bond0", slave=p) == 63
+assert v("bondd_lacp_lacpdus_rx", "bondd_lacp_lacpdus_rx_total", master="bond0", slave=p) > 0
+assert v("bondd_lacp_aggregator_id", "bondd_lacp_aggregator_id", master="bond0", slave=p) == \
+    v("bondd_lacp_active_aggregator_id", "bondd_lacp_active_aggregator_id", master="bond0") > 0
+# b released its eth1 above: a's eth1 went on with defaulted partner info
+assert v("bondd_lacp_actor_state_bit", "bondd_lacp_actor_state_bit",
+         master="bond0", slave="eth1", bit="defaulted") == 1
+assert v("node_bonding_slaves", "node_bonding_slaves", master="bond5") == 1
+print("metrics: eth0 in sync (actor state 63), LACPDUs counted, in the active aggregator; eth1 defaulted")
+PY
+}
+check "metrics openmetrics: bond0's LACP states and counters parse and are right" lacp_metrics
 stats_text() {
 	local t
 	t=$(bctl a stats bond1) || return 1

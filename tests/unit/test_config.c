@@ -285,6 +285,34 @@ static void test_native_daemon_datapath(void **state)
 		"t.conf:2: unknown key 'datapth' (did you mean 'datapath'?)\n");
 }
 
+/* [daemon] metrics and metrics_textfile: checked when read, printed back,
+ * compared by reload. */
+static void test_native_daemon_metrics(void **state)
+{
+	struct conf *c = native_ok("[daemon]\nmetrics = [2001:db8::1]:9120\n"
+				   "metrics_textfile = /var/lib/prometheus/node-exporter\n");
+	struct conf *c2 = native_ok("[daemon]\nmetrics = 127.0.0.1:9120\n");
+	char *text = print_text(c);
+
+	assert_string_equal(c->metrics, "[2001:db8::1]:9120");
+	assert_int_equal(c->metrics_loc.line, 2);
+	assert_string_equal(c->metrics_textfile, "/var/lib/prometheus/node-exporter");
+	assert_string_equal(text, "[daemon]\nmetrics = [2001:db8::1]:9120\n"
+			    "metrics_textfile = /var/lib/prometheus/node-exporter\n");
+	assert_false(conf_equal(c, c2));
+	assert_roundtrip(c);
+	free(text);
+	conf_free(c);
+	conf_free(c2);
+	assert_native_error("[daemon]\nmetrics = 192.0.2.1\n",
+		"t.conf:2: metrics: '192.0.2.1': no port; give an IPv4 address and a port "
+		"(192.0.2.1:9100), or an IPv6 address in brackets and a port ([2001:db8::1]:9100)\n");
+	assert_native_error("[daemon]\nmetrics = 192.0.2.1:0\n",
+		"t.conf:2: metrics: '192.0.2.1:0': the port must be a number from 1 to 65535\n");
+	assert_native_error("[daemon]\nmetrics_textfile = textfiles\n",
+		"t.conf:2: metrics_textfile: 'textfiles' is not an absolute directory name\n");
+}
+
 /* A configuration may ask for as many bonds as one engine holds. */
 static void test_native_too_many_bonds(void **state)
 {
@@ -1337,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_native_canonical_values),
 		cmocka_unit_test(test_native_max_bonds),
 		cmocka_unit_test(test_native_daemon_datapath),
+		cmocka_unit_test(test_native_daemon_metrics),
 		cmocka_unit_test(test_native_up),
 		cmocka_unit_test(test_native_too_many_bonds),
 		cmocka_unit_test(test_native_routes_and_gateways),
