@@ -1,0 +1,596 @@
+/* bondctl ip: runs what the parser (bondctl_ip_parse.c) made of the words.
+ *
+ *   link add NAME [LINK WORDS] type bond [OPTIONS]   create (all or nothing),
+ *                                         then ip for the link words, then up
+ *   link set BOND [type bond OPTIONS] [LINK WORDS] [up|down]
+ *                                         set (all or nothing), then ip, then
+ *                                         up/down: the kernel's order
+ *   link set DEV [type bond_slave ...] [LINK WORDS] [master BOND|nomaster]
+ *                                         set-slave, ip, then enslave/release
+ *   link del[ete] [dev] BOND              delete
+ *   -d link show [...]                    ip's text with the bond details
+ *
+ * Everything else (another kind of link, a device no bond of bondd has to
+ * do with, ip addr, ip route, ...) is run by the system's ip, unchanged, so
+ * a whole script works with `bondctl` in front. */
+#include "bondctl_ip.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "ctl/ctl_proto.h"
+
+#define PROG "bondctl"
+#define IP_PROG "ip"
+
+static bool dev_exists(const char *name)
+{
+	return *name && strlen(name) < IFNAMSIZ && if_nametoindex(name) != 0;
+}
+
+struct ctx {
+	const char *sock;
+	char *bonds;         /* `list`: one name a line */
+	struct ipc *c;
+};
+
+/* What bondd refused, as ip prints a kernel's refusal: "Error: MSG." per
+ * line, without our "bondctl: " tag. */
+static void relay_error(const char *text)
+{
+	static const char tag[] = PROG ": ";
+	const char *line = text;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (!strncmp(line, tag, sizeof(tag) - 1)) {
+			line += sizeof(tag) - 1;
+			len -= sizeof(tag) - 1;
+		}
+		if (len)
+			fprintf(stderr, "Error: %.*s%s\n", (int)len, line,
+				line[len - 1] == '.' ? "" : ".");
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+}
+
+/* One request to bondd. Returns IPX_OK, IPX_REFUSED after relaying its
+ * refusal, or the client's status (3: bondd not reachable) after its
+ * message. out, if given, receives the reply's text. */
+static int call(struct ctx *x, int argc, const char *const argv[], char **out)
+{
+	struct client_reply r;
+	int rc = client_call(PROG, x->sock, argc, argv, false, &r);
+
+	if (rc)
+		return rc;
+	if (r.status != CTL_EXIT_OK) {
+		relay_error(r.err);
+		client_reply_free(&r);
+		return IPX_REFUSED;
+	}
+	if (out) {
+		*out = r.out;
+		r.out = NULL;
+	}
+	client_reply_free(&r);
+	return IPX_OK;
+}
+
+static bool in_lines(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+static bool is_bond(struct ctx *x, const char *name)
+{
+	return name && in_lines(x->bonds, name);
+}
+
+/* The bond of bondd that has dev as a slave: its name (malloc'd) in *bond,
+ * NULL if none. Returns IPX_OK or the failed call's status. */
+static int bond_of(struct ctx *x, const char *dev, char **bond)
+{
+	*bond = NULL;
+	for (const char *p = x->bonds; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char name[IFNAMSIZ + 1];
+		const char *argv[3] = { "get", name, "slaves" };
+		char *slaves = NULL;
+		int rc;
+
+		if (len && len < sizeof(name)) {
+			memcpy(name, p, len);
+			name[len] = '\0';
+			rc = call(x, 3, argv, &slaves);
+			if (rc)
+				return rc;
+			/* "eth0 eth1\n": a word match */
+			for (char *t = strtok(slaves, " \n"); t; t = strtok(NULL, " \n")) {
+				if (!strcmp(t, dev)) {
+					*bond = strdup(name);
+					free(slaves);
+					if (!*bond) {
+						fprintf(stderr, PROG ": out of memory\n");
+						return IPX_FAIL;
+					}
+					return IPX_OK;
+				}
+			}
+			free(slaves);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return IPX_OK;
+}
+
+/* Runs ip with argv (argv[0] is "ip"); out: its stdout, else ours.
+ * Returns ip's exit status, or IPX_FAIL after saying why it could not run. */
+static int run_ip(char *const argv[], struct strbuf *out)
+{
+	int pfd[2] = { -1, -1 }, status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if (out && pipe(pfd) < 0) {
+		fprintf(stderr, PROG " ip: cannot make a pipe for ip: %s\n", strerror(errno));
+		return IPX_FAIL;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, PROG " ip: cannot start ip: %s\n", strerror(errno));
+		if (out) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		return IPX_FAIL;
+	}
+	if (pid == 0) {
+		if (out && (dup2(pfd[1], STDOUT_FILENO) < 0 || close(pfd[0]) < 0 ||
+			    close(pfd[1]) < 0))
+			_exit(IPX_FAIL);
+		execvp(IP_PROG, argv);
+		fprintf(stderr, PROG " ip: cannot run " IP_PROG " (iproute2): %s\n", strerror(errno));
+		_exit(IPX_FAIL);
+	}
+	if (out) {
+		char buf[4096];
+		ssize_t n;
+
+		close(pfd[1]);
+		while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				fprintf(stderr, PROG " ip: cannot read ip's output: %s\n", strerror(errno));
+				break;
+			}
+			sb_printf(out, "%.*s", (int)n, buf);
+		}
+		close(pfd[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			fprintf(stderr, PROG " ip: cannot wait for ip: %s\n", strerror(errno));
+			return IPX_FAIL;
+		}
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	fprintf(stderr, PROG " ip: ip was killed by signal %d\n", WTERMSIG(status));
+	return IPX_FAIL;
+}
+
+/* ip with our own words unchanged: the command is not about bondd. */
+static int pass(int argc, char **argv)
+{
+	char **v = calloc((size_t)argc + 2, sizeof(*v));
+	int rc;
+
+	if (!v) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return IPX_FAIL;
+	}
+	v[0] = (char *)IP_PROG;
+	memcpy(v + 1, argv, (size_t)argc * sizeof(*v));
+	rc = run_ip(v, NULL);
+	free(v);
+	return rc;
+}
+
+/* ip link set dev DEV WORDS... (the words bondd leaves to the device). */
+static int ip_set_rest(const char *dev, const char *const *rest, unsigned n,
+		       int updown)
+{
+	char *v[IPC_MAX_REST + 8];
+	unsigned k = 0;
+
+	if (!n && !updown)
+		return IPX_OK;
+	v[k++] = (char *)IP_PROG;
+	v[k++] = (char *)"link";
+	v[k++] = (char *)"set";
+	v[k++] = (char *)"dev";
+	v[k++] = (char *)dev;
+	for (unsigned i = 0; i < n; i++)
+		v[k++] = (char *)rest[i];
+	if (updown)
+		v[k++] = (char *)(updown > 0 ? "up" : "down");
+	v[k] = NULL;
+	return run_ip(v, NULL);
+}
+
+/* "set BOND opt value ..." or "create BOND opt value ...": all or nothing. */
+static int send_opts(struct ctx *x, const char *cmd, const char *bond)
+{
+	const char *argv[2 + 2 * IPC_MAX_OPTS];
+	int n = 0;
+
+	argv[n++] = cmd;
+	argv[n++] = bond;
+	for (unsigned i = 0; i < x->c->n_opts; i++) {
+		argv[n++] = x->c->opts[i].name;
+		argv[n++] = x->c->opts[i].value;
+	}
+	if (!strcmp(cmd, "set") && n == 2)
+		return IPX_OK;
+	return call(x, n, argv, NULL);
+}
+
+static int updown(struct ctx *x, const char *bond, int how)
+{
+	const char *argv[2] = { how > 0 ? "up" : "down", bond };
+
+	return how ? call(x, 2, argv, NULL) : IPX_OK;
+}
+
+static int do_add(struct ctx *x)
+{
+	struct ipc *c = x->c;
+	const char *del[2] = { "delete", c->dev };
+	int rc;
+
+	if (c->master || c->nomaster) {
+		fprintf(stderr, "Error: %s: a bond of bondd cannot be a slave.\n", c->dev);
+		return IPX_REFUSED;
+	}
+	rc = send_opts(x, "create", c->dev);
+	if (rc)
+		return rc;
+	/* The link words the kernel would apply with the new device: if ip
+	 * refuses one, the bond goes again, as a refused ip link add leaves
+	 * nothing behind. */
+	rc = ip_set_rest(c->dev, c->rest, c->n_rest, 0);
+	if (rc) {
+		if (call(x, 2, del, NULL) == IPX_OK)
+			fprintf(stderr, PROG " ip: %s: not created (ip refused its link settings)\n",
+				c->dev);
+		return rc;
+	}
+	return updown(x, c->dev, c->updown);
+}
+
+static int do_set_bond(struct ctx *x)
+{
+	struct ipc *c = x->c;
+	int rc;
+
+	if (c->master || c->nomaster) {
+		fprintf(stderr, "Error: %s: a bond of bondd cannot be a slave.\n", c->dev);
+		return IPX_REFUSED;
+	}
+	if (c->type && strcmp(c->type, "bond")) {
+		fprintf(stderr, "Error: %s is a bond of bondd, not a %s.\n", c->dev, c->type);
+		return IPX_REFUSED;
+	}
+	for (unsigned i = 0; i < c->n_rest; i++) {
+		if (!strcmp(c->rest[i], "name") || !strcmp(c->rest[i], "netns")) {
+			fprintf(stderr, "Error: %s: bondd keeps its bonds by name in its own "
+				"namespace; \"%s\" cannot be changed (delete the bond and create it "
+				"again).\n", c->dev, c->rest[i]);
+			return IPX_REFUSED;
+		}
+	}
+	/* The kernel's order: the bond's options, the device's settings, then
+	 * the flags (up/down). */
+	rc = send_opts(x, "set", c->dev);
+	if (rc)
+		return rc;
+	rc = ip_set_rest(c->dev, c->rest, c->n_rest, 0);
+	if (rc) {
+		if (c->n_opts)
+			fprintf(stderr, PROG " ip: %s: the bond options were set; ip refused "
+				"the rest\n", c->dev);
+		return rc;
+	}
+	return updown(x, c->dev, c->updown);
+}
+
+/* DEV into BOND, from the bond it is in (old, may be NULL), as the kernel
+ * moves a slave from one master to another; if BOND refuses it, it goes
+ * back into old. */
+static int enslave(struct ctx *x, const char *dev, const char *old, const char *bond)
+{
+	const char *rel[3] = { "release", old, dev };
+	const char *ens[3] = { "enslave", bond, dev };
+	const char *back[3] = { "enslave", old, dev };
+	int rc;
+
+	if (old && !strcmp(old, bond))
+		return IPX_OK;      /* already there: the kernel does nothing */
+	if (old) {
+		rc = call(x, 3, rel, NULL);
+		if (rc)
+			return rc;
+	}
+	rc = call(x, 3, ens, NULL);
+	if (rc && old) {
+		if (call(x, 3, back, NULL) == IPX_OK)
+			fprintf(stderr, PROG " ip: %s: stays a slave of %s\n", dev, old);
+		else
+			fprintf(stderr, PROG " ip: %s: released from %s, and %s refused it\n",
+				dev, old, bond);
+	}
+	return rc;
+}
+
+static int do_set_slave(struct ctx *x, const char *old, int argc, char **argv)
+{
+	struct ipc *c = x->c;
+	int rc;
+
+	if (c->type && !strcmp(c->type, "bond")) {
+		fprintf(stderr, "Error: %s is not a bond of bondd.\n", c->dev);
+		return IPX_REFUSED;
+	}
+	if (c->master && !is_bond(x, c->master)) {
+		/* into a master that is not ours (a bridge): out of ours, the
+		 * rest is ip's */
+		if (old) {
+			const char *rel[3] = { "release", old, c->dev };
+
+			rc = call(x, 3, rel, NULL);
+			if (rc)
+				return rc;
+		}
+		return pass(argc, argv);
+	}
+	/* The kernel's order: the slave's options (it must be a slave now),
+	 * the device's settings and flags, then the master. */
+	if (c->n_sopts && !old) {
+		fprintf(stderr, "Error: %s is not a slave of a bond of bondd.\n", c->dev);
+		return IPX_REFUSED;
+	}
+	for (unsigned i = 0; i < c->n_sopts; i++) {
+		const char *ss[4] = { "set-slave", old, c->dev, c->sopts[i].name };
+		const char *argv5[5] = { ss[0], ss[1], ss[2], ss[3], c->sopts[i].value };
+
+		rc = call(x, 5, argv5, NULL);
+		if (rc)
+			return rc;
+	}
+	rc = ip_set_rest(c->dev, c->rest, c->n_rest, c->updown);
+	if (rc)
+		return rc;
+	if (c->master)
+		return enslave(x, c->dev, old, c->master);
+	if (c->nomaster && old) {
+		const char *rel[3] = { "release", old, c->dev };
+
+		return call(x, 3, rel, NULL);
+	}
+	return IPX_OK;
+}
+
+void ipc_splice(const char *text, const char *details, bool oneline, struct strbuf *out)
+{
+	const char *sep = oneline ? "\\" : "\n";
+	const char *p = text;
+
+	while (*p) {
+		const char *end = p, *name, *nend, *ins, *cut;
+		char dev[IFNAMSIZ + 1];
+		const char *line = NULL, *kind = NULL;
+		size_t dl = 0;
+
+		/* One device: from "N: NAME..." to the next "\nN: " */
+		for (;;) {
+			end = strchr(end, '\n');
+			if (!end) {
+				end = p + strlen(p);
+				break;
+			}
+			end++;
+			if (*end >= '0' && *end <= '9')
+				break;
+		}
+		name = strstr(p, ": ");
+		if (!name || name >= end) {
+			sb_printf(out, "%.*s", (int)(end - p), p);
+			p = end;
+			continue;
+		}
+		name += 2;
+		nend = name + strcspn(name, "@:");
+		if ((size_t)(nend - name) < sizeof(dev)) {
+			memcpy(dev, name, (size_t)(nend - name));
+			dev[nend - name] = '\0';
+			/* its line in details: "DEV bond ..." or "DEV bond_slave ..." */
+			for (const char *d = details; d && *d;) {
+				const char *nl = strchr(d, '\n');
+				size_t len = nl ? (size_t)(nl - d) : strlen(d);
+				size_t n = strlen(dev);
+
+				if (len > n && !strncmp(d, dev, n) && d[n] == ' ') {
+					kind = d + n + 1;
+					line = strchr(kind, ' ');
+					line = line ? line + 1 : kind + strlen(kind);
+					dl = len - (size_t)(line - d);
+					break;
+				}
+				d = nl ? nl + 1 : NULL;
+			}
+		}
+		/* Where iproute2 prints what follows the link kind. */
+		ins = NULL;
+		for (const char *t = p; t < end && !ins; t++)
+			if (!strncmp(t, " addrgenmode ", 13) || !strncmp(t, " numtxqueues ", 13))
+				ins = t + 1;
+		if (!kind || !ins) {
+			sb_printf(out, "%.*s", (int)(end - p), p);
+			p = end;
+			continue;
+		}
+		cut = ins;
+		if (!strncmp(kind, "bond ", 5)) {
+			/* the TAP's kind ("tun type tap ...") gives way to the bond's */
+			char marker[8];
+			const char *k = NULL;
+
+			snprintf(marker, sizeof(marker), "%s    ", sep);
+			for (const char *t = strstr(p, marker); t && t < ins; t = strstr(t + 1, marker))
+				k = t;
+			if (k && strncmp(k + strlen(marker), "link/", 5))
+				cut = k;
+			sb_printf(out, "%.*s%s    bond %.*s", (int)(cut - p), p, sep, (int)dl, line);
+		} else {
+			sb_printf(out, "%.*s%s    bond_slave %.*s", (int)(ins - p), p, sep, (int)dl, line);
+		}
+		sb_printf(out, "%.*s", (int)(end - ins), ins);
+		p = end;
+	}
+}
+
+static int do_show(struct ctx *x, int argc, char **argv)
+{
+	struct strbuf text, out;
+	const char *req[1] = { "ip-details" };
+	char *details = NULL;
+	char **v;
+	int rc;
+
+	if (x->c->json) {
+		fprintf(stderr, PROG " ip: -json with -details: the bond details of bondd's bonds "
+			"have no JSON form here; use '" PROG " -j show BOND'\n");
+		return IPX_SYNTAX;
+	}
+	rc = call(x, 1, req, &details);
+	if (rc)
+		return rc;
+	v = calloc((size_t)argc + 2, sizeof(*v));
+	if (!v) {
+		free(details);
+		fprintf(stderr, PROG ": out of memory\n");
+		return IPX_FAIL;
+	}
+	v[0] = (char *)IP_PROG;
+	memcpy(v + 1, argv, (size_t)argc * sizeof(*v));
+	sb_init(&text);
+	sb_init(&out);
+	rc = run_ip(v, &text);
+	ipc_splice(sb_str(&text), details, x->c->oneline, &out);
+	if (text.oom || out.oom) {
+		fprintf(stderr, PROG ": out of memory\n");
+		rc = IPX_FAIL;
+	} else {
+		fputs(sb_str(&out), stdout);
+		fflush(stdout);
+	}
+	sb_free(&text);
+	sb_free(&out);
+	free(v);
+	free(details);
+	return rc;
+}
+
+int bondctl_ip(const char *sock, int argc, char **argv)
+{
+	struct strbuf err;
+	struct ipc c;
+	struct ctx x = { .sock = sock, .c = &c };
+	const char *list[1] = { "list" };
+	char *old = NULL;
+	int rc;
+
+	sb_init(&err);
+	rc = ipc_parse(argc, argv, dev_exists, &c, &err);
+	fputs(sb_str(&err), stderr);
+	sb_free(&err);
+	if (rc)
+		return rc;
+	/* In another namespace, or what only ip does (-brief shows no
+	 * details, plain show has none): ip alone. */
+	if (c.kind == IPC_PASS || c.netns || (c.kind == IPC_SHOW && (!c.details || c.brief)))
+		return pass(argc, argv);
+	if (c.kind == IPC_SHOW)
+		return do_show(&x, argc, argv);
+	rc = call(&x, 1, list, &x.bonds);
+	if (rc)
+		return rc;
+	switch (c.kind) {
+	case IPC_ADD:
+		rc = do_add(&x);
+		break;
+	case IPC_DEL:
+		if (!is_bond(&x, c.dev)) {
+			rc = pass(argc, argv);
+			break;
+		}
+		if (c.type && strcmp(c.type, "bond")) {
+			fprintf(stderr, "Error: %s is a bond of bondd, not a %s.\n", c.dev, c.type);
+			rc = IPX_REFUSED;
+			break;
+		}
+		rc = call(&x, 2, (const char *const[]){ "delete", c.dev }, NULL);
+		break;
+	case IPC_SET:
+		if (is_bond(&x, c.dev)) {
+			rc = do_set_bond(&x);
+			break;
+		}
+		if (!dev_exists(c.dev)) {
+			fprintf(stderr, "Cannot find device \"%s\"\n", c.dev);
+			rc = IPX_FAIL;
+			break;
+		}
+		rc = bond_of(&x, c.dev, &old);
+		if (rc)
+			break;
+		/* Nothing about a bond of bondd: ip's business. */
+		if (!(c.master && is_bond(&x, c.master)) && !old &&
+		    !(c.type && !strcmp(c.type, "bond"))) {
+			rc = pass(argc, argv);
+			break;
+		}
+		rc = do_set_slave(&x, old, argc, argv);
+		break;
+	default:
+		rc = pass(argc, argv);
+		break;
+	}
+	free(old);
+	free(x.bonds);
+	return rc;
+}
