@@ -276,6 +276,11 @@ static int do_add(struct ctx *x)
 		fprintf(stderr, "Error: %s: a bond of bondd cannot be a slave.\n", c->dev);
 		return IPX_REFUSED;
 	}
+	/* The kernel's answer to a name in use, before bondd's own. */
+	if (dev_exists(c->dev)) {
+		fprintf(stderr, "RTNETLINK answers: File exists\n");
+		return IPX_REFUSED;
+	}
 	rc = send_opts(x, "create", c->dev);
 	if (rc)
 		return rc;
@@ -402,85 +407,6 @@ static int do_set_slave(struct ctx *x, const char *old, int argc, char **argv)
 		return call(x, 3, rel, NULL);
 	}
 	return IPX_OK;
-}
-
-void ipc_splice(const char *text, const char *details, bool oneline, struct strbuf *out)
-{
-	const char *sep = oneline ? "\\" : "\n";
-	const char *p = text;
-
-	while (*p) {
-		const char *end = p, *name, *nend, *ins, *cut;
-		char dev[IFNAMSIZ + 1];
-		const char *line = NULL, *kind = NULL;
-		size_t dl = 0;
-
-		/* One device: from "N: NAME..." to the next "\nN: " */
-		for (;;) {
-			end = strchr(end, '\n');
-			if (!end) {
-				end = p + strlen(p);
-				break;
-			}
-			end++;
-			if (*end >= '0' && *end <= '9')
-				break;
-		}
-		name = strstr(p, ": ");
-		if (!name || name >= end) {
-			sb_printf(out, "%.*s", (int)(end - p), p);
-			p = end;
-			continue;
-		}
-		name += 2;
-		nend = name + strcspn(name, "@:");
-		if ((size_t)(nend - name) < sizeof(dev)) {
-			memcpy(dev, name, (size_t)(nend - name));
-			dev[nend - name] = '\0';
-			/* its line in details: "DEV bond ..." or "DEV bond_slave ..." */
-			for (const char *d = details; d && *d;) {
-				const char *nl = strchr(d, '\n');
-				size_t len = nl ? (size_t)(nl - d) : strlen(d);
-				size_t n = strlen(dev);
-
-				if (len > n && !strncmp(d, dev, n) && d[n] == ' ') {
-					kind = d + n + 1;
-					line = strchr(kind, ' ');
-					line = line ? line + 1 : kind + strlen(kind);
-					dl = len - (size_t)(line - d);
-					break;
-				}
-				d = nl ? nl + 1 : NULL;
-			}
-		}
-		/* Where iproute2 prints what follows the link kind. */
-		ins = NULL;
-		for (const char *t = p; t < end && !ins; t++)
-			if (!strncmp(t, " addrgenmode ", 13) || !strncmp(t, " numtxqueues ", 13))
-				ins = t + 1;
-		if (!kind || !ins) {
-			sb_printf(out, "%.*s", (int)(end - p), p);
-			p = end;
-			continue;
-		}
-		cut = ins;
-		if (!strncmp(kind, "bond ", 5)) {
-			/* the TAP's kind ("tun type tap ...") gives way to the bond's */
-			char marker[8];
-			const char *k = NULL;
-
-			snprintf(marker, sizeof(marker), "%s    ", sep);
-			for (const char *t = strstr(p, marker); t && t < ins; t = strstr(t + 1, marker))
-				k = t;
-			if (k && strncmp(k + strlen(marker), "link/", 5))
-				cut = k;
-			sb_printf(out, "%.*s%s    bond %.*s", (int)(cut - p), p, sep, (int)dl, line);
-		} else {
-			sb_printf(out, "%.*s%s    bond_slave %.*s", (int)(ins - p), p, sep, (int)dl, line);
-		}
-		sb_printf(out, "%.*s", (int)(end - ins), ins);
-		p = end;
-	}
 }
 
 static int do_show(struct ctx *x, int argc, char **argv)
