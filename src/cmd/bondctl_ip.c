@@ -388,13 +388,21 @@ static int do_set_slave(struct ctx *x, const char *old, int argc, char **argv)
 		fprintf(stderr, "Error: %s is not a slave of a bond of bondd.\n", c->dev);
 		return IPX_REFUSED;
 	}
-	for (unsigned i = 0; i < c->n_sopts; i++) {
-		const char *ss[4] = { "set-slave", old, c->dev, c->sopts[i].name };
-		const char *argv5[5] = { ss[0], ss[1], ss[2], ss[3], c->sopts[i].value };
+	/* queue_id before prio, as bond_slave_changelink applies them: a
+	 * refused queue_id leaves prio alone */
+	for (unsigned k = 0; k < 2; k++) {
+		const char *want = k ? "prio" : "queue_id";
 
-		rc = call(x, 5, argv5, NULL);
-		if (rc)
-			return rc;
+		for (unsigned i = 0; i < c->n_sopts; i++) {
+			const char *argv5[5] = { "set-slave", old, c->dev, c->sopts[i].name,
+						 c->sopts[i].value };
+
+			if (strcmp(c->sopts[i].name, want))
+				continue;
+			rc = call(x, 5, argv5, NULL);
+			if (rc)
+				return rc;
+		}
 	}
 	rc = ip_set_rest(c->dev, c->rest, c->n_rest, c->updown);
 	if (rc)
