@@ -417,34 +417,189 @@ static int do_set_slave(struct ctx *x, const char *old, int argc, char **argv)
 	return IPX_OK;
 }
 
-static int do_show(struct ctx *x, int argc, char **argv)
+/* Appends the slaves of bond to list, one per line. */
+static int add_slaves(struct ctx *x, const char *bond, struct strbuf *list)
 {
-	struct strbuf text, out;
-	const char *req[1] = { "ip-details" };
-	char *details = NULL;
-	char **v;
+	const char *argv[3] = { "get", bond, "slaves" };
+	char *slaves = NULL;
+	int rc = call(x, 3, argv, &slaves);
+
+	if (rc)
+		return rc;
+	for (char *t = strtok(slaves, " \n"); t; t = strtok(NULL, " \n"))
+		sb_printf(list, "%s\n", t);
+	free(slaves);
+	return IPX_OK;
+}
+
+struct dev_at {
+	char name[IFNAMSIZ];
+	unsigned index;
+};
+
+static int by_index(const void *a, const void *b)
+{
+	const struct dev_at *da = a, *db = b;
+
+	return (da->index > db->index) - (da->index < db->index);
+}
+
+/* The devices "master BOND" / "type bond" / "type bond_slave" name among
+ * bondd's (the kernel knows them not as masters, bonds or slaves), in
+ * ifindex order as ip lists them; only dev if one was named. *n = -1 when
+ * the filters are not about bondd's devices (ip applies them). */
+static int filter_devs(struct ctx *x, struct dev_at *devs, int max, int *n)
+{
+	struct ipc *c = x->c;
+	struct strbuf list;
+	bool mine_master = c->show_master && is_bond(x, c->show_master);
+	bool t_bond = c->show_type && !strcmp(c->show_type, "bond");
+	bool t_slave = c->show_type && !strcmp(c->show_type, "bond_slave");
+	int rc = IPX_OK;
+
+	*n = -1;
+	if (c->show_master && !mine_master)
+		return IPX_OK;              /* a kernel master: ip's */
+	if (!mine_master && !t_bond && !t_slave)
+		return IPX_OK;              /* another kind: ip's */
+	*n = 0;
+	sb_init(&list);
+	if (mine_master) {
+		if (!t_bond)
+			rc = add_slaves(x, c->show_master, &list);
+	} else if (t_bond) {
+		sb_puts(&list, x->bonds ? x->bonds : "");
+	} else {
+		for (const char *p = x->bonds; p && *p && !rc;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+			char name[IFNAMSIZ];
+
+			if (len && len < sizeof(name)) {
+				memcpy(name, p, len);
+				name[len] = '\0';
+				rc = add_slaves(x, name, &list);
+			}
+			p = nl ? nl + 1 : NULL;
+		}
+	}
+	for (char *t = strtok(list.buf ? list.buf : (char *)"", "\n"); t && !rc && *n < max;
+	     t = strtok(NULL, "\n")) {
+		if (c->dev && strcmp(c->dev, t))
+			continue;
+		if (strlen(t) >= IFNAMSIZ)
+			continue;
+		memcpy(devs[*n].name, t, strlen(t) + 1);
+		devs[*n].index = if_nametoindex(t);
+		/* gone since bondd listed it: ip would not list it either */
+		if (devs[*n].index)
+			(*n)++;
+	}
+	sb_free(&list);
+	qsort(devs, (size_t)*n, sizeof(*devs), by_index);
+	return rc;
+}
+
+/* "ip GLOBALS link show dev DEV FILTERS..." for one device of a filtered
+ * list: its text appended to text (JSON: the array's members, comma
+ * separated, for one array at the end). */
+static int show_one(struct ctx *x, char **argv, const char *dev, struct strbuf *text)
+{
+	struct ipc *c = x->c;
+	char *v[IPC_MAX_REST + 64];
+	struct strbuf one;
+	unsigned k = 0;
 	int rc;
 
-	if (x->c->json) {
+	if (c->obj_at > 48)
+		return IPX_SYNTAX;
+	v[k++] = (char *)IP_PROG;
+	for (int i = 0; i < c->obj_at; i++)
+		v[k++] = argv[i];
+	v[k++] = (char *)"link";
+	v[k++] = (char *)"show";
+	v[k++] = (char *)"dev";
+	v[k++] = (char *)dev;
+	for (unsigned i = 0; i < c->n_show_words; i++)
+		v[k++] = (char *)c->show_words[i];
+	v[k] = NULL;
+	sb_init(&one);
+	rc = run_ip(v, &one);
+	if (!rc && c->json) {
+		/* "[{...}]": the members only */
+		const char *t = sb_str(&one), *e = t + one.len;
+
+		while (e > t && (e[-1] == '\n' || e[-1] == ' '))
+			e--;
+		if (*t == '[' && e > t + 1 && e[-1] == ']') {
+			t++;
+			e--;
+			while (t < e && (*t == '\n' || *t == ' '))
+				t++;
+			if (t < e)
+				sb_printf(text, "%s%.*s", text->len > 1 ? "," : "", (int)(e - t), t);
+		}
+	} else if (!rc) {
+		sb_puts(text, sb_str(&one));
+	}
+	sb_free(&one);
+	return rc;
+}
+
+static int do_show(struct ctx *x, int argc, char **argv)
+{
+	struct ipc *c = x->c;
+	bool details = c->details && !c->brief;
+	struct strbuf text, out;
+	const char *req[1] = { "ip-details" };
+	char *info = NULL;
+	struct dev_at devs[256];
+	int rc, n = -1;
+
+	if (c->json && details) {
 		fprintf(stderr, PROG " ip: -json with -details: the bond details of bondd's bonds "
 			"have no JSON form here; use '" PROG " -j show BOND'\n");
 		return IPX_SYNTAX;
 	}
-	rc = call(x, 1, req, &details);
-	if (rc)
-		return rc;
-	v = calloc((size_t)argc + 2, sizeof(*v));
-	if (!v) {
-		free(details);
-		fprintf(stderr, PROG ": out of memory\n");
-		return IPX_FAIL;
+	if (c->show_master || c->show_type) {
+		rc = filter_devs(x, devs, (int)ARRAY_SIZE(devs), &n);
+		if (rc)
+			return rc;
+		if (n < 0 && !details)
+			return pass(argc, argv);
 	}
-	v[0] = (char *)IP_PROG;
-	memcpy(v + 1, argv, (size_t)argc * sizeof(*v));
+	if (details) {
+		rc = call(x, 1, req, &info);
+		if (rc)
+			return rc;
+	}
 	sb_init(&text);
 	sb_init(&out);
-	rc = run_ip(v, &text);
-	ipc_splice(sb_str(&text), details, x->c->oneline, &out);
+	if (n >= 0) {
+		rc = IPX_OK;
+		if (c->json)
+			sb_puts(&text, "[");
+		for (int i = 0; i < n && !rc; i++)
+			rc = show_one(x, argv, devs[i].name, &text);
+		if (c->json)
+			sb_puts(&text, "]\n");
+	} else {
+		char **v = calloc((size_t)argc + 2, sizeof(*v));
+
+		if (!v) {
+			rc = IPX_FAIL;
+			text.oom = true;
+		} else {
+			v[0] = (char *)IP_PROG;
+			memcpy(v + 1, argv, (size_t)argc * sizeof(*v));
+			rc = run_ip(v, &text);
+			free(v);
+		}
+	}
+	if (details)
+		ipc_splice(sb_str(&text), info, c->oneline, &out);
+	else
+		sb_puts(&out, sb_str(&text));
 	if (text.oom || out.oom) {
 		fprintf(stderr, PROG ": out of memory\n");
 		rc = IPX_FAIL;
@@ -454,8 +609,7 @@ static int do_show(struct ctx *x, int argc, char **argv)
 	}
 	sb_free(&text);
 	sb_free(&out);
-	free(v);
-	free(details);
+	free(info);
 	return rc;
 }
 
@@ -476,14 +630,16 @@ int bondctl_ip(const char *sock, int argc, char **argv)
 		return rc;
 	/* In another namespace, or what only ip does (-brief shows no
 	 * details, plain show has none): ip alone. */
-	if (c.kind == IPC_PASS || c.netns || (c.kind == IPC_SHOW && (!c.details || c.brief)))
+	if (c.kind == IPC_PASS || c.netns || (c.kind == IPC_SHOW && !c.show_master &&
+	    !c.show_type && (!c.details || c.brief)))
 		return pass(argc, argv);
-	if (c.kind == IPC_SHOW)
-		return do_show(&x, argc, argv);
 	rc = call(&x, 1, list, &x.bonds);
 	if (rc)
 		return rc;
 	switch (c.kind) {
+	case IPC_SHOW:
+		rc = do_show(&x, argc, argv);
+		break;
 	case IPC_ADD:
 		rc = do_add(&x);
 		break;

@@ -66,6 +66,13 @@ struct ipc {
 	const char *unsupported;
 	/* Where the object's words start in argv (after the global options). */
 	int obj_at;
+	/* SHOW: the filters that name bondd's devices, which the kernel
+	 * cannot apply to them ("master BOND", "type bond", "type
+	 * bond_slave"), and the other filter words, in order, for ip. */
+	const char *show_master;
+	const char *show_type;
+	const char *show_words[IPC_MAX_REST];
+	unsigned n_show_words;
 };
 
 /* Whether a network interface of that name exists (iproute2 resolves

@@ -571,6 +571,52 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 	return IPX_OK;
 }
 
+/* ip link show's filters (ipaddr_list_flush_or_save): which take a value,
+ * and the device. */
+static int parse_show(int argc, char *const argv[], struct ipc *out, struct strbuf *err)
+{
+	static const char *const with_value[] = { "to", "scope", "label", "group", "vrf", "proto" };
+
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		bool value = false;
+
+		if (!strcmp(w, "master") || !strcmp(w, "type")) {
+			if (++i >= argc)
+				return incomplete(err);
+			if (w[0] == 'm')
+				out->show_master = argv[i];
+			else
+				out->show_type = argv[i];
+			continue;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(with_value); k++)
+			value |= !strcmp(w, with_value[k]);
+		if (value || !strcmp(w, "up") || !strcmp(w, "nomaster") ||
+		    !strcmp(w, "dynamic") || !strcmp(w, "permanent") ||
+		    matches(w, "help")) {
+			if (out->n_show_words + 2 > IPC_MAX_REST)
+				return invarg(err, "too many words", w);
+			out->show_words[out->n_show_words++] = w;
+			if (value) {
+				if (++i >= argc)
+					return incomplete(err);
+				out->show_words[out->n_show_words++] = argv[i];
+			}
+			continue;
+		}
+		if (!strcmp(w, "dev") && ++i >= argc)
+			return incomplete(err);
+		if (out->dev) {
+			sb_printf(err, "Error: either \"dev\" is duplicate, or \"%s\" is a garbage.\n",
+				  argv[i]);
+			return IPX_SYNTAX;
+		}
+		out->dev = argv[i];
+	}
+	return IPX_OK;
+}
+
 enum glob_flag { G_NONE, G_PASS, G_DETAILS, G_ONELINE, G_BRIEF, G_JSON, G_NETNS };
 
 struct glob_opt {
@@ -706,8 +752,10 @@ int ipc_parse(int argc, char *const argv[], ipc_dev_exists_fn dev_exists,
 		return IPX_OK;
 	}
 	/* show, list: ip prints, bondctl puts the bond details in */
-	if (matches(w, "show") || matches(w, "lst") || matches(w, "list"))
+	if (matches(w, "show") || matches(w, "lst") || matches(w, "list")) {
 		out->kind = IPC_SHOW;
+		return parse_show(argc - i, argv + i, out, err);
+	}
 	return IPX_OK;
 }
 

@@ -96,6 +96,14 @@ check "ip -d link show: every device, bond and slaves filled in" \
 	eval 'bip srv -d link show && [ "$(grep -c "^    bond mode " "$TOPO_DIR/bip.out")" = 1 ] &&
 		[ "$(grep -c "^    bond_slave state " "$TOPO_DIR/bip.out")" = 2 ] &&
 		! grep -q "^    tun " "$TOPO_DIR/bip.out"'
+check "ip link show master bond0: its slaves, in ifindex order" \
+	eval 'bip srv link show master bond0 && is_eq "devices" "eth0 eth1" "$(grep -o "^[0-9]*: [^:@]*" "$TOPO_DIR/bip.out" | cut -d" " -f2 | tr "\n" " " | sed "s/ \$//")"'
+check "ip -j link show master bond0: one JSON array of both" \
+	eval 'bip srv -j link show master bond0 && is_eq "ifnames" "eth0 eth1" "$(python3 -c "import json,sys; print(\" \".join(d[\"ifname\"] for d in json.load(open(sys.argv[1]))))" "$TOPO_DIR/bip.out")"'
+check "ip -br link show type bond: bond0" \
+	eval 'bip srv -br link show type bond && [ "$(wc -l <"$TOPO_DIR/bip.out")" = 1 ] && grep -q "^bond0 " "$TOPO_DIR/bip.out"'
+check "ip -d link show type bond_slave up: both, with bond_slave lines" \
+	eval 'bip srv -d link show type bond_slave up && [ "$(grep -c "^    bond_slave state " "$TOPO_DIR/bip.out")" = 2 ]'
 check "ip link show (no -d) is ip's own" \
 	eval 'bip srv link show bond0 && is_eq "output" "$(nsx srv ip link show bond0)" "$(cat "$TOPO_DIR/bip.out")"'
 

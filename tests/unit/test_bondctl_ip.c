@@ -344,6 +344,24 @@ static void test_global_options(void **state)
 	assert_int_equal(parse("-c=never -br link", &c, opts, sizeof(opts), err, sizeof(err)), 0);
 	assert_true(c.brief);
 	assert_int_equal(parse("-family", &c, opts, sizeof(opts), err, sizeof(err)), 255);
+
+	/* show's filters: those naming bondd's devices, the rest for ip */
+	assert_int_equal(parse("link show master bond0 up", &c, opts, sizeof(opts), err,
+			       sizeof(err)), 0);
+	assert_int_equal(c.kind, IPC_SHOW);
+	assert_string_equal(c.show_master, "bond0");
+	assert_int_equal(c.n_show_words, 1);
+	assert_string_equal(c.show_words[0], "up");
+	assert_int_equal(parse("-d link show type bond_slave group 0 dev eth0", &c, opts,
+			       sizeof(opts), err, sizeof(err)), 0);
+	assert_string_equal(c.show_type, "bond_slave");
+	assert_string_equal(c.dev, "eth0");
+	assert_int_equal(c.n_show_words, 2);
+	assert_int_equal(parse("link show eth0", &c, opts, sizeof(opts), err, sizeof(err)), 0);
+	assert_string_equal(c.dev, "eth0");
+	assert_null(c.show_master);
+	assert_int_equal(parse("link show master", &c, opts, sizeof(opts), err, sizeof(err)), 255);
+	assert_int_equal(parse("link show eth0 eth1", &c, opts, sizeof(opts), err, sizeof(err)), 255);
 }
 
 /* ip -d link show of a TAP, a veth and a device without a kind. */
