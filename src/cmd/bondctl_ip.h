@@ -57,13 +57,10 @@ struct ipc {
 	unsigned n_opts;
 	struct ipc_opt sopts[IPC_MAX_OPTS];     /* type bond_slave: queue_id, prio */
 	unsigned n_sopts;
-	/* SET: the link words this parser does not act on (mtu 9000, ...), in
-	 * order, for `ip link set dev DEV ...` on a slave. */
+	/* ADD / SET: the link words this parser does not act on (mtu 9000,
+	 * address ..., ...), in order, for `ip link set dev DEV ...`. */
 	const char *rest[IPC_MAX_REST];
 	unsigned n_rest;
-	/* ADD / SET on a bond: the first link word bondd cannot apply to a
-	 * bond ("address", "mtu", ...), to refuse the command. */
-	const char *unsupported;
 	/* Where the object's words start in argv (after the global options). */
 	int obj_at;
 	/* SHOW: the filters that name bondd's devices, which the kernel

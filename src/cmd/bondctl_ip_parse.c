@@ -501,8 +501,6 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 				continue;
 			}
 			/* set ... name NEW: a rename */
-			if (!out->unsupported)
-				out->unsupported = w;
 			if (out->n_rest + 2 > IPC_MAX_REST)
 				return invarg(err, "too many words", w);
 			out->rest[out->n_rest++] = w;
@@ -548,8 +546,6 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 			i++;
 			break;
 		}
-		if (!out->unsupported)
-			out->unsupported = lw->word;
 		if (out->n_rest + 1 + (unsigned)lw->nargs > IPC_MAX_REST)
 			return invarg(err, "too many words", w);
 		out->rest[out->n_rest++] = w;

@@ -187,6 +187,15 @@ check "ping over balance-rr" wait_for 10 nsx srv ping -c 3 -i 0.2 -W 1 192.0.2.1
 check "ip -d link show bond0: balance-rr with its ARP target" \
 	eval 'bip srv -d link show bond0 && grep -q "^    bond mode balance-rr miimon 0 updelay 0 downdelay 0 peer_notify_delay 0 use_carrier 1 arp_interval 1000 arp_missed_max 2 arp_ip_target 192.0.2.10 arp_validate none " "$TOPO_DIR/bip.out" &&
 		! grep -q active_slave "$TOPO_DIR/bip.out"'
+check "ip link set bond0 mtu 1400: the slaves follow, as under a kernel bond" eval \
+	'ok srv link set bond0 mtu 1400 && wait_for 5 eval "[ \"\$(nsx srv cat /sys/class/net/eth1/mtu)\" = 1400 ]"'
+check "ip link add bond2 mtu 99999 type bond: ip refuses the MTU, no bond2 left" eval \
+	'bip srv link add bond2 mtu 99999 type bond; [ "$(cat "$TOPO_DIR/bip.rc")" = 2 ] &&
+	 ! bctl srv get bond2 mode && ! nsx srv ip link show bond2 2>/dev/null'
+check "ip link add bond2 address 02:00:00:00:00:42 type bond mode 0: created with its address" eval \
+	'ok srv link add bond2 address 02:00:00:00:00:42 type bond mode 0 &&
+	 is_eq "bond2 MAC" 02:00:00:00:00:42 "$(link_mac srv bond2)" && get_is srv bond2 mode "balance-rr 0" &&
+	 ok srv link del bond2'
 check "ip link delete dev bond0" eval 'ok srv link delete dev bond0 && [ -z "$(bctl srv list)" ]'
 check "eth0 given back with its MAC" is_eq "eth0 MAC" "$mac0" "$(link_mac srv eth0)"
 check "bondd exits cleanly (srv)" stop_bondd srv

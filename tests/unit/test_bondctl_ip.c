@@ -292,7 +292,8 @@ static void test_link_words(void **state)
 			       sizeof(err)), 0);
 	assert_int_equal(c.updown, 1);
 	assert_int_equal(c.n_rest, 2);
-	assert_string_equal(c.unsupported, "mtu");
+	assert_string_equal(c.rest[0], "mtu");
+	assert_string_equal(c.rest[1], "9000");
 
 	assert_int_equal(parse("link set dev bond0 type bond mode 0 arp_interval 1000 "
 			       "arp_ip_target +192.0.2.254", &c, opts, sizeof(opts), err,
