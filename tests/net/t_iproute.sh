@@ -2,8 +2,9 @@
 # t_iproute: "bondctl ip ..." takes iproute2's command lines for kernel
 # bonds. The lines are those of the kernel's bonding selftests
 # (tools/testing/selftests/drivers/net/bonding: bond-arp-interval-causes-panic.sh,
-# bond-break-lacpdu-tx.sh, lag_lib.sh) and of the ip link examples written
-# for the bonding driver, with "bondctl" in front and our addresses; then
+# bond-break-lacpdu-tx.sh) and the usual "ip link add bond1 type bond
+# miimon 100 mode active-backup" example, with "bondctl" in front and our
+# addresses; then
 # traffic crosses the bond, and "bondctl ip -d link show" is compared with
 # the layout iproute2 6.1 prints for a kernel bond with those settings.
 #
