@@ -25,6 +25,7 @@
 #include "ctl/ctl_cmd.h"
 #include "ctl/ctl_proto.h"
 #include "ifenslave.h"
+#include "bondctl_ip.h"
 
 #define PROG "bondctl"
 
@@ -176,10 +177,29 @@ static int bondctl_main(int argc, char **argv)
 			return CTL_EXIT_OK;
 		} else {
 			cmd[n++] = a;
+			/* after "ip" every word is ip's (-j, -h, --) */
+			if (n == 1 && !strcmp(a, "ip"))
+				raw = true;
 		}
 	}
 	if (!strcmp(cmd[0], "cleanup")) {
 		rc = bondctl_cleanup(PROG, n, cmd);
+		free(cmd);
+		return rc;
+	}
+	/* ip ...: iproute2's words (bondctl_ip.c); the socket as for any
+	 * command, bondctl's -j refused (ip's own -j follows "ip"). */
+	if (!strcmp(cmd[0], "ip")) {
+		if (json) {
+			free(cmd);
+			return usage_error("ip: put ip's own options after \"ip\" (bondctl ip -j ...)");
+		}
+		sock = ctl_socket_path(sock);
+		if (!client_path_ok(sock)) {
+			free(cmd);
+			return usage_error("socket path too long: %s", sock);
+		}
+		rc = bondctl_ip(sock, n - 1, (char **)cmd + 1);
 		free(cmd);
 		return rc;
 	}

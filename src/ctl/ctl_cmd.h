@@ -63,6 +63,8 @@
 	  "802.3ad: why each port aggregates or not; a port's last LACPDUs") \
 	X(options,   "options",   0,  0, CTL_RO, "", \
 	  "describe every option: values, default, modes") \
+	X(ip_details, "ip-details", 0, 1, CTL_RO, "[BOND|IF]", \
+	  "the bond/bond_slave words of ip -d link show, one line per device (for bondctl ip)") \
 	X(help,      "help",      0,  0, CTL_RO, "", \
 	  "print this help") \
 	X(version,   "version",   0,  0, CTL_RO, "", \
