@@ -55,9 +55,10 @@ struct diff_out {
 	unsigned n;
 };
 
+/* JSON's "nothing" is null, never "" (docs/json.md). */
 static void json_str_or_null(struct strbuf *out, const char *s)
 {
-	if (s)
+	if (s && *s)
 		sb_json_str(out, s);
 	else
 		sb_puts(out, "null");
