@@ -18,6 +18,8 @@
 # - a broken file: FILE:LINE on stderr, exit 2, nothing changed
 # - stop bondd, start bondd -c F: show -j (without counters and times) is
 #   what it was; the addresses of bond0 are the same; diff F again: nothing
+# - F edited (miimon 300): diff says so (by reload), reload logs the same
+#   line and sets it, diff F is empty again
 . "$(dirname "$0")/lib_topo.sh"
 topo_init "$@"
 
@@ -184,5 +186,25 @@ check "show -j after the restart equals show -j before (without counters and tim
 same_addrs() { addrs bond0 | diff -u "$TOPO_DIR/addrs0.before" -; }
 check "bond0's addresses after the restart are those before" same_addrs
 check "diff dumped.conf after the restart: nothing, exit 0" diff_is "$dumped" 0 ""
+
+# --- The file changes: diff says what a reload will do, the reload logs the
+# same line and does it.
+need "dumped.conf: miimon 200 -> 300" sed -i 's/^miimon = 200$/miimon = 300/' "$dumped"
+# updelay = 400 stays in the file, but the kernel keeps it in miimon ticks
+# (400 / 300 = 1): with miimon 300 it is 300 ms, and diff says so.
+check "diff dumped.conf: bond0: miimon 200 -> 300, updelay 400 -> 300 (by reload), exit 1" \
+	diff_is "$dumped" 1 "bond0: miimon 200 -> 300
+bond0: updelay 400 -> 300"
+check "reload" bctl srv reload
+log_has() {
+	grep -F "$1" "$(bondd_log srv)" || { tail -n 20 "$(bondd_log srv)"; return 1; }
+}
+check "the log says 'bondd: reload: bond0: miimon 200 -> 300'" \
+	log_has "bondd: reload: bond0: miimon 200 -> 300"
+check "the log says 'bondd: reload: bond0: updelay 400 -> 300'" \
+	log_has "bondd: reload: bond0: updelay 400 -> 300"
+check "get bond0 miimon: 300" is_eq miimon 300 "$(bctl srv get bond0 miimon)"
+check "get bond0 updelay: 300" is_eq updelay 300 "$(bctl srv get bond0 updelay)"
+check "diff dumped.conf after the reload: nothing, exit 0" diff_is "$dumped" 0 ""
 check "bondd stops (SIGTERM) without a sanitizer report" stop_bondd srv
 topo_finish
