@@ -89,7 +89,8 @@ static void put_change(void *arg, const struct ctl_change *ch)
 		sb_json_str(out, ch->text);
 		sb_puts(out, "}");
 	} else {
-		sb_printf(out, "%s%s\n", ch->text, ch->by_reload ? "" : "  (kept by reload)");
+		sb_printf(out, "%s%s\n", ch->text,
+			  ch->can_reload && !ch->by_reload ? "  (kept by reload)" : "");
 	}
 	d->n++;
 }

@@ -70,6 +70,9 @@ struct ctl_change {
 	 * change made at run time that a reload keeps (it applies what
 	 * changed since the configuration loaded last) */
 	bool by_reload;
+	/* bondd has a configuration to reload at all (started with -c or
+	 * --from); without one the text says nothing about reload */
+	bool can_reload;
 };
 
 struct ctl_backend_ops {

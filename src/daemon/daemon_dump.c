@@ -262,6 +262,7 @@ int daemon_diff(struct daemon *d, const char *path, const char *text,
 			.op = ch->op, .kind = ch->kind, .dev = ch->dev, .name = ch->name,
 			.from = ch->from, .to = ch->to, .text = ch->text,
 			.by_reload = by_reload(d, ch, &lf, file),
+			.can_reload = d->has_conf_src && d->conf,
 		};
 
 		put(arg, &cc);

@@ -20,6 +20,8 @@
 #   what it was; the addresses of bond0 are the same; diff F again: nothing
 # - F edited (miimon 300): diff says so (by reload), reload logs the same
 #   line and sets it, diff F is empty again
+# - bondd without a configuration, bond0 made by hand: diff orig.conf lists
+#   bond1's lines only, without "(kept by reload)"
 . "$(dirname "$0")/lib_topo.sh"
 topo_init "$@"
 
@@ -206,5 +208,19 @@ check "the log says 'bondd: reload: bond0: updelay 400 -> 300'" \
 check "get bond0 miimon: 300" is_eq miimon 300 "$(bctl srv get bond0 miimon)"
 check "get bond0 updelay: 300" is_eq updelay 300 "$(bctl srv get bond0 updelay)"
 check "diff dumped.conf after the reload: nothing, exit 0" diff_is "$dumped" 0 ""
+check "bondd stops (SIGTERM)" stop_bondd srv
+
+# --- A bondd started without a configuration: bond0 made by hand as
+# orig.conf has it; diff orig.conf lists bond1 and says nothing of reload.
+need "bondd without a configuration starts" start_bondd srv
+need "create bond0 as orig.conf has it" bctl srv create bond0 mode active-backup miimon 100 primary eth0
+need "enslave bond0 eth0 eth1" bctl srv enslave bond0 eth0 eth1
+need "up bond0" bctl srv up bond0
+need "bond0 192.0.2.1/24" ip -n "$(nsname srv)" addr add 192.0.2.1/24 dev bond0
+check "diff orig.conf without a configuration: bond1 only, no reload notes, exit 1" \
+	diff_is "$orig" 1 "+ bond1 (mode balance-xor)
+bond1: xmit_hash_policy layer2 -> layer2+3
+bond1: + slave eth3
+bond1: + address 198.51.100.1/24"
 check "bondd stops (SIGTERM) without a sanitizer report" stop_bondd srv
 topo_finish
