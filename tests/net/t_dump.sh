@@ -155,7 +155,8 @@ settled() {
 	! printf '%s' "$s" | grep -q '"going '
 }
 need "the bonds settle (no slave in updelay/downdelay)" wait_for 10 settled
-need "show -j before the restart" eval 'state >"$TOPO_DIR/state.before"' 
+save_state() { state >"$TOPO_DIR/state.before"; }
+need "show -j before the restart" save_state
 addrs bond0 >"$TOPO_DIR/addrs0.before"
 
 # --- A broken file: FILE:LINE, exit 2, nothing changed.
