@@ -108,19 +108,18 @@ static int run_import(int n, const char *const w[])
  * for trouble) after saying why. */
 static int read_diff_file(const char *path, char **text)
 {
-	/* what the request can carry besides the file's text: the header,
-	 * three lengths, "diff" and the path */
-	size_t room = CTL_MAX_REQUEST - CTL_REQ_HDR_LEN - 4 - 3 * 4 - 4 - strlen(path);
-	FILE *f = fopen(path, "r");
-	size_t n = 0, cap = 4096;
+	size_t n = 0, cap = 4096, room;
 	char *buf;
+	FILE *f;
 
 	if (strlen(path) >= CTL_MAX_REQUEST / 2) {
 		fprintf(stderr, PROG ": diff: path too long\n");
-		if (f)
-			fclose(f);
 		return CTL_EXIT_USAGE;
 	}
+	/* what the request can carry besides the file's text: the header,
+	 * argc, three lengths, "diff" and the path */
+	room = CTL_MAX_REQUEST - CTL_REQ_HDR_LEN - 4 - 3 * 4 - 4 - strlen(path);
+	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, PROG ": diff: cannot read %s: %s\n", path, strerror(errno));
 		return CTL_EXIT_USAGE;

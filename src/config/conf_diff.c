@@ -92,7 +92,7 @@ static bool queue_is_zero(const char *v)
 	return !q || !strcmp(q + 1, "0");
 }
 
-/* Every option that differs, through cb(ctx, id, name, from, to, value):
+/* Every option that differs, through cb(ctx, name, from, to, value):
  * from and to as a configuration writes them, value what to set. */
 typedef void (*opt_change_fn)(void *ctx, const char *name, const char *from, const char *to,
 			      const char *value);
