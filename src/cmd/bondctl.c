@@ -102,6 +102,78 @@ static int run_import(int n, const char *const w[])
 	return ferror(stdout) ? CTL_EXIT_REFUSED : CTL_EXIT_OK;
 }
 
+/* diff FILE: the file is read here, with the caller's rights, and its
+ * text goes to bondd in the request (a member of the control group may
+ * compare any file it can read; bondd never opens a path a client
+ * names). *text: malloc'd. Returns 0, or the exit status (2, as diff(1)
+ * for trouble) after saying why. */
+static int read_diff_file(const char *path, char **text)
+{
+	size_t n = 0, cap = 4096, room;
+	char *buf;
+	FILE *f;
+
+	if (strlen(path) >= CTL_MAX_REQUEST / 2) {
+		fprintf(stderr, PROG ": diff: path too long\n");
+		return CTL_EXIT_USAGE;
+	}
+	/* what the request can carry besides the file's text: the header,
+	 * argc, three lengths, "diff" and the path */
+	room = CTL_MAX_REQUEST - CTL_REQ_HDR_LEN - 4 - 3 * 4 - 4 - strlen(path);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, PROG ": diff: cannot read %s: %s\n", path, strerror(errno));
+		return CTL_EXIT_USAGE;
+	}
+	buf = malloc(cap + 1);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (n > room)
+			break;
+		if (got == 0)
+			break;
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (!buf) {
+		fclose(f);
+		fprintf(stderr, PROG ": out of memory\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, PROG ": diff: cannot read %s: %s\n", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return CTL_EXIT_USAGE;
+	}
+	fclose(f);
+	if (n > room) {
+		fprintf(stderr, PROG ": diff: %s is larger than a request can carry (%zu bytes)\n",
+			path, room);
+		free(buf);
+		return CTL_EXIT_USAGE;
+	}
+	if (memchr(buf, '\0', n)) {
+		fprintf(stderr, PROG ": diff: %s holds a NUL byte: not a bondd.conf\n", path);
+		free(buf);
+		return CTL_EXIT_USAGE;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	return 0;
+}
+
 static bool is_json_flag(const char *a)
 {
 	return !strcmp(a, "-j") || !strcmp(a, "--json");
@@ -116,7 +188,7 @@ static int bondctl_main(int argc, char **argv)
 {
 	const char *sock = NULL;
 	const char **cmd;
-	char *lint_path = NULL;
+	char *lint_path = NULL, *diff_text = NULL;
 	bool json = false, raw = false;
 	int i, n = 0, rc;
 
@@ -226,15 +298,41 @@ static int bondctl_main(int argc, char **argv)
 		}
 		cmd[1] = lint_path;
 	}
+	/* diff FILE: the file's text travels as a third word. */
+	if (!strcmp(cmd[0], "diff")) {
+		const char **w;
+
+		if (n != 2) {
+			free(cmd);
+			return usage_error("usage: " PROG " diff FILE");
+		}
+		rc = read_diff_file(cmd[1], &diff_text);
+		if (rc) {
+			free(cmd);
+			return rc;
+		}
+		w = realloc(cmd, 4 * sizeof(*cmd));
+		if (!w) {
+			fprintf(stderr, PROG ": out of memory\n");
+			free(cmd);
+			free(diff_text);
+			return CTL_EXIT_USAGE;
+		}
+		cmd = w;
+		cmd[n++] = diff_text;
+		cmd[n] = NULL;
+	}
 	sock = ctl_socket_path(sock);
 	if (!client_path_ok(sock)) {
 		free(cmd);
 		free(lint_path);
+		free(diff_text);
 		return usage_error("socket path too long: %s", sock);
 	}
 	rc = client_run(PROG, sock, n, cmd, json);
 	free(cmd);
 	free(lint_path);
+	free(diff_text);
 	return rc;
 }
 

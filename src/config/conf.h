@@ -250,6 +250,72 @@ unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d);
 /* The canonical bondd.conf text. */
 void conf_print(const struct conf *c, struct strbuf *out);
 
+/* ---- building a configuration (the running one, `bondctl dump`) -------- */
+
+/* A new bond at the end of c (name must not be in c yet). */
+struct conf_bond *conf_put_bond(struct conf *c, const char *name);
+/* Sets a bond option after making it canonical (conf_opt_canon: the same
+ * checks as a file); 0, or -1 with err set and b unchanged. */
+int conf_put_opt(struct conf_bond *b, const char *name, const char *value, struct err *err);
+void conf_put_slave(struct conf_bond *b, const char *name);
+/* A new address of b, zeroed. */
+struct conf_addr *conf_put_addr(struct conf_bond *b);
+/* Copies what is not a bond from src (interfaces, routes, default
+ * gateways, module parameters, the data path) into dst; locations are not
+ * kept. src NULL: nothing. */
+void conf_copy_rest(struct conf *dst, const struct conf *src);
+/* conf_load() of a bondd.conf already read (text, NUL-terminated; path
+ * for messages): parsed, finished and checked; NULL on any error. */
+struct conf *conf_load_native_text(const char *text, const char *path, bool strict,
+				   struct conf_diag *d);
+
+/* ---- comparing (conf_diff.c) -------------------------------------------- */
+
+/* The same address: family, address, prefix and label. */
+bool conf_addr_eq(const struct conf_addr *a, const struct conf_addr *b);
+bool conf_route_eq(const struct conf_route *a, const struct conf_route *b);
+bool conf_gateway_eq(const struct conf_gateway *a, const struct conf_gateway *b);
+
+/* The options whose value differs between old and new (old NULL: every
+ * option new sets, as creating the bond would set them), compared by effect (an option left out has its default; "miimon = 100"
+ * and no miimon line differ, "mode = 0" and "mode = balance-rr" do not),
+ * in opt_id order (the order bondd sets them): names[i] the table's name,
+ * values[i] new's value, or "default" for an option new leaves out.
+ * queue_id is one entry per slave ("eth0:2"; "eth0:0" for a slave whose
+ * queue id new drops while keeping the slave). Returns the count; at most
+ * max are stored (pointers into old, new and static strings). */
+unsigned conf_opt_changes(const struct conf_bond *old, const struct conf_bond *new,
+			  const char **names, const char **values, unsigned max);
+
+/* One difference between two configurations: what `bondctl diff` prints
+ * and a reload reports. */
+struct conf_change {
+	char op;                    /* '+' added, '-' removed, '~' changed */
+	const char *kind;           /* "bond", "option", "slave", "up", "mtu",
+				     * "hwaddr", "address", "interface",
+				     * "route", "gateway", "max_bonds",
+				     * "tx_queues", "datapath" */
+	char dev[CONF_NAME_MAX];    /* the bond or interface, "" for the rest */
+	char *name;                 /* option, slave, address, route ... or "" */
+	char *from, *to;            /* NULL: absent (op '+': from, '-': to) */
+	char *text;                 /* the line, "bond0: miimon 100 -> 200" */
+};
+
+struct conf_changes {
+	struct conf_change *v;
+	unsigned n;
+};
+
+/* What makes from into to, one change per line, in a stable order: module
+ * parameters and data path; bonds removed; then, bond by bond in to's
+ * order, "+ bond1 (mode X)" for a new one and its options (against a new
+ * bond's defaults), slaves removed and added, up, mtu, hwaddr, addresses
+ * removed and added; interfaces likewise; routes removed and added; the
+ * default gateways. Options compare by effect (conf_opt_changes); a bond's
+ * mtu 0 is 1500, the size a new bond has. */
+void conf_diff(const struct conf *from, const struct conf *to, struct conf_changes *out);
+void conf_changes_free(struct conf_changes *ch);
+
 /* ---- loading (conf_io.c: the only file access) -------------------------- */
 
 /* format: "native", "ifcfg", "interfaces" or "modprobe". path: the file or

@@ -194,6 +194,22 @@ int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 int opt_slave_get(const struct slave *s, const char *name, struct strbuf *out,
 		  struct err *err);
 
+/* A bond option's value in p as a configuration writes it (bondd.conf,
+ * canonical): enum values by name, integers in decimal (updelay, downdelay
+ * and peer_notif_delay in ms, as set), address lists "a,b", primary by
+ * name even before it is enslaved, ad_actor_system as a MAC. -ENOENT for
+ * what params do not hold (active_slave, queue_id, slaves, the module and
+ * per-slave options), else 0. */
+int opt_param_text(const struct bond_params *p, enum opt_id id, struct strbuf *out);
+
+/* The bond options of p as a configuration writes them, for `bondctl
+ * dump`: put(ctx, name, value) for mode first, then, in opt_id order,
+ * every option that may be set in p's mode and whose value differs from
+ * what a new bond of that mode has (an option the mode does not allow is
+ * left out: a configuration could not set it). */
+void opt_params_conf(const struct bond_params *p,
+		     void (*put)(void *ctx, const char *name, const char *value), void *ctx);
+
 /* The read-only 802.3ad attributes, as the bond's sysfs files print them
  * (bond_sysfs.c: ad_aggregator, ad_num_ports, ad_actor_key, ad_partner_key,
  * ad_partner_mac; the keys and MAC only for privileged readers) and a

@@ -130,6 +130,90 @@ int opt_get(const struct bond *b, const char *name, struct strbuf *out,
 	return 0;
 }
 
+/* ---- values as a configuration writes them ------------------------------ */
+
+int opt_param_text(const struct bond_params *p, enum opt_id id, struct strbuf *out)
+{
+	const struct opt_desc *d;
+	const uint32_t *f;
+	struct opt_addrs l;
+	char mac[18];
+
+	if ((unsigned)id >= OPT__COUNT)
+		return -ENOENT;
+	d = &opt_table[id];
+	if (d->flags & (OPT_PER_SLAVE | OPT_MODULE))
+		return -ENOENT;
+	f = opt_param_field((struct bond_params *)p, id);
+	switch (id) {
+	case OPT_ACTIVE_SLAVE:
+	case OPT_QUEUE_ID:
+	case OPT_SLAVES:
+		return -ENOENT;
+	case OPT_PRIMARY:
+		sb_puts(out, p->primary);
+		return 0;
+	case OPT_UPDELAY:
+	case OPT_DOWNDELAY:
+	case OPT_PEER_NOTIF_DELAY:
+		/* kept in miimon ticks, set and written in ms */
+		sb_printf(out, "%u", *f * p->miimon);
+		return 0;
+	case OPT_ARP_IP_TARGET:
+	case OPT_NS_IP6_TARGET:
+		opt_addrs_from_params(id, p, &l);
+		opt_addrs_print(id, &l, ",", out);
+		return 0;
+	case OPT_AD_ACTOR_SYSTEM:
+		sb_puts(out, mac_fmt(p->ad_actor_system, mac));
+		return 0;
+	default:
+		break;
+	}
+	if (!f)
+		return -ENOENT;
+	if (d->type == OPT_T_ENUM && opt_value_name(id, *f))
+		sb_puts(out, opt_value_name(id, *f));
+	else
+		sb_printf(out, "%u", *f);
+	return 0;
+}
+
+void opt_params_conf(const struct bond_params *p,
+		     void (*put)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	struct bond_params def;
+	struct strbuf now, was;
+	struct err e;
+
+	/* What a new bond of this mode starts with: the defaults, then the
+	 * mode set as a configuration sets it first. */
+	opt_defaults(&def);
+	if (opt_value_name(OPT_MODE, p->mode) &&
+	    opt_check(&def, "mode", opt_value_name(OPT_MODE, p->mode), &e) < 0)
+		def.mode = p->mode;
+	sb_init(&now);
+	sb_init(&was);
+	for (unsigned i = 0; i < OPT__COUNT; i++) {
+		const struct opt_desc *d = &opt_table[i];
+
+		sb_reset(&now);
+		sb_reset(&was);
+		if (opt_param_text(p, d->id, &now) < 0)
+			continue;
+		if (d->id != OPT_MODE) {
+			if (!(d->modes & MODE_BIT(p->mode)))
+				continue;
+			opt_param_text(&def, d->id, &was);
+			if (!strcmp(sb_str(&now), sb_str(&was)))
+				continue;
+		}
+		put(ctx, d->name, sb_str(&now));
+	}
+	sb_free(&now);
+	sb_free(&was);
+}
+
 /* ---- read-only 802.3ad attributes (sysfs files that are not options) ---- */
 
 const char *const opt_ro_bond_attrs[] = {

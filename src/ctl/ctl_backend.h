@@ -59,6 +59,23 @@ struct ctl_bond_io {
 	struct ctl_failover failover;
 };
 
+/* One difference between what runs and a configuration (bondctl diff). */
+struct ctl_change {
+	char op;                    /* '+' added, '-' removed, '~' changed */
+	const char *kind;           /* "bond", "option", "slave", "up", ... */
+	const char *dev;            /* the bond or interface, "" for the rest */
+	const char *name;           /* option, slave, address, route ... or "" */
+	const char *from, *to;      /* NULL: absent */
+	const char *text;           /* the line: "bond0: miimon 100 -> 200" */
+	/* `bondctl reload` with this file would make this change; false: a
+	 * change made at run time that a reload keeps (it applies what
+	 * changed since the configuration loaded last) */
+	bool by_reload;
+	/* bondd has a configuration to reload at all (started with -c or
+	 * --from); without one the text says nothing about reload */
+	bool can_reload;
+};
+
 struct ctl_backend_ops {
 	/* The engine whose bonds the read commands show. */
 	struct engine *(*engine)(void *ctx);
@@ -102,6 +119,18 @@ struct ctl_backend_ops {
 	 * at run time. A refused file: its errors to msgs, err set, nonzero.
 	 * NULL: not possible here. */
 	int (*lint)(void *ctx, const char *file, struct strbuf *msgs, struct err *err);
+	/* The bondd.conf text of what runs now, runtime changes included
+	 * (bond NULL: everything, else that bond's section), to out.
+	 * NULL: not possible here. */
+	int (*dump)(void *ctx, const char *bond, struct strbuf *out, struct err *err);
+	/* Compares what runs now (as dump prints it) with text, a bondd.conf
+	 * the client read (path: for messages); put(arg, change) for each
+	 * difference, in order. Changes nothing. Returns the count, or
+	 * -EBADMSG with the file's "FILE:LINE: ..." errors in msgs (its
+	 * warnings go there too). NULL: not possible here. */
+	int (*diff)(void *ctx, const char *path, const char *text,
+		    void (*put)(void *arg, const struct ctl_change *ch), void *arg,
+		    struct strbuf *msgs, struct err *err);
 };
 
 struct ctl_backend {

@@ -57,6 +57,10 @@
 	  "every bond's metrics, Prometheus text format (or OpenMetrics 1.0.0); see docs/metrics.md") \
 	X(lint,      "lint",      0,  1, CTL_RO, "[FILE]", \
 	  "warn about settings known to cause outages or poor balance, with the fix") \
+	X(dump,      "dump",      0,  1, CTL_RO, "[BOND]", \
+	  "print the bondd.conf of what runs now, runtime changes included") \
+	X(diff,      "diff",      2,  2, CTL_RO, "FILE", \
+	  "what running FILE would change: one line each; exit 0 none, 1 some, 2 error") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \
 	  "which slave a frame would leave on, and why (docs/hash.md)") \
 	X(lacp,      "lacp",      2,  3, CTL_RO, "explain BOND | log BOND IF", \

@@ -85,20 +85,6 @@ static int route_change(struct rtnl *r, bool add, int family, const uint8_t *dst
 			    add ? "add" : "delete", dtext);
 }
 
-static bool route_eq(const struct conf_route *a, const struct conf_route *b)
-{
-	return a->family == b->family && a->prefix == b->prefix &&
-	       !memcmp(a->dst, b->dst, 16) && a->has_via == b->has_via &&
-	       (!a->has_via || !memcmp(a->via, b->via, 16)) && !strcmp(a->dev, b->dev) &&
-	       a->has_metric == b->has_metric && (!a->has_metric || a->metric == b->metric);
-}
-
-static bool gw_eq(const struct conf_gateway *a, const struct conf_gateway *b)
-{
-	return a->set == b->set && (!a->set || (!memcmp(a->addr, b->addr, 16) &&
-						 !strcmp(a->dev, b->dev)));
-}
-
 /* A route or address the old configuration had could not be removed:
  * "already gone" is what we wanted; anything else is worth a line. */
 static void log_removal(struct daemon *d, int rc, const struct err *e)
@@ -113,7 +99,7 @@ static int apply_gateway(struct daemon *d, struct rtnl *r, int family,
 {
 	static const uint8_t zero[16];
 
-	if (old && gw_eq(old, new))
+	if (old && conf_gateway_eq(old, new))
 		return 0;
 	if (old && old->set) {
 		struct err e = { 0 };
@@ -175,18 +161,10 @@ static const struct conf_bond *gw_down(const struct conf *c, int family,
 
 /* ---- addresses --------------------------------------------------------- */
 
-static bool addr_eq(const struct conf_addr *a, const struct conf_addr *b)
-{
-	size_t n = a->family == AF_INET ? 4 : 16;
-
-	return a->family == b->family && a->prefix == b->prefix &&
-	       !memcmp(a->addr, b->addr, n) && !strcmp(a->label, b->label);
-}
-
 static bool addr_in(const struct conf_addr *a, const struct conf_addr *list, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (addr_eq(a, &list[i]))
+		if (conf_addr_eq(a, &list[i]))
 			return true;
 	return false;
 }
@@ -315,29 +293,16 @@ static int create_bond(struct daemon *d, const struct conf_bond *cb, struct err 
 	return rc;
 }
 
-/* Option changes for an existing bond: changed or new values, and options
- * that disappeared go back to their default. */
+/* Option changes for an existing bond: the options whose value changes
+ * (conf_opt_changes, the comparison `bondctl diff` makes too); an option
+ * that disappeared goes back to its default. */
 static int update_options(struct daemon *d, const struct conf_bond *old,
 			  const struct conf_bond *new, struct err *err)
 {
 	const char *names[128], *values[128];
-	unsigned n = 0;
+	unsigned n = conf_opt_changes(old, new, names, values, ARRAY_SIZE(names));
 	int rc;
 
-	for (unsigned i = 0; i < new->n_opts && n < ARRAY_SIZE(names); i++) {
-		const char *was = old ? conf_bond_opt(old, new->opts[i].name) : NULL;
-
-		if (was && !strcmp(was, new->opts[i].value))
-			continue;
-		names[n] = new->opts[i].name;
-		values[n++] = new->opts[i].value;
-	}
-	for (unsigned i = 0; old && i < old->n_opts && n < ARRAY_SIZE(names); i++) {
-		if (conf_bond_opt(new, old->opts[i].name))
-			continue;
-		names[n] = old->opts[i].name;
-		values[n++] = "default";
-	}
 	if (!n)
 		return 0;
 	rc = daemon_set(d, new->name, n, names, values, err);
@@ -503,7 +468,7 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		bool keep = false;
 
 		for (unsigned j = 0; j < new->n_routes; j++)
-			keep |= route_eq(&old->routes[i], &new->routes[j]);
+			keep |= conf_route_eq(&old->routes[i], &new->routes[j]);
 		if (!keep) {
 			struct err e = { 0 };
 
@@ -552,7 +517,7 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 
 		/* added last time only if its bond was up then */
 		for (unsigned j = 0; old && j < old->n_routes; j++)
-			had |= route_eq(nr, &old->routes[j]) && !conf_route_down(old, &old->routes[j]);
+			had |= conf_route_eq(nr, &old->routes[j]) && !conf_route_down(old, &old->routes[j]);
 		if (had)
 			continue;
 		if (conf_route_down(new, nr)) {
@@ -791,6 +756,16 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 		sb_printf(msgs, "%s:%u: metrics_textfile = %s takes effect when bondd starts next\n",
 			  d->conf_path, c->metrics_textfile_loc.line,
 			  c->metrics_textfile[0] ? c->metrics_textfile : "(none)");
+	{
+		/* What the reload changes, line by line as `bondctl diff`
+		 * writes them (conf_diff, the same comparison). */
+		struct conf_changes ch;
+
+		conf_diff(d->conf, c, &ch);
+		for (unsigned i = 0; i < ch.n; i++)
+			daemon_logl(d, LOG_INFO, "bondd: reload: %s", ch.v[i].text);
+		conf_changes_free(&ch);
+	}
 	rc = daemon_conf_apply(d, d->conf, c, err);
 	/* Even a partly applied reload is what now stands: remember it so
 	 * the next reload compares against it. */

@@ -5,6 +5,7 @@
 
 #include "ctl/ctl_backend.h"
 #include "daemon_conf.h"
+#include "daemon_dump.h"
 #include "daemon_impl.h"
 
 static struct engine *be_engine(void *ctx)
@@ -84,6 +85,19 @@ static int be_lint(void *ctx, const char *file, struct strbuf *msgs, struct err 
 	return daemon_lint(ctx, file, msgs, err);
 }
 
+/* bondctl dump / diff FILE (daemon_dump.c). */
+static int be_dump(void *ctx, const char *bond, struct strbuf *out, struct err *err)
+{
+	return daemon_dump(ctx, bond, out, err);
+}
+
+static int be_diff(void *ctx, const char *path, const char *text,
+		   void (*put)(void *arg, const struct ctl_change *ch), void *arg,
+		   struct strbuf *msgs, struct err *err)
+{
+	return daemon_diff(ctx, path, text, put, arg, msgs, err);
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -97,4 +111,6 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.bond_io = be_bond_io,
 	.upgrade = be_upgrade,
 	.lint = be_lint,
+	.dump = be_dump,
+	.diff = be_diff,
 };

@@ -6,7 +6,7 @@
 # the group `bondd` (made too if the host has none, and then removed), one
 # not. bondctl runs as each of them (setpriv, with the user's groups):
 #   - the socket is root:bondd 0660 in a directory bondd made 0755;
-#   - in the group: list, show, get, options, version, help work; create,
+#   - in the group: list, show, get, options, version, help, dump, diff work; create,
 #     enslave, release, set, delete, reload are refused with one line
 #     ("bondd: permission denied: enslave needs root; ...") and status 1, and
 #     change nothing;
@@ -85,6 +85,13 @@ for c in "list" "show" "show bond0" "get bond0" "get bond0 mode" "options" "vers
 	check "in $GROUP: $c works" expect_ok "$U_IN" $c
 done
 check "in $GROUP: show -j works" expect_ok "$U_IN" -j show bond0
+# dump, and diff of a file the user can read (bondctl reads it, as the
+# user; bondd only gets its text): the running bond0 dumped, so nothing
+# differs (status 0)
+check "in $GROUP: dump works" expect_ok "$U_IN" dump
+dump_for_user() { bctl a dump >"$TOPO_DIR/cred.conf" && chmod 644 "$TOPO_DIR/cred.conf" && chmod 755 "$TOPO_DIR"; }
+need "dump to a file the user can read" dump_for_user
+check "in $GROUP: diff FILE works (nothing differs)" expect_ok "$U_IN" diff "$TOPO_DIR/cred.conf"
 # monitor_streams USER: the stream is granted (runs until timeout kills it).
 monitor_streams() {
 	local out rc

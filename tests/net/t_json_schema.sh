@@ -90,6 +90,14 @@ xmit_hash_policy = layer2
 slaves = eth0 eth1
 CFG
 run lint lint lint "$TOPO_DIR/lint.conf"
+# dump, and diff of the dump (nothing: exit 0) and of lint.conf (changes:
+# exit 1, so not through run)
+run dump dump dump
+run dump-bond dump dump bond0
+bctl a dump >"$TOPO_DIR/dumped.conf"
+run diff-none diff diff "$TOPO_DIR/dumped.conf"
+bctl a -j diff "$TOPO_DIR/lint.conf" >"$OUT/99-diff-some.diff" 2>"$OUT/diff-some.err"
+[ $? = 1 ] || echo "bondctl -j diff lint.conf: exit status not 1 (changes)" >>"$OUT/failed"
 # monitor: the events of a cut and its repair
 bctl a -j monitor >"$OUT/monitor.monitor_lines" 2>&1 &
 mp=$!
