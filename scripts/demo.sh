@@ -161,12 +161,13 @@ echo "active slave: $active -> $(proc_field srv bond0 "Currently Active Slave")"
 echo "$active link failures: $(proc_field srv bond0 "Link Failure Count" "$active")"
 grep 'packet loss' "$TOPO_DIR/ping.out"
 echo "data path $(dp_fact name): the engine's decisions written $(dp_fact map_updates) times; the latest $(dp_fact last_update_us) us after its event, the slowest $(dp_fact max_update_us) us"
-if [ "$chart_ok" = 1 ]; then
-	echo "chart: $chart"
-	echo "       (its samples: $samples; the chart again: python3 scripts/demo_chart.py plot $samples OUT.png)"
-fi
 
 say "Cleaning up"
 stop_bondd srv || die "bondd did not exit cleanly"
 echo "bondd stopped; namespaces are removed on exit"
 [ "$chart_ok" = 1 ] || die "the chart was not written"
+# The one thing the demo leaves behind, said last so that it is seen.
+echo
+echo "chart: $chart"
+echo "       (throughput per slave across the failover; its samples: $samples;"
+echo "        drawn again with: python3 scripts/demo_chart.py plot $samples OUT.png)"
