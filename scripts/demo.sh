@@ -99,12 +99,13 @@ ip netns exec "$(nsname srv)" python3 "$root/scripts/demo_chart.py" record "$TOP
 	-- "$BONDCTL" -s "$(bondd_sock srv)" -j stats bond0 2>"$TOPO_DIR/record.err" &
 rec=$!
 sleep 0.3
-# In a subshell that outlives it: a Ctrl-C makes timeout(1) die of the
-# signal that ended iperf3, and bash would print "Killed" for the job.
+# In a subshell that outlives it, its stderr dropped: a Ctrl-C makes
+# timeout(1) die of the signal that ended iperf3, and bash would print
+# "Killed" for it. iperf3's own messages go to cut.json (iperf_client).
 (
 	iperf_client srv 192.0.2.10 5 "$TOPO_DIR/cut.json" -b 200M
 	exit $?
-) &
+) 2>/dev/null &
 tcp=$!
 nsx cli ping -n -q -c 100 -i 0.05 -W 1 192.0.2.1 >"$TOPO_DIR/ping.out" 2>&1 &
 png=$!
