@@ -5,7 +5,7 @@ set -e
 PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libcmocka-dev
       iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3
       openvswitch-switch libxdp-dev libbpf-dev clang libclang-rt-14-dev jq
-      qemu-system-x86 busybox-static kmod python3-jsonschema
+      qemu-system-x86 busybox-static kmod python3-jsonschema gnuplot-nox
       prometheus-node-exporter python3-prometheus-client curl"
 missing=""
 for p in $PKGS; do
@@ -29,6 +29,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	guard=/usr/sbin/policy-rc.d
 	trap 'rm -f "$guard"' EXIT
 fi
+# gnuplot-nox: the throughput chart of make demo (scripts/demo_chart.py).
 # qemu-system-x86, busybox-static, kmod (modinfo): tests/interop/t_kernel_lacp.sh
 # boots Debian's kernel (fetched by apt-get download, never installed) in
 # qemu as the 802.3ad peer.

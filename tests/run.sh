@@ -1,7 +1,9 @@
 #!/bin/bash
 # tests/run.sh BUILD [unit|net|bpf]: the one test runner ("make check").
 #
-# unit: every program in BUILD/tests/unit/ (cmocka); each cmocka test case
+# unit: tests/static, every tests/scripts/t_*.sh (the project's scripts on
+#       recorded input, PASS/FAIL lines as the net scripts print them), and
+#       every program in BUILD/tests/unit/ (cmocka); each cmocka test case
 #       counts as one test: "PASS unit/<prog>/<case>" or "FAIL ...".
 # bpf:  BUILD/tests/bpf/test_bpf (cmocka): the kernel data path's programs
 #       under BPF_PROG_TEST_RUN, "PASS bpf/test_bpf/<case>"; a program the
@@ -158,6 +160,9 @@ run_script() {
 	local interp=sh
 	head -n 1 "$file" | grep -q bash && interp=bash
 	head -n 1 "$file" | grep -q python3 && interp=python3
+	# Emptied here, not by the child's redirection: the tail below could
+	# otherwise start first and show the previous script's lines again.
+	: >"$out"
 	timeout -k 30 "$SCRIPT_TIMEOUT" "$interp" "$file" "$@" >"$out" 2>&1 &
 	child=$!
 	tail -n +1 -f --pid="$child" "$out" 2>/dev/null | show_lines "$label" &
@@ -188,6 +193,13 @@ run_script() {
 if [ "$what" = unit ] || [ "$what" = all ]; then
 	echo "== static checks (tests/static)"
 	run_script static "$root/tests/static/check_layers.py" "$root/src"
+	# The project's scripts on recorded input (no namespaces, no daemon):
+	# t_demo_chart.sh, the chart step of make demo.
+	echo "== script tests (tests/scripts)"
+	for t in "$root"/tests/scripts/t_*.sh; do
+		[ -f "$t" ] || continue
+		run_script "scripts/$(basename "$t" .sh)" "$t" "$build"
+	done
 	echo "== unit tests ($build/tests/unit)"
 	if [ -d "$build/tests/unit" ]; then
 		for prog in "$build"/tests/unit/*; do
