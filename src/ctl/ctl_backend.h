@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/bond_types.h"
+#include "core/flowtab.h"
 #include "lib/util.h"
 
 struct engine;
@@ -56,6 +58,27 @@ struct ctl_bond_io {
 	uint32_t last_update_us;    /* event -> map write, the latest and the worst */
 	uint32_t max_update_us;
 	struct ctl_failover failover;
+};
+
+/* bondctl flows: the last finished window of a bond's busiest flows
+ * (core/flowtab.h), with slave names, and each slave's transmit counters
+ * over the same window. */
+struct ctl_flow_slave {
+	char name[BOND_NAME_MAX];
+	uint64_t bytes, frames;     /* its tx counters' growth in the window */
+};
+struct ctl_flows {
+	const char *datapath;       /* "ebpf" or "packet" */
+	uint32_t window_ms;         /* FLOW_WINDOW_MS */
+	uint32_t sample;            /* 1: every frame; N: 1 in N, counts x N */
+	uint8_t fields;             /* FK_* the bond's keys have now */
+	uint64_t now_ms;            /* monotonic, as start/end */
+	uint64_t next_ms;           /* when the open window ends */
+	struct flow_window last;    /* valid false: none has ended yet */
+	uint64_t start_unix_ms;     /* last.start_ms on the wall clock */
+	char slave_of[FLOW_TOP][BOND_NAME_MAX];   /* last.top[i]'s slave ("": gone) */
+	unsigned n_slaves;          /* slaves enslaved for the whole window */
+	struct ctl_flow_slave slaves[BOND_MAX_SLAVES];
 };
 
 struct ctl_backend_ops {
@@ -101,6 +124,9 @@ struct ctl_backend_ops {
 	 * at run time. A refused file: its errors to msgs, err set, nonzero.
 	 * NULL: not possible here. */
 	int (*lint)(void *ctx, const char *file, struct strbuf *msgs, struct err *err);
+	/* The bond's last finished window of flows (bondctl flows); 0, or
+	 * nonzero with err saying why. NULL: not kept here. */
+	int (*flows)(void *ctx, const char *bond, struct ctl_flows *out, struct err *err);
 };
 
 struct ctl_backend {

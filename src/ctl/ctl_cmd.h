@@ -53,6 +53,8 @@
 	  "print every event (link, failover, LACP, carrier, reload...) as it happens, with why") \
 	X(stats,     "stats",     1,  1, CTL_RO, "BOND", \
 	  "counters: per slave frames, bytes, drops, LACPDUs, failures; the last failovers") \
+	X(flows,     "flows",     1,  1, CTL_RO, "BOND", \
+	  "the busiest flows of the last 10 s window, the slave each took, each slave's share") \
 	X(lint,      "lint",      0,  1, CTL_RO, "[FILE]", \
 	  "warn about settings known to cause outages or poor balance, with the fix") \
 	X(hash,      "hash",      1, -1, CTL_RO, "BOND DESCRIPTION...", \

@@ -84,6 +84,11 @@ static int be_lint(void *ctx, const char *file, struct strbuf *msgs, struct err 
 	return daemon_lint(ctx, file, msgs, err);
 }
 
+static int be_flows(void *ctx, const char *bond, struct ctl_flows *out, struct err *err)
+{
+	return daemon_flows_get(ctx, bond, out, err);
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -97,4 +102,5 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.bond_io = be_bond_io,
 	.upgrade = be_upgrade,
 	.lint = be_lint,
+	.flows = be_flows,
 };

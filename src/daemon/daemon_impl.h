@@ -84,6 +84,12 @@ struct dslave {
 	bool cw_polled;
 	int cw_fd;
 	int64_t cw_changes;
+	/* bondctl flows (daemon_flows.c): the tx counters at the start of
+	 * the open window, their growth over the last finished one, and
+	 * whether the slave was there for all of it */
+	uint64_t fl_mark_bytes, fl_mark_frames;
+	uint64_t fl_last_bytes, fl_last_frames;
+	bool fl_marked, fl_last_valid;
 };
 
 struct dbond {
@@ -121,6 +127,12 @@ struct dbond {
 	bool fo_pending;
 	int fo_ifindex;
 	uint64_t fo_event_us;
+	/* bondctl flows (daemon_flows.c): the windows (allocated once, at
+	 * the first loop turn of the bond), and what dp_flowctl holds (ebpf) */
+	struct flow_rec *flows;
+	struct dp_flowctl flowctl;
+	bool flowctl_valid;
+	bool flows_failed;          /* said once: no table, or no map write */
 };
 
 /* A slave the configuration names that is not enslaved (missing at start,
@@ -341,6 +353,19 @@ bool daemon_on_cwatch(struct daemon *d);
  * CW_BUSY_FRAMES or more in one look, and one second after. Returns when
  * to look again (UINT64_MAX: no poll). */
 uint64_t daemon_cwatch_busy(struct daemon *d, uint64_t now);
+
+/* ---- daemon_flows.c: bondctl flows ---------------------------------------- */
+
+/* The packet data path sent frame on ds: counted in its bond's open window. */
+void daemon_flows_record(struct dslave *ds, const uint8_t *frame, size_t len);
+/* Every loop turn, after the data path's counters: windows that ended are
+ * closed (on ebpf, the program's map is read for them). Returns when the
+ * next one ends. */
+uint64_t daemon_flows_tick(struct daemon *d, uint64_t now);
+void daemon_flows_free(struct dbond *db);
+/* The backend's flows operation. */
+int daemon_flows_get(struct daemon *d, const char *bond, struct ctl_flows *out,
+		     struct err *err);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

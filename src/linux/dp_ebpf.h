@@ -113,6 +113,15 @@ int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex);
 int dp_ebpf_queue_set(struct dp_ebpf *dp, unsigned qid, int slave_ifindex);
 int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
 
+/* bondctl flows: writes dp_flowctl; takes the entries of window win out of
+ * dp_flows, handing each (its CPUs summed) to fn, and deletes them.
+ * 0 or -errno. */
+int dp_ebpf_flowctl_set(struct dp_ebpf *dp, const struct dp_flowctl *fc);
+int dp_ebpf_flows_take(struct dp_ebpf *dp, uint32_t win,
+		       void (*fn)(void *arg, const struct dp_flow_key *k, uint64_t bytes,
+				  uint64_t frames),
+		       void *arg);
+
 /* Lets go of the object, leaving programs attached and pins in place
  * (daemon exit for an upgrade; what a crash leaves too). */
 void dp_ebpf_close(struct dp_ebpf *dp);
