@@ -120,6 +120,13 @@ struct {
 	__type(value, struct dp_flowctl);
 } dp_flowctl SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} dp_flowrng SEC(".maps");
+
 /* ---- the test build's decision record ----------------------------------- */
 
 #ifdef BPF_TEST
@@ -421,44 +428,39 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 	}
 }
 
-/* The frame leaves on ifindex: its flow counts in the window dp_flowctl
- * names (every frame, or one in sample with the daemon scaling). */
-/* A global function: the verifier checks it once, on its own, not again
+/* The frame leaves on ifindex: its flow counts under window win for
+ * weight frames of its size; how = fields | win << 8 | weight << 16 (a
+ * BPF function takes at most 5 arguments).
+ * A global function: the verifier checks it once, on its own, not again
  * at every call site (the modes' paths would take it past its limit), and
  * it reads the skb's fields from its own context argument (inlined, clang
  * reuses the callers' pointers into the context, which the verifier
  * refuses). */
-__noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len)
+__noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 how)
 {
-	const struct dp_flowctl *fc;
+	__u32 weight = how >> 16;
 	struct dp_flow_key k = {};
 	struct dp_flow_val *v, nv;
-	__u32 z = 0;
 
-	fc = bpf_map_lookup_elem(&dp_flowctl, &z);
-	if (!fc || !fc->fields)
-		return 0;
-	if (fc->sample > 1 && bpf_get_prandom_u32() % fc->sample)
-		return 0;
-	flow_key(skb, fc->fields, &k);
+	flow_key(skb, how & 0xff, &k);
 	k.ifindex = ifindex;
-	k.win = fc->win;
+	k.win = (how >> 8) & 1;
 	v = bpf_map_lookup_elem(&dp_flows, &k);
 	if (v) {
 		/* this CPU's value: no other CPU writes it */
-		v->bytes += len;
-		v->frames++;
+		v->bytes += (__u64)len * weight;
+		v->frames += weight;
 		return 0;
 	}
-	nv.bytes = len;
-	nv.frames = 1;
+	nv.bytes = (__u64)len * weight;
+	nv.frames = weight;
 	/* Another CPU may have made the entry meanwhile: it has a slot for
 	 * this CPU too. */
 	if (bpf_map_update_elem(&dp_flows, &k, &nv, BPF_NOEXIST) < 0) {
 		v = bpf_map_lookup_elem(&dp_flows, &k);
 		if (v) {
-			v->bytes += len;
-			v->frames++;
+			v->bytes += (__u64)len * weight;
+			v->frames += weight;
 		}
 	}
 	return 0;
@@ -467,12 +469,44 @@ __noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len)
 static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len)
 {
 	struct dp_slave_stats *st = slave_stats(ifindex);
+	const struct dp_flowctl *fc;
+	__u32 z = 0;
 
 	if (st) {
 		st->tx_packets++;
 		st->tx_bytes += len;
 	}
-	flow_record(skb, ifindex, len);
+	/* bondctl flows: a frame of DP_FLOW_ALL_FROM bytes or more counts
+	 * as itself; of the smaller ones, one in fc->sample (a power of two,
+	 * so a mask picks it), drawn at random, counts for fc->sample frames
+	 * of its size (an unbiased estimate). The map costs about 70 ns a
+	 * frame; the draw is a per-CPU xorshift32, since bpf_get_prandom_u32()
+	 * alone costs ~14 ns (docs/design.md, "Flows"). Random, not every Nth
+	 * frame: two flows taking turns frame by frame would be seen as one.
+	 * Big frames always: they are few for their bytes (GSO), and a
+	 * sampled handful of them would make a bulk flow's bytes a guess. */
+	fc = bpf_map_lookup_elem(&dp_flowctl, &z);
+	if (!fc || !fc->fields)
+		return;
+	if (fc->sample > 1 && len < DP_FLOW_ALL_FROM) {
+		__u32 *rng = bpf_map_lookup_elem(&dp_flowrng, &z), x;
+
+		if (!rng)
+			return;
+		x = *rng;
+		if (!x)
+			x = bpf_get_prandom_u32() | 1;      /* seeded once per CPU */
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		*rng = x;
+		if (x & (fc->sample - 1))
+			return;
+		flow_record(skb, ifindex, len,
+			    (fc->fields & 0xff) | (fc->win & 1) << 8 | (fc->sample & 0xffff) << 16);
+		return;
+	}
+	flow_record(skb, ifindex, len, (fc->fields & 0xff) | (fc->win & 1) << 8 | 1u << 16);
 }
 
 /* bond_tx_on(): the frame leaves on ifindex. */

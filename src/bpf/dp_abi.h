@@ -37,6 +37,7 @@
 #define DP_MAP_QUEUE    "dp_queue"
 #define DP_MAP_FLOWS    "dp_flows"
 #define DP_MAP_FLOWCTL  "dp_flowctl"
+#define DP_MAP_FLOWRNG  "dp_flowrng"
 #define DP_PROG_TX      "bond_tx"
 #define DP_PROG_RX      "bond_rx"
 
@@ -155,6 +156,7 @@ struct dp_tlb_bucket {
 /* ---- bondctl flows (docs/design.md "Flows") ------------------------------ */
 
 #define DP_FLOWS_MAX    1024    /* = core/flowtab.h FLOW_TAB_SIZE */
+#define DP_FLOW_ALL_FROM 4096   /* frames this long are never sampled */
 
 /* struct dp_flowctl.fields: core/flowtab.h FK_* (the daemon checks that
  * they are equal at build time). */
@@ -171,7 +173,9 @@ struct dp_tlb_bucket {
  * which fields make a flow's key (core/flowtab.h FK_*; 0: record
  * nothing), the window the frames belong to now (0 or 1: the daemon flips
  * it at a window's end, then takes the finished window's entries), and
- * the sampling (1: every frame; N: one frame in N, at random). */
+ * the sampling (1: every frame; N, a power of two: of the frames shorter
+ * than DP_FLOW_ALL_FROM bytes one in N, drawn at random, counts for N;
+ * longer frames count one for one). */
 struct dp_flowctl {
 	__u32 fields;
 	__u32 win;
@@ -179,8 +183,11 @@ struct dp_flowctl {
 	__u32 pad;
 };
 
+/* Map dp_flowrng: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: each CPU's
+ * random state for the sampling (0: not seeded yet). */
+
 /* Map dp_flows: BPF_MAP_TYPE_LRU_PERCPU_HASH, DP_FLOWS_MAX entries: bytes
- * and frames per (flow, slave, window). Per-CPU values: the program adds
+ * and frames per (flow, slave, window), sampled frames already multiplied. Per-CPU values: the program adds
  * without atomics; the daemon sums the CPUs. LRU: when full, the flows
  * least recently sent are the ones dropped. The key is core/flowtab.h's
  * struct flow_key field for field, plus the window. */

@@ -130,8 +130,8 @@ static void flows_json(struct cmd_ctx *c, const struct bond *b, const struct ctl
 	fields_text(o, f->fields, true);
 	sb_puts(o, "],\"datapath\":");
 	sb_json_str(o, f->datapath ? f->datapath : "?");
-	sb_printf(o, ",\"sample\":%u,\"window_ms\":%u,\"next_end_ms\":%llu,\"interval\":",
-		  f->sample, f->window_ms,
+	sb_printf(o, ",\"sample\":%u,\"sample_all_from\":%u,\"window_ms\":%u,"
+		  "\"next_end_ms\":%llu,\"interval\":", f->sample, f->sample_all_from, f->window_ms,
 		  (unsigned long long)(f->next_ms > f->now_ms ? f->next_ms - f->now_ms : 0));
 	if (!w->valid) {
 		sb_puts(o, "null,\"bytes\":0,\"frames\":0,\"flows_seen\":0,\"other_bytes\":0,"
@@ -183,9 +183,12 @@ static void flows_text(struct cmd_ctx *c, const struct bond *b, const struct ctl
 	fields_text(o, f->fields, false);
 	sb_puts(o, bond_mode_uses_xmit_hash(b) ? " (what the policy hashes)\n"
 					       : " (the mode does not hash)\n");
-	sb_printf(o, "counted: %s", f->sample > 1 ? "" : "every frame");
 	if (f->sample > 1)
-		sb_printf(o, "1 frame in %u, counts multiplied by %u", f->sample, f->sample);
+		sb_printf(o, "counted: frames of %u bytes and more, each; of the shorter ones 1 "
+			  "in %u, drawn at random, for %u each (estimates)", f->sample_all_from,
+			  f->sample, f->sample);
+	else
+		sb_puts(o, "counted: every frame");
 	sb_printf(o, " (%s data path)\n", f->datapath ? f->datapath : "?");
 	if (!w->valid) {
 		sb_puts(o, "interval: no window has ended yet (windows end every ");

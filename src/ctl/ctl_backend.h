@@ -70,7 +70,10 @@ struct ctl_flow_slave {
 struct ctl_flows {
 	const char *datapath;       /* "ebpf" or "packet" */
 	uint32_t window_ms;         /* FLOW_WINDOW_MS */
-	uint32_t sample;            /* 1: every frame; N: 1 in N, counts x N */
+	uint32_t sample;            /* 1: every frame; N: of the frames shorter
+				     * than sample_all_from bytes 1 in N, drawn
+				     * at random, each counted N times */
+	uint32_t sample_all_from;   /* 0 with sample 1 */
 	uint8_t fields;             /* FK_* the bond's keys have now */
 	uint64_t now_ms;            /* monotonic, as start/end */
 	uint64_t next_ms;           /* when the open window ends */

@@ -26,10 +26,12 @@
 #include "daemon_impl.h"
 #include "linux/dp_ebpf.h"
 
-/* ebpf: the program counts every frame (1) or one in N, counts scaled by
- * N. Every frame costs about what docs/design.md "Flows" says; see there
- * for the measure. */
-#define FLOW_SAMPLE_EBPF 1
+/* ebpf: of the frames shorter than DP_FLOW_ALL_FROM bytes the program
+ * counts one in N (a power of two; 1: every frame), drawn at random, for N
+ * frames of its size; longer ones one for one. Counting every frame costs
+ * bond_tx ~70 ns a frame, one in 8 ~12 ns (tests/bpf test_flows_cost;
+ * docs/design.md "Flows"). */
+#define FLOW_SAMPLE_EBPF 8
 
 /* The program's key and field bits are the core's. */
 _Static_assert(DP_FK_SMAC == FK_SMAC && DP_FK_DMAC == FK_DMAC && DP_FK_ETYPE == FK_ETYPE &&
@@ -38,6 +40,8 @@ _Static_assert(DP_FK_SMAC == FK_SMAC && DP_FK_DMAC == FK_DMAC && DP_FK_ETYPE == 
 _Static_assert(sizeof(struct dp_flow_key) == sizeof(struct flow_key) + 4,
 	       "dp_flow_key is flow_key plus the window");
 _Static_assert(DP_FLOWS_MAX == FLOW_TAB_SIZE, "the map and the table differ in size");
+_Static_assert((FLOW_SAMPLE_EBPF & (FLOW_SAMPLE_EBPF - 1)) == 0 && FLOW_SAMPLE_EBPF < 65536,
+	       "the program masks (a power of two) and passes it in 16 bits");
 
 void daemon_flows_record(struct dslave *ds, const uint8_t *frame, size_t len)
 {
@@ -75,7 +79,6 @@ static void mark_slaves(struct dbond *db)
 
 struct take {
 	struct dbond *db;
-	uint32_t scale;
 };
 
 static void take_one(void *arg, const struct dp_flow_key *dk, uint64_t bytes, uint64_t frames)
@@ -99,7 +102,7 @@ static void take_one(void *arg, const struct dp_flow_key *dk, uint64_t bytes, ui
 	memcpy(k.src, dk->src, 16);
 	memcpy(k.dst, dk->dst, 16);
 	k.ifindex = dk->ifindex;
-	flow_tab_add(&t->db->flows->cur, &k, bytes * t->scale, frames * t->scale);
+	flow_tab_add(&t->db->flows->cur, &k, bytes, frames);
 }
 
 /* dp_flowctl follows the bond's mode and policy. */
@@ -130,7 +133,7 @@ static void rotate(struct daemon *d, struct dbond *db, uint64_t now)
 {
 	if (db->ebpf && db->flowctl_valid) {
 		struct dp_flowctl fc = db->flowctl;
-		struct take t = { db, fc.sample ? fc.sample : 1 };
+		struct take t = { db };
 		uint32_t old = fc.win;
 		int rc;
 
@@ -176,7 +179,7 @@ uint64_t daemon_flows_tick(struct daemon *d, uint64_t now)
 			if (db->ebpf) {
 				/* what an earlier daemon's program counted (an
 				 * adopted bond) belongs to no window of ours */
-				struct take t = { NULL, 1 };
+				struct take t = { NULL };
 
 				dp_ebpf_flows_take(db->ebpf, 0, take_one, &t);
 				dp_ebpf_flows_take(db->ebpf, 1, take_one, &t);
@@ -230,7 +233,8 @@ int daemon_flows_get(struct daemon *d, const char *bond, struct ctl_flows *out,
 	memset(out, 0, sizeof(*out));
 	out->datapath = d->dp->name;
 	out->window_ms = FLOW_WINDOW_MS;
-	out->sample = db->ebpf ? (db->flowctl.sample ? db->flowctl.sample : 1) : 1;
+	out->sample = db->ebpf && db->flowctl.sample > 1 ? db->flowctl.sample : 1;
+	out->sample_all_from = out->sample > 1 ? DP_FLOW_ALL_FROM : 0;
 	out->fields = flow_fields(db->b);
 	out->now_ms = now;
 	out->next_ms = flow_rec_due(db->flows);

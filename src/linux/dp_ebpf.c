@@ -12,7 +12,7 @@
  * gone: under `ip netns exec` /sys is private to the process). A program
  * lists only the maps its code uses, so after loading we bind every map of
  * the contract to both programs (BPF_PROG_BIND_MAP): whatever the programs'
- * code touches, each program's map ids lead to all six maps. */
+ * code touches, each program's map ids lead to every map. */
 #include "dp_ebpf.h"
 
 #include <errno.h>
@@ -41,7 +41,7 @@
 #define BPFFS_MOUNT "/sys/fs/bpf"
 #define OBJ_NAME "bondd_dp"
 
-enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_N };
+enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG, M_N };
 enum { P_TX, P_RX, P_N };
 
 /* What each map of the contract must look like: a map of the right name
@@ -61,6 +61,7 @@ static const struct map_desc {
 	[M_FLOWS] = { DP_MAP_FLOWS, BPF_MAP_TYPE_LRU_PERCPU_HASH, sizeof(struct dp_flow_key),
 		      sizeof(struct dp_flow_val) },
 	[M_FLOWCTL] = { DP_MAP_FLOWCTL, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_flowctl) },
+	[M_FLOWRNG] = { DP_MAP_FLOWRNG, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
 };
 static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };
 

@@ -57,7 +57,7 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
  * egress) and takes it over without detaching anything: maps keep their
  * contents, frames keep flowing. Without a filter on the TAP, the bond's
  * pins (maps and programs) are adopted and bond_tx attached again. The
- * maps come from the program's map ids (create binds all six maps to both
+ * maps come from the program's map ids (create binds every map to both
  * programs), the receive program from its pin, else from the kernel's
  * programs (bond_rx on the same maps), else it is loaded again on the
  * adopted maps. Pins are made again when missing or stale.
