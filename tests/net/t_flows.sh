@@ -131,7 +131,7 @@ else:
 sys.exit(0 if ok else 1)
 PY
 }
-check "flows: the 4 UDP flows with their exact sizes, the TCP stream with iperf3's bytes" flow_sizes
+check "flows: the 4 UDP flows with their sizes (exact, or within 5 sd when sampled), the TCP stream with iperf3's bytes" flow_sizes
 
 # Each flow's slave is the one `bondctl hash` names for its words.
 hash_agrees() {
@@ -177,6 +177,20 @@ sys.exit(0 if ok else 1)
 PY
 }
 check "each slave's share matches its kernel tx counter (2 points, bytes within 5 %)" shares
+
+schema_ok() {
+	python3 - "$(dirname "$0")/../../docs/schema/bondctl.schema.json" "$TOPO_DIR/flows.json" <<'PY'
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+sub = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/flows"}
+errs = list(Draft202012Validator(sub).iter_errors(json.load(open(sys.argv[2]))))
+for e in errs[:5]:
+    print("/".join(map(str, e.path)), e.message[:300])
+sys.exit(1 if errs else 0)
+PY
+}
+check "flows -j (with traffic) validates against docs/schema (#/\$defs/flows)" schema_ok
 
 # The text has the same window and numbers as the JSON read just before.
 text_ok() {
