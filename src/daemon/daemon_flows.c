@@ -129,6 +129,15 @@ static void flowctl_sync(struct daemon *d, struct dbond *db)
 	db->flowctl_valid = true;
 }
 
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void rotate(struct daemon *d, struct dbond *db, uint64_t now)
 {
 	if (db->ebpf && db->flowctl_valid) {
@@ -153,6 +162,8 @@ static void rotate(struct daemon *d, struct dbond *db, uint64_t now)
 	}
 	mark_slaves(db);
 	flow_rec_rotate(db->flows, now);
+	db->fl_last_wall_ms = db->fl_open_wall_ms;
+	db->fl_open_wall_ms = wall_ms();
 }
 
 uint64_t daemon_flows_tick(struct daemon *d, uint64_t now)
@@ -175,6 +186,7 @@ uint64_t daemon_flows_tick(struct daemon *d, uint64_t now)
 				continue;
 			}
 			flow_rec_init(db->flows, now);
+			db->fl_open_wall_ms = wall_ms();
 			mark_slaves(db);
 			if (db->ebpf) {
 				/* what an earlier daemon's program counted (an
@@ -202,20 +214,11 @@ void daemon_flows_free(struct dbond *db)
 	db->flows = NULL;
 }
 
-static uint64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int daemon_flows_get(struct daemon *d, const char *bond, struct ctl_flows *out,
 		     struct err *err)
 {
 	struct dbond *db = dbond_find(d, bond);
-	uint64_t now = daemon_now(d), wall;
+	uint64_t now = daemon_now(d);
 
 	if (!db) {
 		err_set(err, -ENOENT, "%s: no such bond", bond);
@@ -239,9 +242,7 @@ int daemon_flows_get(struct daemon *d, const char *bond, struct ctl_flows *out,
 	out->now_ms = now;
 	out->next_ms = flow_rec_due(db->flows);
 	out->last = db->flows->last;
-	wall = wall_ms();
-	if (out->last.valid && wall > now - out->last.start_ms)
-		out->start_unix_ms = wall - (now - out->last.start_ms);
+	out->start_unix_ms = out->last.valid ? db->fl_last_wall_ms : 0;
 	for (unsigned i = 0; i < out->last.n_top; i++) {
 		struct dslave *ds = dslave_find_by_index(d, (int)out->last.top[i].k.ifindex);
 

@@ -133,6 +133,9 @@ struct dbond {
 	struct dp_flowctl flowctl;
 	bool flowctl_valid;
 	bool flows_failed;          /* said once: no table, or no map write */
+	/* the wall clock (ms since the epoch) when the open window and the
+	 * last finished one started */
+	uint64_t fl_open_wall_ms, fl_last_wall_ms;
 };
 
 /* A slave the configuration names that is not enslaved (missing at start,
