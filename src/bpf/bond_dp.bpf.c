@@ -106,6 +106,27 @@ struct {
 	__type(value, __u32);
 } dp_queue SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, DP_FLOWS_MAX);
+	__type(key, struct dp_flow_key);
+	__type(value, struct dp_flow_val);
+} dp_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_flowctl);
+} dp_flowctl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} dp_flowrng SEC(".maps");
+
 /* ---- the test build's decision record ----------------------------------- */
 
 #ifdef BPF_TEST
@@ -292,20 +313,206 @@ static __always_inline int tx_to_daemon(void)
 	return TC_ACT_OK;
 }
 
-static __always_inline void count_tx(__u32 ifindex, __u32 len)
+/* ---- bondctl flows: core/flowtab.c flow_key_from_frame() ----------------- */
+
+/* The L4 part of the key: ports (or the SPI), or ICMP type|code and the
+ * echo id (flowtab.c l4_fields). */
+static __always_inline void flow_l4(struct __sk_buff *skb, struct dp_flow_key *k, __u32 len,
+				    __u32 thoff)
+{
+	__u8 b[8];
+	__u32 po;
+
+	switch (k->proto) {
+	case 6: case 17: case 33: case 50: case 132: case 136:
+		po = 0;
+		break;
+	case 51:
+		po = 4;
+		break;
+	case 1: case 58:
+		if (!dph_need(len, thoff, 8) || dph_load(skb, thoff, b, 8) < 0)
+			return;
+		k->sport = (__u16)(b[0] << 8 | b[1]);
+		if (b[0] == 0 || b[0] == 8 || b[0] == 13 || b[0] == 14 || b[0] == 128 ||
+		    b[0] == 129)
+			k->dport = (__u16)(b[4] << 8 | b[5]);
+		return;
+	default:
+		return;
+	}
+	if (!dph_need(len, thoff + po, 4) || dph_load(skb, thoff + po, b, 4) < 0)
+		return;
+	k->sport = (__u16)(b[0] << 8 | b[1]);
+	k->dport = (__u16)(b[2] << 8 | b[3]);
+}
+
+/* flowtab.c ip_fields(): 1 when the IP header was read. */
+static __always_inline int flow_ip(struct __sk_buff *skb, struct dp_flow_key *k, __u32 want,
+				   __u32 len, __u16 type)
+{
+	__u8 h[20];
+
+	if (type == ETH_P_IP_) {
+		if (!dph_need(len, ETH_HLEN_, 20) || dph_load(skb, ETH_HLEN_, h, 20) < 0)
+			return 0;
+		k->family = 4;
+		__builtin_memcpy(k->src, h + 12, 4);
+		__builtin_memcpy(k->dst, h + 16, 4);
+		if (want & (DP_FK_PROTO | DP_FK_PORTS))
+			k->proto = h[9];
+		/* fragments: no ports, as the hash */
+		if ((want & DP_FK_PORTS) && !(((h[6] << 8) | h[7]) & 0x3fff))
+			flow_l4(skb, k, len, ETH_HLEN_ + (__u32)(h[0] & 0x0f) * 4);
+		return 1;
+	}
+	if (!dph_need(len, ETH_HLEN_, 40) || dph_load(skb, ETH_HLEN_ + 8, k->src, 16) < 0 ||
+	    dph_load(skb, ETH_HLEN_ + 24, k->dst, 16) < 0)
+		return 0;
+	k->family = 6;
+	if (want & (DP_FK_PROTO | DP_FK_PORTS))
+		k->proto = dph_u8(skb, ETH_HLEN_ + 6);
+	if (want & DP_FK_PORTS)
+		flow_l4(skb, k, len, ETH_HLEN_ + 40);
+	return 1;
+}
+
+/* The key of the engine's frame: an out-of-band tag counts as inline (its
+ * protocol is then the outer type and no IP header is read, as the engine
+ * would see it on the packet data path). */
+static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct dp_flow_key *k)
+{
+	__u32 len = skb->len;
+	__u16 type;
+	int ip = 0;
+
+	if (len < ETH_HLEN_)
+		return;
+	if (skb->vlan_present) {
+		type = (__u16)oob_vlan_proto(skb);
+		if (want & DP_FK_VLAN) {
+			k->tagged = 1;
+			k->vlan = (__u16)(skb->vlan_tci & 0x0fff);
+		}
+	} else {
+		type = dph_be16(skb, 12);
+		if ((want & DP_FK_VLAN) && (type == ETH_P_8021Q_ || type == ETH_P_8021AD_) &&
+		    len >= ETH_HLEN_ + 4) {
+			k->tagged = 1;
+			k->vlan = dph_be16(skb, 14) & 0x0fff;
+		}
+		if ((want & DP_FK_IP) && (type == ETH_P_IP_ || type == ETH_P_IPV6_))
+			ip = flow_ip(skb, k, want, len, type);
+	}
+	if (ip) {
+		k->fields = want & (DP_FK_L2 | DP_FK_VLAN | DP_FK_IP | DP_FK_PROTO | DP_FK_PORTS);
+	} else {
+		k->family = 0;
+		k->proto = 0;
+		k->sport = 0;
+		k->dport = 0;
+		__builtin_memset(k->src, 0, 16);
+		__builtin_memset(k->dst, 0, 16);
+		k->fields = want & DP_FK_IP ? (__u8)(DP_FK_L2 | (want & DP_FK_VLAN))
+					    : (__u8)(want & (DP_FK_L2 | DP_FK_VLAN));
+	}
+	if ((k->fields & DP_FK_SMAC) && dph_load(skb, 6, k->smac, 6) < 0)
+		__builtin_memset(k->smac, 0, 6);
+	if ((k->fields & DP_FK_DMAC) && dph_load(skb, 0, k->dmac, 6) < 0)
+		__builtin_memset(k->dmac, 0, 6);
+	if (k->fields & DP_FK_ETYPE)
+		k->ethertype = type;
+	if (!(k->fields & DP_FK_VLAN)) {
+		k->tagged = 0;
+		k->vlan = 0;
+	}
+}
+
+/* The frame leaves on ifindex: its flow counts under window win for
+ * weight frames of its size; how = fields | win << 8 | weight << 16 (a
+ * BPF function takes at most 5 arguments).
+ * A global function: the verifier checks it once, on its own, not again
+ * at every call site (the modes' paths would take it past its limit), and
+ * it reads the skb's fields from its own context argument (inlined, clang
+ * reuses the callers' pointers into the context, which the verifier
+ * refuses). */
+__noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 how)
+{
+	__u32 weight = how >> 16;
+	struct dp_flow_key k = {};
+	struct dp_flow_val *v, nv;
+
+	flow_key(skb, how & 0xff, &k);
+	k.ifindex = ifindex;
+	k.win = (how >> 8) & 1;
+	v = bpf_map_lookup_elem(&dp_flows, &k);
+	if (v) {
+		/* this CPU's value: no other CPU writes it */
+		v->bytes += (__u64)len * weight;
+		v->frames += weight;
+		return 0;
+	}
+	nv.bytes = (__u64)len * weight;
+	nv.frames = weight;
+	/* Another CPU may have made the entry meanwhile: it has a slot for
+	 * this CPU too. */
+	if (bpf_map_update_elem(&dp_flows, &k, &nv, BPF_NOEXIST) < 0) {
+		v = bpf_map_lookup_elem(&dp_flows, &k);
+		if (v) {
+			v->bytes += (__u64)len * weight;
+			v->frames += weight;
+		}
+	}
+	return 0;
+}
+
+static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len)
 {
 	struct dp_slave_stats *st = slave_stats(ifindex);
+	const struct dp_flowctl *fc;
+	__u32 z = 0;
 
 	if (st) {
 		st->tx_packets++;
 		st->tx_bytes += len;
 	}
+	/* bondctl flows: a frame of DP_FLOW_ALL_FROM bytes or more counts
+	 * as itself; of the smaller ones, one in fc->sample (a power of two,
+	 * so a mask picks it), drawn at random, counts for fc->sample frames
+	 * of its size (an unbiased estimate). The map costs about 70 ns a
+	 * frame; the draw is a per-CPU xorshift32, since bpf_get_prandom_u32()
+	 * alone costs ~14 ns (docs/design.md, "Flows"). Random, not every Nth
+	 * frame: two flows taking turns frame by frame would be seen as one.
+	 * Big frames always: they are few for their bytes (GSO), and a
+	 * sampled handful of them would make a bulk flow's bytes a guess. */
+	fc = bpf_map_lookup_elem(&dp_flowctl, &z);
+	if (!fc || !fc->fields)
+		return;
+	if (fc->sample > 1 && len < DP_FLOW_ALL_FROM) {
+		__u32 *rng = bpf_map_lookup_elem(&dp_flowrng, &z), x;
+
+		if (!rng)
+			return;
+		x = *rng;
+		if (!x)
+			x = bpf_get_prandom_u32() | 1;      /* seeded once per CPU */
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		*rng = x;
+		if (x & (fc->sample - 1))
+			return;
+		flow_record(skb, ifindex, len,
+			    (fc->fields & 0xff) | (fc->win & 1) << 8 | (fc->sample & 0xffff) << 16);
+		return;
+	}
+	flow_record(skb, ifindex, len, (fc->fields & 0xff) | (fc->win & 1) << 8 | 1u << 16);
 }
 
 /* bond_tx_on(): the frame leaves on ifindex. */
 static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len)
 {
-	count_tx(ifindex, len);
+	count_tx(skb, ifindex, len);
 	t_sent(ifindex, TC_ACT_REDIRECT);
 	return bpf_redirect(ifindex, 0);
 }
@@ -389,7 +596,7 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 		rc = bpf_clone_redirect(skb, ifindex, 0);
 		t_sent(ifindex, (int)rc);
 		if (rc == 0) {
-			count_tx(ifindex, len);
+			count_tx(skb, ifindex, len);
 		} else {
 			/* That slave's copy is lost (the device went away
 			 * before the daemon rewrote the set): counted. */

@@ -35,6 +35,9 @@
 #define DP_MAP_RR       "dp_rr"
 #define DP_MAP_BSTATS   "dp_bstats"
 #define DP_MAP_QUEUE    "dp_queue"
+#define DP_MAP_FLOWS    "dp_flows"
+#define DP_MAP_FLOWCTL  "dp_flowctl"
+#define DP_MAP_FLOWRNG  "dp_flowrng"
 #define DP_PROG_TX      "bond_tx"
 #define DP_PROG_RX      "bond_rx"
 
@@ -149,5 +152,57 @@ struct dp_tlb_bucket {
 
 /* Map dp_rr: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: balance-rr's
  * counter, one per CPU as the kernel's, incremented before use. */
+
+/* ---- bondctl flows (docs/design.md "Flows") ------------------------------ */
+
+#define DP_FLOWS_MAX    1024    /* = core/flowtab.h FLOW_TAB_SIZE */
+#define DP_FLOW_ALL_FROM 4096   /* frames this long are never sampled */
+
+/* struct dp_flowctl.fields: core/flowtab.h FK_* (the daemon checks that
+ * they are equal at build time). */
+#define DP_FK_SMAC   0x01
+#define DP_FK_DMAC   0x02
+#define DP_FK_ETYPE  0x04
+#define DP_FK_VLAN   0x08
+#define DP_FK_IP     0x10
+#define DP_FK_PROTO  0x20
+#define DP_FK_PORTS  0x40
+#define DP_FK_L2     (DP_FK_SMAC | DP_FK_DMAC | DP_FK_ETYPE)
+
+/* Map dp_flowctl: BPF_MAP_TYPE_ARRAY, one entry, written by the daemon:
+ * which fields make a flow's key (core/flowtab.h FK_*; 0: record
+ * nothing), the window the frames belong to now (0 or 1: the daemon flips
+ * it at a window's end, then takes the finished window's entries), and
+ * the sampling (1: every frame; N, a power of two: of the frames shorter
+ * than DP_FLOW_ALL_FROM bytes one in N, drawn at random, counts for N;
+ * longer frames count one for one). */
+struct dp_flowctl {
+	__u32 fields;
+	__u32 win;
+	__u32 sample;
+	__u32 pad;
+};
+
+/* Map dp_flowrng: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: each CPU's
+ * random state for the sampling (0: not seeded yet). */
+
+/* Map dp_flows: BPF_MAP_TYPE_LRU_PERCPU_HASH, DP_FLOWS_MAX entries: bytes
+ * and frames per (flow, slave, window), sampled frames already multiplied. Per-CPU values: the program adds
+ * without atomics; the daemon sums the CPUs. LRU: when full, the flows
+ * least recently sent are the ones dropped. The key is core/flowtab.h's
+ * struct flow_key field for field, plus the window. */
+struct dp_flow_key {
+	__u8 fields, family, proto, tagged;
+	__u16 ethertype, vlan;
+	__u8 smac[6], dmac[6];
+	__u16 sport, dport;
+	__u8 src[16], dst[16];
+	__u32 ifindex;
+	__u32 win;
+};
+
+struct dp_flow_val {
+	__u64 bytes, frames;
+};
 
 #endif

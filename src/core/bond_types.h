@@ -15,6 +15,7 @@
  *                     that give every slot its default, the hashing modes'
  *                     choice, bond_explain_tx(); mode_table.c: the table of
  *                     modes (mode_lookup), switching a bond's mode
+ *      flowtab        flow keys and the busiest-flows table (bondctl flows)
  *   4. peer_notify,   frames the engine sends on its own after a failover,
  *      mcast_rejoin   through the mode's transmit path
  *   5. bond           bond-level logic: active slave selection, roles, the

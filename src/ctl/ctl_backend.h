@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/bond_types.h"
+#include "core/flowtab.h"
 #include "lib/util.h"
 
 struct engine;
@@ -76,6 +78,30 @@ struct ctl_change {
 	bool can_reload;
 };
 
+/* bondctl flows: the last finished window of a bond's busiest flows
+ * (core/flowtab.h), with slave names, and each slave's transmit counters
+ * over the same window. */
+struct ctl_flow_slave {
+	char name[BOND_NAME_MAX];
+	uint64_t bytes, frames;     /* its tx counters' growth in the window */
+};
+struct ctl_flows {
+	const char *datapath;       /* "ebpf" or "packet" */
+	uint32_t window_ms;         /* FLOW_WINDOW_MS */
+	uint32_t sample;            /* 1: every frame; N: of the frames shorter
+				     * than sample_all_from bytes 1 in N, drawn
+				     * at random, each counted N times */
+	uint32_t sample_all_from;   /* 0 with sample 1 */
+	uint8_t fields;             /* FK_* the bond's keys have now */
+	uint64_t now_ms;            /* monotonic, as start/end */
+	uint64_t next_ms;           /* when the open window ends */
+	struct flow_window last;    /* valid false: none has ended yet */
+	uint64_t start_unix_ms;     /* last.start_ms on the wall clock */
+	char slave_of[FLOW_TOP][BOND_NAME_MAX];   /* last.top[i]'s slave ("": gone) */
+	unsigned n_slaves;          /* slaves enslaved for the whole window */
+	struct ctl_flow_slave slaves[BOND_MAX_SLAVES];
+};
+
 struct ctl_backend_ops {
 	/* The engine whose bonds the read commands show. */
 	struct engine *(*engine)(void *ctx);
@@ -131,6 +157,9 @@ struct ctl_backend_ops {
 	int (*diff)(void *ctx, const char *path, const char *text,
 		    void (*put)(void *arg, const struct ctl_change *ch), void *arg,
 		    struct strbuf *msgs, struct err *err);
+	/* The bond's last finished window of flows (bondctl flows); 0, or
+	 * nonzero with err saying why. NULL: not kept here. */
+	int (*flows)(void *ctx, const char *bond, struct ctl_flows *out, struct err *err);
 };
 
 struct ctl_backend {

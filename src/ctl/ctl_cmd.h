@@ -55,6 +55,8 @@
 	  "counters: per slave frames, bytes, drops, LACPDUs, failures; the last failovers") \
 	X(metrics,   "metrics",   0,  1, CTL_RO, "[openmetrics]", \
 	  "every bond's metrics, Prometheus text format (or OpenMetrics 1.0.0); see docs/metrics.md") \
+	X(flows,     "flows",     1,  1, CTL_RO, "BOND", \
+	  "the busiest flows of the last 10 s window, the slave each took, each slave's share") \
 	X(lint,      "lint",      0,  1, CTL_RO, "[FILE]", \
 	  "warn about settings known to cause outages or poor balance, with the fix") \
 	X(dump,      "dump",      0,  1, CTL_RO, "[BOND]", \

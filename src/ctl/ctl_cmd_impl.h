@@ -33,7 +33,8 @@ struct cmd_ctx {
  * count already checked against the table. Each returns the exit status.
  * cmd_bond.c: create delete up down enslave release active set set-slave reload;
  * cmd_read.c: get list show; cmd_hash.c: hash; cmd_lacp.c: lacp; cmd_options.c: options;
- * cmd_lint.c: lint; cmd_metrics.c: metrics; cmd_iplink.c: ip-details;
+ * cmd_lint.c: lint; cmd_metrics.c: metrics; cmd_iplink.c: ip-details; cmd_flows.c: flows;
+ * cmd_dump.c: dump diff;
  * ctl_dispatch.c: help version. */
 #define CTL_DECL(id, name, min, max, ro, usage, help) \
 	int cmd_##id(struct cmd_ctx *c, int argc, char **argv);

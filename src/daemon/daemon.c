@@ -583,6 +583,7 @@ void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone)
 		d->n_bonds--;
 	}
 	daemon_logl(d, LOG_INFO, "bonding: %s %s", db->name, tap_gone ? "was removed" : "is being deleted...");
+	daemon_flows_free(db);
 	free(db);
 }
 
@@ -936,6 +937,7 @@ static void dbond_leave(struct daemon *d, struct dbond *db)
 	daemon_ep_del(d, db->tap_fd);
 	d->dp->bond_leave(d, db);
 	tap_close(db->tap_fd);
+	daemon_flows_free(db);
 	free(db);
 }
 

@@ -98,6 +98,11 @@ static int be_diff(void *ctx, const char *path, const char *text,
 	return daemon_diff(ctx, path, text, put, arg, msgs, err);
 }
 
+static int be_flows(void *ctx, const char *bond, struct ctl_flows *out, struct err *err)
+{
+	return daemon_flows_get(ctx, bond, out, err);
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -113,4 +118,5 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.lint = be_lint,
 	.dump = be_dump,
 	.diff = be_diff,
+	.flows = be_flows,
 };

@@ -154,6 +154,7 @@ static void act_tx(void *ctx, struct slave *s, const uint8_t *frame, size_t len,
 		{ .iov_base = (void *)frame, .iov_len = len },
 	};
 
+	daemon_flows_record(ds, frame, len);
 	if (in_burst_slot(d, frame, meta)) {
 		struct mmsghdr *m;
 

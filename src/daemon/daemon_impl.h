@@ -88,6 +88,12 @@ struct dslave {
 	bool cw_prompt;            /* rtnetlink has its changes at once */
 	int cw_fd;
 	int64_t cw_changes;
+	/* bondctl flows (daemon_flows.c): the tx counters at the start of
+	 * the open window, their growth over the last finished one, and
+	 * whether the slave was there for all of it */
+	uint64_t fl_mark_bytes, fl_mark_frames;
+	uint64_t fl_last_bytes, fl_last_frames;
+	bool fl_marked, fl_last_valid;
 };
 
 struct dbond {
@@ -125,6 +131,15 @@ struct dbond {
 	bool fo_pending;
 	int fo_ifindex;
 	uint64_t fo_event_us;
+	/* bondctl flows (daemon_flows.c): the windows (allocated once, at
+	 * the first loop turn of the bond), and what dp_flowctl holds (ebpf) */
+	struct flow_rec *flows;
+	struct dp_flowctl flowctl;
+	bool flowctl_valid;
+	bool flows_failed;          /* said once: no table, or no map write */
+	/* the wall clock (ms since the epoch) when the open window and the
+	 * last finished one started */
+	uint64_t fl_open_wall_ms, fl_last_wall_ms;
 };
 
 /* A slave the configuration names that is not enslaved (missing at start,
@@ -360,6 +375,18 @@ void daemon_metrics_run(struct daemon *d);
 uint64_t daemon_metrics_sync(struct daemon *d, uint64_t now);
 /* Closes the endpoint; removes the textfile unless handing over. */
 void daemon_metrics_close(struct daemon *d);
+/* ---- daemon_flows.c: bondctl flows ---------------------------------------- */
+
+/* The packet data path sent frame on ds: counted in its bond's open window. */
+void daemon_flows_record(struct dslave *ds, const uint8_t *frame, size_t len);
+/* Every loop turn, after the data path's counters: windows that ended are
+ * closed (on ebpf, the program's map is read for them). Returns when the
+ * next one ends. */
+uint64_t daemon_flows_tick(struct daemon *d, uint64_t now);
+void daemon_flows_free(struct dbond *db);
+/* The backend's flows operation. */
+int daemon_flows_get(struct daemon *d, const char *bond, struct ctl_flows *out,
+		     struct err *err);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

@@ -166,7 +166,7 @@ static int loop_timeout(struct daemon *d)
 
 static void arm_timer(struct daemon *d)
 {
-	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next, cw_next, m_next;
+	uint64_t now = daemon_now(d), next, ctl_next, wd_next, dp_next, sf_next, cw_next, m_next, fl_next;
 	struct itimerspec its = { 0 };
 
 	/* Control clients past their deadline are answered or dropped. */
@@ -175,6 +175,10 @@ static void arm_timer(struct daemon *d)
 	/* What the data path counted feeds the engine's monitors and tlb's
 	 * rebalance before its timers run ... */
 	dp_next = d->dp->counters ? d->dp->counters(d, now) : UINT64_MAX;
+	/* bondctl flows: windows that ended close with these counters */
+	fl_next = daemon_flows_tick(d, now);
+	if (fl_next < dp_next)
+		dp_next = fl_next;
 	if (now >= d->next_ms)
 		daemon_poll_carriers(d, now);
 	next = engine_tick(d->e, now);

@@ -12,7 +12,7 @@
  * gone: under `ip netns exec` /sys is private to the process). A program
  * lists only the maps its code uses, so after loading we bind every map of
  * the contract to both programs (BPF_PROG_BIND_MAP): whatever the programs'
- * code touches, each program's map ids lead to all six maps. */
+ * code touches, each program's map ids lead to every map. */
 #include "dp_ebpf.h"
 
 #include <errno.h>
@@ -41,7 +41,7 @@
 #define BPFFS_MOUNT "/sys/fs/bpf"
 #define OBJ_NAME "bondd_dp"
 
-enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_N };
+enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG, M_N };
 enum { P_TX, P_RX, P_N };
 
 /* What each map of the contract must look like: a map of the right name
@@ -58,6 +58,10 @@ static const struct map_desc {
 	[M_RR] = { DP_MAP_RR, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
 	[M_BSTATS] = { DP_MAP_BSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_bond_stats) },
 	[M_QUEUE] = { DP_MAP_QUEUE, BPF_MAP_TYPE_ARRAY, 4, sizeof(uint32_t) },
+	[M_FLOWS] = { DP_MAP_FLOWS, BPF_MAP_TYPE_LRU_PERCPU_HASH, sizeof(struct dp_flow_key),
+		      sizeof(struct dp_flow_val) },
+	[M_FLOWCTL] = { DP_MAP_FLOWCTL, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_flowctl) },
+	[M_FLOWRNG] = { DP_MAP_FLOWRNG, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
 };
 static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };
 
@@ -1175,4 +1179,70 @@ int dp_ebpf_sock_filter(int packet_fd, struct err *err)
 		return -errno;
 	}
 	return 0;
+}
+
+/* ---- bondctl flows -------------------------------------------------------- */
+
+int dp_ebpf_flowctl_set(struct dp_ebpf *dp, const struct dp_flowctl *fc)
+{
+	uint32_t key = 0;
+	int ret = bpf_map_update_elem(dp->map_fd[M_FLOWCTL], &key, fc, BPF_ANY);
+
+	return ret < 0 ? ret : 0;
+}
+
+int dp_ebpf_flows_take(struct dp_ebpf *dp, uint32_t win,
+		       void (*fn)(void *arg, const struct dp_flow_key *k, uint64_t bytes,
+				  uint64_t frames),
+		       void *arg)
+{
+	/* Keys of the finished window, deleted after the walk: deleting
+	 * during bpf_map_get_next_key() can restart the walk. The map holds
+	 * DP_FLOWS_MAX entries; twice that covers both windows' keys. */
+	static struct dp_flow_key keys[2 * DP_FLOWS_MAX];
+	struct dp_flow_key k, next;
+	const void *prev = NULL;
+	size_t vsz = (sizeof(struct dp_flow_val) + 7) & ~(size_t)7;
+	struct dp_flow_val *vals;
+	unsigned n = 0, walked = 0;
+	int fd = dp->map_fd[M_FLOWS], ret = 0;
+
+	vals = calloc((size_t)dp->ncpus, vsz);
+	if (!vals)
+		return -ENOMEM;
+	while (walked < 2 * DP_FLOWS_MAX && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		walked++;
+		k = next;
+		prev = &k;
+		if (k.win != win)
+			continue;
+		ret = bpf_map_lookup_elem(fd, &k, vals);
+		if (ret == -ENOENT) {           /* the LRU took it meanwhile */
+			ret = 0;
+			continue;
+		}
+		if (ret < 0)
+			break;
+		{
+			uint64_t bytes = 0, frames = 0;
+
+			for (int c = 0; c < dp->ncpus; c++) {
+				const struct dp_flow_val *v = (const void *)((char *)vals + vsz * (size_t)c);
+
+				bytes += v->bytes;
+				frames += v->frames;
+			}
+			if (frames)
+				fn(arg, &k, bytes, frames);
+		}
+		keys[n++] = k;
+	}
+	free(vals);
+	for (unsigned i = 0; i < n; i++) {
+		int r = bpf_map_delete_elem(fd, &keys[i]);
+
+		if (r < 0 && r != -ENOENT && !ret)
+			ret = r;
+	}
+	return ret;
 }

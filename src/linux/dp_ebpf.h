@@ -57,7 +57,7 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
  * egress) and takes it over without detaching anything: maps keep their
  * contents, frames keep flowing. Without a filter on the TAP, the bond's
  * pins (maps and programs) are adopted and bond_tx attached again. The
- * maps come from the program's map ids (create binds all six maps to both
+ * maps come from the program's map ids (create binds every map to both
  * programs), the receive program from its pin, else from the kernel's
  * programs (bond_rx on the same maps), else it is loaded again on the
  * adopted maps. Pins are made again when missing or stale.
@@ -112,6 +112,15 @@ int dp_ebpf_tlb_set(struct dp_ebpf *dp, unsigned bucket, int slave_ifindex);
 /* dp_queue[qid] = slave_ifindex (0: no slave, the mode decides). */
 int dp_ebpf_queue_set(struct dp_ebpf *dp, unsigned qid, int slave_ifindex);
 int dp_ebpf_tlb_take_bytes(struct dp_ebpf *dp, uint64_t *out);
+
+/* bondctl flows: writes dp_flowctl; takes the entries of window win out of
+ * dp_flows, handing each (its CPUs summed) to fn, and deletes them.
+ * 0 or -errno. */
+int dp_ebpf_flowctl_set(struct dp_ebpf *dp, const struct dp_flowctl *fc);
+int dp_ebpf_flows_take(struct dp_ebpf *dp, uint32_t win,
+		       void (*fn)(void *arg, const struct dp_flow_key *k, uint64_t bytes,
+				  uint64_t frames),
+		       void *arg);
 
 /* Lets go of the object, leaving programs attached and pins in place
  * (daemon exit for an upgrade; what a crash leaves too). */

@@ -20,7 +20,7 @@
 static struct bpf_object *obj;
 static int fd_cfg = -1, fd_slaves = -1, fd_stats = -1, fd_bstats = -1, fd_tlb = -1,
 	   fd_rr = -1, fd_out = -1, fd_in = -1, fd_tx = -1, fd_rx = -1, fd_txv = -1,
-	   fd_txq = -1, fd_queue = -1;
+	   fd_txq = -1, fd_queue = -1, fd_flows = -1, fd_flowctl = -1;
 static int ncpus;
 static char load_err[512];
 
@@ -90,6 +90,7 @@ const char *dpt_load(void)
 	    (fd_out = map_fd(DP_MAP_TEST_OUT)) < 0 || (fd_in = map_fd(DP_MAP_TEST_IN)) < 0 ||
 	    (fd_txv = prog_fd(DP_PROG_TX_VLAN)) < 0 || (fd_rx = prog_fd(DP_PROG_RX)) < 0 ||
 	    (fd_txq = prog_fd(DP_PROG_TX_QUEUE)) < 0 || (fd_queue = map_fd(DP_MAP_QUEUE)) < 0 ||
+	    (fd_flows = map_fd(DP_MAP_FLOWS)) < 0 || (fd_flowctl = map_fd(DP_MAP_FLOWCTL)) < 0 ||
 	    (fd_tx = prog_fd(DP_PROG_TX)) < 0) {
 		fd_tx = -1;
 		return load_err;
@@ -164,6 +165,73 @@ void dpt_reset(void)
 	for (uint32_t i = 0; i < DP_MAX_QUEUES; i++)
 		update(fd_queue, &i, &zero, DP_MAP_QUEUE);
 	dpt_set_rr(0);
+	{
+		struct dp_flowctl fc = { 0 };
+		struct dp_flow_key k;
+
+		update(fd_flowctl, &zero, &fc, DP_MAP_FLOWCTL);
+		while (bpf_map_get_next_key(fd_flows, NULL, &k) == 0)
+			if (bpf_map_delete_elem(fd_flows, &k))
+				fail_msg("bpf_map_delete_elem(%s): %s", DP_MAP_FLOWS,
+					 strerror(errno));
+	}
+}
+
+void dpt_set_flowctl(const struct dp_flowctl *fc)
+{
+	uint32_t zero = 0;
+
+	need_loaded();
+	update(fd_flowctl, &zero, fc, DP_MAP_FLOWCTL);
+}
+
+unsigned dpt_flows(struct dp_flow_key *keys, struct dp_flow_val *vals, unsigned max)
+{
+	struct dp_flow_val *pc = calloc((size_t)ncpus, sizeof(*pc));
+	struct dp_flow_key k, next;
+	const void *prev = NULL;
+	unsigned n = 0;
+
+	need_loaded();
+	assert_non_null(pc);
+	while (n < max && bpf_map_get_next_key(fd_flows, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd_flows, &k, pc)) {
+			free(pc);
+			fail_msg("bpf_map_lookup_elem(%s): %s", DP_MAP_FLOWS, strerror(errno));
+		}
+		keys[n] = k;
+		memset(&vals[n], 0, sizeof(vals[n]));
+		for (int c = 0; c < ncpus; c++) {
+			vals[n].bytes += pc[c].bytes;
+			vals[n].frames += pc[c].frames;
+		}
+		n++;
+	}
+	free(pc);
+	return n;
+}
+
+double dpt_tx_ns(const uint8_t *frame, size_t len, uint32_t repeat)
+{
+	struct __sk_buff ctx;
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+	uint8_t out[2048];
+
+	need_loaded();
+	memset(&ctx, 0, sizeof(ctx));
+	o.data_in = frame;
+	o.data_size_in = (uint32_t)len;
+	o.data_out = out;
+	o.data_size_out = sizeof(out);
+	o.ctx_in = &ctx;
+	o.ctx_size_in = sizeof(ctx);
+	o.repeat = repeat;
+	if (bpf_prog_test_run_opts(fd_tx, &o))
+		fail_msg("bpf_prog_test_run_opts(%s, repeat %u): %s", DP_PROG_TX, repeat,
+			 strerror(errno));
+	return (double)o.duration;
 }
 
 void dpt_set_cfg(const struct dp_cfg *cfg)

@@ -31,6 +31,12 @@ uint32_t dpt_rr(void);
 /* Sums over the CPUs; the entry is created (zero) by dpt_set_slave. */
 void dpt_stats(uint32_t ifindex, struct dp_slave_stats *sum);
 void dpt_bstats(struct dp_bond_stats *sum);
+/* bondctl flows: dp_flowctl, and dp_flows' entries (at most max, their
+ * CPUs summed); dpt_reset() empties both. */
+void dpt_set_flowctl(const struct dp_flowctl *fc);
+unsigned dpt_flows(struct dp_flow_key *keys, struct dp_flow_val *vals, unsigned max);
+/* bond_tx run repeat times on frame: the kernel's mean time per run, ns. */
+double dpt_tx_ns(const uint8_t *frame, size_t len, uint32_t repeat);
 
 struct dpt_result {
 	int action;                   /* the program's return value */

@@ -6,11 +6,13 @@
  *
  * Needs root (BPF_PROG_TEST_RUN); a program that cannot be loaded fails
  * every case, it is never skipped. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -19,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <linux/pkt_cls.h>
 
+#include "core/flowtab.h"
 #include "core/hash.h"
 #include "core/lacp/lacp.h"
 #include "dpt.h"
@@ -970,11 +973,294 @@ static void test_rx_rewrite(void **state)
 	assert_memory_equal(res.frame, f, len);
 }
 
+/* ---- bondctl flows: dp_flows ------------------------------------------- */
+
+/* The program's key of frame (window win) is the core's key of the same
+ * frame (core/flowtab.c, with a tag inline) on the slave the frame took. */
+static void assert_key_is_core(const struct dp_flow_key *dk, uint32_t win, uint8_t fields,
+			       const uint8_t *frame, size_t len, uint32_t ifindex)
+{
+	struct flow_key k;
+
+	flow_key_from_frame(&k, fields, frame, len);
+	assert_int_equal(dk->win, win);
+	assert_int_equal(dk->ifindex, ifindex);
+	assert_int_equal(dk->fields, k.fields);
+	assert_int_equal(dk->family, k.family);
+	assert_int_equal(dk->proto, k.proto);
+	assert_int_equal(dk->tagged, k.tagged);
+	assert_int_equal(dk->ethertype, k.ethertype);
+	assert_int_equal(dk->vlan, k.vlan);
+	assert_memory_equal(dk->smac, k.smac, 6);
+	assert_memory_equal(dk->dmac, k.dmac, 6);
+	assert_int_equal(dk->sport, k.sport);
+	assert_int_equal(dk->dport, k.dport);
+	assert_memory_equal(dk->src, k.src, 16);
+	assert_memory_equal(dk->dst, k.dst, 16);
+}
+
+static void flows_cfg(uint8_t fields, uint32_t win, uint32_t sample)
+{
+	struct dp_flowctl fc = { .fields = fields, .win = win, .sample = sample };
+	struct dp_cfg cfg;
+	const uint32_t set[2] = { 1000001, 1000002 };
+
+	dpt_reset();
+	base_cfg(&cfg, DP_TX_HASH, 0);
+	cfg.xmit_policy = XMIT_LAYER34;
+	cfg.n_tx = 2;
+	memcpy(cfg.tx, set, sizeof(set));
+	dpt_set_cfg(&cfg);
+	for (int i = 0; i < 2; i++)
+		dpt_set_slave(set[i], DP_S_CAN_TX, MAC_A);
+	dpt_set_flowctl(&fc);
+}
+
+/* bond_tx counts each frame it sends under the key the core would make,
+ * with the slave it took, in the window dp_flowctl names; nothing with
+ * fields 0. */
+static void test_flows_map(void **state)
+{
+	const uint8_t l34 = FK_IP | FK_PROTO | FK_PORTS;
+	struct dp_flow_key keys[8];
+	struct dp_flow_val vals[8];
+	uint8_t tcp[80], udp6[96], arpf[64], tagged[80];
+	size_t lt = ipv4(tcp, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+	size_t l6 = ipv6(udp6, PEER_MAC, BOND_MAC, 17, 0x12, IP6_S, IP6_D);
+	size_t la = arp(arpf);
+	size_t lv = ipv4(tagged, PEER_MAC, BOND_MAC, 6, IP_D, 10);
+	uint32_t tcp_slave, udp_slave;
+	unsigned n;
+
+	flows_cfg(l34, 0, 1);
+	for (int i = 0; i < 3; i++)
+		tx(tcp, lt);
+	tcp_slave = res.out.out_ifindex[0];
+	tx(udp6, l6);
+	tx(udp6, l6);
+	udp_slave = res.out.out_ifindex[0];
+	/* not IP: the layer2 fields, as the hash falls back */
+	tx(arpf, la);
+	n = dpt_flows(keys, vals, 8);
+	assert_int_equal(n, 3);
+	for (unsigned i = 0; i < n; i++) {
+		if (keys[i].family == 4) {
+			assert_int_equal(vals[i].frames, 3);
+			assert_int_equal(vals[i].bytes, 3 * lt);
+			assert_key_is_core(&keys[i], 0, l34, tcp, lt, tcp_slave);
+			assert_int_equal(keys[i].sport, 1234);
+			assert_int_equal(keys[i].dport, 80);
+		} else if (keys[i].family == 6) {
+			assert_int_equal(vals[i].frames, 2);
+			assert_int_equal(vals[i].bytes, 2 * l6);
+			assert_key_is_core(&keys[i], 0, l34, udp6, l6, udp_slave);
+		} else {
+			assert_int_equal(keys[i].fields, FK_L2);
+			assert_int_equal(keys[i].ethertype, 0x0806);
+			assert_int_equal(vals[i].frames, 1);
+			assert_key_is_core(&keys[i], 0, l34, arpf, la, res.out.out_ifindex[0]);
+		}
+	}
+
+	/* the other window: a new entry beside the old one */
+	flows_cfg(l34, 0, 1);
+	tx(tcp, lt);
+	{
+		struct dp_flowctl fc = { .fields = l34, .win = 1, .sample = 1 };
+
+		dpt_set_flowctl(&fc);
+	}
+	tx(tcp, lt);
+	tx(tcp, lt);
+	n = dpt_flows(keys, vals, 8);
+	assert_int_equal(n, 2);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(vals[i].frames, keys[i].win ? 2 : 1);
+
+	/* the modes that do not hash: the whole key; an out-of-band tag is
+	 * the engine's inline tag (no IP read behind it) */
+	flows_cfg(FK_FULL, 0, 1);
+	dpt_run_vlan(tcp, lt, 0x8100, 10, &res);
+	assert_int_equal(res.action, TC_ACT_REDIRECT);
+	n = dpt_flows(keys, vals, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(keys[0].tagged, 1);
+	assert_int_equal(keys[0].vlan, 10);
+	assert_key_is_core(&keys[0], 0, FK_FULL, tagged, lv, res.out.out_ifindex[0]);
+	/* the engine's length: the tag counts */
+	assert_int_equal(vals[0].bytes, lt + 4);
+
+	/* fields 0: nothing is recorded */
+	flows_cfg(0, 0, 1);
+	tx(tcp, lt);
+	assert_int_equal(res.action, TC_ACT_REDIRECT);
+	assert_int_equal(dpt_flows(keys, vals, 8), 0);
+}
+
+/* Sampling one frame in N (frames shorter than DP_FLOW_ALL_FROM): about
+ * 1/N of the frames are drawn, each counted N times. */
+static void test_flows_sample(void **state)
+{
+	const uint8_t l34 = FK_IP | FK_PROTO | FK_PORTS;
+	const uint32_t reps = 80000;
+	struct dp_flow_key keys[2];
+	struct dp_flow_val vals[2];
+	uint8_t tcp[80];
+	size_t lt = ipv4(tcp, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	flows_cfg(l34, 0, 8);
+	(void)dpt_tx_ns(tcp, lt, reps);
+	assert_int_equal(dpt_flows(keys, vals, 2), 1);
+	/* each drawn frame counts for 8: 10000 draws expected, 5 standard
+	 * deviations (~470) either way */
+	printf("1 in 8 of %u frames: %llu estimated\n", reps, (unsigned long long)vals[0].frames);
+	assert_int_equal(vals[0].frames % 8, 0);
+	assert_true(vals[0].frames / 8 > 9500 && vals[0].frames / 8 < 10500);
+	assert_int_equal(vals[0].bytes, vals[0].frames * lt);
+}
+
+/* bond_tx of the production object (no test recorders, direct reads) on
+ * frame, repeat times, with dp_flowctl fc: the kernel's mean ns a run. */
+static double prod_tx_ns(struct bpf_object *obj, const struct dp_flowctl *fc,
+			 const uint8_t *frame, size_t len, uint32_t repeat)
+{
+	struct bpf_map *mc = bpf_object__find_map_by_name(obj, DP_MAP_CFG);
+	struct bpf_map *ms = bpf_object__find_map_by_name(obj, DP_MAP_SLAVES);
+	struct bpf_map *mf = bpf_object__find_map_by_name(obj, DP_MAP_FLOWCTL);
+	struct bpf_map *mfl = bpf_object__find_map_by_name(obj, DP_MAP_FLOWS);
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, DP_PROG_TX);
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+	const uint32_t set[2] = { 1000001, 1000002 };
+	struct dp_flow_key k;
+	struct __sk_buff ctx;
+	struct dp_slave s;
+	struct dp_cfg cfg;
+	uint8_t out[256];
+	uint32_t zero = 0;
+
+	assert_non_null(mc);
+	assert_non_null(ms);
+	assert_non_null(mf);
+	assert_non_null(mfl);
+	assert_non_null(p);
+	base_cfg(&cfg, DP_TX_HASH, 0);
+	cfg.xmit_policy = XMIT_LAYER34;
+	cfg.n_tx = 2;
+	memcpy(cfg.tx, set, sizeof(set));
+	memset(&s, 0, sizeof(s));
+	s.flags = DP_S_CAN_TX;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(mc), &zero, &cfg, BPF_ANY), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(bpf_map_update_elem(bpf_map__fd(ms), &set[i], &s, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(mf), &zero, fc, BPF_ANY), 0);
+	while (bpf_map_get_next_key(bpf_map__fd(mfl), NULL, &k) == 0)
+		assert_int_equal(bpf_map_delete_elem(bpf_map__fd(mfl), &k), 0);
+	memset(&ctx, 0, sizeof(ctx));
+	o.data_in = frame;
+	o.data_size_in = (uint32_t)len;
+	o.data_out = out;
+	o.data_size_out = sizeof(out);
+	o.ctx_in = &ctx;
+	o.ctx_size_in = sizeof(ctx);
+	o.repeat = repeat;
+	if (bpf_prog_test_run_opts(bpf_program__fd(p), &o))
+		fail_msg("bpf_prog_test_run_opts(production %s): %s", DP_PROG_TX, strerror(errno));
+	assert_int_equal(o.retval, TC_ACT_REDIRECT);
+	if (fc->fields && fc->sample == 1) {
+		struct dp_flow_key nk;
+		int ncpu = libbpf_num_possible_cpus();
+		struct dp_flow_val *v = calloc((size_t)ncpu, sizeof(*v));
+		uint64_t frames = 0;
+
+		assert_non_null(v);
+		assert_int_equal(bpf_map_get_next_key(bpf_map__fd(mfl), NULL, &nk), 0);
+		assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(mfl), &nk, v), 0);
+		for (int c = 0; c < ncpu; c++)
+			frames += v[c].frames;
+		free(v);
+		assert_int_equal(frames, repeat);
+	}
+	return (double)o.duration;
+}
+
+/* What counting costs bond_tx (balance-xor, layer3+4, one TCP flow):
+ * the mean of many runs with the flow map off, on every frame, and on 1
+ * frame in 8. Printed (docs/design.md "Flows" quotes it); checked only for
+ * the count. */
+static void test_flows_cost(void **state)
+{
+	const uint8_t l34 = FK_IP | FK_PROTO | FK_PORTS;
+	const uint32_t reps = 200000;
+	struct dp_flow_key keys[2];
+	struct dp_flow_val vals[2];
+	double off = 1e9, on = 1e9, s8 = 1e9;
+	uint8_t tcp[80];
+	size_t lt = ipv4(tcp, PEER_MAC, BOND_MAC, 6, IP_D, 0);
+
+	/* the best of 5 runs each, alternated: the machine is shared */
+	for (int r = 0; r < 5; r++) {
+		double t;
+
+		flows_cfg(0, 0, 1);
+		t = dpt_tx_ns(tcp, lt, reps);
+		if (t < off)
+			off = t;
+		flows_cfg(l34, 0, 1);
+		t = dpt_tx_ns(tcp, lt, reps);
+		if (t < on)
+			on = t;
+		assert_int_equal(dpt_flows(keys, vals, 2), 1);
+		assert_int_equal(vals[0].frames, reps);
+		flows_cfg(l34, 0, 8);
+		t = dpt_tx_ns(tcp, lt, reps);
+		if (t < s8)
+			s8 = t;
+	}
+	printf("bond_tx (test build, balance-xor layer3+4, TCP/IPv4): %.0f ns a frame without "
+	       "flows, %.0f ns counting every frame (+%.0f ns), %.0f ns counting 1 in 8 "
+	       "(+%.0f ns)\n", off, on, on - off, s8, s8 - off);
+
+	/* the same with the production object: what bondd runs */
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "bond_dp");
+		struct dp_flowctl f0 = { 0 }, f1 = { .fields = l34, .sample = 1 },
+				  f8 = { .fields = l34, .sample = 8 };
+		struct bpf_object *obj;
+
+		off = on = s8 = 1e9;
+		obj = bpf_object__open_mem(bondd_bpf_prod_obj, bondd_bpf_prod_obj_len, &oo);
+		assert_non_null(obj);
+		if (bpf_object__load(obj)) {
+			bpf_object__close(obj);
+			fail_msg("bpf_object__load(bond_dp.bpf.o) failed");
+		}
+		for (int r = 0; r < 5; r++) {
+			double t = prod_tx_ns(obj, &f0, tcp, lt, reps);
+
+			if (t < off)
+				off = t;
+			t = prod_tx_ns(obj, &f1, tcp, lt, reps);
+			if (t < on)
+				on = t;
+			t = prod_tx_ns(obj, &f8, tcp, lt, reps);
+			if (t < s8)
+				s8 = t;
+		}
+		bpf_object__close(obj);
+		printf("bond_tx (production, balance-xor layer3+4, TCP/IPv4): %.0f ns a frame without "
+		       "flows, %.0f ns counting every frame (+%.0f ns), %.0f ns counting 1 in 8 "
+		       "(+%.0f ns)\n", off, on, on - off, s8, s8 - off);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest modes[] = {
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_production),
+		cmocka_unit_test(test_flows_map),
+		cmocka_unit_test(test_flows_sample),
+		cmocka_unit_test(test_flows_cost),
 		cmocka_unit_test(test_down),
 		cmocka_unit_test(test_no_slave),
 		cmocka_unit_test(test_active_backup),

@@ -80,7 +80,7 @@ check "socket root:$GROUP 0660" sock_is
 
 miimon() { bctl a get bond0 miimon; }
 for c in "list" "show" "show bond0" "get bond0" "get bond0 mode" "options" "version" "help" \
-	"stats bond0" "metrics" "metrics openmetrics"; do
+	"stats bond0" "metrics" "metrics openmetrics" "flows bond0"; do
 	# shellcheck disable=SC2086
 	check "in $GROUP: $c works" expect_ok "$U_IN" $c
 done

@@ -83,6 +83,7 @@ run metrics-om metrics metrics openmetrics
 run lacp-explain lacp_explain lacp explain bond0
 run lacp-log lacp_log lacp log bond0 eth0
 run hash hash hash bond2 src 192.0.2.1 dst 192.0.2.2 proto tcp sport 1000 dport 80
+run flows-bond2 flows flows bond2
 cat >"$TOPO_DIR/lint.conf" <<'CFG'
 [bond0]
 mode = 802.3ad
