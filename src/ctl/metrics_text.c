@@ -462,7 +462,8 @@ static void per_slave_flag(struct mctx *m, const struct fam *fm, bool active)
 
 		for (unsigned k = 0; k < st->n_slaves; k++) {
 			const struct status_slave *s = &st->slaves[k];
-			bool v = active ? st->active[0] && !strcmp(st->active, s->name)
+			bool v = active ? st->uses_primary && st->active[0] &&
+					  !strcmp(st->active, s->name)
 					: s->link == SLAVE_LINK_UP;
 
 			sample(m, fm, "", st->name, s->name, NULL, NULL, v);

@@ -255,6 +255,8 @@ static void test_lacp_families(void **state)
 	assert_null(strstr(t, "bondd_lacp_lacpdus_tx_total{master=\"bond1\",slave=\"eth2\"} 0\n"));
 	assert_non_null(strstr(t, "bondd_lacp_aggregator_id{master=\"bond1\",slave=\"eth2\"} "));
 	assert_non_null(strstr(t, "bondd_lacp_active_aggregator_id{master=\"bond1\"} "));
+	/* 802.3ad has no active slave: the family says 0 for every port */
+	assert_line(t, "bondd_active_slave{master=\"bond1\",slave=\"eth2\"} 0");
 	sb_free(&sb);
 	cur = &h;
 	h_fini(&h2);
