@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "lib/netaddr.h"
+#include "linux/file_replace.h"
 #include "linux/http_metrics.h"
 
 #define TEXTFILE_MS  1000
@@ -88,40 +89,10 @@ static int textfile_open(struct daemon *d, const char *dir, struct err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, s, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* text to tf->path through tf->tmp and rename(). */
 static int textfile_replace(struct mtextfile *tf, const char *text, size_t len)
 {
-	int fd, rc;
-
-	fd = open(tf->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	/* node_exporter may run as its own user: the file must be readable
-	 * whatever bondd's umask. */
-	rc = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, text, len);
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tf->tmp, tf->path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tf->tmp);
-	return rc;
+	return file_replace(tf->tmp, tf->path, text, len);
 }
 
 static uint64_t textfile_sync(struct daemon *d, struct mtextfile *tf, uint64_t now)

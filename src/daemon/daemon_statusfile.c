@@ -27,6 +27,7 @@
 #include "ctl/status_text.h"
 #include "daemon.h"
 #include "daemon_impl.h"
+#include "linux/file_replace.h"
 
 /* How stale a file may be after a change the daemon did not ask for (a
  * monitor's verdict, a partner's LACPDU): a tenth of the usual miimon. */
@@ -95,43 +96,15 @@ static bool dir_ready(struct daemon *d, struct statusfiles *sf)
 	return true;
 }
 
-static int write_whole(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, s, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Writes text to dir/name through dir/.name.tmp and rename(). */
 static int replace_file(const char *dir, const char *name, const char *text)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	int fd, rc;
 
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp) ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	/* The umask would take bits off: readers other than root must see it. */
-	rc = fchmod(fd, 0644) < 0 ? -errno : write_whole(fd, text, strlen(text));
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return file_replace(tmp, path, text, strlen(text));
 }
 
 static void remove_file(const char *dir, const char *name)
