@@ -188,6 +188,10 @@ const struct conf_ini_kv *conf_ini_get(const struct conf_ini *ini, const char *s
 /* A systemd time span ("100ms", "1s", "2min", "1min 30s"); a bare number
  * is in bare_unit ("s" for systemd, "ms" for netplan). 0 or -1. */
 int conf_parse_timespan(const char *s, const char *bare_unit, unsigned long *ms);
+/* An option value conf_opt_canon() refused (msg its err.msg), as
+ * "PREFIXmsg", with the nearest valid name when the option takes names. */
+void conf_opt_refused(struct conf_diag *d, const struct conf_loc *loc, const char *prefix,
+		      const char *opt, const char *value, const char *msg);
 /* systemd's/NM's booleans: 1, 0, or -1 for neither. */
 int conf_parse_bool_word(const char *s);
 

@@ -172,3 +172,24 @@ int conf_parse_bool_word(const char *s)
 			return 0;
 	return -1;
 }
+
+void conf_opt_refused(struct conf_diag *d, const struct conf_loc *loc, const char *prefix,
+		      const char *opt, const char *value, const char *msg)
+{
+	const struct opt_desc *od = opt_find(opt);
+	const char *cands[64], *best = NULL;
+	unsigned n = 0;
+
+	/* an enum's misspelt name: the nearest valid one */
+	if (od && od->type == OPT_T_ENUM && value && *value &&
+	    !(value[0] >= '0' && value[0] <= '9')) {
+		for (const struct opt_value *v = od->values; v && v->name && n < 63; v++)
+			cands[n++] = v->name;
+		cands[n] = NULL;
+		best = conf_suggest(value, cands);
+	}
+	if (best)
+		conf_error(d, loc, "%s%s (did you mean '%s'?)", prefix, msg, best);
+	else
+		conf_error(d, loc, "%s%s", prefix, msg);
+}

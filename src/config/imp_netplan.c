@@ -503,8 +503,12 @@ static void parameters(struct np *m, struct npdef *def, struct conf_bond *b)
 				if (pd && !pd->bond)
 					v = pd->name;
 			}
-			if (conf_opt_canon(params[j].opt, v, false, &cname, &cvalue, &err) < 0)
-				conf_error(m->d, &l, "%s: %s", k, err.msg);
+			if (conf_opt_canon(params[j].opt, v, false, &cname, &cvalue, &err) < 0) {
+				char prefix[96];
+
+				snprintf(prefix, sizeof(prefix), "%s: ", k);
+				conf_opt_refused(m->d, &l, prefix, params[j].opt, v, err.msg);
+			}
 			else
 				conf_bond_set_opt(b, cname, cvalue, &l);
 			free(cname);

@@ -249,10 +249,14 @@ static void bond_option(struct nd *m, struct conf_bond *b, const struct unit *u,
 	default:
 		break;
 	}
-	if (conf_opt_canon(bond_keys[i].opt, value, false, &cname, &cvalue, &err) < 0)
-		conf_error(m->d, &l, "%s=%s: %s", kv->key, kv->value, err.msg);
-	else
+	if (conf_opt_canon(bond_keys[i].opt, value, false, &cname, &cvalue, &err) < 0) {
+		char prefix[128];
+
+		snprintf(prefix, sizeof(prefix), "%s=%s: ", kv->key, kv->value);
+		conf_opt_refused(m->d, &l, prefix, bond_keys[i].opt, value, err.msg);
+	} else {
 		conf_bond_set_opt(b, cname, cvalue, &l);
+	}
 	free(cname);
 	free(cvalue);
 }

@@ -417,7 +417,7 @@ static void do_bond(struct nm *m, struct nmc *f)
 				continue;
 			}
 			if (conf_opt_canon(kv->key, kv->value, false, &cname, &cvalue, &err) < 0) {
-				conf_error(m->d, &l, "%s", err.msg);
+				conf_opt_refused(m->d, &l, "", kv->key, kv->value, err.msg);
 				continue;
 			}
 			conf_bond_set_opt(b, cname, cvalue, &l);
@@ -466,8 +466,25 @@ static void do_port(struct nm *m, struct nmc *f)
 	}
 	ctl = find_controller(m, f->controller);
 	if (!ctl) {
-		conf_error(m->d, &loc, "%s=%s: no bond connection has that interface name, uuid or id",
-			   ckey, f->controller);
+		const char **names = conf_xmalloc((2 * m->n + 1) * sizeof(*names));
+		const char *best;
+		unsigned k = 0;
+
+		for (unsigned i = 0; i < m->n; i++)
+			if (!m->v[i].skip && !strcmp(m->v[i].type, "bond")) {
+				names[k++] = m->v[i].ifname;
+				if (m->v[i].id)
+					names[k++] = m->v[i].id;
+			}
+		names[k] = NULL;
+		best = conf_suggest(f->controller, names);
+		if (best)
+			conf_error(m->d, &loc, "%s=%s: no bond connection has that interface name, uuid or id (did you mean '%s'?)",
+				   ckey, f->controller, best);
+		else
+			conf_error(m->d, &loc, "%s=%s: no bond connection has that interface name, uuid or id",
+				   ckey, f->controller);
+		free(names);
 		return;
 	}
 	b = conf_find_bond(m->c, ctl->ifname);
