@@ -802,8 +802,10 @@ struct conf *imp_netplan_parse(const struct conf_file *files, unsigned n, struct
 
 	m.c = conf_new();
 	/* netplan orders the files of all its directories by base name */
-	memcpy(sorted, files, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_file);
+	if (n) {
+		memcpy(sorted, files, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_file);
+	}
 	m.f = conf_xmalloc((n ? n : 1) * sizeof(*m.f));
 	memset(m.f, 0, (n ? n : 1) * sizeof(*m.f));
 	m.n_f = n;

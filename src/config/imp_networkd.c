@@ -695,7 +695,8 @@ struct conf *imp_networkd_parse(const struct conf_file *files, unsigned n, struc
 		}
 		check_keys(&m, u);
 	}
-	qsort(m.u, m.n, sizeof(*m.u), cmp_unit);
+	if (m.n)
+		qsort(m.u, m.n, sizeof(*m.u), cmp_unit);
 	for (unsigned i = 0; i < m.n; i++)
 		if (!m.u[i].skip && m.u[i].netdev)
 			do_netdev(&m, &m.u[i]);
