@@ -294,8 +294,18 @@ static struct conf *load_distro(const char *format, const char *path, struct con
 				     !strcmp(format, "networkd") ? keep_networkd : keep_netplan;
 	struct file_set fs = { 0 };
 	struct conf *c = NULL;
+	char *sub = NULL;
 	int rc;
 
+	/* --from nm /etc/NetworkManager: its keyfiles are in system-connections */
+	if (keep == keep_nm && is_dir(path)) {
+		size_t len = strlen(path) + sizeof("/system-connections");
+
+		sub = conf_xmalloc(len);
+		snprintf(sub, len, "%s/system-connections", path);
+		if (is_dir(sub))
+			path = sub;
+	}
 	if (is_dir(path)) {
 		unsigned k = 0;
 
@@ -330,10 +340,12 @@ static struct conf *load_distro(const char *format, const char *path, struct con
 
 		if (keep == keep_nm && !strncmp(base, "ifcfg-", 6)) {
 			conf_error(d, &loc, "an ifcfg file: import it with --from ifcfg (NetworkManager's ifcfg-rh plugin reads the same files)");
+			free(sub);
 			return NULL;
 		}
 		if (keep == keep_networkd && !keep_networkd(base)) {
 			conf_error(d, &loc, "not a .netdev or .network file: give the file or its directory");
+			free(sub);
 			return NULL;
 		}
 		rc = add_file(&fs, path, d);
@@ -347,6 +359,7 @@ static struct conf *load_distro(const char *format, const char *path, struct con
 			c = imp_netplan_parse(fs.f, fs.n, d);
 	}
 	files_free(&fs);
+	free(sub);
 	return c;
 }
 
