@@ -276,6 +276,15 @@ static void do_netdev(struct nd *m, struct unit *u)
 		conf_error(m->d, &kl, "[NetDev] needs Name= and Kind=");
 		return;
 	}
+	/* [Match] of a .netdev are conditions on the host (Host=,
+	 * Virtualization=, ...): bondd does not evaluate them */
+	for (unsigned i = 0; i < u->ini.n_sections; i++)
+		if (!strcmp(u->ini.sections[i].name, "Match") && u->ini.sections[i].n_kv) {
+			struct conf_loc ml = conf_loc_at(u->file, u->ini.sections[i].kv[0].line);
+
+			conf_warn(m->d, &ml, "[Match] %s= in a .netdev is not evaluated: %s is imported as if it held",
+				  u->ini.sections[i].kv[0].key, name);
+		}
 	if (!strcmp(kind, "vlan")) {
 		char what[128];
 
@@ -627,6 +636,19 @@ static void do_network(struct nd *m, struct unit *u)
 			}
 		conf_error(m->d, &l, "no [Match] Name=: networkd would apply this file to every interface; name the interfaces (Name=eth0 eth1)");
 		return;
+	}
+	for (unsigned i = 0; i < u->ini.n_sections; i++) {
+		const struct conf_ini_section *s = &u->ini.sections[i];
+
+		if (strcmp(s->name, "Match"))
+			continue;
+		for (unsigned j = 0; j < s->n_kv; j++)
+			if (strcmp(s->kv[j].key, "Name")) {
+				struct conf_loc ml = conf_loc_at(u->file, s->kv[j].line);
+
+				conf_warn(m->d, &ml, "[Match] %s= is not evaluated: bondd matches by Name= only",
+					  s->kv[j].key);
+			}
 	}
 	list = conf_xstrdup(name->value);
 	for (char *t = strtok(list, " \t"); t; t = strtok(NULL, " \t")) {
