@@ -500,8 +500,13 @@ static void parameters(struct np *m, struct npdef *def, struct conf_bond *b)
 			} else if (params[j].kind == 'p') {
 				const struct npdef *pd = find_def(m, v);
 
-				if (pd && !pd->bond)
-					v = pd->name;
+				/* netplan: the id of a member (under ethernets:) */
+				if (!pd || pd->bond) {
+					conf_error(m->d, &l, "primary: %s is not defined under ethernets:",
+						   v);
+					continue;
+				}
+				v = pd->name;
 			}
 			if (conf_opt_canon(params[j].opt, v, false, &cname, &cvalue, &err) < 0) {
 				char prefix[96];
