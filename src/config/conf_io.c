@@ -405,8 +405,10 @@ struct conf *conf_load_sources(const struct conf_sources *src, bool strict,
 			   format);
 		return NULL;
 	}
+	/* the how-tos' combinations: old ifcfg and interfaces systems kept
+	 * bonding options in modprobe.conf and commands in rc.local */
 	if ((src->modprobe || src->script) &&
-	    (!strcmp(format, "native") || !strcmp(format, "modprobe"))) {
+	    strcmp(format, "ifcfg") && strcmp(format, "interfaces")) {
 		conf_error(d, &none, "--modprobe and --script go with ifcfg or interfaces only");
 		conf_free(c);
 		return NULL;
