@@ -2,7 +2,7 @@
 # Installs the Debian packages bondd needs to build, test and demo, when
 # they are missing. Runs as root on Debian 12; does nothing when all are there.
 set -e
-PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libcmocka-dev
+PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libyaml-dev libcmocka-dev
       iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3
       openvswitch-switch libxdp-dev libbpf-dev clang libclang-rt-14-dev jq
       qemu-system-x86 busybox-static kmod python3-jsonschema gnuplot-nox

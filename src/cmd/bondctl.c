@@ -84,7 +84,7 @@ static int run_import(int n, const char *const w[])
 		}
 	}
 	if (!src.format || !src.path)
-		return usage_error("usage: " PROG " import native|ifcfg|interfaces|modprobe PATH [--modprobe FILE] [--script FILE]");
+		return usage_error("usage: " PROG " import native|ifcfg|interfaces|modprobe|nm|netplan|networkd PATH [--modprobe FILE] [--script FILE]");
 	sb_init(&out);
 	sb_init(&msgs);
 	sb_init(&lint);

@@ -194,6 +194,15 @@ struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n,
 struct conf *imp_modprobe_parse(const struct conf_file *files, unsigned n,
 				struct conf_diag *d);
 
+/* NetworkManager keyfiles (*.nmconnection), systemd-networkd units
+ * (*.netdev, *.network) and netplan YAML, in the order the tool reads
+ * them (conf_io.c sorts them as each tool does). */
+struct conf *imp_nm_parse(const struct conf_file *files, unsigned n, struct conf_diag *d);
+struct conf *imp_networkd_parse(const struct conf_file *files, unsigned n,
+				 struct conf_diag *d);
+struct conf *imp_netplan_parse(const struct conf_file *files, unsigned n,
+			       struct conf_diag *d);
+
 /* File access for the interfaces importer's "source" and
  * "source-directory" lines; conf_io.c has the real one, tests supply their own. */
 struct conf_io {
@@ -318,7 +327,8 @@ void conf_changes_free(struct conf_changes *ch);
 
 /* ---- loading (conf_io.c: the only file access) -------------------------- */
 
-/* format: "native", "ifcfg", "interfaces" or "modprobe". path: the file or
+/* format: "native", "ifcfg", "interfaces", "modprobe", "nm", "netplan" or
+ * "networkd". path: the file or
  * directory; modprobe (may be NULL): a modprobe file or directory to merge
  * (not with "modprobe" or "native"). Parses, merges, finishes and checks
  * (conf_check, strict or not). NULL on any error; messages in d. */

@@ -156,4 +156,43 @@ bool conf_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* MTU text: 68 .. 65535. */
 int conf_parse_mtu(const char *s, unsigned *mtu, struct err *err);
 
+/* ---- INI files (NetworkManager keyfiles, systemd-networkd units) -------- */
+
+struct conf_ini_kv {
+	char *key;
+	char *value;                /* blanks around it trimmed */
+	unsigned line;
+};
+
+struct conf_ini_section {
+	char *name;
+	unsigned line;
+	struct conf_ini_kv *kv;     /* in file order, repeats kept */
+	unsigned n_kv;
+};
+
+struct conf_ini {
+	struct conf_ini_section *sections;  /* in file order, repeats kept */
+	unsigned n_sections;
+};
+
+/* Reads "[Section]" and "Key=Value" lines; '#' comments, and ';' ones
+ * when semicolon; join: lines ending in '\' continue. 0, or -1 after
+ * errors in d (ini holds what was read; free it either way). */
+int conf_ini_parse(struct conf_ini *ini, const char *text, const char *file, bool semicolon,
+		   bool join, struct conf_diag *d);
+void conf_ini_free(struct conf_ini *ini);
+/* The last Key= of every [section] of that name, or NULL. */
+const struct conf_ini_kv *conf_ini_get(const struct conf_ini *ini, const char *section,
+				       const char *key);
+/* A systemd time span ("100ms", "1s", "2min", "1min 30s"); a bare number
+ * is in bare_unit ("s" for systemd, "ms" for netplan). 0 or -1. */
+int conf_parse_timespan(const char *s, const char *bare_unit, unsigned long *ms);
+/* An option value conf_opt_canon() refused (msg its err.msg), as
+ * "PREFIXmsg", with the nearest valid name when the option takes names. */
+void conf_opt_refused(struct conf_diag *d, const struct conf_loc *loc, const char *prefix,
+		      const char *opt, const char *value, const char *msg);
+/* systemd's/NM's booleans: 1, 0, or -1 for neither. */
+int conf_parse_bool_word(const char *s);
+
 #endif

@@ -264,6 +264,105 @@ static struct conf *load_ifcfg(const char *path, struct conf_diag *d)
 	return c;
 }
 
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcmp(name + n - k, suffix) && name[0] != '.';
+}
+
+static bool keep_nm(const char *name)
+{
+	return has_suffix(name, ".nmconnection") || !strncmp(name, "ifcfg-", 6);
+}
+
+static bool keep_networkd(const char *name)
+{
+	return has_suffix(name, ".netdev") || has_suffix(name, ".network");
+}
+
+static bool keep_netplan(const char *name)
+{
+	return has_suffix(name, ".yaml");
+}
+
+/* --from nm|networkd|netplan: a directory (its files of the format, in the
+ * tool's order: lexical by name, as fs_list gives them) or one file. */
+static struct conf *load_distro(const char *format, const char *path, struct conf_diag *d)
+{
+	bool (*keep)(const char *) = !strcmp(format, "nm") ? keep_nm :
+				     !strcmp(format, "networkd") ? keep_networkd : keep_netplan;
+	struct file_set fs = { 0 };
+	struct conf *c = NULL;
+	char *sub = NULL;
+	int rc;
+
+	/* --from nm /etc/NetworkManager: its keyfiles are in system-connections */
+	if (keep == keep_nm && is_dir(path)) {
+		size_t len = strlen(path) + sizeof("/system-connections");
+
+		sub = conf_xmalloc(len);
+		snprintf(sub, len, "%s/system-connections", path);
+		if (is_dir(sub))
+			path = sub;
+	}
+	if (is_dir(path)) {
+		unsigned k = 0;
+
+		rc = add_dir(&fs, path, keep, d);
+		/* NetworkManager's ifcfg-rh plugin reads network-scripts
+		 * files; their importer is --from ifcfg. */
+		for (unsigned i = 0; i < fs.n; i++) {
+			const char *base = strrchr(fs.f[i].path, '/') + 1;
+
+			if (!strncmp(base, "ifcfg-", 6)) {
+				struct conf_loc loc = { .file = fs.f[i].path, .line = 0 };
+
+				conf_warn(d, &loc, "an ifcfg file (NetworkManager's ifcfg-rh plugin): not read by --from nm; import its directory with --from ifcfg (/etc/sysconfig/network-scripts)");
+				free((char *)fs.f[i].path);
+				free((char *)fs.f[i].text);
+				continue;
+			}
+			fs.f[k++] = fs.f[i];
+		}
+		fs.n = k;
+		if (rc == 0 && !fs.n) {
+			struct conf_loc loc = { .file = path, .line = 0 };
+
+			conf_error(d, &loc, "no %s files in this directory",
+				   keep == keep_nm ? "*.nmconnection" :
+				   keep == keep_networkd ? "*.netdev or *.network" : "*.yaml");
+			rc = -1;
+		}
+	} else {
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		struct conf_loc loc = { .file = path, .line = 0 };
+
+		if (keep == keep_nm && !strncmp(base, "ifcfg-", 6)) {
+			conf_error(d, &loc, "an ifcfg file: import it with --from ifcfg (NetworkManager's ifcfg-rh plugin reads the same files)");
+			free(sub);
+			return NULL;
+		}
+		if (keep == keep_networkd && !keep_networkd(base)) {
+			conf_error(d, &loc, "not a .netdev or .network file: give the file or its directory");
+			free(sub);
+			return NULL;
+		}
+		rc = add_file(&fs, path, d);
+	}
+	if (rc == 0) {
+		if (keep == keep_nm)
+			c = imp_nm_parse(fs.f, fs.n, d);
+		else if (keep == keep_networkd)
+			c = imp_networkd_parse(fs.f, fs.n, d);
+		else
+			c = imp_netplan_parse(fs.f, fs.n, d);
+	}
+	files_free(&fs);
+	free(sub);
+	return c;
+}
+
 static struct conf *load_text(const char *path, bool native, struct conf_diag *d)
 {
 	char *text = NULL;
@@ -298,13 +397,18 @@ struct conf *conf_load_sources(const struct conf_sources *src, bool strict,
 		c = load_ifcfg(path, d);
 	} else if (!strcmp(format, "modprobe")) {
 		c = load_modprobe(path, d);
+	} else if (!strcmp(format, "nm") || !strcmp(format, "netplan") ||
+		   !strcmp(format, "networkd")) {
+		c = load_distro(format, path, d);
 	} else {
-		conf_error(d, &none, "unknown format '%s': native, ifcfg, interfaces or modprobe",
+		conf_error(d, &none, "unknown format '%s': native, ifcfg, interfaces, modprobe, nm, netplan or networkd",
 			   format);
 		return NULL;
 	}
+	/* the how-tos' combinations: old ifcfg and interfaces systems kept
+	 * bonding options in modprobe.conf and commands in rc.local */
 	if ((src->modprobe || src->script) &&
-	    (!strcmp(format, "native") || !strcmp(format, "modprobe"))) {
+	    strcmp(format, "ifcfg") && strcmp(format, "interfaces")) {
 		conf_error(d, &none, "--modprobe and --script go with ifcfg or interfaces only");
 		conf_free(c);
 		return NULL;

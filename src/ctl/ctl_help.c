@@ -39,7 +39,8 @@ void ctl_help(struct strbuf *out, const char *prog)
 	sb_puts(out,
 		"\nWithout the daemon (bondctl does these itself):\n"
 		"  import FORMAT PATH [--modprobe FILE] [--script FILE]\n"
-		"      print a distro configuration (ifcfg, interfaces, modprobe) as bondd.conf\n"
+		"      print a distro configuration (ifcfg, interfaces, modprobe, nm,\n"
+		"      netplan, networkd) as bondd.conf\n"
 		"  cleanup [IF...]\n"
 		"      give back, from the journal, the slaves a bondd that died left behind\n"
 		"      (every entry of this network namespace without IF); refused while\n"

@@ -53,6 +53,14 @@ def conf_seeds():
             put('conf_script', tag, read(p))
         for p in glob.glob(os.path.join(case, 'interfaces')):
             put('conf_interfaces', tag, read(p))
+        for ext, name in (('*.nmconnection', 'conf_nm'), ('*.yaml', 'conf_netplan')):
+            fs = sorted(glob.glob(os.path.join(case, ext)))
+            if fs:
+                put(name, tag, chunks(fs))
+        fs = sorted(glob.glob(os.path.join(case, '*.netdev')) +
+                    glob.glob(os.path.join(case, '*.network')))
+        if fs:
+            put('conf_networkd', tag, chunks(fs))
     put('conf_ifcfg', 'routes', chunks([]) +
         b'ifcfg-bond0\nDEVICE=bond0\nIPADDR=192.0.2.10\nPREFIX=24\n'
         b'IPV6INIT=yes\nIPV6ADDR=2001:db8::10/64\n'

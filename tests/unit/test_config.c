@@ -1230,6 +1230,108 @@ static void test_suggest(void **state)
 	assert_string_equal(conf_suggest_opt("max_bond", true, NULL), "max_bonds");
 }
 
+/* ---- nm, netplan, networkd helpers ------------------------------------------ */
+
+static void test_timespan(void **state)
+{
+	static const struct { const char *in, *bare; long ms; } cases[] = {
+		{ "100ms", "s", 100 }, { "1s", "s", 1000 }, { "2min", "s", 120000 },
+		{ "1min 30s", "s", 90000 }, { "0.5s", "s", 500 }, { "100", "ms", 100 },
+		{ "100", "s", 100000 }, { "1h", "s", 3600000 }, { "250 ms", "s", 250 },
+		{ "2fortnights", "s", -1 }, { "", "s", -1 }, { "ms", "s", -1 },
+		{ "-5s", "s", -1 }, { "5 s x", "s", -1 },
+	};
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long ms = 0;
+		int rc = conf_parse_timespan(cases[i].in, cases[i].bare, &ms);
+
+		if (cases[i].ms < 0) {
+			assert_int_equal(rc, -1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(ms, (unsigned long)cases[i].ms);
+		}
+	}
+	assert_int_equal(conf_parse_bool_word("yes"), 1);
+	assert_int_equal(conf_parse_bool_word("off"), 0);
+	assert_int_equal(conf_parse_bool_word("maybe"), -1);
+}
+
+static void test_ini_reader(void **state)
+{
+	struct conf_diag d;
+	struct conf_ini ini;
+
+	(void)state;
+	conf_diag_init(&d);
+	assert_int_equal(conf_ini_parse(&ini, "[A]\nk=1\n; c\n[B]\nk = 2\n[A]\nk=3\nx=a\\\n b\n",
+					"f", true, true, &d), 0);
+	assert_int_equal(ini.n_sections, 3);
+	/* the last k= of every [A] */
+	assert_string_equal(conf_ini_get(&ini, "A", "k")->value, "3");
+	assert_int_equal(conf_ini_get(&ini, "A", "k")->line, 7);
+	assert_string_equal(conf_ini_get(&ini, "B", "k")->value, "2");
+	assert_non_null(conf_ini_get(&ini, "A", "x"));
+	assert_null(conf_ini_get(&ini, "C", "k"));
+	conf_ini_free(&ini);
+	assert_int_equal(d.n_errors, 0);
+	/* a key before any section, a broken header, a line without '=' */
+	assert_int_equal(conf_ini_parse(&ini, "k=1\n[A\n[B]\nnothing\n", "f", false, false, &d), -1);
+	conf_ini_free(&ini);
+	assert_int_equal(d.n_errors, 3);
+	assert_string_equal(d.msgs[0].text, "f:1: a Key=Value line before the first [Section]");
+	assert_string_equal(d.msgs[1].text, "f:2: expected [Section]");
+	assert_string_equal(d.msgs[2].text, "f:4: expected Key=Value");
+	conf_diag_free(&d);
+}
+
+/* Nothing is applied on any error: a file that is fine next to a broken
+ * one still gives no configuration. */
+static void test_distro_all_or_nothing(void **state)
+{
+	const struct conf_file np[] = {
+		{ "/etc/netplan/01-ok.yaml",
+		  "network:\n  version: 2\n  ethernets: {eth0: {}}\n  bonds:\n    bond0:\n"
+		  "      interfaces: [eth0]\n      addresses: [192.0.2.1/24]\n" },
+		{ "/etc/netplan/02-bad.yaml", "network:\n  version: 2\n  bonds: [\n" },
+	};
+	const struct conf_file nd[] = {
+		{ "b.netdev", "[NetDev]\nName=bond0\nKind=bond\n[Bond]\nMode=802.3ad\n" },
+		{ "e.network", "[Match]\nName=eth0\n[Network]\nBond=bond0\nVLAN=v100\n" },
+	};
+	const struct conf_file nm[] = {
+		{ "b.nmconnection", "[connection]\ntype=bond\ninterface-name=bond0\n[ipv4]\nmethod=disabled\n" },
+		{ "p.nmconnection", "[connection]\ntype=ethernet\ninterface-name=eth0\nmaster=bond0\nslave-type=bond\n[bond-port]\nqueue-id=2\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+
+	(void)state;
+	conf_diag_init(&d);
+	assert_null(imp_netplan_parse(np, 2, &d));
+	assert_int_equal(d.n_errors, 1);
+	assert_non_null(strstr(d.msgs[0].text, "/etc/netplan/02-bad.yaml:4: YAML syntax error"));
+	c = imp_netplan_parse(np, 1, &d);
+	assert_non_null(c);
+	assert_non_null(conf_find_bond(c, "bond0"));
+	assert_true(conf_bond_has_slave(conf_find_bond(c, "bond0"), "eth0"));
+	conf_free(c);
+	assert_null(imp_networkd_parse(nd, 2, &d));
+	{
+		bool found = false;
+
+		for (unsigned i = 0; i < d.n; i++)
+			found |= strstr(d.msgs[i].text, "e.network:5: VLAN=v100 on eth0: VLAN sub-interfaces on a bond are not available") != NULL;
+		assert_true(found);
+	}
+	c = imp_nm_parse(nm, 2, &d);
+	assert_non_null(c);
+	assert_string_equal(conf_bond_opt(conf_find_bond(c, "bond0"), "queue_id"), "eth0:2");
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
 /* ---- golden files ----------------------------------------------------------- */
 
 static char *read_all(const char *path)
@@ -1390,6 +1492,9 @@ int main(void)
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_bond_named_like_a_section),
 		cmocka_unit_test(test_script_bad_device),
+		cmocka_unit_test(test_timespan),
+		cmocka_unit_test(test_ini_reader),
+		cmocka_unit_test(test_distro_all_or_nothing),
 		cmocka_unit_test(test_golden),
 	};
 
