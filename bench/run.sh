@@ -210,9 +210,11 @@ sock_of() { printf '%s/%s.sock' "$TMP" "$1"; }
 bctl() { local ns=$1; shift; nsx "$ns" "$BONDCTL" -s "$(sock_of "$ns")" "$@"; }
 
 # start_bondd NS DATAPATH (packet|ebpf): sets BONDD_PID.
+# BONDD_CW, when set, is passed as BONDD_CARRIER_WATCH (the tick row).
 start_bondd() {
 	local ns=$1 dp=$2 i
-	bg "$ns" "$TMP/$ns.bondd.log" env -u BONDD_DATAPATH "$BONDD" -f -s "$(sock_of "$ns")" --datapath "$dp"
+	bg "$ns" "$TMP/$ns.bondd.log" env -u BONDD_DATAPATH ${BONDD_CW:+BONDD_CARRIER_WATCH=$BONDD_CW} \
+		"$BONDD" -f -s "$(sock_of "$ns")" --datapath "$dp"
 	BONDD_PID=$BG_PID
 	for ((i = 0; i < 100; i++)); do
 		bctl "$ns" list >/dev/null 2>&1 && return 0
@@ -658,10 +660,12 @@ backend_test() {
 
 # ---- failover: active-backup under a numbered 10 kHz stream --------------------
 
-# Three paths, each its own client/server pair (row names fo_packet,
-# fo_ebpf, fo_ovs): bondd active-backup miimon 100 on the packet and on the
-# kernel data path, and OVS's userspace active-backup bond (link state
-# polled every 100 ms), all to a Linux bridge over both links. One
+# Paths, each its own client/server pair (row names fo_PATH): bondd
+# active-backup miimon 100 on the packet and on the kernel data path, the
+# same on packet with BONDD_CARRIER_WATCH=tick (a carrier change waits for
+# the miimon read, as in the kernel's driver), and OVS's userspace
+# active-backup bond (link state polled every 100 ms), all to a Linux
+# bridge over both links; 802.3ad and balance-xor with bondd on both ends. One
 # bench/seqflood stream per path, client to server, 10 kHz; FO_CUTS cuts of
 # the active link, interleaved across the paths (cut 1 of every path, then
 # cut 2, ...). A cut: find the link carrying the stream (the client-side
@@ -739,10 +743,11 @@ fo_cut() {
 
 failover_test() {
 	local p r i paths=() w
-	for p in packet ebpf ovs lacp_ebpf xor_ebpf; do
+	for p in packet tick ebpf ovs lacp_ebpf xor_ebpf; do
 		r=fo_$p
 		R_NA[$r]=""
 		case $p in
+		tick) BONDD_CW=tick setup_bondd_to_bridge "$r" "$AB_OPTS" packet ;;
 		ovs) setup_ovs_ab "$r" ;;
 		lacp_ebpf) setup_bondd_b2b "$r" "mode 802.3ad xmit_hash_policy layer3+4 miimon 100 lacp_rate fast" ebpf ;;
 		xor_ebpf) setup_bondd_b2b "$r" "$XOR_OPTS" ebpf ;;

@@ -17,7 +17,9 @@
  * rtnetlink and the miimon poll stay (admin state, MTU, removal, and
  * whatever the watch might miss).
  *
- * BONDD_CARRIER_WATCH=0 leaves both out, =poll skips BPF (tests compare;
+ * BONDD_CARRIER_WATCH=0 leaves both out, =poll skips BPF, =tick leaves
+ * rtnetlink's carrier changes out too: the change waits for the miimon
+ * read, as the kernel's driver sees it (tests and the bench compare;
  * bondd(8)). */
 #include "daemon.h"
 
@@ -71,6 +73,11 @@ void daemon_cwatch_open(struct daemon *d)
 		daemon_logl(d, LOG_INFO, "bondd: carrier changes from rtnetlink and the miimon poll (BONDD_CARRIER_WATCH=0)");
 		return;
 	}
+	if (env && !strcmp(env, "tick")) {
+		d->cw_tick_only = true;
+		daemon_logl(d, LOG_INFO, "bondd: carrier changes at the next miimon read only, as the kernel's driver sees them (BONDD_CARRIER_WATCH=tick)");
+		return;
+	}
 	if (env && !strcmp(env, "poll")) {
 		poll_open(d, "BONDD_CARRIER_WATCH=poll");
 		return;
@@ -109,7 +116,7 @@ void daemon_cwatch_close(struct daemon *d)
 
 const char *daemon_cwatch_kind(const struct daemon *d)
 {
-	return d->cw ? "bpf" : d->cwp ? "poll" : "rtnetlink";
+	return d->cw ? "bpf" : d->cwp ? "poll" : d->cw_tick_only ? "tick" : "rtnetlink";
 }
 
 /* The poll ticks while a slave is polled and the bonds carry traffic

@@ -32,6 +32,10 @@ void daemon_poll_carriers(struct daemon *d, uint64_t now)
 
 		if (!db->b->params.miimon)
 			continue;
+		/* BONDD_CARRIER_WATCH=tick: only when the engine's MII
+		 * monitor is due, as the kernel's driver reads the carrier */
+		if (d->cw_tick_only && now < db->b->next_mii_ms)
+			continue;
 		for (unsigned j = 0; j < db->n_slaves; j++)
 			daemon_slave_carrier_check(d, db->slaves[j], now);
 	}
@@ -254,6 +258,11 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 			if (ev->link.name[0] && strcmp(ev->link.name, ds->name))
 				slave_renamed(d, ds, ev->link.name);
 			daemon_read_link_info(&ev->link, &li);
+			/* BONDD_CARRIER_WATCH=tick: a carrier change alone
+			 * waits for the miimon read (daemon_poll_carriers) */
+			if (d->cw_tick_only && li.running == ds->s->os.running &&
+			    ds->db->b->params.miimon)
+				li.carrier = ds->s->os.carrier;
 			if (li.running != ds->s->os.running || li.carrier != ds->s->os.carrier ||
 			    li.speed != ds->s->os.speed || li.duplex != ds->s->os.duplex) {
 				const struct slave *was = ds->db->b->active;

@@ -171,6 +171,9 @@ struct daemon {
 	struct cwatch *cw;
 	struct ep_item cw_ep;
 	uint64_t cw_netns;
+	/* BONDD_CARRIER_WATCH=tick: a slave's carrier change waits for the
+	 * next miimon read, as in the kernel's driver (for comparisons) */
+	bool cw_tick_only;
 	/* without BPF: the fast carrier poll and how many slaves it reads;
 	 * it ticks only while the bonds carry traffic (daemon_cwatch_busy):
 	 * the frames counted at the last look, when to look again, and

@@ -19,7 +19,9 @@
 # switch-side peer): with the watch its gap is <= 5 ms (<= 50 frames lost)
 # and the daemon's failover timed <= 5 ms; then the same with
 # BONDD_CARRIER_WATCH=0, where the gap must be longer than 10 ms (the test
-# proves it can tell the difference). (A ping at 1 kHz cannot tell: iputils
+# proves it can tell the difference), and with BONDD_CARRIER_WATCH=tick, the
+# kernel driver's way (the change waits for the miimon read). (A ping at
+# 1 kHz cannot tell: iputils
 # sleeps 10 ms whenever a reply is outstanding.)
 . "$(dirname "$0")/lib_topo.sh"
 TOPO_PFX="bcw$$"
@@ -130,4 +132,29 @@ awk -v a="$(gap nowatch)" -v b="$(gap nowatch2)" 'BEGIN { printf "%s\n", (b > a 
 check "without the watch: a gap over 10 ms in one of two cuts (the test tells the difference)" \
 	gap_gt nowatch_max 10
 check "bondd exits cleanly on SIGTERM (no watch)" stop_bondd srv
+
+# ---- BONDD_CARRIER_WATCH=tick: the kernel driver's behaviour -------------
+# rtnetlink's carrier change is left for the miimon read as well: a cut
+# waits for the next one (miimon 500 here), in each of two cuts as likely
+# as not; one of them over 10 ms tells it from the watch.
+sleep 1.5
+export BONDD_CARRIER_WATCH=tick
+need "bondd starts with BONDD_CARRIER_WATCH=tick" start_bondd srv
+unset BONDD_CARRIER_WATCH
+need "bond0 up again, eth0 active (tick)" bond_up
+check "JSON: carrier_events is tick" eval '[ "$(js "b.get(\"carrier_events\")")" = tick ]'
+check "the log says carrier changes wait for the miimon read" \
+	grep -q 'carrier changes at the next miimon read only' "$(bondd_log srv)"
+run_cut tick
+check "tick: eth1 active" active_is srv bond0 eth1
+restore
+check "tick: eth0 active again" wait_for 3 active_is srv bond0 eth0
+run_cut tick2
+check "tick: eth1 active after the second cut" active_is srv bond0 eth1
+restore
+awk -v a="$(gap tick)" -v b="$(gap tick2)" 'BEGIN { printf "%s\n", (b > a ? b : a) }' \
+	>"$TOPO_DIR/tick_max.gap"
+check "tick: a gap over 10 ms in one of two cuts" gap_gt tick_max 10
+topo_log "tick: gaps $(gap tick) and $(gap tick2) ms"
+check "bondd exits cleanly on SIGTERM (tick)" stop_bondd srv
 topo_finish
