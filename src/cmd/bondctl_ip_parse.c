@@ -439,30 +439,37 @@ static int parse_bond_slave(int argc, char *const argv[], struct ipc *out, struc
 
 /* The words of ip link add/set, in iproute2's order of matching, with how
  * many values follow each. Those this parser acts on are handled before
- * the table is looked at. */
+ * the table is looked at; the rest go to the system's ip, applied to the
+ * bond's TAP (or the slave) after bondd's part (bondctl_ip.c). Words the
+ * kernel reads only when it creates (or moves) a device, create_only,
+ * cannot reach a bond that bondd created: ip link add ... type bond
+ * refuses them rather than let ip link set drop them silently. ip link
+ * set passes them on, where the kernel ignores them on a kernel bond too
+ * (netns: refused there, bondctl_ip.c). */
 struct link_word {
 	const char *word;
 	bool exact;
 	int nargs;
+	bool create_only;
 };
 
 static const struct link_word link_words[] = {
-	{ "index", true, 1 }, { "link", false, 1 }, { "address", false, 1 },
-	{ "broadcast", false, 1 }, { "brd", true, 1 }, { "txqueuelen", false, 1 },
-	{ "qlen", true, 1 }, { "txqlen", false, 1 }, { "mtu", true, 1 },
-	{ "xdpgeneric", true, -1 }, { "xdpdrv", true, -1 }, { "xdpoffload", true, -1 },
-	{ "xdp", true, -1 }, { "netns", true, 1 }, { "multicast", true, 1 },
-	{ "allmulticast", true, 1 }, { "promisc", true, 1 }, { "trailers", true, 1 },
-	{ "arp", true, 1 }, { "carrier", true, 1 }, { "vf", true, -1 },
-	{ "master", false, 1 }, { "vrf", true, 1 }, { "nomaster", false, 0 },
-	{ "dynamic", false, 1 }, { "type", false, 1 }, { "alias", false, 1 },
-	{ "group", true, 1 }, { "mode", true, 1 }, { "state", true, 1 },
-	{ "numtxqueues", false, 1 }, { "numrxqueues", false, 1 },
-	{ "addrgenmode", false, 1 }, { "link-netns", false, 1 },
-	{ "link-netnsid", false, 1 }, { "protodown", true, 1 },
-	{ "protodown_reason", true, 2 }, { "gso_max_size", true, 1 },
-	{ "gso_max_segs", true, 1 }, { "gro_max_size", true, 1 },
-	{ "parentdev", true, 1 },
+	{ "index", true, 1, true }, { "link", false, 1, true }, { "address", false, 1, false },
+	{ "broadcast", false, 1, false }, { "brd", true, 1, false }, { "txqueuelen", false, 1, false },
+	{ "qlen", true, 1, false }, { "txqlen", false, 1, false }, { "mtu", true, 1, false },
+	{ "xdpgeneric", true, -1, false }, { "xdpdrv", true, -1, false }, { "xdpoffload", true, -1, false },
+	{ "xdp", true, -1, false }, { "netns", true, 1, true }, { "multicast", true, 1, false },
+	{ "allmulticast", true, 1, false }, { "promisc", true, 1, false }, { "trailers", true, 1, false },
+	{ "arp", true, 1, false }, { "carrier", true, 1, false }, { "vf", true, -1, false },
+	{ "master", false, 1, false }, { "vrf", true, 1, false }, { "nomaster", false, 0, false },
+	{ "dynamic", false, 1, false }, { "type", false, 1, false }, { "alias", false, 1, false },
+	{ "group", true, 1, false }, { "mode", true, 1, false }, { "state", true, 1, false },
+	{ "numtxqueues", false, 1, true }, { "numrxqueues", false, 1, true },
+	{ "addrgenmode", false, 1, false }, { "link-netns", false, 1, true },
+	{ "link-netnsid", false, 1, true }, { "protodown", true, 1, false },
+	{ "protodown_reason", true, 2, false }, { "gso_max_size", true, 1, false },
+	{ "gso_max_segs", true, 1, false }, { "gro_max_size", true, 1, false },
+	{ "parentdev", true, 1, true },
 };
 
 static const struct link_word *link_word(const char *w)
@@ -478,6 +485,7 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 			     struct ipc *out, struct strbuf *err)
 {
 	bool add = out->kind == IPC_ADD;
+	const char *create_only = NULL;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -531,6 +539,8 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 		}
 		if (i + lw->nargs >= argc)
 			return incomplete(err);
+		if (lw->create_only && !create_only)
+			create_only = lw->word;
 		if (!strcmp(lw->word, "master")) {
 			out->master = argv[++i];
 			if (!dev_exists(out->master))
@@ -558,8 +568,16 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 	}
 	if (!out->type)
 		return add ? (out->kind = IPC_PASS, IPX_OK) : IPX_OK;
-	if (!strcmp(out->type, "bond"))
+	if (!strcmp(out->type, "bond")) {
+		if (add && create_only) {
+			sb_printf(err, "Error: \"%s\" cannot be given to a bond of bondd: the "
+				  "kernel reads it only when it creates a device (or moves it), "
+				  "and the bond is a TAP that bondd creates in its own network "
+				  "namespace. Leave it out.\n", create_only);
+			return IPX_REFUSED;
+		}
 		return parse_bond(argc - i, argv + i, dev_exists, out, err);
+	}
 	if (!strcmp(out->type, "bond_slave") && !add)
 		return parse_bond_slave(argc - i, argv + i, out, err);
 	/* another kind of link: ip's business */

@@ -232,6 +232,35 @@ static void test_errors(void **state)
 	}
 }
 
+/* Words the kernel reads only when it creates a device cannot reach a bond
+ * bondd creates: ip link add refuses them (ip link set would silently drop
+ * them); other kinds of link still go to ip with them; ip link set passes
+ * them on, where the kernel ignores them on a kernel bond too. */
+static void test_create_only_words(void **state)
+{
+	static const char *const words[] = {
+		"index 7", "link eth0", "numtxqueues 16", "numrxqueues 16",
+		"link-netns x", "link-netnsid 0", "parentdev x", "netns x",
+	};
+	struct ipc c;
+	char line[256], opts[2048], err[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		snprintf(line, sizeof(line), "link add bond0 %s type bond mode 1", words[i]);
+		if (parse(line, &c, opts, sizeof(opts), err, sizeof(err)) != 2 ||
+		    !strstr(err, "cannot be given to a bond of bondd"))
+			fail_msg("'%s' not refused: '%s'", line, err);
+		snprintf(line, sizeof(line), "link add dev v0 %s type veth peer name v1", words[i]);
+		assert_int_equal(parse(line, &c, opts, sizeof(opts), err, sizeof(err)), 0);
+		assert_int_equal(c.kind, IPC_PASS);
+	}
+	assert_int_equal(parse("link set bond0 numtxqueues 16", &c, opts, sizeof(opts), err,
+			       sizeof(err)), 0);
+	assert_int_equal(c.n_rest, 2);
+	assert_string_equal(c.rest[0], "numtxqueues");
+}
+
 static void test_unknown_option_prints_usage(void **state)
 {
 	struct ipc c;
@@ -488,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_every_option),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_unknown_option_prints_usage),
+		cmocka_unit_test(test_create_only_words),
 		cmocka_unit_test(test_link_words),
 		cmocka_unit_test(test_global_options),
 		cmocka_unit_test(test_splice),
