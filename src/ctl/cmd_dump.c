@@ -56,14 +56,6 @@ struct diff_out {
 };
 
 /* JSON's "nothing" is null, never "" (docs/json.md). */
-static void json_str_or_null(struct strbuf *out, const char *s)
-{
-	if (s && *s)
-		sb_json_str(out, s);
-	else
-		sb_puts(out, "null");
-}
-
 static void put_change(void *arg, const struct ctl_change *ch)
 {
 	struct diff_out *d = arg;
@@ -82,9 +74,9 @@ static void put_change(void *arg, const struct ctl_change *ch)
 		sb_puts(out, ",\"name\":");
 		sb_json_str(out, ch->name);
 		sb_puts(out, ",\"from\":");
-		json_str_or_null(out, ch->from);
+		sb_json_str_or_null(out, ch->from);
 		sb_puts(out, ",\"to\":");
-		json_str_or_null(out, ch->to);
+		sb_json_str_or_null(out, ch->to);
 		sb_printf(out, ",\"by_reload\":%s,\"text\":", ch->by_reload ? "true" : "false");
 		sb_json_str(out, ch->text);
 		sb_puts(out, "}");

@@ -65,10 +65,7 @@ static void flow_json(struct strbuf *o, const struct flow_ent *e, const char *sl
 
 	flow_key_words(k, words, sizeof(words));
 	sb_puts(o, "{\"slave\":");
-	if (*slave)
-		sb_json_str(o, slave);
-	else
-		sb_puts(o, "null");
+	sb_json_str_or_null(o, slave);
 	sb_printf(o, ",\"ifindex\":%u,\"bytes\":%llu,\"frames\":%llu,\"words\":", k->ifindex,
 		  (unsigned long long)e->bytes, (unsigned long long)e->frames);
 	sb_json_str(o, words);

@@ -36,10 +36,7 @@ void ctl_event_format(const struct bond_event *ev, uint64_t wall_us, bool json,
 			  (unsigned)(wall_us % 1000000u));
 		sb_json_str(out, ev->bond);
 		sb_puts(out, ",\"slave\":");
-		if (ev->slave && ev->slave[0])
-			sb_json_str(out, ev->slave);
-		else
-			sb_puts(out, "null");
+		sb_json_str_or_null(out, ev->slave);
 		sb_puts(out, ",\"event\":");
 		sb_json_str(out, bond_event_name(ev->kind));
 		sb_puts(out, ",\"state\":");

@@ -23,14 +23,6 @@ static const char *bool_text(bool v)
 }
 
 /* A name of the model: "" means none and is shown as null. */
-static void json_name_or_null(struct strbuf *out, const char *s)
-{
-	if (s && s[0])
-		sb_json_str(out, s);
-	else
-		sb_puts(out, "null");
-}
-
 /* ,"key":"aa:bb:cc:dd:ee:ff" */
 static void json_mac(struct strbuf *out, const char *key, const uint8_t m[6])
 {
@@ -107,7 +99,7 @@ static void json_option_value(struct strbuf *out, enum opt_type type, const char
 		return;
 	case OPT_T_IFNAME:
 	case OPT_T_MAC:
-		json_name_or_null(out, text);
+		sb_json_str_or_null(out, text);
 		return;
 	default:
 		break;
@@ -311,12 +303,12 @@ void status_json_render(const struct bond_status *st, struct strbuf *out)
 	/* Same facts as the text: the active slave and the primary in effect
 	 * (an enslaved one). */
 	sb_puts(out, ",\"active_slave\":");
-	json_name_or_null(out, st->active);
+	sb_json_str_or_null(out, st->active);
 	sb_puts(out, ",\"primary\":");
-	json_name_or_null(out, st->primary);
+	sb_json_str_or_null(out, st->primary);
 	/* null when the mode does not hash, as the text omits the line. */
 	sb_puts(out, ",\"xmit_hash_policy\":");
-	json_name_or_null(out, st->uses_xmit_hash ? st->xmit_hash_policy : NULL);
+	sb_json_str_or_null(out, st->uses_xmit_hash ? st->xmit_hash_policy : NULL);
 	sb_puts(out, ",\"options\":");
 	json_options(st, out);
 	sb_puts(out, ",\"slaves\":[");
@@ -400,9 +392,9 @@ void status_json_failovers(const struct ctl_failover *f, struct strbuf *out)
 		sb_puts(out, k ? ",{\"time\":" : "{\"time\":");
 		status_json_time(r->wall_us, out);
 		sb_puts(out, ",\"from\":");
-		json_name_or_null(out, r->from);
+		sb_json_str_or_null(out, r->from);
 		sb_puts(out, ",\"to\":");
-		json_name_or_null(out, r->to);
+		sb_json_str_or_null(out, r->to);
 		sb_puts(out, ",\"reason\":");
 		sb_json_str(out, r->reason);
 		if (r->us == CTL_FO_US_NONE)

@@ -135,6 +135,14 @@ static size_t utf8_len(const unsigned char *p)
 	return n;
 }
 
+void sb_json_str_or_null(struct strbuf *sb, const char *s)
+{
+	if (s && s[0])
+		sb_json_str(sb, s);
+	else
+		sb_puts(sb, "null");
+}
+
 void sb_json_str(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -41,6 +41,8 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 void sb_puts(struct strbuf *sb, const char *s);
 /* JSON string literal with escapes, quotes included. */
 void sb_json_str(struct strbuf *sb, const char *s);
+/* The same, or null for NULL or "" (a name that is not there). */
+void sb_json_str_or_null(struct strbuf *sb, const char *s);
 const char *sb_str(const struct strbuf *sb);
 
 /* "aa:bb:cc:dd:ee:ff", lower case, into out[18]. */
