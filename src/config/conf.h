@@ -82,6 +82,22 @@ struct conf_iface {
 	struct conf_loc loc;
 };
 
+/* A VLAN sub-interface on a bond (bond0.100): a device bondd creates,
+ * whose frames cross the bond tagged with vid. From bondd.conf
+ * (vlans = 100, 200 in the bond's section, or a [bond0.100] section),
+ * ifcfg (VLAN=yes, PHYSDEV=), interfaces (vlan-raw-device, iface bond0.100),
+ * NetworkManager (type=vlan), netplan (vlans:) and networkd (Kind=vlan). */
+struct conf_vlan {
+	char name[CONF_NAME_MAX];   /* the device, "bond0.100" unless named */
+	char bond[CONF_NAME_MAX];   /* the bond it sits on */
+	uint16_t vid;               /* 1..4094 */
+	unsigned mtu;               /* 0 = the bond's */
+	bool down;                  /* left administratively down */
+	struct conf_addr *addrs;
+	unsigned n_addrs;
+	struct conf_loc loc;
+};
+
 struct conf_route {
 	int family;
 	uint8_t dst[16];
@@ -107,6 +123,8 @@ struct conf {
 	unsigned n_bonds;
 	struct conf_iface *ifaces;
 	unsigned n_ifaces;
+	struct conf_vlan *vlans;    /* in the order given */
+	unsigned n_vlans;
 	struct conf_route *routes;
 	unsigned n_routes;
 	struct conf_gateway gw4, gw6;

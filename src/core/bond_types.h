@@ -49,6 +49,9 @@
 #include "lib/util.h"
 
 #define BOND_MAX_SLAVES      64
+/* VLAN sub-interfaces per bond (bond0.100 ...): each is a device of its
+ * own (a TAP), so the bound is the daemon's descriptors, not the VID space. */
+#define BOND_MAX_VLANS       256
 #define BOND_MAX_BONDS       256  /* bonds in one engine (one daemon) */
 #define BOND_MAX_ARP_TARGETS 16
 #define BOND_NAME_MAX        16   /* IFNAMSIZ, NUL included */

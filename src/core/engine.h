@@ -41,6 +41,22 @@ void bond_set_admin(struct bond *b, bool up, uint64_t now_ms);
 void bond_set_addrs(struct bond *b, const uint32_t *v4, const uint8_t *prefix4,
 		    unsigned n4, const uint8_t (*v6)[16], unsigned n6);
 
+/* VLAN sub-interfaces stacked on the bond (bond0.100: a device of its own
+ * that the daemon creates). The engine keeps their VIDs and addresses so
+ * that the frames it makes itself are tagged as the kernel tags them for
+ * VLAN devices on a bond: gratuitous ARPs / unsolicited NAs after a
+ * failover for each VLAN with an address, ARP/NS monitor probes to a
+ * target reached through a VLAN, alb's learning packets for each VLAN.
+ * add: 0, or -EINVAL (vid not 1..4094), -EEXIST, -ENOSPC (BOND_MAX_VLANS)
+ * with a message; del: false when vid was not there. */
+int bond_vlan_add(struct bond *b, uint16_t vid, struct err *err);
+bool bond_vlan_del(struct bond *b, uint16_t vid);
+/* The VLAN device's own addresses, as bond_set_addrs for the bond;
+ * -ENOENT when vid is not one of the bond's VLANs. */
+int bond_vlan_set_addrs(struct bond *b, uint16_t vid, const uint32_t *v4,
+			const uint8_t *prefix4, unsigned n4, const uint8_t (*v6)[16],
+			unsigned n6);
+
 /* ifenslave -c / sysfs active_slave. name NULL or "" clears the choice. */
 int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,
 			  struct err *err);
@@ -61,6 +77,13 @@ void bond_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *met
 	       uint64_t now_ms);
 void slave_receive(struct slave *s, const uint8_t *frame, size_t len,
 		   const void *meta, uint64_t now_ms);
+/* A frame from one of the bond's VLAN sub-interfaces, its 802.1Q tag
+ * already written inline after the MACs (frame[12..15]): it leaves with
+ * that tag, and the mode hashes it as the kernel hashes a frame of a VLAN
+ * device stacked on a bond, whose tag is out of band (hash.h
+ * xmit_hash_vlan), not as a tagged frame written to the bond itself. */
+void bond_xmit_vlan(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms);
 
 /* A data path outside the engine (the kernel's) received frames on s, the
  * last at at_ms: what monitor_rx would learn from their arrival alone. */

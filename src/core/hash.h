@@ -22,6 +22,12 @@ enum xmit_policy {
  * past len; malformed or truncated headers fall back the way the kernel's
  * flow dissector does. */
 uint32_t xmit_hash(uint32_t policy, const uint8_t *frame, size_t len);
+/* A frame with an 802.1Q/802.1ad tag inline at frame[12..15] that the
+ * kernel would carry out of band (a VLAN device stacked on the bond):
+ * vlan+srcmac adds the tag's VID, layer2 reads the inner type field, the
+ * IP policies read the packet after the tag. Frames without a tag there
+ * hash as xmit_hash. */
+uint32_t xmit_hash_vlan(uint32_t policy, const uint8_t *frame, size_t len);
 
 /* How a hash was made, for `bondctl hash` ("which slave, and why"). */
 enum xmit_hash_path {

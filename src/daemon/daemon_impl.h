@@ -60,6 +60,19 @@ struct ep_item {
 
 struct dbond;
 
+/* A VLAN sub-interface of a bond (bond0.100): its own TAP, whose frames
+ * the data path tags with vid on the way out and untags on the way in. */
+struct dvlan {
+	struct ep_item ep;
+	struct dbond *db;
+	uint16_t vid;
+	char name[IFNAMSIZ];
+	int tap_fd;
+	int ifindex;
+	unsigned mtu;
+	bool adopted;               /* taken over from an earlier bondd */
+};
+
 struct dslave {
 	struct ep_item ep;
 	struct dbond *db;
@@ -111,6 +124,8 @@ struct dbond {
 	char name[IFNAMSIZ];
 	struct dslave *slaves[BOND_MAX_SLAVES];
 	unsigned n_slaves;
+	struct dvlan *vlans[BOND_MAX_VLANS];   /* in the order added */
+	unsigned n_vlans;
 	/* kernel data path (NULL on the packet data path): the object, the
 	 * configuration and buckets as last written, the unbalanced bytes
 	 * already given to the engine, and how long map updates took */

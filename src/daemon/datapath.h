@@ -22,6 +22,7 @@
 struct daemon;
 struct dbond;
 struct dslave;
+struct dvlan;
 
 struct datapath_ops {
 	const char *name;           /* "packet", "ebpf": logs, show --json */
@@ -43,6 +44,14 @@ struct datapath_ops {
 	/* After the slave's packet socket is open; before it closes. */
 	int (*slave_open)(struct daemon *d, struct dslave *ds, struct err *err);
 	void (*slave_close)(struct daemon *d, struct dslave *ds);
+	/* A VLAN sub-interface's TAP is open (dv->tap_fd, dv->ifindex): carry
+	 * its frames over the bond tagged with dv->vid, and hand the frames
+	 * the bond accepts with that VID to it untagged / stop (before the
+	 * VLAN's TAP closes). Tags with no sub-interface still reach the
+	 * bond's own device unchanged. */
+	int (*vlan_open)(struct daemon *d, struct dbond *db, struct dvlan *dv,
+			 struct err *err);
+	void (*vlan_close)(struct daemon *d, struct dbond *db, struct dvlan *dv);
 	/* A frame the engine hands up to the host (the deliver action). */
 	void (*deliver)(struct daemon *d, struct dbond *db, const uint8_t *frame,
 			size_t len, const void *meta);

@@ -122,6 +122,17 @@ int dp_ebpf_flows_take(struct dp_ebpf *dp, uint32_t win,
 				  uint64_t frames),
 		       void *arg);
 
+/* VLAN sub-interfaces (bond0.100). vlan_add attaches bond_vlan_tx to the
+ * VLAN TAP's egress (tc clsact, our handle and priority): it hashes the
+ * frame as the kernel hashes a frame of a VLAN device stacked on a bond
+ * (the VID out of band), tags it with vid and sends it as bond_tx would;
+ * and writes dp_vlans[vid] = tap_ifindex, which bond_rx reads: a frame the
+ * mode accepts whose tag has that VID goes untagged to that TAP's ingress,
+ * other tags to the bond's TAP unchanged. Adoption keeps the entries;
+ * vlan_add over our own filter replaces it. vlan_del detaches and clears
+ * the entry (-ENOENT when there was none). 0 or -errno with err. */
+int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err);
+int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err);
 /* Lets go of the object, leaving programs attached and pins in place
  * (daemon exit for an upgrade; what a crash leaves too). */
 void dp_ebpf_close(struct dp_ebpf *dp);
