@@ -52,6 +52,7 @@ struct nd {
 		char name[CONF_NAME_MAX];
 		unsigned vid;
 		unsigned mtu;
+		bool bad;           /* refused: reported once, at the netdev */
 		struct conf_loc loc;
 	} *vnd;
 	unsigned n_vnd;
@@ -277,14 +278,13 @@ static void vlan_netdev(struct nd *m, struct unit *u, const char *name)
 			   find_vnd(m, name)->loc.file, find_vnd(m, name)->loc.line);
 		return;
 	}
-	if (!ok)
-		return;
 	m->vnd = conf_grow(m->vnd, m->n_vnd, sizeof(*m->vnd));
 	vn = &m->vnd[m->n_vnd++];
 	memset(vn, 0, sizeof(*vn));
 	snprintf(vn->name, sizeof(vn->name), "%s", name);
 	vn->vid = vid;
 	vn->loc = nl;
+	vn->bad = !ok;
 	v = get(u, "NetDev", "MTUBytes");
 	if (v) {
 		struct conf_loc l = loc_of(u, "NetDev", "MTUBytes");
@@ -306,6 +306,8 @@ static void network_vlan(struct nd *m, const char *dev, const char *name,
 			   name, dev);
 		return;
 	}
+	if (vn->bad)
+		return;
 	if (v) {
 		conf_error(m->d, loc, "VLAN=%s on %s: %s is on %s already", name, dev, name, v->bond);
 		return;
@@ -869,7 +871,7 @@ struct conf *imp_networkd_parse(const struct conf_file *files, unsigned n, struc
 			do_network(&m, u);
 		}
 	for (unsigned i = 0; i < m.n_vnd; i++)
-		if (!conf_find_vlan(m.c, m.vnd[i].name))
+		if (!m.vnd[i].bad && !conf_find_vlan(m.c, m.vnd[i].name))
 			conf_warn(d, &m.vnd[i].loc, "VLAN %s: no .network file names it in VLAN=, so networkd does not create it; neither does bondd (add VLAN=%s to the .network of its bond)",
 				  m.vnd[i].name, m.vnd[i].name);
 	for (unsigned i = 0; i < m.c->n_vlans; i++) {

@@ -544,13 +544,19 @@ static void vlan_refusals(struct nm *m, const struct nmc *f)
 		if (!conf_parse_uint(flags, 0xf, &fl))
 			conf_error(m->d, &l, "vlan.flags=%s: a number of NM_VLAN_FLAG_* bits (1 reorder headers, 2 GVRP, 4 loose binding, 8 MVRP)",
 				   flags);
-		else if (fl != NM_VLAN_REORDER_HEADERS)
-			conf_error(m->d, &l, "vlan.flags=%s: bondd's VLANs %s%s%s%s; only flags=1 (NM's default) is accepted",
-				   flags,
-				   !(fl & NM_VLAN_REORDER_HEADERS) ? "always reorder headers (hand frames over untagged)" : "reorder headers",
-				   fl & NM_VLAN_GVRP ? ", do not register with GVRP" : "",
-				   fl & NM_VLAN_LOOSE_BINDING ? ", follow their bond's state (no loose binding)" : "",
-				   fl & NM_VLAN_MVRP ? ", do not register with MVRP" : "");
+		else if (fl != NM_VLAN_REORDER_HEADERS) {
+			char why[256];
+			int n = snprintf(why, sizeof(why), "%s%s%s%s",
+					 !(fl & NM_VLAN_REORDER_HEADERS) ? "always reorder headers (hand frames over untagged), " : "",
+					 fl & NM_VLAN_GVRP ? "do not register with GVRP, " : "",
+					 fl & NM_VLAN_LOOSE_BINDING ? "follow their bond's state (no loose binding), " : "",
+					 fl & NM_VLAN_MVRP ? "do not register with MVRP, " : "");
+
+			if (n >= 2)
+				why[n - 2] = '\0';     /* the last ", " */
+			conf_error(m->d, &l, "vlan.flags=%s: bondd's VLANs %s; only flags=1 (NM's default) is accepted",
+				   flags, why);
+		}
 	}
 	for (unsigned i = 0; maps[i]; i++) {
 		const char *v = get(f, "vlan", maps[i]);
