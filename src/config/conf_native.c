@@ -711,6 +711,9 @@ static void key_line(struct native *p, char *line, const struct conf_loc *loc)
 		if (p->sect == S_BOND)
 			conf_error_unknown(p->d, loc, what, key,
 					   conf_suggest_opt(key, false, bond_keys));
+		else if (p->sect == S_VLAN && (key_known(S_BOND, key) || opt_find(key)))
+			conf_error(p->d, loc, "'%s' is a bond's key: [%s] is a VLAN's section (bond, vid, up, mtu, address, gateway); set it in the bond's section",
+				   key, p->vlan->name);
 		else
 			conf_error_unknown(p->d, loc, what, key,
 					   conf_suggest(key, keys_of(p->sect)));
