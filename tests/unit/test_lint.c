@@ -458,6 +458,19 @@ static void test_vlan_subnet(void **state)
 		     "[bond1]\nmiimon = 100\nslaves = eth1\n[bond1.100]\naddress = 192.0.2.200/25\n");
 }
 
+/* The gateway reached through a VLAN of the bond is behind the bond too. */
+static void test_vlan_gateway_hash(void **state)
+{
+	(void)state;
+	assert_one("[bond0]\nmode = 802.3ad\nlacp_rate = fast\nslaves = eth0\n"
+		   "[bond0.100]\naddress = 198.51.100.1/24\ngateway = 198.51.100.254\n",
+		   "t.conf:2: warning: bond0: xmit_hash_policy layer2 and the default gateway 198.51.100.254",
+		   NULL);
+	assert_one("[bond0]\nmode = 802.3ad\nlacp_rate = fast\nslaves = eth0\n"
+		   "[bond0.100]\naddress = 198.51.100.1/24\n[route]\nto = default via 198.51.100.254\n",
+		   "t.conf:2: warning: bond0: xmit_hash_policy layer2", NULL);
+}
+
 /* VLANs on a bond the file gives no slaves: said once per bond. */
 static void test_vlan_no_slaves(void **state)
 {
@@ -576,6 +589,7 @@ int main(void)
 		cmocka_unit_test_setup(test_order, setup),
 		cmocka_unit_test_setup(test_vlan_subnet, setup),
 		cmocka_unit_test_setup(test_vlan_no_slaves, setup),
+		cmocka_unit_test_setup(test_vlan_gateway_hash, setup),
 		cmocka_unit_test(test_cmd_text),
 		cmocka_unit_test(test_cmd_json),
 		cmocka_unit_test(test_cmd_refusals),
