@@ -167,7 +167,8 @@ static void vlan_section(struct native *p, const char *name, bool named,
 		vid = 0;
 	}
 	v = conf_find_vlan(p->c, name);
-	if (v && *vsrc_of(p, v) == VSRC_LIST && !strcmp(v->bond, bond) && v->vid == vid) {
+	if (v && named && *vsrc_of(p, v) == VSRC_LIST && !strcmp(v->bond, bond) &&
+	    v->vid == vid) {
 		/* "vlans = 100" in [bond0] and this section: one VLAN */
 		*vsrc_of(p, v) |= VSRC_SECTION;
 		v->loc = *loc;
