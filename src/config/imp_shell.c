@@ -178,12 +178,11 @@ static void vconfig_cmd(struct imp *m, struct stanza *s, char **w, int n,
 			conf_warn(m->d, loc, "command not imported: vconfig %s", n > 1 ? w[1] : "");
 		return;
 	}
-	if (strlen(w[2]) + 1 + strlen(w[3]) >= sizeof(name)) {
+	if (snprintf(name, sizeof(name), "%s.%s", w[2], w[3]) >= (int)sizeof(name)) {
 		conf_error(m->d, loc, "vconfig add: %s.%s is longer than an interface name", w[2],
 			   w[3]);
 		return;
 	}
-	snprintf(name, sizeof(name), "%s.%s", w[2], w[3]);
 	add_vlan(m, w[2], name, w[3], "vconfig add", loc);
 }
 
