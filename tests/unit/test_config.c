@@ -1631,6 +1631,55 @@ static void test_vlan_importers(void **state)
 	conf_diag_free(&d);
 }
 
+/* VLAN commands of boot scripts and interfaces hooks. */
+static void test_vlan_commands(void **state)
+{
+	static const char bad[] =
+		"vconfig add bond0 5000\n"
+		"ip link add link bond0 name v7 type vlan\n"
+		"ip link add link bond0 name v8 type vlan id 8 protocol 802.1ad\n"
+		"vconfig add bond0 9\n"
+		"ip link add link bond0 name bond0.9 type vlan id 10\n";
+	static const char ifaces[] =
+		"auto bond0\n"
+		"iface bond0 inet static\n"
+		"    address 192.0.2.1/24\n"
+		"    bond-slaves eth0\n"
+		"    up ip link add link bond0 name bond0.5 type vlan id 5\n"
+		"    up ip addr add 198.51.100.5/24 dev bond0.5\n"
+		"    up vconfig add bond0 6\n";
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	(void)state;
+	conf_diag_init(&d);
+	assert_null(imp_script_parse(bad, "rc.local", &d));
+	msgs = diag_text(&d, false);
+	assert_string_equal(msgs,
+		"rc.local:1: vconfig add: invalid VLAN id '5000' (1 .. 4094)\n"
+		"rc.local:2: ip link add ... type vlan: needs link DEV, name NAME and id VID\n"
+		"rc.local:3: ip link add: protocol 802.1ad: bondd's VLANs are 802.1Q (TPID 0x8100) only\n"
+		"rc.local:5: ip link add: bond0.9 is VLAN 9 of bond0 already (rc.local:4)\n");
+	free(msgs);
+	conf_diag_free(&d);
+
+	conf_diag_init(&d);
+	c = imp_interfaces_parse(ifaces, "interfaces", NULL, &d);
+	assert_non_null(c);
+	assert_int_equal(c->n_vlans, 2);
+	assert_string_equal(c->vlans[0].name, "bond0.5");
+	assert_string_equal(c->vlans[0].bond, "bond0");
+	assert_int_equal(c->vlans[0].vid, 5);
+	assert_int_equal(c->vlans[0].n_addrs, 1);
+	assert_string_equal(c->vlans[1].name, "bond0.6");
+	assert_int_equal(c->vlans[1].vid, 6);
+	assert_int_equal(conf_check(c, true, &d), 0);
+	assert_int_equal(d.n_errors, 0);
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
 /* ---- golden files ----------------------------------------------------------- */
 
 static char *read_all(const char *path)
@@ -1799,6 +1848,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_diff),
 		cmocka_unit_test(test_vlan_build),
 		cmocka_unit_test(test_vlan_importers),
+		cmocka_unit_test(test_vlan_commands),
 		cmocka_unit_test(test_golden),
 	};
 
