@@ -168,6 +168,45 @@ static void test_xor_l34_vlan_frames(void **state)
 	check_vlan_placement(b, XMIT_LAYER34);
 }
 
+/* Two 802.3ad bonds of one engine wired port to port: every LACPDU one
+ * port sends reaches its peer within the 10 ms step, for secs seconds. */
+static void lacp_wire(struct slave *const a[2], struct slave *const z[2], unsigned secs)
+{
+	for (unsigned t = 0; t < secs * 100; t++) {
+		unsigned from = H.ntx;
+
+		h_advance(&H, 10);
+		for (unsigned i = from; i < H.ntx; i++) {
+			const struct h_tx *x = &H.tx[i];
+
+			if (x->frame[12] != 0x88 || x->frame[13] != 0x09)
+				continue;
+			for (unsigned k = 0; k < 2; k++) {
+				if (x->s == a[k])
+					slave_receive(z[k], x->frame, x->len, NULL, H.now);
+				else if (x->s == z[k])
+					slave_receive(a[k], x->frame, x->len, NULL, H.now);
+			}
+		}
+	}
+}
+
+static void test_8023ad_encap34_vlan_frames(void **state)
+{
+	const char *opts = "mode 802.3ad miimon 100 lacp_rate fast xmit_hash_policy encap3+4";
+	struct bond *b = h_bond(&H, "bond0", opts), *p = h_bond(&H, "bond1", opts);
+	struct slave *a[2], *z[2];
+
+	a[0] = h_enslave(&H, b, "eth0", 1);
+	a[1] = h_enslave(&H, b, "eth1", 2);
+	z[0] = h_enslave(&H, p, "eth2", 3);
+	z[1] = h_enslave(&H, p, "eth3", 4);
+	/* the aggregator selection timer of a bond enslaved while open
+	 * (8 s), then the mux: both ports distribute */
+	lacp_wire(a, z, 12);
+	check_vlan_placement(b, XMIT_ENCAP34);
+}
+
 static void test_tlb_static_vlan_frames(void **state)
 {
 	struct bond *b = h_bond(&H, "bond0", "mode balance-tlb miimon 100 "
@@ -675,6 +714,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table_add_del, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xor_l34_vlan_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_8023ad_encap34_vlan_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_static_vlan_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srcmac_spreads_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explain_vlan, setup, teardown),
