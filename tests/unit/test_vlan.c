@@ -15,6 +15,7 @@
 
 #include "engine_harness.h"
 #include "core/actions.h"
+#include "core/flowtab.h"
 #include "core/hash.h"
 #include "core/mcast_rejoin.h"
 #include "core/mode.h"
@@ -263,6 +264,41 @@ static void test_explain_vlan(void **state)
 	bond_explain_tx(b, f, len, &ex);
 	/* in band: 0xaa ^ 0x01 ^ 0x8100 = 0x81ab */
 	assert_int_equal(ex.hash, 0x81ab);
+}
+
+/* `bondctl flows`: the key of a VLAN sub-interface's frame holds what
+ * the out-of-band rule hashes (the UDP flow after the tag); the same bytes
+ * written to the bond keep only the layer2 fields, as the in-band rule. */
+static void test_flow_key_vlan(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-xor miimon 100 "
+				"xmit_hash_policy layer3+4");
+	uint8_t f[64];
+	size_t len = vlan_udp_frame(f, 1000, 10);
+	struct flow_key k;
+	char w[256];
+
+	flow_key_from_frame_vlan(&k, flow_fields(b), f, len);
+	assert_int_equal(k.fields, FK_IP | FK_PROTO | FK_PORTS);
+	assert_int_equal(k.family, 4);
+	assert_int_equal(k.proto, 17);
+	assert_int_equal(k.sport, 1000);
+	assert_int_equal(k.dport, 80);
+	assert_memory_equal(k.src, "\xc0\x00\x02\x01", 4);
+	assert_memory_equal(k.dst, "\xc0\x00\x02\x0a", 4);
+	flow_key_words(&k, w, sizeof(w));
+	assert_non_null(strstr(w, "sport 1000 dport 80"));
+	/* vlan+srcmac: the VID is a field of the key */
+	flow_key_from_frame_vlan(&k, flow_fields_policy(XMIT_VLAN_SRCMAC), f, len);
+	assert_true(k.tagged);
+	assert_int_equal(k.vlan, 10);
+	/* in band: not IP, the layer2 fallback's fields */
+	flow_key_from_frame(&k, flow_fields(b), f, len);
+	assert_int_equal(k.family, 0);
+	assert_int_equal(k.fields & FK_IP, 0);
+	/* outside a VLAN transmit, bond_flow_key is the in-band key */
+	bond_flow_key(b, &k, f, len);
+	assert_int_equal(k.family, 0);
 }
 
 /* ---- frames the engine makes for the VLANs ------------------------------- */
@@ -718,6 +754,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tlb_static_vlan_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srcmac_spreads_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explain_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_key_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_notify_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_probe_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_tagged_replies_validate, setup, teardown),
