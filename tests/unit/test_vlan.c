@@ -19,6 +19,7 @@
 #include "core/hash.h"
 #include "core/mcast_rejoin.h"
 #include "core/mode.h"
+#include "core/status.h"
 
 static struct harness H;
 
@@ -81,6 +82,25 @@ static void test_table_add_del(void **state)
 	assert_int_equal(bond_vlan_find(b, 100)->n_ipv4, 0);
 
 	/* delete keeps the others, in order, with their addresses */
+	/* the status model lists them, in order, all up */
+	{
+		static struct bond_status st;
+
+		status_fill(b, &st);
+		assert_int_equal(st.n_vlans, 3);
+		assert_int_equal(st.vlan_vid[0], 100);
+		assert_int_equal(st.vlan_vid[1], 4094);
+		assert_int_equal(st.vlan_vid[2], 1);
+		assert_true(st.vlan_up[0] && st.vlan_up[1] && st.vlan_up[2]);
+		status_free(&st);
+		assert_int_equal(bond_vlan_set_up(b, 4094, false), 0);
+		status_fill(b, &st);
+		assert_false(st.vlan_up[1]);
+		assert_true(st.vlan_up[0]);
+		status_free(&st);
+		assert_int_equal(bond_vlan_set_up(b, 4094, true), 0);
+	}
+
 	assert_false(bond_vlan_del(b, 200));
 	assert_true(bond_vlan_del(b, 100));
 	assert_false(bond_vlan_del(b, 100));
@@ -403,6 +423,24 @@ static void test_peer_notify_vlans(void **state)
 	assert_int_equal(na_v, 2);
 	assert_true(h_event(&H, 0, "2 gratuitous ARP, 2 unsolicited NA (of them 1 and 1 tagged, "
 			    "for 1 VLAN)") >= 0);
+
+	/* VLAN 100 down: the next failover announces the bond's only */
+	assert_int_equal(bond_vlan_set_up(b, 100, false), 0);
+	assert_int_equal(bond_vlan_set_up(b, 300, false), -ENOENT);
+	h_carrier(&H, e0, true);
+	h_advance(&H, 1000);
+	from = H.ntx;
+	h_carrier(&H, e1, false);
+	h_advance(&H, 2000);
+	arp_b = arp_v = 0;
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		assert_ptr_equal(H.tx[i].s, e0);
+		assert_false(f[12] == 0x81);
+		arp_b += untagged(f, 0x0806);
+	}
+	assert_int_equal(arp_b, 2);
 }
 
 /* The ARP monitor's probes follow the route: 198.51.100.254 is in VLAN
@@ -459,6 +497,23 @@ static void test_arp_probe_route(void **state)
 	assert_true(n1 >= 9 && n1 <= 11);
 	assert_int_equal(n2, n1);
 	assert_int_equal(n3, n1);
+
+	/* VLAN 100 down: its route is gone; 198.51.100.254 is still in VLAN
+	 * 200's /16, so its probe goes there, from 198.51.0.5 */
+	assert_int_equal(bond_vlan_set_up(b, 100, false), 0);
+	from = H.ntx;
+	h_advance(&H, 300);
+	n1 = n2 = 0;
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		assert_false(tagged(f, 100, 0x0806));
+		if (tagged(f, 200, 0x0806) && !memcmp(f + 18 + 24, &t1, 4)) {
+			assert_memory_equal(f + 18 + 14, &v200, 4);
+			n1++;
+		}
+	}
+	assert_true(n1 >= 2);
 }
 
 /* arp_validate all on one target reached through VLAN 100: the target
