@@ -21,6 +21,7 @@
 extern const unsigned char bondd_hash_vlan_obj[];
 extern const size_t bondd_hash_vlan_obj_len;
 
+static struct bpf_object *hv_obj;
 static int fd_prog = -1, fd_in = -1;
 static unsigned long runs_total;
 
@@ -42,6 +43,7 @@ static void hv_load(void)
 	obj = bpf_object__open_mem(bondd_hash_vlan_obj, bondd_hash_vlan_obj_len, NULL);
 	if (!obj)
 		fail_msg("hash_vlan.bpf.o: bpf_object__open_mem: %s", strerror(errno));
+	hv_obj = obj;       /* hv_close frees it, loaded or not */
 	err = bpf_object__load(obj);
 	if (err)
 		fail_msg("hash_vlan.bpf.o: bpf_object__load: %s (the verifier's log is "
@@ -52,6 +54,13 @@ static void hv_load(void)
 		fail_msg("hash_vlan.bpf.o: no program hash_vlan or map hv_in");
 	fd_prog = bpf_program__fd(prog);
 	fd_in = bpf_map__fd(map);
+}
+
+void hv_close(void)
+{
+	bpf_object__close(hv_obj);
+	hv_obj = NULL;
+	fd_prog = fd_in = -1;
 }
 
 static uint32_t hv_run(const struct hv_in *in, const uint8_t *frame, size_t len)

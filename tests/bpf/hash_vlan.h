@@ -16,5 +16,7 @@ unsigned hv_check(uint32_t policy, const uint8_t *frame, size_t len, uint16_t tc
 		  uint16_t inner_proto, uint16_t inner_tci);
 /* Program runs hv_check made so far. */
 unsigned long hv_runs(void);
+/* Unloads the program (the next hv_check loads it again). */
+void hv_close(void);
 
 #endif

@@ -1298,5 +1298,6 @@ int main(void)
 	       "or IP header), not run\n", bpf_hash_probes(), bpf_hash_refused());
 	printf("hash vectors from a VLAN sub-interface: %lu runs of dp_xmit_hash_vlan "
 	       "checked against core/hash.c xmit_hash_vlan\n", hv_runs());
+	hv_close();
 	return failed ? 1 : 0;
 }
