@@ -617,6 +617,58 @@ static void test_ns_probe_route(void **state)
 	assert_int_equal(n1, n2);
 }
 
+/* arp_validate all with one NS target reached through VLAN 100: the target
+ * answers each NS with an NA tagged 100, to the VLAN's address; the
+ * active slave stays up on those alone, and goes down once they stop. */
+static void test_ns_tagged_replies_validate(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup arp_interval 100 "
+				"arp_validate all ns_ip6_target 2001:db8:64::fe");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct err err = { 0 };
+	static const uint8_t t[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0xfe };
+	unsigned replies = 0;
+
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, NULL, NULL, 0, &V100_6, 1), 0);
+	for (unsigned step = 0; step < 500; step++) {
+		unsigned from = H.ntx;
+
+		h_advance(&H, 10);
+		for (unsigned i = from; i < H.ntx && step < 300; i++) {
+			const uint8_t *f = H.tx[i].frame;
+			uint8_t na[4 + 14 + 40 + 32] = { 0 };
+			uint8_t *ip = na + 18;
+
+			if (!tagged(f, 100, 0x86dd) || f[18 + 40] != 135 ||
+			    memcmp(f + 18 + 48, t, 16))
+				continue;
+			memcpy(na, f + 6, 6);
+			memcpy(na + 6, "\x02\x00\x00\x00\x00\xfe", 6);
+			memcpy(na + 12, "\x81\x00\x00\x64\x86\xdd", 6);
+			ip[0] = 0x60;
+			ip[5] = 32;
+			ip[6] = 58;
+			ip[7] = 255;
+			memcpy(ip + 8, t, 16);
+			memcpy(ip + 24, V100_6, 16);
+			ip[40] = 136;
+			ip[44] = 0x60;                  /* solicited, override */
+			memcpy(ip + 48, t, 16);
+			slave_receive(H.tx[i].s, na, sizeof(na), NULL, H.now);
+			replies++;
+		}
+		if (step == 299) {
+			assert_true(replies >= 25);
+			assert_int_equal(e0->link, SLAVE_LINK_UP);
+			assert_ptr_equal(b->active, e0);
+			assert_int_equal(e0->link_failure_count, 0);
+		}
+	}
+	assert_int_not_equal(e0->link, SLAVE_LINK_UP);
+	assert_int_equal(e0->link_failure_count, 1);
+}
+
 /* Learning packets every lp_interval: one untagged from each slave's MAC,
  * and one per VLAN tagged with its VID from the bond's MAC (64 bytes) -
  * in tlb from the active slave only (the others' MACs are not the VLANs'),
@@ -814,6 +866,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_arp_probe_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_tagged_replies_validate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ns_probe_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ns_tagged_replies_validate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learning_packets_tlb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learning_packets_alb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mcast_rejoin_vlan, setup, teardown),
