@@ -144,6 +144,7 @@ bool bond_vlan_del(struct bond *b, uint16_t vid)
 	i = (size_t)(v - b->vlans);
 	memmove(v, v + 1, (b->n_vlans - i - 1) * sizeof(*v));
 	b->n_vlans--;
+	mode_vlan_del(b, vid);
 	return true;
 }
 

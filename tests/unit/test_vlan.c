@@ -804,19 +804,13 @@ static void test_mcast_rejoin_vlan(void **state)
 /* rlb (balance-alb) learns a client's VLAN from the host's ARP reply sent
  * by the VLAN sub-interface (bond_xmit_vlan: tag inline) and tags the
  * updates it sends that client. */
-static void test_rlb_updates_tagged(void **state)
+/* The host's ARP reply to 198.51.100.77 sent by VLAN 100's sub-interface,
+ * through an alb bond: the slave rlb gives the client. */
+static struct slave *rlb_learn_vlan_client(struct bond *b, uint32_t v, uint32_t c)
 {
-	struct bond *b = h_bond(&H, "bond0", "mode balance-alb miimon 100");
-	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
-	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
-	struct err err = { 0 };
-	uint32_t v = ip4(198, 51, 100, 1), c = ip4(198, 51, 100, 77);
 	uint8_t r[64] = { 0 };
-	unsigned from, upd = 0;
-	struct slave *chosen;
+	unsigned from = H.ntx;
 
-	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
-	h_advance(&H, 500);
 	/* is-at 198.51.100.1 -> client 02:00:00:00:00:77 at 198.51.100.77 */
 	memcpy(r, "\x02\x00\x00\x00\x00\x77", 6);
 	memcpy(r + 6, b->mac, 6);
@@ -826,16 +820,20 @@ static void test_rlb_updates_tagged(void **state)
 	memcpy(r + 18 + 14, &v, 4);
 	memcpy(r + 18 + 18, r, 6);
 	memcpy(r + 18 + 24, &c, 4);
-	from = H.ntx;
 	bond_xmit_vlan(b, r, 60, NULL, H.now);
 	assert_int_equal(H.ntx, from + 1);
-	chosen = H.tx[from].s;
+	/* it leaves tagged, with the chosen slave's MAC as ARP sender */
 	assert_true(tagged(H.tx[from].frame, 100, 0x0806));
-	assert_memory_equal(H.tx[from].frame + 18 + 8, chosen->cur_mac, 6);
-	/* the client's slave fails: its clients move, and are told, tagged */
-	from = H.ntx;
-	h_carrier(&H, chosen, false);
-	h_advance(&H, 5000);
+	assert_memory_equal(H.tx[from].frame + 18 + 8, H.tx[from].s->cur_mac, 6);
+	return H.tx[from].s;
+}
+
+/* Updates (ARP replies) to the client after its slave fails, from
+ * index from: returns how many were tagged 100; fails on an untagged one. */
+static unsigned rlb_updates(unsigned from, uint32_t c, const struct slave *on)
+{
+	unsigned upd = 0;
+
 	for (unsigned i = from; i < H.ntx; i++) {
 		const uint8_t *f = H.tx[i].frame;
 
@@ -844,11 +842,56 @@ static void test_rlb_updates_tagged(void **state)
 			fail_msg("an update to the VLAN client left untagged");
 		if (tagged(f, 100, 0x0806) && f[18 + 7] == 2 && !memcmp(f + 18 + 24, &c, 4)) {
 			assert_memory_equal(f, "\x02\x00\x00\x00\x00\x77", 6);
-			assert_ptr_equal(H.tx[i].s, chosen == e0 ? e1 : e0);
+			assert_ptr_equal(H.tx[i].s, on);
 			upd++;
 		}
 	}
-	assert_true(upd >= 2);
+	return upd;
+}
+
+/* rlb (balance-alb) learns a client's VLAN from the host's ARP reply sent
+ * by the VLAN sub-interface (bond_xmit_vlan: tag inline) and tags the
+ * updates it sends that client. */
+static void test_rlb_updates_tagged(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-alb miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct err err = { 0 };
+	uint32_t v = ip4(198, 51, 100, 1), c = ip4(198, 51, 100, 77);
+	struct slave *chosen;
+	unsigned from;
+
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	h_advance(&H, 500);
+	chosen = rlb_learn_vlan_client(b, v, c);
+	/* the client's slave fails: its clients move, and are told, tagged */
+	from = H.ntx;
+	h_carrier(&H, chosen, false);
+	h_advance(&H, 5000);
+	assert_true(rlb_updates(from, c, chosen == e0 ? e1 : e0) >= 2);
+}
+
+/* Deleting the VLAN forgets its clients (bond_alb_clear_vlan): a failover
+ * afterwards tells that client nothing. */
+static void test_rlb_vlan_del_forgets_clients(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-alb miimon 100");
+	struct err err = { 0 };
+	uint32_t v = ip4(198, 51, 100, 1), c = ip4(198, 51, 100, 77);
+	struct slave *chosen;
+	unsigned from;
+
+	h_enslave(&H, b, "eth0", 1);
+	h_enslave(&H, b, "eth1", 2);
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	h_advance(&H, 500);
+	chosen = rlb_learn_vlan_client(b, v, c);
+	assert_true(bond_vlan_del(b, 100));
+	from = H.ntx;
+	h_carrier(&H, chosen, false);
+	h_advance(&H, 5000);
+	assert_int_equal(rlb_updates(from, c, NULL), 0);
 }
 
 int main(void)
@@ -871,6 +914,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_learning_packets_alb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mcast_rejoin_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rlb_updates_tagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rlb_vlan_del_forgets_clients, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
