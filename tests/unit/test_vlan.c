@@ -615,6 +615,56 @@ static void test_ns_probe_route(void **state)
 	}
 	assert_true(n1 >= 4);
 	assert_int_equal(n1, n2);
+
+	/* Prefix lengths given: 2001:db8:64::1/127 covers ::0 and ::1 only,
+	 * so 2001:db8:64::fe is no longer the VLAN's: both probes untagged;
+	 * /120 covers it again. */
+	{
+		const uint8_t p127 = 127, p120 = 120;
+
+		assert_int_equal(bond_vlan_set_prefix6(b, 300, &p127, 1), -ENOENT);
+		assert_int_equal(bond_vlan_set_prefix6(b, 100, &p127, 1), 0);
+		from = H.ntx;
+		h_advance(&H, 300);
+		n1 = n2 = 0;
+		for (unsigned i = from; i < H.ntx; i++) {
+			n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+			n2 += untagged(H.tx[i].frame, 0x86dd);
+		}
+		assert_int_equal(n1, 0);
+		assert_true(n2 >= 4);
+		assert_int_equal(bond_vlan_set_prefix6(b, 100, &p120, 1), 0);
+		from = H.ntx;
+		h_advance(&H, 300);
+		n1 = 0;
+		for (unsigned i = from; i < H.ntx; i++)
+			n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+		assert_true(n1 >= 2);
+		/* the bond's 2001:db8::1/32 covers the target too, but the
+		 * VLAN's /120 is longer: still the VLAN; the VLAN's as a /16,
+		 * shorter than the bond's /32: the bond, untagged */
+		{
+			const uint8_t p32 = 32, p16 = 16;
+
+			bond_set_prefix6(b, &p32, 1);
+			from = H.ntx;
+			h_advance(&H, 300);
+			n1 = 0;
+			for (unsigned i = from; i < H.ntx; i++)
+				n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+			assert_true(n1 >= 2);
+			assert_int_equal(bond_vlan_set_prefix6(b, 100, &p16, 1), 0);
+			from = H.ntx;
+			h_advance(&H, 300);
+			n1 = n2 = 0;
+			for (unsigned i = from; i < H.ntx; i++) {
+				n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+				n2 += untagged(H.tx[i].frame, 0x86dd);
+			}
+			assert_int_equal(n1, 0);
+			assert_true(n2 >= 4);
+		}
+	}
 }
 
 /* arp_validate all with one NS target reached through VLAN 100: the target
