@@ -849,6 +849,46 @@ static void test_mcast_rejoin_vlan(void **state)
 	assert_int_equal(nv, 1);
 	/* asked once per VLAN (100 and 200; 200 has no groups) */
 	assert_int_equal(H.mcast_vlan_asks, 2);
+
+	/* MLDv2 in VLAN 100: one report to ff02::16, tagged, from the VLAN's
+	 * link-local address (not its global one) */
+	{
+		static const uint8_t ll[2][16] = {
+			{ 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0x01 },
+			{ 0xfe, 0x80, [14] = 0x64, [15] = 0x01 },
+		};
+		static const uint8_t g6[16] = { 0xff, 0x0e, [15] = 0x42 };
+
+		memset(&gv, 0, sizeof(gv));
+		gv.mld_version = 2;
+		gv.n6 = 1;
+		memcpy(gv.v6[0].addr, g6, 16);
+		gv.v6[0].exclude = true;
+		assert_int_equal(bond_vlan_set_addrs(b, 100, NULL, NULL, 0, ll, 2), 0);
+		h_carrier(&H, e0, true);
+		h_advance(&H, 1000);
+		from = H.ntx;
+		h_carrier(&H, e1, false);
+		h_advance(&H, 1000);
+		nv = 0;
+		for (unsigned i = from; i < H.ntx; i++) {
+			const uint8_t *f = H.tx[i].frame;
+
+			/* the VLAN's unsolicited NAs go too: only MLD here */
+			if (!tagged(f, 100, 0x86dd) || f[18 + 6] != 0)
+				continue;
+			assert_ptr_equal(H.tx[i].s, e0);
+			assert_memory_equal(f, "\x33\x33\x00\x00\x00\x16", 6);
+			assert_memory_equal(f + 18 + 8, ll[1], 16);
+			assert_int_equal(f[18 + 6], 0);             /* hop-by-hop */
+			assert_int_equal(f[18 + 48], 143);          /* MLDv2 report */
+			assert_memory_equal(f + 18 + 48 + 12, g6, 16);
+			/* 14 + 40 + 8 + 8 + one record of 20 = 90, tagged 94 */
+			assert_int_equal(H.tx[i].len, 94);
+			nv++;
+		}
+		assert_int_equal(nv, 1);
+	}
 }
 
 /* rlb (balance-alb) learns a client's VLAN from the host's ARP reply sent
