@@ -75,6 +75,8 @@ if [ ! -f "$tarball" ]; then
 	}
 	mkdir -p "$cache"
 	work=$(mktemp -d "$cache/.root.XXXXXX")
+	# apt downloads as _apt: the root must be readable to it.
+	chmod 0755 "$work"
 	# Unmounts and removes the half-built root on any exit.
 	trap 'umount -R "$work/proc" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 	echo "mkroot.sh: debootstrap --variant=minbase $suite from $url (once; cached as $tarball)" >&2

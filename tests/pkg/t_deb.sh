@@ -12,7 +12,11 @@
 #            ifenslave in that root), bondd --check-config passes on the
 #            shipped configuration, bondctl --version runs;
 #   conffile: a changed /etc/bondd/bondd.conf survives a reinstall;
-#   purge:   apt-get purge leaves no file the package added (the root's
+#   upgrade: the package repacked with a higher version installs over it
+#            (the maintainer scripts' upgrade paths; no systemd runs in the
+#            root, so the hitless hand-over is the systemd boot test's);
+#   purge:   apt-get purge leaves no file the package added, nor
+#            /etc/bondd with a file of the admin's, nor /run/bondd (the root's
 #            file list before the install and after the purge, dpkg's and
 #            apt's own state aside); the group bondd stays, as Debian keeps
 #            system groups (files may still belong to it);
@@ -215,7 +219,31 @@ else
 	fail "conffile-kept" "$(tail -n 20 "$tmp/reinst.log")"
 fi
 
+# --- upgrade: the same package with a higher version (repacked), over it
+newver=${pkgver}+t1
+if dpkg-deb -R "$deb" "$tmp/repack" && sed -i "s/^Version: .*/Version: $newver/" "$tmp/repack/DEBIAN/control" &&
+	dpkg-deb -b "$tmp/repack" "$root/tmp/bondd-new.deb" >"$tmp/repack.log" 2>&1 &&
+	in_root dpkg -i /tmp/bondd-new.deb >"$tmp/upgrade.log" 2>&1; then
+	got=$(in_root dpkg-query -W -f='${Version}' bondd)
+	if [ "$got" = "$newver" ] &&
+		tail -n 1 "$root/etc/bondd/bondd.conf" | grep -qx '# changed by t_deb.sh' &&
+		[ "$(readlink "$root/usr/sbin/ifenslave")" = /usr/bin/bondctl ] &&
+		[ -L "$root/etc/systemd/system/multi-user.target.wants/bondd.service" ]; then
+		pass "upgrade ($pkgver -> $newver: the changed conffile, the ifenslave link and the enable link kept)"
+	else
+		fail "upgrade ($pkgver -> $newver: version $got)" "$(tail -n 20 "$tmp/upgrade.log")" \
+			"$(ls -l "$root/usr/sbin/ifenslave" "$root/etc/systemd/system/multi-user.target.wants/bondd.service" 2>&1)"
+	fi
+else
+	fail "upgrade (dpkg -i of the package repacked as $newver)" "$(tail -n 20 "$tmp/repack.log" "$tmp/upgrade.log" 2>&1)"
+fi
+
 # --- purge
+# What dpkg does not know: a file the admin left in /etc/bondd and a
+# runtime directory as a stopped bondd leaves it. The purge removes both.
+echo "# the admin's copy" >"$root/etc/bondd/bondd.conf.orig"
+mkdir -p "$root/run/bondd"
+: >"$root/run/bondd/journal"
 if in_root apt-get purge -y -q bondd >"$tmp/purge.log" 2>&1; then
 	pass "purge (apt-get purge bondd)"
 else
@@ -225,8 +253,8 @@ files >"$tmp/after"
 left=$(comm -13 "$tmp/before" "$tmp/after")
 gone=$(comm -23 "$tmp/before" "$tmp/after")
 dpkg_left=$(ls "$root"/var/lib/dpkg/info/bondd.* 2>/dev/null)
-if [ -z "$left" ] && [ -z "$gone" ] && [ -z "$dpkg_left" ] && [ ! -e "$root/etc/bondd" ]; then
-	pass "purge-clean (the root's $(wc -l <"$tmp/after") files: the same before the install and after the purge; /etc/bondd gone)"
+if [ -z "$left" ] && [ -z "$gone" ] && [ -z "$dpkg_left" ] && [ ! -e "$root/etc/bondd" ] && [ ! -e "$root/run/bondd" ]; then
+	pass "purge-clean (the root's $(wc -l <"$tmp/after") files: the same before the install and after the purge; /etc/bondd with an admin's file and /run/bondd gone)"
 else
 	fail "purge-clean (left behind / removed by the purge)" "left: $left $dpkg_left" "removed: $gone"
 fi
@@ -313,6 +341,22 @@ if make -C "$top" install BUILD="$objdir" DESTDIR="$dest" >"$tmp/install.log" 2>
 	fi
 else
 	fail "make-install (make install DESTDIR=$dest)" "$(tail -n 30 "$tmp/install.log")"
+fi
+
+# --- the install hook on a live system (no DESTDIR): in the root, which
+# has systemd-sysusers now, without the group bondd: the hook makes it, and
+# installs the configuration and the ifenslave links in /.
+if in_root groupdel bondd >"$tmp/live.log" 2>&1 && mkdir -p "$root/tmp/live" &&
+	cp "$top/scripts/install-hook.sh" "$top/dist/bondd.conf" "$root/tmp/live/" &&
+	install -D -m 0644 "$top/dist/bondd.sysusers" "$root/usr/lib/sysusers.d/bondd.conf" &&
+	in_root env MESON_INSTALL_DESTDIR_PREFIX=/usr sh /tmp/live/install-hook.sh /usr /usr/sbin /usr/bin \
+		/usr/share/man /usr/share/bash-completion/completions /etc /lib/systemd/system \
+		/usr/lib/sysusers.d true /tmp/live/bondd.conf >>"$tmp/live.log" 2>&1 &&
+	in_root getent group bondd >/dev/null && [ -f "$root/etc/bondd/bondd.conf" ] &&
+	[ "$(readlink "$root/usr/sbin/ifenslave")" = /usr/bin/bondctl ]; then
+	pass "live-install-hook (no DESTDIR: systemd-sysusers made the group bondd, bondd.conf and the ifenslave link in /)"
+else
+	fail "live-install-hook" "$(tail -n 20 "$tmp/live.log")"
 fi
 
 echo "t_deb.sh: $passes passed, $fails failed"
