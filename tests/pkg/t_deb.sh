@@ -3,7 +3,8 @@
 #
 #   build:   make deb's script (scripts/mkdeb.sh) builds bondd_*.deb from the
 #            working tree (BONDD_DEB=FILE takes that package instead);
-#   lintian: no error (E:) on the .changes; the warnings are listed;
+#   lintian: no error (E:) on the .changes, nor on the source package
+#            (dpkg-source -b of the same files); the warnings are listed;
 #   install: in a fresh Debian 12 root (tests/pkg/mkroot.sh, debootstrap
 #            minbase, cached in /var/cache/bondd-tests/) apt-get installs
 #            it: the files are there and in dpkg -L, /etc/bondd/bondd.conf is
@@ -118,6 +119,27 @@ if [ "$nerr" = 0 ] && ! grep -q '^internal error\|^lintian: ' "$tmp/lintian.out"
 else
 	fail "lintian ($nerr errors, $nwarn warnings)" "$(grep -v '^N: \|^I: ' "$tmp/lintian.out")"
 fi
+
+# --- lintian on the source package (dpkg-source -b of the working tree's
+# files, as make deb copies them, before anything is built in it)
+mkdir -p "$tmp/srcpkg/bondd"
+(cd "$top" && git ls-files -z --cached --others --exclude-standard) |
+	(cd "$top" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
+	(cd "$top" && tar --null -T - -cf -) | tar -C "$tmp/srcpkg/bondd" -xf -
+if (cd "$tmp/srcpkg" && dpkg-source -b bondd) >"$tmp/dsc.log" 2>&1; then
+	lintian --no-tag-display-limit "$tmp"/srcpkg/bondd_*.dsc >"$tmp/lintian-src.out" 2>&1
+	nerr=$(grep -c '^E: ' "$tmp/lintian-src.out")
+	nwarn=$(grep -c '^W: ' "$tmp/lintian-src.out")
+	if [ "$nerr" = 0 ]; then
+		pass "lintian-source (dpkg-source -b: $(basename "$tmp"/srcpkg/bondd_*.dsc); no error, $nwarn warnings)"
+		grep '^W: ' "$tmp/lintian-src.out" | sed 's/^/    /'
+	else
+		fail "lintian-source ($nerr errors, $nwarn warnings)" "$(grep -v '^N: \|^I: ' "$tmp/lintian-src.out")"
+	fi
+else
+	fail "lintian-source (dpkg-source -b failed)" "$(tail -n 20 "$tmp/dsc.log")"
+fi
+rm -rf "$tmp/srcpkg"
 
 # --- the fresh root
 if ! "$here/mkroot.sh" "$root" >"$tmp/mkroot.log" 2>&1; then
