@@ -27,7 +27,9 @@
 # the host's namespace. Everything started here is stopped on exit (trap).
 #
 # Environment (for development): BENCH_ROWS="veth rr ..." limits the rows;
-# BENCH_SKIP="tcp shaped pps failover backend mem engine" skips parts; BENCH_OUT=DIR writes
+# BENCH_SKIP="tcp shaped pps failover backend mem engine" skips parts;
+# BENCH_FO_PATHS="ebpf lacp_ebpf" limits the failover paths (of: packet tick
+# ebpf ovs lacp_ebpf xor_ebpf) and BENCH_FO_CUTS=N sets the cuts per path; BENCH_OUT=DIR writes
 # the results there instead of bench/results; BENCH_SRC_COMMIT names the
 # commit BUILD was built from (default: this tree's HEAD); KEEP_TMP=1 keeps
 # the logs; BENCH_HOLD=S waits S seconds before cleaning up.
@@ -60,6 +62,8 @@ if [ "$QUICK" = 1 ]; then
 else
 	DUR=10; RUNS=3; PPS_DUR=5; SOAK=60; FO_CUTS=20
 fi
+FO_CUTS=${BENCH_FO_CUTS:-$FO_CUTS}
+FO_PATHS=${BENCH_FO_PATHS:-packet tick ebpf ovs lacp_ebpf xor_ebpf}
 # Failover: the numbered stream's rate (10 kHz: one frame = 100 us).
 FO_RATE=10000
 TBF_RATE=200mbit
@@ -743,7 +747,7 @@ fo_cut() {
 
 failover_test() {
 	local p r i paths=() w
-	for p in packet tick ebpf ovs lacp_ebpf xor_ebpf; do
+	for p in $FO_PATHS; do
 		r=fo_$p
 		R_NA[$r]=""
 		case $p in
