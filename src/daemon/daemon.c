@@ -259,6 +259,20 @@ static void daemon_recover(struct daemon *d)
 		enum recover_result res;
 		int owner;
 
+		struct journal_entry e;
+		struct err e2;
+
+		/* The configuration is applied before this pass (bondd.c):
+		 * the entries of our own slaves are already here, and are
+		 * not a dead daemon's (recover_entry would call them "held
+		 * by bondd pid <ours>", an error on every start). */
+		err_clear(&e2);
+		if (journal_read(d->ns.dir, l.names[i], &e, &e2) == 0 && e.pid == getpid() &&
+		    dslave_find_by_index(d, e.saved.ifindex)) {
+			if (i == 0)
+				daemon_crash_point(d, "recover-mid");
+			continue;
+		}
 		sb_init(&msg);
 		res = recover_entry(d->rtnl, &d->ns, l.names[i], 0, &owner, &msg);
 		if (res != RECOVER_NONE)
