@@ -1,18 +1,56 @@
 #!/bin/sh
-# Installs the Debian packages bondd needs to build, test and demo, when
-# they are missing. Runs as root on Debian 12; does nothing when all are there.
+# scripts/deps.sh [build|test|deb|all]: installs the Debian packages of one
+# set when they are missing (Debian 12, as root); does nothing when all are
+# there.
+#
+#   build  what building and installing bondd needs (make, make build,
+#          make install): the compiler, meson, ninja, pkg-config, the
+#          libraries bondd links (libmnl, libbpf, libyaml; ldd
+#          build/src/cmd/bondd), clang for the BPF programs, python3 (embeds
+#          them), and the pkg-config files naming where the unit, the
+#          sysusers.d file and the completion go (systemd, bash-completion).
+#   deb    build + what make deb needs (debhelper, lintian).
+#   test   build + deb + what make check, make bench and make demo run.
+#   all    the same as test.
 set -e
-PKGS="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libyaml-dev libcmocka-dev
-      iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping python3
-      openvswitch-switch libxdp-dev libbpf-dev clang libclang-rt-14-dev jq
-      qemu-system-x86 busybox-static kmod python3-jsonschema gnuplot-nox
-      prometheus-node-exporter python3-prometheus-client curl"
+
+BUILD="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libyaml-dev
+       libbpf-dev clang python3 systemd bash-completion"
+# dpkg-dev and fakeroot come with debhelper; lintian checks the package.
+DEB="debhelper dpkg-dev lintian"
+# libcmocka-dev: the unit tests; libclang-rt-14-dev: the sanitizers of
+# build-asan and the fuzz harnesses; libxdp-dev: bench/reflect (AF_XDP
+# against AF_PACKET); iproute2 ... python3-prometheus-client: the namespace
+# tests, the metrics tests and the benchmarks; gnuplot-nox: the chart of
+# make demo (scripts/demo_chart.py); qemu-system-x86, busybox-static, kmod
+# (modinfo): tests/interop/t_kernel_lacp.sh boots Debian's kernel (fetched
+# by apt-get download, never installed) in qemu as the 802.3ad peer;
+# debootstrap: tests/pkg builds a fresh Debian 12 root to install the
+# package in; systemd-container: systemd-nspawn boots that root.
+TEST="libcmocka-dev libclang-rt-14-dev libxdp-dev
+      iproute2 iperf3 tcpdump procps psmisc ethtool iputils-ping jq curl
+      openvswitch-switch python3-jsonschema prometheus-node-exporter
+      python3-prometheus-client gnuplot-nox
+      qemu-system-x86 busybox-static kmod
+      debootstrap systemd-container"
+
+set_=${1:-all}
+case $set_ in
+build) PKGS=$BUILD ;;
+deb) PKGS="$BUILD $DEB" ;;
+test | all) PKGS="$BUILD $DEB $TEST" ;;
+*)
+	echo "usage: scripts/deps.sh [build|test|deb|all]" >&2
+	exit 2
+	;;
+esac
+
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
-echo "deps: installing$missing"
+echo "deps ($set_): installing$missing"
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing packages:$missing (run as root to install them)" >&2
 	exit 1
@@ -29,9 +67,5 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	guard=/usr/sbin/policy-rc.d
 	trap 'rm -f "$guard"' EXIT
 fi
-# gnuplot-nox: the throughput chart of make demo (scripts/demo_chart.py).
-# qemu-system-x86, busybox-static, kmod (modinfo): tests/interop/t_kernel_lacp.sh
-# boots Debian's kernel (fetched by apt-get download, never installed) in
-# qemu as the 802.3ad peer.
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
