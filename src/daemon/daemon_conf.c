@@ -336,7 +336,8 @@ static bool bond_exists(struct daemon *d, const char *name)
  * device appears (daemon_events.c). Any other refusal is an error. */
 static void slave_missing(struct daemon *d, const char *bond, const char *name)
 {
-	daemon_log(d, "%s: %s is missing; it will be enslaved when it appears", bond, name);
+	/* A warning: the bond runs degraded until the slave appears. */
+	daemon_logl(d, LOG_WARNING, "%s: %s is missing; it will be enslaved when it appears", bond, name);
 	daemon_pending_add(d, bond, name);
 }
 
@@ -786,20 +787,17 @@ static int reload_apply(struct daemon *d, struct strbuf *msgs, bool *refused, st
  * finds them: the configuration's "FILE:LINE: warning: ..." as warnings,
  * the errors of a refused file as errors, the notes ("... takes effect
  * when bondd starts next") as notices. */
-static void reload_log(struct daemon *d, const char *text, bool refused)
+static void reload_log(struct daemon *d, const char *text, size_t n, bool refused)
 {
-	const char *nl;
-	int len;
+	size_t i = 0, len;
 
-	while (*text) {
-		nl = strchr(text, '\n');
-		len = nl ? (int)(nl - text) : (int)strlen(text);
+	while (i < n) {
+		for (len = 0; i + len < n && text[i + len] != '\n'; len++)
+			;
 		if (len)
-			daemon_logl(d, memmem(text, (size_t)len, ": warning:", 10) ? LOG_WARNING :
-				    refused ? LOG_ERR : LOG_NOTICE, "%.*s", len, text);
-		if (!nl)
-			break;
-		text = nl + 1;
+			daemon_logl(d, memmem(text + i, len, ": warning:", 10) ? LOG_WARNING :
+				    refused ? LOG_ERR : LOG_NOTICE, "%.*s", (int)len, text + i);
+		i += len + 1;
 	}
 }
 
@@ -816,7 +814,8 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 	if (nrc < 0)
 		daemon_logl(d, LOG_WARNING, "sd_notify RELOADING=1: %s", strerror(-nrc));
 	rc = reload_apply(d, msgs, &refused, err);
-	reload_log(d, sb_str(msgs) + from, refused);
+	if (msgs->len > from)
+		reload_log(d, sb_str(msgs) + from, msgs->len - from, refused);
 	snprintf(status, sizeof(status), "%u bond%s", d->n_bonds, d->n_bonds == 1 ? "" : "s");
 	nrc = notify_ready(status);
 	if (nrc < 0)
