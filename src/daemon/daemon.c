@@ -664,6 +664,12 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 		return dslave_adopt(d, db, &link, &je, err);
 	if (slave_reclaim(d, bond, ifname, link.ifindex, &hp, err) < 0)
 		return err->code ? err->code : -EIO;
+	/* Read again: a dead bondd's journal entry has just been undone
+	 * (down, MTU, MAC as before it), and the UP and MTU steps below go
+	 * by what the device is now. Read before, a slave that was down
+	 * before the crashed bondd stayed down, enslaved with no link. */
+	if (rtnl_link_get_index(d->rtnl, link.ifindex, &link, err) < 0)
+		return err->code ? err->code : -EIO;
 	ds = dslave_alloc(db, link.ifindex, ifname, err);
 	if (!ds)
 		return -ENOMEM;
