@@ -94,6 +94,7 @@ install: build
 	@if [ -n "$(PREFIX)" ]; then meson configure $(BUILD) -Dprefix=$(PREFIX); fi
 	ninja -C $(BUILD)
 	DESTDIR="$(DESTDIR)" meson install -C $(BUILD) --no-rebuild
+	@cat $(BUILD)/meson-logs/install-hook.log
 
 # The Debian package (debian/), built from the working tree with
 # dpkg-buildpackage -us -uc -b into DEB_DIR; DEB_VERSION=V gives it version

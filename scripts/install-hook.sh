@@ -35,8 +35,16 @@ dp=${MESON_INSTALL_DESTDIR_PREFIX:?install-hook.sh: run by meson install only}
 root=${dp%"$prefix"}
 root=${root%/}
 
-say() { echo "Installing $*"; }
-note() { echo "install-hook.sh: $*"; }
+# meson 1.0 shows an install script's output only when it fails: the
+# messages also go to BUILD/meson-logs/install-hook.log, which make install
+# prints.
+log=/dev/null
+if [ -n "${MESON_BUILD_ROOT:-}" ] && [ -d "$MESON_BUILD_ROOT/meson-logs" ]; then
+	log=$MESON_BUILD_ROOT/meson-logs/install-hook.log
+	: >"$log"
+fi
+say() { echo "Installing $*" | tee -a "$log"; }
+note() { echo "install-hook.sh: $*" | tee -a "$log"; }
 
 # --- The default configuration: starts no bond, so the service starts.
 cfg=$sysconfdir/bondd/bondd.conf

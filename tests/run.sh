@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/run.sh BUILD [unit|net|bpf]: the one test runner ("make check").
+# tests/run.sh BUILD [unit|net|bpf|pkg]: the one test runner ("make check").
 #
 # unit: tests/static, every tests/scripts/t_*.sh (the project's scripts on
 #       recorded input, PASS/FAIL lines as the net scripts print them), and
@@ -14,6 +14,9 @@
 #       prints "PASS name"/"FAIL name" lines, which are counted; a script that
 #       exits non-zero (or times out, or prints nothing) without a FAIL line
 #       counts as one failure.
+# pkg:  every tests/pkg/t_*.sh: the Debian package built, linted, installed
+#       in a fresh Debian 12 root and purged, make install against it
+#       (PKG_TIMEOUT seconds each, default 900: the first run debootstraps).
 # Runs as root, sanitizers armed for everything; ends with one line
 # "N passed, N failed" and a non-zero status if anything failed.
 if [ -z "${BASH_VERSION:-}" ]; then
@@ -22,12 +25,12 @@ fi
 set -u
 
 usage() {
-	echo "usage: tests/run.sh BUILD [unit|net|bpf]" >&2
+	echo "usage: tests/run.sh BUILD [unit|net|bpf|pkg]" >&2
 	exit 2
 }
 [ $# -ge 1 ] || usage
 what=${2:-all}
-case $what in all | unit | net | bpf) ;; *) usage ;; esac
+case $what in all | unit | net | bpf | pkg) ;; *) usage ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
@@ -269,6 +272,14 @@ if [ "$what" = net ] || [ "$what" = all ]; then
 		echo "== linuxio tests"
 		run_script linuxio "$root/tests/linuxio/run.sh" "$build/tests/linuxio/linuxio_test"
 	fi
+fi
+
+if [ "$what" = pkg ] || [ "$what" = all ]; then
+	echo "== package tests (tests/pkg)"
+	for t in "$root"/tests/pkg/t_*.sh; do
+		[ -f "$t" ] || continue
+		SCRIPT_TIMEOUT=${PKG_TIMEOUT:-900} run_script "pkg/$(basename "$t" .sh)" "$t" "$build"
+	done
 fi
 
 echo "total time: $(($(date +%s) - start)) s"

@@ -13,8 +13,8 @@
 # - bondd (not --check-config) on a bad file: 78, nothing created
 # - the unit: ExecStartPre --check-config, RestartPreventExitStatus 78,
 #   WatchdogSec, Restart=always; systemd-analyze verify when present
-# - scripts/install.sh into a DESTDIR: bondd.conf installed, valid, never
-#   overwritten; bondd starts with it (no bond)
+# - meson install (make install) into a DESTDIR: bondd.conf installed,
+#   valid, never overwritten; bondd starts with it (no bond)
 . "$(dirname "$0")/lib_topo.sh"
 topo_init "$@"
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -157,24 +157,31 @@ if command -v systemd-analyze >/dev/null; then
 	check "unit: systemd-analyze verify" verify_unit
 fi
 
-# --- make install's default configuration.
+# --- make install's default configuration (meson install of this build,
+# in its prefix's sysconfdir).
 dest=$TOPO_DIR/dest
+build=$(dirname "$(dirname "$(dirname "$BONDD")")")
+sysconf=$(meson introspect "$build" --buildoptions | python3 -c '
+import json, os, sys
+o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
+print(os.path.join(o["prefix"], o["sysconfdir"]))')
+conf=$dest$sysconf/bondd/bondd.conf
 installed() {
-	DESTDIR=$dest sh "$root/scripts/install.sh" "$(dirname "$(dirname "$(dirname "$BONDD")")")" >"$TOPO_DIR/install.out" 2>&1 ||
+	DESTDIR=$dest meson install -C "$build" --no-rebuild >"$TOPO_DIR/install.out" 2>&1 ||
 		{ cat "$TOPO_DIR/install.out"; return 1; }
-	test -f "$dest/etc/bondd/bondd.conf"
+	test -f "$conf"
 }
-check "install.sh installs /etc/bondd/bondd.conf" installed
+check "meson install installs $sysconf/bondd/bondd.conf" installed
 check "the default bondd.conf is valid, with no bond" \
-	bash -c "'$BONDD' --check-config -c '$dest/etc/bondd/bondd.conf' | grep -q 'configuration OK (0 bonds)'"
+	bash -c "'$BONDD' --check-config -c '$conf' | grep -q 'configuration OK (0 bonds)'"
 kept() {
-	echo "# mine" >>"$dest/etc/bondd/bondd.conf"
-	DESTDIR=$dest sh "$root/scripts/install.sh" "$(dirname "$(dirname "$(dirname "$BONDD")")")" >"$TOPO_DIR/install2.out" 2>&1 ||
+	echo "# mine" >>"$conf"
+	DESTDIR=$dest meson install -C "$build" --no-rebuild >"$TOPO_DIR/install2.out" 2>&1 ||
 		{ cat "$TOPO_DIR/install2.out"; return 1; }
-	tail -n 1 "$dest/etc/bondd/bondd.conf" | grep -qx '# mine'
+	tail -n 1 "$conf" | grep -qx '# mine'
 }
-check "install.sh never overwrites an existing bondd.conf" kept
-check "bondd starts with the default configuration" start_bondd srv -c "$dest/etc/bondd/bondd.conf"
+check "meson install never overwrites an existing bondd.conf" kept
+check "bondd starts with the default configuration" start_bondd srv -c "$conf"
 check "no bond with the default configuration" is_eq bonds "" "$(bctl srv list)"
 check "bondd exits cleanly on SIGTERM" stop_bondd srv
 topo_finish
