@@ -260,7 +260,9 @@ if [ "$what" = net ] || [ "$what" = all ]; then
 		echo "== systemd tests (tests/sys), data path $dp"
 		for t in "$root"/tests/sys/t_*.sh; do
 			[ -f "$t" ] || continue
-			BONDD_DATAPATH=$dp run_script "sys/$dp/$(basename "$t" .sh)" "$t" "$build"
+			# SYS_TIMEOUT: the first run debootstraps the root
+			BONDD_DATAPATH=$dp SCRIPT_TIMEOUT=${SYS_TIMEOUT:-900} \
+				run_script "sys/$dp/$(basename "$t" .sh)" "$t" "$build"
 		done
 	done
 	# A minute of the soak (make soak runs it for 10): every mode under

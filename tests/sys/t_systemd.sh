@@ -20,7 +20,9 @@
 # namespace by its PID; their peers p0, p1 stay in a test namespace, in the
 # bridge br0 with 192.0.2.2/24. Nothing is reached but these namespaces.
 #
-# Inside: dpkg -i of build/deb/bondd_*.deb (BONDD_DEB overrides), then
+# Inside: dpkg -i of the package (BONDD_DEB=FILE, or the newest
+# bondd_*.deb in BONDD_DEB_DIR as make check sets it, or one built here by
+# scripts/mkdeb.sh), then
 #  1. systemctl start -> active (running) once READY=1 came (Type=notify,
 #     NotifyAccess=main, STATUS= "1 bond" from the same datagram, the bond
 #     there when systemctl returns, "Started" logged after bondd's bond0 up);
@@ -69,13 +71,24 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
+# The package: BONDD_DEB=FILE; else make deb's output in BONDD_DEB_DIR (make
+# check builds it first and says where); else one built here from the
+# working tree as make deb does (never an old build/deb/ left from before).
 DEB=${BONDD_DEB:-}
-if [ -z "$DEB" ]; then
-	# make deb's output (build/deb by default; make check builds it first)
-	DEB=$(ls -t "${BONDD_DEB_DIR:-$ROOT_DIR/build/deb}"/bondd_*.deb 2>/dev/null | head -n 1)
+if [ -z "$DEB" ] && [ -n "${BONDD_DEB_DIR:-}" ]; then
+	DEB=$(ls -t "$BONDD_DEB_DIR"/bondd_*.deb 2>/dev/null | head -n 1)
+	[ -n "$DEB" ] || DEB="(none in $BONDD_DEB_DIR)"
 fi
-if [ -z "$DEB" ] || [ ! -f "$DEB" ]; then
-	echo "FAIL $(topo_name): no bondd_*.deb in ${BONDD_DEB_DIR:-$ROOT_DIR/build/deb} (make deb builds it; or BONDD_DEB=FILE)"
+if [ -z "$DEB" ]; then
+	t0=$(now_ms)
+	need "the package from the working tree (scripts/mkdeb.sh)" eval '
+		DEB_BUILD_OPTIONS=nocheck sh "$ROOT_DIR/scripts/mkdeb.sh" "$TOPO_DIR/deb" >"$TOPO_DIR/deb.log" 2>&1 ||
+		{ tail -n 30 "$TOPO_DIR/deb.log"; false; }'
+	topo_log "package built in $(($(now_ms) - t0)) ms"
+	DEB=$(ls "$TOPO_DIR"/deb/bondd_*.deb | head -n 1)
+fi
+if [ ! -f "$DEB" ]; then
+	echo "FAIL $(topo_name): no package $DEB (make deb builds one; or BONDD_DEB=FILE)"
 	exit 1
 fi
 
@@ -212,9 +225,9 @@ t0=$(now_ms)
 need "the Debian 12 root (mkroot.sh: systemd systemd-sysv dbus iproute2 $deps)" \
 	sh "$ROOT_DIR/tests/pkg/mkroot.sh" "$ROOT" systemd systemd-sysv dbus iproute2 $deps
 topo_log "root ready in $(($(now_ms) - t0)) ms"
-# "/" as on any system: a root unpacked from a tarball of a mktemp -d
-# directory is 0700, and then no daemon that drops root (dbus-daemon as
-# messagebus) can reach any file: the boot hangs on dbus.
+# "/" as on any system: a tarball cached by an earlier mkroot.sh has the
+# 0700 of its mktemp -d directory, and then no daemon that drops root
+# (dbus-daemon as messagebus) can reach any file: the boot hangs on dbus.
 chmod 0755 "$ROOT"
 cp "$DEB" "$ROOT/var/tmp/bondd.deb"
 
