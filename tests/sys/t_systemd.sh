@@ -40,7 +40,8 @@
 #     a lint warning) at priority 4, and not its notices;
 #  8. systemd-analyze security bondd: overall exposure OK or better;
 #  9. (item 5) the kernel data path, a newer .deb (the same package, version
-#     bumped by dpkg-deb) installed over the running bondd under a 1 kHz
+#     bumped by dpkg-deb; or BONDD_DEB_NEW=FILE, a rebuilt one) installed
+#     over the running bondd under a 1 kHz
 #     ping: 0 lost, same pid (postinst: bondctl upgrade), the new file
 #     running (/proc/PID/exe not "(deleted)"), no restart.
 # BONDD_DATAPATH (packet|ebpf, default ebpf): the data path of 1-8; 9 is
@@ -218,6 +219,8 @@ journal_since() {
 
 # --- the root and the container -------------------------------------------------
 
+T_START=$(now_ms)
+
 # The package's dependencies go into the cached root too, so that dpkg -i
 # needs no network inside the container (no network reaches it).
 deps=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/[(|].*//; s/^ *//; s/ *$//' | sed '/^$/d' | tr '\n' ' ')
@@ -233,13 +236,22 @@ cp "$DEB" "$ROOT/var/tmp/bondd.deb"
 
 # The newer package for step 9: the same files, the version bumped (the
 # upgrade path is dpkg's and postinst's, the same for any newer version).
+# BONDD_DEB_NEW=FILE: a newer package built apart (make deb DEB_VERSION=V:
+# another binary) instead.
 VERSION=$(dpkg-deb -f "$DEB" Version)
-NEW_VERSION=$VERSION+sysd1
-need "a newer package $NEW_VERSION (dpkg-deb -R, Version bumped, dpkg-deb -b)" eval '
-	dpkg-deb -R "$DEB" "$TOPO_DIR/newdeb" &&
-	sed -i "s/^Version: .*/Version: $NEW_VERSION/" "$TOPO_DIR/newdeb/DEBIAN/control" &&
-	dpkg-deb --root-owner-group -b "$TOPO_DIR/newdeb" "$ROOT/var/tmp/bondd-new.deb" >/dev/null &&
-	rm -rf "$TOPO_DIR/newdeb"'
+if [ -n "${BONDD_DEB_NEW:-}" ]; then
+	NEW_VERSION=$(dpkg-deb -f "$BONDD_DEB_NEW" Version)
+	need "BONDD_DEB_NEW: $NEW_VERSION is newer than $VERSION" eval '
+		dpkg --compare-versions "$NEW_VERSION" gt "$VERSION" &&
+		cp "$BONDD_DEB_NEW" "$ROOT/var/tmp/bondd-new.deb"'
+else
+	NEW_VERSION=$VERSION+sysd1
+	need "a newer package $NEW_VERSION (dpkg-deb -R, Version bumped, dpkg-deb -b)" eval '
+		dpkg-deb -R "$DEB" "$TOPO_DIR/newdeb" &&
+		sed -i "s/^Version: .*/Version: $NEW_VERSION/" "$TOPO_DIR/newdeb/DEBIAN/control" &&
+		dpkg-deb --root-owner-group -b "$TOPO_DIR/newdeb" "$ROOT/var/tmp/bondd-new.deb" >/dev/null &&
+		rm -rf "$TOPO_DIR/newdeb"'
+fi
 
 mkdir -p "$BPFFS"
 need "a bpffs for the container's /sys/fs/bpf" mount -t bpf bpf "$BPFFS"
@@ -496,7 +508,7 @@ LOST=$(ping_lost "$TOPO_DIR/ping9")
 check "9: upgrade under a 1 kHz ping: 0 lost (lost: $LOST of 6000)" is_eq lost 0 "$LOST"
 check "9: $NEW_VERSION installed" eval 'is_eq version "$NEW_VERSION" "$(cx dpkg-query -W -f="\${Version}" bondd)"'
 check "9: postinst handed over (bondctl upgrade), no stop or restart" eval '
-	grep -q "handed its bonds over to the new binary" "$TOPO_DIR/dpkg9" &&
+	grep -q "handed its bonds over" "$TOPO_DIR/dpkg9" &&
 	journal_since "$TOPO_DIR/c9" -o cat >"$TOPO_DIR/j9" &&
 	grep -q "upgrade: handing 1 bond over" "$TOPO_DIR/j9" &&
 	! grep -q "^Stopp" "$TOPO_DIR/j9" || { cat "$TOPO_DIR/dpkg9" "$TOPO_DIR/j9"; false; }'
@@ -513,4 +525,5 @@ check "systemctl stop: the slaves as they were before bondd" eval '
 	cx systemctl stop bondd.service &&
 	is_eq eth0 "$ORIG0" "$(slave_state eth0)" && is_eq eth1 "$ORIG1" "$(slave_state eth1)"'
 
+topo_log "whole test: $(($(now_ms) - T_START)) ms"
 topo_finish
