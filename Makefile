@@ -103,5 +103,9 @@ install: build
 deb: deps-deb
 	sh scripts/mkdeb.sh $(DEB_DIR)
 
+# tests/sys/t_systemd.sh boots the package just built under systemd.
+check: deb
+check: export BONDD_DEB_DIR = $(abspath $(DEB_DIR))
+
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -9,7 +9,8 @@
 #       under BPF_PROG_TEST_RUN, "PASS bpf/test_bpf/<case>"; a program the
 #       kernel refuses to load fails every case.
 # net:  every tests/net/t_*.sh and tests/interop/t_*.sh (real peers such as
-#       Open vSwitch), then tests/linuxio/run.sh if present; each
+#       Open vSwitch), tests/sys/t_*.sh (the package under systemd), then
+#       tests/linuxio/run.sh if present; each
 #       prints "PASS name"/"FAIL name" lines, which are counted; a script that
 #       exits non-zero (or times out, or prints nothing) without a FAIL line
 #       counts as one failure.
@@ -252,6 +253,18 @@ if [ "$what" = net ] || [ "$what" = all ]; then
 		done
 	done
 	unset BONDD_DATAPATH
+	# The Debian package booted under systemd (systemd-nspawn --boot):
+	# start, reload, watchdog, restarts, hardening, the hitless upgrade;
+	# the package from make deb ($BONDD_DEB_DIR, else build/deb).
+	for dp in ${BONDD_TEST_DATAPATHS:-packet ebpf}; do
+		echo "== systemd tests (tests/sys), data path $dp"
+		for t in "$root"/tests/sys/t_*.sh; do
+			[ -f "$t" ] || continue
+			# SYS_TIMEOUT: the first run debootstraps the root
+			BONDD_DATAPATH=$dp SCRIPT_TIMEOUT=${SYS_TIMEOUT:-900} \
+				run_script "sys/$dp/$(basename "$t" .sh)" "$t" "$build"
+		done
+	done
 	# A minute of the soak (make soak runs it for 10): every mode under
 	# flaps, churn, reloads and SIGKILL restarts, sanitizers armed.
 	echo "== soak (tests/soak, ${SOAK_CHECK_S:-60} s)"

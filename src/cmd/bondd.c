@@ -2,6 +2,7 @@
  * that namespace. See bondd(8). */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,27 @@
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE   2
 #define EXIT_CONFIG  78
+
+/* `bondctl upgrade`: the file installed where this bondd was started
+ * from. /proc/self/exe is not it after a package upgrade: exec'ing that
+ * link opens this process's own file, which dpkg has replaced (renamed a
+ * new one over it), and would start the old version again. The kernel
+ * then names it "PATH (deleted)"; PATH is the new file. */
+static int installed_exe(char *path, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dl = sizeof(deleted) - 1;
+	ssize_t n = readlink("/proc/self/exe", path, size - 1);
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	path[n] = '\0';
+	if (access(path, X_OK) < 0 && (size_t)n > dl && !strcmp(path + n - dl, deleted))
+		path[n - dl] = '\0';
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -291,11 +313,23 @@ int main(int argc, char **argv)
 	if (rc == 0 && daemon_handing_over(d)) {
 		/* `bondctl upgrade`: everything stays in place for the
 		 * installed binary, started with the same arguments (and
-		 * the same pid, which systemd keeps watching). */
+		 * the same pid, which systemd keeps watching). systemd
+		 * shows the unit "reloading" until the new bondd's READY=1. */
+		char exe[PATH_MAX];
+
 		daemon_free(d);
-		execv("/proc/self/exe", argv);
-		syslog(LOG_ERR, "bondd: upgrade: cannot exec /proc/self/exe: %m; the bonds keep flowing until bondd is started again");
-		daemon_say(LOG_ERR, "bondd: upgrade: cannot exec /proc/self/exe: %m");
+		rc = installed_exe(exe, sizeof(exe));
+		if (rc < 0) {
+			syslog(LOG_ERR, "bondd: upgrade: cannot read /proc/self/exe: %s; the bonds keep flowing until bondd is started again",
+			       strerror(-rc));
+			daemon_say(LOG_ERR, "bondd: upgrade: cannot read /proc/self/exe: %s", strerror(-rc));
+			return EXIT_RUNTIME;
+		}
+		notify_reloading();
+		execv(exe, argv);
+		syslog(LOG_ERR, "bondd: upgrade: cannot exec %s: %m; the bonds keep flowing until bondd is started again",
+		       exe);
+		daemon_say(LOG_ERR, "bondd: upgrade: cannot exec %s: %m", exe);
 		return EXIT_RUNTIME;
 	}
 	/* The slaves are given back from here on (daemon_free). */

@@ -259,6 +259,20 @@ static void daemon_recover(struct daemon *d)
 		enum recover_result res;
 		int owner;
 
+		struct journal_entry e;
+		struct err e2;
+
+		/* The configuration is applied before this pass (bondd.c):
+		 * the entries of our own slaves are already here, and are
+		 * not a dead daemon's (recover_entry would call them "held
+		 * by bondd pid <ours>", an error on every start). */
+		err_clear(&e2);
+		if (journal_read(d->ns.dir, l.names[i], &e, &e2) == 0 && e.pid == getpid() &&
+		    dslave_find_by_index(d, e.saved.ifindex)) {
+			if (i == 0)
+				daemon_crash_point(d, "recover-mid");
+			continue;
+		}
 		sb_init(&msg);
 		res = recover_entry(d->rtnl, &d->ns, l.names[i], 0, &owner, &msg);
 		if (res != RECOVER_NONE)
@@ -649,6 +663,12 @@ int daemon_enslave(struct daemon *d, const char *bond, const char *ifname, struc
 	if (db->adopted && slave_adoptable(d, db, ifname, link.ifindex, &je))
 		return dslave_adopt(d, db, &link, &je, err);
 	if (slave_reclaim(d, bond, ifname, link.ifindex, &hp, err) < 0)
+		return err->code ? err->code : -EIO;
+	/* Read again: a dead bondd's journal entry has just been undone
+	 * (down, MTU, MAC as before it), and the UP and MTU steps below go
+	 * by what the device is now. Read before, a slave that was down
+	 * before the crashed bondd stayed down, enslaved with no link. */
+	if (rtnl_link_get_index(d->rtnl, link.ifindex, &link, err) < 0)
 		return err->code ? err->code : -EIO;
 	ds = dslave_alloc(db, link.ifindex, ifname, err);
 	if (!ds)

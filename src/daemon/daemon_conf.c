@@ -40,6 +40,7 @@
 #include "core/status.h"
 #include "daemon_impl.h"
 #include "linux/ethtool.h"
+#include "linux/notify.h"
 #include "linux/rtnl.h"
 
 /* ---- routes ------------------------------------------------------------ */
@@ -335,7 +336,8 @@ static bool bond_exists(struct daemon *d, const char *name)
  * device appears (daemon_events.c). Any other refusal is an error. */
 static void slave_missing(struct daemon *d, const char *bond, const char *name)
 {
-	daemon_log(d, "%s: %s is missing; it will be enslaved when it appears", bond, name);
+	/* A warning: the bond runs degraded until the slave appears. */
+	daemon_logl(d, LOG_WARNING, "%s: %s is missing; it will be enslaved when it appears", bond, name);
 	daemon_pending_add(d, bond, name);
 }
 
@@ -723,7 +725,7 @@ int daemon_load_config(struct daemon *d, const struct daemon_conf_src *src,
 	return 0;
 }
 
-int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+static int reload_apply(struct daemon *d, struct strbuf *msgs, bool *refused, struct err *err)
 {
 	struct daemon_conf_src src = {
 		.format = d->conf_format,
@@ -739,6 +741,7 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 	}
 	c = daemon_conf_load_at(d, &src, msgs);
 	if (!c) {
+		*refused = true;
 		err_set(err, -EINVAL, "%s: configuration refused, nothing changed", d->conf_path);
 		return -EINVAL;
 	}
@@ -776,5 +779,46 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 	for (unsigned i = 0; i < c->n_bonds; i++)
 		daemon_event(d, c->bonds[i].name, BOND_EV_RELOAD, rc < 0 ? "partial" : "done",
 			     "%s %s", d->conf_path, rc < 0 ? "partly applied" : "reloaded");
+	return rc;
+}
+
+/* The reload's messages go to the caller (bondctl reload prints them) and
+ * to the log with their priority, so that `journalctl -u bondd -p warning`
+ * finds them: the configuration's "FILE:LINE: warning: ..." as warnings,
+ * the errors of a refused file as errors, the notes ("... takes effect
+ * when bondd starts next") as notices. */
+static void reload_log(struct daemon *d, const char *text, size_t n, bool refused)
+{
+	size_t i = 0, len;
+
+	while (i < n) {
+		for (len = 0; i + len < n && text[i + len] != '\n'; len++)
+			;
+		if (len)
+			daemon_logl(d, memmem(text + i, len, ": warning:", 10) ? LOG_WARNING :
+				    refused ? LOG_ERR : LOG_NOTICE, "%.*s", (int)len, text + i);
+		i += len + 1;
+	}
+}
+
+int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
+{
+	size_t from = msgs->len;
+	bool refused = false;
+	char status[32];
+	int rc, nrc;
+
+	/* systemd (Type=notify) shows the unit "reloading" until READY=1,
+	 * sent once the reload is over, applied or refused. */
+	nrc = notify_reloading();
+	if (nrc < 0)
+		daemon_logl(d, LOG_WARNING, "sd_notify RELOADING=1: %s", strerror(-nrc));
+	rc = reload_apply(d, msgs, &refused, err);
+	if (msgs->len > from)
+		reload_log(d, sb_str(msgs) + from, msgs->len - from, refused);
+	snprintf(status, sizeof(status), "%u bond%s", d->n_bonds, d->n_bonds == 1 ? "" : "s");
+	nrc = notify_ready(status);
+	if (nrc < 0)
+		daemon_logl(d, LOG_WARNING, "sd_notify READY=1: %s", strerror(-nrc));
 	return rc;
 }

@@ -296,11 +296,11 @@ int daemon_run(struct daemon *d)
 					struct strbuf msgs;
 					struct err e = { 0 };
 
+					/* daemon_reload logs msgs, each line
+					 * with its priority */
 					sb_init(&msgs);
 					if (daemon_reload(d, &msgs, &e) < 0)
 						daemon_logl(d, LOG_ERR, "bondd: SIGHUP: %s", e.msg);
-					if (msgs.len)
-						daemon_logl(d, LOG_WARNING, "%s", sb_str(&msgs));
 					sb_free(&msgs);
 					n = i + 1;
 					break;
