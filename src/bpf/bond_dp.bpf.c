@@ -150,18 +150,18 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, DP_VLAN_IDS);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct dp_vlan);
 } dp_vlans SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DP_MAX_VLANS);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct dp_vlan_if);
 } dp_vlan_ifs SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, DP_MAX_VLANS);
 	__type(key, __u32);
 	__type(value, struct dp_vlan_stats);
@@ -997,9 +997,9 @@ int bond_tx(struct __sk_buff *skb)
 
 /* ---- transmit from a VLAN sub-interface --------------------------------- */
 
-static __always_inline struct dp_vlan_stats *vlan_stats(__u32 vid)
+static __always_inline struct dp_vlan_stats *vlan_stats(__u32 slot)
 {
-	return bpf_map_lookup_elem(&dp_vstats, &vid);
+	return bpf_map_lookup_elem(&dp_vstats, &slot);
 }
 
 /* slave.c bond_xmit_vlan(): the frame the host sent on the VLAN TAP
@@ -1011,16 +1011,17 @@ static __always_inline struct dp_vlan_stats *vlan_stats(__u32 vid)
  * reads a VLAN TAP's frames on the packet data path. */
 static __always_inline int vlan_tx(struct __sk_buff *skb, __u32 *vidp)
 {
+	const struct dp_vlan_if *v;
 	struct dp_vlan_stats *vs;
-	__u32 ifindex = skb->ifindex, *v, vid, len = skb->len;
+	__u32 ifindex = skb->ifindex, vid, len = skb->len;
 	int act;
 
 	v = bpf_map_lookup_elem(&dp_vlan_ifs, &ifindex);
-	if (!v || !*v || *v >= DP_VLAN_IDS - 1)
+	if (!v || !v->vid || v->vid >= DP_VLAN_IDS - 1)
 		return tx_no_slave();   /* not (or no longer) a VLAN TAP of ours */
-	vid = *v;
+	vid = v->vid;
 	*vidp = vid;
-	vs = vlan_stats(vid);
+	vs = vlan_stats(v->slot);
 	if (bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q_), (__u16)vid) < 0) {
 		if (vs)
 			vs->tx_dropped++;
@@ -1105,9 +1106,10 @@ static __always_inline int rx_drop(struct dp_slave_stats *st)
  * bytes) whose VID is in dp_vlans; *vid is that VID. An 802.1ad outer tag
  * is not a sub-interface's (theirs are 802.1Q), nor is VID 0 (a priority
  * tag). */
-static __always_inline __u32 rx_vlan(struct __sk_buff *skb, __u32 *vid)
+static __always_inline __u32 rx_vlan(struct __sk_buff *skb, __u32 *vid, __u32 *slot)
 {
-	__u32 v, *tap;
+	const struct dp_vlan *tap;
+	__u32 v;
 
 	if (skb->vlan_present) {
 		if (oob_vlan_proto(skb) != ETH_P_8021Q_)
@@ -1121,10 +1123,11 @@ static __always_inline __u32 rx_vlan(struct __sk_buff *skb, __u32 *vid)
 	if (!v)
 		return 0;
 	tap = bpf_map_lookup_elem(&dp_vlans, &v);
-	if (!tap || !*tap)
+	if (!tap || !tap->ifindex)
 		return 0;
 	*vid = v;
-	return *tap;
+	*slot = tap->slot;
+	return tap->ifindex;
 }
 
 static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
@@ -1132,7 +1135,7 @@ static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
 	const struct dp_cfg *cfg;
 	const struct dp_slave *s;
 	struct dp_slave_stats *st;
-	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb), vtap;
+	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb), vtap, slot = 0;
 	__u8 dst[6], mac[6];
 	int have_dst;
 
@@ -1174,7 +1177,7 @@ static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
 		t_mac(mac, 1);
 	}
 	/* A VLAN sub-interface's frame goes to its TAP, untagged. */
-	vtap = rx_vlan(skb, vidp);
+	vtap = rx_vlan(skb, vidp, &slot);
 	if (vtap) {
 		struct dp_vlan_stats *vs;
 
@@ -1183,7 +1186,7 @@ static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
 		 * when it was left inline. */
 		if (bpf_skb_vlan_pop(skb) < 0)
 			return rx_drop(st);
-		vs = vlan_stats(*vidp);
+		vs = vlan_stats(slot);
 		if (vs) {
 			vs->rx_packets++;
 			vs->rx_bytes += len - 4;

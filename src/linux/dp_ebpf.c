@@ -63,9 +63,9 @@ static const struct map_desc {
 		      sizeof(struct dp_flow_val) },
 	[M_FLOWCTL] = { DP_MAP_FLOWCTL, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_flowctl) },
 	[M_FLOWRNG] = { DP_MAP_FLOWRNG, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
-	[M_VLANS] = { DP_MAP_VLANS, BPF_MAP_TYPE_ARRAY, 4, sizeof(uint32_t) },
-	[M_VLAN_IFS] = { DP_MAP_VLAN_IFS, BPF_MAP_TYPE_HASH, 4, sizeof(uint32_t) },
-	[M_VSTATS] = { DP_MAP_VSTATS, BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct dp_vlan_stats) },
+	[M_VLANS] = { DP_MAP_VLANS, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_vlan) },
+	[M_VLAN_IFS] = { DP_MAP_VLAN_IFS, BPF_MAP_TYPE_HASH, 4, sizeof(struct dp_vlan_if) },
+	[M_VSTATS] = { DP_MAP_VSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_vlan_stats) },
 };
 static const char *const prog_names[P_N] = {
 	[P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX, [P_VLAN_TX] = DP_PROG_VLAN_TX,
@@ -83,7 +83,7 @@ struct dp_rx {
 /* A VLAN sub-interface whose TAP carries (or carried, when adopted) our
  * egress filter: dp_ebpf_destroy takes the filter away, and the TAP's
  * clsact when nothing else is left on it (the TAP is bondd's own device). */
-struct dp_vlan {
+struct dp_vlan_ent {
 	uint16_t vid;
 	int ifindex;
 };
@@ -103,7 +103,7 @@ struct dp_ebpf {
 	struct dp_rx rx[DP_MAX_SLAVES];
 	/* VLAN sub-interfaces: added in this process, or found at adoption. */
 	unsigned n_vlans;
-	struct dp_vlan vlans[DP_MAX_VLANS];
+	struct dp_vlan_ent vlans[DP_MAX_VLANS];
 	/* Per-CPU values: libbpf_num_possible_cpus() slots of 8-byte aligned
 	 * values, the largest of our per-CPU value types. */
 	int ncpus;
@@ -831,17 +831,20 @@ static void vlan_forget(struct dp_ebpf *dp, uint16_t vid, int ifindex)
  * away even when the daemon does not add them again. */
 static int vlans_find(struct dp_ebpf *dp, struct err *err)
 {
-	uint32_t key, next, vid, tap, stale[DP_MAX_VLANS][2];
+	static const struct dp_vlan none;
+	uint32_t key, next, stale[DP_MAX_VLANS][2];
 	const void *prev = NULL;
 	unsigned n_stale = 0, walked = 0;
 	char nbuf[IF_NAMESIZE];
+	struct dp_vlan_if vi;
+	struct dp_vlan cur;
 	int ret;
 
 	while (walked++ < 2 * DP_MAX_VLANS &&
 	       bpf_map_get_next_key(dp->map_fd[M_VLAN_IFS], prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &key, &vid);
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &key, &vi);
 		if (ret == -ENOENT)
 			continue;
 		if (ret < 0) {
@@ -851,35 +854,63 @@ static int vlans_find(struct dp_ebpf *dp, struct err *err)
 		if (!if_indextoname(key, nbuf)) {
 			if (n_stale < DP_MAX_VLANS) {
 				stale[n_stale][0] = key;
-				stale[n_stale++][1] = vid;
+				stale[n_stale++][1] = vi.vid;
 			}
 			continue;
 		}
-		if (vid < 1 || vid > 4094 || dp->n_vlans == DP_MAX_VLANS ||
-		    vlan_slot(dp, (uint16_t)vid, (int)key) >= 0)
+		if (vi.vid < 1 || vi.vid > 4094 || dp->n_vlans == DP_MAX_VLANS ||
+		    vlan_slot(dp, (uint16_t)vi.vid, (int)key) >= 0)
 			continue;
-		dp->vlans[dp->n_vlans++] = (struct dp_vlan){ (uint16_t)vid, (int)key };
+		dp->vlans[dp->n_vlans++] = (struct dp_vlan_ent){ (uint16_t)vi.vid, (int)key };
 	}
 	for (unsigned i = 0; i < n_stale; i++) {
 		key = stale[i][0];
-		vid = stale[i][1];
 		bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &key);
-		if (vid >= DP_VLAN_IDS)
+		if (stale[i][1] >= DP_VLAN_IDS)
 			continue;
-		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &vid, &tap) == 0 && tap == key) {
-			tap = 0;
-			bpf_map_update_elem(dp->map_fd[M_VLANS], &vid, &tap, BPF_EXIST);
-			bpf_map_delete_elem(dp->map_fd[M_VSTATS], &vid);
-		}
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &stale[i][1], &cur) == 0 &&
+		    cur.ifindex == key)
+			bpf_map_update_elem(dp->map_fd[M_VLANS], &stale[i][1], &none, BPF_EXIST);
 	}
 	return 0;
 }
 
+/* A counter slot no sub-interface uses (every entry of dp_vlan_ifs, an
+ * adopted one included), with its counters zeroed; -ENOSPC when all are. */
+static int vlan_new_slot(struct dp_ebpf *dp, uint32_t *slot)
+{
+	size_t vsz = (sizeof(struct dp_vlan_stats) + 7) & ~(size_t)7;
+	bool used[DP_MAX_VLANS] = { false };
+	uint32_t key, next;
+	const void *prev = NULL;
+	struct dp_vlan_if vi;
+	unsigned walked = 0;
+
+	while (walked++ < 2 * DP_MAX_VLANS &&
+	       bpf_map_get_next_key(dp->map_fd[M_VLAN_IFS], prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &key, &vi) == 0 &&
+		    vi.slot < DP_MAX_VLANS)
+			used[vi.slot] = true;
+	}
+	for (uint32_t i = 0; i < DP_MAX_VLANS; i++) {
+		if (used[i])
+			continue;
+		memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
+		*slot = i;
+		return bpf_map_update_elem(dp->map_fd[M_VSTATS], &i, dp->pcpu, BPF_ANY);
+	}
+	return -ENOSPC;
+}
+
 int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err)
 {
-	uint32_t key = vid, ifx = (uint32_t)tap_ifindex, old_ifx = 0, old_vid = 0;
-	size_t vsz = (sizeof(struct dp_vlan_stats) + 7) & ~(size_t)7;
-	bool created = false, new_stats;
+	static const struct dp_vlan none;
+	uint32_t key = vid, ifx = (uint32_t)tap_ifindex;
+	struct dp_vlan old = { 0 }, want;
+	struct dp_vlan_if old_if = { 0 }, want_if;
+	bool created = false, had_if = false;
 	int slot, ret;
 
 	if (vid < 1 || vid > 4094) {
@@ -896,9 +927,10 @@ int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct e
 		return -ENOSPC;
 	}
 	/* What the maps say now (an adopted VLAN, or a stale entry). */
-	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &old_ifx);
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &old);
 	if (ret == 0) {
-		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_vid);
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_if);
+		had_if = ret == 0;
 		ret = ret == -ENOENT ? 0 : ret;
 	}
 	if (ret < 0) {
@@ -906,74 +938,77 @@ int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct e
 			dp->bond, vid, strerror(-ret));
 		return ret;
 	}
-	/* The counters start at zero with the sub-interface; re-adding keeps
-	 * them (a restarted daemon adds its VLANs again). */
-	memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
-	ret = bpf_map_update_elem(dp->map_fd[M_VSTATS], &key, dp->pcpu, BPF_NOEXIST);
-	new_stats = ret == 0;
-	if (ret < 0 && ret != -EEXIST) {
-		err_set(err, ret, "%s: VLAN %u: cannot create its counters in map %s: %s",
-			dp->bond, vid, DP_MAP_VSTATS, strerror(-ret));
-		return ret;
+	/* The same VLAN on the same TAP again (a restarted daemon adds its
+	 * VLANs again): its counters go on. Else a new slot, zeroed. */
+	want_if.vid = vid;
+	if (had_if && old_if.vid == vid && old_if.slot < DP_MAX_VLANS) {
+		want_if.slot = old_if.slot;
+	} else {
+		ret = vlan_new_slot(dp, &want_if.slot);
+		if (ret < 0) {
+			err_set(err, ret, "%s: VLAN %u: no counter slot in map %s: %s", dp->bond,
+				vid, DP_MAP_VSTATS, strerror(-ret));
+			return ret;
+		}
 	}
+	want = (struct dp_vlan){ ifx, want_if.slot };
 	/* Transmit first (the program needs the VID before it runs), then
 	 * receive: frames of that VID reach the TAP only once it can answer. */
-	ret = bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &key, BPF_ANY);
+	ret = bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &want_if, BPF_ANY);
 	if (ret < 0) {
 		err_set(err, ret, "%s: VLAN %u: cannot write map %s: %s", dp->bond, vid,
 			DP_MAP_VLAN_IFS, strerror(-ret));
-		goto undo_stats;
+		return ret;
 	}
 	ret = tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_VLAN_TX], &created, err);
 	if (ret < 0)
 		goto undo_ifs;
-	ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &ifx, BPF_EXIST);
+	ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &want, BPF_EXIST);
 	if (ret < 0) {
 		err_set(err, ret, "%s: VLAN %u: cannot write map %s: %s", dp->bond, vid,
 			DP_MAP_VLANS, strerror(-ret));
-		if (!old_vid)
+		if (!had_if)
 			tc_detach(tap_ifindex, BPF_TC_EGRESS, created, NULL);
 		goto undo_ifs;
 	}
 	/* Entries this one replaces: the VID's earlier TAP (gone, or
 	 * re-created with another ifindex), this TAP's earlier VID. */
-	if (old_ifx && old_ifx != ifx) {
-		uint32_t v;
+	if (old.ifindex && old.ifindex != ifx) {
+		struct dp_vlan_if v;
 
-		if (bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &old_ifx, &v) == 0 && v == vid)
-			bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &old_ifx);
-		tc_detach((int)old_ifx, BPF_TC_EGRESS, true, NULL);
-		vlan_forget(dp, vid, (int)old_ifx);
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &old.ifindex, &v) == 0 &&
+		    v.vid == vid)
+			bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &old.ifindex);
+		tc_detach((int)old.ifindex, BPF_TC_EGRESS, true, NULL);
+		vlan_forget(dp, vid, (int)old.ifindex);
 	}
-	if (old_vid && old_vid != vid && old_vid < DP_VLAN_IDS) {
-		uint32_t t = 0;
+	if (had_if && old_if.vid != vid && old_if.vid < DP_VLAN_IDS) {
+		struct dp_vlan t;
 
-		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &old_vid, &t) == 0 && t == ifx) {
-			t = 0;
-			bpf_map_update_elem(dp->map_fd[M_VLANS], &old_vid, &t, BPF_EXIST);
-			bpf_map_delete_elem(dp->map_fd[M_VSTATS], &old_vid);
-		}
-		vlan_forget(dp, (uint16_t)old_vid, tap_ifindex);
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &old_if.vid, &t) == 0 &&
+		    t.ifindex == ifx)
+			bpf_map_update_elem(dp->map_fd[M_VLANS], &old_if.vid, &none, BPF_EXIST);
+		vlan_forget(dp, (uint16_t)old_if.vid, tap_ifindex);
 	}
 	slot = vlan_slot(dp, vid, tap_ifindex);
 	if (slot < 0)
 		slot = (int)dp->n_vlans++;
-	dp->vlans[slot] = (struct dp_vlan){ vid, tap_ifindex };
+	dp->vlans[slot] = (struct dp_vlan_ent){ vid, tap_ifindex };
 	return 0;
 undo_ifs:
-	if (old_vid)
-		bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_vid, BPF_ANY);
+	if (had_if)
+		bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_if, BPF_ANY);
 	else
 		bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &ifx);
-undo_stats:
-	if (new_stats)
-		bpf_map_delete_elem(dp->map_fd[M_VSTATS], &key);
 	return ret;
 }
 
 int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err)
 {
-	uint32_t key = vid, ifx = (uint32_t)tap_ifindex, cur = 0, cur_vid = 0, zero = 0;
+	static const struct dp_vlan none;
+	uint32_t key = vid, ifx = (uint32_t)tap_ifindex;
+	struct dp_vlan_if cur_if = { 0 };
+	struct dp_vlan cur = { 0 };
 	char nbuf[IF_NAMESIZE];
 	bool known;
 	int ret, r2;
@@ -985,7 +1020,7 @@ int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct e
 	}
 	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &cur);
 	if (ret == 0) {
-		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &cur_vid);
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &cur_if);
 		ret = ret == -ENOENT ? 0 : ret;
 	}
 	if (ret < 0) {
@@ -993,7 +1028,7 @@ int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct e
 			dp->bond, vid, strerror(-ret));
 		return ret;
 	}
-	known = cur == ifx || cur_vid == vid || vlan_slot(dp, vid, tap_ifindex) >= 0;
+	known = cur.ifindex == ifx || cur_if.vid == vid || vlan_slot(dp, vid, tap_ifindex) >= 0;
 	if (!known) {
 		err_set(err, -ENOENT, "%s: VLAN %u on %s is not in the data path", dp->bond, vid,
 			ifname_of(tap_ifindex, nbuf));
@@ -1001,18 +1036,17 @@ int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct e
 	}
 	/* Receive first: from now on that VID's frames reach the bond's TAP
 	 * tagged, as the kernel's once the VLAN device is gone. */
-	if (cur == ifx) {
-		ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &zero, BPF_EXIST);
+	if (cur.ifindex == ifx) {
+		ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &none, BPF_EXIST);
 		if (ret < 0) {
 			err_set(err, ret, "%s: VLAN %u: cannot clear its entry in map %s: %s",
 				dp->bond, vid, DP_MAP_VLANS, strerror(-ret));
 			return ret;
 		}
-		bpf_map_delete_elem(dp->map_fd[M_VSTATS], &key);
 	}
 	/* The VLAN TAP is bondd's own device: its clsact goes when empty. */
 	ret = tc_detach(tap_ifindex, BPF_TC_EGRESS, true, err);
-	if (cur_vid == vid) {
+	if (cur_if.vid == vid) {
 		r2 = bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &ifx);
 		if (r2 < 0 && r2 != -ENOENT && ret == 0) {
 			err_set(err, r2, "%s: VLAN %u: cannot delete its entry in map %s: %s",
@@ -1028,20 +1062,29 @@ int dp_ebpf_vlan_stats(struct dp_ebpf *dp, uint16_t vid, struct dp_vlan_stats *o
 {
 	size_t vsz = (sizeof(*out) + 7) & ~(size_t)7;
 	uint32_t key = vid;
-	int ret = bpf_map_lookup_elem(dp->map_fd[M_VSTATS], &key, dp->pcpu);
+	struct dp_vlan v;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (vid < 1 || vid > 4094)
+		return -ENOENT;
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &v);
+	if (ret < 0)
+		return ret;
+	if (!v.ifindex || v.slot >= DP_MAX_VLANS)
+		return -ENOENT;
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VSTATS], &v.slot, dp->pcpu);
 	if (ret < 0)
 		return ret;
 	for (int c = 0; c < dp->ncpus; c++) {
-		const struct dp_vlan_stats *v = (const void *)((char *)dp->pcpu + vsz * (size_t)c);
+		const struct dp_vlan_stats *st = (const void *)((char *)dp->pcpu + vsz * (size_t)c);
 
-		out->rx_packets += v->rx_packets;
-		out->rx_bytes += v->rx_bytes;
-		out->tx_packets += v->tx_packets;
-		out->tx_bytes += v->tx_bytes;
-		out->tx_dropped += v->tx_dropped;
-		out->tx_to_daemon += v->tx_to_daemon;
+		out->rx_packets += st->rx_packets;
+		out->rx_bytes += st->rx_bytes;
+		out->tx_packets += st->tx_packets;
+		out->tx_bytes += st->tx_bytes;
+		out->tx_dropped += st->tx_dropped;
+		out->tx_to_daemon += st->tx_to_daemon;
 	}
 	return 0;
 }
@@ -1260,7 +1303,7 @@ void dp_ebpf_destroy(struct dp_ebpf *dp)
 	}
 	/* The VLAN TAPs are bondd's own devices, as the bond's TAP. */
 	while (dp->n_vlans) {
-		struct dp_vlan v = dp->vlans[--dp->n_vlans];
+		struct dp_vlan_ent v = dp->vlans[--dp->n_vlans];
 
 		tc_detach(v.ifindex, BPF_TC_EGRESS, true, NULL);
 	}

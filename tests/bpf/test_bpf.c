@@ -1644,7 +1644,9 @@ static double prod_ns(struct bpf_object *obj, const char *prog, uint32_t ifindex
 static void test_vlan_cost(void **state)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "bond_dp");
-	const uint32_t reps = 20000, set[2] = { 1000001, 1000002 }, vtap = VTAP_RX;
+	const uint32_t reps = 20000, set[2] = { 1000001, 1000002 };
+	const struct dp_vlan vl = { VTAP_RX, 3 };
+	const struct dp_vlan_if vi = { VID, 3 };
 	uint32_t zero = 0, key, val, n;
 	double t_tx[2] = { 1e9, 1e9 }, t_vtx[2] = { 1e9, 1e9 }, t_rx = 1e9, t_vrx = 1e9;
 	struct bpf_object *obj;
@@ -1671,14 +1673,14 @@ static void test_vlan_cost(void **state)
 	key = VTAP;
 	val = VID;
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj,
-		DP_MAP_VLAN_IFS)), &key, &val, BPF_ANY), 0);
+		DP_MAP_VLAN_IFS)), &key, &vi, BPF_ANY), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj,
-		DP_MAP_VLANS)), &val, &vtap, BPF_ANY), 0);
+		DP_MAP_VLANS)), &val, &vl, BPF_ANY), 0);
 	n = (uint32_t)libbpf_num_possible_cpus();
 	pc = calloc(n, sizeof(struct dp_vlan_stats));
 	assert_non_null(pc);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj,
-		DP_MAP_VSTATS)), &val, pc, BPF_ANY), 0);
+		DP_MAP_VSTATS)), &vi.slot, pc, BPF_ANY), 0);
 	free(pc);
 	tlen = tag_inline(tagged, f, len, VID);
 	for (int r = 0; r < 5; r++) {
