@@ -607,24 +607,28 @@ static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_c
 	return cfg->tx[idx];
 }
 
-/* mode_rr.c is_igmp(): on the engine's frame, so a tagged frame is not. */
-static __always_inline int is_igmp(struct __sk_buff *skb)
+/* mode_rr.c is_igmp(): on the engine's frame, so a tagged frame written
+ * to the bond is not; a VLAN sub-interface's frame (vid: its tag pushed
+ * out of band by bond_vlan_tx) is looked at past its tag, as the kernel
+ * sees it (skb->protocol is the type after the tag). */
+static __always_inline int is_igmp(struct __sk_buff *skb, __u32 vid)
 {
-	if (skb->vlan_present || skb->len < ETH_HLEN_ + 20)
+	if ((skb->vlan_present && !vid) || skb->len < ETH_HLEN_ + 20)
 		return 0;
 	return dph_be16(skb, 12) == ETH_P_IP_ && (dph_u8(skb, 14) >> 4) == 4 &&
 	       dph_u8(skb, 14 + 9) == 2;
 }
 
 /* mode_rr.c rr_xmit(). */
-static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg *cfg)
+static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg *cfg,
+				      __u32 vid)
 {
 	__u32 n = cfg->n_slaves, pps = cfg->packets_per_slave, idx, k = 0, c;
 	__u32 *ctr;
 
 	if (!n || n > DP_MAX_SLAVES)
 		return 0;
-	if (is_igmp(skb)) {
+	if (is_igmp(skb, vid)) {
 		/* rr_igmp_slave(): the active slave, else the first that can
 		 * transmit. */
 		if (cfg->active_ifindex)
@@ -960,7 +964,7 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 		tx = cfg->active_ifindex;
 		break;
 	case DP_TX_RR:
-		tx = rr_slave(skb, cfg);
+		tx = rr_slave(skb, cfg, vid);
 		break;
 	case DP_TX_HASH:
 		if (cfg->flags & DP_F_BCAST_NEIGH) {
