@@ -193,6 +193,11 @@ struct engine_ops;
  * bond_vlan_add): its VID and its own addresses. It wears the bond's MAC. */
 struct bond_vlan {
 	uint16_t vid;               /* 1..4094 */
+	/* Administratively down (bond_vlan_set_up): the kernel sends nothing
+	 * from a device that is down and drops its routes, so the engine
+	 * makes no frame from it and routes no probe through it (learning
+	 * packets still name it: the kernel sends them on the slave). */
+	bool down;
 	uint32_t ipv4[BOND_MAX_ADDRS];      /* network order */
 	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
 	unsigned n_ipv4;

@@ -160,6 +160,16 @@ int bond_vlan_set_addrs(struct bond *b, uint16_t vid, const uint32_t *v4,
 	return 0;
 }
 
+int bond_vlan_set_up(struct bond *b, uint16_t vid, bool up)
+{
+	struct bond_vlan *v = bond_vlan_find(b, vid);
+
+	if (!v)
+		return -ENOENT;
+	v->down = !up;
+	return 0;
+}
+
 unsigned bond_vlan_count(const struct bond *b)
 {
 	return b->n_vlans;

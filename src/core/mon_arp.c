@@ -29,7 +29,8 @@
  * nearly every manual configuration use). A tagged reply validates as an
  * untagged one does (the kernel takes the tag off before the bond sees
  * it), to any of the bond's or its VLANs' addresses (bond_has_this_ip()
- * walks the devices stacked on the bond). */
+ * walks the devices stacked on the bond). A VLAN that is down has no
+ * routes: probes do not go through it. */
 #include <string.h>
 
 #include "bond.h"
@@ -122,6 +123,8 @@ static const struct bond_vlan *route4(const struct bond *b, uint32_t target_be,
 	for (unsigned k = 0; k < b->n_vlans; k++) {
 		const struct bond_vlan *v = &b->vlans[k];
 
+		if (v->down)
+			continue;
 		i = cover4(v->ipv4, v->ipv4_prefix, v->n_ipv4, target_be, &best);
 		if (i >= 0) {
 			*src = v->ipv4[i];
@@ -214,7 +217,8 @@ static const uint8_t *pick_source6(const struct bond *b, const uint8_t *target, 
 	*vid = 0;
 	if (!want_ll && !same64(b->ipv6, b->n_ipv6, target)) {
 		for (unsigned k = 0; k < b->n_vlans; k++) {
-			const uint8_t *a = same64(b->vlans[k].ipv6, b->vlans[k].n_ipv6, target);
+			const uint8_t *a = b->vlans[k].down ? NULL :
+					   same64(b->vlans[k].ipv6, b->vlans[k].n_ipv6, target);
 
 			if (a) {
 				*vid = b->vlans[k].vid;

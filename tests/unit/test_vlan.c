@@ -15,9 +15,11 @@
 
 #include "engine_harness.h"
 #include "core/actions.h"
+#include "core/flowtab.h"
 #include "core/hash.h"
 #include "core/mcast_rejoin.h"
 #include "core/mode.h"
+#include "core/status.h"
 
 static struct harness H;
 
@@ -80,6 +82,25 @@ static void test_table_add_del(void **state)
 	assert_int_equal(bond_vlan_find(b, 100)->n_ipv4, 0);
 
 	/* delete keeps the others, in order, with their addresses */
+	/* the status model lists them, in order, all up */
+	{
+		static struct bond_status st;
+
+		status_fill(b, &st);
+		assert_int_equal(st.n_vlans, 3);
+		assert_int_equal(st.vlan_vid[0], 100);
+		assert_int_equal(st.vlan_vid[1], 4094);
+		assert_int_equal(st.vlan_vid[2], 1);
+		assert_true(st.vlan_up[0] && st.vlan_up[1] && st.vlan_up[2]);
+		status_free(&st);
+		assert_int_equal(bond_vlan_set_up(b, 4094, false), 0);
+		status_fill(b, &st);
+		assert_false(st.vlan_up[1]);
+		assert_true(st.vlan_up[0]);
+		status_free(&st);
+		assert_int_equal(bond_vlan_set_up(b, 4094, true), 0);
+	}
+
 	assert_false(bond_vlan_del(b, 200));
 	assert_true(bond_vlan_del(b, 100));
 	assert_false(bond_vlan_del(b, 100));
@@ -168,6 +189,45 @@ static void test_xor_l34_vlan_frames(void **state)
 	check_vlan_placement(b, XMIT_LAYER34);
 }
 
+/* Two 802.3ad bonds of one engine wired port to port: every LACPDU one
+ * port sends reaches its peer within the 10 ms step, for secs seconds. */
+static void lacp_wire(struct slave *const a[2], struct slave *const z[2], unsigned secs)
+{
+	for (unsigned t = 0; t < secs * 100; t++) {
+		unsigned from = H.ntx;
+
+		h_advance(&H, 10);
+		for (unsigned i = from; i < H.ntx; i++) {
+			const struct h_tx *x = &H.tx[i];
+
+			if (x->frame[12] != 0x88 || x->frame[13] != 0x09)
+				continue;
+			for (unsigned k = 0; k < 2; k++) {
+				if (x->s == a[k])
+					slave_receive(z[k], x->frame, x->len, NULL, H.now);
+				else if (x->s == z[k])
+					slave_receive(a[k], x->frame, x->len, NULL, H.now);
+			}
+		}
+	}
+}
+
+static void test_8023ad_encap34_vlan_frames(void **state)
+{
+	const char *opts = "mode 802.3ad miimon 100 lacp_rate fast xmit_hash_policy encap3+4";
+	struct bond *b = h_bond(&H, "bond0", opts), *p = h_bond(&H, "bond1", opts);
+	struct slave *a[2], *z[2];
+
+	a[0] = h_enslave(&H, b, "eth0", 1);
+	a[1] = h_enslave(&H, b, "eth1", 2);
+	z[0] = h_enslave(&H, p, "eth2", 3);
+	z[1] = h_enslave(&H, p, "eth3", 4);
+	/* the aggregator selection timer of a bond enslaved while open
+	 * (8 s), then the mux: both ports distribute */
+	lacp_wire(a, z, 12);
+	check_vlan_placement(b, XMIT_ENCAP34);
+}
+
 static void test_tlb_static_vlan_frames(void **state)
 {
 	struct bond *b = h_bond(&H, "bond0", "mode balance-tlb miimon 100 "
@@ -224,6 +284,41 @@ static void test_explain_vlan(void **state)
 	bond_explain_tx(b, f, len, &ex);
 	/* in band: 0xaa ^ 0x01 ^ 0x8100 = 0x81ab */
 	assert_int_equal(ex.hash, 0x81ab);
+}
+
+/* `bondctl flows`: the key of a VLAN sub-interface's frame holds what
+ * the out-of-band rule hashes (the UDP flow after the tag); the same bytes
+ * written to the bond keep only the layer2 fields, as the in-band rule. */
+static void test_flow_key_vlan(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-xor miimon 100 "
+				"xmit_hash_policy layer3+4");
+	uint8_t f[64];
+	size_t len = vlan_udp_frame(f, 1000, 10);
+	struct flow_key k;
+	char w[256];
+
+	flow_key_from_frame_vlan(&k, flow_fields(b), f, len);
+	assert_int_equal(k.fields, FK_IP | FK_PROTO | FK_PORTS);
+	assert_int_equal(k.family, 4);
+	assert_int_equal(k.proto, 17);
+	assert_int_equal(k.sport, 1000);
+	assert_int_equal(k.dport, 80);
+	assert_memory_equal(k.src, "\xc0\x00\x02\x01", 4);
+	assert_memory_equal(k.dst, "\xc0\x00\x02\x0a", 4);
+	flow_key_words(&k, w, sizeof(w));
+	assert_non_null(strstr(w, "sport 1000 dport 80"));
+	/* vlan+srcmac: the VID is a field of the key */
+	flow_key_from_frame_vlan(&k, flow_fields_policy(XMIT_VLAN_SRCMAC), f, len);
+	assert_true(k.tagged);
+	assert_int_equal(k.vlan, 10);
+	/* in band: not IP, the layer2 fallback's fields */
+	flow_key_from_frame(&k, flow_fields(b), f, len);
+	assert_int_equal(k.family, 0);
+	assert_int_equal(k.fields & FK_IP, 0);
+	/* outside a VLAN transmit, bond_flow_key is the in-band key */
+	bond_flow_key(b, &k, f, len);
+	assert_int_equal(k.family, 0);
 }
 
 /* ---- frames the engine makes for the VLANs ------------------------------- */
@@ -328,6 +423,24 @@ static void test_peer_notify_vlans(void **state)
 	assert_int_equal(na_v, 2);
 	assert_true(h_event(&H, 0, "2 gratuitous ARP, 2 unsolicited NA (of them 1 and 1 tagged, "
 			    "for 1 VLAN)") >= 0);
+
+	/* VLAN 100 down: the next failover announces the bond's only */
+	assert_int_equal(bond_vlan_set_up(b, 100, false), 0);
+	assert_int_equal(bond_vlan_set_up(b, 300, false), -ENOENT);
+	h_carrier(&H, e0, true);
+	h_advance(&H, 1000);
+	from = H.ntx;
+	h_carrier(&H, e1, false);
+	h_advance(&H, 2000);
+	arp_b = arp_v = 0;
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		assert_ptr_equal(H.tx[i].s, e0);
+		assert_false(f[12] == 0x81);
+		arp_b += untagged(f, 0x0806);
+	}
+	assert_int_equal(arp_b, 2);
 }
 
 /* The ARP monitor's probes follow the route: 198.51.100.254 is in VLAN
@@ -384,6 +497,23 @@ static void test_arp_probe_route(void **state)
 	assert_true(n1 >= 9 && n1 <= 11);
 	assert_int_equal(n2, n1);
 	assert_int_equal(n3, n1);
+
+	/* VLAN 100 down: its route is gone; 198.51.100.254 is still in VLAN
+	 * 200's /16, so its probe goes there, from 198.51.0.5 */
+	assert_int_equal(bond_vlan_set_up(b, 100, false), 0);
+	from = H.ntx;
+	h_advance(&H, 300);
+	n1 = n2 = 0;
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		assert_false(tagged(f, 100, 0x0806));
+		if (tagged(f, 200, 0x0806) && !memcmp(f + 18 + 24, &t1, 4)) {
+			assert_memory_equal(f + 18 + 14, &v200, 4);
+			n1++;
+		}
+	}
+	assert_true(n1 >= 2);
 }
 
 /* arp_validate all on one target reached through VLAN 100: the target
@@ -485,6 +615,58 @@ static void test_ns_probe_route(void **state)
 	}
 	assert_true(n1 >= 4);
 	assert_int_equal(n1, n2);
+}
+
+/* arp_validate all with one NS target reached through VLAN 100: the target
+ * answers each NS with an NA tagged 100, to the VLAN's address; the
+ * active slave stays up on those alone, and goes down once they stop. */
+static void test_ns_tagged_replies_validate(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup arp_interval 100 "
+				"arp_validate all ns_ip6_target 2001:db8:64::fe");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct err err = { 0 };
+	static const uint8_t t[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0xfe };
+	unsigned replies = 0;
+
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, NULL, NULL, 0, &V100_6, 1), 0);
+	for (unsigned step = 0; step < 500; step++) {
+		unsigned from = H.ntx;
+
+		h_advance(&H, 10);
+		for (unsigned i = from; i < H.ntx && step < 300; i++) {
+			const uint8_t *f = H.tx[i].frame;
+			uint8_t na[4 + 14 + 40 + 32] = { 0 };
+			uint8_t *ip = na + 18;
+
+			if (!tagged(f, 100, 0x86dd) || f[18 + 40] != 135 ||
+			    memcmp(f + 18 + 48, t, 16))
+				continue;
+			memcpy(na, f + 6, 6);
+			memcpy(na + 6, "\x02\x00\x00\x00\x00\xfe", 6);
+			memcpy(na + 12, "\x81\x00\x00\x64\x86\xdd", 6);
+			ip[0] = 0x60;
+			ip[5] = 32;
+			ip[6] = 58;
+			ip[7] = 255;
+			memcpy(ip + 8, t, 16);
+			memcpy(ip + 24, V100_6, 16);
+			ip[40] = 136;
+			ip[44] = 0x60;                  /* solicited, override */
+			memcpy(ip + 48, t, 16);
+			slave_receive(H.tx[i].s, na, sizeof(na), NULL, H.now);
+			replies++;
+		}
+		if (step == 299) {
+			assert_true(replies >= 25);
+			assert_int_equal(e0->link, SLAVE_LINK_UP);
+			assert_ptr_equal(b->active, e0);
+			assert_int_equal(e0->link_failure_count, 0);
+		}
+	}
+	assert_int_not_equal(e0->link, SLAVE_LINK_UP);
+	assert_int_equal(e0->link_failure_count, 1);
 }
 
 /* Learning packets every lp_interval: one untagged from each slave's MAC,
@@ -675,13 +857,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table_add_del, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xor_l34_vlan_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_8023ad_encap34_vlan_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_static_vlan_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srcmac_spreads_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explain_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_key_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_notify_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_probe_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_tagged_replies_validate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ns_probe_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ns_tagged_replies_validate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learning_packets_tlb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_learning_packets_alb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mcast_rejoin_vlan, setup, teardown),
