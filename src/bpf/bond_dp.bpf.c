@@ -49,23 +49,6 @@ static __always_inline int t_direct(void)
 #endif
 #include "dp_hash.h"
 
-/* core/hash.c xmit_hash_vlan() on a VLAN sub-interface's frame: its bytes
- * as its TAP gave them (untagged) and its VID. The kernel's hash of a
- * frame of a VLAN device stacked on a bond reads the frame behind the tag
- * (which is out of band there too): every policy but vlan+srcmac is the
- * hash of the untagged frame, and vlan+srcmac adds the VID to the source
- * MAC's halves (bond_vlan_srcmac_hash). */
-static __always_inline __u32 vlan_xmit_hash(struct __sk_buff *skb, __u32 policy, __u32 vid)
-{
-	struct dph_eth e;
-
-	if (policy == DPH_VLAN_SRCMAC) {
-		dph_eth_read(skb, 0, &e);
-		return e.ok ? dph_srcmac_hash(&e) ^ vid : 0;
-	}
-	return dp_xmit_hash(skb, policy, 0);
-}
-#define DP_VLAN_HASH(skb, policy, vid) vlan_xmit_hash(skb, policy, vid)
 
 #define ETH_HLEN_ 14
 #define ETH_P_IP_ 0x0800
@@ -439,8 +422,13 @@ static __always_inline int flow_ip(struct __sk_buff *skb, struct dp_flow_key *k,
 
 /* The key of the engine's frame: an out-of-band tag counts as inline (its
  * protocol is then the outer type and no IP header is read, as the engine
- * would see it on the packet data path). */
-static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct dp_flow_key *k)
+ * would see it on the packet data path). A VLAN sub-interface's frame
+ * (vlan_dev: the tag in the metadata is the VLAN's, pushed by
+ * bond_vlan_tx) is keyed as flowtab.c flow_key_from_frame_vlan keys it:
+ * the VID, and the type and IP fields behind the tag, as its hash reads
+ * them. */
+static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct dp_flow_key *k,
+				     int vlan_dev)
 {
 	__u32 len = skb->len;
 	__u16 type;
@@ -448,7 +436,7 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 
 	if (len < ETH_HLEN_)
 		return;
-	if (skb->vlan_present) {
+	if (skb->vlan_present && !vlan_dev) {
 		type = (__u16)oob_vlan_proto(skb);
 		if (want & DP_FK_VLAN) {
 			k->tagged = 1;
@@ -456,8 +444,13 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 		}
 	} else {
 		type = dph_be16(skb, 12);
-		if ((want & DP_FK_VLAN) && (type == ETH_P_8021Q_ || type == ETH_P_8021AD_) &&
-		    len >= ETH_HLEN_ + 4) {
+		if (skb->vlan_present) {
+			if (want & DP_FK_VLAN) {
+				k->tagged = 1;
+				k->vlan = (__u16)(skb->vlan_tci & 0x0fff);
+			}
+		} else if ((want & DP_FK_VLAN) && (type == ETH_P_8021Q_ || type == ETH_P_8021AD_) &&
+			   len >= ETH_HLEN_ + 4) {
 			k->tagged = 1;
 			k->vlan = dph_be16(skb, 14) & 0x0fff;
 		}
@@ -489,8 +482,9 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 }
 
 /* The frame leaves on ifindex: its flow counts under window win for
- * weight frames of its size; how = fields | win << 8 | weight << 16 (a
- * BPF function takes at most 5 arguments).
+ * weight frames of its size; how = fields | win << 8 | vlan_dev << 9 |
+ * weight << 16 (a BPF function takes at most 5 arguments; vlan_dev: a VLAN
+ * sub-interface's frame, see flow_key).
  * A global function: the verifier checks it once, on its own, not again
  * at every call site (the modes' paths would take it past its limit), and
  * it reads the skb's fields from its own context argument (inlined, clang
@@ -502,7 +496,7 @@ __noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u3
 	struct dp_flow_key k = {};
 	struct dp_flow_val *v, nv;
 
-	flow_key(skb, how & 0xff, &k);
+	flow_key(skb, how & 0xff, &k, (how >> 9) & 1);
 	k.ifindex = ifindex;
 	k.win = (how >> 8) & 1;
 	v = bpf_map_lookup_elem(&dp_flows, &k);
@@ -526,7 +520,8 @@ __noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u3
 	return 0;
 }
 
-static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len)
+/* vid: the VLAN sub-interface's frame bond_vlan_tx sends (0: bond_tx's). */
+static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 vid)
 {
 	struct dp_slave_stats *st = slave_stats(ifindex);
 	const struct dp_flowctl *fc;
@@ -563,16 +558,18 @@ static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32
 		if (x & (fc->sample - 1))
 			return;
 		flow_record(skb, ifindex, len,
-			    (fc->fields & 0xff) | (fc->win & 1) << 8 | (fc->sample & 0xffff) << 16);
+			    (fc->fields & 0xff) | (fc->win & 1) << 8 | (vid ? 1u << 9 : 0) |
+			    (fc->sample & 0xffff) << 16);
 		return;
 	}
-	flow_record(skb, ifindex, len, (fc->fields & 0xff) | (fc->win & 1) << 8 | 1u << 16);
+	flow_record(skb, ifindex, len,
+		    (fc->fields & 0xff) | (fc->win & 1) << 8 | (vid ? 1u << 9 : 0) | 1u << 16);
 }
 
 /* bond_tx_on(): the frame leaves on ifindex. */
-static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len)
+static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 vid)
 {
-	count_tx(skb, ifindex, len);
+	count_tx(skb, ifindex, len, vid);
 	t_sent(ifindex, TC_ACT_REDIRECT);
 	return bpf_redirect(ifindex, 0);
 }
@@ -586,8 +583,11 @@ static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len
  * the second branch is compiled away. */
 static __always_inline __u32 tx_hash(struct __sk_buff *skb, const struct dp_cfg *cfg, __u32 vid)
 {
+	/* (The tag in the skb's metadata is the VLAN's own, pushed by
+	 * bond_vlan_tx with the TCI vid: the frame carries no other out of
+	 * band, so vlan_proto 0.) */
 	if (vid)
-		return DP_VLAN_HASH(skb, cfg->xmit_policy, vid);
+		return dp_xmit_hash_vlan(skb, cfg->xmit_policy, vid, 0);
 	return dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
 }
 
@@ -659,7 +659,7 @@ static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg
 /* mode_bcast.c bcast_xmit(): a copy on each of tx[0..n_tx); the copies
  * before the last are clones, the last is the frame itself. */
 static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				      __u32 len)
+				      __u32 len, __u32 vid)
 {
 	__u32 n = cfg->n_tx;
 
@@ -675,7 +675,7 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 		rc = bpf_clone_redirect(skb, ifindex, 0);
 		t_sent(ifindex, (int)rc);
 		if (rc == 0) {
-			count_tx(skb, ifindex, len);
+			count_tx(skb, ifindex, len, vid);
 		} else {
 			/* That slave's copy is lost (the device went away
 			 * before the daemon rewrote the set): counted. */
@@ -688,7 +688,7 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 	n = slave_idx(n - 1);
 	if (n >= DP_MAX_SLAVES)
 		return tx_no_slave();
-	return tx_on(skb, cfg->tx[n], len);
+	return tx_on(skb, cfg->tx[n], len, vid);
 }
 
 /* Where the L3 header of the engine's frame starts, in skb offsets, and
@@ -763,7 +763,7 @@ static __always_inline int tlb_balances(struct __sk_buff *skb, const __u8 dst[6]
  * leaving on another slave than the active one carries that slave's MAC as
  * its source. A slave that cannot transmit drops the frame. */
 static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				       __u32 tx, __u32 len)
+				       __u32 tx, __u32 len, __u32 vid)
 {
 	struct dp_slave *s;
 	__u8 mac[6];
@@ -794,14 +794,14 @@ static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cf
 		}
 		t_mac(mac, 0);
 	}
-	return tx_on(skb, tx, len);
+	return tx_on(skb, tx, len, vid);
 }
 
 /* mode_tlb.c tlb_choose_channel() with the daemon's buckets: a bucket
  * without a slave, or whose slave can no longer transmit, is the engine's
  * to decide (it assigns the bucket, or frees the slave's buckets). */
 static __always_inline int tlb_bucket_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-					   __u32 bucket, int simple, __u32 len)
+					   __u32 bucket, int simple, __u32 len, __u32 vid)
 {
 	struct dp_tlb_bucket *b;
 	struct dp_slave *s;
@@ -819,7 +819,7 @@ static __always_inline int tlb_bucket_xmit(struct __sk_buff *skb, const struct d
 	if (!s || !(s->flags & DP_S_CAN_TX))
 		return tx_to_daemon();
 	__sync_fetch_and_add(&b->tx_bytes, (__u64)len);
-	return alb_do_xmit(skb, cfg, tx, len);
+	return alb_do_xmit(skb, cfg, tx, len, vid);
 }
 
 /* mode_tlb.c tlb_xmit(). */
@@ -834,12 +834,12 @@ static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 		return tx_no_slave();
 	parse_l2(skb, &l2);
 	if (!tlb_balances(skb, dst, &l2))
-		return alb_do_xmit(skb, cfg, 0, len);
+		return alb_do_xmit(skb, cfg, 0, len, vid);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len);
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len, vid);
 	h = tx_hash(skb, cfg, vid);
 	t_hash(h);
-	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len);
+	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len, vid);
 }
 
 /* mode_tlb.c alb_simple_hash() over n bytes at off. */
@@ -927,10 +927,10 @@ static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 	if (kind == ALB_ARP && (cfg->flags & DP_F_ALB))
 		return tx_to_daemon();
 	if (kind != ALB_HASH)
-		return alb_do_xmit(skb, cfg, 0, len);
+		return alb_do_xmit(skb, cfg, 0, len, vid);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len);
-	return tlb_bucket_xmit(skb, cfg, hash, 1, len);
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len, vid);
+	return tlb_bucket_xmit(skb, cfg, hash, 1, len, vid);
 }
 
 /* The slave choice of bond_tx and bond_vlan_tx: vid 0 for a frame of the
@@ -957,7 +957,7 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 
 		ifx = q < DP_MAX_QUEUES ? bpf_map_lookup_elem(&dp_queue, &q) : 0;
 		if (ifx && *ifx)
-			return tx_on(skb, *ifx, len);
+			return tx_on(skb, *ifx, len, vid);
 	}
 	switch (cfg->tx_kind) {
 	case DP_TX_ACTIVE:
@@ -973,12 +973,12 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 
 			parse_l2(skb, &l2);
 			if (is_neighbor(skb, &l2))
-				return bcast_xmit(skb, cfg, len);
+				return bcast_xmit(skb, cfg, len, vid);
 		}
 		tx = hash_slave(skb, cfg, vid);
 		break;
 	case DP_TX_BCAST:
-		return bcast_xmit(skb, cfg, len);
+		return bcast_xmit(skb, cfg, len, vid);
 	case DP_TX_TLB:
 		return tlb_xmit(skb, cfg, len, vid);
 	case DP_TX_ALB:
@@ -989,7 +989,7 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 	}
 	if (!tx)
 		return tx_no_slave();
-	return tx_on(skb, tx, len);
+	return tx_on(skb, tx, len, vid);
 }
 
 SEC("tc")

@@ -1619,6 +1619,53 @@ static void test_vlan_rx(void **state)
 	}
 }
 
+/* bondctl flows: a VLAN sub-interface's frame is counted under the key
+ * flowtab.c flow_key_from_frame_vlan makes of it (the VID, the IP fields
+ * behind the tag), on the slave it took; the same bytes written to the
+ * bond with the tag inline keep the in-band key (L2 only). */
+static void test_vlan_flows(void **state)
+{
+	const uint8_t want = FK_L2 | FK_VLAN | FK_IP | FK_PROTO | FK_PORTS;
+	struct dp_flow_key keys[4];
+	struct dp_flow_val vals[4];
+	struct flow_key k;
+	uint8_t f[80], t[84];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0), tl = tag_inline(t, f, len, VID);
+	uint32_t slave;
+
+	flows_cfg(want, 1, 1);
+	dpt_set_vlan(VID, VTAP);
+	vlan_run(f, len);
+	vlan_run(f, len);
+	slave = res.out.out_ifindex[0];
+	assert_int_equal(dpt_flows(keys, vals, 4), 1);
+	assert_int_equal(keys[0].win, 1);
+	assert_int_equal(keys[0].ifindex, slave);
+	flow_key_from_frame_vlan(&k, want, t, tl);
+	assert_int_equal(k.family, 4);          /* the rule that was meant */
+	assert_int_equal(keys[0].fields, k.fields);
+	assert_int_equal(keys[0].family, k.family);
+	assert_int_equal(keys[0].proto, k.proto);
+	assert_int_equal(keys[0].tagged, 1);
+	assert_int_equal(keys[0].vlan, VID);
+	assert_int_equal(keys[0].ethertype, k.ethertype);
+	assert_memory_equal(keys[0].smac, k.smac, 6);
+	assert_memory_equal(keys[0].dmac, k.dmac, 6);
+	assert_int_equal(keys[0].sport, k.sport);
+	assert_int_equal(keys[0].dport, k.dport);
+	assert_memory_equal(keys[0].src, k.src, 16);
+	assert_memory_equal(keys[0].dst, k.dst, 16);
+	/* the counts are the frames on the wire, tag included */
+	assert_int_equal(vals[0].frames, 2);
+	assert_int_equal(vals[0].bytes, 2 * tl);
+	/* written to the bond tagged: the in-band key */
+	flows_cfg(want, 0, 1);
+	tx(t, tl);
+	assert_int_equal(dpt_flows(keys, vals, 4), 1);
+	assert_key_is_core(&keys[0], 0, want, t, tl, res.out.out_ifindex[0]);
+	assert_int_equal(keys[0].family, 0);
+}
+
 /* A program of the production object on frame from ifindex: the
  * kernel's mean ns a run over `calls` runs of one each. Not one run
  * repeated: BPF_PROG_TEST_RUN repeats on the same skb, which bond_vlan_tx
@@ -1770,6 +1817,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_tx_hash),
 		cmocka_unit_test(test_vlan_tx_modes),
 		cmocka_unit_test(test_vlan_rx),
+		cmocka_unit_test(test_vlan_flows),
 		cmocka_unit_test(test_vlan_cost),
 	};
 	int failed;
