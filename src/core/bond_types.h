@@ -185,6 +185,21 @@ struct mode_ops;
 struct engine;
 struct engine_ops;
 
+/* Addresses of a device, for the frames the engine makes for it (peer
+ * notification, the ARP/NS monitor's source, multicast reports). */
+#define BOND_MAX_ADDRS 8
+
+/* A VLAN sub-interface stacked on the bond (bond0.100, engine.h
+ * bond_vlan_add): its VID and its own addresses. It wears the bond's MAC. */
+struct bond_vlan {
+	uint16_t vid;               /* 1..4094 */
+	uint32_t ipv4[BOND_MAX_ADDRS];      /* network order */
+	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
+	unsigned n_ipv4;
+	uint8_t ipv6[BOND_MAX_ADDRS][16];
+	unsigned n_ipv6;
+};
+
 struct bond {
 	struct engine *eng;
 	/* The engine's actions and their context (engine_new's ops and ctx),
@@ -228,11 +243,22 @@ struct bond {
 
 	/* peer notification (gratuitous ARP / unsolicited NA) */
 	uint32_t send_peer_notif;   /* countdown in monitor ticks */
-	uint32_t ipv4[8];           /* bond's IPv4 addresses, network order */
-	uint8_t ipv4_prefix[8];
+	uint32_t ipv4[BOND_MAX_ADDRS];      /* bond's IPv4 addresses, network order */
+	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
 	unsigned n_ipv4;
-	uint8_t ipv6[8][16];
+	uint8_t ipv6[BOND_MAX_ADDRS][16];
 	unsigned n_ipv6;
+
+	/* VLAN sub-interfaces, in the order added (engine_bond.c): grown on
+	 * demand, at most BOND_MAX_VLANS. */
+	struct bond_vlan *vlans;
+	unsigned n_vlans, cap_vlans;
+	/* The frame being sent came from a VLAN sub-interface (or is one the
+	 * engine made for a VLAN): its tag at frame[12] is out of band, and
+	 * every hash the mode makes of it is xmit_hash_vlan(), as the kernel
+	 * hashes a VLAN device's frame (mode.c bond_xmit_hash). Set only for
+	 * the length of one transmit. */
+	bool xmit_oob_tag;
 
 	/* resend_igmp: reports still to send, and when (mcast_rejoin.c) */
 	uint32_t igmp_retrans;

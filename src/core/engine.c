@@ -38,6 +38,7 @@ void engine_bond_free_mem(struct bond *b)
 	if (b->mode && b->mode->fini)
 		b->mode->fini(b);
 	free(b->mode_priv);
+	free(b->vlans);
 	free(b);
 }
 

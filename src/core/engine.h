@@ -56,6 +56,12 @@ bool bond_vlan_del(struct bond *b, uint16_t vid);
 int bond_vlan_set_addrs(struct bond *b, uint16_t vid, const uint32_t *v4,
 			const uint8_t *prefix4, unsigned n4, const uint8_t (*v6)[16],
 			unsigned n6);
+/* The bond's VLANs in the order added (show, JSON): i < bond_vlan_count;
+ * NULL past the end. Valid until the next bond_vlan_add/del. */
+unsigned bond_vlan_count(const struct bond *b);
+const struct bond_vlan *bond_vlan_at(const struct bond *b, unsigned i);
+/* The VLAN with that VID, NULL when the bond has none. */
+struct bond_vlan *bond_vlan_find(const struct bond *b, uint16_t vid);
 
 /* ifenslave -c / sysfs active_slave. name NULL or "" clears the choice. */
 int bond_set_active_slave(struct bond *b, const char *name, uint64_t now_ms,

@@ -96,26 +96,68 @@ static uint32_t word6(const uint8_t *p)
 	return word(p) ^ word(p + 4) ^ word(p + 8) ^ word(p + 12);
 }
 
-/* bond_eth_hash(): needs the whole Ethernet header, else 0. */
-static uint32_t eth_hash(const uint8_t *f, size_t len)
+/* The frame as the kernel's __bond_xmit_hash() is given it: the type
+ * field (skb->protocol) and where the network header starts. A frame
+ * written to the bond carries any tag in band: type at 12, network header
+ * at 14, tag 0. A frame of a VLAN device stacked on the bond carries its
+ * tag out of band (skb->vlan_tci): the kernel sees the frame without the
+ * tag, so here the type is read after the tag (16) and the network header
+ * starts at 18, and every offset past the MACs moves by the 4 tag bytes.
+ * The frame is never copied. */
+struct view {
+	const uint8_t *f;
+	size_t len;
+	uint16_t type;
+	size_t nhoff;           /* the end of the (untagged) Ethernet header */
+	uint16_t tci;           /* out-of-band tag (TCI), 0 for none */
+	bool oob;
+};
+
+static void view_inband(struct view *v, const uint8_t *f, size_t len)
 {
-	if (len < ETH_HLEN)
-		return 0;
-	return (uint32_t)(f[5] ^ f[11]) ^ get_be16(f + 12);
+	*v = (struct view){ .f = f, .len = len, .nhoff = ETH_HLEN };
+	v->type = len >= ETH_HLEN ? get_be16(f + 12) : 0;
 }
 
-/* bond_vlan_srcmac_hash(): a frame read from a TAP never carries an
- * out-of-band (accelerated) tag, and an in-band tag is not looked at, so
- * the VLAN term is always 0. */
-static uint32_t srcmac_hash(const uint8_t *f, size_t len)
+/* A tag needs its 4 bytes after the MACs; a frame too short for one is
+ * hashed as in band (engine.h: "frames without a tag there"). */
+static void view_vlan(struct view *v, const uint8_t *f, size_t len)
 {
+	uint16_t tpid = len >= 16 ? get_be16(f + 12) : 0;
+
+	if (tpid != ETHERTYPE_VLAN && tpid != ETHERTYPE_QINQ) {
+		view_inband(v, f, len);
+		return;
+	}
+	*v = (struct view){ .f = f, .len = len, .nhoff = ETH_HLEN + 4, .oob = true };
+	v->tci = get_be16(f + 14);
+	v->type = len >= ETH_HLEN + 4 ? get_be16(f + 16) : 0;
+}
+
+/* bond_eth_hash(): needs the whole Ethernet header, else 0. The type is
+ * the one the kernel has in the header it reads: the outer field in band,
+ * the one after the tag out of band. */
+static uint32_t eth_hash(const struct view *v)
+{
+	if (v->len < v->nhoff)
+		return 0;
+	return (uint32_t)(v->f[5] ^ v->f[11]) ^ v->type;
+}
+
+/* bond_vlan_srcmac_hash(): the VLAN term is skb_vlan_tag_get(), the whole
+ * out-of-band TCI (priority bits included). A frame written to the bond
+ * itself has no out-of-band tag, and an in-band tag is not looked at, so
+ * for it the term is 0. */
+static uint32_t srcmac_hash(const struct view *v)
+{
+	const uint8_t *f = v->f;
 	uint32_t vendor, dev;
 
-	if (len < ETH_HLEN)
+	if (v->len < v->nhoff)
 		return 0;
 	vendor = (uint32_t)f[6] << 16 | (uint32_t)f[7] << 8 | f[8];
 	dev = (uint32_t)f[9] << 16 | (uint32_t)f[10] << 8 | f[11];
-	return vendor ^ dev;
+	return (uint32_t)v->tci ^ vendor ^ dev;
 }
 
 /* proto_ports_offset(): where the 4 "ports" bytes sit in the L4 header. */
@@ -234,14 +276,16 @@ static bool l3_header(const uint8_t *f, size_t len, uint16_t l2_proto,
 }
 
 /* False: not IP, or an IP header cut short -> the layer2 formula. */
-static bool flow_l3(const uint8_t *f, size_t len, bool l34, struct flow *fl)
+static bool flow_l3(const struct view *v, bool l34, struct flow *fl)
 {
-	uint16_t l2_proto = get_be16(f + 12);
-	size_t nhoff = ETH_HLEN;
+	const uint8_t *f = v->f;
+	size_t len = v->len;
+	uint16_t l2_proto = v->type;
+	size_t nhoff = v->nhoff;
 	int ip_proto = -1;
 
-	/* The outer type field decides, so an in-band VLAN tag (0x8100,
-	 * 0x88a8), PPPoE, ARP, MPLS... are all "not IP" here. */
+	/* The type field decides, so an in-band VLAN tag (0x8100, 0x88a8),
+	 * PPPoE, ARP, MPLS... are all "not IP" here. */
 	if (l2_proto != ETHERTYPE_IPV4 && l2_proto != ETHERTYPE_IPV6)
 		return false;
 	if (!l3_header(f, len, l2_proto, &nhoff, &ip_proto, l34, fl))
@@ -515,9 +559,9 @@ static enum dret ip_step(struct walk *w)
 
 /* True when a flow was found (possibly without addresses); false sends the
  * frame to the layer2 formula. */
-static bool flow_dissect(const uint8_t *f, size_t len, uint16_t proto, struct flow *fl)
+static bool flow_dissect(const struct view *v, struct flow *fl)
 {
-	struct walk w = { .f = f, .len = len, .proto = proto, .nhoff = ETH_HLEN,
+	struct walk w = { .f = v->f, .len = v->len, .proto = v->type, .nhoff = v->nhoff,
 			  .fl = fl };
 	int again = 0;
 	enum dret r;
@@ -557,22 +601,23 @@ static uint32_t addr_word(const struct flow *fl, bool src)
 	return src ? fl->src : fl->dst;
 }
 
-static uint32_t fallback(const uint8_t *f, size_t len, struct xmit_hash_info *info,
+static uint32_t fallback(const struct view *v, struct xmit_hash_info *info,
 			 const char *why)
 {
 	info->path = XH_PATH_FALLBACK;
 	info->why = why;
-	return eth_hash(f, len);
+	return eth_hash(v);
 }
 
-uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
-			   struct xmit_hash_info *info)
+/* Both rules: v says where the type and the network header are, and
+ * whether a tag is out of band (the why strings say which rule ran). */
+static uint32_t hash_view(uint32_t policy, const struct view *v, struct xmit_hash_info *info)
 {
 	struct xmit_hash_info dummy;
 	struct flow fl = { .addr = ADDR_NONE };
 	bool encap = policy == XMIT_ENCAP23 || policy == XMIT_ENCAP34;
 	bool l34 = policy == XMIT_LAYER34 || policy == XMIT_ENCAP34;
-	uint16_t type;
+	uint16_t type = v->type;
 	uint32_t h;
 
 	if (!info)
@@ -581,45 +626,55 @@ uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
 
 	/* Every formula reads the Ethernet header first and gives 0 when it
 	 * is not all there (the kernel's pull of 14 bytes fails). */
-	if (len < ETH_HLEN) {
+	if (v->len < v->nhoff) {
 		info->path = XH_PATH_SHORT;
-		info->why = "frame shorter than an Ethernet header: hash 0";
+		info->why = v->oob ? "frame shorter than an Ethernet header once its "
+				     "out-of-band tag is taken out: hash 0" :
+				     "frame shorter than an Ethernet header: hash 0";
 		return 0;
 	}
 	if (policy == XMIT_VLAN_SRCMAC) {
 		info->path = XH_PATH_SRCMAC;
-		info->why = "vlan+srcmac: vlan id (0: no accelerated tag) ^ "
-			    "source MAC vendor half ^ device half";
-		return srcmac_hash(frame, len);
+		info->why = v->oob ? "vlan+srcmac: the VLAN device's tag (TCI, out of band) ^ "
+				     "source MAC vendor half ^ device half" :
+				     "vlan+srcmac: vlan id (0: no accelerated tag) ^ "
+				     "source MAC vendor half ^ device half";
+		return srcmac_hash(v);
 	}
 	if (policy != XMIT_LAYER34 && policy != XMIT_LAYER23 && !encap) {
 		/* layer2, and any number the option table would not accept */
-		info->why = "layer2: dst MAC[5] ^ src MAC[5] ^ ethertype";
-		return eth_hash(frame, len);
+		info->why = v->oob ? "layer2: dst MAC[5] ^ src MAC[5] ^ ethertype after "
+				     "the out-of-band tag" :
+				     "layer2: dst MAC[5] ^ src MAC[5] ^ ethertype";
+		return eth_hash(v);
 	}
 
-	type = get_be16(frame + 12);
 	if (encap) {
 		/* An in-band tag on the outer frame: the kernel's bond sees
 		 * such frames with the network header already past the tag
-		 * and finds no flow (bond_main.c: plain layer2, verified). */
+		 * and finds no flow (bond_main.c: plain layer2, verified).
+		 * Out of band, the same holds for a tag after the VLAN
+		 * device's own. */
 		if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ)
-			return fallback(frame, len, info,
+			return fallback(v, info, v->oob ?
+					"in-band VLAN tag after the out-of-band one: layer2 formula" :
 					"in-band VLAN tag on the outer frame: layer2 formula");
-		if (!flow_dissect(frame, len, type, &fl))
-			return fallback(frame, len, info,
+		if (!flow_dissect(v, &fl))
+			return fallback(v, info,
 					"no flow found (not IP, or a header cut short): "
 					"layer2 formula");
-	} else if (!flow_l3(frame, len, l34, &fl)) {
-		return fallback(frame, len, info,
+	} else if (!flow_l3(v, l34, &fl)) {
+		return fallback(v, info,
 				type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6 ?
 				"IP header cut short: layer2 formula" :
+				v->oob ? "not IPv4/IPv6 (type field after the out-of-band tag): "
+					 "layer2 formula" :
 				"not IPv4/IPv6 (outer type field): layer2 formula");
 	}
 
 	if (!l34) {
 		info->start_kind = XH_START_L2;
-		h = eth_hash(frame, len);
+		h = eth_hash(v);
 	} else if (fl.icmp_id) {
 		info->start_kind = XH_START_ICMP;
 		h = (uint32_t)fl.icmp_type | (uint32_t)fl.icmp_code << 8 |
@@ -648,7 +703,30 @@ uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
 	return h;
 }
 
+uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
+			   struct xmit_hash_info *info)
+{
+	struct view v;
+
+	view_inband(&v, frame, len);
+	return hash_view(policy, &v, info);
+}
+
 uint32_t xmit_hash(uint32_t policy, const uint8_t *frame, size_t len)
 {
 	return xmit_hash_explain(policy, frame, len, NULL);
+}
+
+uint32_t xmit_hash_vlan_explain(uint32_t policy, const uint8_t *frame, size_t len,
+				struct xmit_hash_info *info)
+{
+	struct view v;
+
+	view_vlan(&v, frame, len);
+	return hash_view(policy, &v, info);
+}
+
+uint32_t xmit_hash_vlan(uint32_t policy, const uint8_t *frame, size_t len)
+{
+	return xmit_hash_vlan_explain(policy, frame, len, NULL);
 }

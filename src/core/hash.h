@@ -24,9 +24,12 @@ enum xmit_policy {
 uint32_t xmit_hash(uint32_t policy, const uint8_t *frame, size_t len);
 /* A frame with an 802.1Q/802.1ad tag inline at frame[12..15] that the
  * kernel would carry out of band (a VLAN device stacked on the bond):
- * vlan+srcmac adds the tag's VID, layer2 reads the inner type field, the
- * IP policies read the packet after the tag. Frames without a tag there
- * hash as xmit_hash. */
+ * the kernel hashes the frame without its tag, so every policy gives
+ * xmit_hash() of the frame with those 4 bytes taken out, except that
+ * vlan+srcmac also XORs in the tag's TCI (skb_vlan_tag_get(): the VID, and
+ * the priority bits when there are any). layer2 thus reads the inner type
+ * field and the IP policies read the packet after the tag. Frames without
+ * a tag there (len < 16, or another type at frame[12]) hash as xmit_hash. */
 uint32_t xmit_hash_vlan(uint32_t policy, const uint8_t *frame, size_t len);
 
 /* How a hash was made, for `bondctl hash` ("which slave, and why"). */
@@ -55,5 +58,9 @@ struct xmit_hash_info {
 /* xmit_hash(), also saying how the value was made. */
 uint32_t xmit_hash_explain(uint32_t policy, const uint8_t *frame, size_t len,
 			   struct xmit_hash_info *info);
+/* xmit_hash_vlan(), also saying how the value was made (the why strings
+ * name the out-of-band rule when the frame has a tag at frame[12]). */
+uint32_t xmit_hash_vlan_explain(uint32_t policy, const uint8_t *frame, size_t len,
+				struct xmit_hash_info *info);
 
 #endif

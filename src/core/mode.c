@@ -18,13 +18,27 @@ static unsigned hash_index(uint32_t hash, unsigned n)
 	return hash % n;
 }
 
+uint32_t bond_xmit_hash(const struct bond *b, const uint8_t *frame, size_t len)
+{
+	return b->xmit_oob_tag ? xmit_hash_vlan(b->params.xmit_policy, frame, len) :
+				 xmit_hash(b->params.xmit_policy, frame, len);
+}
+
+uint32_t bond_xmit_hash_explain(const struct bond *b, const uint8_t *frame, size_t len,
+				struct xmit_hash_info *info)
+{
+	return b->xmit_oob_tag ?
+	       xmit_hash_vlan_explain(b->params.xmit_policy, frame, len, info) :
+	       xmit_hash_explain(b->params.xmit_policy, frame, len, info);
+}
+
 struct slave *mode_hash_slave(const struct bond *b, const uint8_t *frame, size_t len)
 {
 	unsigned n = b->n_usable;
 
 	if (!n)
 		return NULL;
-	return b->usable[hash_index(xmit_hash(b->params.xmit_policy, frame, len), n)];
+	return b->usable[hash_index(bond_xmit_hash(b, frame, len), n)];
 }
 
 void mode_hash_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
@@ -47,7 +61,7 @@ void mode_explain_hash(const struct bond *b, const uint8_t *frame, size_t len,
 		       struct tx_explain *out)
 {
 	out->hashed = true;
-	out->hash = xmit_hash_explain(b->params.xmit_policy, frame, len, &out->how);
+	out->hash = bond_xmit_hash_explain(b, frame, len, &out->how);
 	out->set = b->usable;
 	out->n_set = b->n_usable;
 	out->set_label = "usable slaves";
@@ -73,6 +87,14 @@ void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 		b->mode->explain_tx(b, frame, len, out);
 	else if (bond_mode_uses_xmit_hash(b))
 		mode_explain_hash(b, frame, len, out);
+}
+
+void bond_explain_tx_vlan(struct bond *b, const uint8_t *frame, size_t len,
+			  struct tx_explain *out)
+{
+	b->xmit_oob_tag = true;
+	bond_explain_tx(b, frame, len, out);
+	b->xmit_oob_tag = false;
 }
 
 void bond_tx_plan(const struct bond *b, struct tx_plan *out)

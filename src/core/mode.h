@@ -220,8 +220,19 @@ void bond_explain_tx(const struct bond *b, const uint8_t *frame, size_t len,
 void bond_tx_plan(const struct bond *b, struct tx_plan *out);
 /* Feeds a data path's per-bucket byte counts to tlb/alb (no-op otherwise). */
 void bond_tx_account(struct bond *b, const uint64_t *bucket_bytes, uint64_t unbalanced);
+/* What a VLAN sub-interface's frame (tag inline at frame[12], out of band
+ * for the kernel) would do: bond_explain_tx with the hash made as
+ * bond_xmit_vlan makes it (xmit_hash_vlan). */
+void bond_explain_tx_vlan(struct bond *b, const uint8_t *frame, size_t len,
+			  struct tx_explain *out);
+/* The transmit hash of the frame being sent: xmit_hash(), or
+ * xmit_hash_vlan() while b->xmit_oob_tag says the frame came from a VLAN
+ * sub-interface. Every place a mode hashes a frame calls these. */
+uint32_t bond_xmit_hash(const struct bond *b, const uint8_t *frame, size_t len);
+uint32_t bond_xmit_hash_explain(const struct bond *b, const uint8_t *frame, size_t len,
+				struct xmit_hash_info *info);
 /* The hashing modes' choice, shared by their xmit and explain_tx:
- * usable[xmit_hash % n_usable], NULL when nothing is usable. */
+ * usable[bond_xmit_hash % n_usable], NULL when nothing is usable. */
 struct slave *mode_hash_slave(const struct bond *b, const uint8_t *frame, size_t len);
 void mode_explain_hash(const struct bond *b, const uint8_t *frame, size_t len,
 		       struct tx_explain *out);

@@ -66,10 +66,18 @@ static void rr_usable_changed(struct bond *b)
 		}
 }
 
-static bool is_igmp(const uint8_t *frame, size_t len)
+/* The kernel tests skb->protocol: the outer type field of a frame written
+ * to the bond (an in-band tag hides the IGMP behind it), the type after
+ * the tag for a VLAN sub-interface's frame (its tag is out of band). */
+static bool is_igmp(const struct bond *b, const uint8_t *frame, size_t len)
 {
-	return len >= 14 + 20 && frame[12] == 0x08 && frame[13] == 0x00 &&
-	       (frame[14] >> 4) == 4 && frame[14 + 9] == 2;
+	size_t off = 14;
+
+	if (b->xmit_oob_tag && len >= 18 &&
+	    ((frame[12] == 0x81 && frame[13] == 0x00) || (frame[12] == 0x88 && frame[13] == 0xa8)))
+		off = 18;
+	return len >= off + 20 && frame[off - 2] == 0x08 && frame[off - 1] == 0x00 &&
+	       (frame[off] >> 4) == 4 && frame[off + 9] == 2;
 }
 
 /* IGMP leaves on the active slave, else on the first that can transmit. */
@@ -96,7 +104,7 @@ static void rr_xmit(struct bond *b, const uint8_t *frame, size_t len,
 
 	if (!b->n_slaves)
 		return;
-	if (is_igmp(frame, len))
+	if (is_igmp(b, frame, len))
 		s = rr_igmp_slave(b);
 	else if (b->params.packets_per_slave == 0)
 		s = rr_of(b)->map[rr_random(b) % b->n_slaves];
@@ -118,7 +126,7 @@ static void rr_explain_tx(const struct bond *b, const uint8_t *frame, size_t len
 	if (!b->n_slaves) {
 		snprintf(out->reason, sizeof(out->reason),
 			 "balance-rr: no slave: the frame would be dropped");
-	} else if (is_igmp(frame, len)) {
+	} else if (is_igmp(b, frame, len)) {
 		out->slave = rr_igmp_slave(b);
 		snprintf(out->reason, sizeof(out->reason), "balance-rr: IGMP is not "
 			 "striped: it leaves on the %s", act ? "active slave" :

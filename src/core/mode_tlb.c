@@ -278,8 +278,7 @@ static void tlb_xmit(struct bond *b, const uint8_t *frame, size_t len,
 	alb_sync_open(b, now_ms);
 	if (tlb_balances(frame, len)) {
 		if (b->params.tlb_dynamic_lb)
-			tx = tlb_choose_channel(b, tlb_bucket(xmit_hash(b->params.xmit_policy,
-									frame, len)),
+			tx = tlb_choose_channel(b, tlb_bucket(bond_xmit_hash(b, frame, len)),
 						(uint32_t)len);
 		else
 			tx = mode_hash_slave(b, frame, len);
@@ -299,7 +298,7 @@ static void tlb_explain_tx(const struct bond *b, const uint8_t *frame, size_t le
 	}
 	if (tlb_balances(frame, len)) {
 		out->hashed = true;
-		out->hash = xmit_hash_explain(b->params.xmit_policy, frame, len, &out->how);
+		out->hash = bond_xmit_hash_explain(b, frame, len, &out->how);
 		snprintf(out->reason, sizeof(out->reason), "balance-tlb "
 			 "(tlb_dynamic_lb=1): bucket hash & 0xff = %u of 256; a bucket "
 			 "goes to the least loaded slave when first used and is "

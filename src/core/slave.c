@@ -159,6 +159,17 @@ void bond_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *met
 	mode_xmit(b, frame, len, meta, now_ms);
 }
 
+void bond_xmit_vlan(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms)
+{
+	if (len < 14)
+		return;
+	b->now_ms = now_ms;
+	b->xmit_oob_tag = true;
+	mode_xmit(b, frame, len, meta, now_ms);
+	b->xmit_oob_tag = false;
+}
+
 void slave_receive(struct slave *s, const uint8_t *frame, size_t len,
 		   const void *meta, uint64_t now_ms)
 {

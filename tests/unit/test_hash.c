@@ -491,6 +491,110 @@ static void test_vlan_srcmac(void **state)
 	assert_int_equal(hash_of(XMIT_VLAN_SRCMAC, tagged, 13), 0);
 }
 
+/* ---- a VLAN sub-interface's frames: the tag out of band ------------------ */
+
+static uint32_t hash_vlan_of(uint32_t policy, const uint8_t *frame, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	uint32_t h;
+
+	assert_non_null(copy);
+	memcpy(copy, frame, len);
+	h = xmit_hash_vlan(policy, copy, len);
+	free(copy);
+	return h;
+}
+
+static void check_vlan(const uint8_t *frame, size_t len, const uint32_t exp[NPOL])
+{
+	for (uint32_t p = 0; p < NPOL; p++) {
+		uint32_t got = hash_vlan_of(p, frame, len);
+
+		if (got != exp[p])
+			fail_msg("out of band, policy %u: got 0x%08x, want 0x%08x (len %zu)",
+				 p, got, exp[p], len);
+	}
+}
+
+/* The same bytes as test_l2_untagged_tagged_qinq's tagged frame, but sent
+ * by a VLAN device stacked on the bond: the kernel carries the tag out of
+ * band and hashes the untagged frame (skb->protocol 0x0800, network header
+ * at 14 of the untagged frame), so every policy gives the untagged frame's
+ * value, and vlan+srcmac XORs in the TCI. The in-band rule on the same
+ * bytes gives 0x81bb (test above): the two rules differ on every policy. */
+static void test_out_of_band_tag(void **state)
+{
+	static const uint8_t tagged[] = { MACS, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00,
+		IP4(40, 0, 6, S4, D4), TCP_1234_80 };
+	/* 802.1ad outer tag (VID 100) around an 802.1Q one: out of band only
+	 * the outer tag; the inner stays in band: type 0x8100 = not IP.
+	 * L2(0x8100) = 0x81bb; srcmac 0x00cc7755 ^ 0x0064 = 0x00cc7731 */
+	static const uint8_t qinq[] = { MACS, 0x88, 0xa8, 0x00, 0x64, 0x81, 0x00,
+		0x00, 0x0a, 0x08, 0x00, IP4(40, 0, 6, S4, D4), TCP_1234_80 };
+	/* TCI 0xa00a: priority 5, VID 10. skb_vlan_tag_get() is the whole
+	 * TCI: srcmac 0x00cc7755 ^ 0xa00a = 0x00ccd75f */
+	static const uint8_t prio[] = { MACS, 0x81, 0x00, 0xa0, 0x0a, 0x08, 0x00,
+		IP4(40, 0, 6, S4, D4), TCP_1234_80 };
+	/* who-has 198.51.100.20 tell 192.0.2.10, VLAN 10: the untagged ARP's
+	 * values (test_arp_every_policy), srcmac ^ 0x000a = 0x00cc775f */
+	static const uint8_t arp[] = { BCAST_MACS, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x06,
+		0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+		0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, S4, 0, 0, 0, 0, 0, 0, D4 };
+	/* An untagged frame: nothing to take out, xmit_hash's values. */
+	static const uint8_t untagged[] = { MACS, 0x08, 0x00, IP4(40, 0, 6, S4, D4),
+		TCP_1234_80 };
+	/* IPv6 TCP 443 -> 50000 behind the tag: the untagged values of
+	 * test_ipv6_tcp_udp_icmp: layer2 L2(0x86dd) = 0x8666 */
+	static const uint8_t v6[] = { MACS, 0x81, 0x00, 0x00, 0x0a, 0x86, 0xdd,
+		IP6(20, 6, S6, D6), TCP_443_50000 };
+	const uint32_t e_tagged[NPOL] = { 0x08bb, V4_TCP, V4_L23, V4_L23, V4_TCP, 0x00cc775f };
+	const uint32_t e_qinq[NPOL] = { 0x81bb, 0x81bb, 0x81bb, 0x81bb, 0x81bb, 0x00cc7731 };
+	const uint32_t e_prio[NPOL] = { 0x08bb, V4_TCP, V4_L23, V4_L23, V4_TCP, 0x00ccd75f };
+	const uint32_t e_arp[NPOL] = { 0x0817, 0x0817, 0x0817, 0x081f, 0, 0x00cc775f };
+	const uint32_t e_untagged[NPOL] = { 0x08bb, V4_TCP, V4_L23, V4_L23, V4_TCP, SRCMAC };
+	const uint32_t e_v6[NPOL] = { 0x8666, V6_TCP, V6_L23, V6_L23, V6_TCP, 0x00cc775f };
+
+	check_vlan(tagged, sizeof(tagged), e_tagged);
+	check_vlan(qinq, sizeof(qinq), e_qinq);
+	check_vlan(prio, sizeof(prio), e_prio);
+	check_vlan(arp, sizeof(arp), e_arp);
+	check_vlan(untagged, sizeof(untagged), e_untagged);
+	check_vlan(v6, sizeof(v6), e_v6);
+}
+
+/* The tagged TCP frame cut at every length: below 16 bytes there is no
+ * whole tag and the in-band rule applies (0 below 14, then L2(0x8100) =
+ * 0x81bb, srcmac without a VLAN term); at 16 and 17 the untagged frame is
+ * shorter than an Ethernet header: 0; from 18 on, the untagged frame's
+ * values at len - 4 (exp_v4_tcp's thresholds 34 and 38 become 38 and 42). */
+static void test_out_of_band_truncated(void **state)
+{
+	static const uint8_t tagged[] = { MACS, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00,
+		IP4(40, 0, 6, S4, D4), TCP_1234_80 };
+
+	for (size_t len = 0; len <= sizeof(tagged); len++) {
+		uint32_t exp[NPOL];
+
+		if (len < 14 || len == 16 || len == 17) {
+			memset(exp, 0, sizeof(exp));
+		} else if (len < 16) {
+			for (int p = 0; p < NPOL - 1; p++)
+				exp[p] = 0x81bb;
+			exp[XMIT_VLAN_SRCMAC] = SRCMAC;
+		} else {
+			for (int p = 0; p < NPOL - 1; p++)
+				exp[p] = 0x08bb;
+			exp[XMIT_VLAN_SRCMAC] = 0x00cc775f;
+			if (len >= 38) {
+				exp[XMIT_LAYER23] = exp[XMIT_ENCAP23] = V4_L23;
+				exp[XMIT_LAYER34] = exp[XMIT_ENCAP34] =
+					len >= 42 ? V4_TCP : V4_NOPORTS;
+			}
+		}
+		check_vlan(tagged, len, exp);
+	}
+}
+
 /* ---- truncated frames ----------------------------------------------------- */
 
 /* Each frame is cut at every length from 0 to its full size. Below 14
@@ -710,6 +814,8 @@ int main(void)
 		cmocka_unit_test(test_vxlan_not_followed),
 		cmocka_unit_test(test_pppoe),
 		cmocka_unit_test(test_vlan_srcmac),
+		cmocka_unit_test(test_out_of_band_tag),
+		cmocka_unit_test(test_out_of_band_truncated),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile_lengths),
 		cmocka_unit_test(test_property_flows),
