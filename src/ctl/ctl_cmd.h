@@ -69,7 +69,7 @@
 	  "802.3ad: why each port aggregates or not; a port's last LACPDUs") \
 	X(options,   "options",   0,  0, CTL_RO, "", \
 	  "describe every option: values, default, modes") \
-	X(vlan,      "vlan",      0,  4, CTL_RW, "add BOND VID [name NAME] | del BOND VID|NAME | [show] [BOND]", \
+	X(vlan,      "vlan",      0,  5, CTL_RW, "add BOND VID [name NAME] | del BOND VID|NAME | [show] [BOND]", \
 	  "VLAN sub-interfaces (bond0.100): create, remove, list (show reads only)") \
 	X(ip_details, "ip-details", 0, 1, CTL_RO, "[BOND|IF]", \
 	  "the bond/bond_slave words of ip -d link show, one line per device (for bondctl ip)") \
