@@ -23,6 +23,21 @@ bool slave_can_tx(const struct slave *s)
 	return s->os.running && s->os.carrier && s->link == SLAVE_LINK_UP;
 }
 
+size_t vlan_tag_frame(uint8_t *f, size_t len, uint16_t vid)
+{
+	memmove(f + 16, f + 12, len - 12);
+	f[12] = 0x81;
+	f[13] = 0x00;
+	f[14] = (uint8_t)(vid >> 8);
+	f[15] = (uint8_t)vid;
+	len += 4;
+	if (len < 60) {
+		memset(f + len, 0, 60 - len);
+		len = 60;
+	}
+	return len;
+}
+
 void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
 		const void *meta)
 {

@@ -17,6 +17,13 @@ bool slave_dev_up(const struct slave *s);
 /* True when the slave may carry traffic: device up, carrier and link UP. */
 bool slave_can_tx(const struct slave *s);
 
+/* Writes an 802.1Q tag (TPID 0x8100, TCI vid) after the MACs of the
+ * frame of len bytes in f, moving the rest 4 bytes on, and pads it with
+ * zeros to the Ethernet minimum of 60: what leaves the wire when the kernel
+ * puts a VLAN device's tag on a frame it made (len = the frame before any
+ * padding). f holds at least max(len + 4, 60) bytes. Returns the length. */
+size_t vlan_tag_frame(uint8_t *f, size_t len, uint16_t vid);
+
 /* Sends on one slave through the engine's tx action, counting it. */
 void bond_tx_on(struct bond *b, struct slave *s, const uint8_t *frame, size_t len,
 		const void *meta);

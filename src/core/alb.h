@@ -145,7 +145,14 @@ void alb_init(struct bond *b, const struct rlb_ops *rlb);
 void alb_sync_open(struct bond *b, uint64_t now_ms);
 /* The active slave as the kernel sees it (NULL while it is being released). */
 struct slave *alb_active(const struct bond *b);
-void alb_send_learning_packets(struct bond *b, struct slave *s, const uint8_t mac[6]);
+/* alb_send_learning_packets(): one untagged learning packet from mac,
+ * then one per VLAN of the bond, tagged with its VID, from the VLAN's MAC
+ * (the bond's): all of them when !strict, else only when mac is the
+ * VLAN's (strict: the periodic packets of a slave that is not the active
+ * one, every periodic packet in alb, and a disabled slave's MAC taught on
+ * the active one). */
+void alb_send_learning_packets(struct bond *b, struct slave *s, const uint8_t mac[6],
+			       bool strict);
 struct slave *tlb_choose_channel(struct bond *b, uint32_t index, uint32_t len);
 /* bond_do_alb_xmit: sends on tx (NULL: the active slave), with the source
  * MAC rewritten when tx is not the active slave. frame may be p->txbuf. */

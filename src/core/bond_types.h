@@ -316,6 +316,12 @@ struct engine_ops {
 	/* Fill *out with the bond device's multicast memberships (for
 	 * resend_igmp; out is zeroed). May be NULL: then nothing is resent. */
 	void (*mcast_groups)(void *ctx, struct bond *b, struct mcast_groups *out);
+	/* The same for the bond's VLAN sub-interface vid (its own device's
+	 * memberships: the kernel's 8021q passes NETDEV_RESEND_IGMP on to the
+	 * VLAN devices, whose reports leave tagged). May be NULL: then only
+	 * the bond's own memberships are resent. */
+	void (*mcast_groups_vlan)(void *ctx, struct bond *b, uint16_t vid,
+				  struct mcast_groups *out);
 	/* Something a monitor would want to see happened (bond_event()).
 	 * May be NULL: nobody watches. */
 	void (*event)(void *ctx, const struct bond_event *ev);

@@ -206,12 +206,34 @@ void mcast_rejoin_arm(struct bond *b, struct slave *new_active, uint64_t now_ms)
 	b->igmp_next_ms = now_ms;   /* the kernel: one jiffy later */
 }
 
-static void send_reports(struct bond *b, const struct mcast_groups *g, uint64_t now_ms)
+/* One report: as it is for the bond, tagged with vid and hashed with the
+ * tag out of band for a VLAN's (frame has room for the tag). */
+static void send_one(struct bond *b, uint8_t *frame, size_t len, uint16_t vid,
+		     uint64_t now_ms)
+{
+	if (!vid) {
+		mode_xmit(b, frame, len, NULL, now_ms);
+		return;
+	}
+	/* The packet without the builders' padding to 60: the tag goes in
+	 * before the padding, as the kernel pads after tagging. */
+	if (get_be16(frame + 12) == 0x0800)
+		len = ETH_LEN + get_be16(frame + ETH_LEN + 2);
+	len = vlan_tag_frame(frame, len, vid);
+	mode_xmit_vlan(b, frame, len, NULL, now_ms);
+}
+
+/* The memberships of one device, the bond (vid 0) or a VLAN on it, whose
+ * addresses give the sources: the primary IPv4 address, the link-local
+ * IPv6 one. */
+static void send_reports(struct bond *b, const struct mcast_groups *g, uint16_t vid,
+			 const uint32_t *ipv4, unsigned n_ipv4, const uint8_t (*ipv6)[16],
+			 unsigned n_ipv6, uint64_t now_ms)
 {
 	static const uint8_t unspecified[16];
-	uint8_t frame[ETH_LEN + MLD2_MTU];
+	uint8_t frame[ETH_LEN + MLD2_MTU + 4];
 	const uint8_t *src6 = unspecified;
-	uint32_t src4 = b->n_ipv4 ? b->ipv4[0] : 0;
+	uint32_t src4 = n_ipv4 ? ipv4[0] : 0;
 	size_t len;
 
 	if (g->igmp_version) {
@@ -222,30 +244,30 @@ static void send_reports(struct bond *b, const struct mcast_groups *g, uint64_t 
 				continue;
 			len = build_igmp_report(frame, sizeof(frame), b->mac, src4, m, g->igmp_version);
 			if (len)
-				mode_xmit(b, frame, len, NULL, now_ms);
+				send_one(b, frame, len, vid, now_ms);
 		}
 	}
 	if (!g->mld_version || !g->n6)
 		return;
-	for (unsigned i = 0; i < b->n_ipv6; i++)
-		if (b->ipv6[i][0] == 0xfe && (b->ipv6[i][1] & 0xc0) == 0x80) {
-			src6 = b->ipv6[i];
+	for (unsigned i = 0; i < n_ipv6; i++)
+		if (ipv6[i][0] == 0xfe && (ipv6[i][1] & 0xc0) == 0x80) {
+			src6 = ipv6[i];
 			break;
 		}
 	if (g->mld_version == 1) {
 		for (unsigned i = 0; i < g->n6 && i < MCAST_MAX_GROUPS; i++) {
 			len = build_mld1_report(frame, sizeof(frame), b->mac, src6, g->v6[i].addr);
 			if (len)
-				mode_xmit(b, frame, len, NULL, now_ms);
+				send_one(b, frame, len, vid, now_ms);
 		}
 		return;
 	}
 	for (unsigned i = 0, used; i < g->n6 && i < MCAST_MAX_GROUPS; i += used) {
-		len = build_mld2_report(frame, sizeof(frame), MLD2_MTU, b->mac, src6, &g->v6[i],
-					g->n6 - i, &used);
+		len = build_mld2_report(frame, sizeof(frame) - 4, MLD2_MTU, b->mac, src6,
+					&g->v6[i], g->n6 - i, &used);
 		if (!len)
 			break;
-		mode_xmit(b, frame, len, NULL, now_ms);
+		send_one(b, frame, len, vid, now_ms);
 	}
 }
 
@@ -263,10 +285,20 @@ uint64_t mcast_rejoin_tick(struct bond *b, uint64_t now_ms)
 		return b->igmp_next_ms;
 	/* Ask for the memberships at each round: a group joined or left
 	 * meanwhile is reported as the stack would report it now. */
-	g = b->ops->mcast_groups ? calloc(1, sizeof(*g)) : NULL;
+	g = b->ops->mcast_groups || b->ops->mcast_groups_vlan ? calloc(1, sizeof(*g)) : NULL;
 	if (g) {
 		if (bond_act_mcast_groups(b, g))
-			send_reports(b, g, now_ms);
+			send_reports(b, g, 0, b->ipv4, b->n_ipv4, b->ipv6, b->n_ipv6, now_ms);
+		/* The VLANs' own memberships, tagged (vlan_device_event passes
+		 * NETDEV_RESEND_IGMP on to every VLAN device). */
+		for (unsigned k = 0; b->ops->mcast_groups_vlan && k < b->n_vlans; k++) {
+			const struct bond_vlan *v = &b->vlans[k];
+
+			memset(g, 0, sizeof(*g));
+			b->ops->mcast_groups_vlan(b->ctx, b, v->vid, g);
+			send_reports(b, g, v->vid, v->ipv4, v->n_ipv4, v->ipv6, v->n_ipv6,
+				     now_ms);
+		}
 		free(g);
 	}
 	if (--b->igmp_retrans == 0)

@@ -13,7 +13,12 @@
  * builds, per IPv4 group, one IGMPv1/v2 report or one IGMPv3 report with a
  * MODE_IS_INCLUDE/EXCLUDE record (ip_mc_rejoin_groups), and for IPv6 one MLDv1
  * report per group or MLDv2 reports holding every group's record
- * (mld_resend_report). They leave through the mode's transmit path. */
+ * (mld_resend_report). They leave through the mode's transmit path.
+ *
+ * The kernel's 8021q passes the event on to the VLAN devices on the bond,
+ * so each VLAN sub-interface's own memberships are reported too, tagged
+ * with its VID, from its addresses (engine_ops.mcast_groups_vlan: the I/O
+ * layer's view of that device; without it only the bond's are resent). */
 #ifndef BONDD_MCAST_REJOIN_H
 #define BONDD_MCAST_REJOIN_H
 

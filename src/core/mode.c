@@ -163,6 +163,16 @@ void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *met
 	b->mode->xmit(b, frame, len, meta, now_ms);
 }
 
+void mode_xmit_vlan(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms)
+{
+	bool was = b->xmit_oob_tag;
+
+	b->xmit_oob_tag = true;
+	b->mode->xmit(b, frame, len, meta, now_ms);
+	b->xmit_oob_tag = was;
+}
+
 bool mode_rx_accept(struct bond *b, struct slave *s, const uint8_t *frame, size_t len)
 {
 	if (b->mode->rx_accept)

@@ -251,6 +251,11 @@ void mode_link_change(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_usable_changed(struct bond *b);
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
 	       uint64_t now_ms);
+/* mode_xmit for a frame of one of the bond's VLANs (its tag inline at
+ * frame[12]): hashed as bond_xmit_vlan hashes, the tag out of band. For
+ * the frames the engine makes for a VLAN (peer notification, reports). */
+void mode_xmit_vlan(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
+		    uint64_t now_ms);
 bool mode_rx_accept(struct bond *b, struct slave *s, const uint8_t *frame, size_t len);
 const uint8_t *mode_rx_frame(struct bond *b, struct slave *s, const uint8_t *frame,
 			     size_t len);

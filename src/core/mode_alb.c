@@ -279,7 +279,7 @@ static void rlb_teach_disabled_mac_on_primary(struct bond *b, const uint8_t mac[
 	struct slave *active = alb_active(b);
 
 	if (active)
-		alb_send_learning_packets(b, active, mac);
+		alb_send_learning_packets(b, active, mac, true);
 }
 
 /* A slave failed or is leaving: its clients go to other slaves. */

@@ -25,8 +25,11 @@
  *   frames addressed to a slave's own MAC are handed up with the bond's MAC
  *   as destination, since the bond device (a TAP) has one MAC only.
  *
- * Left out: learning packets for VLAN or macvlan devices stacked on
- * the bond (the engine does not see them), promiscuous mode on the active
+ * - Learning packets for the bond's VLANs (bond_vlan_add): after the
+ *   untagged one, one tagged with each VLAN's VID (alb_send_learning_packets).
+ *
+ * Left out: learning packets for macvlan devices stacked on the bond (the
+ * engine does not see them), promiscuous mode on the active
  * slave while alb teaches a disabled slave's MAC (the engine has no action
  * for it), and the kernel's TLB-only quirk of programming a MAC in software
  * only (bondd programs every MAC it assigns).
@@ -104,21 +107,37 @@ static struct slave *member_with_mac(const struct bond *b, const uint8_t mac[6])
 
 /* ---- learning packets --------------------------------------------------- */
 
-/* alb_send_lp_vid without a VLAN: a minimum-size frame from mac to mac, so
- * the switch learns mac on the slave's port. A device that is down would
+/* alb_send_lp_vid: a minimum-size frame from mac to mac, so the switch
+ * learns mac on the slave's port (in the VLAN vid, when not 0: the kernel
+ * tags the 60-byte packet, 64 on the wire). A device that is down would
  * drop it in its queue; bondd does not hand it to the slave at all. */
-void alb_send_learning_packets(struct bond *b, struct slave *s, const uint8_t mac[6])
+static void alb_send_lp_vid(struct bond *b, struct slave *s, const uint8_t mac[6],
+			    uint16_t vid)
 {
-	uint8_t pkt[ETH_ZLEN_];
+	uint8_t pkt[ETH_ZLEN_ + 4];
+	size_t len = ETH_ZLEN_;
 
-	if (!dev_up(s))
-		return;
 	memset(pkt, 0, sizeof(pkt));
 	memcpy(pkt, mac, 6);
 	memcpy(pkt + 6, mac, 6);
 	pkt[12] = ETH_P_LOOPBACK_ >> 8;
 	pkt[13] = ETH_P_LOOPBACK_ & 0xff;
-	bond_tx_on(b, s, pkt, sizeof(pkt), NULL);
+	if (vid)
+		len = vlan_tag_frame(pkt, ETH_ZLEN_, vid);
+	bond_tx_on(b, s, pkt, len, NULL);
+}
+
+void alb_send_learning_packets(struct bond *b, struct slave *s, const uint8_t mac[6],
+			       bool strict)
+{
+	if (!dev_up(s))
+		return;
+	alb_send_lp_vid(b, s, mac, 0);
+	/* The VLAN devices wear the bond's MAC (the model: bond0.100 follows
+	 * the bond's address). */
+	for (unsigned k = 0; k < b->n_vlans; k++)
+		if (!strict || mac_eq(mac, b->mac))
+			alb_send_lp_vid(b, s, b->mac, b->vlans[k].vid);
 }
 
 /* ---- transmit table ----------------------------------------------------- */
@@ -340,7 +359,7 @@ static void alb_fasten_mac_swap(struct bond *b, struct slave *s1, struct slave *
 
 	for (unsigned i = 0; i < 2; i++) {
 		if (slave_can_tx(pair[i])) {
-			alb_send_learning_packets(b, pair[i], pair[i]->cur_mac);
+			alb_send_learning_packets(b, pair[i], pair[i]->cur_mac, false);
 			if (p->rlb_enabled)
 				p->rlb->update_slave_clients(b, pair[i]);
 		} else {
@@ -420,7 +439,7 @@ void alb_apply_macs(struct bond *b)
 		return;
 	}
 	bond_set_slave_mac(b, active, b->mac);
-	alb_send_learning_packets(b, active, b->mac);
+	alb_send_learning_packets(b, active, b->mac, false);
 	if (alb_priv(b)->rlb_enabled)
 		alb_priv(b)->rlb->update_slave_clients(b, active);
 }
@@ -445,7 +464,7 @@ void alb_active_changed(struct bond *b, struct slave *old, struct slave *new_,
 		alb_fasten_mac_swap(b, swap, new_);
 	} else {
 		bond_set_slave_mac(b, new_, b->mac);
-		alb_send_learning_packets(b, new_, b->mac);
+		alb_send_learning_packets(b, new_, b->mac, false);
 	}
 }
 
@@ -599,8 +618,11 @@ static void alb_monitor(struct bond *b)
 	p->lp_counter++;
 
 	if (p->lp_counter >= (uint64_t)b->params.lp_interval * ALB_TICKS_PER_SEC) {
+		/* bond_alb_monitor: all of the VLANs' MACs from the active
+		 * slave in tlb, strict matches otherwise (and always in alb) */
 		for (unsigned i = 0; i < b->n_slaves; i++)
-			alb_send_learning_packets(b, b->slaves[i], b->slaves[i]->cur_mac);
+			alb_send_learning_packets(b, b->slaves[i], b->slaves[i]->cur_mac,
+						  b->slaves[i] != active || p->rlb_enabled);
 		p->lp_counter = 0;
 	}
 

@@ -19,8 +19,17 @@
  * ns_ip6_target does the same with IPv6 neighbour solicitations (to the
  * target's solicited-node group) and neighbour advertisements; a backup
  * validates the active slave's NS, sent to that group, not to the target.
- * Left out: VLAN-tagged probes (a TAP bond has no VLAN devices
- * whose tags it could learn). */
+ *
+ * VLANs (bond_vlan_add): a probe goes out tagged with a VLAN's VID, from
+ * that VLAN's address, when the kernel's route lookup would send it through
+ * the VLAN device stacked on the bond: when the longest prefix covering the
+ * target is one of that VLAN's addresses (IPv4), or when the target shares
+ * the /64 of one of its global addresses and none of the bond's (IPv6:
+ * the engine is given no IPv6 prefix lengths, and /64 is what SLAAC and
+ * nearly every manual configuration use). A tagged reply validates as an
+ * untagged one does (the kernel takes the tag off before the bond sees
+ * it), to any of the bond's or its VLANs' addresses (bond_has_this_ip()
+ * walks the devices stacked on the bond). */
 #include <string.h>
 
 #include "bond.h"
@@ -71,21 +80,72 @@ static void arp_slave_init(struct bond *b, struct slave *s, uint64_t now_ms)
 		s->target_last_rx_ms[i] = old;
 }
 
+static uint32_t host32(uint32_t be)
+{
+	const uint8_t *a = (const uint8_t *)&be;
+
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+}
+
+/* The longest prefix among addrs that covers target: its index, with its
+ * length in *best (left alone when none is longer than *best). */
+static int cover4(const uint32_t *addrs, const uint8_t *plens, unsigned n, uint32_t target_be,
+		  int *best)
+{
+	int found = -1;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t plen = plens[i];
+		uint32_t mask = plen ? (plen >= 32 ? 0xffffffffu : ~(0xffffffffu >> plen)) : 0;
+
+		if ((host32(addrs[i]) & mask) == (host32(target_be) & mask) && plen > *best) {
+			*best = plen;
+			found = (int)i;
+		}
+	}
+	return found;
+}
+
+/* The kernel's ip_route_output() to the target, as far as the engine
+ * knows the routes: the connected routes of the bond's and its VLANs'
+ * addresses, the longest prefix winning (the bond on a tie). A VLAN's route
+ * sends the probe tagged with its VID (*vid) from that address. */
+static const struct bond_vlan *route4(const struct bond *b, uint32_t target_be,
+				      uint32_t *src)
+{
+	const struct bond_vlan *via = NULL;
+	int best = -1, i;
+
+	i = cover4(b->ipv4, b->ipv4_prefix, b->n_ipv4, target_be, &best);
+	if (i >= 0)
+		*src = b->ipv4[i];
+	for (unsigned k = 0; k < b->n_vlans; k++) {
+		const struct bond_vlan *v = &b->vlans[k];
+
+		i = cover4(v->ipv4, v->ipv4_prefix, v->n_ipv4, target_be, &best);
+		if (i >= 0) {
+			*src = v->ipv4[i];
+			via = v;
+		}
+	}
+	return via;
+}
+
 /* The source address the kernel's route lookup would give: the bond's
  * address in the target's subnet, else its first address, else 0 (sent
- * anyway, "to generate any traffic"). */
-static uint32_t pick_source(struct bond *b, uint32_t target_be)
+ * anyway, "to generate any traffic"); a VLAN's address in the target's
+ * subnet, longer prefix first, makes the probe the VLAN's (*vid). */
+static uint32_t pick_source(struct bond *b, uint32_t target_be, uint16_t *vid)
 {
-	for (unsigned i = 0; i < b->n_ipv4; i++) {
-		uint8_t plen = b->ipv4_prefix[i];
-		uint32_t mask = plen ? (plen >= 32 ? 0xffffffffu : ~(0xffffffffu >> plen)) : 0;
-		const uint8_t *a = (const uint8_t *)&b->ipv4[i], *t = (const uint8_t *)&target_be;
-		uint32_t ah = (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
-		uint32_t th = (uint32_t)t[0] << 24 | t[1] << 16 | t[2] << 8 | t[3];
+	const struct bond_vlan *via;
+	uint32_t src = 0;
 
-		if ((ah & mask) == (th & mask))
-			return b->ipv4[i];
-	}
+	*vid = 0;
+	via = route4(b, target_be, &src);
+	if (via)
+		*vid = via->vid;
+	if (src)
+		return src;
 	if (b->n_ipv4)
 		return b->ipv4[0];
 	if (b->params.arp_validate && !b->arp_no_route_warned) {
@@ -98,12 +158,16 @@ static uint32_t pick_source(struct bond *b, uint32_t target_be)
 	return 0;
 }
 
+/* bond_arp_send(): from the slave's MAC; tagged after the route (42 bytes
+ * of ARP, tagged 46, padded to 60). */
 static void arp_send_all(struct bond *b, struct slave *s)
 {
 	for (unsigned i = 0; i < b->params.n_arp_targets; i++) {
-		uint8_t f[60] = { 0 };
+		uint8_t f[64] = { 0 };
 		uint8_t *arp = f + 14;
-		uint32_t target = b->params.arp_targets[i], src = pick_source(b, target);
+		uint16_t vid;
+		uint32_t target = b->params.arp_targets[i], src = pick_source(b, target, &vid);
+		size_t len = 60;
 
 		memset(f, 0xff, 6);
 		memcpy(f + 6, s->cur_mac, 6);
@@ -116,7 +180,9 @@ static void arp_send_all(struct bond *b, struct slave *s)
 		memcpy(arp + 8, s->cur_mac, 6);
 		memcpy(arp + 14, &src, 4);
 		memcpy(arp + 24, &target, 4);
-		bond_tx_on(b, s, f, sizeof(f), NULL);
+		if (vid)
+			len = vlan_tag_frame(f, 42, vid);
+		bond_tx_on(b, s, f, len, NULL);
 	}
 }
 
@@ -125,13 +191,37 @@ static bool ip6_is_linklocal(const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
+/* An address among addrs (not link-local) in the /64 of target. */
+static const uint8_t *same64(const uint8_t (*addrs)[16], unsigned n, const uint8_t *target)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!ip6_is_linklocal(addrs[i]) && !memcmp(addrs[i], target, 8))
+			return addrs[i];
+	return NULL;
+}
+
 /* The source address ipv6_dev_get_saddr() would pick among the bond's: a
- * link-local one for a link-local target, else a global one; else ::. */
-static const uint8_t *pick_source6(const struct bond *b, const uint8_t *target)
+ * link-local one for a link-local target, else a global one; else ::.
+ * A global target in the /64 of a VLAN's address and of none of the
+ * bond's is reached through that VLAN (*vid), from that address. A
+ * link-local target stays on the bond: without an interface given, the
+ * kernel's lookup has no reason to prefer a VLAN's fe80::/64. */
+static const uint8_t *pick_source6(const struct bond *b, const uint8_t *target, uint16_t *vid)
 {
 	static const uint8_t any[16];
 	bool want_ll = ip6_is_linklocal(target);
 
+	*vid = 0;
+	if (!want_ll && !same64(b->ipv6, b->n_ipv6, target)) {
+		for (unsigned k = 0; k < b->n_vlans; k++) {
+			const uint8_t *a = same64(b->vlans[k].ipv6, b->vlans[k].n_ipv6, target);
+
+			if (a) {
+				*vid = b->vlans[k].vid;
+				return a;
+			}
+		}
+	}
 	for (unsigned i = 0; i < b->n_ipv6; i++)
 		if (ip6_is_linklocal(b->ipv6[i]) == want_ll)
 			return b->ipv6[i];
@@ -150,10 +240,12 @@ static void ns_send_all(struct bond *b, struct slave *s)
 	for (unsigned i = 0; i < b->params.n_ns_targets; i++) {
 		static const uint8_t any[16];
 		const uint8_t *target = b->params.ns_targets[i];
-		const uint8_t *src = pick_source6(b, target);
+		uint16_t vid;
+		const uint8_t *src = pick_source6(b, target, &vid);
 		bool has_src = memcmp(src, any, 16) != 0;
 		uint16_t plen = has_src ? 32 : 24;
-		uint8_t f[14 + 40 + 32] = { 0 };
+		uint8_t f[4 + 14 + 40 + 32] = { 0 };
+		size_t len = 14 + 40 + plen;
 		uint8_t *ip = f + 14, *icmp = ip + 40, pseudo[40] = { 0 };
 		uint32_t sum;
 
@@ -184,7 +276,9 @@ static void ns_send_all(struct bond *b, struct slave *s)
 			sum = (sum & 0xffff) + (sum >> 16);
 		icmp[2] = (uint8_t)(~sum >> 8);
 		icmp[3] = (uint8_t)~sum;
-		bond_tx_on(b, s, f, 14 + 40 + plen, NULL);
+		if (vid)
+			len = vlan_tag_frame(f, len, vid);
+		bond_tx_on(b, s, f, len, NULL);
 	}
 }
 
@@ -202,11 +296,29 @@ static int target_index(const struct bond *b, uint32_t ip)
 	return -1;
 }
 
+/* bond_has_this_ip(): the bond's addresses and those of the devices
+ * stacked on it (its VLANs). */
 static bool bond_has_ip(const struct bond *b, uint32_t ip)
 {
 	for (unsigned i = 0; i < b->n_ipv4; i++)
 		if (b->ipv4[i] == ip)
 			return true;
+	for (unsigned k = 0; k < b->n_vlans; k++)
+		for (unsigned i = 0; i < b->vlans[k].n_ipv4; i++)
+			if (b->vlans[k].ipv4[i] == ip)
+				return true;
+	return false;
+}
+
+static bool bond_has_ip6(const struct bond *b, const uint8_t *ip)
+{
+	for (unsigned i = 0; i < b->n_ipv6; i++)
+		if (!memcmp(b->ipv6[i], ip, 16))
+			return true;
+	for (unsigned k = 0; k < b->n_vlans; k++)
+		for (unsigned i = 0; i < b->vlans[k].n_ipv6; i++)
+			if (!memcmp(b->vlans[k].ipv6[i], ip, 16))
+				return true;
 	return false;
 }
 
@@ -250,9 +362,8 @@ static void validate_na(struct bond *b, struct slave *s, const uint8_t *saddr,
 
 	if (!memcmp(saddr, any, 16))
 		return;
-	for (unsigned i = 0; i < b->n_ipv6; i++)
-		if (!memcmp(b->ipv6[i], daddr, 16))
-			ours = true;
+	if (bond_has_ip6(b, daddr))
+		ours = true;
 	if (!ours)
 		return;
 	for (unsigned i = 0; i < b->params.n_ns_targets; i++)
@@ -265,11 +376,11 @@ static void validate_na(struct bond *b, struct slave *s, const uint8_t *saddr,
 
 /* bond_na_rcv(): the IPv6 counterpart of arp_rcv() for NS/NA frames. */
 static void na_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t len,
-		   uint64_t now)
+		   size_t off, uint64_t now)
 {
-	const uint8_t *ip = f + 14;
+	const uint8_t *ip = f + off;
 
-	if (len < 14 + 40 + 4 || ip[6] != 58 || (ip[40] != 135 && ip[40] != 136))
+	if (len < off + 40 + 4 || ip[6] != 58 || (ip[40] != 135 && ip[40] != 136))
 		return;
 	if (!(f[0] & 1) && !mac_eq(f, s->cur_mac))
 		return;
@@ -284,13 +395,13 @@ static void na_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t len
 
 /* bond_arp_rcv(): which ARP frames prove the path for this slave. */
 static void arp_rcv(struct bond *b, struct slave *s, const uint8_t *f, size_t len,
-		    uint64_t now)
+		    size_t off, uint64_t now)
 {
-	const uint8_t *arp = f + 14;
+	const uint8_t *arp = f + off;
 	uint32_t sip, tip;
 	bool for_us;
 
-	if (len < 14 + 28 || arp[0] != 0 || arp[1] != 1 || arp[2] != 0x08 || arp[3] != 0 ||
+	if (len < off + 28 || arp[0] != 0 || arp[1] != 1 || arp[2] != 0x08 || arp[3] != 0 ||
 	    arp[4] != 6 || arp[5] != 4)
 		return;
 	/* PACKET_OTHERHOST frames are ignored */
@@ -323,11 +434,18 @@ void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t le
 		uint64_t now_ms)
 {
 	bool is_arp, is_ipv6, validate, filter_only;
+	size_t off = 14;
 
 	if (!b->params.arp_interval)
 		return;
-	is_arp = len >= 14 && frame[12] == 0x08 && frame[13] == 0x06;
-	is_ipv6 = len >= 14 && frame[12] == 0x86 && frame[13] == 0xdd;
+	/* The kernel takes one tag off (skb_vlan_untag) before the bond's
+	 * receive handler reads skb->protocol: a reply to a tagged probe is
+	 * judged as an untagged one. */
+	if (len >= 18 && ((frame[12] == 0x81 && frame[13] == 0x00) ||
+			  (frame[12] == 0x88 && frame[13] == 0xa8)))
+		off = 18;
+	is_arp = len >= off && frame[off - 2] == 0x08 && frame[off - 1] == 0x06;
+	is_ipv6 = len >= off && frame[off - 2] == 0x86 && frame[off - 1] == 0xdd;
 	validate = b->params.arp_validate & (1u << (s->backup ? 1 : 0));
 	filter_only = b->params.arp_validate & ARP_VALIDATE_FILTER;
 	if (!validate) {
@@ -336,9 +454,9 @@ void monitor_rx(struct bond *b, struct slave *s, const uint8_t *frame, size_t le
 		return;
 	}
 	if (is_arp)
-		arp_rcv(b, s, frame, len, now_ms);
+		arp_rcv(b, s, frame, len, off, now_ms);
 	else if (is_ipv6)
-		na_rcv(b, s, frame, len, now_ms);
+		na_rcv(b, s, frame, len, off, now_ms);
 }
 
 /* The monitor's name for an event's reason: which kind of target it

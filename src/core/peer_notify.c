@@ -78,9 +78,28 @@ size_t build_unsol_na(uint8_t *buf, const uint8_t mac[6], const uint8_t ip6[16])
 	return 14 + 40 + plen;
 }
 
+size_t build_grat_arp_vlan(uint8_t *buf, const uint8_t mac[6], uint32_t ip_be, uint16_t vid)
+{
+	build_grat_arp(buf, mac, ip_be);
+	/* 42 bytes of ARP before the padding: tagged 46, padded to 60 */
+	return vlan_tag_frame(buf, 42, vid);
+}
+
+size_t build_unsol_na_vlan(uint8_t *buf, const uint8_t mac[6], const uint8_t ip6[16],
+			   uint16_t vid)
+{
+	return vlan_tag_frame(buf, build_unsol_na(buf, mac, ip6), vid);
+}
+
+/* The kernel sends NETDEV_NOTIFY_PEERS to the bond, and the 8021q module
+ * passes it on to every VLAN device on it (vlan_device_event), whose ARP
+ * and ND code then announce the VLAN device's own addresses from it: its
+ * MAC (the bond's here) and tagged with its VID. Those frames reach the
+ * bond from the VLAN device, so they are hashed with the tag out of band. */
 void peer_notify_send(struct bond *b, uint64_t now_ms)
 {
 	uint8_t frame[128];
+	unsigned n4 = b->n_ipv4, n6 = b->n_ipv6, t4 = 0, t6 = 0, nv = 0;
 	size_t len;
 
 	for (unsigned i = 0; i < b->n_ipv4; i++) {
@@ -91,9 +110,30 @@ void peer_notify_send(struct bond *b, uint64_t now_ms)
 		len = build_unsol_na(frame, b->mac, b->ipv6[i]);
 		mode_xmit(b, frame, len, NULL, now_ms);
 	}
-	if (b->n_ipv4 || b->n_ipv6)
+	for (unsigned k = 0; k < b->n_vlans; k++) {
+		const struct bond_vlan *v = &b->vlans[k];
+
+		for (unsigned i = 0; i < v->n_ipv4; i++) {
+			len = build_grat_arp_vlan(frame, b->mac, v->ipv4[i], v->vid);
+			mode_xmit_vlan(b, frame, len, NULL, now_ms);
+		}
+		for (unsigned i = 0; i < v->n_ipv6; i++) {
+			len = build_unsol_na_vlan(frame, b->mac, v->ipv6[i], v->vid);
+			mode_xmit_vlan(b, frame, len, NULL, now_ms);
+		}
+		t4 += v->n_ipv4;
+		t6 += v->n_ipv6;
+		nv += v->n_ipv4 || v->n_ipv6;
+	}
+	if (!n4 && !n6 && !t4 && !t6)
+		return;
+	if (nv)
 		bond_event(b, b->active, BOND_EV_PEER_NOTIFY, "sent",
-			   "%u gratuitous ARP, %u unsolicited NA", b->n_ipv4, b->n_ipv6);
+			   "%u gratuitous ARP, %u unsolicited NA (of them %u and %u tagged, "
+			   "for %u VLAN%s)", n4 + t4, n6 + t6, t4, t6, nv, nv == 1 ? "" : "s");
+	else
+		bond_event(b, b->active, BOND_EV_PEER_NOTIFY, "sent",
+			   "%u gratuitous ARP, %u unsolicited NA", n4, n6);
 }
 
 static uint32_t notif_delay_ticks(const struct bond *b)

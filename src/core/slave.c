@@ -165,9 +165,7 @@ void bond_xmit_vlan(struct bond *b, const uint8_t *frame, size_t len, const void
 	if (len < 14)
 		return;
 	b->now_ms = now_ms;
-	b->xmit_oob_tag = true;
-	mode_xmit(b, frame, len, meta, now_ms);
-	b->xmit_oob_tag = false;
+	mode_xmit_vlan(b, frame, len, meta, now_ms);
 }
 
 void slave_receive(struct slave *s, const uint8_t *frame, size_t len,

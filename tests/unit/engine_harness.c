@@ -88,6 +88,16 @@ static void h_mcast_cb(void *ctx, struct bond *b, struct mcast_groups *out)
 		*out = *h->mcast;
 }
 
+static void h_mcast_vlan_cb(void *ctx, struct bond *b, uint16_t vid,
+			    struct mcast_groups *out)
+{
+	struct harness *h = ctx;
+
+	h->mcast_vlan_asks++;
+	if (h->mcast_vlan && vid == h->mcast_vid)
+		*out = *h->mcast_vlan;
+}
+
 static const struct engine_ops h_ops = {
 	.tx = h_tx_cb,
 	.deliver = h_deliver_cb,
@@ -97,6 +107,7 @@ static const struct engine_ops h_ops = {
 	.log = h_log_cb,
 	.event = h_event_cb,
 	.mcast_groups = h_mcast_cb,
+	.mcast_groups_vlan = h_mcast_vlan_cb,
 };
 
 void h_init(struct harness *h)

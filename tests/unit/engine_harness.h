@@ -32,6 +32,10 @@ struct harness {
 	/* what the mcast_groups action answers (NULL: no memberships) */
 	const struct mcast_groups *mcast;
 	unsigned mcast_asks;
+	/* what mcast_groups_vlan answers for VLAN mcast_vid (else nothing) */
+	const struct mcast_groups *mcast_vlan;
+	uint16_t mcast_vid;
+	unsigned mcast_vlan_asks;
 	char logs[H_MAX_LOGS][200];
 	unsigned nlogs;
 	/* the event action: "BOND SLAVE EVENT STATE (REASON)", "-" for no slave */

@@ -16,6 +16,7 @@
 #include "engine_harness.h"
 #include "core/actions.h"
 #include "core/hash.h"
+#include "core/mcast_rejoin.h"
 #include "core/mode.h"
 
 static struct harness H;
@@ -225,6 +226,449 @@ static void test_explain_vlan(void **state)
 	assert_int_equal(ex.hash, 0x81ab);
 }
 
+/* ---- frames the engine makes for the VLANs ------------------------------- */
+
+static const uint8_t BOND6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
+static const uint8_t V100_6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0x01 };
+
+static bool tagged(const uint8_t *f, uint16_t vid, uint16_t type)
+{
+	return f[12] == 0x81 && f[13] == 0x00 && f[14] == (vid >> 8) && f[15] == (vid & 0xff) &&
+	       f[16] == (type >> 8) && f[17] == (type & 0xff);
+}
+
+static bool untagged(const uint8_t *f, uint16_t type)
+{
+	return f[12] == (type >> 8) && f[13] == (type & 0xff);
+}
+
+/* Sums 16-bit words as the ICMPv6 checksum does; a right checksum makes
+ * the whole (pseudo header + message) sum 0xffff. */
+static bool icmp6_sum_ok(const uint8_t *ip)
+{
+	uint32_t sum = 0;
+	unsigned plen = (unsigned)(ip[4] << 8 | ip[5]);
+
+	for (unsigned i = 8; i < 40; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	sum += plen + 58;
+	for (unsigned i = 0; i < plen; i += 2)
+		sum += (uint32_t)(ip[40 + i] << 8 | (i + 1 < plen ? ip[40 + i + 1] : 0));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* After a failover each round of peer notification holds the bond's
+ * gratuitous ARP and NA, untagged, and VLAN 100's, tagged 100, from the
+ * bond's MAC; VLAN 200 has no address and sends nothing. num_grat_arp 2:
+ * two rounds, all on the new active slave. */
+static void test_peer_notify_vlans(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup miimon 100 "
+				"num_grat_arp 2 peer_notif_delay 200");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct err err = { 0 };
+	uint32_t a = ip4(192, 0, 2, 1), v = ip4(198, 51, 100, 1);
+	uint8_t p24 = 24;
+	unsigned from, arp_b = 0, arp_v = 0, na_b = 0, na_v = 0;
+
+	bond_set_addrs(b, &a, &p24, 1, &BOND6, 1);
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_add(b, 200, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, &v, &p24, 1, &V100_6, 1), 0);
+	h_advance(&H, 3000);
+	from = H.ntx;
+	h_carrier(&H, e0, false);
+	h_advance(&H, 2000);
+	for (unsigned i = from; i < H.ntx; i++) {
+		const struct h_tx *x = &H.tx[i];
+		const uint8_t *f = x->frame;
+
+		assert_ptr_equal(x->s, e1);
+		assert_memory_equal(f + 6, b->mac, 6);
+		if (untagged(f, 0x0806)) {
+			assert_int_equal(x->len, 60);
+			assert_memory_equal(f + 14 + 14, &a, 4);
+			arp_b++;
+		} else if (tagged(f, 100, 0x0806)) {
+			/* 42 bytes of ARP + 4 of tag, padded to 60 */
+			assert_int_equal(x->len, 60);
+			assert_memory_equal(f, "\xff\xff\xff\xff\xff\xff", 6);
+			assert_memory_equal(f + 18, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
+			assert_memory_equal(f + 18 + 8, b->mac, 6);
+			assert_memory_equal(f + 18 + 14, &v, 4);       /* sender */
+			assert_memory_equal(f + 18 + 24, &v, 4);       /* target */
+			arp_v++;
+		} else if (untagged(f, 0x86dd)) {
+			assert_int_equal(x->len, 86);
+			assert_memory_equal(f + 14 + 8, BOND6, 16);
+			na_b++;
+		} else if (tagged(f, 100, 0x86dd)) {
+			const uint8_t *ip = f + 18;
+
+			assert_int_equal(x->len, 90);
+			assert_memory_equal(f, "\x33\x33\x00\x00\x00\x01", 6);
+			assert_int_equal(ip[6], 58);
+			assert_int_equal(ip[40], 136);             /* NA */
+			assert_int_equal(ip[44], 0x20);            /* override */
+			assert_memory_equal(ip + 8, V100_6, 16);
+			assert_memory_equal(ip + 40 + 8, V100_6, 16);
+			assert_memory_equal(ip + 40 + 26, b->mac, 6);
+			assert_true(icmp6_sum_ok(ip));
+			na_v++;
+		} else {
+			fail_msg("unexpected frame %u, type %02x%02x", i, f[12], f[13]);
+		}
+	}
+	assert_int_equal(arp_b, 2);
+	assert_int_equal(arp_v, 2);
+	assert_int_equal(na_b, 2);
+	assert_int_equal(na_v, 2);
+	assert_true(h_event(&H, 0, "2 gratuitous ARP, 2 unsolicited NA (of them 1 and 1 tagged, "
+			    "for 1 VLAN)") >= 0);
+}
+
+/* The ARP monitor's probes follow the route: 198.51.100.254 is in VLAN
+ * 100's /24 (longer than VLAN 200's 198.51.0.0/16): tagged 100, from
+ * 198.51.100.1; 198.51.7.7 only in VLAN 200's /16: tagged 200; 192.0.2.254
+ * in the bond's /24: untagged from 192.0.2.1. Always from the slave's MAC. */
+static void test_arp_probe_route(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup arp_interval 100 "
+				"arp_ip_target 198.51.100.254,198.51.7.7,192.0.2.254");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct err err = { 0 };
+	uint32_t a = ip4(192, 0, 2, 1), v100 = ip4(198, 51, 100, 1), v200 = ip4(198, 51, 0, 5);
+	uint32_t t1 = ip4(198, 51, 100, 254), t2 = ip4(198, 51, 7, 7), t3 = ip4(192, 0, 2, 254);
+	uint8_t p24 = 24, p16 = 16;
+	unsigned n1 = 0, n2 = 0, n3 = 0, from;
+
+	bond_set_addrs(b, &a, &p24, 1, NULL, 0);
+	assert_int_equal(bond_vlan_add(b, 200, &err), 0);
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 200, &v200, &p16, 1, NULL, 0), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, &v100, &p24, 1, NULL, 0), 0);
+	from = H.ntx;
+	h_advance(&H, 1000);
+	for (unsigned i = from; i < H.ntx; i++) {
+		const struct h_tx *x = &H.tx[i];
+		const uint8_t *f = x->frame;
+
+		assert_ptr_equal(x->s, e0);
+		assert_int_equal(x->len, 60);
+		/* the gratuitous ARPs of the slave becoming active are not probes */
+		if (!memcmp(f + (f[12] == 0x81 ? 18 : 14) + 14, f + (f[12] == 0x81 ? 18 : 14) + 24, 4))
+			continue;
+		assert_memory_equal(f + 6, e0->cur_mac, 6);
+		if (tagged(f, 100, 0x0806)) {
+			assert_memory_equal(f + 18 + 8, e0->cur_mac, 6);
+			assert_memory_equal(f + 18 + 14, &v100, 4);
+			assert_memory_equal(f + 18 + 24, &t1, 4);
+			assert_int_equal(f[18 + 7], 1);               /* request */
+			n1++;
+		} else if (tagged(f, 200, 0x0806)) {
+			assert_memory_equal(f + 18 + 14, &v200, 4);
+			assert_memory_equal(f + 18 + 24, &t2, 4);
+			n2++;
+		} else if (untagged(f, 0x0806)) {
+			assert_memory_equal(f + 14 + 14, &a, 4);
+			assert_memory_equal(f + 14 + 24, &t3, 4);
+			n3++;
+		} else {
+			fail_msg("unexpected frame %u, type %02x%02x", i, f[12], f[13]);
+		}
+	}
+	/* one of each per interval: 10 in a second (give or take the edges) */
+	assert_true(n1 >= 9 && n1 <= 11);
+	assert_int_equal(n2, n1);
+	assert_int_equal(n3, n1);
+}
+
+/* arp_validate all on one target reached through VLAN 100: the target
+ * answers every probe, tagged (as a switch port in VLAN 100 would send
+ * it); the active slave stays up on those tagged replies alone, and goes
+ * down once they stop. */
+static void test_arp_tagged_replies_validate(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup arp_interval 100 "
+				"arp_validate all arp_ip_target 198.51.100.254");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct err err = { 0 };
+	uint32_t v100 = ip4(198, 51, 100, 1), t = ip4(198, 51, 100, 254);
+	uint8_t p24 = 24;
+	unsigned replies = 0;
+
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, &v100, &p24, 1, NULL, 0), 0);
+	for (unsigned step = 0; step < 500; step++) {
+		unsigned from = H.ntx;
+
+		h_advance(&H, 10);
+		for (unsigned i = from; i < H.ntx && step < 300; i++) {
+			const uint8_t *f = H.tx[i].frame;
+			uint8_t r[64] = { 0 };
+
+			if (!tagged(f, 100, 0x0806) || memcmp(f + 18 + 24, &t, 4))
+				continue;
+			/* is-at: target -> the probing slave, tagged 100 */
+			memcpy(r, f + 6, 6);
+			memcpy(r + 6, "\x02\x00\x00\x00\x00\xfe", 6);
+			memcpy(r + 12, "\x81\x00\x00\x64\x08\x06", 6);
+			memcpy(r + 18, "\x00\x01\x08\x00\x06\x04\x00\x02", 8);
+			memcpy(r + 18 + 8, r + 6, 6);
+			memcpy(r + 18 + 14, &t, 4);
+			memcpy(r + 18 + 18, f + 6, 6);
+			memcpy(r + 18 + 24, &v100, 4);
+			slave_receive(H.tx[i].s, r, sizeof(r), NULL, H.now);
+			replies++;
+		}
+		if (step == 299) {
+			/* 3 s of tagged replies: up and active all along */
+			assert_true(replies >= 25);
+			assert_int_equal(e0->link, SLAVE_LINK_UP);
+			assert_ptr_equal(b->active, e0);
+			assert_int_equal(e0->link_failure_count, 0);
+		}
+	}
+	/* 2 s without: missed_max (2) intervals and it is down (the monitor
+	 * then probes on it again as "going back") */
+	assert_int_not_equal(e0->link, SLAVE_LINK_UP);
+	assert_int_equal(e0->link_failure_count, 1);
+	assert_null(b->active);
+}
+
+/* ns_ip6_target 2001:db8:64::fe shares the /64 of VLAN 100's address
+ * and not the bond's: the NS goes tagged 100 from 2001:db8:64::1, with its
+ * checksum right; 2001:db8::fe stays on the bond. */
+static void test_ns_probe_route(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup arp_interval 100 "
+				"ns_ip6_target 2001:db8:64::fe,2001:db8::fe");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct err err = { 0 };
+	static const uint8_t t1[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0xfe };
+	unsigned n1 = 0, n2 = 0, from;
+
+	bond_set_addrs(b, NULL, NULL, 0, &BOND6, 1);
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, NULL, NULL, 0, &V100_6, 1), 0);
+	from = H.ntx;
+	h_advance(&H, 500);
+	for (unsigned i = from; i < H.ntx; i++) {
+		const struct h_tx *x = &H.tx[i];
+		const uint8_t *f = x->frame;
+
+		assert_ptr_equal(x->s, e0);
+		/* the unsolicited NAs of the slave becoming active are not probes */
+		if (f[(f[12] == 0x81 ? 18 : 14) + 40] == 136)
+			continue;
+		if (tagged(f, 100, 0x86dd)) {
+			const uint8_t *ip = f + 18;
+
+			/* 4 + 14 + 40 + NS 24 + source lladdr option 8 */
+			assert_int_equal(x->len, 90);
+			assert_memory_equal(f, "\x33\x33\xff\x00\x00\xfe", 6);
+			assert_memory_equal(ip + 8, V100_6, 16);
+			assert_int_equal(ip[40], 135);
+			assert_memory_equal(ip + 48, t1, 16);
+			assert_memory_equal(ip + 40 + 26, e0->cur_mac, 6);
+			assert_true(icmp6_sum_ok(ip));
+			n1++;
+		} else if (untagged(f, 0x86dd)) {
+			assert_memory_equal(f + 14 + 8, BOND6, 16);
+			n2++;
+		} else {
+			fail_msg("unexpected frame %u", i);
+		}
+	}
+	assert_true(n1 >= 4);
+	assert_int_equal(n1, n2);
+}
+
+/* Learning packets every lp_interval: one untagged from each slave's MAC,
+ * and one per VLAN tagged with its VID from the bond's MAC (64 bytes) -
+ * in tlb from the active slave only (the others' MACs are not the VLANs'),
+ * in alb likewise (strict matching always: only the active slave wears
+ * the bond's MAC). */
+static void lp_check(const char *opts)
+{
+	struct bond *b = h_bond(&H, "bond0", opts);
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct err err = { 0 };
+	unsigned plain[2] = { 0 }, t100[2] = { 0 }, t200[2] = { 0 }, from;
+
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_add(b, 200, &err), 0);
+	h_advance(&H, 500);
+	assert_ptr_equal(b->active, e0);
+	from = H.ntx;
+	h_advance(&H, 3000);
+	for (unsigned i = from; i < H.ntx; i++) {
+		const struct h_tx *x = &H.tx[i];
+		const uint8_t *f = x->frame;
+		unsigned k = x->s == e1;
+
+		if (untagged(f, 0x9000)) {
+			assert_int_equal(x->len, 60);
+			assert_memory_equal(f, x->s->cur_mac, 6);
+			assert_memory_equal(f + 6, x->s->cur_mac, 6);
+			plain[k]++;
+		} else if (tagged(f, 100, 0x9000) || tagged(f, 200, 0x9000)) {
+			assert_int_equal(x->len, 64);
+			assert_memory_equal(f, b->mac, 6);
+			assert_memory_equal(f + 6, b->mac, 6);
+			if (f[15] == 100)
+				t100[k]++;
+			else
+				t200[k]++;
+		}
+	}
+	/* lp_interval 1: three rounds in 3 s */
+	assert_int_equal(plain[0], 3);
+	assert_int_equal(plain[1], 3);
+	assert_int_equal(t100[0], 3);
+	assert_int_equal(t200[0], 3);
+	assert_int_equal(t100[1], 0);
+	assert_int_equal(t200[1], 0);
+
+	/* A failover: the new active slave takes the bond's MAC and teaches
+	 * it at once, untagged and in every VLAN. */
+	from = H.ntx;
+	h_carrier(&H, e0, false);
+	h_advance(&H, 200);
+	assert_ptr_equal(b->active, e1);
+	memset(t100, 0, sizeof(t100));
+	memset(t200, 0, sizeof(t200));
+	for (unsigned i = from; i < H.ntx && i < from + 8; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (H.tx[i].s == e1 && tagged(f, 100, 0x9000))
+			t100[1]++;
+		if (H.tx[i].s == e1 && tagged(f, 200, 0x9000))
+			t200[1]++;
+	}
+	assert_int_equal(t100[1], 1);
+	assert_int_equal(t200[1], 1);
+}
+
+static void test_learning_packets_tlb(void **state)
+{
+	lp_check("mode balance-tlb miimon 100 lp_interval 1");
+}
+
+static void test_learning_packets_alb(void **state)
+{
+	lp_check("mode balance-alb miimon 100 lp_interval 1");
+}
+
+/* resend_igmp: the VLAN's own memberships (mcast_groups_vlan) are
+ * reported tagged with its VID, from its address, after the bond's. */
+static void test_mcast_rejoin_vlan(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode active-backup miimon 100 resend_igmp 1");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	static struct mcast_groups gb, gv;
+	struct err err = { 0 };
+	uint32_t a = ip4(192, 0, 2, 1), v = ip4(198, 51, 100, 1);
+	uint8_t p24 = 24;
+	unsigned nb = 0, nv = 0, from;
+
+	gb.igmp_version = 2;
+	gb.n4 = 1;
+	memcpy(gb.v4[0].addr, "\xef\x01\x01\x01", 4);     /* 239.1.1.1 */
+	gv.igmp_version = 2;
+	gv.n4 = 1;
+	memcpy(gv.v4[0].addr, "\xef\x02\x02\x02", 4);     /* 239.2.2.2 */
+	H.mcast = &gb;
+	H.mcast_vlan = &gv;
+	H.mcast_vid = 100;
+	bond_set_addrs(b, &a, &p24, 1, NULL, 0);
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	assert_int_equal(bond_vlan_add(b, 200, &err), 0);
+	assert_int_equal(bond_vlan_set_addrs(b, 100, &v, &p24, 1, NULL, 0), 0);
+	h_advance(&H, 1000);
+	from = H.ntx;
+	H.mcast_vlan_asks = 0;
+	h_carrier(&H, e0, false);
+	h_advance(&H, 1000);
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (untagged(f, 0x0800) && f[14 + 9] == 2) {
+			assert_memory_equal(f + 14 + 12, &a, 4);
+			assert_memory_equal(f + 14 + 24 + 4, "\xef\x01\x01\x01", 4);
+			nb++;
+		} else if (tagged(f, 100, 0x0800) && f[18 + 9] == 2) {
+			assert_ptr_equal(H.tx[i].s, e1);
+			assert_memory_equal(f, "\x01\x00\x5e\x02\x02\x02", 6);
+			assert_memory_equal(f + 18 + 12, &v, 4);
+			assert_int_equal(f[18 + 24], 0x16);            /* v2 report */
+			assert_memory_equal(f + 18 + 24 + 4, "\xef\x02\x02\x02", 4);
+			/* 14 + 24 + 8 = 46 bytes, tagged 50, padded to 60 */
+			assert_int_equal(H.tx[i].len, 60);
+			nv++;
+		}
+	}
+	assert_int_equal(nb, 1);
+	assert_int_equal(nv, 1);
+	/* asked once per VLAN (100 and 200; 200 has no groups) */
+	assert_int_equal(H.mcast_vlan_asks, 2);
+}
+
+/* rlb (balance-alb) learns a client's VLAN from the host's ARP reply sent
+ * by the VLAN sub-interface (bond_xmit_vlan: tag inline) and tags the
+ * updates it sends that client. */
+static void test_rlb_updates_tagged(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-alb miimon 100");
+	struct slave *e0 = h_enslave(&H, b, "eth0", 1);
+	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
+	struct err err = { 0 };
+	uint32_t v = ip4(198, 51, 100, 1), c = ip4(198, 51, 100, 77);
+	uint8_t r[64] = { 0 };
+	unsigned from, upd = 0;
+	struct slave *chosen;
+
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	h_advance(&H, 500);
+	/* is-at 198.51.100.1 -> client 02:00:00:00:00:77 at 198.51.100.77 */
+	memcpy(r, "\x02\x00\x00\x00\x00\x77", 6);
+	memcpy(r + 6, b->mac, 6);
+	memcpy(r + 12, "\x81\x00\x00\x64\x08\x06", 6);
+	memcpy(r + 18, "\x00\x01\x08\x00\x06\x04\x00\x02", 8);
+	memcpy(r + 18 + 8, b->mac, 6);
+	memcpy(r + 18 + 14, &v, 4);
+	memcpy(r + 18 + 18, r, 6);
+	memcpy(r + 18 + 24, &c, 4);
+	from = H.ntx;
+	bond_xmit_vlan(b, r, 60, NULL, H.now);
+	assert_int_equal(H.ntx, from + 1);
+	chosen = H.tx[from].s;
+	assert_true(tagged(H.tx[from].frame, 100, 0x0806));
+	assert_memory_equal(H.tx[from].frame + 18 + 8, chosen->cur_mac, 6);
+	/* the client's slave fails: its clients move, and are told, tagged */
+	from = H.ntx;
+	h_carrier(&H, chosen, false);
+	h_advance(&H, 5000);
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (f[12] == 0x08 && f[13] == 0x06 && f[14 + 7] == 2 &&
+		    !memcmp(f + 14 + 24, &c, 4))
+			fail_msg("an update to the VLAN client left untagged");
+		if (tagged(f, 100, 0x0806) && f[18 + 7] == 2 && !memcmp(f + 18 + 24, &c, 4)) {
+			assert_memory_equal(f, "\x02\x00\x00\x00\x00\x77", 6);
+			assert_ptr_equal(H.tx[i].s, chosen == e0 ? e1 : e0);
+			upd++;
+		}
+	}
+	assert_true(upd >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +678,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tlb_static_vlan_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srcmac_spreads_vlans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explain_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_notify_vlans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_probe_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_tagged_replies_validate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ns_probe_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learning_packets_tlb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learning_packets_alb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mcast_rejoin_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rlb_updates_tagged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
