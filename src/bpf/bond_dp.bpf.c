@@ -49,6 +49,24 @@ static __always_inline int t_direct(void)
 #endif
 #include "dp_hash.h"
 
+/* core/hash.c xmit_hash_vlan() on a VLAN sub-interface's frame: its bytes
+ * as its TAP gave them (untagged) and its VID. The kernel's hash of a
+ * frame of a VLAN device stacked on a bond reads the frame behind the tag
+ * (which is out of band there too): every policy but vlan+srcmac is the
+ * hash of the untagged frame, and vlan+srcmac adds the VID to the source
+ * MAC's halves (bond_vlan_srcmac_hash). */
+static __always_inline __u32 vlan_xmit_hash(struct __sk_buff *skb, __u32 policy, __u32 vid)
+{
+	struct dph_eth e;
+
+	if (policy == DPH_VLAN_SRCMAC) {
+		dph_eth_read(skb, 0, &e);
+		return e.ok ? dph_srcmac_hash(&e) ^ vid : 0;
+	}
+	return dp_xmit_hash(skb, policy, 0);
+}
+#define DP_VLAN_HASH(skb, policy, vid) vlan_xmit_hash(skb, policy, vid)
+
 #define ETH_HLEN_ 14
 #define ETH_P_IP_ 0x0800
 #define ETH_P_ARP_ 0x0806
@@ -126,6 +144,28 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } dp_flowrng SEC(".maps");
+
+/* VLAN sub-interfaces (dp_abi.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DP_VLAN_IDS);
+	__type(key, __u32);
+	__type(value, __u32);
+} dp_vlans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DP_MAX_VLANS);
+	__type(key, __u32);
+	__type(value, __u32);
+} dp_vlan_ifs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, DP_MAX_VLANS);
+	__type(key, __u32);
+	__type(value, struct dp_vlan_stats);
+} dp_vstats SEC(".maps");
 
 /* ---- the test build's decision record ----------------------------------- */
 
@@ -209,6 +249,21 @@ static __always_inline void t_mac(const __u8 *mac, int dst)
 	__builtin_memcpy(dst ? o->dmac : o->smac, mac, 6);
 	o->flags |= dst ? DP_T_DMAC : DP_T_SMAC;
 }
+
+/* The VID the program found, and the skb's out-of-band tag as it leaves. */
+static __always_inline int t_end_tag(struct __sk_buff *skb, int action, __u32 vid)
+{
+	struct dp_test_out *o = t_out();
+
+	if (o) {
+		o->action = action;
+		o->vid = vid;
+		o->vlan_present = skb->vlan_present;
+		o->vlan_proto = skb->vlan_present ? bpf_ntohs((__u16)skb->vlan_proto) : 0;
+		o->vlan_tci = skb->vlan_present ? skb->vlan_tci : 0;
+	}
+	return action;
+}
 #else
 static __always_inline void t_begin(void)
 {
@@ -233,6 +288,11 @@ static __always_inline void t_bucket(__u32 bucket, int simple)
 
 static __always_inline void t_mac(const __u8 *mac, int dst)
 {
+}
+
+static __always_inline int t_end_tag(struct __sk_buff *skb, int action, __u32 vid)
+{
+	return action;
 }
 #endif
 
@@ -517,14 +577,29 @@ static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len
 	return bpf_redirect(ifindex, 0);
 }
 
+/* The transmit hash of the frame. vid 0: a frame of the bond's TAP, hashed
+ * as core/hash.c xmit_hash() hashes the engine's frame (an out-of-band tag
+ * as if inline). Else a frame of the VLAN sub-interface vid, whose tag
+ * bond_vlan_tx has pushed out of band (its bytes are still the TAP's,
+ * untagged): core/hash.c xmit_hash_vlan(), the kernel's hash of a frame of
+ * a VLAN device stacked on a bond. vid is a constant 0 in bond_tx, where
+ * the second branch is compiled away. */
+static __always_inline __u32 tx_hash(struct __sk_buff *skb, const struct dp_cfg *cfg, __u32 vid)
+{
+	if (vid)
+		return DP_VLAN_HASH(skb, cfg->xmit_policy, vid);
+	return dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+}
+
 /* mode.c mode_hash_slave(): tx[hash % n_tx]; 0 when there is none. */
-static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_cfg *cfg)
+static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_cfg *cfg,
+					__u32 vid)
 {
 	__u32 n = cfg->n_tx, h, idx;
 
 	if (!n || n > DP_MAX_SLAVES)
 		return 0;
-	h = dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+	h = tx_hash(skb, cfg, vid);
 	t_hash(h);
 	idx = slave_idx(h % n);
 	if (idx >= DP_MAX_SLAVES)
@@ -745,7 +820,7 @@ static __always_inline int tlb_bucket_xmit(struct __sk_buff *skb, const struct d
 
 /* mode_tlb.c tlb_xmit(). */
 static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				    __u32 len)
+				    __u32 len, __u32 vid)
 {
 	struct l2v l2;
 	__u8 dst[6];
@@ -757,8 +832,8 @@ static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 	if (!tlb_balances(skb, dst, &l2))
 		return alb_do_xmit(skb, cfg, 0, len);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg), len);
-	h = dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len);
+	h = tx_hash(skb, cfg, vid);
 	t_hash(h);
 	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len);
 }
@@ -834,7 +909,7 @@ static __always_inline int alb_classify(struct __sk_buff *skb, const __u8 dst[6]
 
 /* mode_alb.c alb_xmit(): ARP is receive load balancing, the engine's. */
 static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				    __u32 len)
+				    __u32 len, __u32 vid)
 {
 	struct l2v l2;
 	__u8 dst[6];
@@ -850,11 +925,16 @@ static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 	if (kind != ALB_HASH)
 		return alb_do_xmit(skb, cfg, 0, len);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg), len);
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len);
 	return tlb_bucket_xmit(skb, cfg, hash, 1, len);
 }
 
-static __always_inline int tx_decide(struct __sk_buff *skb)
+/* The slave choice of bond_tx and bond_vlan_tx: vid 0 for a frame of the
+ * bond's TAP, else the VID of the VLAN sub-interface the frame comes from
+ * (its tag already pushed out of band: every rule below then reads the
+ * frame as the engine reads it with the tag inline, as bond_xmit_vlan()
+ * hands it to the mode, and only the hash is the VLAN one). */
+static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 {
 	const struct dp_cfg *cfg;
 	__u32 k = 0, len = frame_len(skb), tx;
@@ -891,14 +971,14 @@ static __always_inline int tx_decide(struct __sk_buff *skb)
 			if (is_neighbor(skb, &l2))
 				return bcast_xmit(skb, cfg, len);
 		}
-		tx = hash_slave(skb, cfg);
+		tx = hash_slave(skb, cfg, vid);
 		break;
 	case DP_TX_BCAST:
 		return bcast_xmit(skb, cfg, len);
 	case DP_TX_TLB:
-		return tlb_xmit(skb, cfg, len);
+		return tlb_xmit(skb, cfg, len, vid);
 	case DP_TX_ALB:
-		return alb_xmit(skb, cfg, len);
+		return alb_xmit(skb, cfg, len, vid);
 	default:        /* DP_TX_DROP */
 		tx = 0;
 		break;
@@ -912,7 +992,68 @@ SEC("tc")
 int bond_tx(struct __sk_buff *skb)
 {
 	t_begin();
-	return t_end(tx_decide(skb));
+	return t_end(tx_decide(skb, 0));
+}
+
+/* ---- transmit from a VLAN sub-interface --------------------------------- */
+
+static __always_inline struct dp_vlan_stats *vlan_stats(__u32 vid)
+{
+	return bpf_map_lookup_elem(&dp_vstats, &vid);
+}
+
+/* slave.c bond_xmit_vlan(): the frame the host sent on the VLAN TAP
+ * ifindex leaves tagged with that TAP's VID, chosen as bond_tx chooses
+ * (tx_decide) with the kernel's hash of a VLAN device's frame. The tag is
+ * pushed first, out of band (skb metadata: the bytes are not moved), so
+ * that the mode's rules see it as the engine sees the tag inline; a frame
+ * left to the daemon goes to the TAP's queue untagged again, as the daemon
+ * reads a VLAN TAP's frames on the packet data path. */
+static __always_inline int vlan_tx(struct __sk_buff *skb, __u32 *vidp)
+{
+	struct dp_vlan_stats *vs;
+	__u32 ifindex = skb->ifindex, *v, vid, len = skb->len;
+	int act;
+
+	v = bpf_map_lookup_elem(&dp_vlan_ifs, &ifindex);
+	if (!v || !*v || *v >= DP_VLAN_IDS - 1)
+		return tx_no_slave();   /* not (or no longer) a VLAN TAP of ours */
+	vid = *v;
+	*vidp = vid;
+	vs = vlan_stats(vid);
+	if (bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q_), (__u16)vid) < 0) {
+		if (vs)
+			vs->tx_dropped++;
+		return TC_ACT_SHOT;
+	}
+	act = tx_decide(skb, vid);
+	if (act == TC_ACT_OK) {
+		if (vs)
+			vs->tx_to_daemon++;
+		if (bpf_skb_vlan_pop(skb) < 0)
+			return TC_ACT_SHOT;
+		return TC_ACT_OK;
+	}
+	if (vs) {
+		if (act == TC_ACT_REDIRECT) {
+			vs->tx_packets++;
+			vs->tx_bytes += len;
+		} else {
+			vs->tx_dropped++;
+		}
+	}
+	return act;
+}
+
+SEC("tc")
+int bond_vlan_tx(struct __sk_buff *skb)
+{
+	__u32 vid = 0;
+	int act;
+
+	t_begin();
+	act = vlan_tx(skb, &vid);
+	return t_end_tag(skb, act, vid);
 }
 
 #ifdef BPF_TEST
@@ -930,7 +1071,7 @@ int bond_tx_vlan(struct __sk_buff *skb)
 	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
 	    !skb->vlan_present)
 		return t_end(-1);
-	return t_end(tx_decide(skb));
+	return t_end(tx_decide(skb, 0));
 }
 
 /* Test build only: bond_tx on the frame with the queue tc would have given
@@ -946,7 +1087,7 @@ int bond_tx_queue(struct __sk_buff *skb)
 	if (!in)
 		return t_end(-1);
 	skb->queue_mapping = in->queue_mapping;
-	return t_end(tx_decide(skb));
+	return t_end(tx_decide(skb, 0));
 }
 #endif
 
@@ -959,12 +1100,39 @@ static __always_inline int rx_drop(struct dp_slave_stats *st)
 	return TC_ACT_SHOT;
 }
 
-static __always_inline int rx_decide(struct __sk_buff *skb)
+/* The TAP of the VLAN sub-interface the frame belongs to, 0 for none: an
+ * 802.1Q tag (out of band, or inline where the kernel left it in the
+ * bytes) whose VID is in dp_vlans; *vid is that VID. An 802.1ad outer tag
+ * is not a sub-interface's (theirs are 802.1Q), nor is VID 0 (a priority
+ * tag). */
+static __always_inline __u32 rx_vlan(struct __sk_buff *skb, __u32 *vid)
+{
+	__u32 v, *tap;
+
+	if (skb->vlan_present) {
+		if (oob_vlan_proto(skb) != ETH_P_8021Q_)
+			return 0;
+		v = skb->vlan_tci & 0x0fff;
+	} else {
+		if (skb->len < ETH_HLEN_ + 4 || dph_be16(skb, 12) != ETH_P_8021Q_)
+			return 0;
+		v = dph_be16(skb, 14) & 0x0fff;
+	}
+	if (!v)
+		return 0;
+	tap = bpf_map_lookup_elem(&dp_vlans, &v);
+	if (!tap || !*tap)
+		return 0;
+	*vid = v;
+	return *tap;
+}
+
+static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
 {
 	const struct dp_cfg *cfg;
 	const struct dp_slave *s;
 	struct dp_slave_stats *st;
-	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb);
+	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb), vtap;
 	__u8 dst[6], mac[6];
 	int have_dst;
 
@@ -1005,6 +1173,25 @@ static __always_inline int rx_decide(struct __sk_buff *skb)
 			return rx_drop(st);
 		t_mac(mac, 1);
 	}
+	/* A VLAN sub-interface's frame goes to its TAP, untagged. */
+	vtap = rx_vlan(skb, vidp);
+	if (vtap) {
+		struct dp_vlan_stats *vs;
+
+		/* Metadata only when the tag is out of band (the receive path
+		 * moved it there before tc); the 12 bytes of the MACs are moved
+		 * when it was left inline. */
+		if (bpf_skb_vlan_pop(skb) < 0)
+			return rx_drop(st);
+		vs = vlan_stats(*vidp);
+		if (vs) {
+			vs->rx_packets++;
+			vs->rx_bytes += len - 4;
+		}
+		t_sent(vtap, TC_ACT_REDIRECT);
+		return bpf_redirect(vtap, BPF_F_INGRESS);
+	}
+	*vidp = 0;
 	if (!cfg->tap_ifindex)
 		return rx_drop(st);
 	t_sent(cfg->tap_ifindex, TC_ACT_REDIRECT);
@@ -1014,8 +1201,34 @@ static __always_inline int rx_decide(struct __sk_buff *skb)
 SEC("tc")
 int bond_rx(struct __sk_buff *skb)
 {
+	__u32 vid = 0;
+	int act;
+
 	t_begin();
-	return t_end(rx_decide(skb));
+	act = rx_decide(skb, &vid);
+	return t_end_tag(skb, act, vid);
 }
+
+#ifdef BPF_TEST
+/* Test build only: bond_rx on the frame with an out-of-band tag, as the
+ * receive path hands a tagged frame to tc. */
+SEC("tc")
+int bond_rx_vlan(struct __sk_buff *skb)
+{
+	const struct dp_test_in *in;
+	__u32 k = 0, vid = 0;
+	int act;
+
+	t_begin();
+	in = bpf_map_lookup_elem(&dp_test_in, &k);
+	if (!in || skb->vlan_present)
+		return t_end(-1);
+	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
+	    !skb->vlan_present)
+		return t_end(-1);
+	act = rx_decide(skb, &vid);
+	return t_end_tag(skb, act, vid);
+}
+#endif
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -228,6 +228,55 @@ static void ebpf_slave_close(struct daemon *d, struct dslave *ds)
 	ds->db->cfg_valid = false;
 }
 
+/* ---- VLAN sub-interfaces ---------------------------------------------- */
+
+/* bond0.100's TAP gets bond_vlan_tx on its egress and its VID in the maps
+ * (dp_ebpf_vlan_add): its frames leave tagged without the daemon, and
+ * bond_rx hands the frames of that VID to it untagged. The TAP persists
+ * as the bond's does, so the VLAN's frames keep flowing when the daemon
+ * dies and a successor takes it over (vlan_add over our own filter
+ * replaces it). */
+static int ebpf_vlan_open(struct daemon *d, struct dbond *db, struct dvlan *dv,
+			  struct err *err)
+{
+	int rc;
+
+	if (!db->ebpf) {
+		err_set(err, -ENODEV, "%s: VLAN %s: the bond has no kernel data path", db->name,
+			dv->name);
+		return -ENODEV;
+	}
+	rc = tap_set_persist(dv->tap_fd, true);
+	if (rc < 0) {
+		err_set(err, rc, "%s: cannot make the TAP persistent (TUNSETPERSIST): %s",
+			dv->name, strerror(-rc));
+		return rc;
+	}
+	rc = dp_ebpf_vlan_add(db->ebpf, dv->vid, dv->ifindex, err);
+	if (rc < 0) {
+		/* An adopted TAP stays as it was found. */
+		if (!dv->adopted)
+			tap_set_persist(dv->tap_fd, false);
+		return rc;
+	}
+	return 0;
+}
+
+static void ebpf_vlan_close(struct daemon *d, struct dbond *db, struct dvlan *dv)
+{
+	struct err err = { 0 };
+	int rc;
+
+	if (db->ebpf && dp_ebpf_vlan_del(db->ebpf, dv->vid, dv->ifindex, &err) < 0 &&
+	    err.code != -ENOENT)
+		daemon_logl(d, LOG_ERR, "%s: %s", dv->name, err.msg);
+	/* Closing the fd now removes the device, as on the packet data path. */
+	rc = tap_set_persist(dv->tap_fd, false);
+	if (rc < 0)
+		daemon_logl(d, LOG_ERR, "%s: cannot clear the TAP's persistence: %s; delete it with ip link del %s",
+			    dv->name, strerror(-rc), dv->name);
+}
+
 /* ---- the engine's decisions into the maps ----------------------------- */
 
 static uint32_t ifindex_of(const struct slave *s)
@@ -479,6 +528,8 @@ const struct datapath_ops datapath_ebpf = {
 	.slave_hide = ebpf_slave_hide,
 	.slave_open = ebpf_slave_open,
 	.slave_close = ebpf_slave_close,
+	.vlan_open = ebpf_vlan_open,
+	.vlan_close = ebpf_vlan_close,
 	.deliver = ebpf_deliver,
 	.counters = ebpf_counters,
 	.sync = ebpf_sync,

@@ -41,8 +41,9 @@
 #define BPFFS_MOUNT "/sys/fs/bpf"
 #define OBJ_NAME "bondd_dp"
 
-enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG, M_N };
-enum { P_TX, P_RX, P_N };
+enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG,
+       M_VLANS, M_VLAN_IFS, M_VSTATS, M_N };
+enum { P_TX, P_RX, P_VLAN_TX, P_N };
 
 /* What each map of the contract must look like: a map of the right name
  * but another layout belongs to a different bondd version and cannot be
@@ -62,12 +63,29 @@ static const struct map_desc {
 		      sizeof(struct dp_flow_val) },
 	[M_FLOWCTL] = { DP_MAP_FLOWCTL, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_flowctl) },
 	[M_FLOWRNG] = { DP_MAP_FLOWRNG, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
+	[M_VLANS] = { DP_MAP_VLANS, BPF_MAP_TYPE_ARRAY, 4, sizeof(uint32_t) },
+	[M_VLAN_IFS] = { DP_MAP_VLAN_IFS, BPF_MAP_TYPE_HASH, 4, sizeof(uint32_t) },
+	[M_VSTATS] = { DP_MAP_VSTATS, BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct dp_vlan_stats) },
 };
-static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };
+static const char *const prog_names[P_N] = {
+	[P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX, [P_VLAN_TX] = DP_PROG_VLAN_TX,
+};
+
+/* dp->pcpu holds a per-CPU value of either kind of counters. */
+_Static_assert(sizeof(struct dp_vlan_stats) <= sizeof(struct dp_slave_stats),
+	       "dp_ebpf's per-CPU buffer is sized for struct dp_slave_stats");
 
 struct dp_rx {
 	int ifindex;
 	bool created_qdisc;
+};
+
+/* A VLAN sub-interface whose TAP carries (or carried, when adopted) our
+ * egress filter: dp_ebpf_destroy takes the filter away, and the TAP's
+ * clsact when nothing else is left on it (the TAP is bondd's own device). */
+struct dp_vlan {
+	uint16_t vid;
+	int ifindex;
 };
 
 struct dp_ebpf {
@@ -83,6 +101,9 @@ struct dp_ebpf {
 	/* Slaves attached through dp_ebpf_attach_rx in this process. */
 	unsigned n_rx;
 	struct dp_rx rx[DP_MAX_SLAVES];
+	/* VLAN sub-interfaces: added in this process, or found at adoption. */
+	unsigned n_vlans;
+	struct dp_vlan vlans[DP_MAX_VLANS];
 	/* Per-CPU values: libbpf_num_possible_cpus() slots of 8-byte aligned
 	 * values, the largest of our per-CPU value types. */
 	int ncpus;
@@ -364,10 +385,8 @@ int dp_ebpf_probe(struct err *err)
 		goto out;
 	ret = obj_take(dp, obj, true, err);
 	bpf_object__close(obj);
-	if (ret == 0)
-		ret = bind_maps(dp, dp->prog_fd[P_TX], err);
-	if (ret == 0)
-		ret = bind_maps(dp, dp->prog_fd[P_RX], err);
+	for (int i = 0; i < P_N && ret == 0; i++)
+		ret = bind_maps(dp, dp->prog_fd[i], err);
 out:
 	fds_close(dp);
 	free(dp);
@@ -479,11 +498,12 @@ static bool prog_is_ours(int fd, const char *name, uint32_t cfg_id)
 	return false;
 }
 
-/* The receive program of the adopted object: the one the slaves' filters
- * run. From the pin, else among the kernel's programs (one named bond_rx
- * on our maps), else loaded anew on the adopted maps (nothing referred to
- * the old one any more, so nothing runs it). */
-static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
+/* A program of the adopted object other than the TAP's (which) : the
+ * receive program the slaves' filters run, the VLAN TAPs' transmit
+ * program. From the pin, else among the kernel's programs (one of that
+ * name on our maps), else loaded anew on the adopted maps (nothing
+ * referred to the old one any more, so nothing runs it). */
+static int prog_find(struct dp_ebpf *dp, int which, struct err *err)
 {
 	char path[PATH_MAX + 16];
 	uint32_t cfg_id, id = 0;
@@ -495,10 +515,10 @@ static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
 		err_set(err, ret, "cannot read the id of map %s: %s", DP_MAP_CFG, strerror(-ret));
 		return ret;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, DP_PROG_RX);
+	snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, prog_names[which]);
 	fd = bpf_obj_get(path);
-	if (fd >= 0 && prog_is_ours(fd, DP_PROG_RX, cfg_id)) {
-		dp->prog_fd[P_RX] = fd;
+	if (fd >= 0 && prog_is_ours(fd, prog_names[which], cfg_id)) {
+		dp->prog_fd[which] = fd;
 		return 0;
 	}
 	if (fd >= 0)
@@ -507,20 +527,20 @@ static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
 		fd = bpf_prog_get_fd_by_id(id);
 		if (fd < 0)
 			continue;       /* freed meanwhile */
-		if (prog_is_ours(fd, DP_PROG_RX, cfg_id)) {
-			dp->prog_fd[P_RX] = fd;
+		if (prog_is_ours(fd, prog_names[which], cfg_id)) {
+			dp->prog_fd[which] = fd;
 			return 0;
 		}
 		close(fd);
 	}
-	ret = obj_load(dp->map_fd, P_RX, &obj, err);
+	ret = obj_load(dp->map_fd, which, &obj, err);
 	if (ret < 0)
 		return ret;
 	ret = obj_take(dp, obj, false, err);
 	bpf_object__close(obj);
 	if (ret < 0)
 		return ret;
-	return bind_maps(dp, dp->prog_fd[P_RX], err);
+	return bind_maps(dp, dp->prog_fd[which], err);
 }
 
 /* ---- pins ----------------------------------------------------------------- */
@@ -783,6 +803,249 @@ static int tc_detach(int ifindex, enum bpf_tc_attach_point ap, bool remove_qdisc
 	return 0;
 }
 
+/* ---- VLAN sub-interfaces ------------------------------------------------- */
+
+static int vlan_slot(const struct dp_ebpf *dp, uint16_t vid, int ifindex)
+{
+	for (unsigned i = 0; i < dp->n_vlans; i++)
+		if (dp->vlans[i].vid == vid || dp->vlans[i].ifindex == ifindex)
+			return (int)i;
+	return -1;
+}
+
+static void vlan_forget(struct dp_ebpf *dp, uint16_t vid, int ifindex)
+{
+	for (unsigned i = 0; i < dp->n_vlans;) {
+		if (dp->vlans[i].vid == vid || dp->vlans[i].ifindex == ifindex)
+			dp->vlans[i] = dp->vlans[--dp->n_vlans];
+		else
+			i++;
+	}
+}
+
+/* Adoption: the VLAN sub-interfaces an earlier daemon added, from
+ * dp_vlan_ifs (at most DP_MAX_VLANS entries, where dp_vlans would be 4096
+ * reads). Entries stay as they are, so the VLANs' frames keep flowing; a
+ * TAP that no longer exists can receive nothing, and its entries go. The
+ * live ones are remembered, so that dp_ebpf_destroy takes their filters
+ * away even when the daemon does not add them again. */
+static int vlans_find(struct dp_ebpf *dp, struct err *err)
+{
+	uint32_t key, next, vid, tap, stale[DP_MAX_VLANS][2];
+	const void *prev = NULL;
+	unsigned n_stale = 0, walked = 0;
+	char nbuf[IF_NAMESIZE];
+	int ret;
+
+	while (walked++ < 2 * DP_MAX_VLANS &&
+	       bpf_map_get_next_key(dp->map_fd[M_VLAN_IFS], prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &key, &vid);
+		if (ret == -ENOENT)
+			continue;
+		if (ret < 0) {
+			err_set(err, ret, "cannot read map %s: %s", DP_MAP_VLAN_IFS, strerror(-ret));
+			return ret;
+		}
+		if (!if_indextoname(key, nbuf)) {
+			if (n_stale < DP_MAX_VLANS) {
+				stale[n_stale][0] = key;
+				stale[n_stale++][1] = vid;
+			}
+			continue;
+		}
+		if (vid < 1 || vid > 4094 || dp->n_vlans == DP_MAX_VLANS ||
+		    vlan_slot(dp, (uint16_t)vid, (int)key) >= 0)
+			continue;
+		dp->vlans[dp->n_vlans++] = (struct dp_vlan){ (uint16_t)vid, (int)key };
+	}
+	for (unsigned i = 0; i < n_stale; i++) {
+		key = stale[i][0];
+		vid = stale[i][1];
+		bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &key);
+		if (vid >= DP_VLAN_IDS)
+			continue;
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &vid, &tap) == 0 && tap == key) {
+			tap = 0;
+			bpf_map_update_elem(dp->map_fd[M_VLANS], &vid, &tap, BPF_EXIST);
+			bpf_map_delete_elem(dp->map_fd[M_VSTATS], &vid);
+		}
+	}
+	return 0;
+}
+
+int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err)
+{
+	uint32_t key = vid, ifx = (uint32_t)tap_ifindex, old_ifx = 0, old_vid = 0;
+	size_t vsz = (sizeof(struct dp_vlan_stats) + 7) & ~(size_t)7;
+	bool created = false, new_stats;
+	int slot, ret;
+
+	if (vid < 1 || vid > 4094) {
+		err_set(err, -EINVAL, "%s: VLAN id %u is not in 1..4094", dp->bond, vid);
+		return -EINVAL;
+	}
+	if (tap_ifindex <= 0) {
+		err_set(err, -EINVAL, "%s: VLAN %u: no TAP (ifindex %d)", dp->bond, vid, tap_ifindex);
+		return -EINVAL;
+	}
+	slot = vlan_slot(dp, vid, tap_ifindex);
+	if (slot < 0 && dp->n_vlans == DP_MAX_VLANS) {
+		err_set(err, -ENOSPC, "%s: more than %d VLAN sub-interfaces", dp->bond, DP_MAX_VLANS);
+		return -ENOSPC;
+	}
+	/* What the maps say now (an adopted VLAN, or a stale entry). */
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &old_ifx);
+	if (ret == 0) {
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_vid);
+		ret = ret == -ENOENT ? 0 : ret;
+	}
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot read the data path's VLAN maps: %s",
+			dp->bond, vid, strerror(-ret));
+		return ret;
+	}
+	/* The counters start at zero with the sub-interface; re-adding keeps
+	 * them (a restarted daemon adds its VLANs again). */
+	memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
+	ret = bpf_map_update_elem(dp->map_fd[M_VSTATS], &key, dp->pcpu, BPF_NOEXIST);
+	new_stats = ret == 0;
+	if (ret < 0 && ret != -EEXIST) {
+		err_set(err, ret, "%s: VLAN %u: cannot create its counters in map %s: %s",
+			dp->bond, vid, DP_MAP_VSTATS, strerror(-ret));
+		return ret;
+	}
+	/* Transmit first (the program needs the VID before it runs), then
+	 * receive: frames of that VID reach the TAP only once it can answer. */
+	ret = bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &key, BPF_ANY);
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot write map %s: %s", dp->bond, vid,
+			DP_MAP_VLAN_IFS, strerror(-ret));
+		goto undo_stats;
+	}
+	ret = tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_VLAN_TX], &created, err);
+	if (ret < 0)
+		goto undo_ifs;
+	ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &ifx, BPF_EXIST);
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot write map %s: %s", dp->bond, vid,
+			DP_MAP_VLANS, strerror(-ret));
+		if (!old_vid)
+			tc_detach(tap_ifindex, BPF_TC_EGRESS, created, NULL);
+		goto undo_ifs;
+	}
+	/* Entries this one replaces: the VID's earlier TAP (gone, or
+	 * re-created with another ifindex), this TAP's earlier VID. */
+	if (old_ifx && old_ifx != ifx) {
+		uint32_t v;
+
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &old_ifx, &v) == 0 && v == vid)
+			bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &old_ifx);
+		tc_detach((int)old_ifx, BPF_TC_EGRESS, true, NULL);
+		vlan_forget(dp, vid, (int)old_ifx);
+	}
+	if (old_vid && old_vid != vid && old_vid < DP_VLAN_IDS) {
+		uint32_t t = 0;
+
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &old_vid, &t) == 0 && t == ifx) {
+			t = 0;
+			bpf_map_update_elem(dp->map_fd[M_VLANS], &old_vid, &t, BPF_EXIST);
+			bpf_map_delete_elem(dp->map_fd[M_VSTATS], &old_vid);
+		}
+		vlan_forget(dp, (uint16_t)old_vid, tap_ifindex);
+	}
+	slot = vlan_slot(dp, vid, tap_ifindex);
+	if (slot < 0)
+		slot = (int)dp->n_vlans++;
+	dp->vlans[slot] = (struct dp_vlan){ vid, tap_ifindex };
+	return 0;
+undo_ifs:
+	if (old_vid)
+		bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_vid, BPF_ANY);
+	else
+		bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &ifx);
+undo_stats:
+	if (new_stats)
+		bpf_map_delete_elem(dp->map_fd[M_VSTATS], &key);
+	return ret;
+}
+
+int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err)
+{
+	uint32_t key = vid, ifx = (uint32_t)tap_ifindex, cur = 0, cur_vid = 0, zero = 0;
+	char nbuf[IF_NAMESIZE];
+	bool known;
+	int ret, r2;
+
+	if (vid < 1 || vid > 4094 || tap_ifindex <= 0) {
+		err_set(err, -EINVAL, "%s: VLAN %u on ifindex %d: not a VLAN sub-interface",
+			dp->bond, vid, tap_ifindex);
+		return -EINVAL;
+	}
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &cur);
+	if (ret == 0) {
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &cur_vid);
+		ret = ret == -ENOENT ? 0 : ret;
+	}
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot read the data path's VLAN maps: %s",
+			dp->bond, vid, strerror(-ret));
+		return ret;
+	}
+	known = cur == ifx || cur_vid == vid || vlan_slot(dp, vid, tap_ifindex) >= 0;
+	if (!known) {
+		err_set(err, -ENOENT, "%s: VLAN %u on %s is not in the data path", dp->bond, vid,
+			ifname_of(tap_ifindex, nbuf));
+		return -ENOENT;
+	}
+	/* Receive first: from now on that VID's frames reach the bond's TAP
+	 * tagged, as the kernel's once the VLAN device is gone. */
+	if (cur == ifx) {
+		ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &zero, BPF_EXIST);
+		if (ret < 0) {
+			err_set(err, ret, "%s: VLAN %u: cannot clear its entry in map %s: %s",
+				dp->bond, vid, DP_MAP_VLANS, strerror(-ret));
+			return ret;
+		}
+		bpf_map_delete_elem(dp->map_fd[M_VSTATS], &key);
+	}
+	/* The VLAN TAP is bondd's own device: its clsact goes when empty. */
+	ret = tc_detach(tap_ifindex, BPF_TC_EGRESS, true, err);
+	if (cur_vid == vid) {
+		r2 = bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &ifx);
+		if (r2 < 0 && r2 != -ENOENT && ret == 0) {
+			err_set(err, r2, "%s: VLAN %u: cannot delete its entry in map %s: %s",
+				dp->bond, vid, DP_MAP_VLAN_IFS, strerror(-r2));
+			ret = r2;
+		}
+	}
+	vlan_forget(dp, vid, tap_ifindex);
+	return ret;
+}
+
+int dp_ebpf_vlan_stats(struct dp_ebpf *dp, uint16_t vid, struct dp_vlan_stats *out)
+{
+	size_t vsz = (sizeof(*out) + 7) & ~(size_t)7;
+	uint32_t key = vid;
+	int ret = bpf_map_lookup_elem(dp->map_fd[M_VSTATS], &key, dp->pcpu);
+
+	memset(out, 0, sizeof(*out));
+	if (ret < 0)
+		return ret;
+	for (int c = 0; c < dp->ncpus; c++) {
+		const struct dp_vlan_stats *v = (const void *)((char *)dp->pcpu + vsz * (size_t)c);
+
+		out->rx_packets += v->rx_packets;
+		out->rx_bytes += v->rx_bytes;
+		out->tx_packets += v->tx_packets;
+		out->tx_bytes += v->tx_bytes;
+		out->tx_dropped += v->tx_dropped;
+		out->tx_to_daemon += v->tx_to_daemon;
+	}
+	return 0;
+}
+
 /* ---- create, adopt, let go ------------------------------------------------ */
 
 static struct dp_ebpf *dp_new(const char *bond, int tap_ifindex, struct err *err)
@@ -835,9 +1098,11 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
 		goto fail;
 	ret = obj_take(dp, obj, true, err);
 	bpf_object__close(obj);
-	if (ret < 0 || bind_maps(dp, dp->prog_fd[P_TX], err) < 0 ||
-	    bind_maps(dp, dp->prog_fd[P_RX], err) < 0)
+	if (ret < 0)
 		goto fail;
+	for (int i = 0; i < P_N; i++)
+		if (bind_maps(dp, dp->prog_fd[i], err) < 0)
+			goto fail;
 	if (tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_TX], &dp->tap_qdisc_ours, err) < 0)
 		goto fail;
 	pins_create(dp);
@@ -892,7 +1157,8 @@ struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err
 			ret < 0 ? "?" : pi.name, DP_PROG_TX);
 		goto fail;
 	}
-	if (maps_from_prog(dp, fd, err) < 0 || rx_prog_find(dp, err) < 0)
+	if (maps_from_prog(dp, fd, err) < 0 || prog_find(dp, P_RX, err) < 0 ||
+	    prog_find(dp, P_VLAN_TX, err) < 0 || vlans_find(dp, err) < 0)
 		goto fail;
 	if (from_pin) {
 		if (tc_attach(tap_ifindex, BPF_TC_EGRESS, fd, &dp->tap_qdisc_ours, err) < 0)
@@ -991,6 +1257,12 @@ void dp_ebpf_destroy(struct dp_ebpf *dp)
 		struct dp_rx rx = dp->rx[--dp->n_rx];
 
 		tc_detach(rx.ifindex, BPF_TC_INGRESS, rx.created_qdisc, NULL);
+	}
+	/* The VLAN TAPs are bondd's own devices, as the bond's TAP. */
+	while (dp->n_vlans) {
+		struct dp_vlan v = dp->vlans[--dp->n_vlans];
+
+		tc_detach(v.ifindex, BPF_TC_EGRESS, true, NULL);
 	}
 	tc_detach(dp->tap_ifindex, BPF_TC_EGRESS, dp->tap_qdisc_ours, NULL);
 	pins_remove_dir(dp->pin_dir);

@@ -133,6 +133,10 @@ int dp_ebpf_flows_take(struct dp_ebpf *dp, uint32_t win,
  * the entry (-ENOENT when there was none). 0 or -errno with err. */
 int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err);
 int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err);
+/* The VLAN's counters summed over the CPUs (dp_abi.h struct
+ * dp_vlan_stats: untagged lengths, as a VLAN device counts); -ENOENT when
+ * vid is not one of the bond's sub-interfaces. Adoption keeps them. */
+int dp_ebpf_vlan_stats(struct dp_ebpf *dp, uint16_t vid, struct dp_vlan_stats *out);
 /* Lets go of the object, leaving programs attached and pins in place
  * (daemon exit for an upgrade; what a crash leaves too). */
 void dp_ebpf_close(struct dp_ebpf *dp);
