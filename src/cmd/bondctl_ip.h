@@ -53,6 +53,10 @@ struct ipc {
 	const char *master;         /* SET: master DEV */
 	bool nomaster;
 	const char *type;           /* the word after "type", if any */
+	/* ADD type vlan: link DEV (the real device) and id VID, for
+	 * `bondctl vlan add` when DEV is a bond of bondd */
+	const char *link;
+	int vlan_id;                /* -1: not given */
 	struct ipc_opt opts[IPC_MAX_OPTS];      /* type bond: bond options */
 	unsigned n_opts;
 	struct ipc_opt sopts[IPC_MAX_OPTS];     /* type bond_slave: queue_id, prio */

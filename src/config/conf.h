@@ -187,6 +187,9 @@ bool conf_equal(const struct conf *a, const struct conf *b);
 
 struct conf_bond *conf_find_bond(const struct conf *c, const char *name);
 struct conf_iface *conf_find_iface(const struct conf *c, const char *name);
+struct conf_vlan *conf_find_vlan(const struct conf *c, const char *name);
+/* The VLAN of bond with that vid, or NULL. */
+struct conf_vlan *conf_find_bond_vlan(const struct conf *c, const char *bond, unsigned vid);
 /* The value of a bond option, or NULL when it is not set. */
 const char *conf_bond_opt(const struct conf_bond *b, const char *name);
 bool conf_bond_has_slave(const struct conf_bond *b, const char *name);
@@ -287,9 +290,15 @@ int conf_put_opt(struct conf_bond *b, const char *name, const char *value, struc
 void conf_put_slave(struct conf_bond *b, const char *name);
 /* A new address of b, zeroed. */
 struct conf_addr *conf_put_addr(struct conf_bond *b);
-/* Copies what is not a bond from src (interfaces, routes, default
- * gateways, module parameters, the data path) into dst; locations are not
- * kept. src NULL: nothing. */
+/* A VLAN of dst: the one named name when dst has it (bond and vid left
+ * as they are), else a new one at the end, up, mtu 0, no addresses. */
+struct conf_vlan *conf_put_vlan(struct conf *c, const char *name, const char *bond,
+				uint16_t vid);
+/* A new address of v, zeroed. */
+struct conf_addr *conf_put_vlan_addr(struct conf_vlan *v);
+/* Copies what is not a bond from src (interfaces, VLANs dst does not have
+ * by name yet, routes, default gateways, module parameters, the data
+ * path) into dst; locations are not kept. src NULL: nothing. */
 void conf_copy_rest(struct conf *dst, const struct conf *src);
 /* conf_load() of a bondd.conf already read (text, NUL-terminated; path
  * for messages): parsed, finished and checked; NULL on any error. */
@@ -320,9 +329,10 @@ struct conf_change {
 	char op;                    /* '+' added, '-' removed, '~' changed */
 	const char *kind;           /* "bond", "option", "slave", "up", "mtu",
 				     * "hwaddr", "address", "interface",
-				     * "route", "gateway", "max_bonds",
+				     * "vlan", "route", "gateway", "max_bonds",
 				     * "tx_queues", "datapath" */
-	char dev[CONF_NAME_MAX];    /* the bond or interface, "" for the rest */
+	char dev[CONF_NAME_MAX];    /* the bond, VLAN or interface, "" for the
+				     * rest */
 	char *name;                 /* option, slave, address, route ... or "" */
 	char *from, *to;            /* NULL: absent (op '+': from, '-': to) */
 	char *text;                 /* the line, "bond0: miimon 100 -> 200" */
@@ -334,12 +344,17 @@ struct conf_changes {
 };
 
 /* What makes from into to, one change per line, in a stable order: module
- * parameters and data path; bonds removed; then, bond by bond in to's
- * order, "+ bond1 (mode X)" for a new one and its options (against a new
- * bond's defaults), slaves removed and added, up, mtu, hwaddr, addresses
- * removed and added; interfaces likewise; routes removed and added; the
- * default gateways. Options compare by effect (conf_opt_changes); a bond's
- * mtu 0 is 1500, the size a new bond has. */
+ * parameters and data path; VLANs removed ("- vlan bond0.100", kind
+ * "vlan", dev the VLAN: before the bonds, which may go with them; a VLAN
+ * whose bond or vid changes is removed and added again); bonds removed;
+ * then, bond by bond in to's order, "+ bond1 (mode X)" for a new one and
+ * its options (against a new bond's defaults), slaves removed and added,
+ * up, mtu, hwaddr, addresses removed and added; then VLANs in to's order:
+ * "+ vlan bond0.100 (bond0 vid 100)" for a new one (name the VLAN's,
+ * to "BOND VID"), then its up, mtu (0: the bond's) and addresses, as for
+ * a bond; interfaces likewise; routes removed and added; the default
+ * gateways. Options compare by effect (conf_opt_changes); a bond's mtu 0
+ * is 1500, the size a new bond has. */
 void conf_diff(const struct conf *from, const struct conf *to, struct conf_changes *out);
 void conf_changes_free(struct conf_changes *ch);
 

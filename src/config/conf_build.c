@@ -36,6 +36,19 @@ struct conf_addr *conf_put_addr(struct conf_bond *b)
 	return conf_push_addr(&b->addrs, &b->n_addrs);
 }
 
+struct conf_vlan *conf_put_vlan(struct conf *c, const char *name, const char *bond,
+				uint16_t vid)
+{
+	struct conf_vlan *v = conf_find_vlan(c, name);
+
+	return v ? v : conf_add_vlan(c, name, bond, vid, NULL);
+}
+
+struct conf_addr *conf_put_vlan_addr(struct conf_vlan *v)
+{
+	return conf_push_addr(&v->addrs, &v->n_addrs);
+}
+
 void conf_copy_rest(struct conf *dst, const struct conf *src)
 {
 	if (!src)
@@ -52,6 +65,23 @@ void conf_copy_rest(struct conf *dst, const struct conf *src)
 			struct conf_addr *a = conf_push_addr(&n->addrs, &n->n_addrs);
 
 			*a = f->addrs[k];
+			a->loc = conf_loc_at(NULL, 0);
+		}
+	}
+	for (unsigned i = 0; i < src->n_vlans; i++) {
+		const struct conf_vlan *v = &src->vlans[i];
+		struct conf_vlan *n;
+
+		/* the caller may have put the VLANs that run already */
+		if (conf_find_vlan(dst, v->name))
+			continue;
+		n = conf_add_vlan(dst, v->name, v->bond, v->vid, NULL);
+		n->mtu = v->mtu;
+		n->down = v->down;
+		for (unsigned k = 0; k < v->n_addrs; k++) {
+			struct conf_addr *a = conf_put_vlan_addr(n);
+
+			*a = v->addrs[k];
 			a->loc = conf_loc_at(NULL, 0);
 		}
 	}

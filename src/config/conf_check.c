@@ -150,6 +150,11 @@ static void check_slaves(struct check *k, const struct conf_bond *cb, unsigned b
 				 s->name, cb->name);
 			error(k, &s->loc, msg);
 		}
+		if (conf_find_vlan(c, s->name)) {
+			snprintf(msg, sizeof(msg), "%s is a VLAN of %s and cannot be a slave of %s",
+				 s->name, conf_find_vlan(c, s->name)->bond, cb->name);
+			error(k, &s->loc, msg);
+		}
 		for (unsigned j = 0; j < bi; j++)
 			if (conf_bond_has_slave(&c->bonds[j], s->name)) {
 				snprintf(msg, sizeof(msg), "%s is a slave of %s already; a slave belongs to one bond",
@@ -225,7 +230,82 @@ static bool on_link(const struct addr_ref *seen, unsigned n, int family, const u
 
 static bool is_device(const struct conf *c, const char *dev)
 {
-	return *dev && (conf_find_bond(c, dev) || conf_find_iface(c, dev));
+	return *dev && (conf_find_bond(c, dev) || conf_find_iface(c, dev) || conf_find_vlan(c, dev));
+}
+
+#define BOND_NEW_MTU 1500    /* a bond without an mtu line: a new TAP's */
+
+/* A VLAN sits on a bond of this configuration, under a name nothing else
+ * has, with a vid no other VLAN of that bond has, and no larger MTU than
+ * the bond's (the kernel refuses a VLAN MTU above its real device's). */
+static void check_vlan(struct check *k, unsigned vi)
+{
+	const struct conf *c = k->c;
+	const struct conf_vlan *v = &c->vlans[vi];
+	const struct conf_bond *b = conf_find_bond(c, v->bond), *owner;
+	char msg[512];
+
+	if (!conf_ifname_ok(v->name)) {
+		snprintf(msg, sizeof(msg), "invalid VLAN name '%s'", v->name);
+		error(k, &v->loc, msg);
+		return;
+	}
+	if (v->vid < 1 || v->vid > 4094) {
+		snprintf(msg, sizeof(msg), "VLAN %s: invalid VLAN id %u (1 .. 4094)", v->name, v->vid);
+		error(k, &v->loc, msg);
+	}
+	if (!b) {
+		if (conf_slave_owner(c, v->bond))
+			snprintf(msg, sizeof(msg), "VLAN %s on %s: %s is a slave of %s; put the VLAN on the bond",
+				 v->name, v->bond, v->bond, conf_slave_owner(c, v->bond)->name);
+		else if (conf_find_vlan(c, v->bond))
+			snprintf(msg, sizeof(msg), "VLAN %s on %s: %s is a VLAN itself; bondd does not stack VLANs (802.1ad, QinQ)",
+				 v->name, v->bond, v->bond);
+		else
+			snprintf(msg, sizeof(msg), "VLAN %s on %s: %s is not a bond of this configuration; bondd creates VLANs on the bonds it manages only (a VLAN on a plain interface is the kernel's: ip link add link %s name %s type vlan id %u)",
+				 v->name, v->bond[0] ? v->bond : "(none)", v->bond[0] ? v->bond : "(none)",
+				 v->bond[0] ? v->bond : "DEV", v->name, v->vid);
+		error(k, &v->loc, msg);
+	}
+	if (conf_find_bond(c, v->name)) {
+		snprintf(msg, sizeof(msg), "VLAN %s: %s is the name of a bond (%s:%u)", v->name, v->name,
+			 conf_find_bond(c, v->name)->loc.file, conf_find_bond(c, v->name)->loc.line);
+		error(k, &v->loc, msg);
+	}
+	if (conf_find_iface(c, v->name)) {
+		snprintf(msg, sizeof(msg), "VLAN %s: %s is configured as an interface too (%s:%u)",
+			 v->name, v->name, conf_find_iface(c, v->name)->loc.file,
+			 conf_find_iface(c, v->name)->loc.line);
+		error(k, &v->loc, msg);
+	}
+	owner = conf_slave_owner(c, v->name);
+	if (owner) {
+		snprintf(msg, sizeof(msg), "VLAN %s: %s is a slave of %s too", v->name, v->name,
+			 owner->name);
+		error(k, &v->loc, msg);
+	}
+	for (unsigned j = 0; j < vi; j++) {
+		const struct conf_vlan *w = &c->vlans[j];
+
+		if (!strcmp(w->name, v->name)) {
+			snprintf(msg, sizeof(msg), "VLAN %s is configured twice (first at %s:%u)",
+				 v->name, w->loc.file, w->loc.line);
+			error(k, &v->loc, msg);
+		} else if (w->vid == v->vid && !strcmp(w->bond, v->bond)) {
+			snprintf(msg, sizeof(msg), "VLAN %s: %s has VLAN %u already (%s, %s:%u)",
+				 v->name, v->bond, v->vid, w->name, w->loc.file, w->loc.line);
+			error(k, &v->loc, msg);
+		}
+	}
+	if (b && v->mtu) {
+		unsigned bmtu = b->mtu ? b->mtu : BOND_NEW_MTU;
+
+		if (v->mtu > bmtu) {
+			snprintf(msg, sizeof(msg), "VLAN %s: mtu %u is above its bond's (%s: %u%s): a VLAN's frames cross the bond, so its MTU is at most the bond's",
+				 v->name, v->mtu, b->name, bmtu, b->mtu ? "" : ", the size a new bond has");
+			error(k, &v->loc, msg);
+		}
+	}
 }
 
 static void check_gateway(struct check *k, int family, const uint8_t *gw, const char *dev,
@@ -268,6 +348,11 @@ unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d)
 				 conf_find_iface(c, b->name)->loc.line);
 			error(&k, &b->loc, msg);
 		}
+		if (conf_split_vlan_name(b->name, (char[CONF_NAME_MAX]){ 0 }, &(unsigned){ 0 })) {
+			snprintf(msg, sizeof(msg), "bond name '%s' reads as a VLAN in bondd.conf ([%s] is a VLAN's section, BOND.VID): bondd cannot configure a bond of that name; rename it",
+				 b->name, b->name);
+			error(&k, &b->loc, msg);
+		}
 		if (conf_is_section_word(b->name)) {
 			snprintf(msg, sizeof(msg), "bond name '%s' is a bondd.conf section header ([%s]): bondd cannot configure a bond of that name; rename it",
 				 b->name, b->name);
@@ -276,6 +361,11 @@ unsigned conf_check(const struct conf *c, bool strict, struct conf_diag *d)
 		check_options(&k, b, i);
 		check_slaves(&k, b, i);
 		check_addrs(&k, b->name, b->addrs, b->n_addrs, &seen, &n_seen);
+	}
+	for (unsigned i = 0; i < c->n_vlans; i++) {
+		check_vlan(&k, i);
+		check_addrs(&k, c->vlans[i].name, c->vlans[i].addrs, c->vlans[i].n_addrs, &seen,
+			    &n_seen);
 	}
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		check_addrs(&k, c->ifaces[i].name, c->ifaces[i].addrs, c->ifaces[i].n_addrs, &seen,

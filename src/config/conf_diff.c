@@ -252,7 +252,8 @@ static struct conf_change *change_add(struct conf_changes *out, char op, const c
 	ch->from = from ? conf_xstrdup(from) : NULL;
 	ch->to = to ? conf_xstrdup(to) : NULL;
 	sb_init(&t);
-	if (ch->dev[0] && strcmp(kind, "bond") && strcmp(kind, "interface"))
+	if (ch->dev[0] && strcmp(kind, "bond") && strcmp(kind, "interface") &&
+	    strcmp(kind, "vlan"))
 		sb_printf(&t, "%s: ", ch->dev);
 	if (op == '~')
 		sb_printf(&t, "%s%s%s -> %s", ch->name, *ch->name ? " " : "",
@@ -385,6 +386,33 @@ static void bond_diff(struct conf_changes *out, const struct conf_bond *old,
 		   new->n_addrs);
 }
 
+/* The VLAN of from that to's v replaces: same name, bond and vid (one
+ * whose bond or vid changes is another device: removed, then added). */
+static const struct conf_vlan *same_vlan(const struct conf *from, const struct conf_vlan *v)
+{
+	const struct conf_vlan *o = from ? conf_find_vlan(from, v->name) : NULL;
+
+	return o && o->vid == v->vid && !strcmp(o->bond, v->bond) ? o : NULL;
+}
+
+static void vlan_diff(struct conf_changes *out, const struct conf_vlan *old,
+		      const struct conf_vlan *new)
+{
+	if (!old) {
+		char text[80], to[32];
+
+		snprintf(text, sizeof(text), "vlan %s (%s vid %u)", new->name, new->bond, new->vid);
+		snprintf(to, sizeof(to), "%s %u", new->bond, new->vid);
+		change_add(out, '+', "vlan", new->name, text, NULL, to);
+	}
+	if ((old && old->down) != new->down)
+		change_add(out, '~', "up", new->name, "up", old ? (old->down ? "no" : "yes") :
+			   "yes", new->down ? "no" : "yes");
+	mtu_diff(out, new->name, old ? old->mtu : 0, new->mtu);
+	addrs_diff(out, new->name, old ? old->addrs : NULL, old ? old->n_addrs : 0, new->addrs,
+		   new->n_addrs);
+}
+
 static void route_text(const struct conf_route *r, char *buf, size_t size)
 {
 	char ip[64];
@@ -461,6 +489,16 @@ void conf_diff(const struct conf *from, const struct conf *to, struct conf_chang
 		change_add(out, '~', "datapath", NULL, "datapath",
 			   from && from->datapath[0] ? from->datapath : "",
 			   to->datapath);
+	for (unsigned i = 0; from && i < from->n_vlans; i++) {
+		const struct conf_vlan *o = &from->vlans[i];
+		const struct conf_vlan *n = conf_find_vlan(to, o->name);
+
+		if (n && same_vlan(from, n) == o)
+			continue;
+		snprintf(name, sizeof(name), "vlan %s", o->name);
+		snprintf(buf, sizeof(buf), "%s %u", o->bond, o->vid);
+		change_add(out, '-', "vlan", o->name, name, buf, NULL);
+	}
 	for (unsigned i = 0; from && i < from->n_bonds; i++)
 		if (!conf_find_bond(to, from->bonds[i].name))
 			change_add(out, '-', "bond", from->bonds[i].name, from->bonds[i].name,
@@ -468,6 +506,8 @@ void conf_diff(const struct conf *from, const struct conf *to, struct conf_chang
 	for (unsigned i = 0; i < to->n_bonds; i++)
 		bond_diff(out, from ? conf_find_bond(from, to->bonds[i].name) : NULL,
 			  &to->bonds[i]);
+	for (unsigned i = 0; i < to->n_vlans; i++)
+		vlan_diff(out, same_vlan(from, &to->vlans[i]), &to->vlans[i]);
 	for (unsigned i = 0; from && i < from->n_ifaces; i++)
 		if (!conf_find_iface(to, from->ifaces[i].name)) {
 			snprintf(name, sizeof(name), "interface %s", from->ifaces[i].name);

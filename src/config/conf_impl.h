@@ -35,6 +35,18 @@ struct conf_loc conf_loc_at(const char *file, unsigned line);
 /* Existing bond/interface of that name, or a new one at loc. */
 struct conf_bond *conf_add_bond(struct conf *c, const char *name, const struct conf_loc *loc);
 struct conf_iface *conf_add_iface(struct conf *c, const char *name, const struct conf_loc *loc);
+/* A new VLAN at the end of c (no check: conf_check() judges names, bonds
+ * and vids). bond may be NULL (""): to be filled in. */
+struct conf_vlan *conf_add_vlan(struct conf *c, const char *name, const char *bond,
+				unsigned vid, const struct conf_loc *loc);
+/* "BOND.VID", the name ip link and ifup give a VLAN; false when it does
+ * not fit IFNAMSIZ. */
+bool conf_vlan_default_name(const char *bond, unsigned vid, char name[CONF_NAME_MAX]);
+/* Reads "BOND.VID" (VID decimal digits, no leading zero): true with bond
+ * and vid set (vid not range-checked), false for any other name. */
+bool conf_split_vlan_name(const char *name, char bond[CONF_NAME_MAX], unsigned *vid);
+/* A VLAN id text: 1 .. 4094. 0 or -1 with err set. */
+int conf_parse_vid(const char *s, unsigned *vid, struct err *err);
 /* Sets an option (already canonical): replaces the value of the same
  * option in place (queue_id: of the same slave), else appends. */
 void conf_bond_set_opt(struct conf_bond *b, const char *name, const char *value,

@@ -344,6 +344,78 @@ static void rule_updelay(struct lint *l, const struct conf_bond *cb, const struc
 	     cb->name, ms, CONF_LINT_STP_FORWARD_MS / 1000, CONF_LINT_STP_FORWARD_MS);
 }
 
+/* ---- VLANs ------------------------------------------------------------------ */
+
+/* A VLAN is a broadcast domain of its own: an address of it in a subnet of
+ * the bond (or of another VLAN of the bond) puts one subnet on two
+ * segments; the kernel then answers ARP for it on both and picks either
+ * device for the subnet's route, so frames for the VLAN's hosts may leave
+ * untagged (or with the other tag) and never arrive. */
+static void rule_vlan_subnet(struct lint *l, const struct conf_vlan *v)
+{
+	const struct conf *c = l->c;
+	const struct conf_bond *b = conf_find_bond(c, v->bond);
+	char ip[64], other[64];
+
+	for (unsigned i = 0; b && i < v->n_addrs; i++) {
+		const struct conf_addr *a = &v->addrs[i];
+		const char *dev = NULL;
+		const struct conf_addr *o = NULL;
+
+		for (unsigned k = 0; k < b->n_addrs && !o; k++)
+			if (b->addrs[k].family == a->family &&
+			    conf_same_subnet(a->family, a->addr, b->addrs[k].addr,
+					     a->prefix < b->addrs[k].prefix ? a->prefix
+									: b->addrs[k].prefix)) {
+				o = &b->addrs[k];
+				dev = b->name;
+			}
+		for (unsigned j = 0; j < c->n_vlans && !o; j++) {
+			const struct conf_vlan *w = &c->vlans[j];
+
+			if (w == v || strcmp(w->bond, v->bond))
+				continue;
+			for (unsigned k = 0; k < w->n_addrs && !o; k++)
+				if (w->addrs[k].family == a->family &&
+				    conf_same_subnet(a->family, a->addr, w->addrs[k].addr,
+						     a->prefix < w->addrs[k].prefix ? a->prefix
+										  : w->addrs[k].prefix)) {
+					o = &w->addrs[k];
+					dev = w->name;
+				}
+			/* report each pair once: at the later of the two */
+			if (o && w > v)
+				return;
+		}
+		if (!o)
+			continue;
+		warn(l, &a->loc,
+		     "%s: address %s/%u is in the subnet of %s's %s/%u: a VLAN is a segment of its own, and with one subnet on two segments the kernel may send the frames for that subnet through either device, so some never reach their host (untagged, or with the other VLAN's tag); fix: a subnet of its own for each VLAN and for the untagged bond",
+		     v->name, conf_ip_str(a->family, a->addr, ip), a->prefix, dev,
+		     conf_ip_str(o->family, o->addr, other), o->prefix);
+		return;
+	}
+}
+
+/* A bond whose slaves line is missing gets its slaves at run time; one
+ * that has VLANs but no slave in the file is worth a word, since nothing
+ * the VLANs send goes anywhere until something enslaves a port. */
+static void rule_vlan_no_slaves(struct lint *l, const struct conf_vlan *v)
+{
+	const struct conf_bond *b = conf_find_bond(l->c, v->bond);
+
+	if (!b || b->n_slaves)
+		return;
+	for (unsigned j = 0; j < l->c->n_vlans; j++)
+		if (&l->c->vlans[j] == v)
+			break;
+		else if (!strcmp(l->c->vlans[j].bond, v->bond))
+			return;     /* said once per bond */
+	warn(l, &v->loc,
+	     "%s: VLAN %u on %s, which has no slaves in this configuration: the VLAN's frames go nowhere until a port is enslaved (bondctl enslave, or a later reload); fix: slaves = IFNAME ... in [%s]",
+	     v->name, v->vid, b->name, b->name);
+}
+
 unsigned conf_lint(const struct conf *c, const struct conf_lint_facts *facts,
 		   struct conf_diag *d)
 {
@@ -366,6 +438,10 @@ unsigned conf_lint(const struct conf *c, const struct conf_lint_facts *facts,
 		rule_primary(&l, cb);
 		rule_mtu(&l, cb);
 		rule_updelay(&l, cb, p);
+	}
+	for (unsigned i = 0; i < c->n_vlans; i++) {
+		rule_vlan_no_slaves(&l, &c->vlans[i]);
+		rule_vlan_subnet(&l, &c->vlans[i]);
 	}
 	free(l.params);
 	return l.n;

@@ -57,6 +57,17 @@ void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o)
 
 /* ---- merging -------------------------------------------------------------- */
 
+/* Moves src's VLANs to the end of dst (their addresses with them);
+ * conf_check() judges clashes, with both locations. */
+static void move_vlans(struct conf *dst, struct conf *src)
+{
+	for (unsigned i = 0; i < src->n_vlans; i++)
+		*CONF_PUSH(dst->vlans, dst->n_vlans) = src->vlans[i];
+	free(src->vlans);
+	src->vlans = NULL;
+	src->n_vlans = 0;
+}
+
 void conf_merge(struct conf *base, struct conf *mod)
 {
 	/* The locations in mod point at mod's file names: move them over. */
@@ -78,6 +89,7 @@ void conf_merge(struct conf *base, struct conf *mod)
 		for (unsigned k = 0; k < mb->n_slaves; k++)
 			conf_bond_add_slave(b, mb->slaves[k].name, &mb->slaves[k].loc);
 	}
+	move_vlans(base, mod);
 	for (unsigned i = 0; i < mod->n_defaults; i++)
 		conf_opts_set(&base->defaults, &base->n_defaults, mod->defaults[i].name,
 			      mod->defaults[i].value, &mod->defaults[i].loc);
@@ -151,6 +163,7 @@ void conf_overlay(struct conf *base, struct conf *top, struct conf_diag *d)
 		if (tf->mtu && conf_find_iface(base, tf->name))
 			conf_find_iface(base, tf->name)->mtu = tf->mtu;
 	}
+	move_vlans(base, top);
 	for (unsigned i = 0; i < top->n_routes; i++)
 		*CONF_PUSH(base->routes, base->n_routes) = top->routes[i];
 	if (top->gw4.set)

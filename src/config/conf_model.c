@@ -91,6 +91,9 @@ void conf_free(struct conf *c)
 	for (unsigned i = 0; i < c->n_ifaces; i++)
 		free(c->ifaces[i].addrs);
 	free(c->ifaces);
+	for (unsigned i = 0; i < c->n_vlans; i++)
+		free(c->vlans[i].addrs);
+	free(c->vlans);
 	free(c->routes);
 	conf_free_opts(c->defaults, c->n_defaults);
 	for (unsigned i = 0; i < c->n_files; i++)
@@ -127,6 +130,63 @@ struct conf_iface *conf_find_iface(const struct conf *c, const char *name)
 		if (!strcmp(c->ifaces[i].name, name))
 			return &c->ifaces[i];
 	return NULL;
+}
+
+struct conf_vlan *conf_find_vlan(const struct conf *c, const char *name)
+{
+	for (unsigned i = 0; i < c->n_vlans; i++)
+		if (!strcmp(c->vlans[i].name, name))
+			return &c->vlans[i];
+	return NULL;
+}
+
+struct conf_vlan *conf_find_bond_vlan(const struct conf *c, const char *bond, unsigned vid)
+{
+	for (unsigned i = 0; i < c->n_vlans; i++)
+		if (c->vlans[i].vid == vid && !strcmp(c->vlans[i].bond, bond))
+			return &c->vlans[i];
+	return NULL;
+}
+
+struct conf_vlan *conf_add_vlan(struct conf *c, const char *name, const char *bond,
+				unsigned vid, const struct conf_loc *loc)
+{
+	struct conf_vlan *v = CONF_PUSH(c->vlans, c->n_vlans);
+
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	snprintf(v->bond, sizeof(v->bond), "%s", bond ? bond : "");
+	v->vid = (uint16_t)vid;
+	if (loc)
+		v->loc = *loc;
+	return v;
+}
+
+bool conf_vlan_default_name(const char *bond, unsigned vid, char name[CONF_NAME_MAX])
+{
+	int n = snprintf(name, CONF_NAME_MAX, "%s.%u", bond, vid);
+
+	return n > 0 && n < CONF_NAME_MAX;
+}
+
+bool conf_split_vlan_name(const char *name, char bond[CONF_NAME_MAX], unsigned *vid)
+{
+	const char *dot = strrchr(name, '.');
+	unsigned long v = 0;
+
+	if (!dot || dot == name || !dot[1] || (size_t)(dot - name) >= CONF_NAME_MAX)
+		return false;
+	for (const char *p = dot + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100000)
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	/* "bond0.0100" is not what "ip link add" names VID 100: the kernel
+	 * writes the VID in plain decimal (vlan_name_type default). */
+	if (dot[1] == '0' && dot[2])
+		return false;
+	snprintf(bond, CONF_NAME_MAX, "%.*s", (int)(dot - name), name);
+	*vid = (unsigned)v;
+	return true;
 }
 
 const char *conf_bond_opt(const struct conf_bond *b, const char *name)
@@ -280,9 +340,26 @@ static bool gw_equal(const struct conf_gateway *a, const struct conf_gateway *b)
 	return !a->set || (!memcmp(a->addr, b->addr, 16) && !strcmp(a->dev, b->dev));
 }
 
+/* VLANs are matched by name: bondd.conf lists some in the bond's section
+ * (vlans = ...) and others in sections of their own, so printing and
+ * reading back may reorder them without changing anything. */
+static bool vlans_equal(const struct conf *a, const struct conf *b)
+{
+	if (a->n_vlans != b->n_vlans)
+		return false;
+	for (unsigned i = 0; i < a->n_vlans; i++) {
+		const struct conf_vlan *x = &a->vlans[i], *y = conf_find_vlan(b, x->name);
+
+		if (!y || strcmp(x->bond, y->bond) || x->vid != y->vid || x->mtu != y->mtu ||
+		    x->down != y->down || !addrs_equal(x->addrs, x->n_addrs, y->addrs, y->n_addrs))
+			return false;
+	}
+	return true;
+}
+
 bool conf_equal(const struct conf *a, const struct conf *b)
 {
-	if (a->n_bonds != b->n_bonds || a->n_ifaces != b->n_ifaces ||
+	if (a->n_bonds != b->n_bonds || a->n_ifaces != b->n_ifaces || !vlans_equal(a, b) ||
 	    a->n_routes != b->n_routes || a->max_bonds != b->max_bonds ||
 	    a->tx_queues != b->tx_queues || strcmp(a->datapath, b->datapath) ||
 	    strcmp(a->metrics, b->metrics) || strcmp(a->metrics_textfile, b->metrics_textfile) ||

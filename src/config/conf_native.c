@@ -4,6 +4,11 @@
  *   mode = active-backup         up, mtu, hwaddr, address and gateway
  *   slaves = eth0 eth1
  *   address = 192.0.2.2/24 label bond0:0
+ *   vlans = 100, 200             VLANs bond0.100, bond0.200 (bondd creates them)
+ *   [bond0.100]                  a VLAN of bond0: address, mtu, up, gateway
+ *   [vlan mgmt]                  a VLAN of another name: bond = bond0, vid = 100,
+ *                                and the keys of [bond0.100] ([mgmt] with bond
+ *                                and vid reads the same)
  *   [interface eth2]             a plain interface: mtu, address, gateway
  *   [route]                      to = DST/LEN [via GW] [dev DEV] [metric N]
  *   [bonding]                    module parameters: max_bonds, tx_queues
@@ -22,15 +27,17 @@
 #include "conf_impl.h"
 #include "lib/netaddr.h"
 
-enum sect { S_NONE, S_BOND, S_IFACE, S_ROUTE, S_MODULE, S_DAEMON, S_BAD };
+enum sect { S_NONE, S_BOND, S_IFACE, S_VLAN, S_ROUTE, S_MODULE, S_DAEMON, S_BAD };
 
-static const char *const bond_keys[] = { "slaves", "up", "mtu", "hwaddr", "address", "gateway",
-					 NULL };
+static const char *const bond_keys[] = { "slaves", "vlans", "up", "mtu", "hwaddr", "address",
+					 "gateway", NULL };
+static const char *const vlan_keys[] = { "bond", "vid", "up", "mtu", "address", "gateway", NULL };
 static const char *const iface_keys[] = { "mtu", "address", "gateway", NULL };
 static const char *const route_keys[] = { "to", NULL };
 static const char *const module_keys[] = { "max_bonds", "tx_queues", NULL };
 static const char *const daemon_keys[] = { "datapath", "metrics", "metrics_textfile", NULL };
-static const char *const sect_words[] = { "interface", "route", "bonding", "daemon", NULL };
+static const char *const sect_words[] = { "interface", "vlan", "route", "bonding", "daemon",
+					  NULL };
 
 bool conf_is_section_word(const char *name)
 {
@@ -47,6 +54,15 @@ struct native {
 	enum sect sect;
 	struct conf_bond *bond;     /* current [bondX] */
 	struct conf_iface *iface;   /* current [interface X] */
+	struct conf_vlan *vlan;     /* current [bond0.100] or [vlan X] */
+	/* [bond0.100]: bond and vid come from the name, keys may only
+	 * repeat them */
+	bool vlan_named;
+	/* Per VLAN of c (same index): how it was given, so that "vlans =
+	 * 100" and a [bond0.100] section describe one VLAN, and anything
+	 * else twice is an error. */
+	unsigned char *vsrc;
+	unsigned n_vsrc;
 	unsigned errors_at_start;
 	/* Keys seen in the current section, for "given twice". */
 	char **seen;
@@ -91,17 +107,78 @@ static void strip_comment(char *s)
 		}
 }
 
+#define VSRC_LIST 1u         /* a "vlans =" line of its bond */
+#define VSRC_SECTION 2u      /* a section of its own */
+
+static struct conf_vlan *new_vlan(struct native *p, const char *name, const char *bond,
+				  unsigned vid, const struct conf_loc *loc, unsigned char src)
+{
+	struct conf_vlan *v = conf_add_vlan(p->c, name, bond, vid, loc);
+	unsigned n = p->n_vsrc;
+
+	*CONF_PUSH(p->vsrc, n) = src;
+	p->n_vsrc = n;
+	return v;
+}
+
+static unsigned char *vsrc_of(struct native *p, const struct conf_vlan *v)
+{
+	return &p->vsrc[v - p->c->vlans];
+}
+
 static bool name_taken(struct native *p, const char *name, const struct conf_loc *loc)
 {
 	const struct conf_bond *b = conf_find_bond(p->c, name);
 	const struct conf_iface *f = conf_find_iface(p->c, name);
-	const struct conf_loc *first = b ? &b->loc : f ? &f->loc : NULL;
+	const struct conf_vlan *v = conf_find_vlan(p->c, name);
+	const struct conf_loc *first = b ? &b->loc : f ? &f->loc : v ? &v->loc : NULL;
 
 	if (!first)
 		return false;
 	conf_error(p->d, loc, "%s is configured twice (first at %s:%u)", name,
 		   first->file, first->line);
 	return true;
+}
+
+/* [bond0.100] (named: the bond and the VID are the name's) or [vlan NAME]. */
+static void vlan_section(struct native *p, const char *name, bool named,
+			 const struct conf_loc *loc)
+{
+	char bond[CONF_NAME_MAX] = "";
+	unsigned vid = 0;
+	struct conf_vlan *v;
+	struct err err;
+
+	err_clear(&err);
+	if (!conf_ifname_ok(name)) {
+		conf_error(p->d, loc, "invalid VLAN name '%s'", name);
+		return;
+	}
+	if (conf_split_vlan_name(name, bond, &vid)) {
+		char vtext[16];
+
+		snprintf(vtext, sizeof(vtext), "%u", vid);
+		if (conf_parse_vid(vtext, &vid, &err) < 0) {
+			conf_error(p->d, loc, "[%s]: %s", name, err.msg);
+			return;
+		}
+	} else {
+		bond[0] = '\0';
+		vid = 0;
+	}
+	v = conf_find_vlan(p->c, name);
+	if (v && *vsrc_of(p, v) == VSRC_LIST && !strcmp(v->bond, bond) && v->vid == vid) {
+		/* "vlans = 100" in [bond0] and this section: one VLAN */
+		*vsrc_of(p, v) |= VSRC_SECTION;
+		v->loc = *loc;
+	} else if (name_taken(p, name, loc)) {
+		return;
+	} else {
+		v = new_vlan(p, name, bond, vid, loc, VSRC_SECTION);
+	}
+	p->vlan = v;
+	p->vlan_named = named;
+	p->sect = S_VLAN;
 }
 
 static void section(struct native *p, char *hdr, const struct conf_loc *loc)
@@ -112,6 +189,8 @@ static void section(struct native *p, char *hdr, const struct conf_loc *loc)
 	seen_reset(p);
 	p->bond = NULL;
 	p->iface = NULL;
+	p->vlan = NULL;
+	p->vlan_named = false;
 	p->sect = S_BAD;
 	if (n < 2 || hdr[n - 1] != ']') {
 		conf_error(p->d, loc, "a section header is [NAME]: missing ']'");
@@ -125,6 +204,10 @@ static void section(struct native *p, char *hdr, const struct conf_loc *loc)
 
 		*name++ = '\0';
 		name = conf_trim(name);
+		if (!strcmp(inner, "vlan")) {
+			vlan_section(p, name, false, loc);
+			return;
+		}
 		if (strcmp(inner, "interface")) {
 			conf_error_unknown(p->d, loc, "section", inner,
 					   conf_suggest(inner, sect_words));
@@ -148,6 +231,10 @@ static void section(struct native *p, char *hdr, const struct conf_loc *loc)
 		p->sect = S_DAEMON;
 	} else if (!strcmp(inner, "interface")) {
 		conf_error(p->d, loc, "[interface] needs a name: [interface eth2]");
+	} else if (!strcmp(inner, "vlan")) {
+		conf_error(p->d, loc, "[vlan] needs a name: [vlan mgmt] (or [bond0.100])");
+	} else if (conf_split_vlan_name(inner, (char[CONF_NAME_MAX]){ 0 }, &(unsigned){ 0 })) {
+		vlan_section(p, inner, true, loc);
 	} else if (!conf_ifname_ok(inner)) {
 		conf_error(p->d, loc, "invalid bond name '%s'", inner);
 	} else if (!name_taken(p, inner, loc)) {
@@ -321,6 +408,124 @@ static void dev_key(struct native *p, const char *dev, const char *key, const ch
 	}
 }
 
+static void parse_up(struct native *p, const char *value, bool *down,
+		     const struct conf_loc *loc)
+{
+	if (!strcmp(value, "yes"))
+		*down = false;
+	else if (!strcmp(value, "no"))
+		*down = true;
+	else
+		conf_error(p->d, loc, "up: '%s' is not yes or no", value);
+}
+
+/* "vlans = 100, 200" in [bond0]: bond0.100 and bond0.200. */
+static void bond_vlans(struct native *p, const char *value, const struct conf_loc *loc)
+{
+	struct conf_bond *b = p->bond;
+	char *list = conf_xstrdup(value);
+	unsigned n = 0;
+	struct err err;
+
+	err_clear(&err);
+	for (char *tok = strtok(list, ", \t"); tok; tok = strtok(NULL, ", \t")) {
+		char name[CONF_NAME_MAX];
+		struct conf_vlan *v;
+		unsigned vid;
+
+		n++;
+		if (conf_parse_vid(tok, &vid, &err) < 0) {
+			conf_error(p->d, loc, "vlans: %s", err.msg);
+			continue;
+		}
+		if (!conf_vlan_default_name(b->name, vid, name)) {
+			conf_error(p->d, loc, "vlans: %s.%u is longer than an interface name (15 characters): name it in a section of its own, [vlan NAME] with bond = %s and vid = %u",
+				   b->name, vid, b->name, vid);
+			continue;
+		}
+		v = conf_find_vlan(p->c, name);
+		if (v && *vsrc_of(p, v) == VSRC_SECTION && !strcmp(v->bond, b->name) &&
+		    v->vid == vid) {
+			/* its [bond0.100] section came first */
+			*vsrc_of(p, v) |= VSRC_LIST;
+		} else if (v && (*vsrc_of(p, v) & VSRC_LIST) && !strcmp(v->bond, b->name)) {
+			conf_error(p->d, loc, "vlans: VLAN %u is listed twice", vid);
+		} else if (!name_taken(p, name, loc)) {
+			new_vlan(p, name, b->name, vid, loc, VSRC_LIST);
+		}
+	}
+	free(list);
+	if (!n)
+		conf_error(p->d, loc, "vlans needs VLAN ids: vlans = 100, 200");
+}
+
+/* "bond = bond0" or "vid = 100" in [mgmt], read as a bond's section until
+ * now: the section is a VLAN's. Only keys both sections know may have
+ * come before. */
+static bool bond_to_vlan(struct native *p, const char *key, const struct conf_loc *loc)
+{
+	struct conf_bond *b = p->bond;
+	struct conf_vlan *v;
+
+	if (b->n_opts || b->n_slaves || b->has_hwaddr || b != &p->c->bonds[p->c->n_bonds - 1]) {
+		conf_error(p->d, loc, "'%s' makes [%s] the section of a VLAN, but it has a bond's keys already (slaves, options, hwaddr or vlans): a VLAN's section has only bond, vid, up, mtu, address and gateway",
+			   key, b->name);
+		return false;
+	}
+	for (unsigned i = 0; i < p->n_seen; i++)
+		if (!strcmp(p->seen[i], "vlans")) {
+			conf_error(p->d, loc, "'%s' makes [%s] the section of a VLAN, which has no vlans line (line %u)",
+				   key, b->name, p->seen_line[i]);
+			return false;
+		}
+	v = new_vlan(p, b->name, "", 0, &b->loc, VSRC_SECTION);
+	v->mtu = b->mtu;
+	v->down = b->down;
+	v->addrs = b->addrs;
+	v->n_addrs = b->n_addrs;
+	free(b->opts);
+	free(b->slaves);
+	p->c->n_bonds--;
+	p->bond = NULL;
+	p->vlan = v;
+	p->vlan_named = false;
+	p->sect = S_VLAN;
+	return true;
+}
+
+static void vlan_key(struct native *p, const char *key, const char *value,
+		     const struct conf_loc *loc)
+{
+	struct conf_vlan *v = p->vlan;
+	struct err err;
+
+	err_clear(&err);
+	if (!strcmp(key, "bond")) {
+		if (!conf_ifname_ok(value)) {
+			conf_error(p->d, loc, "invalid bond name '%s'", value);
+		} else if (p->vlan_named && strcmp(value, v->bond)) {
+			conf_error(p->d, loc, "[%s] is the VLAN %u of %s: bond = %s disagrees; a VLAN not named BOND.VID has a section [vlan NAME]",
+				   v->name, v->vid, v->bond, value);
+		} else {
+			snprintf(v->bond, sizeof(v->bond), "%s", value);
+		}
+	} else if (!strcmp(key, "vid")) {
+		unsigned vid;
+
+		if (conf_parse_vid(value, &vid, &err) < 0)
+			conf_error(p->d, loc, "%s", err.msg);
+		else if (p->vlan_named && vid != v->vid)
+			conf_error(p->d, loc, "[%s] is the VLAN %u of %s: vid = %u disagrees; a VLAN not named BOND.VID has a section [vlan NAME]",
+				   v->name, v->vid, v->bond, vid);
+		else
+			v->vid = (uint16_t)vid;
+	} else if (!strcmp(key, "up")) {
+		parse_up(p, value, &v->down, loc);
+	} else {
+		dev_key(p, v->name, key, value, &v->mtu, &v->addrs, &v->n_addrs, loc);
+	}
+}
+
 static void bond_key(struct native *p, const char *key, const char *value,
 		     const struct conf_loc *loc)
 {
@@ -342,15 +547,12 @@ static void bond_key(struct native *p, const char *key, const char *value,
 				conf_bond_add_slave(b, tok, loc);
 		}
 		free(list);
+	} else if (!strcmp(key, "vlans")) {
+		bond_vlans(p, value, loc);
 	} else if (!strcmp(key, "up")) {
 		/* ifcfg's ONBOOT, interfaces' "auto": whether bondd brings
 		 * the bond up once its slaves are in. */
-		if (!strcmp(value, "yes"))
-			b->down = false;
-		else if (!strcmp(value, "no"))
-			b->down = true;
-		else
-			conf_error(p->d, loc, "up: '%s' is not yes or no", value);
+		parse_up(p, value, &b->down, loc);
 	} else if (!strcmp(key, "hwaddr")) {
 		uint8_t mac[6];
 
@@ -450,6 +652,7 @@ static const char *const *keys_of(enum sect s)
 	switch (s) {
 	case S_BOND: return bond_keys;
 	case S_IFACE: return iface_keys;
+	case S_VLAN: return vlan_keys;
 	case S_ROUTE: return route_keys;
 	case S_MODULE: return module_keys;
 	case S_DAEMON: return daemon_keys;
@@ -500,6 +703,9 @@ static void key_line(struct native *p, char *line, const struct conf_loc *loc)
 	default:
 		break;
 	}
+	if (p->sect == S_BOND && (!strcmp(key, "bond") || !strcmp(key, "vid")) &&
+	    !bond_to_vlan(p, key, loc))
+		return;
 	if (!key_known(p->sect, key) && !(p->sect == S_BOND && opt_find(key))) {
 		what = p->sect == S_BOND || p->sect == S_MODULE ? "option" : "key";
 		if (p->sect == S_BOND)
@@ -528,6 +734,9 @@ static void key_line(struct native *p, char *line, const struct conf_loc *loc)
 	case S_IFACE:
 		dev_key(p, p->iface->name, key, value, &p->iface->mtu, &p->iface->addrs,
 			&p->iface->n_addrs, loc);
+		break;
+	case S_VLAN:
+		vlan_key(p, key, value, loc);
 		break;
 	case S_ROUTE:
 		parse_route(p, value, loc);
@@ -570,6 +779,16 @@ struct conf *conf_parse_native(const char *text, const char *file, struct conf_d
 		free(line);
 	}
 	seen_reset(&p);
+	for (unsigned i = 0; i < p.c->n_vlans; i++) {
+		const struct conf_vlan *v = &p.c->vlans[i];
+
+		if (!v->bond[0] || !v->vid)
+			conf_error(d, &v->loc, "VLAN %s needs %s%s%s: [vlan %s] with bond = BOND and vid = VID (or a section named BOND.VID)",
+				   v->name, v->bond[0] ? "" : "bond = BOND",
+				   !v->bond[0] && !v->vid ? " and " : "", v->vid ? "" : "vid = VID",
+				   v->name);
+	}
+	free(p.vsrc);
 	if (d->n_errors > p.errors_at_start) {
 		conf_free(p.c);
 		return NULL;

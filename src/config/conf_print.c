@@ -3,8 +3,13 @@
  * golden file. Layout:
  *
  *   [bonding]              only when max_bonds or tx_queues is set
- *   [bondN] ...            options in the order given, then slaves, up
- *                          (only "up = no"), mtu, hwaddr, addresses, gateways
+ *   [bondN] ...            options in the order given, then slaves, vlans
+ *                          (the VLANs named BOND.VID with nothing else to
+ *                          say), up (only "up = no"), mtu, hwaddr,
+ *                          addresses, gateways
+ *   [bond0.100] ...        the other VLANs, in their order: up, mtu,
+ *   [vlan NAME] ...        addresses, gateways ([vlan NAME]: bond and vid
+ *                          first)
  *   [interface X] ...
  *   [route]                routes, and default gateways that name no
  *                          configured device */
@@ -30,7 +35,8 @@ static void print_addrs(const struct conf_addr *a, unsigned n, struct strbuf *ou
 
 static bool is_device(const struct conf *c, const char *name)
 {
-	return *name && (conf_find_bond(c, name) || conf_find_iface(c, name));
+	return *name && (conf_find_bond(c, name) || conf_find_iface(c, name) ||
+			 conf_find_vlan(c, name));
 }
 
 static void print_gateways(const struct conf *c, const char *dev, struct strbuf *out)
@@ -42,6 +48,40 @@ static void print_gateways(const struct conf *c, const char *dev, struct strbuf 
 		if (g[i]->set && !strcmp(g[i]->dev, dev))
 			sb_printf(out, "gateway = %s\n",
 				  conf_ip_str(i ? AF_INET6 : AF_INET, g[i]->addr, buf));
+}
+
+static bool vlan_default_named(const struct conf_vlan *v)
+{
+	char name[CONF_NAME_MAX];
+
+	return conf_vlan_default_name(v->bond, v->vid, name) && !strcmp(name, v->name);
+}
+
+/* Goes on the bond's vlans line: nothing a section would add. */
+static bool vlan_bare(const struct conf *c, const struct conf_vlan *v)
+{
+	const struct conf_gateway *g[2] = { &c->gw4, &c->gw6 };
+
+	for (int i = 0; i < 2; i++)
+		if (g[i]->set && !strcmp(g[i]->dev, v->name))
+			return false;
+	return vlan_default_named(v) && !v->mtu && !v->down && !v->n_addrs;
+}
+
+static void print_vlan(const struct conf *c, const struct conf_vlan *v, const char *sep,
+		       struct strbuf *out)
+{
+	if (vlan_default_named(v))
+		sb_printf(out, "%s[%s]\n", sep, v->name);
+	else
+		sb_printf(out, "%s[vlan %s]\nbond = %s\nvid = %u\n", sep, v->name, v->bond,
+			  v->vid);
+	if (v->down)
+		sb_puts(out, "up = no\n");
+	if (v->mtu)
+		sb_printf(out, "mtu = %u\n", v->mtu);
+	print_addrs(v->addrs, v->n_addrs, out);
+	print_gateways(c, v->name, out);
 }
 
 void conf_print(const struct conf *c, struct strbuf *out)
@@ -81,6 +121,20 @@ void conf_print(const struct conf *c, struct strbuf *out)
 				sb_printf(out, " %s", b->slaves[k].name);
 			sb_puts(out, "\n");
 		}
+		{
+			const char *vsep = "vlans = ";
+
+			for (unsigned k = 0; k < c->n_vlans; k++) {
+				const struct conf_vlan *v = &c->vlans[k];
+
+				if (strcmp(v->bond, b->name) || !vlan_bare(c, v))
+					continue;
+				sb_printf(out, "%s%u", vsep, v->vid);
+				vsep = ", ";
+			}
+			if (*vsep == ',')
+				sb_puts(out, "\n");
+		}
 		if (b->down)
 			sb_puts(out, "up = no\n");
 		if (b->mtu)
@@ -92,6 +146,14 @@ void conf_print(const struct conf *c, struct strbuf *out)
 		}
 		print_addrs(b->addrs, b->n_addrs, out);
 		print_gateways(c, b->name, out);
+	}
+	for (unsigned i = 0; i < c->n_vlans; i++) {
+		/* a bare VLAN of a bond not in c (not a valid configuration,
+		 * but printed whole all the same) gets a section */
+		if (vlan_bare(c, &c->vlans[i]) && conf_find_bond(c, c->vlans[i].bond))
+			continue;
+		print_vlan(c, &c->vlans[i], sep, out);
+		sep = "\n";
 	}
 	for (unsigned i = 0; i < c->n_ifaces; i++) {
 		const struct conf_iface *f = &c->ifaces[i];

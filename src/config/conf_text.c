@@ -174,3 +174,17 @@ bool conf_looks_like_bond(const char *name)
 			return false;
 	return true;
 }
+
+int conf_parse_vid(const char *s, unsigned *vid, struct err *err)
+{
+	unsigned long v;
+
+	/* 0 means "priority tag only" and 4095 is reserved (802.1Q 9.6):
+	 * the kernel refuses both for a VLAN device */
+	if (!conf_parse_uint(s, 4094, &v) || v < 1) {
+		err_set(err, -EINVAL, "invalid VLAN id '%s' (1 .. 4094)", s);
+		return -1;
+	}
+	*vid = (unsigned)v;
+	return 0;
+}

@@ -95,6 +95,15 @@ int ctl_cmd_read_only(const char *name)
 	return -1;
 }
 
+int ctl_request_read_only(int argc, char *const argv[])
+{
+	if (argc >= 1 && !strcmp(argv[0], "vlan") &&
+	    (argc == 1 || (strcmp(argv[1], "add") && strcmp(argv[1], "del") &&
+			   strcmp(argv[1], "delete"))))
+		return 1;
+	return argc >= 1 ? ctl_cmd_read_only(argv[0]) : -1;
+}
+
 const char *ctl_suggest(const char *word)
 {
 	const char *names[ARRAY_SIZE(ctl_docs)];
