@@ -14,7 +14,11 @@
  *  - an out-of-band VLAN tag (skb->vlan_present: the tag a TAP or a driver
  *    keeps in metadata) is hashed as hash.c hashes the same frame with the
  *    tag written inline, which is what the packet data path hands the
- *    engine (see dp_xmit_hash).
+ *    engine (see dp_xmit_hash);
+ *  - a VLAN sub-interface's frame (bond0.100: its TAP's egress program,
+ *    before it pushes the VLAN's tag) is hashed as hash.c's
+ *    xmit_hash_vlan() hashes that frame with the VLAN's tag inline: the
+ *    kernel's rule for a VLAN device stacked on a bond (dp_xmit_hash_vlan).
  *
  * Only for BPF programs: include after <linux/bpf.h> and bpf_helpers.h. */
 #ifndef BONDD_DP_HASH_H
@@ -684,6 +688,35 @@ __noinline __u32 dp_xmit_hash(struct __sk_buff *skb, __u32 policy, __u32 vlan_pr
 	if (l34)
 		h >>= 1;
 	return h;
+}
+
+/* hash.c xmit_hash_vlan() of the frame a VLAN sub-interface sends, called
+ * by the VLAN TAP's egress program on the frame as the sub-interface wrote
+ * it, before the program pushes the VLAN's tag: skb holds no tag of the
+ * VLAN's, tci is the TCI the program is about to push (the VID, with the
+ * priority bits if any), and vlan_proto (host order; 0: none) an
+ * out-of-band tag the skb itself carries, as dp_xmit_hash takes it (a
+ * device stacked on the VLAN TAP: inline, it would follow the VLAN's tag).
+ *
+ * xmit_hash_vlan() takes the VLAN's tag out and hashes what is left as
+ * xmit_hash() does, except that vlan+srcmac XORs in the TCI. What is left
+ * is exactly this skb (with its own out-of-band tag inline, if any), so
+ * every policy but vlan+srcmac is dp_xmit_hash() of it, and vlan+srcmac is
+ * its srcmac formula ^ tci, 0 when the Ethernet header is not all there
+ * (hash.c: an untagged frame shorter than 14 bytes hashes to 0). */
+__noinline __u32 dp_xmit_hash_vlan(struct __sk_buff *skb, __u32 policy, __u32 tci,
+				   __u32 vlan_proto)
+{
+	struct dph_eth e;
+
+	if (!skb)
+		return 0;
+	if (policy != DPH_VLAN_SRCMAC)
+		return dp_xmit_hash(skb, policy, vlan_proto);
+	dph_eth_read(skb, vlan_proto, &e);
+	if (!e.ok)
+		return 0;
+	return dph_srcmac_hash(&e) ^ (tci & 0xffff);
 }
 
 #endif

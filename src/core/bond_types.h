@@ -193,10 +193,16 @@ struct engine_ops;
  * bond_vlan_add): its VID and its own addresses. It wears the bond's MAC. */
 struct bond_vlan {
 	uint16_t vid;               /* 1..4094 */
+	/* Administratively down (bond_vlan_set_up): the kernel sends nothing
+	 * from a device that is down and drops its routes, so the engine
+	 * makes no frame from it and routes no probe through it (learning
+	 * packets still name it: the kernel sends them on the slave). */
+	bool down;
 	uint32_t ipv4[BOND_MAX_ADDRS];      /* network order */
 	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
 	unsigned n_ipv4;
 	uint8_t ipv6[BOND_MAX_ADDRS][16];
+	uint8_t ipv6_prefix[BOND_MAX_ADDRS];    /* 64 unless told */
 	unsigned n_ipv6;
 };
 
@@ -247,6 +253,7 @@ struct bond {
 	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
 	unsigned n_ipv4;
 	uint8_t ipv6[BOND_MAX_ADDRS][16];
+	uint8_t ipv6_prefix[BOND_MAX_ADDRS];    /* 64 unless told (bond_set_prefix6) */
 	unsigned n_ipv6;
 
 	/* VLAN sub-interfaces, in the order added (engine_bond.c): grown on

@@ -111,20 +111,30 @@ static bool ip_fields(struct flow_key *k, uint8_t want, const uint8_t *f, size_t
 	return true;
 }
 
-void flow_key_from_frame(struct flow_key *k, uint8_t want, const uint8_t *f, size_t len)
+/* oob: the frame is a VLAN sub-interface's, its tag out of band for the
+ * hash (hash.c xmit_hash_vlan): the type and the IP header after it are
+ * what the hash reads. */
+static void key_from(struct flow_key *k, uint8_t want, const uint8_t *f, size_t len, bool oob)
 {
+	size_t nhoff = ETH_HLEN_;
 	uint16_t type;
 
 	memset(k, 0, sizeof(*k));
 	if (len < ETH_HLEN_)
 		return;
 	type = get_be16(f + 12);
-	if ((want & FK_VLAN) && (type == 0x8100 || type == 0x88a8) && len >= ETH_HLEN_ + 4) {
-		k->tagged = 1;
-		k->vlan = get_be16(f + 14) & 0x0fff;
+	if ((type == 0x8100 || type == 0x88a8) && len >= ETH_HLEN_ + 4) {
+		if (want & FK_VLAN) {
+			k->tagged = 1;
+			k->vlan = get_be16(f + 14) & 0x0fff;
+		}
+		if (oob) {
+			type = get_be16(f + 16);
+			nhoff += 4;
+		}
 	}
 	if ((want & FK_IP) && (type == 0x0800 || type == 0x86dd) &&
-	    ip_fields(k, want, f, len, ETH_HLEN_, type)) {
+	    ip_fields(k, want, f, len, nhoff, type)) {
 		k->fields = want & (FK_L2 | FK_VLAN | FK_IP | FK_PROTO | FK_PORTS);
 	} else {
 		k->family = 0;
@@ -143,6 +153,22 @@ void flow_key_from_frame(struct flow_key *k, uint8_t want, const uint8_t *f, siz
 		k->ethertype = type;
 	if (!(k->fields & FK_VLAN))
 		k->tagged = 0, k->vlan = 0;
+}
+
+void flow_key_from_frame(struct flow_key *k, uint8_t want, const uint8_t *f, size_t len)
+{
+	key_from(k, want, f, len, false);
+}
+
+void flow_key_from_frame_vlan(struct flow_key *k, uint8_t want, const uint8_t *f, size_t len)
+{
+	key_from(k, want, f, len, true);
+}
+
+void bond_flow_key(const struct bond *b, struct flow_key *k, const uint8_t *frame,
+		   size_t len)
+{
+	key_from(k, flow_fields(b), frame, len, b->xmit_oob_tag);
 }
 
 /* ---- words --------------------------------------------------------------- */

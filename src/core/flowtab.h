@@ -58,6 +58,16 @@ uint8_t flow_fields_policy(uint32_t policy);
  * keeps only the L2 fields (FK_L2, plus FK_VLAN if wanted), as the hash
  * falls back. k->ifindex is left 0. */
 void flow_key_from_frame(struct flow_key *k, uint8_t want, const uint8_t *frame, size_t len);
+/* The same for a VLAN sub-interface's frame (engine.h bond_xmit_vlan: its
+ * tag inline, out of band for the hash): the VID as FK_VLAN, and the type
+ * and IP fields after the tag, as xmit_hash_vlan reads them. */
+void flow_key_from_frame_vlan(struct flow_key *k, uint8_t want, const uint8_t *frame,
+			      size_t len);
+/* For a data path's tx action: the key of the frame the bond is sending
+ * now, with the bond's fields, out of band while the engine sends a VLAN
+ * sub-interface's frame (b->xmit_oob_tag). */
+void bond_flow_key(const struct bond *b, struct flow_key *k, const uint8_t *frame,
+		   size_t len);
 
 /* The key as `bondctl hash` words ("src 192.0.2.1 dst 192.0.2.2 proto udp
  * sport 1 dport 2"), NUL-terminated, cut at size. */

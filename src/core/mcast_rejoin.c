@@ -294,6 +294,8 @@ uint64_t mcast_rejoin_tick(struct bond *b, uint64_t now_ms)
 		for (unsigned k = 0; b->ops->mcast_groups_vlan && k < b->n_vlans; k++) {
 			const struct bond_vlan *v = &b->vlans[k];
 
+			if (v->down)
+				continue;
 			memset(g, 0, sizeof(*g));
 			b->ops->mcast_groups_vlan(b->ctx, b, v->vid, g);
 			send_reports(b, g, v->vid, v->ipv4, v->n_ipv4, v->ipv6, v->n_ipv6,

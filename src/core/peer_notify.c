@@ -113,6 +113,8 @@ void peer_notify_send(struct bond *b, uint64_t now_ms)
 	for (unsigned k = 0; k < b->n_vlans; k++) {
 		const struct bond_vlan *v = &b->vlans[k];
 
+		if (v->down)
+			continue;
 		for (unsigned i = 0; i < v->n_ipv4; i++) {
 			len = build_grat_arp_vlan(frame, b->mac, v->ipv4[i], v->vid);
 			mode_xmit_vlan(b, frame, len, NULL, now_ms);

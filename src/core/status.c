@@ -132,6 +132,11 @@ void status_fill(const struct bond *b, struct bond_status *out)
 	out->carrier = b->carrier;
 
 	out->fail_over_mac = value_name(OPT_FAIL_OVER_MAC, p->fail_over_mac);
+	for (unsigned i = 0; i < b->n_vlans; i++) {
+		out->vlan_vid[i] = b->vlans[i].vid;
+		out->vlan_up[i] = !b->vlans[i].down;
+	}
+	out->n_vlans = b->n_vlans;
 	out->uses_xmit_hash = bond_mode_uses_xmit_hash(b);
 	out->xmit_hash_policy = value_name(OPT_XMIT_HASH_POLICY, p->xmit_policy);
 	out->xmit_policy = p->xmit_policy;

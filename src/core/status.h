@@ -258,6 +258,13 @@ struct bond_status {
 	struct status_slave slaves[BOND_MAX_SLAVES];
 	unsigned n_slaves;
 
+	/* The VLAN sub-interfaces the engine knows (bond_vlan_add), in the
+	 * order added: their VIDs, and whether they are up (the daemon has
+	 * their names and MTUs; addresses: bond_vlan_at). */
+	uint16_t vlan_vid[BOND_MAX_VLANS];
+	bool vlan_up[BOND_MAX_VLANS];
+	unsigned n_vlans;
+
 	bool has_ad;                    /* 802.3ad: ad and slaves[].ad */
 	struct status_ad ad;
 	bool has_alb;                   /* tlb/alb: alb and slaves[].alb */

@@ -16,6 +16,7 @@
 #include "core/hash.h"
 #include "dpt.h"
 #include "hash_vectors.h"
+#include "hash_vlan.h"
 
 static unsigned long probes, refused;
 
@@ -107,6 +108,13 @@ uint32_t bpf_hash_probe(uint32_t policy, const uint8_t *frame, size_t len)
 			}
 		}
 	}
+	/* The same frame from a VLAN sub-interface: the VLAN TAP's egress
+	 * hash (dp_xmit_hash_vlan, before the tag is pushed) against
+	 * xmit_hash_vlan (the tag inline, out of band for the rule): VID 100,
+	 * VID 10 with priority 5, and with a tag of the frame's own. */
+	hv_check(policy, frame, len, 0x0064, 0, 0);
+	hv_check(policy, frame, len, 0xa00a, 0, 0);
+	hv_check(policy, frame, len, 0x0064, probes & 1 ? 0x88a8 : 0x8100, 0x2005);
 	return want;
 }
 

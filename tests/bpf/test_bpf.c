@@ -26,6 +26,7 @@
 #include "core/lacp/lacp.h"
 #include "dpt.h"
 #include "hash_vectors.h"
+#include "hash_vlan.h"
 
 extern const unsigned char bondd_bpf_prod_obj[];
 extern const size_t bondd_bpf_prod_obj_len;
@@ -1765,5 +1766,8 @@ int main(void)
 	printf("hash vectors: %lu runs of bond_tx checked against core/hash.c; "
 	       "%lu frames refused by BPF_PROG_TEST_RUN (cut inside the Ethernet "
 	       "or IP header), not run\n", bpf_hash_probes(), bpf_hash_refused());
+	printf("hash vectors from a VLAN sub-interface: %lu runs of dp_xmit_hash_vlan "
+	       "checked against core/hash.c xmit_hash_vlan\n", hv_runs());
+	hv_close();
 	return failed ? 1 : 0;
 }
