@@ -232,49 +232,32 @@ static void ebpf_slave_close(struct daemon *d, struct dslave *ds)
 
 /* bond0.100's TAP gets bond_vlan_tx on its egress and its VID in the maps
  * (dp_ebpf_vlan_add): its frames leave tagged without the daemon, and
- * bond_rx hands the frames of that VID to it untagged. The TAP persists
- * as the bond's does, so the VLAN's frames keep flowing when the daemon
- * dies and a successor takes it over (vlan_add over our own filter
- * replaces it). */
+ * bond_rx hands the frames of that VID to it untagged. What the program
+ * leaves to the engine (balance-alb's ARP, a tlb bucket without a slave)
+ * comes up untagged through the TAP's fd, which the daemon reads as on the
+ * packet data path. The TAP's persistence is the daemon's (daemon_vlan.c,
+ * as for every data path that survives it); an adopted VLAN is added
+ * again here, which replaces our own filter. */
 static int ebpf_vlan_open(struct daemon *d, struct dbond *db, struct dvlan *dv,
 			  struct err *err)
 {
-	int rc;
-
 	if (!db->ebpf) {
 		err_set(err, -ENODEV, "%s: VLAN %s: the bond has no kernel data path", db->name,
 			dv->name);
 		return -ENODEV;
 	}
-	rc = tap_set_persist(dv->tap_fd, true);
-	if (rc < 0) {
-		err_set(err, rc, "%s: cannot make the TAP persistent (TUNSETPERSIST): %s",
-			dv->name, strerror(-rc));
-		return rc;
-	}
-	rc = dp_ebpf_vlan_add(db->ebpf, dv->vid, dv->ifindex, err);
-	if (rc < 0) {
-		/* An adopted TAP stays as it was found. */
-		if (!dv->adopted)
-			tap_set_persist(dv->tap_fd, false);
-		return rc;
-	}
-	return 0;
+	return dp_ebpf_vlan_add(db->ebpf, dv->vid, dv->ifindex, err);
 }
 
+/* Before the VLAN's TAP closes (or after it is gone: nothing to detach
+ * then, the entries go all the same). */
 static void ebpf_vlan_close(struct daemon *d, struct dbond *db, struct dvlan *dv)
 {
 	struct err err = { 0 };
-	int rc;
 
 	if (db->ebpf && dp_ebpf_vlan_del(db->ebpf, dv->vid, dv->ifindex, &err) < 0 &&
 	    err.code != -ENOENT)
 		daemon_logl(d, LOG_ERR, "%s: %s", dv->name, err.msg);
-	/* Closing the fd now removes the device, as on the packet data path. */
-	rc = tap_set_persist(dv->tap_fd, false);
-	if (rc < 0)
-		daemon_logl(d, LOG_ERR, "%s: cannot clear the TAP's persistence: %s; delete it with ip link del %s",
-			    dv->name, strerror(-rc), dv->name);
 }
 
 /* ---- the engine's decisions into the maps ----------------------------- */

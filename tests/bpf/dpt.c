@@ -186,9 +186,17 @@ void dpt_reset(void)
 	clear_hash(fd_slaves, DP_MAP_SLAVES);
 	clear_hash(fd_stats, DP_MAP_STATS);
 	clear_hash(fd_vlan_ifs, DP_MAP_VLAN_IFS);
-	clear_hash(fd_vstats, DP_MAP_VSTATS);
-	for (uint32_t i = 0; i < DP_VLAN_IDS; i++)
-		update(fd_vlans, &i, &zero, DP_MAP_VLANS);
+	{
+		struct dp_vlan none = { 0 };
+
+		for (uint32_t i = 0; i < DP_VLAN_IDS; i++)
+			update(fd_vlans, &i, &none, DP_MAP_VLANS);
+		pc = calloc((size_t)ncpus, sizeof(struct dp_vlan_stats));
+		assert_non_null(pc);
+		for (uint32_t i = 0; i < DP_MAX_VLANS; i++)
+			update(fd_vstats, &i, pc, DP_MAP_VSTATS);
+		free(pc);
+	}
 	pc = calloc((size_t)ncpus, sizeof(struct dp_bond_stats));
 	assert_non_null(pc);
 	update(fd_bstats, &zero, pc, DP_MAP_BSTATS);
@@ -275,24 +283,32 @@ double dpt_prog_ns(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t i
 	return (double)o.duration;
 }
 
+/* The tests' counter slot of a VID: distinct for the VIDs they use. */
+static uint32_t slot_of(uint16_t vid)
+{
+	return vid & (DP_MAX_VLANS - 1);
+}
+
 void dpt_set_vlan(uint16_t vid, uint32_t tap_ifindex)
 {
-	uint32_t key = vid, ifx = tap_ifindex;
+	struct dp_vlan v = { tap_ifindex, slot_of(vid) };
+	struct dp_vlan_if vi = { vid, slot_of(vid) };
+	uint32_t key = vid, slot = slot_of(vid);
 	void *pc;
 
 	need_loaded();
-	update(fd_vlans, &key, &ifx, DP_MAP_VLANS);
-	update(fd_vlan_ifs, &ifx, &key, DP_MAP_VLAN_IFS);
+	update(fd_vlans, &key, &v, DP_MAP_VLANS);
+	update(fd_vlan_ifs, &tap_ifindex, &vi, DP_MAP_VLAN_IFS);
 	pc = calloc((size_t)ncpus, sizeof(struct dp_vlan_stats));
 	assert_non_null(pc);
-	update(fd_vstats, &key, pc, DP_MAP_VSTATS);
+	update(fd_vstats, &slot, pc, DP_MAP_VSTATS);
 	free(pc);
 }
 
 void dpt_vstats(uint16_t vid, struct dp_vlan_stats *sum)
 {
 	struct dp_vlan_stats *pc = calloc((size_t)ncpus, sizeof(*pc));
-	uint32_t key = vid;
+	uint32_t key = slot_of(vid);
 
 	need_loaded();
 	assert_non_null(pc);

@@ -1490,8 +1490,9 @@ static void test_vlan_tx_modes(void **state)
 	dpt_vstats(VID, &vs);
 	assert_int_equal(vs.tx_packets, 1);
 
-	/* balance-rr: an IGMP report from a VLAN is not special (the engine's
-	 * frame has the tag inline), as bond_tx treats a tagged one */
+	/* balance-rr: an IGMP report from a VLAN leaves on the IGMP slave, as
+	 * the engine's rr_xmit looks past a VLAN sub-interface's tag; other
+	 * frames are striped */
 	dpt_reset();
 	base_cfg(&cfg, DP_TX_RR, 0);
 	cfg.packets_per_slave = 1;
@@ -1504,9 +1505,26 @@ static void test_vlan_tx_modes(void **state)
 	dpt_set_vlan(VID, VTAP);
 	len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 0);
 	vlan_run(f, len);
+	assert_sent_to(1000002);
+	vlan_run(f, len);
+	assert_sent_to(1000002);
+	assert_tagged(f, len, VID);
+	len = ipv4(f, MCAST4, BOND_MAC, 17, IP_D, 0);
+	vlan_run(f, len);
 	assert_sent_to(1000003);
 	vlan_run(f, len);
 	assert_sent_to(1000002);
+	/* the same IGMP report written to the bond with its tag inline is
+	 * striped like any frame */
+	{
+		uint8_t t[100];
+		size_t tl;
+
+		len = ipv4(f, MCAST4, BOND_MAC, 2, IP_D, 0);
+		tl = tag_inline(t, f, len, VID);
+		tx(t, tl);
+		assert_sent_to(1000003);
+	}
 }
 
 static void test_vlan_rx(void **state)
@@ -1601,6 +1619,53 @@ static void test_vlan_rx(void **state)
 	}
 }
 
+/* bondctl flows: a VLAN sub-interface's frame is counted under the key
+ * flowtab.c flow_key_from_frame_vlan makes of it (the VID, the IP fields
+ * behind the tag), on the slave it took; the same bytes written to the
+ * bond with the tag inline keep the in-band key (L2 only). */
+static void test_vlan_flows(void **state)
+{
+	const uint8_t want = FK_L2 | FK_VLAN | FK_IP | FK_PROTO | FK_PORTS;
+	struct dp_flow_key keys[4];
+	struct dp_flow_val vals[4];
+	struct flow_key k;
+	uint8_t f[80], t[84];
+	size_t len = ipv4(f, PEER_MAC, BOND_MAC, 6, IP_D, 0), tl = tag_inline(t, f, len, VID);
+	uint32_t slave;
+
+	flows_cfg(want, 1, 1);
+	dpt_set_vlan(VID, VTAP);
+	vlan_run(f, len);
+	vlan_run(f, len);
+	slave = res.out.out_ifindex[0];
+	assert_int_equal(dpt_flows(keys, vals, 4), 1);
+	assert_int_equal(keys[0].win, 1);
+	assert_int_equal(keys[0].ifindex, slave);
+	flow_key_from_frame_vlan(&k, want, t, tl);
+	assert_int_equal(k.family, 4);          /* the rule that was meant */
+	assert_int_equal(keys[0].fields, k.fields);
+	assert_int_equal(keys[0].family, k.family);
+	assert_int_equal(keys[0].proto, k.proto);
+	assert_int_equal(keys[0].tagged, 1);
+	assert_int_equal(keys[0].vlan, VID);
+	assert_int_equal(keys[0].ethertype, k.ethertype);
+	assert_memory_equal(keys[0].smac, k.smac, 6);
+	assert_memory_equal(keys[0].dmac, k.dmac, 6);
+	assert_int_equal(keys[0].sport, k.sport);
+	assert_int_equal(keys[0].dport, k.dport);
+	assert_memory_equal(keys[0].src, k.src, 16);
+	assert_memory_equal(keys[0].dst, k.dst, 16);
+	/* the counts are the frames on the wire, tag included */
+	assert_int_equal(vals[0].frames, 2);
+	assert_int_equal(vals[0].bytes, 2 * tl);
+	/* written to the bond tagged: the in-band key */
+	flows_cfg(want, 0, 1);
+	tx(t, tl);
+	assert_int_equal(dpt_flows(keys, vals, 4), 1);
+	assert_key_is_core(&keys[0], 0, want, t, tl, res.out.out_ifindex[0]);
+	assert_int_equal(keys[0].family, 0);
+}
+
 /* A program of the production object on frame from ifindex: the
  * kernel's mean ns a run over `calls` runs of one each. Not one run
  * repeated: BPF_PROG_TEST_RUN repeats on the same skb, which bond_vlan_tx
@@ -1645,7 +1710,9 @@ static double prod_ns(struct bpf_object *obj, const char *prog, uint32_t ifindex
 static void test_vlan_cost(void **state)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "bond_dp");
-	const uint32_t reps = 20000, set[2] = { 1000001, 1000002 }, vtap = VTAP_RX;
+	const uint32_t reps = 20000, set[2] = { 1000001, 1000002 };
+	const struct dp_vlan vl = { VTAP_RX, 3 };
+	const struct dp_vlan_if vi = { VID, 3 };
 	uint32_t zero = 0, key, val, n;
 	double t_tx[2] = { 1e9, 1e9 }, t_vtx[2] = { 1e9, 1e9 }, t_rx = 1e9, t_vrx = 1e9;
 	struct bpf_object *obj;
@@ -1672,14 +1739,14 @@ static void test_vlan_cost(void **state)
 	key = VTAP;
 	val = VID;
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj,
-		DP_MAP_VLAN_IFS)), &key, &val, BPF_ANY), 0);
+		DP_MAP_VLAN_IFS)), &key, &vi, BPF_ANY), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj,
-		DP_MAP_VLANS)), &val, &vtap, BPF_ANY), 0);
+		DP_MAP_VLANS)), &val, &vl, BPF_ANY), 0);
 	n = (uint32_t)libbpf_num_possible_cpus();
 	pc = calloc(n, sizeof(struct dp_vlan_stats));
 	assert_non_null(pc);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj,
-		DP_MAP_VSTATS)), &val, pc, BPF_ANY), 0);
+		DP_MAP_VSTATS)), &vi.slot, pc, BPF_ANY), 0);
 	free(pc);
 	tlen = tag_inline(tagged, f, len, VID);
 	for (int r = 0; r < 5; r++) {
@@ -1750,6 +1817,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_tx_hash),
 		cmocka_unit_test(test_vlan_tx_modes),
 		cmocka_unit_test(test_vlan_rx),
+		cmocka_unit_test(test_vlan_flows),
 		cmocka_unit_test(test_vlan_cost),
 	};
 	int failed;
