@@ -524,6 +524,14 @@ void daemon_vlan_recover(struct daemon *d)
 		if (rtnl_link_get(d->rtnl, l.names[i], &link, NULL) == 0 && v.ifindex &&
 		    link.ifindex == v.ifindex && !strcmp(link.kind, "tun") &&
 		    !dvlan_find_by_index(d, link.ifindex)) {
+			struct dbond *db = dbond_find(d, v.bond);
+
+			/* a bond taken over keeps the VLAN in its maps: out of
+			 * them first, so its VID goes back to the bond's TAP */
+			if (db && db->ebpf && dp_ebpf_vlan_del(db->ebpf, v.vid, v.ifindex, &err) < 0 &&
+			    err.code != -ENOENT)
+				daemon_logl(d, LOG_ERR, "bondd: journal: %s: %s", l.names[i], err.msg);
+			err_clear(&err);
 			if (remove_tap(l.names[i], -1, &err) < 0) {
 				daemon_logl(d, LOG_ERR, "bondd: journal: %s: the VLAN TAP an earlier bondd left: %s; entry kept",
 					    l.names[i], err.msg);
