@@ -283,6 +283,14 @@ assert v["v200"]["state"] == "UP", v["v200"]
 			printf '%s\n' "$t" | grep -qE '^v200 +bond0 +200 +UP'
 	}
 	check "show: the VLANs after the /proc text" txt
+	vmetrics() {
+		local t
+		t=$(bctl a metrics) || return 1
+		printf '%s\n' "$t" | grep '^bondd_vlan_'
+		printf '%s\n' "$t" | grep -q '^bondd_vlan_up{master="bond0",vlan="bond0.100",vid="100"} 1$' &&
+			printf '%s\n' "$t" | grep -qE '^bondd_vlan_tx_frames_total\{master="bond0",vlan="v200",vid="200"\} [1-9]'
+	}
+	check "metrics: bondd_vlan_up 1 and frames sent per VLAN" vmetrics
 	mac_same() {
 		is_eq "bond0.100's MAC" "$(link_mac a bond0)" "$(link_mac a bond0.100)"
 	}

@@ -148,6 +148,15 @@ if [ "$DP" = ebpf ]; then
 	check "log: removed the VLAN TAP" grep -q "removed the VLAN TAP (VLAN 100 of bond0)" "$(bondd_log a)"
 	check "untagged ping still crosses" wait_for 5 nsx a ping -c 1 -W 1 198.51.100.2
 	check "stop" stop_bondd a
+	# a crash, then bondctl cleanup with no daemon: the VLAN TAPs go
+	need "bondd starts again with VLANs" start_bondd a -c "$CONF"
+	check "bond0.100 back" nsx a ip link show bond0.100
+	pid=${TOPO_BONDD_PID[a]}
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	unset "TOPO_BONDD_PID[a]"
+	check "bondctl cleanup (no daemon)" nsx a "$BONDCTL" cleanup
+	check "cleanup removed bond0.100 and bond0.300" eval "no_dev a bond0.100 && no_dev a bond0.300"
 	need "bondd starts again with VLANs" start_bondd a -c "$CONF"
 fi
 journal_clean() {
