@@ -8,6 +8,9 @@
  *   link set DEV [type bond_slave ...] [LINK WORDS] [master BOND|nomaster]
  *                                         set-slave, ip, then enslave/release
  *   link del[ete] [dev] BOND              delete
+ *   link add link BOND name NAME type vlan id VID [LINK WORDS] [up]
+ *                                         vlan add, then ip, then up
+ *   link del[ete] [dev] VLAN              vlan del (a VLAN sub-interface)
  *   -d link show [...]                    ip's text with the bond details
  *
  * Everything else (another kind of link, a device no bond of bondd has to

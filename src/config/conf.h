@@ -182,7 +182,9 @@ void conf_diag_print(const struct conf_diag *d, bool with_warnings, struct strbu
 struct conf *conf_new(void);
 void conf_free(struct conf *c);
 /* Same bonds, options, slaves, addresses, interfaces, routes and gateways
- * in the same order; locations are not compared. */
+ * in the same order, and the same VLANs (matched by name: printing puts
+ * some in their bond's vlans line, so their order may change); locations
+ * are not compared. */
 bool conf_equal(const struct conf *a, const struct conf *b);
 
 struct conf_bond *conf_find_bond(const struct conf *c, const char *name);

@@ -150,11 +150,6 @@ static void check_slaves(struct check *k, const struct conf_bond *cb, unsigned b
 				 s->name, cb->name);
 			error(k, &s->loc, msg);
 		}
-		if (conf_find_vlan(c, s->name)) {
-			snprintf(msg, sizeof(msg), "%s is a VLAN of %s and cannot be a slave of %s",
-				 s->name, conf_find_vlan(c, s->name)->bond, cb->name);
-			error(k, &s->loc, msg);
-		}
 		for (unsigned j = 0; j < bi; j++)
 			if (conf_bond_has_slave(&c->bonds[j], s->name)) {
 				snprintf(msg, sizeof(msg), "%s is a slave of %s already; a slave belongs to one bond",
@@ -280,6 +275,7 @@ static void check_vlan(struct check *k, unsigned vi)
 	}
 	owner = conf_slave_owner(c, v->name);
 	if (owner) {
+		/* said once, here: check_slaves() leaves it to this */
 		snprintf(msg, sizeof(msg), "VLAN %s: %s is a slave of %s too", v->name, v->name,
 			 owner->name);
 		error(k, &v->loc, msg);

@@ -175,17 +175,40 @@ static bool on_bond_subnet(const struct conf_bond *cb, int family, const uint8_t
 	return false;
 }
 
-/* The default gateway that traffic through this bond goes to, as text. */
+/* Is the address on a subnet of one of the bond's VLANs? */
+static bool on_vlan_subnet(const struct conf *c, const struct conf_bond *cb, int family,
+			   const uint8_t *a)
+{
+	for (unsigned i = 0; i < c->n_vlans; i++) {
+		const struct conf_vlan *v = &c->vlans[i];
+
+		if (strcmp(v->bond, cb->name))
+			continue;
+		for (unsigned k = 0; k < v->n_addrs; k++)
+			if (v->addrs[k].family == family &&
+			    conf_same_subnet(family, v->addrs[k].addr, a, v->addrs[k].prefix))
+				return true;
+	}
+	return false;
+}
+
+/* The default gateway that traffic through this bond goes to, as text:
+ * through the bond itself or through one of its VLANs, whose frames
+ * cross the bond and are hashed as the bond's own. */
 static const char *bond_gateway(const struct conf *c, const struct conf_bond *cb, char buf[64])
 {
 	const struct conf_gateway *gw[2] = { &c->gw4, &c->gw6 };
 	const int fam[2] = { AF_INET, AF_INET6 };
 
 	for (unsigned i = 0; i < 2; i++) {
+		const struct conf_vlan *v;
+
 		if (!gw[i]->set)
 			continue;
-		if (gw[i]->dev[0] ? !strcmp(gw[i]->dev, cb->name)
-				  : on_bond_subnet(cb, fam[i], gw[i]->addr))
+		v = gw[i]->dev[0] ? conf_find_vlan(c, gw[i]->dev) : NULL;
+		if (gw[i]->dev[0] ? !strcmp(gw[i]->dev, cb->name) || (v && !strcmp(v->bond, cb->name))
+				  : on_bond_subnet(cb, fam[i], gw[i]->addr) ||
+				    on_vlan_subnet(c, cb, fam[i], gw[i]->addr))
 			return conf_ip_str(fam[i], gw[i]->addr, buf);
 	}
 	return NULL;

@@ -57,12 +57,26 @@ void conf_bond_set_default(struct conf_bond *b, const struct conf_opt *o)
 
 /* ---- merging -------------------------------------------------------------- */
 
-/* Moves src's VLANs to the end of dst (their addresses with them);
- * conf_check() judges clashes, with both locations. */
+/* Moves src's VLANs to the end of dst (their addresses with them). A
+ * VLAN dst has already, on the same bond with the same vid (a boot
+ * script's "vconfig add" of a VLAN ifcfg configures too), gets src's
+ * addresses and MTU; any other clash is left to conf_check(), which
+ * names both locations. */
 static void move_vlans(struct conf *dst, struct conf *src)
 {
-	for (unsigned i = 0; i < src->n_vlans; i++)
-		*CONF_PUSH(dst->vlans, dst->n_vlans) = src->vlans[i];
+	for (unsigned i = 0; i < src->n_vlans; i++) {
+		struct conf_vlan *sv = &src->vlans[i], *dv = conf_find_vlan(dst, sv->name);
+
+		if (dv && dv->vid == sv->vid && !strcmp(dv->bond, sv->bond)) {
+			for (unsigned k = 0; k < sv->n_addrs; k++)
+				*conf_push_addr(&dv->addrs, &dv->n_addrs) = sv->addrs[k];
+			if (sv->mtu)
+				dv->mtu = sv->mtu;
+			free(sv->addrs);
+			continue;
+		}
+		*CONF_PUSH(dst->vlans, dst->n_vlans) = *sv;
+	}
 	free(src->vlans);
 	src->vlans = NULL;
 	src->n_vlans = 0;
@@ -107,11 +121,14 @@ static void overlay_addrs(struct conf *base, const char *dev, const struct conf_
 			  unsigned n)
 {
 	struct conf_bond *b = conf_find_bond(base, dev);
-	struct conf_iface *f = b ? NULL : conf_add_iface(base, dev, n ? &a[0].loc : NULL);
+	struct conf_vlan *v = b ? NULL : conf_find_vlan(base, dev);
+	struct conf_iface *f = b || v ? NULL : conf_add_iface(base, dev, n ? &a[0].loc : NULL);
 
 	for (unsigned i = 0; i < n; i++) {
 		if (b)
 			*conf_push_addr(&b->addrs, &b->n_addrs) = a[i];
+		else if (v)
+			*conf_push_addr(&v->addrs, &v->n_addrs) = a[i];
 		else
 			*conf_push_addr(&f->addrs, &f->n_addrs) = a[i];
 	}

@@ -167,7 +167,8 @@ static void vlan_section(struct native *p, const char *name, bool named,
 		vid = 0;
 	}
 	v = conf_find_vlan(p->c, name);
-	if (v && *vsrc_of(p, v) == VSRC_LIST && !strcmp(v->bond, bond) && v->vid == vid) {
+	if (v && named && *vsrc_of(p, v) == VSRC_LIST && !strcmp(v->bond, bond) &&
+	    v->vid == vid) {
 		/* "vlans = 100" in [bond0] and this section: one VLAN */
 		*vsrc_of(p, v) |= VSRC_SECTION;
 		v->loc = *loc;
@@ -711,6 +712,9 @@ static void key_line(struct native *p, char *line, const struct conf_loc *loc)
 		if (p->sect == S_BOND)
 			conf_error_unknown(p->d, loc, what, key,
 					   conf_suggest_opt(key, false, bond_keys));
+		else if (p->sect == S_VLAN && (key_known(S_BOND, key) || opt_find(key)))
+			conf_error(p->d, loc, "'%s' is a bond's key: [%s] is a VLAN's section (bond, vid, up, mtu, address, gateway); set it in the bond's section",
+				   key, p->vlan->name);
 		else
 			conf_error_unknown(p->d, loc, what, key,
 					   conf_suggest(key, keys_of(p->sect)));

@@ -6,6 +6,13 @@
  *   ifcfg-eth0:0   an alias: one more address on eth0, labelled eth0:0
  *   route-bond0    "ADDRESS0= NETMASK0= GATEWAY0=" or "10.0.0.0/8 via X" lines
  *   route6-bond0   "2001:db8:1::/48 via X" lines
+ *   ifcfg-bond0.100  VLAN=yes (or TYPE=Vlan): a VLAN of bond0, VID 100 from
+ *                  the name as initscripts reads it (DEVICE=BOND.VID, or
+ *                  DEVICE=vlanVID with PHYSDEV=BOND), or PHYSDEV= and
+ *                  VLAN_ID= (NetworkManager's ifcfg-rh); addresses, MTU,
+ *                  ONBOOT as for the bond. Priority maps, REORDER_HDR=no,
+ *                  GVRP, MVRP and loose binding are refused: bondd tags
+ *                  with priority 0 and reorders every header.
  *
  * SUSE's sysconfig files are close enough to be read too: BONDING_MASTER,
  * BONDING_MODULE_OPTS (as BONDING_OPTS), BONDING_SLAVE0..N, IPADDR=a/len.
@@ -43,6 +50,11 @@ static const struct key_info keys[] = {
 	{ "HWADDR", K_IGNORED }, { "IPV6INIT", K_USED }, { "IPV6ADDR", K_USED },
 	{ "IPV6ADDR_SECONDARIES", K_USED }, { "IPV6_DEFAULTGW", K_USED },
 	{ "DEFROUTE", K_USED }, { "BRIDGE", K_USED }, { "VLAN", K_USED },
+	{ "PHYSDEV", K_USED }, { "VLAN_ID", K_USED }, { "VLAN_EGRESS_PRIORITY_MAP", K_USED },
+	{ "VLAN_INGRESS_PRIORITY_MAP", K_USED }, { "REORDER_HDR", K_USED }, { "GVRP", K_USED },
+	{ "MVRP", K_USED }, { "VLAN_FLAGS", K_USED },
+	/* vconfig's naming scheme: the DEVICE line names the device */
+	{ "VLAN_NAME_TYPE", K_IGNORED },
 	/* SUSE sysconfig */
 	{ "BONDING_MODULE_OPTS", K_USED }, { "BONDING_SLAVE", K_USED | K_INDEXED },
 	{ "STARTMODE", K_IGNORED }, { "USERCONTROL", K_IGNORED },
@@ -85,6 +97,7 @@ struct ifc {
 	char label[CONF_NAME_MAX];
 	bool skip;
 	bool bond;
+	bool vlan;                  /* VLAN=yes or TYPE=Vlan */
 };
 
 struct imp {
@@ -800,17 +813,18 @@ static void identify(struct imp *m, struct ifc *f)
 		return;
 	}
 	if (type && *type && strcasecmp(type, "Ethernet") && strcasecmp(type, "Bond") &&
-	    strcasecmp(type, "Bonding")) {
+	    strcasecmp(type, "Bonding") && strcasecmp(type, "Vlan")) {
 		conf_warn(m->d, &loc, "%s has TYPE=%s: not imported (bondd configures bonds, their slaves and Ethernet interfaces)",
 			  f->dev, type);
 		f->skip = true;
 		return;
 	}
-	if (get(f, "BRIDGE") || is_yes(val(f, "VLAN"))) {
-		conf_warn(m->d, &loc, "%s is a %s: not imported", f->dev,
-			  get(f, "BRIDGE") ? "bridge port" : "VLAN interface");
+	if (get(f, "BRIDGE")) {
+		conf_warn(m->d, &loc, "%s is a bridge port: not imported", f->dev);
 		f->skip = true;
+		return;
 	}
+	f->vlan = is_yes(val(f, "VLAN")) || (type && !strcasecmp(type, "Vlan"));
 }
 
 static void check_yes_no(struct imp *m, const struct ifc *f, const char *key)
@@ -976,6 +990,125 @@ static void do_plain(struct imp *m, const struct ifc *f)
 	iface->mtu = mtu_v;
 }
 
+/* A number of at most 4 digits, as initscripts' patterns ([0-9]{1,4}). */
+static bool vid_digits(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n >= 1 && n <= 4 && !s[n];
+}
+
+static void do_vlan(struct imp *m, const struct ifc *f)
+{
+	struct conf_loc loc = kv_loc(f, get(f, "DEVICE"));
+	const struct kv *physdev = get(f, "PHYSDEV"), *vid_kv = get(f, "VLAN_ID");
+	char bond[CONF_NAME_MAX] = "";
+	unsigned vid = 0, name_vid = 0;
+	bool named = false;
+	struct conf_vlan *v;
+	struct err err;
+
+	err_clear(&err);
+	/* What bondd's VLANs cannot do: it sends with priority 0 and takes
+	 * the tag off every frame it hands to the VLAN. */
+	forbid(m, f, "VLAN_EGRESS_PRIORITY_MAP",
+	       "bondd tags every frame with priority 0 and maps no priorities; remove it");
+	forbid(m, f, "VLAN_INGRESS_PRIORITY_MAP",
+	       "bondd does not map the priority of received frames; remove it");
+	if (is_no(val(f, "REORDER_HDR")))
+		forbid(m, f, "REORDER_HDR",
+		       "bondd always hands frames to the VLAN untagged (reorder_hdr on); remove it");
+	if (is_yes(val(f, "GVRP")))
+		forbid(m, f, "GVRP", "bondd does not register VLANs with GVRP; remove it");
+	if (is_yes(val(f, "MVRP")))
+		forbid(m, f, "MVRP", "bondd does not register VLANs with MVRP; remove it");
+	{
+		const struct kv *fl = get(f, "VLAN_FLAGS");
+		char *list = fl ? conf_xstrdup(fl->value) : NULL;
+		struct conf_loc l = kv_loc(f, fl);
+
+		for (char *t = list ? strtok(list, ", \t") : NULL; t; t = strtok(NULL, ", \t")) {
+			static const char *const flags[] = { "GVRP", "MVRP", "LOOSE_BINDING",
+							     "NO_REORDER_HDR", NULL };
+			const char *s = conf_suggest(t, flags);
+
+			if (s && !strcmp(s, t))
+				conf_error(m->d, &l, "VLAN_FLAGS=%s on %s: %s is not available with bondd's VLANs (priority 0, headers always reordered, no GVRP/MVRP, state bound to the bond); remove it",
+					   fl->value, f->dev, t);
+			else
+				conf_error_unknown(m->d, &l, "VLAN flag", t, s);
+		}
+		free(list);
+	}
+	/* initscripts: DEVICE=vlanVID needs PHYSDEV; DEVICE=DEV.VID names
+	 * both (vconfig's VLAN_PLUS_VID_NO_PAD and DEV_PLUS_VID_NO_PAD) */
+	if (!strncmp(f->dev, "vlan", 4) && vid_digits(f->dev + 4)) {
+		name_vid = (unsigned)atoi(f->dev + 4);
+		named = true;
+	} else {
+		const char *dot = strrchr(f->dev, '.');
+
+		if (dot && dot != f->dev && vid_digits(dot + 1)) {
+			snprintf(bond, sizeof(bond), "%.*s", (int)(dot - f->dev), f->dev);
+			name_vid = (unsigned)atoi(dot + 1);
+			named = true;
+		}
+	}
+	if (vid_kv && *vid_kv->value) {
+		struct conf_loc l = kv_loc(f, vid_kv);
+
+		if (conf_parse_vid(vid_kv->value, &vid, &err) < 0) {
+			conf_error(m->d, &l, "VLAN_ID=%s: %s", vid_kv->value, err.msg);
+			return;
+		}
+		if (named && vid != name_vid) {
+			conf_error(m->d, &l, "VLAN_ID=%s disagrees with the name %s (VLAN %u)",
+				   vid_kv->value, f->dev, name_vid);
+			return;
+		}
+	} else if (named) {
+		char text[16];
+
+		snprintf(text, sizeof(text), "%u", name_vid);
+		if (conf_parse_vid(text, &vid, &err) < 0) {
+			conf_error(m->d, &loc, "DEVICE=%s: %s", f->dev, err.msg);
+			return;
+		}
+	} else {
+		conf_error(m->d, &loc, "VLAN %s: no VLAN id: name it BOND.VID (DEVICE=bond0.100) or give VLAN_ID=",
+			   f->dev);
+		return;
+	}
+	if (physdev && *physdev->value) {
+		struct conf_loc l = kv_loc(f, physdev);
+
+		if (!conf_ifname_ok(physdev->value)) {
+			conf_error(m->d, &l, "PHYSDEV=%s: invalid interface name", physdev->value);
+			return;
+		}
+		if (bond[0] && strcmp(bond, physdev->value)) {
+			conf_error(m->d, &l, "PHYSDEV=%s disagrees with the name %s (a VLAN of %s)",
+				   physdev->value, f->dev, bond);
+			return;
+		}
+		snprintf(bond, sizeof(bond), "%s", physdev->value);
+	} else if (!bond[0]) {
+		conf_error(m->d, &loc, "VLAN %s: PHYSDEV= is missing: name the bond it sits on (PHYSDEV=bond0)",
+			   f->dev);
+		return;
+	}
+	if (bootproto(m, f, "VLAN") != BP_STATIC)
+		return;
+	forbid(m, f, "MASTER", "a VLAN cannot be a slave in bondd");
+	forbid(m, f, "BONDING_OPTS", "only a bond takes BONDING_OPTS");
+	forbid(m, f, "MACADDR", "a VLAN has its bond's MAC address");
+	v = conf_add_vlan(m->c, f->dev, bond, vid, &loc);
+	v->down = is_no(val(f, "ONBOOT"));
+	addresses(m, f, "", &v->addrs, &v->n_addrs);
+	mtu(m, f, &v->mtu);
+	gateways(m, f, f->dev);
+}
+
 static void do_alias(struct imp *m, const struct ifc *f)
 {
 	struct conf_loc loc = kv_loc(f, get(f, "DEVICE"));
@@ -1004,6 +1137,11 @@ static void do_alias(struct imp *m, const struct ifc *f)
 	if (b) {
 		for (unsigned i = 0; i < n; i++)
 			*conf_push_addr(&b->addrs, &b->n_addrs) = addrs[i];
+	} else if (conf_find_vlan(m->c, f->parent)) {
+		struct conf_vlan *v = conf_find_vlan(m->c, f->parent);
+
+		for (unsigned i = 0; i < n; i++)
+			*conf_push_addr(&v->addrs, &v->n_addrs) = addrs[i];
 	} else {
 		struct conf_iface *iface = conf_add_iface(m->c, f->parent, &loc);
 
@@ -1080,7 +1218,7 @@ struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n, struct c
 	for (unsigned i = 0; i < m.n_ifc; i++) {
 		struct ifc *f = &m.ifc[i];
 
-		f->bond = !f->skip && !f->alias &&
+		f->bond = !f->skip && !f->alias && !f->vlan &&
 			  (get(f, "BONDING_OPTS") || is_yes(val(f, "BONDING_MASTER")) ||
 			   get(f, "BONDING_MODULE_OPTS") ||
 			   (val(f, "TYPE") && !strncasecmp(val(f, "TYPE"), "Bond", 4)) ||
@@ -1090,9 +1228,16 @@ struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n, struct c
 	for (unsigned i = 0; i < m.n_ifc; i++)
 		if (m.ifc[i].bond)
 			do_bond(&m, &m.ifc[i]);
+	/* VLANs after the bonds they sit on, before aliases that may name
+	 * them (ifcfg-bond0.100:1) */
+	for (unsigned i = 0; i < m.n_ifc; i++)
+		if (!m.ifc[i].skip && !m.ifc[i].alias && m.ifc[i].vlan)
+			do_vlan(&m, &m.ifc[i]);
 	for (unsigned i = 0; i < m.n_ifc; i++) {
 		struct ifc *f = &m.ifc[i];
 
+		if (f->vlan)
+			continue;
 		if (!f->skip && !f->alias && !f->bond && val(f, "MASTER"))
 			do_slave(&m, f);
 		else if (!f->skip && !f->alias && !f->bond && is_yes(val(f, "SLAVE"))) {
@@ -1104,7 +1249,7 @@ struct conf *imp_ifcfg_parse(const struct conf_file *files, unsigned n, struct c
 	for (unsigned i = 0; i < m.n_ifc; i++) {
 		struct ifc *f = &m.ifc[i];
 
-		if (!f->skip && !f->alias && !f->bond && !val(f, "MASTER") &&
+		if (!f->skip && !f->alias && !f->bond && !f->vlan && !val(f, "MASTER") &&
 		    !is_yes(val(f, "SLAVE")))
 			do_plain(&m, f);
 	}

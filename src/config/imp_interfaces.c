@@ -12,6 +12,10 @@
  *       post-up ifenslave bond0 eth0 eth1
  *       up ip addr add 192.0.2.2/24 dev bond0 label bond0:1
  *   iface bond0:1 inet static        an alias stanza: address labelled bond0:1
+ *   auto bond0.100
+ *   iface bond0.100 inet static      a VLAN of bond0 (the vlan package's names:
+ *       address 198.51.100.1/24      BOND.VID, BOND.0VID, or vlanVID / any name
+ *       vlan-raw-device bond0        with vlan-raw-device; vlan-id as ifupdown2)
  *   source interfaces.d/[a-z]*       relative to this file's directory
  *   source-directory interfaces.d
  *
@@ -48,6 +52,10 @@ static const char *const option_words[] = {
 	"endpoint", "local", "ttl", "bond-slaves", "bond-master", "bond-primary", NULL,
 };
 
+/* The vlan package's options (and ifupdown2's vlan-id, vlan-protocol),
+ * '_' written as '-'. */
+static const char *const vlan_words[] = { "vlan-raw-device", "vlan-id", "vlan-protocol", NULL };
+
 /* Option families of other packages: accepted, not imported. */
 static const char *const foreign_prefixes[] = {
 	"dns-", "wpa-", "wireless-", "ethtool-", "offload-", "link-", "ethernet-", NULL,
@@ -55,7 +63,7 @@ static const char *const foreign_prefixes[] = {
 
 /* Options that make the stanza something bondd does not build. */
 static const char *const other_kind_prefixes[] = {
-	"bridge_", "bridge-", "vlan-", "vlan_", "ovs_", "ovs-", NULL,
+	"bridge_", "bridge-", "ovs_", "ovs-", NULL,
 };
 
 static bool has_prefix(const char *s, const char *const *prefixes)
@@ -221,7 +229,8 @@ static void new_stanza(struct imp *m, char **w, int n, const struct conf_loc *lo
 static bool option_known(const char *name)
 {
 	return in_list(name, option_words) || !strncmp(name, "bond-", 5) ||
-	       has_prefix(name, foreign_prefixes) || has_prefix(name, other_kind_prefixes);
+	       !strncmp(name, "vlan-", 5) || has_prefix(name, foreign_prefixes) ||
+	       has_prefix(name, other_kind_prefixes);
 }
 
 static void read_file(struct imp *m, const char *text, const char *path)
@@ -288,7 +297,7 @@ static void read_file(struct imp *m, const char *text, const char *path)
 		} else {
 			char *name = conf_xstrdup(word);
 
-			if (!strncmp(name, "bond_", 5))
+			if (!strncmp(name, "bond_", 5) || !strncmp(name, "vlan_", 5))
 				for (char *p = name; *p; p++)
 					if (*p == '_')
 						*p = '-';
@@ -346,6 +355,12 @@ void imp_add_address(struct imp *m, const char *dev, const struct conf_addr *a)
 	}
 	if (b) {
 		*conf_push_addr(&b->addrs, &b->n_addrs) = *a;
+		return;
+	}
+	if (conf_find_vlan(m->c, dev)) {
+		struct conf_vlan *v = conf_find_vlan(m->c, dev);
+
+		*conf_push_addr(&v->addrs, &v->n_addrs) = *a;
 		return;
 	}
 	f = conf_add_iface(m->c, dev, &a->loc);
@@ -650,6 +665,126 @@ static void do_alias(struct imp *m, struct stanza *s)
 	stanza_gateway(m, s, parent);
 }
 
+/* ---- VLANs ------------------------------------------------------------------ */
+
+/* Digits only, 1 to 4 of them (the vlan package's names allow leading
+ * zeros: bond0.0100 and vlan0100 are VID 100). */
+static bool vid_digits(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n >= 1 && n <= 4 && !s[n];
+}
+
+/* Is stanza s a VLAN, and of what? As the vlan package's if-pre-up.d
+ * script reads it: NAME.VID gives the raw device and the VID, vlanVID the
+ * VID, vlan-raw-device the raw device for any other name (ifupdown2 adds
+ * vlan-id). false: not a VLAN; true with *ok false: a VLAN with an error
+ * reported. */
+static bool stanza_vlan(struct imp *m, const struct stanza *s, char raw[CONF_NAME_MAX],
+			unsigned *vid, bool *ok)
+{
+	const struct opt_line *rd = find_opt(s, "vlan-raw-device"), *id = find_opt(s, "vlan-id");
+	const char *dot = strrchr(s->name, '.');
+	unsigned name_vid = 0;
+	bool named = false;
+	struct err err;
+
+	*ok = false;
+	raw[0] = '\0';
+	*vid = 0;
+	err_clear(&err);
+	if (strchr(s->name, ':'))
+		return false;
+	if (dot && dot != s->name && vid_digits(dot + 1)) {
+		snprintf(raw, CONF_NAME_MAX, "%.*s", (int)(dot - s->name), s->name);
+		name_vid = (unsigned)atoi(dot + 1);
+		named = true;
+	} else if (!strncmp(s->name, "vlan", 4) && vid_digits(s->name + 4)) {
+		name_vid = (unsigned)atoi(s->name + 4);
+		named = true;
+	} else if (!rd && !id) {
+		return false;
+	}
+	if (rd) {
+		if (!conf_ifname_ok(rd->value)) {
+			conf_error(m->d, &rd->loc, "invalid vlan-raw-device '%s'", rd->value);
+			return true;
+		}
+		if (raw[0] && strcmp(raw, rd->value)) {
+			conf_error(m->d, &rd->loc, "vlan-raw-device %s disagrees with the name %s (a VLAN of %s)",
+				   rd->value, s->name, raw);
+			return true;
+		}
+		snprintf(raw, CONF_NAME_MAX, "%s", rd->value);
+	} else if (!raw[0]) {
+		conf_error(m->d, &s->loc, "iface %s: a VLAN named so needs vlan-raw-device BOND",
+			   s->name);
+		return true;
+	}
+	if (id) {
+		if (conf_parse_vid(id->value, vid, &err) < 0) {
+			conf_error(m->d, &id->loc, "vlan-id: %s", err.msg);
+			return true;
+		}
+		if (named && *vid != name_vid) {
+			conf_error(m->d, &id->loc, "vlan-id %u disagrees with the name %s (VLAN %u)",
+				   *vid, s->name, name_vid);
+			return true;
+		}
+	} else if (named) {
+		char text[16];
+
+		snprintf(text, sizeof(text), "%u", name_vid);
+		if (conf_parse_vid(text, vid, &err) < 0) {
+			conf_error(m->d, &s->loc, "iface %s: %s", s->name, err.msg);
+			return true;
+		}
+	} else {
+		conf_error(m->d, &s->loc, "iface %s: no VLAN id: name it %s.VID or vlanVID, or add vlan-id",
+			   s->name, raw);
+		return true;
+	}
+	*ok = true;
+	return true;
+}
+
+/* The VLAN's own options; bond-* and hwaddress are not a VLAN's. */
+static void vlan_options(struct imp *m, const struct stanza *s)
+{
+	for (unsigned i = 0; i < s->n_opts; i++) {
+		const struct opt_line *o = &s->opts[i];
+
+		if (!strncmp(o->name, "bond-", 5)) {
+			conf_error(m->d, &o->loc, "%s on VLAN %s: bond options belong to the bond's stanza",
+				   o->name, s->name);
+		} else if (!strcmp(o->name, "hwaddress")) {
+			conf_error(m->d, &o->loc, "hwaddress on VLAN %s: a VLAN of bondd has its bond's MAC address",
+				   s->name);
+		} else if (!strcmp(o->name, "vlan-protocol")) {
+			if (strcasecmp(o->value, "802.1q"))
+				conf_error(m->d, &o->loc, "vlan-protocol %s: bondd's VLANs are 802.1Q (TPID 0x8100) only",
+					   o->value);
+		} else if (!strncmp(o->name, "vlan-", 5) && !in_list(o->name, vlan_words)) {
+			conf_error_unknown(m->d, &o->loc, "VLAN option", o->name,
+					   conf_suggest(o->name, vlan_words));
+		}
+	}
+}
+
+static void do_vlan(struct imp *m, struct stanza *s)
+{
+	struct conf_vlan *v = conf_find_vlan(m->c, s->name);
+
+	vlan_options(m, s);
+	if (!v || !method_static(m, s, "VLAN"))
+		return;
+	stanza_addresses(m, s, s->name, "");
+	stanza_gateway(m, s, s->name);
+	v = conf_find_vlan(m->c, s->name);
+	stanza_mtu(m, s, &v->mtu);
+}
+
 /* A slave stanza: no addresses; bond-* options go to its bond. */
 static void do_slave(struct imp *m, struct stanza *s, struct conf_bond *b)
 {
@@ -750,6 +885,44 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 	for (unsigned i = 0; i < m.n_st; i++)
 		if (!m.st[i].skip)
 			membership(&m, &m.st[i]);
+	/* The VLANs, before any address (an alias stanza or a hook may name
+	 * one); an inet and an inet6 stanza describe one VLAN. */
+	for (unsigned i = 0; i < m.n_st; i++) {
+		struct stanza *s = &m.st[i];
+		char raw[CONF_NAME_MAX];
+		struct conf_vlan *v;
+		unsigned vid;
+		bool ok;
+
+		if (s->skip)
+			continue;
+		if (other_kind(&m, s)) {
+			s->skip = true;
+			continue;
+		}
+		if (!stanza_vlan(&m, s, raw, &vid, &ok))
+			continue;
+		s->vlan = true;
+		if (!ok)
+			continue;
+		if (!conf_ifname_ok(s->name)) {
+			conf_error(d, &s->loc, "invalid interface name '%s'", s->name);
+			continue;
+		}
+		v = conf_find_vlan(m.c, s->name);
+		if (v && (strcmp(v->bond, raw) || v->vid != vid)) {
+			conf_error(d, &s->loc, "iface %s: VLAN %u of %s here, VLAN %u of %s at %s:%u",
+				   s->name, vid, raw, v->vid, v->bond, v->loc.file, v->loc.line);
+			continue;
+		}
+		if (!v) {
+			v = conf_add_vlan(m.c, s->name, raw, vid, &s->loc);
+			v->down = true;
+			for (unsigned k = 0; k < m.n_autos; k++)
+				if (!strcmp(m.autos[k], v->name))
+					v->down = false;
+		}
+	}
 	for (unsigned i = 0; i < m.n_st; i++) {
 		struct stanza *s = &m.st[i];
 		struct conf_bond *owner;
@@ -761,7 +934,9 @@ struct conf *imp_interfaces_parse(const char *text, const char *path,
 			continue;
 		}
 		owner = strchr(s->name, ':') ? NULL : conf_slave_owner(m.c, s->name);
-		if (strchr(s->name, ':'))
+		if (s->vlan)
+			do_vlan(&m, s);
+		else if (strchr(s->name, ':'))
 			do_alias(&m, s);
 		else if (imp_is_bond(&m, s->name))
 			do_bond(&m, s);

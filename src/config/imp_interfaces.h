@@ -25,6 +25,7 @@ struct stanza {
 	struct opt_line *opts;
 	unsigned n_opts;
 	bool skip;                  /* mapping, loopback, unknown family */
+	bool vlan;                  /* a VLAN's stanza (imp_interfaces.c) */
 };
 
 struct imp {
@@ -52,7 +53,7 @@ struct imp {
  * make it one. */
 bool imp_is_bond(const struct imp *m, const char *name);
 void imp_mark_bond(struct imp *m, const char *name);
-/* Adds an address to dev (a bond or a plain interface). */
+/* Adds an address to dev (a bond, a VLAN or a plain interface). */
 void imp_add_address(struct imp *m, const char *dev, const struct conf_addr *a);
 /* Sets a bond option written name=value (shown: as written, for messages);
  * "+addr"/"-addr" edit the address lists. Errors go to m->d. */

@@ -16,7 +16,14 @@
  * milliseconds when bare ("100") and systemd time spans otherwise ("100ms",
  * "1s"), as netplan(5) says for the networkd back end. dhcp4/dhcp6 on a
  * bond are refused, as BOOTPROTO=dhcp is for ifcfg: bondd sets static
- * addresses and a bond without its address would be up but unreachable. */
+ * addresses and a bond without its address would be up but unreachable.
+ *
+ *     vlans:
+ *       vlan100: { id: 100, link: bond0, addresses: [198.51.100.10/24] }
+ *
+ * A VLAN is named by its key, sits on the device link: names (by its
+ * netplan id) and takes addresses, routes, mtu and activation-mode as a
+ * bond does. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,11 +38,16 @@ struct npfile {
 	bool loaded;
 };
 
-/* One device (ethernets: or bonds: entry): its mappings, one per file
- * that mentions it, in file order. */
+enum np_kind { NP_ETH, NP_BOND, NP_VLAN };
+
+static const char *const kind_words[] = { "ethernet", "bond", "vlan" };
+static const char *const kind_sections[] = { "ethernets", "bonds", "vlans" };
+
+/* One device (ethernets:, bonds: or vlans: entry): its mappings, one per
+ * file that mentions it, in file order. */
 struct npdef {
 	char id[64];
-	bool bond;
+	enum np_kind kind;
 	struct { struct npfile *f; yaml_node_t *map; } *v;
 	unsigned n;
 	char name[CONF_NAME_MAX];   /* the device name (set-name or id) */
@@ -129,22 +141,7 @@ static int yaml_bool(const char *s)
 	return -1;
 }
 
-/* The one place VLANs are refused: bondd has no VLAN sub-interfaces in
- * this version. */
-static void refuse_vlans(struct np *m, struct npfile *f, yaml_node_t *vlans)
-{
-	struct conf_loc l = nloc(f, vlans);
-	const char *first = NULL;
-
-	if (vlans->type == YAML_MAPPING_NODE && vlans->data.mapping.pairs.top >
-	    vlans->data.mapping.pairs.start)
-		first = scalar(yaml_document_get_node(&f->doc,
-			vlans->data.mapping.pairs.start->key));
-	conf_error(m->d, &l, "vlans:%s%s: VLAN sub-interfaces on a bond are not available in this version of bondd; the rest of the configuration is fine: remove the vlans: section and add the VLANs later",
-		   first ? " " : "", first ? first : "");
-}
-
-static struct npdef *def_get(struct np *m, const char *id, bool bond)
+static struct npdef *def_get(struct np *m, const char *id, enum np_kind kind)
 {
 	for (unsigned i = 0; i < m->n_defs; i++)
 		if (!strcmp(m->defs[i].id, id))
@@ -152,17 +149,31 @@ static struct npdef *def_get(struct np *m, const char *id, bool bond)
 	m->defs = conf_grow(m->defs, m->n_defs, sizeof(*m->defs));
 	memset(&m->defs[m->n_defs], 0, sizeof(*m->defs));
 	snprintf(m->defs[m->n_defs].id, sizeof(m->defs[m->n_defs].id), "%s", id);
-	m->defs[m->n_defs].bond = bond;
+	m->defs[m->n_defs].kind = kind;
 	return &m->defs[m->n_defs++];
 }
 
-static void collect(struct np *m, struct npfile *f, yaml_node_t *devs, bool bond)
+/* A key netplan allows for that kind of device. */
+static bool key_ok(const char *key, enum np_kind kind)
+{
+	if (kind == NP_VLAN && !strcmp(key, "id"))
+		return true;
+	if (!in_list(key, k_common))
+		return false;
+	if (kind != NP_BOND && (!strcmp(key, "interfaces") || !strcmp(key, "parameters")))
+		return false;
+	if (kind != NP_ETH && (!strcmp(key, "match") || !strcmp(key, "set-name")))
+		return false;
+	return true;
+}
+
+static void collect(struct np *m, struct npfile *f, yaml_node_t *devs, enum np_kind kind)
 {
 	if (devs->type != YAML_MAPPING_NODE) {
 		struct conf_loc l = nloc(f, devs);
 
 		conf_error(m->d, &l, "%s: expected a mapping of interface names",
-			   bond ? "bonds" : "ethernets");
+			   kind_sections[kind]);
 		return;
 	}
 	for (yaml_node_pair_t *p = devs->data.mapping.pairs.start; p < devs->data.mapping.pairs.top;
@@ -182,9 +193,11 @@ static void collect(struct np *m, struct npfile *f, yaml_node_t *devs, bool bond
 			conf_error(m->d, &l, "%s: expected a mapping", scalar(k));
 			continue;
 		}
-		def = def_get(m, scalar(k), bond);
-		if (def->bond != bond) {
-			conf_error(m->d, &l, "%s is both an ethernet and a bond", scalar(k));
+		def = def_get(m, scalar(k), kind);
+		if (def->kind != kind) {
+			conf_error(m->d, &l, "%s is both a%s %s and a %s", scalar(k),
+				   def->kind == NP_ETH ? "n" : "", kind_words[def->kind],
+				   kind_words[kind]);
 			continue;
 		}
 		def->v = conf_grow(def->v, def->n, sizeof(*def->v));
@@ -198,12 +211,13 @@ static void collect(struct np *m, struct npfile *f, yaml_node_t *devs, bool bond
 			struct conf_loc kl = nloc(f, kk);
 			const char *key = scalar(kk);
 
-			if (!key || !in_list(key, k_common) ||
-			    (!bond && (!strcmp(key, "interfaces") || !strcmp(key, "parameters"))) ||
-			    (bond && (!strcmp(key, "match") || !strcmp(key, "set-name"))))
-				conf_error_unknown(m->d, &kl, bond ? "bond key" : "ethernet key",
-						   key ? key : "?", key ? conf_suggest(key, k_common) :
-						   NULL);
+			if (!key || !key_ok(key, kind)) {
+				char what[32];
+
+				snprintf(what, sizeof(what), "%s key", kind_words[kind]);
+				conf_error_unknown(m->d, &kl, what, key ? key : "?",
+						   key ? conf_suggest(key, k_common) : NULL);
+			}
 		}
 	}
 }
@@ -501,7 +515,7 @@ static void parameters(struct np *m, struct npdef *def, struct conf_bond *b)
 				const struct npdef *pd = find_def(m, v);
 
 				/* netplan: the id of a member (under ethernets:) */
-				if (!pd || pd->bond) {
+				if (!pd || pd->kind != NP_ETH) {
 					conf_error(m->d, &l, "primary: %s is not defined under ethernets:",
 						   v);
 					continue;
@@ -535,7 +549,7 @@ static void one_member(struct np *m, struct npdef *def, struct npfile *f, yaml_n
 		return;
 	}
 	e = find_def(m, scalar(n));
-	if (!e || e->bond) {
+	if (!e || e->kind != NP_ETH) {
 		conf_error(m->d, &l, "interfaces: %s is not defined under ethernets: (netplan needs it there)",
 			   scalar(n));
 		return;
@@ -711,6 +725,57 @@ static void do_ethernet(struct np *m, struct npdef *def)
 	free(addrs);
 }
 
+static void do_vlan(struct np *m, struct npdef *def)
+{
+	struct conf_loc l = def->v[0].map ? nloc(def->v[0].f, def->v[0].map) :
+			    conf_loc_at(def->v[0].f->file, 0);
+	struct npfile *f = NULL, *lf = NULL;
+	yaml_node_t *id = last(def, "id", &f), *link = last(def, "link", &lf);
+	yaml_node_t *am;
+	const struct npdef *parent;
+	struct conf_vlan *v;
+	unsigned vid;
+	struct err err;
+
+	err_clear(&err);
+	if (!id) {
+		conf_error(m->d, &l, "vlan %s has no id:", def->id);
+		return;
+	}
+	if (!scalar(id) || conf_parse_vid(scalar(id), &vid, &err) < 0) {
+		struct conf_loc il = nloc(f, id);
+
+		conf_error(m->d, &il, "id: %s", scalar(id) ? err.msg : "expected a number");
+		return;
+	}
+	if (!link) {
+		conf_error(m->d, &l, "vlan %s has no link: (the bond it sits on)", def->id);
+		return;
+	}
+	parent = scalar(link) ? find_def(m, scalar(link)) : NULL;
+	if (!parent) {
+		struct conf_loc ll = nloc(lf, link);
+
+		conf_error(m->d, &ll, "link: %s is not defined in this configuration (bonds: or ethernets:)",
+			   scalar(link) ? scalar(link) : "?");
+		return;
+	}
+	/* conf_check() says why a VLAN on anything but a bond is refused */
+	v = conf_add_vlan(m->c, def->name, parent->name, vid, &l);
+	am = last(def, "activation-mode", &f);
+	if (am) {
+		struct conf_loc al = nloc(f, am);
+		const char *a = scalar(am);
+
+		if (!a || (strcmp(a, "manual") && strcmp(a, "off")))
+			conf_error(m->d, &al, "activation-mode: expected manual or off");
+		else
+			v->down = true;
+	}
+	dhcp_on(m, def, true);
+	l3(m, def, &v->addrs, &v->n_addrs, &v->mtu, NULL);
+}
+
 static void load_file(struct np *m, struct npfile *f, const char *text)
 {
 	yaml_parser_t p;
@@ -777,11 +842,11 @@ static void load_file(struct np *m, struct npfile *f, const char *text)
 					conf_error(m->d, &l, "version: %s: netplan knows version 2 only",
 						   scalar(v) ? scalar(v) : "?");
 			} else if (!strcmp(key, "ethernets")) {
-				collect(m, f, v, false);
+				collect(m, f, v, NP_ETH);
 			} else if (!strcmp(key, "bonds")) {
-				collect(m, f, v, true);
+				collect(m, f, v, NP_BOND);
 			} else if (!strcmp(key, "vlans")) {
-				refuse_vlans(m, f, v);
+				collect(m, f, v, NP_VLAN);
 			} else if (strcmp(key, "renderer")) {
 				conf_warn(m->d, &l, "%s: not imported (bondd configures bonds, their members and Ethernet interfaces)",
 					  key);
@@ -821,11 +886,14 @@ struct conf *imp_netplan_parse(const struct conf_file *files, unsigned n, struct
 	for (unsigned i = 0; i < m.n_defs; i++)
 		name_of(&m, &m.defs[i]);
 	for (unsigned i = 0; i < m.n_defs; i++)
-		if (m.defs[i].bond)
+		if (m.defs[i].kind == NP_BOND)
 			do_bond(&m, &m.defs[i]);
 	for (unsigned i = 0; i < m.n_defs; i++)
-		if (!m.defs[i].bond)
+		if (m.defs[i].kind == NP_ETH)
 			do_ethernet(&m, &m.defs[i]);
+	for (unsigned i = 0; i < m.n_defs; i++)
+		if (m.defs[i].kind == NP_VLAN)
+			do_vlan(&m, &m.defs[i]);
 	for (unsigned i = 0; i < m.n_defs; i++)
 		free(m.defs[i].v);
 	free(m.defs);

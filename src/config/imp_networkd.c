@@ -6,6 +6,14 @@
  *   bond0.network  [Match] Name=bond0 [Network] Address= Gateway=
  *                  [Address] Address=  [Route] Destination= Gateway= Metric=
  *                  [Link] MTUBytes= MACAddress= ActivationPolicy=
+ *   vlan100.netdev [NetDev] Name=vlan100 Kind=vlan MTUBytes=  [VLAN] Id=100
+ *   bond0.network  [Network] VLAN=vlan100: the VLAN sits on bond0
+ *   vlan100.network  [Match] Name=vlan100 and the rest as for the bond
+ *
+ * As with networkd, a Kind=vlan netdev exists only once the .network of
+ * its parent names it in VLAN=; [VLAN] settings bondd cannot honour
+ * (GVRP, MVRP, LooseBinding, ReorderHeader=no, 802.1ad, QoS maps) are
+ * refused.
  *
  * As networkd does, .network files are taken in lexical order of their
  * names and an interface gets the first one whose [Match] names it.
@@ -39,6 +47,15 @@ struct nd {
 	/* which .network file configured each interface (first match wins) */
 	struct { char name[CONF_NAME_MAX]; const char *file; } *used;
 	unsigned n_used;
+	/* the Kind=vlan netdevs: a VLAN exists once its parent names it */
+	struct vnetdev {
+		char name[CONF_NAME_MAX];
+		unsigned vid;
+		unsigned mtu;
+		bool bad;           /* refused: reported once, at the netdev */
+		struct conf_loc loc;
+	} *vnd;
+	unsigned n_vnd;
 };
 
 /* [Bond] of systemd.netdev(5): the key, the kernel's option, the kind of
@@ -75,6 +92,8 @@ static const struct { const char *key, *opt; char kind; } bond_keys[] = {
 static const char *const netdev_sections[] = { "Match", "NetDev", "Bond", "VLAN", NULL };
 static const char *const k_netdev[] = { "Name", "Kind", "MTUBytes", "MACAddress",
 					"Description", NULL };
+static const char *const k_vlan[] = { "Id", "GVRP", "MVRP", "LooseBinding", "ReorderHeader",
+				      "Protocol", "EgressQOSMaps", "IngressQOSMaps", NULL };
 static const char *const network_sections[] = {
 	"Match", "Link", "Network", "Address", "Route", "Neighbor", "DHCP", "DHCPv4",
 	"DHCPv6", "IPv6AcceptRA", "SR-IOV", "Bond", "NextHop", "RoutingPolicyRule",
@@ -155,6 +174,8 @@ static void check_keys(struct nd *m, const struct unit *u)
 			keys = k_netdev;
 		else if (u->netdev && !strcmp(s->name, "Bond"))
 			keys = bkeys;
+		else if (u->netdev && !strcmp(s->name, "VLAN"))
+			keys = k_vlan;
 		else if (!strcmp(s->name, "Network"))
 			keys = k_network;
 		else if (!strcmp(s->name, "Address"))
@@ -175,12 +196,127 @@ static void check_keys(struct nd *m, const struct unit *u)
 	}
 }
 
-/* The one place VLANs are refused: bondd has no VLAN sub-interfaces in
- * this version. */
-static void refuse_vlan(struct nd *m, const struct conf_loc *loc, const char *what)
+static struct vnetdev *find_vnd(struct nd *m, const char *name)
 {
-	conf_error(m->d, loc, "%s: VLAN sub-interfaces on a bond are not available in this version of bondd; the rest of the configuration is fine: remove the VLAN and add it later",
-		   what);
+	for (unsigned i = 0; i < m->n_vnd; i++)
+		if (!strcmp(m->vnd[i].name, name))
+			return &m->vnd[i];
+	return NULL;
+}
+
+/* A Kind=vlan netdev: kept until a parent's VLAN= names it. */
+static void vlan_netdev(struct nd *m, struct unit *u, const char *name)
+{
+	static const struct { const char *key; int bad; const char *why; } flags[] = {
+		{ "GVRP", 1, "bondd does not register VLANs with GVRP" },
+		{ "MVRP", 1, "bondd does not register VLANs with MVRP" },
+		{ "LooseBinding", 1, "bondd's VLANs follow their bond's state" },
+		{ "ReorderHeader", 0, "bondd always hands frames to the VLAN untagged" },
+	};
+	struct conf_loc nl = loc_of(u, "NetDev", "Name"), il = loc_of(u, "VLAN", "Id");
+	const char *id = get(u, "VLAN", "Id"), *v;
+	struct vnetdev *vn;
+	struct err err;
+	unsigned vid;
+	bool ok = true;
+
+	err_clear(&err);
+	for (unsigned i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct conf_loc l = loc_of(u, "VLAN", flags[i].key);
+
+		v = get(u, "VLAN", flags[i].key);
+		if (!v)
+			continue;
+		if (conf_parse_bool_word(v) < 0) {
+			conf_error(m->d, &l, "%s=%s: expected a boolean (yes/no)", flags[i].key, v);
+			ok = false;
+		} else if (conf_parse_bool_word(v) == flags[i].bad) {
+			conf_error(m->d, &l, "%s=%s: %s; remove it", flags[i].key, v, flags[i].why);
+			ok = false;
+		}
+	}
+	v = get(u, "VLAN", "Protocol");
+	if (v && strcasecmp(v, "802.1q")) {
+		struct conf_loc l = loc_of(u, "VLAN", "Protocol");
+
+		conf_error(m->d, &l, "Protocol=%s: bondd's VLANs are 802.1Q (TPID 0x8100) only", v);
+		ok = false;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		const char *key = i ? "IngressQOSMaps" : "EgressQOSMaps";
+		struct conf_loc l = loc_of(u, "VLAN", key);
+
+		v = get(u, "VLAN", key);
+		if (v && *v) {
+			conf_error(m->d, &l, "%s=%s: bondd tags every frame with priority 0 and maps no priorities; remove it",
+				   key, v);
+			ok = false;
+		}
+	}
+	v = get(u, "NetDev", "MACAddress");
+	if (v && strcmp(v, "none")) {
+		struct conf_loc l = loc_of(u, "NetDev", "MACAddress");
+
+		conf_error(m->d, &l, "MACAddress= on VLAN %s: a VLAN of bondd has its bond's MAC address",
+			   name);
+		ok = false;
+	}
+	if (!conf_ifname_ok(name)) {
+		conf_error(m->d, &nl, "Name=%s: invalid interface name", name);
+		return;
+	}
+	if (!id) {
+		conf_error(m->d, &nl, "Kind=vlan netdev %s has no [VLAN] Id=", name);
+		return;
+	}
+	if (conf_parse_vid(id, &vid, &err) < 0) {
+		conf_error(m->d, &il, "Id=%s: %s", id, err.msg);
+		return;
+	}
+	if (find_vnd(m, name)) {
+		conf_error(m->d, &nl, "VLAN %s is defined twice (first at %s:%u)", name,
+			   find_vnd(m, name)->loc.file, find_vnd(m, name)->loc.line);
+		return;
+	}
+	m->vnd = conf_grow(m->vnd, m->n_vnd, sizeof(*m->vnd));
+	vn = &m->vnd[m->n_vnd++];
+	memset(vn, 0, sizeof(*vn));
+	snprintf(vn->name, sizeof(vn->name), "%s", name);
+	vn->vid = vid;
+	vn->loc = nl;
+	vn->bad = !ok;
+	v = get(u, "NetDev", "MTUBytes");
+	if (v) {
+		struct conf_loc l = loc_of(u, "NetDev", "MTUBytes");
+
+		if (conf_parse_mtu(v, &vn->mtu, &err) < 0)
+			conf_error(m->d, &l, "MTUBytes=%s: %s", v, err.msg);
+	}
+}
+
+/* VLAN=NAME in the .network of dev: the VLAN NAME sits on dev. */
+static void network_vlan(struct nd *m, const char *dev, const char *name,
+			 const struct conf_loc *loc)
+{
+	struct vnetdev *vn = find_vnd(m, name);
+	struct conf_vlan *v = conf_find_vlan(m->c, name);
+
+	if (!vn) {
+		conf_error(m->d, loc, "VLAN=%s on %s: no .netdev file defines a VLAN of that name (Kind=vlan, [VLAN] Id=)",
+			   name, dev);
+		return;
+	}
+	if (vn->bad)
+		return;
+	if (v) {
+		conf_error(m->d, loc, "VLAN=%s on %s: %s is on %s already", name, dev, name, v->bond);
+		return;
+	}
+	v = conf_add_vlan(m->c, name, dev, vn->vid, &vn->loc);
+	v->mtu = vn->mtu;
+	/* until a .network of its own configures it: networkd creates
+	 * a netdev no .network matches and leaves it down */
+	v->down = true;
 }
 
 static void bond_option(struct nd *m, struct conf_bond *b, const struct unit *u,
@@ -286,11 +422,7 @@ static void do_netdev(struct nd *m, struct unit *u)
 				  u->ini.sections[i].kv[0].key, name);
 		}
 	if (!strcmp(kind, "vlan")) {
-		char what[128];
-
-		snprintf(what, sizeof(what), "Kind=vlan (%s, Id=%s)", name,
-			 get(u, "VLAN", "Id") ? get(u, "VLAN", "Id") : "?");
-		refuse_vlan(m, &kl, what);
+		vlan_netdev(m, u, name);
 		return;
 	}
 	if (strcmp(kind, "bond")) {
@@ -392,6 +524,7 @@ static void set_gateway(struct nd *m, const char *gw, const char *dev,
 static void apply_network(struct nd *m, const struct unit *u, const char *dev)
 {
 	struct conf_bond *b = conf_find_bond(m->c, dev);
+	struct conf_vlan *vl = conf_find_vlan(m->c, dev);
 	const char *bond = get(u, "Network", "Bond"), *v;
 	struct conf_addr *addrs = NULL;
 	unsigned n = 0, mtu = 0;
@@ -411,10 +544,7 @@ static void apply_network(struct nd *m, const struct unit *u, const char *dev)
 				} else if (!strcmp(kv->key, "Gateway")) {
 					set_gateway(m, kv->value, dev, &l);
 				} else if (!strcmp(kv->key, "VLAN")) {
-					char what[96];
-
-					snprintf(what, sizeof(what), "VLAN=%s on %s", kv->value, dev);
-					refuse_vlan(m, &l, what);
+					network_vlan(m, dev, kv->value, &l);
 				} else if (!strcmp(kv->key, "DHCP")) {
 					int yes = conf_parse_bool_word(kv->value);
 
@@ -603,6 +733,12 @@ static void apply_network(struct nd *m, const struct unit *u, const char *dev)
 		if (mtu)
 			b->mtu = mtu;
 		b->down = down;
+	} else if (vl) {
+		for (unsigned i = 0; i < n; i++)
+			*conf_push_addr(&vl->addrs, &vl->n_addrs) = addrs[i];
+		if (mtu)
+			vl->mtu = mtu;
+		vl->down = down;
 	} else if (n || mtu) {
 		struct conf_loc l = loc_of(u, "Match", "Name");
 		struct conf_iface *iface = conf_add_iface(m->c, dev, &l);
@@ -722,17 +858,31 @@ struct conf *imp_networkd_parse(const struct conf_file *files, unsigned n, struc
 	for (unsigned i = 0; i < m.n; i++)
 		if (!m.u[i].skip && m.u[i].netdev)
 			do_netdev(&m, &m.u[i]);
-	/* bonds first, so their slaves' Bond= find them; then the rest */
-	for (int pass = 0; pass < 2; pass++)
+	/* bonds first, so their slaves' Bond= find them; then the rest;
+	 * the VLANs' own files last, once their parents' VLAN= made them */
+	for (int pass = 0; pass < 3; pass++)
 		for (unsigned i = 0; i < m.n; i++) {
 			struct unit *u = &m.u[i];
 			const char *nm = get(u, "Match", "Name");
-			bool bondfile = nm && conf_find_bond(m.c, nm);
+			int upass = nm && conf_find_bond(m.c, nm) ? 0 : nm && find_vnd(&m, nm) ? 2 : 1;
 
-			if (u->skip || u->netdev || bondfile != (pass == 0))
+			if (u->skip || u->netdev || upass != pass)
 				continue;
 			do_network(&m, u);
 		}
+	for (unsigned i = 0; i < m.n_vnd; i++)
+		if (!m.vnd[i].bad && !conf_find_vlan(m.c, m.vnd[i].name))
+			conf_warn(d, &m.vnd[i].loc, "VLAN %s: no .network file names it in VLAN=, so networkd does not create it; neither does bondd (add VLAN=%s to the .network of its bond)",
+				  m.vnd[i].name, m.vnd[i].name);
+	for (unsigned i = 0; i < m.c->n_vlans; i++) {
+		bool named = false;
+
+		for (unsigned j = 0; j < m.n_used; j++)
+			named |= !strcmp(m.used[j].name, m.c->vlans[i].name);
+		if (!named)
+			conf_warn(d, &m.c->vlans[i].loc, "no .network file matches %s: networkd creates it and leaves it down; so does bondd",
+				  m.c->vlans[i].name);
+	}
 	/* A bond no .network file names is created and left alone by
 	 * networkd: down, without addresses. */
 	for (unsigned i = 0; i < m.c->n_bonds; i++) {
@@ -750,6 +900,7 @@ struct conf *imp_networkd_parse(const struct conf_file *files, unsigned n, struc
 		conf_ini_free(&m.u[i].ini);
 	free(m.u);
 	free(m.used);
+	free(m.vnd);
 	if (d->n_errors > errors) {
 		conf_free(m.c);
 		return NULL;

@@ -11,6 +11,13 @@
  * and the ports: type=ethernet, controller= (or master=) naming the bond by
  * interface name, connection uuid or id, port-type= (or slave-type=) bond.
  *
+ * VLANs: type=vlan with [vlan] parent= (the bond's interface name, or its
+ * connection's uuid or id) and id=; the device is interface-name=, else
+ * PARENT.ID as NM names it; [ipv4]/[ipv6], ethernet.mtu and autoconnect as
+ * for the bond. flags other than NM's default (1, reorder headers), the
+ * priority maps and protocol=802.1ad are refused: bondd tags with
+ * priority 0, reorders every header and speaks 802.1Q only.
+ *
  * Decisions: ipv4 method=auto|dhcp (and ipv6 dhcp) on a bond are errors,
  * as BOOTPROTO=dhcp is for ifcfg: bondd sets static addresses only, and a
  * bond imported without the address it is meant to carry would be up but
@@ -174,18 +181,6 @@ static void check_keys(struct nm *m, struct nmc *f)
 	}
 }
 
-/* The one place VLAN connections are refused: bondd has no VLAN
- * sub-interfaces in this version. */
-static void refuse_vlan(struct nm *m, const struct nmc *f)
-{
-	struct conf_loc loc = loc_of(f, "connection", "type");
-	const char *parent = get(f, "vlan", "parent"), *id = get(f, "vlan", "id");
-
-	conf_error(m->d, &loc, "VLAN connection '%s' (parent %s, id %s): VLAN sub-interfaces on a bond are not available in this version of bondd; the rest of the configuration is fine: remove this file (or import without it) and add the VLAN later",
-		   f->id ? f->id : f->ifname ? f->ifname : base_name(f->file),
-		   parent ? parent : "?", id ? id : "?");
-}
-
 /* NM's "ADDR/PFX[,GW]" (address1=) and the old "ADDR/PFX;ADDR/PFX;" list. */
 static void add_address(struct nm *m, const struct nmc *f, int family, const char *text,
 			const struct conf_loc *loc, struct conf_addr **addrs, unsigned *n,
@@ -322,8 +317,8 @@ static void ip_section(struct nm *m, const struct nmc *f, const char *sec, int f
 	}
 	if (!strcmp(method, "auto") && family == AF_INET6) {
 		if (get(f, sec, "method"))
-			conf_warn(m->d, &mloc, "ipv6.method=auto on %s: the kernel does SLAAC on the bond by itself; bondd runs no DHCPv6 client",
-				  dev);
+			conf_warn(m->d, &mloc, "ipv6.method=auto on %s: the kernel does SLAAC on the %s by itself; bondd runs no DHCPv6 client",
+				  dev, conf_find_vlan(m->c, dev) ? "VLAN" : "bond");
 	} else if (!strcmp(method, "auto") || !strcmp(method, "dhcp") ||
 		   !strcmp(method, "shared")) {
 		if (get(f, sec, "method") || family == AF_INET)
@@ -530,6 +525,145 @@ static void do_port(struct nm *m, struct nmc *f)
 	conf_bond_add_slave(b, f->ifname, &loc);
 }
 
+/* nm-setting-vlan.h: NM_VLAN_FLAG_* */
+#define NM_VLAN_REORDER_HEADERS 0x1u
+#define NM_VLAN_GVRP 0x2u
+#define NM_VLAN_LOOSE_BINDING 0x4u
+#define NM_VLAN_MVRP 0x8u
+
+/* The [vlan] settings bondd cannot honour, each refused on its line. */
+static void vlan_refusals(struct nm *m, const struct nmc *f)
+{
+	const char *flags = get(f, "vlan", "flags"), *proto = get(f, "vlan", "protocol");
+	static const char *const maps[] = { "ingress-priority-map", "egress-priority-map", NULL };
+	unsigned long fl;
+
+	if (flags) {
+		struct conf_loc l = loc_of(f, "vlan", "flags");
+
+		if (!conf_parse_uint(flags, 0xf, &fl))
+			conf_error(m->d, &l, "vlan.flags=%s: a number of NM_VLAN_FLAG_* bits (1 reorder headers, 2 GVRP, 4 loose binding, 8 MVRP)",
+				   flags);
+		else if (fl != NM_VLAN_REORDER_HEADERS) {
+			char why[256];
+			int n = snprintf(why, sizeof(why), "%s%s%s%s",
+					 !(fl & NM_VLAN_REORDER_HEADERS) ? "always reorder headers (hand frames over untagged), " : "",
+					 fl & NM_VLAN_GVRP ? "do not register with GVRP, " : "",
+					 fl & NM_VLAN_LOOSE_BINDING ? "follow their bond's state (no loose binding), " : "",
+					 fl & NM_VLAN_MVRP ? "do not register with MVRP, " : "");
+
+			if (n >= 2)
+				why[n - 2] = '\0';     /* the last ", " */
+			conf_error(m->d, &l, "vlan.flags=%s: bondd's VLANs %s; only flags=1 (NM's default) is accepted",
+				   flags, why);
+		}
+	}
+	for (unsigned i = 0; maps[i]; i++) {
+		const char *v = get(f, "vlan", maps[i]);
+
+		if (v && *v) {
+			struct conf_loc l = loc_of(f, "vlan", maps[i]);
+
+			conf_error(m->d, &l, "vlan.%s=%s: bondd tags every frame with priority 0 and maps no priorities; remove it",
+				   maps[i], v);
+		}
+	}
+	if (proto && strcasecmp(proto, "802.1Q")) {
+		struct conf_loc l = loc_of(f, "vlan", "protocol");
+
+		conf_error(m->d, &l, "vlan.protocol=%s: bondd's VLANs are 802.1Q (TPID 0x8100) only",
+			   proto);
+	}
+}
+
+static void do_vlan(struct nm *m, struct nmc *f)
+{
+	const char *parent = get(f, "vlan", "parent"), *id = get(f, "vlan", "id");
+	const char *ac = get(f, "connection", "autoconnect");
+	struct conf_loc tloc = loc_of(f, "connection", "type");
+	char bond[CONF_NAME_MAX], name[CONF_NAME_MAX];
+	const struct nmc *ctl;
+	struct conf_vlan *v;
+	unsigned vid;
+	bool has_mac = false;
+	uint8_t mac[6];
+	struct err err;
+
+	err_clear(&err);
+	vlan_refusals(m, f);
+	if (!parent || !*parent) {
+		conf_error(m->d, &tloc, "VLAN connection '%s' has no vlan.parent=: name the bond (its interface name or connection uuid); matching the parent by MAC address is not imported",
+			   f->id ? f->id : base_name(f->file));
+		return;
+	}
+	if (!id) {
+		conf_error(m->d, &tloc, "VLAN connection '%s' has no vlan.id=",
+			   f->id ? f->id : base_name(f->file));
+		return;
+	}
+	if (conf_parse_vid(id, &vid, &err) < 0) {
+		struct conf_loc l = loc_of(f, "vlan", "id");
+
+		conf_error(m->d, &l, "vlan.id=%s: %s", id, err.msg);
+		return;
+	}
+	/* the parent connection, by interface name, uuid or id; else an
+	 * interface name that conf_check() judges (not a bond of bondd's) */
+	ctl = find_controller(m, parent);
+	if (ctl) {
+		snprintf(bond, sizeof(bond), "%s", ctl->ifname);
+	} else if (conf_ifname_ok(parent)) {
+		snprintf(bond, sizeof(bond), "%s", parent);
+	} else {
+		struct conf_loc l = loc_of(f, "vlan", "parent");
+
+		conf_error(m->d, &l, "vlan.parent=%s: no bond connection has that interface name, uuid or id",
+			   parent);
+		return;
+	}
+	if (f->ifname && *f->ifname) {
+		snprintf(name, sizeof(name), "%s", f->ifname);
+	} else if (!conf_vlan_default_name(bond, vid, name)) {
+		/* NM would shorten it; bondd wants the name said */
+		conf_error(m->d, &tloc, "VLAN connection '%s': %s.%u is longer than an interface name: set connection.interface-name",
+			   f->id ? f->id : base_name(f->file), bond, vid);
+		return;
+	}
+	if (f->controller) {
+		struct conf_loc l = loc_of(f, "connection", get(f, "connection", "controller") ?
+					   "controller" : "master");
+
+		conf_error(m->d, &l, "VLAN %s as a port of %s: bondd's VLANs sit on a bond and are no ports",
+			   name, f->controller);
+		return;
+	}
+	if (conf_find_vlan(m->c, name)) {
+		conf_error(m->d, &tloc, "VLAN %s is configured twice (first at %s:%u)", name,
+			   conf_find_vlan(m->c, name)->loc.file, conf_find_vlan(m->c, name)->loc.line);
+		return;
+	}
+	v = conf_add_vlan(m->c, name, bond, vid, &tloc);
+	if (ac) {
+		struct conf_loc l = loc_of(f, "connection", "autoconnect");
+		int b = conf_parse_bool_word(ac);
+
+		if (b < 0)
+			conf_error(m->d, &l, "autoconnect=%s: expected true or false", ac);
+		v->down = b == 0;
+	}
+	ip_section(m, f, "ipv4", AF_INET, name, &v->addrs, &v->n_addrs);
+	ip_section(m, f, "ipv6", AF_INET6, name, &v->addrs, &v->n_addrs);
+	mtu_mac(m, f, &v->mtu, &has_mac, mac, true);
+	if (has_mac) {
+		const char *sec = get(f, "ethernet", "cloned-mac-address") ? "ethernet" :
+				  "802-3-ethernet";
+		struct conf_loc l = loc_of(f, sec, "cloned-mac-address");
+
+		conf_error(m->d, &l, "cloned-mac-address on VLAN %s: a VLAN of bondd has its bond's MAC address",
+			   name);
+	}
+}
+
 static void do_plain(struct nm *m, struct nmc *f)
 {
 	struct conf_loc loc = loc_of(f, "connection", "interface-name");
@@ -600,8 +734,13 @@ static void identify(struct nm *m, struct nmc *f)
 		return;
 	}
 	if (!strcmp(f->type, "vlan")) {
-		refuse_vlan(m, f);
-		f->skip = true;
+		/* interface-name is optional: NM names it PARENT.ID */
+		if (f->ifname && *f->ifname && !conf_ifname_ok(f->ifname)) {
+			struct conf_loc l = loc_of(f, "connection", "interface-name");
+
+			conf_error(m->d, &l, "interface-name=%s: invalid interface name", f->ifname);
+			f->skip = true;
+		}
 		return;
 	}
 	if (strcmp(f->type, "bond") && strcmp(f->type, "ethernet")) {
@@ -666,6 +805,9 @@ struct conf *imp_nm_parse(const struct conf_file *files, unsigned n, struct conf
 		else
 			do_plain(&m, f);
 	}
+	for (unsigned i = 0; i < m.n; i++)
+		if (!m.v[i].skip && !strcmp(m.v[i].type, "vlan"))
+			do_vlan(&m, &m.v[i]);
 	for (unsigned i = 0; i < m.n; i++)
 		conf_ini_free(&m.v[i].ini);
 	free(m.v);

@@ -1,7 +1,9 @@
 /* The shell-command interpreter of the interfaces importer: the commands
  * of up / post-up / pre-up hook lines and of boot scripts (rc.local) that
  * configure bonds the old way (ifenslave, ip addr/route add, route add,
- * ifconfig, echo > /sys/class/net/BOND/bonding/OPTION) become configuration;
+ * ifconfig, echo > /sys/class/net/BOND/bonding/OPTION, and the VLANs of
+ * "vconfig add BOND VID" and "ip link add link BOND name N type vlan id
+ * VID") become configuration;
  * every other command is reported as not imported (hooks) or left alone
  * (scripts). */
 #include <arpa/inet.h>
@@ -132,6 +134,106 @@ static void ifenslave_cmd(struct imp *m, struct stanza *s, char **w, int n,
 }
 
 /* ip [-4|-6] addr add ... / ip route add ... */
+/* A VLAN a command creates on dev: bondd creates it instead (conf_check()
+ * refuses it when dev is not one of the bonds). */
+static void add_vlan(struct imp *m, const char *dev, const char *name, const char *vid_text,
+		     const char *cmd, const struct conf_loc *loc)
+{
+	struct conf_vlan *v;
+	struct err err;
+	unsigned vid;
+
+	err_clear(&err);
+	if (!conf_ifname_ok(dev) || !conf_ifname_ok(name)) {
+		conf_error(m->d, loc, "%s: invalid interface name '%s'", cmd,
+			   conf_ifname_ok(dev) ? name : dev);
+		return;
+	}
+	if (conf_parse_vid(vid_text, &vid, &err) < 0) {
+		conf_error(m->d, loc, "%s: %s", cmd, err.msg);
+		return;
+	}
+	v = conf_find_vlan(m->c, name);
+	if (v) {
+		if (strcmp(v->bond, dev) || v->vid != vid)
+			conf_error(m->d, loc, "%s: %s is VLAN %u of %s already (%s:%u)", cmd, name,
+				   v->vid, v->bond, v->loc.file, v->loc.line);
+		return;
+	}
+	conf_add_vlan(m->c, name, dev, vid, loc);
+}
+
+/* vconfig add DEV VID: DEV.VID, vconfig's default name type
+ * (DEV_PLUS_VID_NO_PAD). */
+static void vconfig_cmd(struct imp *m, struct stanza *s, char **w, int n,
+			const struct conf_loc *loc, bool apply)
+{
+	char name[CONF_NAME_MAX];
+
+	(void)s;
+	if (!apply)
+		return;
+	if (n != 4 || strcmp(w[1], "add")) {
+		if (!m->script)
+			conf_warn(m->d, loc, "command not imported: vconfig %s", n > 1 ? w[1] : "");
+		return;
+	}
+	if (snprintf(name, sizeof(name), "%s.%s", w[2], w[3]) >= (int)sizeof(name)) {
+		conf_error(m->d, loc, "vconfig add: %s.%s is longer than an interface name", w[2],
+			   w[3]);
+		return;
+	}
+	add_vlan(m, w[2], name, w[3], "vconfig add", loc);
+}
+
+/* ip link add [link] DEV name NAME type vlan id VID [protocol 802.1Q]:
+ * the words in any order, as ip takes them. Any other link type, or a
+ * word bondd does not use, is not imported. */
+static void ip_link_add(struct imp *m, char **w, int n, int i, const struct conf_loc *loc)
+{
+	const char *link = NULL, *name = NULL, *type = NULL, *id = NULL;
+
+	for (; i < n; i++) {
+		const char *k = w[i];
+
+		if (i + 1 >= n && strcmp(k, "vlan")) {
+			conf_warn(m->d, loc, "ip link add: '%s' is not imported", k);
+			return;
+		}
+		if (!strcmp(k, "link")) {
+			link = w[++i];
+		} else if (!strcmp(k, "name") || !strcmp(k, "dev")) {
+			name = w[++i];
+		} else if (!strcmp(k, "type")) {
+			type = w[++i];
+		} else if (type && !strcmp(type, "vlan") && !strcmp(k, "id")) {
+			id = w[++i];
+		} else if (type && !strcmp(type, "vlan") && !strcmp(k, "protocol")) {
+			if (strcasecmp(w[++i], "802.1q")) {
+				conf_error(m->d, loc, "ip link add: protocol %s: bondd's VLANs are 802.1Q (TPID 0x8100) only",
+					   w[i]);
+				return;
+			}
+		} else if (!type && !name) {
+			name = k;       /* "ip link add NAME ..." */
+		} else {
+			conf_warn(m->d, loc, "ip link add: '%s' is not imported", k);
+			return;
+		}
+	}
+	if (!type || strcmp(type, "vlan")) {
+		if (!m->script)
+			conf_warn(m->d, loc, "command not imported: ip link add ... type %s",
+				  type ? type : "?");
+		return;
+	}
+	if (!link || !name || !id) {
+		conf_error(m->d, loc, "ip link add ... type vlan: needs link DEV, name NAME and id VID");
+		return;
+	}
+	add_vlan(m, link, name, id, "ip link add", loc);
+}
+
 static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		   const struct conf_loc *loc, bool apply)
 {
@@ -153,6 +255,10 @@ static void ip_cmd(struct imp *m, struct stanza *s, char **w, int n,
 	if (strcmp(w[i], "add") && strcmp(w[i], "a"))
 		goto unsupported;
 	i++;
+	if (!strcmp(obj, "link") || !strcmp(obj, "l") || !strcmp(obj, "li")) {
+		ip_link_add(m, w, n, i, loc);
+		return;
+	}
 	if (!strncmp(obj, "addr", 4) || !strcmp(obj, "a") || !strcmp(obj, "address")) {
 		struct conf_addr a;
 		char dev[64];
@@ -456,6 +562,8 @@ static void hook_cmd(struct imp *m, struct stanza *s, char **w, int n,
 		ifconfig_cmd(m, s, w, n, loc, apply);
 	else if (!strcmp(c, "echo"))
 		echo_cmd(m, s, w, n, loc, apply);
+	else if (!strcmp(c, "vconfig"))
+		vconfig_cmd(m, s, w, n, loc, apply);
 	else if (strcmp(c, "true") && strcmp(c, ":") && apply && !m->script)
 		conf_warn(m->d, loc, "command not imported: %s", w[0]);
 }

@@ -202,6 +202,7 @@ struct bond_vlan {
 	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
 	unsigned n_ipv4;
 	uint8_t ipv6[BOND_MAX_ADDRS][16];
+	uint8_t ipv6_prefix[BOND_MAX_ADDRS];    /* 64 unless told */
 	unsigned n_ipv6;
 };
 
@@ -252,6 +253,7 @@ struct bond {
 	uint8_t ipv4_prefix[BOND_MAX_ADDRS];
 	unsigned n_ipv4;
 	uint8_t ipv6[BOND_MAX_ADDRS][16];
+	uint8_t ipv6_prefix[BOND_MAX_ADDRS];    /* 64 unless told (bond_set_prefix6) */
 	unsigned n_ipv6;
 
 	/* VLAN sub-interfaces, in the order added (engine_bond.c): grown on

@@ -56,6 +56,11 @@ bool bond_vlan_del(struct bond *b, uint16_t vid);
 int bond_vlan_set_addrs(struct bond *b, uint16_t vid, const uint32_t *v4,
 			const uint8_t *prefix4, unsigned n4, const uint8_t (*v6)[16],
 			unsigned n6);
+/* The prefix lengths of the IPv6 addresses last given (same order) to
+ * bond_set_addrs / bond_vlan_set_addrs, for the NS monitor's route to a
+ * target; optional: without them every IPv6 address counts as a /64. */
+void bond_set_prefix6(struct bond *b, const uint8_t *prefix6, unsigned n6);
+int bond_vlan_set_prefix6(struct bond *b, uint16_t vid, const uint8_t *prefix6, unsigned n6);
 /* The VLAN device went up or down (IFF_UP); a VLAN is up when added.
  * -ENOENT when vid is not one of the bond's VLANs. */
 int bond_vlan_set_up(struct bond *b, uint16_t vid, bool up);

@@ -60,11 +60,12 @@ void bond_set_admin(struct bond *b, bool up, uint64_t now_ms)
 }
 
 /* The first BOND_MAX_ADDRS of each family are kept (the frames the
- * engine makes name at most that many); a missing prefix is /32. */
+ * engine makes name at most that many); a missing IPv4 prefix is /32, and
+ * every IPv6 prefix /64 until set_prefix6 says otherwise. */
 static void set_addrs(uint32_t *ipv4, uint8_t *ipv4_prefix, unsigned *n_ipv4,
-		      uint8_t (*ipv6)[16], unsigned *n_ipv6, const uint32_t *v4,
-		      const uint8_t *prefix4, unsigned n4, const uint8_t (*v6)[16],
-		      unsigned n6)
+		      uint8_t (*ipv6)[16], uint8_t *ipv6_prefix, unsigned *n_ipv6,
+		      const uint32_t *v4, const uint8_t *prefix4, unsigned n4,
+		      const uint8_t (*v6)[16], unsigned n6)
 {
 	if (n4 > BOND_MAX_ADDRS)
 		n4 = BOND_MAX_ADDRS;
@@ -78,14 +79,28 @@ static void set_addrs(uint32_t *ipv4, uint8_t *ipv4_prefix, unsigned *n_ipv4,
 	*n_ipv4 = n4;
 	if (n6)
 		memcpy(ipv6, v6, n6 * sizeof(ipv6[0]));
+	for (unsigned i = 0; i < n6; i++)
+		ipv6_prefix[i] = 64;
 	*n_ipv6 = n6;
+}
+
+static void set_prefix6(uint8_t *ipv6_prefix, unsigned n_ipv6, const uint8_t *prefix6,
+			unsigned n6)
+{
+	for (unsigned i = 0; i < n6 && i < n_ipv6; i++)
+		ipv6_prefix[i] = prefix6[i] <= 128 ? prefix6[i] : 128;
 }
 
 void bond_set_addrs(struct bond *b, const uint32_t *v4, const uint8_t *prefix4,
 		    unsigned n4, const uint8_t (*v6)[16], unsigned n6)
 {
-	set_addrs(b->ipv4, b->ipv4_prefix, &b->n_ipv4, b->ipv6, &b->n_ipv6, v4, prefix4,
-		  n4, v6, n6);
+	set_addrs(b->ipv4, b->ipv4_prefix, &b->n_ipv4, b->ipv6, b->ipv6_prefix, &b->n_ipv6,
+		  v4, prefix4, n4, v6, n6);
+}
+
+void bond_set_prefix6(struct bond *b, const uint8_t *prefix6, unsigned n6)
+{
+	set_prefix6(b->ipv6_prefix, b->n_ipv6, prefix6, n6);
 }
 
 /* ---- VLAN sub-interfaces ------------------------------------------------ */
@@ -144,6 +159,7 @@ bool bond_vlan_del(struct bond *b, uint16_t vid)
 	i = (size_t)(v - b->vlans);
 	memmove(v, v + 1, (b->n_vlans - i - 1) * sizeof(*v));
 	b->n_vlans--;
+	mode_vlan_del(b, vid);
 	return true;
 }
 
@@ -155,8 +171,18 @@ int bond_vlan_set_addrs(struct bond *b, uint16_t vid, const uint32_t *v4,
 
 	if (!v)
 		return -ENOENT;
-	set_addrs(v->ipv4, v->ipv4_prefix, &v->n_ipv4, v->ipv6, &v->n_ipv6, v4, prefix4,
-		  n4, v6, n6);
+	set_addrs(v->ipv4, v->ipv4_prefix, &v->n_ipv4, v->ipv6, v->ipv6_prefix, &v->n_ipv6,
+		  v4, prefix4, n4, v6, n6);
+	return 0;
+}
+
+int bond_vlan_set_prefix6(struct bond *b, uint16_t vid, const uint8_t *prefix6, unsigned n6)
+{
+	struct bond_vlan *v = bond_vlan_find(b, vid);
+
+	if (!v)
+		return -ENOENT;
+	set_prefix6(v->ipv6_prefix, v->n_ipv6, prefix6, n6);
 	return 0;
 }
 

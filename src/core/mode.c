@@ -157,6 +157,12 @@ void mode_usable_changed(struct bond *b)
 		b->mode->usable_changed(b);
 }
 
+void mode_vlan_del(struct bond *b, uint16_t vid)
+{
+	if (b->mode->vlan_del)
+		b->mode->vlan_del(b, vid);
+}
+
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
 	       uint64_t now_ms)
 {

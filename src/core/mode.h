@@ -140,6 +140,9 @@ struct mode_ops {
 	void (*link_change)(struct bond *b, struct slave *s, uint64_t now_ms);
 	/* The usable set or a slave's ability to transmit was recomputed. */
 	void (*usable_changed)(struct bond *b);
+	/* A VLAN sub-interface was deleted (the kernel's ndo_vlan_rx_kill_vid:
+	 * alb forgets the receive clients of that VLAN). */
+	void (*vlan_del)(struct bond *b, uint16_t vid);
 
 	/* ---- data path ---- */
 	/* Transmit one frame from the host: picks slave(s) and sends. */
@@ -249,6 +252,7 @@ void mode_slave_add(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_slave_del(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_link_change(struct bond *b, struct slave *s, uint64_t now_ms);
 void mode_usable_changed(struct bond *b);
+void mode_vlan_del(struct bond *b, uint16_t vid);
 void mode_xmit(struct bond *b, const uint8_t *frame, size_t len, const void *meta,
 	       uint64_t now_ms);
 /* mode_xmit for a frame of one of the bond's VLANs (its tag inline at

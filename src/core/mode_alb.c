@@ -308,6 +308,21 @@ static void rlb_clear_slave(struct bond *b, struct slave *s)
 		rlb_teach_disabled_mac_on_primary(b, s->cur_mac);
 }
 
+/* bond_alb_clear_vlan (rlb_clear_vlan): the VLAN device is gone, and so
+ * are the clients reached through it. The kernel compares the client's
+ * whole TCI with the VID, so a client whose tag had priority bits stays. */
+static void alb_vlan_del(struct bond *b, uint16_t vid)
+{
+	struct alb_priv *p = alb_priv(b);
+	uint32_t next;
+
+	for (uint32_t i = p->rx_used_head; i != ALB_NULL_INDEX; i = next) {
+		next = p->rx[i].used_next;
+		if (p->rx[i].vlan_id == vid)
+			rlb_delete_entry(p, i);
+	}
+}
+
 static void rlb_rebalance(struct bond *b)
 {
 	struct alb_priv *p = alb_priv(b);
@@ -613,6 +628,7 @@ const struct mode_ops mode_alb = {
 	.slave_add = alb_slave_add,
 	.slave_del = alb_slave_del,
 	.link_change = alb_link_change,
+	.vlan_del = alb_vlan_del,
 	.xmit = alb_xmit,
 	.explain_tx = alb_explain_tx,
 	.rx_accept = alb_rx_accept,

@@ -23,10 +23,9 @@
  * VLANs (bond_vlan_add): a probe goes out tagged with a VLAN's VID, from
  * that VLAN's address, when the kernel's route lookup would send it through
  * the VLAN device stacked on the bond: when the longest prefix covering the
- * target is one of that VLAN's addresses (IPv4), or when the target shares
- * the /64 of one of its global addresses and none of the bond's (IPv6:
- * the engine is given no IPv6 prefix lengths, and /64 is what SLAAC and
- * nearly every manual configuration use). A tagged reply validates as an
+ * target is one of that VLAN's addresses (IPv4 and IPv6; an IPv6 address
+ * counts as a /64, what SLAAC and nearly every manual configuration use,
+ * unless bond_vlan_set_prefix6 says otherwise). A tagged reply validates as an
  * untagged one does (the kernel takes the tag off before the bond sees
  * it), to any of the bond's or its VLANs' addresses (bond_has_this_ip()
  * walks the devices stacked on the bond). A VLAN that is down has no
@@ -194,36 +193,63 @@ static bool ip6_is_linklocal(const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
-/* An address among addrs (not link-local) in the /64 of target. */
-static const uint8_t *same64(const uint8_t (*addrs)[16], unsigned n, const uint8_t *target)
+static bool prefix6_covers(const uint8_t *a, uint8_t plen, const uint8_t *t)
 {
+	unsigned full = plen / 8, rest = plen % 8;
+
+	if (memcmp(a, t, full))
+		return false;
+	return !rest || ((a[full] ^ t[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+/* The longest prefix among addrs (not link-local) covering target: its
+ * index, with its length in *best (left alone when none is longer). */
+static int cover6(const uint8_t (*addrs)[16], const uint8_t *plens, unsigned n,
+		  const uint8_t *target, int *best)
+{
+	int found = -1;
+
 	for (unsigned i = 0; i < n; i++)
-		if (!ip6_is_linklocal(addrs[i]) && !memcmp(addrs[i], target, 8))
-			return addrs[i];
-	return NULL;
+		if (!ip6_is_linklocal(addrs[i]) && plens[i] > *best &&
+		    prefix6_covers(addrs[i], plens[i], target)) {
+			*best = plens[i];
+			found = (int)i;
+		}
+	return found;
 }
 
 /* The source address ipv6_dev_get_saddr() would pick among the bond's: a
  * link-local one for a link-local target, else a global one; else ::.
- * A global target in the /64 of a VLAN's address and of none of the
- * bond's is reached through that VLAN (*vid), from that address. A
- * link-local target stays on the bond: without an interface given, the
- * kernel's lookup has no reason to prefer a VLAN's fe80::/64. */
+ * A global target whose longest covering prefix (the connected routes of
+ * the addresses; the bond on a tie) is a VLAN's is reached through that
+ * VLAN (*vid), from that address. A link-local target stays on the bond:
+ * without an interface given, the kernel's lookup has no reason to prefer
+ * a VLAN's fe80::/64. */
 static const uint8_t *pick_source6(const struct bond *b, const uint8_t *target, uint16_t *vid)
 {
 	static const uint8_t any[16];
 	bool want_ll = ip6_is_linklocal(target);
 
 	*vid = 0;
-	if (!want_ll && !same64(b->ipv6, b->n_ipv6, target)) {
-		for (unsigned k = 0; k < b->n_vlans; k++) {
-			const uint8_t *a = b->vlans[k].down ? NULL :
-					   same64(b->vlans[k].ipv6, b->vlans[k].n_ipv6, target);
+	if (!want_ll) {
+		const struct bond_vlan *via = NULL;
+		int best = -1, i, at = -1;
 
-			if (a) {
-				*vid = b->vlans[k].vid;
-				return a;
+		cover6(b->ipv6, b->ipv6_prefix, b->n_ipv6, target, &best);
+		for (unsigned k = 0; k < b->n_vlans; k++) {
+			const struct bond_vlan *v = &b->vlans[k];
+
+			if (v->down)
+				continue;
+			i = cover6(v->ipv6, v->ipv6_prefix, v->n_ipv6, target, &best);
+			if (i >= 0) {
+				via = v;
+				at = i;
 			}
+		}
+		if (via) {
+			*vid = via->vid;
+			return via->ipv6[at];
 		}
 	}
 	for (unsigned i = 0; i < b->n_ipv6; i++)

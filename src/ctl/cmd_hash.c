@@ -97,7 +97,7 @@ int cmd_hash(struct cmd_ctx *c, int argc, char **argv)
 	unsigned i;
 
 	if (!b)
-		return cmd_fail(c, argv[0], "no such bond (nor a VLAN sub-interface of one)");
+		return cmd_fail(c, argv[0], "no such bond");
 	if (vid) {
 		snprintf(vidtxt, sizeof(vidtxt), "%u", vid);
 		words[nw++] = "vlan";

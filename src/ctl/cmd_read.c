@@ -197,13 +197,17 @@ static void show_json(struct cmd_ctx *c, const struct bond *b)
 	if (c->be && c->be->ops->now)
 		io.now_ms = c->be->ops->now(c->be->ctx);
 	status_json_io(b, &io, c->out);
-	/* its VLAN sub-interfaces, inside the bond's object */
+	/* its VLAN sub-interfaces, inside the bond's object (docs/json.md) */
 	if (c->be && c->be->ops->vlans && c->out->len && c->out->buf[c->out->len - 1] == '}') {
 		struct ctl_vlan *v;
 		int n = ctl_vlans_get(c, b->name, &v);
 
-		if (n < 0)
+		/* only a bond that has any: the object of a bond without
+		 * VLANs stays as it was */
+		if (n <= 0) {
+			free(v);
 			return;
+		}
 		c->out->len--;
 		sb_puts(c->out, ",\"vlans\":[");
 		for (int i = 0; i < n; i++) {

@@ -34,7 +34,8 @@ void ctl_help(struct strbuf *out, const char *prog)
 	sb_puts(out,
 		"  ip WORD...\n"
 		"      iproute2's ip for bonds: ip link add NAME type bond ..., ip link set DEV\n"
-		"      master BOND, ip -d link show BOND (see bondctl(8), IP)\n");
+		"      master BOND, ip -d link show BOND, ip link add link BOND name NAME type vlan\n"
+		"      id VID (see bondctl(8), IP)\n");
 	/* Run by bondctl itself (src/cmd), not sent to the daemon. */
 	sb_puts(out,
 		"\nWithout the daemon (bondctl does these itself):\n"

@@ -335,6 +335,21 @@ static void act_mcast_groups(void *ctx, struct bond *b, struct mcast_groups *out
 	mcast_read(db->ifindex, db->name, out);
 }
 
+/* resend_igmp: a VLAN device's own memberships, which its reports carry
+ * tagged (the kernel's 8021q passes NETDEV_RESEND_IGMP on to it). */
+static void act_mcast_groups_vlan(void *ctx, struct bond *b, uint16_t vid,
+				  struct mcast_groups *out)
+{
+	struct dbond *db = b->io;
+	struct dvlan *dv = db ? dvlan_find(db, vid) : NULL;
+
+	(void)ctx;
+	if (dv)
+		mcast_read(dv->ifindex, dv->name, out);
+	else
+		memset(out, 0, sizeof(*out));
+}
+
 const struct engine_ops daemon_engine_ops = {
 	.tx = act_tx,
 	.deliver = act_deliver,
@@ -343,6 +358,7 @@ const struct engine_ops daemon_engine_ops = {
 	.set_carrier = act_set_carrier,
 	.log = act_log,
 	.mcast_groups = act_mcast_groups,
+	.mcast_groups_vlan = act_mcast_groups_vlan,
 	.event = act_event,
 };
 

@@ -32,6 +32,7 @@
 
 #include "core/bond.h"
 #include "daemon_impl.h"
+#include "linux/dp_ebpf.h"
 #include "linux/journal.h"
 #include "linux/rtnl.h"
 #include "linux/tap.h"
@@ -523,6 +524,14 @@ void daemon_vlan_recover(struct daemon *d)
 		if (rtnl_link_get(d->rtnl, l.names[i], &link, NULL) == 0 && v.ifindex &&
 		    link.ifindex == v.ifindex && !strcmp(link.kind, "tun") &&
 		    !dvlan_find_by_index(d, link.ifindex)) {
+			struct dbond *db = dbond_find(d, v.bond);
+
+			/* a bond taken over keeps the VLAN in its maps: out of
+			 * them first, so its VID goes back to the bond's TAP */
+			if (db && db->ebpf && dp_ebpf_vlan_del(db->ebpf, v.vid, v.ifindex, &err) < 0 &&
+			    err.code != -ENOENT)
+				daemon_logl(d, LOG_ERR, "bondd: journal: %s: %s", l.names[i], err.msg);
+			err_clear(&err);
 			if (remove_tap(l.names[i], -1, &err) < 0) {
 				daemon_logl(d, LOG_ERR, "bondd: journal: %s: the VLAN TAP an earlier bondd left: %s; entry kept",
 					    l.names[i], err.msg);
@@ -561,15 +570,30 @@ static void vlan_fill(struct daemon *d, const struct dvlan *dv, struct ctl_vlan 
 		memcpy(o->addrs[o->n_addrs].addr, a[i].addr, 16);
 		o->addrs[o->n_addrs++].prefixlen = a[i].prefixlen;
 	}
-	/* On the kernel data path the programs carry the frames: what the
-	 * daemon counted would be a fraction, so nothing is said. */
-	o->counted = !d->dp->survives_daemon;
+	/* What the daemon carried itself (every frame on the packet data
+	 * path; what the programs leave to it on ebpf) ... */
+	o->counted = true;
 	o->rx_packets = dv->rx_packets;
 	o->rx_bytes = dv->rx_bytes;
 	o->rx_dropped = dv->rx_dropped;
 	o->tx_packets = dv->tx_packets;
 	o->tx_bytes = dv->tx_bytes;
 	o->tx_dropped = dv->tx_dropped;
+	/* ... plus what the kernel data path's programs counted; unknown
+	 * when their map cannot be read */
+	if (dv->db->ebpf) {
+		struct dp_vlan_stats st;
+
+		if (dp_ebpf_vlan_stats(dv->db->ebpf, dv->vid, &st) < 0) {
+			o->counted = false;
+			return;
+		}
+		o->rx_packets += st.rx_packets;
+		o->rx_bytes += st.rx_bytes;
+		o->tx_packets += st.tx_packets;
+		o->tx_bytes += st.tx_bytes;
+		o->tx_dropped += st.tx_dropped;
+	}
 }
 
 int daemon_vlan_list(struct daemon *d, const char *bond, struct ctl_vlan *out, unsigned max,

@@ -2,7 +2,10 @@
  * seven modes and every monitor (miimon with up/down delays, the ARP
  * monitor with arp_validate and arp_all_targets, NS targets, 802.3ad at
  * both LACP rates, tlb, alb with receive balancing), three slaves each, all
- * up, on a virtual clock. The two 802.3ad bonds are wired back to back
+ * up, on a virtual clock; each bond has two VLAN sub-interfaces, VLAN 100
+ * with addresses (an ARP and an NS target in its subnets, so probes,
+ * peer notification, learning packets and reports are tagged) and VLAN 200
+ * without. The two 802.3ad bonds are wired back to back
  * (what b4's slave i sends, b8's slave i receives and the reverse), so
  * their LACP machines reach collecting/distributing without help.
  *
@@ -10,7 +13,9 @@
  * little endian), then len bytes of frame (cut at the end of the input):
  *   op % 8 = 0..2  the frame is received on slave sel % 27
  *            3     the frame is sent by bond sel % 9 (bond_xmit), after its
- *                  bond_explain_tx and the transmit hash of every policy
+ *                  bond_explain_tx and the transmit hash of every policy;
+ *                  with op & 8, as a VLAN sub-interface's frame
+ *                  (bond_xmit_vlan, bond_explain_tx_vlan, xmit_hash_vlan)
  *            4     the clock advances (sel + 1) * 10 ms, timers run
  *            5     slave sel % 27 loses (op & 8) or regains its carrier
  *            6     bond sel % 9 gets xmit_hash_policy (op >> 3) % 6
@@ -176,18 +181,25 @@ static void op_mcast(void *ctx, struct bond *b, struct mcast_groups *out)
 	out->v6[0].exclude = true;
 }
 
+static void op_mcast_vlan(void *ctx, struct bond *b, uint16_t vid, struct mcast_groups *out)
+{
+	if (vid == 100)
+		op_mcast(ctx, b, out);
+}
+
 static const struct engine_ops ops = {
 	.tx = op_tx, .deliver = op_deliver, .set_slave_mac = op_slave_mac,
 	.set_bond_mac = op_bond_mac, .set_carrier = op_carrier, .log = op_log,
-	.mcast_groups = op_mcast, .event = op_event,
+	.mcast_groups = op_mcast, .mcast_groups_vlan = op_mcast_vlan, .event = op_event,
 };
 
 /* Options of each bond, "name value" pairs separated by spaces. */
 static const char *const bond_opts[NBONDS] = {
-	"mode balance-rr arp_interval 100 arp_ip_target 192.0.2.1 "
-	"ns_ip6_target 2001:db8::1 arp_validate all packets_per_slave 2 resend_igmp 2",
-	"mode active-backup arp_interval 100 arp_ip_target 192.0.2.1,192.0.2.2 "
-	"ns_ip6_target 2001:db8::1 arp_validate all arp_all_targets all "
+	"mode balance-rr arp_interval 100 arp_ip_target 192.0.2.1,198.51.100.1 "
+	"ns_ip6_target 2001:db8::1,2001:db8:64::1 arp_validate all packets_per_slave 2 "
+	"resend_igmp 2",
+	"mode active-backup arp_interval 100 arp_ip_target 192.0.2.1,192.0.2.2,198.51.100.1 "
+	"ns_ip6_target 2001:db8::1,2001:db8:64::1 arp_validate all arp_all_targets all "
 	"primary b1s1 num_grat_arp 2 resend_igmp 3 fail_over_mac active",
 	"mode balance-xor arp_interval 200 arp_ip_target 192.0.2.1 "
 	"arp_validate filter_backup xmit_hash_policy layer2+3",
@@ -253,6 +265,8 @@ static void setup(void)
 	static const uint32_t v4[1] = { 0x0a0200c0 }; /* 192.0.2.10, network order */
 	static const uint8_t p4[1] = { 24 };
 	static const uint8_t v6[1][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 } };
+	static const uint32_t vv4[1] = { 0x0a6433c6 }; /* VLAN 100: 198.51.100.10 */
+	static const uint8_t vv6[1][16] = { { 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0x10 } };
 	struct link_info li = { .running = true, .carrier = true, .speed = 1000,
 				.duplex = DUPLEX_FULL };
 	struct err err = { 0 };
@@ -284,6 +298,11 @@ static void setup(void)
 			abort();
 		}
 		bond_set_addrs(F.b[i], v4, p4, 1, v6, 1);
+		if (bond_vlan_add(F.b[i], 100, &err) || bond_vlan_add(F.b[i], 200, &err) ||
+		    bond_vlan_set_addrs(F.b[i], 100, vv4, p4, 1, vv6, 1)) {
+			fprintf(stderr, "fuzz_engine: bond%d VLANs: %s\n", i, err.msg);
+			abort();
+		}
 		bond_set_admin(F.b[i], true, F.now);
 		for (int j = 0; j < NSLAVES; j++) {
 			uint8_t mac[6] = { 0x02, 0, 0, 0, (uint8_t)i, (uint8_t)j };
@@ -325,6 +344,31 @@ static void xmit(struct bond *b, const uint8_t *f, size_t len)
 	F.xmit_len = len;
 	bond_xmit(b, f, len, NULL, F.now);
 	F.in_xmit = NULL;
+}
+
+static void xmit_vlan(struct bond *b, const uint8_t *f, size_t len)
+{
+	struct tx_explain ex;
+
+	for (uint32_t p = 0; p < 6; p++) {
+		struct xmit_hash_info info;
+		uint32_t h = xmit_hash_vlan(p, f, len);
+
+		if (xmit_hash_vlan_explain(p, f, len, &info) != h)
+			abort();
+	}
+	if (len >= 14) {
+		memset(&ex, 0, sizeof(ex));
+		bond_explain_tx_vlan(b, f, len, &ex);
+		if ((ex.indexed && ex.index >= ex.n_set) || b->xmit_oob_tag)
+			abort();
+	}
+	F.in_xmit = b;
+	F.xmit_len = len;
+	bond_xmit_vlan(b, f, len, NULL, F.now);
+	F.in_xmit = NULL;
+	if (b->xmit_oob_tag)
+		abort();
 }
 
 static void render(void)
@@ -376,7 +420,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			slave_receive(F.s[sel % (NBONDS * NSLAVES)], f, len, NULL, F.now);
 			break;
 		case 3:
-			xmit(F.b[sel % NBONDS], f, len);
+			if (op & 8)
+				xmit_vlan(F.b[sel % NBONDS], f, len);
+			else
+				xmit(F.b[sel % NBONDS], f, len);
 			break;
 		case 4:
 			advance(((uint64_t)sel + 1) * 10);

@@ -38,6 +38,16 @@ need "namespaces" ns_add a
 need "namespaces" ns_add b
 need "veth eth0" veth_pair a eth0 b eth0
 need "veth eth1" veth_pair a eth1 b eth1
+# balance-alb's receive load balancing sends each client's ARP on the slave
+# it assigns it; back to back, a broadcast on the peer's inactive slave is
+# dropped (as by the kernel): alb runs over a switch, eth2 and eth3 of
+# each side in one bridge.
+need "namespace sw" ns_add sw
+for n in a b; do
+	need "veth $n eth2" veth_pair "$n" eth2 sw "${n}2"
+	need "veth $n eth3" veth_pair "$n" eth3 sw "${n}3"
+done
+need "bridge in sw" bridge_switch sw br0 a2 a3 b2 b3
 for n in a b; do
 	need "bondd starts in $n" start_bondd "$n"
 done
@@ -50,10 +60,11 @@ done
 # bond_up NS MODE: bond0 in MODE over eth0 eth1, its address, both VLANs
 # with theirs, all up.
 bond_up() {
-	local n=$1 mode=$2 extra=()
+	local n=$1 mode=$2 extra=() slaves=(eth0 eth1)
 	[ "$mode" = 802.3ad ] && extra=(lacp_rate fast)
+	[ "$mode" = balance-alb ] && slaves=(eth2 eth3)
 	bctl "$n" create bond0 mode "$mode" miimon 100 "${extra[@]}" &&
-		bctl "$n" enslave bond0 eth0 eth1 &&
+		bctl "$n" enslave bond0 "${slaves[@]}" &&
 		bond_addr "$n" bond0 "${U[$n]}/24" &&
 		bctl "$n" vlan add bond0 100 &&
 		bctl "$n" vlan add bond0 200 name v200 &&
@@ -272,6 +283,14 @@ assert v["v200"]["state"] == "UP", v["v200"]
 			printf '%s\n' "$t" | grep -qE '^v200 +bond0 +200 +UP'
 	}
 	check "show: the VLANs after the /proc text" txt
+	vmetrics() {
+		local t
+		t=$(bctl a metrics) || return 1
+		printf '%s\n' "$t" | grep '^bondd_vlan_'
+		printf '%s\n' "$t" | grep -q '^bondd_vlan_up{master="bond0",vlan="bond0.100",vid="100"} 1$' &&
+			printf '%s\n' "$t" | grep -qE '^bondd_vlan_tx_frames_total\{master="bond0",vlan="v200",vid="200"\} [1-9]'
+	}
+	check "metrics: bondd_vlan_up 1 and frames sent per VLAN" vmetrics
 	mac_same() {
 		is_eq "bond0.100's MAC" "$(link_mac a bond0)" "$(link_mac a bond0.100)"
 	}

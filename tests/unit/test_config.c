@@ -1322,12 +1322,360 @@ static void test_distro_all_or_nothing(void **state)
 		bool found = false;
 
 		for (unsigned i = 0; i < d.n; i++)
-			found |= strstr(d.msgs[i].text, "e.network:5: VLAN=v100 on eth0: VLAN sub-interfaces on a bond are not available") != NULL;
+			found |= strstr(d.msgs[i].text, "e.network:5: VLAN=v100 on eth0: no .netdev file defines a VLAN of that name") != NULL;
 		assert_true(found);
 	}
 	c = imp_nm_parse(nm, 2, &d);
 	assert_non_null(c);
 	assert_string_equal(conf_bond_opt(conf_find_bond(c, "bond0"), "queue_id"), "eth0:2");
+	conf_free(c);
+	conf_diag_free(&d);
+}
+
+
+/* ---- VLANs ------------------------------------------------------------------- */
+
+static const char vlan_text[] =
+	"[bond0]\n"
+	"miimon = 100\n"
+	"slaves = eth0 eth1\n"
+	"vlans = 100, 200\n"
+	"mtu = 9000\n"
+	"address = 192.0.2.1/24\n"
+	"[bond0.100]\n"
+	"address = 198.51.100.1/24\n"
+	"mtu = 1500\n"
+	"[bond0.300]\n"
+	"up = no\n"
+	"[mgmt]\n"
+	"address = 203.0.113.1/24\n"
+	"bond = bond0\n"
+	"vid = 10\n"
+	"gateway = 203.0.113.254\n"
+	"[vlan storage]\n"
+	"bond = bond0\n"
+	"vid = 20\n"
+	"[route]\n"
+	"to = 192.0.2.128/25 via 198.51.100.254 dev bond0.100\n";
+
+/* The model each way of writing a VLAN gives: the fields the daemon reads. */
+static void test_native_vlans(void **state)
+{
+	struct conf *c;
+	const struct conf_vlan *v;
+	char *text;
+
+	(void)state;
+	c = native_ok(vlan_text);
+	assert_int_equal(c->n_bonds, 1);
+	assert_int_equal(c->n_vlans, 5);
+	/* in the order given: the vlans line first (100 is completed by its
+	 * section, not repeated), then the sections */
+	v = &c->vlans[0];
+	assert_string_equal(v->name, "bond0.100");
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 100);
+	assert_int_equal(v->mtu, 1500);
+	assert_false(v->down);
+	assert_int_equal(v->n_addrs, 1);
+	assert_int_equal(v->loc.line, 7);      /* its section's line */
+	v = &c->vlans[1];
+	assert_string_equal(v->name, "bond0.200");
+	assert_int_equal(v->vid, 200);
+	assert_int_equal(v->mtu, 0);
+	assert_int_equal(v->n_addrs, 0);
+	assert_int_equal(v->loc.line, 4);
+	v = conf_find_vlan(c, "bond0.300");
+	assert_non_null(v);
+	assert_true(v->down);
+	assert_int_equal(v->vid, 300);
+	v = conf_find_vlan(c, "mgmt");
+	assert_non_null(v);
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 10);
+	assert_int_equal(v->n_addrs, 1);
+	assert_int_equal(v->loc.line, 12);
+	assert_true(c->gw4.set);
+	assert_string_equal(c->gw4.dev, "mgmt");
+	assert_ptr_equal(conf_find_bond_vlan(c, "bond0", 20), conf_find_vlan(c, "storage"));
+	assert_null(conf_find_bond_vlan(c, "bond0", 21));
+	assert_string_equal(c->routes[0].dev, "bond0.100");
+	assert_roundtrip(c);
+	text = print_text(c);
+	assert_string_equal(text,
+		"[bond0]\nmiimon = 100\nslaves = eth0 eth1\nvlans = 200\nmtu = 9000\n"
+		"address = 192.0.2.1/24\n\n"
+		"[bond0.100]\nmtu = 1500\naddress = 198.51.100.1/24\n\n"
+		"[bond0.300]\nup = no\n\n"
+		"[vlan mgmt]\nbond = bond0\nvid = 10\naddress = 203.0.113.1/24\n"
+		"gateway = 203.0.113.254\n\n"
+		"[vlan storage]\nbond = bond0\nvid = 20\n\n"
+		"[route]\nto = 192.0.2.128/25 via 198.51.100.254 dev bond0.100\n");
+	free(text);
+	conf_free(c);
+}
+
+static void test_native_vlan_errors(void **state)
+{
+	(void)state;
+	assert_native_error("[bond0]\nvlans = 0, 4095, 7, 7\n",
+			    "t.conf:2: vlans: invalid VLAN id '0' (1 .. 4094)\n"
+			    "t.conf:2: vlans: invalid VLAN id '4095' (1 .. 4094)\n"
+			    "t.conf:2: vlans: VLAN 7 is listed twice\n");
+	assert_native_error("[bond0]\nvlans =\n", "t.conf:2: vlans needs VLAN ids: vlans = 100, 200\n");
+	assert_native_error("[bond0]\n[bond0.5]\n[bond0.5]\n",
+			    "t.conf:3: bond0.5 is configured twice (first at t.conf:2)\n");
+	assert_native_error("[bond0]\n[bond0.5]\nvid = 6\nbond = bond1\n",
+			    "t.conf:3: [bond0.5] is the VLAN 5 of bond0: vid = 6 disagrees; a VLAN not named BOND.VID has a section [vlan NAME]\n"
+			    "t.conf:4: [bond0.5] is the VLAN 5 of bond0: bond = bond1 disagrees; a VLAN not named BOND.VID has a section [vlan NAME]\n");
+	assert_native_error("[bond0]\n[bond0.5]\nslaves = eth0\n",
+			    "t.conf:3: 'slaves' is a bond's key: [bond0.5] is a VLAN's section (bond, vid, up, mtu, address, gateway); set it in the bond's section\n");
+	assert_native_error("[bond0]\n[bond0.5]\nmiimon = 100\n",
+			    "t.conf:3: 'miimon' is a bond's key: [bond0.5] is a VLAN's section (bond, vid, up, mtu, address, gateway); set it in the bond's section\n");
+	assert_native_error("[bond0]\n[bond0.5]\nmtuu = 1400\n",
+			    "t.conf:3: unknown key 'mtuu' (did you mean 'mtu'?)\n");
+	assert_native_error("[bond0]\n[vlan x]\nbond = bond0\n",
+			    "t.conf:2: VLAN x needs vid = VID: [vlan x] with bond = BOND and vid = VID (or a section named BOND.VID)\n");
+	assert_native_error("[bond0]\nmiimon = 100\nvid = 5\n",
+			    "t.conf:3: 'vid' makes [bond0] the section of a VLAN, but it has a bond's keys already (slaves, options, hwaddr or vlans): a VLAN's section has only bond, vid, up, mtu, address and gateway\n");
+	assert_native_error("[vlan]\n", "t.conf:1: [vlan] needs a name: [vlan mgmt] (or [bond0.100])\n");
+	assert_native_error("[verylongbond0]\nvlans = 1000\n",
+			    "t.conf:2: vlans: verylongbond0.1000 is longer than an interface name (15 characters): name it in a section of its own, [vlan NAME] with bond = verylongbond0 and vid = 1000\n");
+	/* the whole-configuration checks, with the VLAN's line */
+	assert_native_error("[bond0]\nslaves = eth0\n[bond0.5]\nmtu = 1501\n",
+			    "t.conf:3: VLAN bond0.5: mtu 1501 is above its bond's (bond0: 1500, the size a new bond has): a VLAN's frames cross the bond, so its MTU is at most the bond's\n");
+	assert_native_error("[bond0]\nmtu = 9000\n[bond0.5]\nmtu = 9001\n",
+			    "t.conf:3: VLAN bond0.5: mtu 9001 is above its bond's (bond0: 9000): a VLAN's frames cross the bond, so its MTU is at most the bond's\n");
+	assert_native_error("[bond0]\nvlans = 5\n[vlan v5]\nbond = bond0\nvid = 5\n",
+			    "t.conf:3: VLAN v5: bond0 has VLAN 5 already (bond0.5, t.conf:2)\n");
+	assert_native_error("[interface eth3]\nmtu = 1400\n[eth3.5]\n",
+			    "t.conf:3: VLAN eth3.5 on eth3: eth3 is not a bond of this configuration; bondd creates VLANs on the bonds it manages only (a VLAN on a plain interface is the kernel's: ip link add link eth3 name eth3.5 type vlan id 5)\n");
+	assert_native_error("[bond0]\nvlans = 5\n[bond0.5.7]\n",
+			    "t.conf:3: VLAN bond0.5.7 on bond0.5: bond0.5 is a VLAN itself; bondd does not stack VLANs (802.1ad, QinQ)\n");
+	assert_native_error("[bond0]\nslaves = eth0\n[vlan eth0]\nbond = bond0\nvid = 3\n",
+			    "t.conf:3: VLAN eth0: eth0 is a slave of bond0 too\n");
+	assert_native_error("[bond0]\naddress = 192.0.2.1/24\n[bond0.5]\naddress = 192.0.2.1/24\n",
+			    "t.conf:4: address 192.0.2.1 is on bond0 already (t.conf:2)\n");
+}
+
+/* conf_diff: VLANs removed before the bonds, added after them, changes. */
+static void test_vlan_diff(void **state)
+{
+	struct conf *a, *b;
+	struct conf_changes ch;
+	struct strbuf sb;
+
+	(void)state;
+	a = native_ok("[bond0]\nvlans = 5, 6\n[bond0.7]\naddress = 192.0.2.1/24\n"
+		      "[vlan v8]\nbond = bond0\nvid = 8\n");
+	b = native_ok("[bond0]\nvlans = 6\n[bond0.7]\nmtu = 1400\nup = no\n"
+		      "address = 192.0.2.2/24\n[vlan v8]\nbond = bond0\nvid = 9\n"
+		      "[bond0.10]\n");
+	conf_diff(a, b, &ch);
+	sb_init(&sb);
+	for (unsigned i = 0; i < ch.n; i++)
+		sb_printf(&sb, "%s|%s|%s\n", ch.v[i].kind, ch.v[i].dev, ch.v[i].text);
+	assert_string_equal(sb_str(&sb),
+			    "vlan|bond0.5|- vlan bond0.5\n"
+			    "vlan|v8|- vlan v8\n"
+			    "up|bond0.7|bond0.7: up yes -> no\n"
+			    "mtu|bond0.7|bond0.7: mtu (none) -> 1400\n"
+			    "address|bond0.7|bond0.7: - address 192.0.2.1/24\n"
+			    "address|bond0.7|bond0.7: + address 192.0.2.2/24\n"
+			    "vlan|v8|+ vlan v8 (bond0 vid 9)\n"
+			    "vlan|bond0.10|+ vlan bond0.10 (bond0 vid 10)\n");
+	/* the added VLAN says where it goes */
+	for (unsigned i = 0; i < ch.n; i++)
+		if (ch.v[i].op == '+' && !strcmp(ch.v[i].kind, "vlan") &&
+		    !strcmp(ch.v[i].dev, "v8"))
+			assert_string_equal(ch.v[i].to, "bond0 9");
+	conf_changes_free(&ch);
+	sb_free(&sb);
+	/* nothing to do between a file and its printed text */
+	conf_diff(a, a, &ch);
+	assert_int_equal(ch.n, 0);
+	conf_changes_free(&ch);
+	/* a bond that goes takes its VLANs: the VLANs' lines come first */
+	conf_free(b);
+	b = native_ok("[bond1]\n");
+	conf_diff(a, b, &ch);
+	assert_true(ch.n >= 5);
+	assert_string_equal(ch.v[0].text, "- vlan bond0.5");
+	assert_string_equal(ch.v[3].text, "- vlan v8");
+	assert_string_equal(ch.v[4].text, "- bond0");
+	conf_changes_free(&ch);
+	conf_free(a);
+	conf_free(b);
+}
+
+/* The builders `bondctl dump` uses, and conf_copy_rest() with VLANs. */
+static void test_vlan_build(void **state)
+{
+	struct conf *src, *dst = conf_new();
+	struct conf_vlan *v;
+	char *text;
+
+	(void)state;
+	src = native_ok("[bond0]\nvlans = 5\n[vlan v6]\nbond = bond0\nvid = 6\nmtu = 1400\n"
+			"address = 192.0.2.6/24\nup = no\n");
+	conf_put_bond(dst, "bond0");
+	v = conf_put_vlan(dst, "bond0.5", "bond0", 5);
+	assert_ptr_equal(conf_put_vlan(dst, "bond0.5", "bond0", 5), v);
+	conf_put_vlan_addr(v)->family = AF_INET;
+	v->addrs[0].prefix = 24;
+	v->addrs[0].addr[0] = 198;
+	v->addrs[0].addr[1] = 51;
+	v->addrs[0].addr[2] = 100;
+	v->addrs[0].addr[3] = 5;
+	conf_copy_rest(dst, src);
+	/* the one put stays as put; the one only src has is copied */
+	assert_int_equal(dst->n_vlans, 2);
+	assert_int_equal(dst->vlans[0].n_addrs, 1);
+	assert_string_equal(dst->vlans[1].name, "v6");
+	assert_int_equal(dst->vlans[1].mtu, 1400);
+	assert_true(dst->vlans[1].down);
+	assert_int_equal(dst->vlans[1].n_addrs, 1);
+	assert_null(dst->vlans[1].loc.file);
+	text = print_text(dst);
+	assert_string_equal(text, "[bond0]\n\n[bond0.5]\naddress = 198.51.100.5/24\n\n"
+			    "[vlan v6]\nbond = bond0\nvid = 6\nup = no\nmtu = 1400\n"
+			    "address = 192.0.2.6/24\n");
+	free(text);
+	assert_roundtrip(dst);
+	conf_free(dst);
+	conf_free(src);
+}
+
+/* Each importer's VLAN model, as the daemon reads it. */
+static void test_vlan_importers(void **state)
+{
+	const struct conf_file ifc[] = {
+		{ "ifcfg-bond0", "DEVICE=bond0\nBONDING_OPTS=\"miimon=100\"\n" },
+		{ "ifcfg-eth0", "DEVICE=eth0\nMASTER=bond0\nSLAVE=yes\n" },
+		{ "ifcfg-bond0.5", "DEVICE=bond0.5\nVLAN=yes\nONBOOT=no\nMTU=1400\n"
+				   "IPADDR=192.0.2.5\nPREFIX=24\n" },
+		{ "ifcfg-vlan6", "DEVICE=vlan6\nVLAN=yes\nPHYSDEV=bond0\n" },
+	};
+	const struct conf_file nm[] = {
+		{ "b.nmconnection", "[connection]\nid=b\nuuid=u-b\ntype=bond\ninterface-name=bond0\n"
+				    "[ipv4]\nmethod=disabled\n" },
+		{ "v.nmconnection", "[connection]\ntype=vlan\nautoconnect=false\n[vlan]\nparent=u-b\n"
+				    "id=7\n[ethernet]\nmtu=1400\n[ipv4]\nmethod=manual\n"
+				    "address1=192.0.2.7/24\n" },
+	};
+	const struct conf_file nd[] = {
+		{ "b.netdev", "[NetDev]\nName=bond0\nKind=bond\n" },
+		{ "b.network", "[Match]\nName=bond0\n[Network]\nVLAN=v8\n" },
+		{ "v.netdev", "[NetDev]\nName=v8\nKind=vlan\nMTUBytes=1400\n[VLAN]\nId=8\n" },
+		{ "v.network", "[Match]\nName=v8\n[Network]\nAddress=192.0.2.8/24\n" },
+	};
+	const struct conf_file np[] = {
+		{ "n.yaml", "network:\n  version: 2\n  bonds:\n    bond0: {}\n  vlans:\n"
+			    "    v9: {id: 9, link: bond0, mtu: 1400, addresses: [192.0.2.9/24],"
+			    " activation-mode: manual}\n" },
+	};
+	struct conf_diag d;
+	struct conf *c;
+	const struct conf_vlan *v;
+
+	(void)state;
+	conf_diag_init(&d);
+	c = imp_ifcfg_parse(ifc, 4, &d);
+	assert_non_null(c);
+	assert_int_equal(c->n_vlans, 2);
+	v = conf_find_vlan(c, "bond0.5");
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 5);
+	assert_int_equal(v->mtu, 1400);
+	assert_true(v->down);
+	assert_int_equal(v->n_addrs, 1);
+	v = conf_find_vlan(c, "vlan6");
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 6);
+	assert_false(v->down);
+	conf_free(c);
+
+	c = imp_nm_parse(nm, 2, &d);
+	assert_non_null(c);
+	v = conf_find_vlan(c, "bond0.7");        /* NM's PARENT.ID */
+	assert_non_null(v);
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 7);
+	assert_int_equal(v->mtu, 1400);
+	assert_true(v->down);
+	assert_int_equal(v->n_addrs, 1);
+	conf_free(c);
+
+	c = imp_networkd_parse(nd, 4, &d);
+	assert_non_null(c);
+	v = conf_find_vlan(c, "v8");
+	assert_non_null(v);
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 8);
+	assert_int_equal(v->mtu, 1400);
+	assert_false(v->down);
+	assert_int_equal(v->n_addrs, 1);
+	conf_free(c);
+
+	c = imp_netplan_parse(np, 1, &d);
+	assert_non_null(c);
+	v = conf_find_vlan(c, "v9");
+	assert_non_null(v);
+	assert_string_equal(v->bond, "bond0");
+	assert_int_equal(v->vid, 9);
+	assert_int_equal(v->mtu, 1400);
+	assert_true(v->down);
+	assert_int_equal(v->n_addrs, 1);
+	conf_free(c);
+	assert_int_equal(d.n_errors, 0);
+	conf_diag_free(&d);
+}
+
+/* VLAN commands of boot scripts and interfaces hooks. */
+static void test_vlan_commands(void **state)
+{
+	static const char bad[] =
+		"vconfig add bond0 5000\n"
+		"ip link add link bond0 name v7 type vlan\n"
+		"ip link add link bond0 name v8 type vlan id 8 protocol 802.1ad\n"
+		"vconfig add bond0 9\n"
+		"ip link add link bond0 name bond0.9 type vlan id 10\n";
+	static const char ifaces[] =
+		"auto bond0\n"
+		"iface bond0 inet static\n"
+		"    address 192.0.2.1/24\n"
+		"    bond-slaves eth0\n"
+		"    up ip link add link bond0 name bond0.5 type vlan id 5\n"
+		"    up ip addr add 198.51.100.5/24 dev bond0.5\n"
+		"    up vconfig add bond0 6\n";
+	struct conf_diag d;
+	struct conf *c;
+	char *msgs;
+
+	(void)state;
+	conf_diag_init(&d);
+	assert_null(imp_script_parse(bad, "rc.local", &d));
+	msgs = diag_text(&d, false);
+	assert_string_equal(msgs,
+		"rc.local:1: vconfig add: invalid VLAN id '5000' (1 .. 4094)\n"
+		"rc.local:2: ip link add ... type vlan: needs link DEV, name NAME and id VID\n"
+		"rc.local:3: ip link add: protocol 802.1ad: bondd's VLANs are 802.1Q (TPID 0x8100) only\n"
+		"rc.local:5: ip link add: bond0.9 is VLAN 9 of bond0 already (rc.local:4)\n");
+	free(msgs);
+	conf_diag_free(&d);
+
+	conf_diag_init(&d);
+	c = imp_interfaces_parse(ifaces, "interfaces", NULL, &d);
+	assert_non_null(c);
+	assert_int_equal(c->n_vlans, 2);
+	assert_string_equal(c->vlans[0].name, "bond0.5");
+	assert_string_equal(c->vlans[0].bond, "bond0");
+	assert_int_equal(c->vlans[0].vid, 5);
+	assert_int_equal(c->vlans[0].n_addrs, 1);
+	assert_string_equal(c->vlans[1].name, "bond0.6");
+	assert_int_equal(c->vlans[1].vid, 6);
+	assert_int_equal(conf_check(c, true, &d), 0);
+	assert_int_equal(d.n_errors, 0);
 	conf_free(c);
 	conf_diag_free(&d);
 }
@@ -1495,6 +1843,12 @@ int main(void)
 		cmocka_unit_test(test_timespan),
 		cmocka_unit_test(test_ini_reader),
 		cmocka_unit_test(test_distro_all_or_nothing),
+		cmocka_unit_test(test_native_vlans),
+		cmocka_unit_test(test_native_vlan_errors),
+		cmocka_unit_test(test_vlan_diff),
+		cmocka_unit_test(test_vlan_build),
+		cmocka_unit_test(test_vlan_importers),
+		cmocka_unit_test(test_vlan_commands),
 		cmocka_unit_test(test_golden),
 	};
 

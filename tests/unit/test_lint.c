@@ -435,6 +435,52 @@ static void run_free(struct run *r)
 #define W1 "/etc/bondd/bondd.conf:4: warning: bond0: 802.3ad with lacp_rate slow: x; fix: lacp_rate fast\n"
 #define W2 "/etc/bondd/bondd.conf:12: warning: bond1: primary \"eth9\" is not one of its slaves; fix: y\n"
 
+/* A VLAN is a segment of its own: an address in the bond's subnet, or in
+ * a sibling VLAN's, is flagged once; separate subnets and another bond's
+ * subnet are not. */
+static void test_vlan_subnet(void **state)
+{
+	(void)state;
+	assert_one("[bond0]\nmiimon = 100\nslaves = eth0\naddress = 192.0.2.1/24\n"
+		   "[bond0.100]\naddress = 192.0.2.7/24\n",
+		   "t.conf:6: warning: bond0.100: address 192.0.2.7/24 is in the subnet of bond0's 192.0.2.1/24",
+		   "a subnet of its own for each VLAN", NULL);
+	/* the wider of the two prefixes decides */
+	assert_one("[bond0]\nmiimon = 100\nslaves = eth0\n[bond0.100]\naddress = 198.51.100.1/24\n"
+		   "[bond0.200]\naddress = 198.51.100.200/25\n",
+		   "t.conf:7: warning: bond0.200: address 198.51.100.200/25 is in the subnet of bond0.100's 198.51.100.1/24",
+		   NULL);
+	assert_clean("[bond0]\nmiimon = 100\nslaves = eth0\naddress = 192.0.2.1/24\n"
+		     "address = 2001:db8::1/64\n[bond0.100]\naddress = 198.51.100.1/24\n"
+		     "address = 2001:db8:100::1/64\n[bond0.200]\naddress = 203.0.113.1/24\n");
+	/* another bond's VLAN is another trunk: not this rule's business */
+	assert_clean("[bond0]\nmiimon = 100\nslaves = eth0\naddress = 192.0.2.1/25\n"
+		     "[bond1]\nmiimon = 100\nslaves = eth1\n[bond1.100]\naddress = 192.0.2.200/25\n");
+}
+
+/* The gateway reached through a VLAN of the bond is behind the bond too. */
+static void test_vlan_gateway_hash(void **state)
+{
+	(void)state;
+	assert_one("[bond0]\nmode = 802.3ad\nlacp_rate = fast\nslaves = eth0\n"
+		   "[bond0.100]\naddress = 198.51.100.1/24\ngateway = 198.51.100.254\n",
+		   "t.conf:2: warning: bond0: xmit_hash_policy layer2 and the default gateway 198.51.100.254",
+		   NULL);
+	assert_one("[bond0]\nmode = 802.3ad\nlacp_rate = fast\nslaves = eth0\n"
+		   "[bond0.100]\naddress = 198.51.100.1/24\n[route]\nto = default via 198.51.100.254\n",
+		   "t.conf:2: warning: bond0: xmit_hash_policy layer2", NULL);
+}
+
+/* VLANs on a bond the file gives no slaves: said once per bond. */
+static void test_vlan_no_slaves(void **state)
+{
+	(void)state;
+	assert_one("[bond0]\nmiimon = 100\nvlans = 100, 200\n",
+		   "t.conf:3: warning: bond0.100: VLAN 100 on bond0, which has no slaves in this configuration",
+		   "slaves = IFNAME ... in [bond0]", NULL);
+	assert_clean("[bond0]\nmiimon = 100\nslaves = eth0\nvlans = 100, 200\n");
+}
+
 static void test_cmd_text(void **state)
 {
 	struct run r;
@@ -541,6 +587,9 @@ int main(void)
 		cmocka_unit_test_setup(test_mtu, setup),
 		cmocka_unit_test_setup(test_updelay, setup),
 		cmocka_unit_test_setup(test_order, setup),
+		cmocka_unit_test_setup(test_vlan_subnet, setup),
+		cmocka_unit_test_setup(test_vlan_no_slaves, setup),
+		cmocka_unit_test_setup(test_vlan_gateway_hash, setup),
 		cmocka_unit_test(test_cmd_text),
 		cmocka_unit_test(test_cmd_json),
 		cmocka_unit_test(test_cmd_refusals),

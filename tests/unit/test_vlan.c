@@ -615,6 +615,56 @@ static void test_ns_probe_route(void **state)
 	}
 	assert_true(n1 >= 4);
 	assert_int_equal(n1, n2);
+
+	/* Prefix lengths given: 2001:db8:64::1/127 covers ::0 and ::1 only,
+	 * so 2001:db8:64::fe is no longer the VLAN's: both probes untagged;
+	 * /120 covers it again. */
+	{
+		const uint8_t p127 = 127, p120 = 120;
+
+		assert_int_equal(bond_vlan_set_prefix6(b, 300, &p127, 1), -ENOENT);
+		assert_int_equal(bond_vlan_set_prefix6(b, 100, &p127, 1), 0);
+		from = H.ntx;
+		h_advance(&H, 300);
+		n1 = n2 = 0;
+		for (unsigned i = from; i < H.ntx; i++) {
+			n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+			n2 += untagged(H.tx[i].frame, 0x86dd);
+		}
+		assert_int_equal(n1, 0);
+		assert_true(n2 >= 4);
+		assert_int_equal(bond_vlan_set_prefix6(b, 100, &p120, 1), 0);
+		from = H.ntx;
+		h_advance(&H, 300);
+		n1 = 0;
+		for (unsigned i = from; i < H.ntx; i++)
+			n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+		assert_true(n1 >= 2);
+		/* the bond's 2001:db8::1/32 covers the target too, but the
+		 * VLAN's /120 is longer: still the VLAN; the VLAN's as a /16,
+		 * shorter than the bond's /32: the bond, untagged */
+		{
+			const uint8_t p32 = 32, p16 = 16;
+
+			bond_set_prefix6(b, &p32, 1);
+			from = H.ntx;
+			h_advance(&H, 300);
+			n1 = 0;
+			for (unsigned i = from; i < H.ntx; i++)
+				n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+			assert_true(n1 >= 2);
+			assert_int_equal(bond_vlan_set_prefix6(b, 100, &p16, 1), 0);
+			from = H.ntx;
+			h_advance(&H, 300);
+			n1 = n2 = 0;
+			for (unsigned i = from; i < H.ntx; i++) {
+				n1 += tagged(H.tx[i].frame, 100, 0x86dd);
+				n2 += untagged(H.tx[i].frame, 0x86dd);
+			}
+			assert_int_equal(n1, 0);
+			assert_true(n2 >= 4);
+		}
+	}
 }
 
 /* arp_validate all with one NS target reached through VLAN 100: the target
@@ -799,6 +849,94 @@ static void test_mcast_rejoin_vlan(void **state)
 	assert_int_equal(nv, 1);
 	/* asked once per VLAN (100 and 200; 200 has no groups) */
 	assert_int_equal(H.mcast_vlan_asks, 2);
+
+	/* MLDv2 in VLAN 100: one report to ff02::16, tagged, from the VLAN's
+	 * link-local address (not its global one) */
+	{
+		static const uint8_t ll[2][16] = {
+			{ 0x20, 0x01, 0x0d, 0xb8, 0, 0x64, [15] = 0x01 },
+			{ 0xfe, 0x80, [14] = 0x64, [15] = 0x01 },
+		};
+		static const uint8_t g6[16] = { 0xff, 0x0e, [15] = 0x42 };
+
+		memset(&gv, 0, sizeof(gv));
+		gv.mld_version = 2;
+		gv.n6 = 1;
+		memcpy(gv.v6[0].addr, g6, 16);
+		gv.v6[0].exclude = true;
+		assert_int_equal(bond_vlan_set_addrs(b, 100, NULL, NULL, 0, ll, 2), 0);
+		h_carrier(&H, e0, true);
+		h_advance(&H, 1000);
+		from = H.ntx;
+		h_carrier(&H, e1, false);
+		h_advance(&H, 1000);
+		nv = 0;
+		for (unsigned i = from; i < H.ntx; i++) {
+			const uint8_t *f = H.tx[i].frame;
+
+			/* the VLAN's unsolicited NAs go too: only MLD here */
+			if (!tagged(f, 100, 0x86dd) || f[18 + 6] != 0)
+				continue;
+			assert_ptr_equal(H.tx[i].s, e0);
+			assert_memory_equal(f, "\x33\x33\x00\x00\x00\x16", 6);
+			assert_memory_equal(f + 18 + 8, ll[1], 16);
+			assert_int_equal(f[18 + 6], 0);             /* hop-by-hop */
+			assert_int_equal(f[18 + 48], 143);          /* MLDv2 report */
+			assert_memory_equal(f + 18 + 48 + 12, g6, 16);
+			/* 14 + 40 + 8 + 8 + one record of 20 = 90, tagged 94 */
+			assert_int_equal(H.tx[i].len, 94);
+			nv++;
+		}
+		assert_int_equal(nv, 1);
+	}
+}
+
+/* rlb (balance-alb) learns a client's VLAN from the host's ARP reply sent
+ * by the VLAN sub-interface (bond_xmit_vlan: tag inline) and tags the
+ * updates it sends that client. */
+/* The host's ARP reply to 198.51.100.77 sent by VLAN 100's sub-interface,
+ * through an alb bond: the slave rlb gives the client. */
+static struct slave *rlb_learn_vlan_client(struct bond *b, uint32_t v, uint32_t c)
+{
+	uint8_t r[64] = { 0 };
+	unsigned from = H.ntx;
+
+	/* is-at 198.51.100.1 -> client 02:00:00:00:00:77 at 198.51.100.77 */
+	memcpy(r, "\x02\x00\x00\x00\x00\x77", 6);
+	memcpy(r + 6, b->mac, 6);
+	memcpy(r + 12, "\x81\x00\x00\x64\x08\x06", 6);
+	memcpy(r + 18, "\x00\x01\x08\x00\x06\x04\x00\x02", 8);
+	memcpy(r + 18 + 8, b->mac, 6);
+	memcpy(r + 18 + 14, &v, 4);
+	memcpy(r + 18 + 18, r, 6);
+	memcpy(r + 18 + 24, &c, 4);
+	bond_xmit_vlan(b, r, 60, NULL, H.now);
+	assert_int_equal(H.ntx, from + 1);
+	/* it leaves tagged, with the chosen slave's MAC as ARP sender */
+	assert_true(tagged(H.tx[from].frame, 100, 0x0806));
+	assert_memory_equal(H.tx[from].frame + 18 + 8, H.tx[from].s->cur_mac, 6);
+	return H.tx[from].s;
+}
+
+/* Updates (ARP replies) to the client after its slave fails, from
+ * index from: returns how many were tagged 100; fails on an untagged one. */
+static unsigned rlb_updates(unsigned from, uint32_t c, const struct slave *on)
+{
+	unsigned upd = 0;
+
+	for (unsigned i = from; i < H.ntx; i++) {
+		const uint8_t *f = H.tx[i].frame;
+
+		if (f[12] == 0x08 && f[13] == 0x06 && f[14 + 7] == 2 &&
+		    !memcmp(f + 14 + 24, &c, 4))
+			fail_msg("an update to the VLAN client left untagged");
+		if (tagged(f, 100, 0x0806) && f[18 + 7] == 2 && !memcmp(f + 18 + 24, &c, 4)) {
+			assert_memory_equal(f, "\x02\x00\x00\x00\x00\x77", 6);
+			assert_ptr_equal(H.tx[i].s, on);
+			upd++;
+		}
+	}
+	return upd;
 }
 
 /* rlb (balance-alb) learns a client's VLAN from the host's ARP reply sent
@@ -811,44 +949,39 @@ static void test_rlb_updates_tagged(void **state)
 	struct slave *e1 = h_enslave(&H, b, "eth1", 2);
 	struct err err = { 0 };
 	uint32_t v = ip4(198, 51, 100, 1), c = ip4(198, 51, 100, 77);
-	uint8_t r[64] = { 0 };
-	unsigned from, upd = 0;
 	struct slave *chosen;
+	unsigned from;
 
 	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
 	h_advance(&H, 500);
-	/* is-at 198.51.100.1 -> client 02:00:00:00:00:77 at 198.51.100.77 */
-	memcpy(r, "\x02\x00\x00\x00\x00\x77", 6);
-	memcpy(r + 6, b->mac, 6);
-	memcpy(r + 12, "\x81\x00\x00\x64\x08\x06", 6);
-	memcpy(r + 18, "\x00\x01\x08\x00\x06\x04\x00\x02", 8);
-	memcpy(r + 18 + 8, b->mac, 6);
-	memcpy(r + 18 + 14, &v, 4);
-	memcpy(r + 18 + 18, r, 6);
-	memcpy(r + 18 + 24, &c, 4);
-	from = H.ntx;
-	bond_xmit_vlan(b, r, 60, NULL, H.now);
-	assert_int_equal(H.ntx, from + 1);
-	chosen = H.tx[from].s;
-	assert_true(tagged(H.tx[from].frame, 100, 0x0806));
-	assert_memory_equal(H.tx[from].frame + 18 + 8, chosen->cur_mac, 6);
+	chosen = rlb_learn_vlan_client(b, v, c);
 	/* the client's slave fails: its clients move, and are told, tagged */
 	from = H.ntx;
 	h_carrier(&H, chosen, false);
 	h_advance(&H, 5000);
-	for (unsigned i = from; i < H.ntx; i++) {
-		const uint8_t *f = H.tx[i].frame;
+	assert_true(rlb_updates(from, c, chosen == e0 ? e1 : e0) >= 2);
+}
 
-		if (f[12] == 0x08 && f[13] == 0x06 && f[14 + 7] == 2 &&
-		    !memcmp(f + 14 + 24, &c, 4))
-			fail_msg("an update to the VLAN client left untagged");
-		if (tagged(f, 100, 0x0806) && f[18 + 7] == 2 && !memcmp(f + 18 + 24, &c, 4)) {
-			assert_memory_equal(f, "\x02\x00\x00\x00\x00\x77", 6);
-			assert_ptr_equal(H.tx[i].s, chosen == e0 ? e1 : e0);
-			upd++;
-		}
-	}
-	assert_true(upd >= 2);
+/* Deleting the VLAN forgets its clients (bond_alb_clear_vlan): a failover
+ * afterwards tells that client nothing. */
+static void test_rlb_vlan_del_forgets_clients(void **state)
+{
+	struct bond *b = h_bond(&H, "bond0", "mode balance-alb miimon 100");
+	struct err err = { 0 };
+	uint32_t v = ip4(198, 51, 100, 1), c = ip4(198, 51, 100, 77);
+	struct slave *chosen;
+	unsigned from;
+
+	h_enslave(&H, b, "eth0", 1);
+	h_enslave(&H, b, "eth1", 2);
+	assert_int_equal(bond_vlan_add(b, 100, &err), 0);
+	h_advance(&H, 500);
+	chosen = rlb_learn_vlan_client(b, v, c);
+	assert_true(bond_vlan_del(b, 100));
+	from = H.ntx;
+	h_carrier(&H, chosen, false);
+	h_advance(&H, 5000);
+	assert_int_equal(rlb_updates(from, c, NULL), 0);
 }
 
 int main(void)
@@ -871,6 +1004,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_learning_packets_alb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mcast_rejoin_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rlb_updates_tagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rlb_vlan_del_forgets_clients, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
