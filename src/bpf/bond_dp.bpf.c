@@ -49,6 +49,7 @@ static __always_inline int t_direct(void)
 #endif
 #include "dp_hash.h"
 
+
 #define ETH_HLEN_ 14
 #define ETH_P_IP_ 0x0800
 #define ETH_P_ARP_ 0x0806
@@ -126,6 +127,28 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } dp_flowrng SEC(".maps");
+
+/* VLAN sub-interfaces (dp_abi.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DP_VLAN_IDS);
+	__type(key, __u32);
+	__type(value, struct dp_vlan);
+} dp_vlans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DP_MAX_VLANS);
+	__type(key, __u32);
+	__type(value, struct dp_vlan_if);
+} dp_vlan_ifs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DP_MAX_VLANS);
+	__type(key, __u32);
+	__type(value, struct dp_vlan_stats);
+} dp_vstats SEC(".maps");
 
 /* ---- the test build's decision record ----------------------------------- */
 
@@ -209,6 +232,21 @@ static __always_inline void t_mac(const __u8 *mac, int dst)
 	__builtin_memcpy(dst ? o->dmac : o->smac, mac, 6);
 	o->flags |= dst ? DP_T_DMAC : DP_T_SMAC;
 }
+
+/* The VID the program found, and the skb's out-of-band tag as it leaves. */
+static __always_inline int t_end_tag(struct __sk_buff *skb, int action, __u32 vid)
+{
+	struct dp_test_out *o = t_out();
+
+	if (o) {
+		o->action = action;
+		o->vid = vid;
+		o->vlan_present = skb->vlan_present;
+		o->vlan_proto = skb->vlan_present ? bpf_ntohs((__u16)skb->vlan_proto) : 0;
+		o->vlan_tci = skb->vlan_present ? skb->vlan_tci : 0;
+	}
+	return action;
+}
 #else
 static __always_inline void t_begin(void)
 {
@@ -233,6 +271,11 @@ static __always_inline void t_bucket(__u32 bucket, int simple)
 
 static __always_inline void t_mac(const __u8 *mac, int dst)
 {
+}
+
+static __always_inline int t_end_tag(struct __sk_buff *skb, int action, __u32 vid)
+{
+	return action;
 }
 #endif
 
@@ -379,8 +422,13 @@ static __always_inline int flow_ip(struct __sk_buff *skb, struct dp_flow_key *k,
 
 /* The key of the engine's frame: an out-of-band tag counts as inline (its
  * protocol is then the outer type and no IP header is read, as the engine
- * would see it on the packet data path). */
-static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct dp_flow_key *k)
+ * would see it on the packet data path). A VLAN sub-interface's frame
+ * (vlan_dev: the tag in the metadata is the VLAN's, pushed by
+ * bond_vlan_tx) is keyed as flowtab.c flow_key_from_frame_vlan keys it:
+ * the VID, and the type and IP fields behind the tag, as its hash reads
+ * them. */
+static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct dp_flow_key *k,
+				     int vlan_dev)
 {
 	__u32 len = skb->len;
 	__u16 type;
@@ -388,7 +436,7 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 
 	if (len < ETH_HLEN_)
 		return;
-	if (skb->vlan_present) {
+	if (skb->vlan_present && !vlan_dev) {
 		type = (__u16)oob_vlan_proto(skb);
 		if (want & DP_FK_VLAN) {
 			k->tagged = 1;
@@ -396,8 +444,13 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 		}
 	} else {
 		type = dph_be16(skb, 12);
-		if ((want & DP_FK_VLAN) && (type == ETH_P_8021Q_ || type == ETH_P_8021AD_) &&
-		    len >= ETH_HLEN_ + 4) {
+		if (skb->vlan_present) {
+			if (want & DP_FK_VLAN) {
+				k->tagged = 1;
+				k->vlan = (__u16)(skb->vlan_tci & 0x0fff);
+			}
+		} else if ((want & DP_FK_VLAN) && (type == ETH_P_8021Q_ || type == ETH_P_8021AD_) &&
+			   len >= ETH_HLEN_ + 4) {
 			k->tagged = 1;
 			k->vlan = dph_be16(skb, 14) & 0x0fff;
 		}
@@ -429,8 +482,9 @@ static __always_inline void flow_key(struct __sk_buff *skb, __u32 want, struct d
 }
 
 /* The frame leaves on ifindex: its flow counts under window win for
- * weight frames of its size; how = fields | win << 8 | weight << 16 (a
- * BPF function takes at most 5 arguments).
+ * weight frames of its size; how = fields | win << 8 | vlan_dev << 9 |
+ * weight << 16 (a BPF function takes at most 5 arguments; vlan_dev: a VLAN
+ * sub-interface's frame, see flow_key).
  * A global function: the verifier checks it once, on its own, not again
  * at every call site (the modes' paths would take it past its limit), and
  * it reads the skb's fields from its own context argument (inlined, clang
@@ -442,7 +496,7 @@ __noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u3
 	struct dp_flow_key k = {};
 	struct dp_flow_val *v, nv;
 
-	flow_key(skb, how & 0xff, &k);
+	flow_key(skb, how & 0xff, &k, (how >> 9) & 1);
 	k.ifindex = ifindex;
 	k.win = (how >> 8) & 1;
 	v = bpf_map_lookup_elem(&dp_flows, &k);
@@ -466,7 +520,8 @@ __noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u3
 	return 0;
 }
 
-static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len)
+/* vid: the VLAN sub-interface's frame bond_vlan_tx sends (0: bond_tx's). */
+static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 vid)
 {
 	struct dp_slave_stats *st = slave_stats(ifindex);
 	const struct dp_flowctl *fc;
@@ -503,28 +558,48 @@ static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32
 		if (x & (fc->sample - 1))
 			return;
 		flow_record(skb, ifindex, len,
-			    (fc->fields & 0xff) | (fc->win & 1) << 8 | (fc->sample & 0xffff) << 16);
+			    (fc->fields & 0xff) | (fc->win & 1) << 8 | (vid ? 1u << 9 : 0) |
+			    (fc->sample & 0xffff) << 16);
 		return;
 	}
-	flow_record(skb, ifindex, len, (fc->fields & 0xff) | (fc->win & 1) << 8 | 1u << 16);
+	flow_record(skb, ifindex, len,
+		    (fc->fields & 0xff) | (fc->win & 1) << 8 | (vid ? 1u << 9 : 0) | 1u << 16);
 }
 
 /* bond_tx_on(): the frame leaves on ifindex. */
-static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len)
+static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 vid)
 {
-	count_tx(skb, ifindex, len);
+	count_tx(skb, ifindex, len, vid);
 	t_sent(ifindex, TC_ACT_REDIRECT);
 	return bpf_redirect(ifindex, 0);
 }
 
+/* The transmit hash of the frame. vid 0: a frame of the bond's TAP, hashed
+ * as core/hash.c xmit_hash() hashes the engine's frame (an out-of-band tag
+ * as if inline). Else a frame of the VLAN sub-interface vid, whose tag
+ * bond_vlan_tx has pushed out of band (its bytes are still the TAP's,
+ * untagged): core/hash.c xmit_hash_vlan(), the kernel's hash of a frame of
+ * a VLAN device stacked on a bond. vid is a constant 0 in bond_tx, where
+ * the second branch is compiled away. */
+static __always_inline __u32 tx_hash(struct __sk_buff *skb, const struct dp_cfg *cfg, __u32 vid)
+{
+	/* (The tag in the skb's metadata is the VLAN's own, pushed by
+	 * bond_vlan_tx with the TCI vid: the frame carries no other out of
+	 * band, so vlan_proto 0.) */
+	if (vid)
+		return dp_xmit_hash_vlan(skb, cfg->xmit_policy, vid, 0);
+	return dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+}
+
 /* mode.c mode_hash_slave(): tx[hash % n_tx]; 0 when there is none. */
-static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_cfg *cfg)
+static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_cfg *cfg,
+					__u32 vid)
 {
 	__u32 n = cfg->n_tx, h, idx;
 
 	if (!n || n > DP_MAX_SLAVES)
 		return 0;
-	h = dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+	h = tx_hash(skb, cfg, vid);
 	t_hash(h);
 	idx = slave_idx(h % n);
 	if (idx >= DP_MAX_SLAVES)
@@ -532,24 +607,28 @@ static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_c
 	return cfg->tx[idx];
 }
 
-/* mode_rr.c is_igmp(): on the engine's frame, so a tagged frame is not. */
-static __always_inline int is_igmp(struct __sk_buff *skb)
+/* mode_rr.c is_igmp(): on the engine's frame, so a tagged frame written
+ * to the bond is not; a VLAN sub-interface's frame (vid: its tag pushed
+ * out of band by bond_vlan_tx) is looked at past its tag, as the kernel
+ * sees it (skb->protocol is the type after the tag). */
+static __always_inline int is_igmp(struct __sk_buff *skb, __u32 vid)
 {
-	if (skb->vlan_present || skb->len < ETH_HLEN_ + 20)
+	if ((skb->vlan_present && !vid) || skb->len < ETH_HLEN_ + 20)
 		return 0;
 	return dph_be16(skb, 12) == ETH_P_IP_ && (dph_u8(skb, 14) >> 4) == 4 &&
 	       dph_u8(skb, 14 + 9) == 2;
 }
 
 /* mode_rr.c rr_xmit(). */
-static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg *cfg)
+static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg *cfg,
+				      __u32 vid)
 {
 	__u32 n = cfg->n_slaves, pps = cfg->packets_per_slave, idx, k = 0, c;
 	__u32 *ctr;
 
 	if (!n || n > DP_MAX_SLAVES)
 		return 0;
-	if (is_igmp(skb)) {
+	if (is_igmp(skb, vid)) {
 		/* rr_igmp_slave(): the active slave, else the first that can
 		 * transmit. */
 		if (cfg->active_ifindex)
@@ -580,7 +659,7 @@ static __always_inline __u32 rr_slave(struct __sk_buff *skb, const struct dp_cfg
 /* mode_bcast.c bcast_xmit(): a copy on each of tx[0..n_tx); the copies
  * before the last are clones, the last is the frame itself. */
 static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				      __u32 len)
+				      __u32 len, __u32 vid)
 {
 	__u32 n = cfg->n_tx;
 
@@ -596,7 +675,7 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 		rc = bpf_clone_redirect(skb, ifindex, 0);
 		t_sent(ifindex, (int)rc);
 		if (rc == 0) {
-			count_tx(skb, ifindex, len);
+			count_tx(skb, ifindex, len, vid);
 		} else {
 			/* That slave's copy is lost (the device went away
 			 * before the daemon rewrote the set): counted. */
@@ -609,7 +688,7 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 	n = slave_idx(n - 1);
 	if (n >= DP_MAX_SLAVES)
 		return tx_no_slave();
-	return tx_on(skb, cfg->tx[n], len);
+	return tx_on(skb, cfg->tx[n], len, vid);
 }
 
 /* Where the L3 header of the engine's frame starts, in skb offsets, and
@@ -684,7 +763,7 @@ static __always_inline int tlb_balances(struct __sk_buff *skb, const __u8 dst[6]
  * leaving on another slave than the active one carries that slave's MAC as
  * its source. A slave that cannot transmit drops the frame. */
 static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				       __u32 tx, __u32 len)
+				       __u32 tx, __u32 len, __u32 vid)
 {
 	struct dp_slave *s;
 	__u8 mac[6];
@@ -715,14 +794,14 @@ static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cf
 		}
 		t_mac(mac, 0);
 	}
-	return tx_on(skb, tx, len);
+	return tx_on(skb, tx, len, vid);
 }
 
 /* mode_tlb.c tlb_choose_channel() with the daemon's buckets: a bucket
  * without a slave, or whose slave can no longer transmit, is the engine's
  * to decide (it assigns the bucket, or frees the slave's buckets). */
 static __always_inline int tlb_bucket_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-					   __u32 bucket, int simple, __u32 len)
+					   __u32 bucket, int simple, __u32 len, __u32 vid)
 {
 	struct dp_tlb_bucket *b;
 	struct dp_slave *s;
@@ -740,12 +819,12 @@ static __always_inline int tlb_bucket_xmit(struct __sk_buff *skb, const struct d
 	if (!s || !(s->flags & DP_S_CAN_TX))
 		return tx_to_daemon();
 	__sync_fetch_and_add(&b->tx_bytes, (__u64)len);
-	return alb_do_xmit(skb, cfg, tx, len);
+	return alb_do_xmit(skb, cfg, tx, len, vid);
 }
 
 /* mode_tlb.c tlb_xmit(). */
 static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				    __u32 len)
+				    __u32 len, __u32 vid)
 {
 	struct l2v l2;
 	__u8 dst[6];
@@ -755,12 +834,12 @@ static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 		return tx_no_slave();
 	parse_l2(skb, &l2);
 	if (!tlb_balances(skb, dst, &l2))
-		return alb_do_xmit(skb, cfg, 0, len);
+		return alb_do_xmit(skb, cfg, 0, len, vid);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg), len);
-	h = dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len, vid);
+	h = tx_hash(skb, cfg, vid);
 	t_hash(h);
-	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len);
+	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len, vid);
 }
 
 /* mode_tlb.c alb_simple_hash() over n bytes at off. */
@@ -834,7 +913,7 @@ static __always_inline int alb_classify(struct __sk_buff *skb, const __u8 dst[6]
 
 /* mode_alb.c alb_xmit(): ARP is receive load balancing, the engine's. */
 static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *cfg,
-				    __u32 len)
+				    __u32 len, __u32 vid)
 {
 	struct l2v l2;
 	__u8 dst[6];
@@ -848,13 +927,18 @@ static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 	if (kind == ALB_ARP && (cfg->flags & DP_F_ALB))
 		return tx_to_daemon();
 	if (kind != ALB_HASH)
-		return alb_do_xmit(skb, cfg, 0, len);
+		return alb_do_xmit(skb, cfg, 0, len, vid);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg), len);
-	return tlb_bucket_xmit(skb, cfg, hash, 1, len);
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len, vid);
+	return tlb_bucket_xmit(skb, cfg, hash, 1, len, vid);
 }
 
-static __always_inline int tx_decide(struct __sk_buff *skb)
+/* The slave choice of bond_tx and bond_vlan_tx: vid 0 for a frame of the
+ * bond's TAP, else the VID of the VLAN sub-interface the frame comes from
+ * (its tag already pushed out of band: every rule below then reads the
+ * frame as the engine reads it with the tag inline, as bond_xmit_vlan()
+ * hands it to the mode, and only the hash is the VLAN one). */
+static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 {
 	const struct dp_cfg *cfg;
 	__u32 k = 0, len = frame_len(skb), tx;
@@ -873,14 +957,14 @@ static __always_inline int tx_decide(struct __sk_buff *skb)
 
 		ifx = q < DP_MAX_QUEUES ? bpf_map_lookup_elem(&dp_queue, &q) : 0;
 		if (ifx && *ifx)
-			return tx_on(skb, *ifx, len);
+			return tx_on(skb, *ifx, len, vid);
 	}
 	switch (cfg->tx_kind) {
 	case DP_TX_ACTIVE:
 		tx = cfg->active_ifindex;
 		break;
 	case DP_TX_RR:
-		tx = rr_slave(skb, cfg);
+		tx = rr_slave(skb, cfg, vid);
 		break;
 	case DP_TX_HASH:
 		if (cfg->flags & DP_F_BCAST_NEIGH) {
@@ -889,30 +973,92 @@ static __always_inline int tx_decide(struct __sk_buff *skb)
 
 			parse_l2(skb, &l2);
 			if (is_neighbor(skb, &l2))
-				return bcast_xmit(skb, cfg, len);
+				return bcast_xmit(skb, cfg, len, vid);
 		}
-		tx = hash_slave(skb, cfg);
+		tx = hash_slave(skb, cfg, vid);
 		break;
 	case DP_TX_BCAST:
-		return bcast_xmit(skb, cfg, len);
+		return bcast_xmit(skb, cfg, len, vid);
 	case DP_TX_TLB:
-		return tlb_xmit(skb, cfg, len);
+		return tlb_xmit(skb, cfg, len, vid);
 	case DP_TX_ALB:
-		return alb_xmit(skb, cfg, len);
+		return alb_xmit(skb, cfg, len, vid);
 	default:        /* DP_TX_DROP */
 		tx = 0;
 		break;
 	}
 	if (!tx)
 		return tx_no_slave();
-	return tx_on(skb, tx, len);
+	return tx_on(skb, tx, len, vid);
 }
 
 SEC("tc")
 int bond_tx(struct __sk_buff *skb)
 {
 	t_begin();
-	return t_end(tx_decide(skb));
+	return t_end(tx_decide(skb, 0));
+}
+
+/* ---- transmit from a VLAN sub-interface --------------------------------- */
+
+static __always_inline struct dp_vlan_stats *vlan_stats(__u32 slot)
+{
+	return bpf_map_lookup_elem(&dp_vstats, &slot);
+}
+
+/* slave.c bond_xmit_vlan(): the frame the host sent on the VLAN TAP
+ * ifindex leaves tagged with that TAP's VID, chosen as bond_tx chooses
+ * (tx_decide) with the kernel's hash of a VLAN device's frame. The tag is
+ * pushed first, out of band (skb metadata: the bytes are not moved), so
+ * that the mode's rules see it as the engine sees the tag inline; a frame
+ * left to the daemon goes to the TAP's queue untagged again, as the daemon
+ * reads a VLAN TAP's frames on the packet data path. */
+static __always_inline int vlan_tx(struct __sk_buff *skb, __u32 *vidp)
+{
+	const struct dp_vlan_if *v;
+	struct dp_vlan_stats *vs;
+	__u32 ifindex = skb->ifindex, vid, len = skb->len;
+	int act;
+
+	v = bpf_map_lookup_elem(&dp_vlan_ifs, &ifindex);
+	if (!v || !v->vid || v->vid >= DP_VLAN_IDS - 1)
+		return tx_no_slave();   /* not (or no longer) a VLAN TAP of ours */
+	vid = v->vid;
+	*vidp = vid;
+	vs = vlan_stats(v->slot);
+	if (bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q_), (__u16)vid) < 0) {
+		if (vs)
+			vs->tx_dropped++;
+		return TC_ACT_SHOT;
+	}
+	act = tx_decide(skb, vid);
+	if (act == TC_ACT_OK) {
+		if (vs)
+			vs->tx_to_daemon++;
+		if (bpf_skb_vlan_pop(skb) < 0)
+			return TC_ACT_SHOT;
+		return TC_ACT_OK;
+	}
+	if (vs) {
+		if (act == TC_ACT_REDIRECT) {
+			vs->tx_packets++;
+			vs->tx_bytes += len;
+		} else {
+			vs->tx_dropped++;
+		}
+	}
+	return act;
+}
+
+SEC("tc")
+int bond_vlan_tx(struct __sk_buff *skb)
+{
+	__u32 vid = 0;
+	int act;
+
+	t_begin();
+	act = vlan_tx(skb, &vid);
+	return t_end_tag(skb, act, vid);
 }
 
 #ifdef BPF_TEST
@@ -930,7 +1076,7 @@ int bond_tx_vlan(struct __sk_buff *skb)
 	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
 	    !skb->vlan_present)
 		return t_end(-1);
-	return t_end(tx_decide(skb));
+	return t_end(tx_decide(skb, 0));
 }
 
 /* Test build only: bond_tx on the frame with the queue tc would have given
@@ -946,7 +1092,7 @@ int bond_tx_queue(struct __sk_buff *skb)
 	if (!in)
 		return t_end(-1);
 	skb->queue_mapping = in->queue_mapping;
-	return t_end(tx_decide(skb));
+	return t_end(tx_decide(skb, 0));
 }
 #endif
 
@@ -959,12 +1105,41 @@ static __always_inline int rx_drop(struct dp_slave_stats *st)
 	return TC_ACT_SHOT;
 }
 
-static __always_inline int rx_decide(struct __sk_buff *skb)
+/* The TAP of the VLAN sub-interface the frame belongs to, 0 for none: an
+ * 802.1Q tag (out of band, or inline where the kernel left it in the
+ * bytes) whose VID is in dp_vlans; *vid is that VID. An 802.1ad outer tag
+ * is not a sub-interface's (theirs are 802.1Q), nor is VID 0 (a priority
+ * tag). */
+static __always_inline __u32 rx_vlan(struct __sk_buff *skb, __u32 *vid, __u32 *slot)
+{
+	const struct dp_vlan *tap;
+	__u32 v;
+
+	if (skb->vlan_present) {
+		if (oob_vlan_proto(skb) != ETH_P_8021Q_)
+			return 0;
+		v = skb->vlan_tci & 0x0fff;
+	} else {
+		if (skb->len < ETH_HLEN_ + 4 || dph_be16(skb, 12) != ETH_P_8021Q_)
+			return 0;
+		v = dph_be16(skb, 14) & 0x0fff;
+	}
+	if (!v)
+		return 0;
+	tap = bpf_map_lookup_elem(&dp_vlans, &v);
+	if (!tap || !tap->ifindex)
+		return 0;
+	*vid = v;
+	*slot = tap->slot;
+	return tap->ifindex;
+}
+
+static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
 {
 	const struct dp_cfg *cfg;
 	const struct dp_slave *s;
 	struct dp_slave_stats *st;
-	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb);
+	__u32 ifindex = skb->ifindex, k = 0, len = frame_len(skb), vtap, slot = 0;
 	__u8 dst[6], mac[6];
 	int have_dst;
 
@@ -1005,6 +1180,25 @@ static __always_inline int rx_decide(struct __sk_buff *skb)
 			return rx_drop(st);
 		t_mac(mac, 1);
 	}
+	/* A VLAN sub-interface's frame goes to its TAP, untagged. */
+	vtap = rx_vlan(skb, vidp, &slot);
+	if (vtap) {
+		struct dp_vlan_stats *vs;
+
+		/* Metadata only when the tag is out of band (the receive path
+		 * moved it there before tc); the 12 bytes of the MACs are moved
+		 * when it was left inline. */
+		if (bpf_skb_vlan_pop(skb) < 0)
+			return rx_drop(st);
+		vs = vlan_stats(slot);
+		if (vs) {
+			vs->rx_packets++;
+			vs->rx_bytes += len - 4;
+		}
+		t_sent(vtap, TC_ACT_REDIRECT);
+		return bpf_redirect(vtap, BPF_F_INGRESS);
+	}
+	*vidp = 0;
 	if (!cfg->tap_ifindex)
 		return rx_drop(st);
 	t_sent(cfg->tap_ifindex, TC_ACT_REDIRECT);
@@ -1014,8 +1208,34 @@ static __always_inline int rx_decide(struct __sk_buff *skb)
 SEC("tc")
 int bond_rx(struct __sk_buff *skb)
 {
+	__u32 vid = 0;
+	int act;
+
 	t_begin();
-	return t_end(rx_decide(skb));
+	act = rx_decide(skb, &vid);
+	return t_end_tag(skb, act, vid);
 }
+
+#ifdef BPF_TEST
+/* Test build only: bond_rx on the frame with an out-of-band tag, as the
+ * receive path hands a tagged frame to tc. */
+SEC("tc")
+int bond_rx_vlan(struct __sk_buff *skb)
+{
+	const struct dp_test_in *in;
+	__u32 k = 0, vid = 0;
+	int act;
+
+	t_begin();
+	in = bpf_map_lookup_elem(&dp_test_in, &k);
+	if (!in || skb->vlan_present)
+		return t_end(-1);
+	if (bpf_skb_vlan_push(skb, bpf_htons((__u16)in->vlan_proto), (__u16)in->vlan_tci) < 0 ||
+	    !skb->vlan_present)
+		return t_end(-1);
+	act = rx_decide(skb, &vid);
+	return t_end_tag(skb, act, vid);
+}
+#endif
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

@@ -26,6 +26,8 @@
 #define DP_MAX_SLAVES   64      /* = BOND_MAX_SLAVES */
 #define DP_TLB_BUCKETS  256     /* the kernel's TLB_HASH_TABLE_SIZE */
 #define DP_MAX_QUEUES   256     /* queue ids 1..255 (tx_queues is at most 255) */
+#define DP_VLAN_IDS     4096    /* the 12-bit VID space: dp_vlans' size */
+#define DP_MAX_VLANS    256     /* = BOND_MAX_VLANS: sub-interfaces per bond */
 
 /* Map names (bpf_object__find_map_by_name) and program names. */
 #define DP_MAP_CFG      "dp_cfg"
@@ -38,8 +40,12 @@
 #define DP_MAP_FLOWS    "dp_flows"
 #define DP_MAP_FLOWCTL  "dp_flowctl"
 #define DP_MAP_FLOWRNG  "dp_flowrng"
+#define DP_MAP_VLANS    "dp_vlans"
+#define DP_MAP_VLAN_IFS "dp_vlan_ifs"
+#define DP_MAP_VSTATS   "dp_vstats"
 #define DP_PROG_TX      "bond_tx"
 #define DP_PROG_RX      "bond_rx"
+#define DP_PROG_VLAN_TX "bond_vlan_tx"
 
 /* How the egress program picks the slave (struct dp_cfg.tx_kind). */
 enum dp_tx_kind {
@@ -152,6 +158,54 @@ struct dp_tlb_bucket {
 
 /* Map dp_rr: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: balance-rr's
  * counter, one per CPU as the kernel's, incremented before use. */
+
+/* ---- VLAN sub-interfaces (bond0.100) --------------------------------------
+ *
+ * Each sub-interface is a TAP of its own. Its egress carries the program
+ * "bond_vlan_tx" (the same program on every VLAN TAP of the bond): it finds
+ * the VID from the TAP's ifindex (dp_vlan_ifs), hashes the frame as the
+ * kernel hashes a frame of a VLAN device stacked on a bond (the tag out of
+ * band), gives it the 802.1Q tag with bpf_skb_vlan_push (metadata only: no
+ * copy) and sends it as bond_tx sends (the same code, with the tag as
+ * bond_tx sees an out-of-band tag). On receive, bond_rx hands a frame the
+ * mode accepts whose 802.1Q tag's VID has a sub-interface (dp_vlans) to
+ * that TAP's ingress without the tag (bpf_skb_vlan_pop); any other tag goes
+ * to the bond's TAP unchanged, as the kernel does for VIDs without a VLAN
+ * device. Only the daemon writes these maps: dp_ebpf_vlan_add/del. */
+
+/* Map dp_vlans: BPF_MAP_TYPE_ARRAY, DP_VLAN_IDS entries, key VID: that
+ * VID's TAP (ifindex 0: no sub-interface, the bond's TAP gets the frame)
+ * and the slot of its counters in dp_vstats. */
+struct dp_vlan {
+	__u32 ifindex;
+	__u32 slot;                  /* < DP_MAX_VLANS */
+};
+
+/* Map dp_vlan_ifs: BPF_MAP_TYPE_HASH, DP_MAX_VLANS entries, key __u32 ifindex
+ * of a VLAN TAP: its VID and counter slot, what bond_vlan_tx reads (a frame
+ * from a TAP without an entry is dropped, counted in
+ * dp_bond_stats.tx_no_slave). In a map rather than in the program, so that
+ * one program serves every VLAN TAP and a daemon adopting the maps has the
+ * VIDs too. */
+struct dp_vlan_if {
+	__u32 vid;
+	__u32 slot;
+};
+
+/* Map dp_vstats: BPF_MAP_TYPE_PERCPU_ARRAY, DP_MAX_VLANS entries, key the
+ * VLAN's slot (the daemon gives each sub-interface a free one and zeroes
+ * its counters; the daemon sums the CPUs). An array, not a hash keyed by
+ * VID: its lookup is a few instructions the verifier inlines, a hash's
+ * costs ~25 ns a frame. Bytes are the frames as the VLAN's TAP sees them
+ * (without the tag), as the kernel's VLAN devices count theirs. */
+struct dp_vlan_stats {
+	__u64 rx_packets, rx_bytes;  /* handed to the VLAN's TAP, untagged */
+	__u64 tx_packets, tx_bytes;  /* from the VLAN's TAP, sent on a slave tagged */
+	__u64 tx_dropped;            /* from the VLAN's TAP, dropped (no slave) */
+	__u64 tx_to_daemon;          /* left to the daemon (balance-alb's ARP, a
+				      * tlb bucket without a slave): untagged
+				      * again, in the VLAN TAP's queue */
+};
 
 /* ---- bondctl flows (docs/design.md "Flows") ------------------------------ */
 

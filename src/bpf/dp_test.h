@@ -15,6 +15,7 @@
 #define DP_MAP_TEST_IN  "dp_test_in"
 #define DP_PROG_TX_VLAN "bond_tx_vlan"
 #define DP_PROG_TX_QUEUE "bond_tx_queue"
+#define DP_PROG_RX_VLAN "bond_rx_vlan"
 
 /* struct dp_test_out.flags */
 #define DP_T_HASHED       0x0001   /* hash holds xmit_hash of the frame */
@@ -36,12 +37,22 @@ struct dp_test_out {
 					 * TC_ACT_REDIRECT for bpf_redirect */
 	__u8 smac[6];
 	__u8 dmac[6];
+	/* The skb's out-of-band tag when the program returned (bond_vlan_tx,
+	 * bond_rx and the test programs around them): BPF_PROG_TEST_RUN gives
+	 * back the bytes only. */
+	__u32 vlan_present;
+	__u32 vlan_proto;               /* host order */
+	__u32 vlan_tci;
+	__u32 vid;                      /* bond_vlan_tx: the VID it found for
+					 * the TAP; bond_rx: the VID whose TAP
+					 * got the frame (0: none) */
 };
 
 /* Map dp_test_in: BPF_MAP_TYPE_ARRAY, one entry, key 0. The test
- * program bond_tx_vlan first gives the frame this out-of-band VLAN tag
- * (bpf_skb_vlan_push on a frame without one sets skb->vlan_* only), then
- * decides as bond_tx does: BPF_PROG_TEST_RUN cannot set the tag itself. */
+ * programs bond_tx_vlan and bond_rx_vlan first give the frame this
+ * out-of-band VLAN tag (bpf_skb_vlan_push on a frame without one sets
+ * skb->vlan_* only), then decide as bond_tx / bond_rx do: BPF_PROG_TEST_RUN
+ * cannot set the tag itself. */
 struct dp_test_in {
 	__u32 vlan_proto;               /* host order, 0x8100 or 0x88a8 */
 	__u32 vlan_tci;

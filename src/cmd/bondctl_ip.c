@@ -8,6 +8,9 @@
  *   link set DEV [type bond_slave ...] [LINK WORDS] [master BOND|nomaster]
  *                                         set-slave, ip, then enslave/release
  *   link del[ete] [dev] BOND              delete
+ *   link add link BOND name NAME type vlan id VID [LINK WORDS] [up]
+ *                                         vlan add, then ip, then up
+ *   link del[ete] [dev] VLAN              vlan del (a VLAN sub-interface)
  *   -d link show [...]                    ip's text with the bond details
  *
  * Everything else (another kind of link, a device no bond of bondd has to
@@ -295,6 +298,67 @@ static int do_add(struct ctx *x)
 		return rc;
 	}
 	return updown(x, c->dev, c->updown);
+}
+
+/* The bond of bondd whose VLAN sub-interface dev is: its name (malloc'd)
+ * in *bond, NULL if none (from `vlan show`: "NAME BOND VID ..." under a
+ * header). Returns IPX_OK or the failed call's status. */
+static int vlan_bond_of(struct ctx *x, const char *dev, char **bond)
+{
+	const char *argv[2] = { "vlan", "show" };
+	char *text = NULL;
+	int rc = call(x, 2, argv, &text);
+
+	*bond = NULL;
+	if (rc)
+		return rc;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		char name[IFNAMSIZ + 1], b[IFNAMSIZ + 1];
+
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		if (sscanf(line, "%16s %16s", name, b) == 2 && !strcmp(name, dev)) {
+			*bond = strdup(b);
+			if (!*bond) {
+				fprintf(stderr, PROG ": out of memory\n");
+				rc = IPX_FAIL;
+			}
+			break;
+		}
+	}
+	free(text);
+	return rc;
+}
+
+/* ip link add link BOND name NAME type vlan id VID [LINK WORDS] [up]:
+ * `vlan add`, then ip for the link words on the new device (if ip refuses
+ * one, the VLAN goes again, as a refused ip link add leaves nothing), then
+ * up. */
+static int do_vlan_add(struct ctx *x)
+{
+	struct ipc *c = x->c;
+	char vid[16];
+	const char *add[6] = { "vlan", "add", c->link, vid, "name", c->dev };
+	const char *del[4] = { "vlan", "del", c->link, c->dev };
+	int rc;
+
+	if (c->master || c->nomaster) {
+		fprintf(stderr, "Error: %s: a VLAN of bondd cannot be a slave.\n", c->dev);
+		return IPX_REFUSED;
+	}
+	if (dev_exists(c->dev)) {
+		fprintf(stderr, "RTNETLINK answers: File exists\n");
+		return IPX_REFUSED;
+	}
+	snprintf(vid, sizeof(vid), "%d", c->vlan_id);
+	rc = call(x, 6, add, NULL);
+	if (rc)
+		return rc;
+	rc = ip_set_rest(c->dev, c->rest, c->n_rest, c->updown);
+	if (rc && call(x, 4, del, NULL) == IPX_OK)
+		fprintf(stderr, PROG " ip: %s: not created (ip refused its link settings)\n", c->dev);
+	return rc;
 }
 
 static int do_set_bond(struct ctx *x)
@@ -624,6 +688,16 @@ int bondctl_ip(const char *sock, int argc, char **argv)
 
 	sb_init(&err);
 	rc = ipc_parse(argc, argv, dev_exists, &c, &err);
+	/* A vlan on a device that is not a bond of bondd is ip's, even with
+	 * words bondd's VLANs refuse (802.1ad, QoS maps). */
+	if (rc && c.kind == IPC_ADD && c.type && !strcmp(c.type, "vlan") && c.link &&
+	    !c.netns && call(&x, 1, list, &x.bonds) == IPX_OK && !is_bond(&x, c.link)) {
+		sb_free(&err);
+		free(x.bonds);
+		return pass(argc, argv);
+	}
+	free(x.bonds);
+	x.bonds = NULL;
 	fputs(sb_str(&err), stderr);
 	sb_free(&err);
 	if (rc)
@@ -641,11 +715,27 @@ int bondctl_ip(const char *sock, int argc, char **argv)
 		rc = do_show(&x, argc, argv);
 		break;
 	case IPC_ADD:
+		if (c.type && !strcmp(c.type, "vlan")) {
+			rc = is_bond(&x, c.link) ? do_vlan_add(&x) : pass(argc, argv);
+			break;
+		}
 		rc = do_add(&x);
 		break;
 	case IPC_DEL:
 		if (!is_bond(&x, c.dev)) {
-			rc = pass(argc, argv);
+			rc = vlan_bond_of(&x, c.dev, &old);
+			if (rc)
+				break;
+			if (!old) {
+				rc = pass(argc, argv);
+				break;
+			}
+			if (c.type && strcmp(c.type, "vlan")) {
+				fprintf(stderr, "Error: %s is a VLAN of bondd, not a %s.\n", c.dev, c.type);
+				rc = IPX_REFUSED;
+				break;
+			}
+			rc = call(&x, 4, (const char *const[]){ "vlan", "del", old, c.dev }, NULL);
 			break;
 		}
 		if (c.type && strcmp(c.type, "bond")) {

@@ -53,6 +53,10 @@ struct ipc {
 	const char *master;         /* SET: master DEV */
 	bool nomaster;
 	const char *type;           /* the word after "type", if any */
+	/* ADD type vlan: link DEV (the real device) and id VID, for
+	 * `bondctl vlan add` when DEV is a bond of bondd */
+	const char *link;
+	int vlan_id;                /* -1: not given */
 	struct ipc_opt opts[IPC_MAX_OPTS];      /* type bond: bond options */
 	unsigned n_opts;
 	struct ipc_opt sopts[IPC_MAX_OPTS];     /* type bond_slave: queue_id, prio */
@@ -84,10 +88,11 @@ int ipc_parse(int argc, char *const argv[], ipc_dev_exists_fn dev_exists,
 
 /* The bond's details put into `ip -d link show` output: text is what ip
  * printed (one or more devices); details has one line per device of bondd,
- * "NAME bond WORDS" or "NAME bond_slave WORDS" (the ip-details command).
- * A bond's link-kind line (the TAP's "tun ...") becomes "bond WORDS"; a
- * slave gets a "bond_slave WORDS" line after its own kind, as iproute2
- * prints them. oneline: ip's -o layout ("\" between lines). */
+ * "NAME bond WORDS", "NAME bond_slave WORDS" or "NAME vlan WORDS" (the
+ * ip-details command). A bond's or a VLAN sub-interface's link-kind line
+ * (the TAP's "tun ...") becomes "bond WORDS" / "vlan protocol 802.1Q id
+ * N <REORDER_HDR>"; a slave gets a "bond_slave WORDS" line after its own
+ * kind, as iproute2 prints them. oneline: ip's -o layout ("\" between lines). */
 void ipc_splice(const char *text, const char *details, bool oneline, struct strbuf *out);
 
 /* `bondctl ip ...`: argv are the words after "ip". Returns ip's exit

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* iproute2's matches(): word is a non-empty prefix of pattern. */
 static bool matches(const char *word, const char *pattern)
@@ -398,6 +399,104 @@ static int parse_bond(int argc, char *const argv[], ipc_dev_exists_fn dev_exists
 	return IPX_OK;
 }
 
+/* iproute2's parse_on_off(). */
+static int on_off(const char *word, const char *val, bool *on, struct strbuf *err)
+{
+	if (!strcmp(val, "on") || !strcmp(val, "off")) {
+		*on = val[1] == 'n';
+		return IPX_OK;
+	}
+	sb_printf(err, "Error: argument of \"%s\" must be \"on\" or \"off\", not \"%s\"\n", word, val);
+	return IPX_SYNTAX;
+}
+
+/* type vlan's words (iproute2's ip/iplink_vlan.c): id and what bondd's VLAN
+ * sub-interfaces are, which may be said; what they cannot be is refused
+ * by name rather than dropped. */
+static int parse_vlan(int argc, char *const argv[], struct ipc *out, struct strbuf *err)
+{
+	static const char usage[] =
+		"Usage: ... vlan id VLANID\n"
+		"                [ protocol VLANPROTO ]\n"
+		"                [ reorder_hdr { on | off } ]\n"
+		"                [ gvrp { on | off } ]\n"
+		"                [ mvrp { on | off } ]\n"
+		"                [ loose_binding { on | off } ]\n"
+		"                [ bridge_binding { on | off } ]\n"
+		"                [ ingress-qos-map QOS-MAP ]\n"
+		"                [ egress-qos-map QOS-MAP ]\n"
+		"\n"
+		"VLANID := 0-4095\n"
+		"VLANPROTO: [ 802.1Q | 802.1ad ]\n"
+		"QOS-MAP := [ QOS-MAP ] QOS-MAPPING\n"
+		"QOS-MAPPING := FROM:TO\n";
+	/* on/off words, and the value bondd's devices have */
+	static const struct { const char *word; bool is; const char *why; } flags[] = {
+		{ "reorder_hdr", true, "the tag is always taken out of received frames" },
+		{ "gvrp", false, "no GARP VLAN registration is sent" },
+		{ "mvrp", false, "no MRP VLAN registration is sent" },
+		{ "loose_binding", false, "the device always follows the bond's carrier" },
+		{ "bridge_binding", false, "the device always follows the bond's carrier" },
+	};
+
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		unsigned long v;
+		bool handled = false;
+
+		if (matches(w, "help")) {
+			sb_puts(err, usage);
+			out->kind = IPC_HELP;
+			return IPX_FAIL;
+		}
+		if (i + 1 >= argc)
+			return incomplete(err);
+		if (matches(w, "protocol")) {
+			const char *p = argv[++i];
+
+			if (!strcasecmp(p, "802.1Q"))
+				continue;
+			if (!strcasecmp(p, "802.1ad")) {
+				sb_puts(err, "Error: bondd's VLAN sub-interfaces are 802.1Q only: protocol 802.1ad (QinQ) is not supported.\n");
+				return IPX_REFUSED;
+			}
+			return invarg(err, "protocol is invalid", p);
+		}
+		if (matches(w, "id")) {
+			if (!get_uint(argv[++i], 0xffff, &v))
+				return invarg(err, "id is invalid", argv[i]);
+			out->vlan_id = (int)v;
+			continue;
+		}
+		if (!strcmp(w, "ingress-qos-map") || !strcmp(w, "egress-qos-map")) {
+			sb_printf(err, "Error: %s: bondd's VLAN sub-interfaces carry priority 0 and keep no QoS map.\n",
+				  w);
+			return IPX_REFUSED;
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(flags) && !handled; k++) {
+			bool on;
+			int rc;
+
+			if (!matches(w, flags[k].word))
+				continue;
+			rc = on_off(flags[k].word, argv[++i], &on, err);
+			if (rc)
+				return rc;
+			if (on != flags[k].is) {
+				sb_printf(err, "Error: %s %s: not possible on bondd's VLAN sub-interfaces (%s).\n",
+					  flags[k].word, argv[i], flags[k].why);
+				return IPX_REFUSED;
+			}
+			handled = true;
+		}
+		if (!handled) {
+			sb_printf(err, "vlan: unknown command \"%s\"?\n%s", w, usage);
+			return IPX_FAIL;
+		}
+	}
+	return IPX_OK;
+}
+
 static int parse_bond_slave(int argc, char *const argv[], struct ipc *out, struct strbuf *err)
 {
 	static const char usage[] = "Usage: ... bond_slave [ queue_id ID ] [ prio PRIORITY ]\n";
@@ -485,7 +584,7 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 			     struct ipc *out, struct strbuf *err)
 {
 	bool add = out->kind == IPC_ADD;
-	const char *create_only = NULL;
+	const char *create_only = NULL, *create_only_vlan = NULL;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -541,6 +640,8 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 			return incomplete(err);
 		if (lw->create_only && !create_only)
 			create_only = lw->word;
+		if (lw->create_only && !create_only_vlan && strcmp(lw->word, "link"))
+			create_only_vlan = lw->word;
 		if (!strcmp(lw->word, "master")) {
 			out->master = argv[++i];
 			if (!dev_exists(out->master))
@@ -549,6 +650,11 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 		}
 		if (!strcmp(lw->word, "nomaster")) {
 			out->nomaster = true;
+			continue;
+		}
+		if (!strcmp(lw->word, "link")) {
+			/* the real device of a vlan; refused for a bond below */
+			out->link = argv[++i];
 			continue;
 		}
 		if (!strcmp(lw->word, "type")) {
@@ -580,6 +686,29 @@ static int parse_link_modify(int argc, char *const argv[], ipc_dev_exists_fn dev
 	}
 	if (!strcmp(out->type, "bond_slave") && !add)
 		return parse_bond_slave(argc - i, argv + i, out, err);
+	if (!strcmp(out->type, "vlan") && add && out->link) {
+		/* bondctl_ip.c decides: a VLAN on a bond of bondd, or ip's */
+		int rc = parse_vlan(argc - i, argv + i, out, err);
+
+		if (rc || out->kind == IPC_HELP)
+			return rc;
+		if (out->vlan_id < 0) {
+			sb_puts(err, "Error: 8021q: VLAN id not specified.\n");
+			return IPX_REFUSED;
+		}
+		for (unsigned k = 0; k < out->n_rest; k++) {
+			if (!strcmp(out->rest[k], "address")) {
+				sb_puts(err, "Error: bondd's VLAN sub-interfaces have the bond's MAC address and follow it; \"address\" cannot be given.\n");
+				return IPX_REFUSED;
+			}
+		}
+		if (create_only_vlan) {
+			sb_printf(err, "Error: \"%s\" cannot be given to a VLAN of bondd: the kernel reads it only when it creates a device (or moves it), and the VLAN is a TAP that bondd creates. Leave it out.\n",
+				  create_only_vlan);
+			return IPX_REFUSED;
+		}
+		return IPX_OK;
+	}
 	/* another kind of link: ip's business */
 	out->kind = IPC_PASS;
 	return IPX_OK;
@@ -667,6 +796,7 @@ int ipc_parse(int argc, char *const argv[], ipc_dev_exists_fn dev_exists,
 
 	memset(out, 0, sizeof(*out));
 	out->kind = IPC_PASS;
+	out->vlan_id = -1;
 	/* Global options, as ip.c reads them ("--x" is "-x"), first match
 	 * in its order wins. */
 	for (i = 0; i < argc; i++) {
@@ -833,8 +963,9 @@ void ipc_splice(const char *text, const char *details, bool oneline, struct strb
 			continue;
 		}
 		cut = ins;
-		if (!strncmp(kind, "bond ", 5)) {
-			/* the TAP's kind ("tun type tap ...") gives way to the bond's */
+		if (!strncmp(kind, "bond ", 5) || !strncmp(kind, "vlan ", 5)) {
+			/* the TAP's kind ("tun type tap ...") gives way to the
+			 * bond's, or to a VLAN's "vlan protocol 802.1Q id N" */
 			char marker[8];
 			const char *k = NULL;
 
@@ -843,7 +974,7 @@ void ipc_splice(const char *text, const char *details, bool oneline, struct strb
 				k = t;
 			if (k && strncmp(k + strlen(marker), "link/", 5))
 				cut = k;
-			sb_printf(out, "%.*s%s    bond %.*s", (int)(cut - p), p, sep, (int)dl, line);
+			sb_printf(out, "%.*s%s    %.4s %.*s", (int)(cut - p), p, sep, kind, (int)dl, line);
 		} else {
 			sb_printf(out, "%.*s%s    bond_slave %.*s", (int)(ins - p), p, sep, (int)dl, line);
 		}

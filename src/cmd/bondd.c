@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <syslog.h>
 
@@ -141,6 +142,14 @@ int main(int argc, char **argv)
 
 	if (!sock || !*sock)
 		sock = DEFAULT_SOCKET;
+	/* Our name is how the journal and crash recovery tell a live bondd
+	 * (recover_pid_is_bondd reads /proc/PID/comm): after `bondctl upgrade`
+	 * execs /proc/self/exe the kernel would call us "exe", and the new
+	 * bondd would take the entries it just wrote for a dead daemon's and
+	 * give its own slaves back. A failure leaves the name as it is. */
+	if (prctl(PR_SET_NAME, "bondd", 0, 0, 0) < 0)
+		daemon_say(LOG_WARNING, "bondd: cannot set the process name (PR_SET_NAME): %s",
+			   strerror(errno));
 	/* '+': no argument permutation, so --from's PATH can follow FORMAT. */
 	while ((c = getopt_long(argc, argv, "+fs:g:c:hV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -16,6 +16,7 @@
 #include "linux/nslock.h"
 #include "linux/recover.h"
 #include "linux/rtnl.h"
+#include "linux/tap.h"
 
 struct names {
 	char (*v)[IFNAMSIZ];
@@ -72,6 +73,51 @@ static int strip_leftover(const char *prog, struct rtnl *r, const char *ifname, 
 	return 0;
 }
 
+/* A VLAN sub-interface's entry (journal.h, "vlan:NAME"): the persistent
+ * TAP a dead bondd left for it goes (only when it is still the device the
+ * entry names: same ifindex, a TAP), then the entry. 0, or -errno after a
+ * message. */
+static int cleanup_vlan(const char *prog, struct rtnl *r, const struct recover_ns *ns,
+			const char *name)
+{
+	struct journal_vlan v;
+	struct rtnl_link l;
+	struct err err = { 0 };
+	bool existed;
+	int fd, rc;
+
+	if (journal_vlan_read(ns->dir, name, &v, &err) < 0) {
+		fprintf(stderr, "%s: cleanup: %s\n", prog, err.msg);
+		return -EIO;
+	}
+	if (rtnl_link_get(r, name, &l, NULL) == 0 && v.ifindex && l.ifindex == v.ifindex &&
+	    !strcmp(l.kind, "tun")) {
+		fd = tap_attach(name, &existed, &err);
+		if (fd < 0) {
+			fprintf(stderr, "%s: cleanup: %s\n", prog, err.msg);
+			return -EIO;
+		}
+		rc = tap_set_persist(fd, false);
+		tap_close(fd);
+		if (rc < 0) {
+			fprintf(stderr, "%s: cleanup: %s: cannot clear the TAP's persistence: %s\n",
+				prog, name, strerror(-rc));
+			return rc;
+		}
+		printf("%s: VLAN %u of %s: the TAP bondd pid %d left removed\n", name, v.vid, v.bond,
+		       v.pid);
+	} else {
+		printf("%s: VLAN %u of %s: gone already; journal entry dropped\n", name, v.vid, v.bond);
+	}
+	rc = journal_vlan_remove(ns->dir, name);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cleanup: %s: cannot remove its journal entry: %s\n", prog, name,
+			strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
 int bondctl_cleanup(const char *prog, int n, const char *const w[])
 {
 	char lock[PATH_MAX], who[96];
@@ -119,9 +165,28 @@ int bondctl_cleanup(const char *prog, int n, const char *const w[])
 		return CTL_EXIT_REFUSED;
 	}
 	if (n > 1) {
-		for (int i = 1; i < n; i++)
+		for (int i = 1; i < n; i++) {
+			struct journal_vlan v;
+			struct err e2 = { 0 };
+
+			/* a VLAN sub-interface bondd made: its own entry */
+			if (journal_vlan_read(ns.dir, w[i], &v, &e2) == 0) {
+				if (cleanup_vlan(prog, r, &ns, w[i]) < 0)
+					rc = CTL_EXIT_REFUSED;
+				continue;
+			}
 			add_name(w[i], &l);
+		}
 	} else {
+		struct names vl = { 0 };
+
+		/* VLAN TAPs first: they sit on the bonds whose slaves follow */
+		if (journal_vlan_each(ns.dir, add_name, &vl) < 0)
+			rc = CTL_EXIT_REFUSED;
+		for (unsigned i = 0; i < vl.n; i++)
+			if (cleanup_vlan(prog, r, &ns, vl.v[i]) < 0)
+				rc = CTL_EXIT_REFUSED;
+		free(vl.v);
 		int c = journal_each(ns.dir, add_name, &l);
 
 		if (c < 0) {

@@ -2,8 +2,11 @@
  * (frame_desc.c), asks the bond's mode which slave it would send it on and
  * why (bond_explain_tx(), the mode's own transmit code), and prints the arithmetic, as text or JSON (docs/hash.md). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/engine.h"
+#include "ctl_backend.h"
 #include "core/bond.h"
 #include "core/hash.h"
 #include "core/mode.h"
@@ -52,9 +55,37 @@ static void how_text(struct strbuf *o, const struct tx_explain *v, const uint8_t
 	}
 }
 
+/* `bondctl hash bond0.100 ...`: a VLAN sub-interface of bondd names its
+ * bond and VID: the frame gets the tag (inline, first) and is hashed as
+ * bond_xmit_vlan hashes that device's frames, the tag out of band. *vid 0:
+ * name is no VLAN of bondd. */
+static struct bond *vlan_bond(struct cmd_ctx *c, const char *name, uint16_t *vid)
+{
+	struct ctl_vlan *v;
+	struct bond *b = NULL;
+	int n;
+
+	*vid = 0;
+	if (!c->be || !c->be->ops->vlans)
+		return NULL;
+	n = ctl_vlans_get(c, NULL, &v);
+	for (int i = 0; i < n && !b; i++)
+		if (!strcmp(v[i].name, name)) {
+			b = engine_bond_find(c->eng, v[i].bond);
+			*vid = v[i].vid;
+		}
+	free(v);
+	return b;
+}
+
 int cmd_hash(struct cmd_ctx *c, int argc, char **argv)
 {
-	struct bond *b = cmd_find_bond(c, argv[0]);
+	uint16_t vid = 0;
+	struct bond *b = engine_bond_find(c->eng, argv[0]) ?
+			 engine_bond_find(c->eng, argv[0]) : vlan_bond(c, argv[0], &vid);
+	const char *words[CTL_MAX_ARGS + 2];
+	char vidtxt[8];
+	unsigned nw = 0;
 	uint8_t frame[FRAME_DESC_MAX];
 	struct frame_desc_info info;
 	const char *mode, *policy;
@@ -66,15 +97,24 @@ int cmd_hash(struct cmd_ctx *c, int argc, char **argv)
 	unsigned i;
 
 	if (!b)
-		return CTL_EXIT_REFUSED;
+		return cmd_fail(c, argv[0], "no such bond");
+	if (vid) {
+		snprintf(vidtxt, sizeof(vidtxt), "%u", vid);
+		words[nw++] = "vlan";
+		words[nw++] = vidtxt;
+	}
+	for (int k = 1; k < argc && nw < ARRAY_SIZE(words); k++)
+		words[nw++] = argv[k];
 	err_clear(&e);
-	if (frame_desc_build_ex((const char *const *)(argv + 1), (unsigned)(argc - 1),
-				b->mac, frame, sizeof(frame), &len, &info, &e)) {
+	if (frame_desc_build_ex(words, nw, b->mac, frame, sizeof(frame), &len, &info, &e)) {
 		sb_printf(c->err, PROG ": hash: %s\n", e.msg);
 		return CTL_EXIT_USAGE;
 	}
 	memset(&v, 0, sizeof(v));
-	bond_explain_tx(b, frame, len, &v);
+	if (vid)
+		bond_explain_tx_vlan(b, frame, len, &v);
+	else
+		bond_explain_tx(b, frame, len, &v);
 	mode = opt_value_name(OPT_MODE, b->params.mode);
 	policy = opt_value_name(OPT_XMIT_HASH_POLICY, b->params.xmit_policy);
 	mac_fmt(info.smac, sm);

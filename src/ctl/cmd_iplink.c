@@ -4,8 +4,10 @@
  * would be. One line per device, "NAME bond WORDS" for each bond and
  * "NAME bond_slave WORDS" for each slave; with a name, that device's line
  * only. Nothing here changes a bond. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "ctl_backend.h"
 #include "core/bond.h"
 #include "core/engine.h"
 #include "core/status.h"
@@ -45,10 +47,24 @@ int cmd_ip_details(struct cmd_ctx *c, int argc, char **argv)
 	unsigned n = engine_bond_count(c->eng);
 	bool found = false;
 
+	struct ctl_vlan *v;
+	int nv;
+
 	if (c->json)
 		return cmd_fail(c, NULL, "ip-details has no JSON form; use show -j");
 	for (unsigned i = 0; i < n; i++)
 		found |= bond_lines(c, engine_bond_at(c->eng, i), want);
+	/* the VLAN sub-interfaces: "NAME vlan protocol 802.1Q id VID ..." */
+	nv = ctl_vlans_get(c, NULL, &v);
+	if (nv < 0)
+		return CTL_EXIT_REFUSED;
+	for (int i = 0; i < nv; i++) {
+		if (want && strcmp(want, v[i].name))
+			continue;
+		ctl_vlan_iplink(&v[i], c->out);
+		found = true;
+	}
+	free(v);
 	if (want && !found)
 		return cmd_fail(c, want, "neither a bond nor a slave of bondd");
 	if (c->out->oom)

@@ -1,6 +1,7 @@
 /* The commands that read bonds: get (option values), list (names) and show
  * (the /proc/net/bonding text, or JSON). Nothing here changes a bond. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/actions.h"
@@ -196,6 +197,42 @@ static void show_json(struct cmd_ctx *c, const struct bond *b)
 	if (c->be && c->be->ops->now)
 		io.now_ms = c->be->ops->now(c->be->ctx);
 	status_json_io(b, &io, c->out);
+	/* its VLAN sub-interfaces, inside the bond's object (docs/json.md) */
+	if (c->be && c->be->ops->vlans && c->out->len && c->out->buf[c->out->len - 1] == '}') {
+		struct ctl_vlan *v;
+		int n = ctl_vlans_get(c, b->name, &v);
+
+		/* only a bond that has any: the object of a bond without
+		 * VLANs stays as it was */
+		if (n <= 0) {
+			free(v);
+			return;
+		}
+		c->out->len--;
+		sb_puts(c->out, ",\"vlans\":[");
+		for (int i = 0; i < n; i++) {
+			sb_puts(c->out, i ? "," : "");
+			ctl_vlan_json(&v[i], c->out);
+		}
+		sb_puts(c->out, "]}");
+		free(v);
+	}
+}
+
+/* show's text: the /proc/net/bonding layout, byte for byte, then (only for
+ * a bond that has any) its VLAN sub-interfaces, which the kernel's file
+ * does not list: a parser of the kernel's layout reads what it knows and
+ * stops at the blank line. */
+static void show_text(struct cmd_ctx *c, const struct bond *b)
+{
+	struct ctl_vlan *v;
+	int n;
+
+	status_text(b, c->privileged, c->out);
+	n = ctl_vlans_get(c, b->name, &v);
+	if (n > 0)
+		ctl_vlans_text(v, (unsigned)n, c->out);
+	free(v);
 }
 
 int cmd_show(struct cmd_ctx *c, int argc, char **argv)
@@ -211,7 +248,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 			show_json(c, b);
 			sb_puts(c->out, "\n");
 		} else {
-			status_text(b, c->privileged, c->out);
+			show_text(c, b);
 		}
 		return CTL_EXIT_OK;
 	}
@@ -230,7 +267,7 @@ int cmd_show(struct cmd_ctx *c, int argc, char **argv)
 		/* One blank line between bonds, however each text ends. */
 		if (i && !ends_with_blank_line(c->out))
 			sb_puts(c->out, "\n");
-		status_text(b, c->privileged, c->out);
+		show_text(c, b);
 	}
 	if (c->json)
 		sb_puts(c->out, "]\n");

@@ -102,6 +102,33 @@ struct ctl_flows {
 	struct ctl_flow_slave slaves[BOND_MAX_SLAVES];
 };
 
+/* A VLAN sub-interface of a bond (bondctl vlan, show): its device as the
+ * daemon sees it. */
+#define CTL_VLAN_ADDRS 16
+struct ctl_vlan_addr {
+	int family;                 /* AF_INET / AF_INET6 */
+	uint8_t addr[16];
+	uint8_t prefixlen;
+};
+struct ctl_vlan {
+	char name[BOND_NAME_MAX];
+	char bond[BOND_NAME_MAX];
+	uint16_t vid;
+	int ifindex;
+	unsigned mtu;
+	bool admin_up;              /* IFF_UP */
+	bool carrier;               /* the bond's carrier, which it follows */
+	uint8_t mac[6];
+	struct ctl_vlan_addr addrs[CTL_VLAN_ADDRS];
+	unsigned n_addrs;
+	/* frames the device received / sent over the bond, counted by the
+	 * daemon where frames cross it (counted false: the kernel data path
+	 * carries them, and these are not known) */
+	bool counted;
+	uint64_t rx_packets, rx_bytes, rx_dropped;
+	uint64_t tx_packets, tx_bytes, tx_dropped;
+};
+
 struct ctl_backend_ops {
 	/* The engine whose bonds the read commands show. */
 	struct engine *(*engine)(void *ctx);
@@ -160,6 +187,17 @@ struct ctl_backend_ops {
 	/* The bond's last finished window of flows (bondctl flows); 0, or
 	 * nonzero with err saying why. NULL: not kept here. */
 	int (*flows)(void *ctx, const char *bond, struct ctl_flows *out, struct err *err);
+	/* VLAN sub-interfaces (bond0.100): add (name NULL: "BOND.VID"), del
+	 * by VID (name NULL) or by device name (vid 0), all or nothing; list
+	 * the VLANs of bond (NULL: of every bond) into out, at most max:
+	 * the count, or -errno with err (-ENODEV: no such bond). NULL: no
+	 * VLANs here. */
+	int (*vlan_add)(void *ctx, const char *bond, uint16_t vid, const char *name,
+			struct err *err);
+	int (*vlan_del)(void *ctx, const char *bond, uint16_t vid, const char *name,
+			struct err *err);
+	int (*vlans)(void *ctx, const char *bond, struct ctl_vlan *out, unsigned max,
+		     struct err *err);
 };
 
 struct ctl_backend {

@@ -69,6 +69,8 @@
 	  "802.3ad: why each port aggregates or not; a port's last LACPDUs") \
 	X(options,   "options",   0,  0, CTL_RO, "", \
 	  "describe every option: values, default, modes") \
+	X(vlan,      "vlan",      0,  5, CTL_RW, "add BOND VID [name NAME] | del BOND VID|NAME | [show] [BOND]", \
+	  "VLAN sub-interfaces (bond0.100): create, remove, list (show reads only)") \
 	X(ip_details, "ip-details", 0, 1, CTL_RO, "[BOND|IF]", \
 	  "the bond/bond_slave words of ip -d link show, one line per device (for bondctl ip)") \
 	X(help,      "help",      0,  0, CTL_RO, "", \
@@ -95,6 +97,10 @@ void ctl_help(struct strbuf *out, const char *prog);
 /* Whether the command only reads: 1 (its row says CTL_RO), 0 (CTL_RW), or
  * -1 for an unknown name. */
 int ctl_cmd_read_only(const char *name);
+/* Whether this request only reads, for a command whose row is CTL_RW but
+ * that also has a reading form (vlan [show]): 1, else
+ * ctl_cmd_read_only(argv[0]). */
+int ctl_request_read_only(int argc, char *const argv[]);
 /* The closest command name to a mistyped one, or NULL if none is close. */
 const char *ctl_suggest(const char *word);
 

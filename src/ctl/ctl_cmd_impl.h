@@ -34,7 +34,7 @@ struct cmd_ctx {
  * cmd_bond.c: create delete up down enslave release active set set-slave reload;
  * cmd_read.c: get list show; cmd_hash.c: hash; cmd_lacp.c: lacp; cmd_options.c: options;
  * cmd_lint.c: lint; cmd_metrics.c: metrics; cmd_iplink.c: ip-details; cmd_flows.c: flows;
- * cmd_dump.c: dump diff;
+ * cmd_dump.c: dump diff; cmd_vlan.c: vlan;
  * ctl_dispatch.c: help version. */
 #define CTL_DECL(id, name, min, max, ro, usage, help) \
 	int cmd_##id(struct cmd_ctx *c, int argc, char **argv);
@@ -54,5 +54,17 @@ const char *cmd_err_text(const struct err *e, const char *bond);
 int cmd_fail_err(struct cmd_ctx *c, const char *bond, const struct err *e);
 /* The bond, or NULL after "bondctl: NAME: no such bond". */
 struct bond *cmd_find_bond(struct cmd_ctx *c, const char *name);
+
+struct ctl_vlan;
+/* The VLANs of bond (NULL: every bond's) from the backend, *out malloc'd
+ * (NULL with 0 when the backend keeps none); -1 after a message. */
+int ctl_vlans_get(struct cmd_ctx *c, const char *bond, struct ctl_vlan **out);
+/* One VLAN as a JSON object (docs/json.md, "VLANs"). */
+void ctl_vlan_json(const struct ctl_vlan *v, struct strbuf *out);
+/* show's text after the /proc layout: nothing without VLANs, else a
+ * blank line, "VLAN Sub-Interfaces:" and a table. */
+void ctl_vlans_text(const struct ctl_vlan *v, unsigned n, struct strbuf *out);
+/* "NAME vlan protocol 802.1Q id VID <REORDER_HDR> \n" for ip-details. */
+void ctl_vlan_iplink(const struct ctl_vlan *v, struct strbuf *out);
 
 #endif

@@ -34,7 +34,8 @@ void ctl_help(struct strbuf *out, const char *prog)
 	sb_puts(out,
 		"  ip WORD...\n"
 		"      iproute2's ip for bonds: ip link add NAME type bond ..., ip link set DEV\n"
-		"      master BOND, ip -d link show BOND (see bondctl(8), IP)\n");
+		"      master BOND, ip -d link show BOND, ip link add link BOND name NAME type vlan\n"
+		"      id VID (see bondctl(8), IP)\n");
 	/* Run by bondctl itself (src/cmd), not sent to the daemon. */
 	sb_puts(out,
 		"\nWithout the daemon (bondctl does these itself):\n"
@@ -93,6 +94,15 @@ int ctl_cmd_read_only(const char *name)
 		if (!strcmp(ctl_docs[i].name, name))
 			return ctl_docs[i].read_only ? 1 : 0;
 	return -1;
+}
+
+int ctl_request_read_only(int argc, char *const argv[])
+{
+	if (argc >= 1 && !strcmp(argv[0], "vlan") &&
+	    (argc == 1 || (strcmp(argv[1], "add") && strcmp(argv[1], "del") &&
+			   strcmp(argv[1], "delete"))))
+		return 1;
+	return argc >= 1 ? ctl_cmd_read_only(argv[0]) : -1;
 }
 
 const char *ctl_suggest(const char *word)

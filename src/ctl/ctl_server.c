@@ -662,7 +662,7 @@ static void conn_exec(struct ctl_server *srv, struct ctl_conn *c, uint64_t now)
 		return;
 	}
 	if (c->level != PEER_ALL && req.argc > 0 &&
-	    ctl_cmd_read_only(req.argv[0]) == 0) {
+	    ctl_request_read_only(req.argc, req.argv) == 0) {
 		/* Known and not read-only; an unknown word goes on to
 		 * ctl_exec(), which runs nothing and says "unknown command". */
 		rep = encode_error(CTL_EXIT_REFUSED, &len,

@@ -471,6 +471,85 @@ static void per_slave_flag(struct mctx *m, const struct fam *fm, bool active)
 	}
 }
 
+/* ---- VLAN sub-interfaces ---------------------------------------------------- */
+
+static const struct fam fam_vlan_up = { "bondd_vlan_up", M_GAUGE, NULL,
+	"1 when the VLAN sub-interface is up and its bond has carrier (ip's state UP), "
+	"else 0; labels vlan (the device) and vid." };
+
+static uint64_t vget_rx_frames(const struct ctl_vlan *v) { return v->rx_packets; }
+static uint64_t vget_rx_bytes(const struct ctl_vlan *v) { return v->rx_bytes; }
+static uint64_t vget_rx_drop(const struct ctl_vlan *v) { return v->rx_dropped; }
+static uint64_t vget_tx_frames(const struct ctl_vlan *v) { return v->tx_packets; }
+static uint64_t vget_tx_bytes(const struct ctl_vlan *v) { return v->tx_bytes; }
+static uint64_t vget_tx_drop(const struct ctl_vlan *v) { return v->tx_dropped; }
+
+static const struct vlan_fam {
+	struct fam f;
+	uint64_t (*get)(const struct ctl_vlan *v);
+} vlan_fams[] = {
+	{ { "bondd_vlan_rx_frames", M_COUNTER, NULL,
+	    "Frames the bond accepted with the VLAN's VID and handed to its device untagged." },
+	  vget_rx_frames },
+	{ { "bondd_vlan_rx_bytes", M_COUNTER, "bytes", "Their bytes, without the tag." },
+	  vget_rx_bytes },
+	{ { "bondd_vlan_rx_dropped_frames", M_COUNTER, NULL,
+	    "Frames of the VLAN's VID its device could not take (it was down)." }, vget_rx_drop },
+	{ { "bondd_vlan_tx_frames", M_COUNTER, NULL,
+	    "Frames the VLAN's device sent over the bond, tagged with its VID." }, vget_tx_frames },
+	{ { "bondd_vlan_tx_bytes", M_COUNTER, "bytes", "Their bytes, without the tag." },
+	  vget_tx_bytes },
+	{ { "bondd_vlan_tx_dropped_frames", M_COUNTER, NULL,
+	    "Frames of the VLAN's device that could not be sent (no slave to send on)." },
+	  vget_tx_drop },
+};
+
+/* name{master="B",vlan="V",vid="N"} value */
+static void vlan_sample(struct mctx *m, const struct fam *fm, const struct ctl_vlan *v,
+			unsigned long long value)
+{
+	sb_printf(m->out, "%s%s{master=\"", fm->name, count_suffix(fm));
+	metrics_label_value(m->out, v->bond);
+	sb_puts(m->out, "\",vlan=\"");
+	metrics_label_value(m->out, v->name);
+	sb_printf(m->out, "\",vid=\"%u\"} %llu\n", v->vid, value);
+}
+
+/* The families of the VLAN sub-interfaces, only when there are some (no
+ * empty families); the counters only for the VLANs whose counters are
+ * known. */
+static void vlan_families(struct mctx *m, const struct ctl_backend *be)
+{
+	unsigned max = (m->n + 1) * BOND_MAX_VLANS;
+	struct ctl_vlan *v;
+	struct err e = { 0 };
+	int n;
+	bool counted = false;
+
+	if (!be->ops->vlans || !m->n)
+		return;
+	v = calloc(max, sizeof(*v));
+	if (!v) {
+		m->out->oom = true;
+		return;
+	}
+	n = be->ops->vlans(be->ctx, NULL, v, max, &e);
+	if (n > 0) {
+		fam_head(m, &fam_vlan_up);
+		for (int i = 0; i < n; i++) {
+			vlan_sample(m, &fam_vlan_up, &v[i], v[i].admin_up && v[i].carrier);
+			counted |= v[i].counted;
+		}
+	}
+	for (size_t k = 0; counted && k < ARRAY_SIZE(vlan_fams); k++) {
+		fam_head(m, &vlan_fams[k].f);
+		for (int i = 0; i < n; i++)
+			if (v[i].counted)
+				vlan_sample(m, &vlan_fams[k].f, &v[i], vlan_fams[k].get(&v[i]));
+	}
+	free(v);
+}
+
 void metrics_render(const struct ctl_backend *be, enum metrics_format f, struct strbuf *out)
 {
 	struct engine *e = be->ops->engine(be->ctx);
@@ -512,6 +591,7 @@ void metrics_render(const struct ctl_backend *be, enum metrics_format f, struct 
 		bit_family(&m, &fam_actor_bit, false);
 		bit_family(&m, &fam_partner_bit, true);
 	}
+	vlan_families(&m, be);
 	if (f == METRICS_OPENMETRICS)
 		sb_puts(out, "# EOF\n");
 	for (unsigned i = 0; i < n; i++)

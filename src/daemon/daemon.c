@@ -582,6 +582,10 @@ void dbond_destroy(struct daemon *d, struct dbond *db, bool tap_gone)
 {
 	unsigned i;
 
+	/* VLANs first, as the kernel unregisters a real device's VLANs
+	 * before the device itself. */
+	while (db->n_vlans)
+		dvlan_destroy(d, db->vlans[db->n_vlans - 1], false);
 	while (db->n_slaves)
 		dslave_release(d, db, db->slaves[db->n_slaves - 1], true);
 	daemon_ep_del(d, db->tap_fd);
@@ -909,6 +913,7 @@ fail:
 void daemon_start(struct daemon *d)
 {
 	daemon_recover(d);
+	daemon_vlan_recover(d);
 	daemon_dp_remove_leftovers(d);
 }
 
@@ -926,6 +931,16 @@ int daemon_upgrade(struct daemon *d, struct err *err)
 			err_set(err, -EOPNOTSUPP, "upgrade: %s is not in the configuration file: the new bondd would not create it and would give its slaves back",
 				db->name);
 			return err->code;
+		}
+		for (unsigned j = 0; j < db->n_vlans; j++) {
+			const struct conf_vlan *cv = conf_find_bond_vlan(d->conf, db->name,
+									 db->vlans[j]->vid);
+
+			if (!cv || strcmp(cv->name, db->vlans[j]->name)) {
+				err_set(err, -EOPNOTSUPP, "upgrade: VLAN %s of %s is not in the configuration file: the new bondd would remove it",
+					db->vlans[j]->name, db->name);
+				return err->code;
+			}
 		}
 	}
 	d->handover = true;
@@ -954,6 +969,8 @@ static void dbond_leave(struct daemon *d, struct dbond *db)
 		free(ds);
 	}
 	db->n_slaves = 0;
+	while (db->n_vlans)
+		dvlan_leave(d, db->vlans[db->n_vlans - 1]);
 	daemon_ep_del(d, db->tap_fd);
 	d->dp->bond_leave(d, db);
 	tap_close(db->tap_fd);

@@ -439,6 +439,78 @@ static int apply_bond(struct daemon *d, struct rtnl *r, const struct conf_bond *
 			   new->addrs, new->n_addrs, err);
 }
 
+/* ---- VLAN sub-interfaces --------------------------------------------------- */
+
+/* The old configuration's VLAN that is the same device as v: same name,
+ * bond and VID (a VLAN whose bond or VID changes is another device). */
+static const struct conf_vlan *same_vlan(const struct conf *c, const struct conf_vlan *v)
+{
+	const struct conf_vlan *o = c ? conf_find_vlan(c, v->name) : NULL;
+
+	return o && !strcmp(o->bond, v->bond) && o->vid == v->vid ? o : NULL;
+}
+
+/* VLANs that left the configuration, or became another device. */
+static void remove_vlans(struct daemon *d, const struct conf *old, const struct conf *new)
+{
+	for (unsigned i = 0; old && i < old->n_vlans; i++) {
+		const struct conf_vlan *ov = &old->vlans[i];
+		struct dbond *db = dbond_find(d, ov->bond);
+		struct dvlan *dv = db ? dvlan_find(db, ov->vid) : NULL;
+
+		if (!dv || same_vlan(new, ov) || strcmp(dv->name, ov->name))
+			continue;
+		dvlan_destroy(d, dv, false);
+		daemon_event(d, ov->bond, BOND_EV_RELOAD, "vlan",
+			     "%s (VLAN %u) removed: the configuration no longer names it", ov->name,
+			     ov->vid);
+	}
+}
+
+/* One VLAN of the new configuration: created when missing, then its MTU
+ * (0: the bond's), up/down and addresses as for a bond. old: what the
+ * last configuration said of the same device (NULL: nothing applied yet). */
+static int apply_vlan(struct daemon *d, struct rtnl *r, const struct conf_vlan *old,
+		      const struct conf_vlan *v, struct err *err)
+{
+	struct dbond *db = dbond_find(d, v->bond);
+	struct dvlan *dv = db ? dvlan_find(db, v->vid) : NULL;
+	unsigned mtu;
+
+	if (dv && strcmp(dv->name, v->name)) {
+		err_set(err, -EEXIST, "%s:%u: %s: VLAN %u of %s is %s already",
+			v->loc.file ? v->loc.file : "?", v->loc.line, v->name, v->vid, v->bond, dv->name);
+		return -EEXIST;
+	}
+	if (!dv) {
+		if (daemon_vlan_add(d, v->bond, v->vid, v->name, err) < 0)
+			return err->code ? err->code : -EIO;
+		dv = dvlan_find(dbond_find(d, v->bond), v->vid);
+		if (!dv) {
+			err_set(err, -EIO, "%s: VLAN %u vanished as it was made", v->name, v->vid);
+			return -EIO;
+		}
+		if (dv->adopted)
+			daemon_log(d, "%s: taken over with its addresses", v->name);
+		else
+			old = NULL;     /* a new device: nothing of old is on it */
+	}
+	db = dv->db;
+	mtu = v->mtu ? v->mtu : db->mtu;
+	if (mtu && dv->mtu != mtu) {
+		if (rtnl_link_set_mtu(r, dv->ifindex, mtu, err) < 0)
+			return err->code ? err->code : -EIO;
+		dv->mtu = mtu;
+	}
+	if (!old || old->down != v->down) {
+		if (rtnl_link_set_flags(r, dv->ifindex, v->down ? 0 : IFF_UP, IFF_UP, err) < 0)
+			return err->code ? err->code : -EIO;
+		dv->admin_up = !v->down;
+	}
+	return apply_addrs(d, r, v->name, old ? old->addrs : NULL, old ? old->n_addrs : 0,
+			   v->addrs, v->n_addrs, err);
+}
+
 /* The gateway as applied: none while the bond it needs is kept down. */
 static const struct conf_gateway *eff_gw(struct daemon *d, const struct conf *c, int family,
 					 const struct conf_gateway *g, struct conf_gateway *tmp,
@@ -481,6 +553,7 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 						    old->routes[i].metric, &e), &e);
 		}
 	}
+	remove_vlans(d, old, new);
 	for (unsigned i = 0; old && i < old->n_bonds; i++)
 		if (!find_bond(new, old->bonds[i].name) && bond_exists(d, old->bonds[i].name)) {
 			daemon_bond_delete(d, old->bonds[i].name, NULL);
@@ -501,6 +574,12 @@ int daemon_conf_apply(struct daemon *d, const struct conf *old, const struct con
 		/* testing aid: a reload cut between two bonds */
 		if (old)
 			daemon_crash_point(d, "reload-mid");
+	}
+	/* VLANs after their bonds, before routes that may use them */
+	for (unsigned i = 0; i < new->n_vlans; i++) {
+		rc = apply_vlan(d, r, same_vlan(old, &new->vlans[i]), &new->vlans[i], err);
+		if (rc < 0)
+			return rc;
 	}
 	for (unsigned i = 0; i < new->n_ifaces; i++) {
 		const struct conf_iface *ni = &new->ifaces[i];

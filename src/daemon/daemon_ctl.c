@@ -103,6 +103,24 @@ static int be_flows(void *ctx, const char *bond, struct ctl_flows *out, struct e
 	return daemon_flows_get(ctx, bond, out, err);
 }
 
+static int be_vlan_add(void *ctx, const char *bond, uint16_t vid, const char *name,
+		       struct err *err)
+{
+	return daemon_vlan_add(ctx, bond, vid, name, err);
+}
+
+static int be_vlan_del(void *ctx, const char *bond, uint16_t vid, const char *name,
+		       struct err *err)
+{
+	return daemon_vlan_del(ctx, bond, vid, name, err);
+}
+
+static int be_vlans(void *ctx, const char *bond, struct ctl_vlan *out, unsigned max,
+		    struct err *err)
+{
+	return daemon_vlan_list(ctx, bond, out, max, err);
+}
+
 const struct ctl_backend_ops daemon_ctl_ops = {
 	.engine = be_engine,
 	.now = be_now,
@@ -119,4 +137,7 @@ const struct ctl_backend_ops daemon_ctl_ops = {
 	.dump = be_dump,
 	.diff = be_diff,
 	.flows = be_flows,
+	.vlan_add = be_vlan_add,
+	.vlan_del = be_vlan_del,
+	.vlans = be_vlans,
 };

@@ -29,6 +29,11 @@
 #include "linux/mcast_proc.h"
 #include "linux/rtnl.h"
 #include "linux/tap.h"
+#include "lib/bytes.h"
+
+#include <linux/virtio_net.h>
+
+#define ETH_P_8021Q_ 0x8100     /* linux/if_ether.h clashes with net/ethernet.h */
 
 /* ---- engine actions: frames ------------------------------------------- */
 
@@ -219,6 +224,8 @@ static void act_set_bond_mac(void *ctx, struct bond *b, const uint8_t mac[6])
 	memcpy(db->set_macs[db->n_set_macs++ % ARRAY_SIZE(db->set_macs)], mac, 6);
 	if (rtnl_link_set_mac(d->rtnl, db->ifindex, mac, &err) < 0)
 		daemon_logl(d, LOG_ERR, "%s: cannot set MAC address: %s", b->name, err.msg);
+	/* its VLAN devices keep its address, as the kernel's do */
+	dvlans_mac(d, db, mac);
 }
 
 static void act_set_carrier(void *ctx, struct bond *b, bool up)
@@ -231,6 +238,8 @@ static void act_set_carrier(void *ctx, struct bond *b, bool up)
 	rc = tap_set_carrier(db->tap_fd, up);
 	if (rc < 0)
 		daemon_logl(ctx, LOG_ERR, "%s: cannot set carrier: %s", b->name, strerror(-rc));
+	/* VLAN devices take their real device's carrier */
+	dvlans_carrier(ctx, db, up);
 }
 
 static void act_log(void *ctx, int level, const char *line)
@@ -326,6 +335,21 @@ static void act_mcast_groups(void *ctx, struct bond *b, struct mcast_groups *out
 	mcast_read(db->ifindex, db->name, out);
 }
 
+/* resend_igmp: a VLAN device's own memberships, which its reports carry
+ * tagged (the kernel's 8021q passes NETDEV_RESEND_IGMP on to it). */
+static void act_mcast_groups_vlan(void *ctx, struct bond *b, uint16_t vid,
+				  struct mcast_groups *out)
+{
+	struct dbond *db = b->io;
+	struct dvlan *dv = db ? dvlan_find(db, vid) : NULL;
+
+	(void)ctx;
+	if (dv)
+		mcast_read(dv->ifindex, dv->name, out);
+	else
+		memset(out, 0, sizeof(*out));
+}
+
 const struct engine_ops daemon_engine_ops = {
 	.tx = act_tx,
 	.deliver = act_deliver,
@@ -334,6 +358,7 @@ const struct engine_ops daemon_engine_ops = {
 	.set_carrier = act_set_carrier,
 	.log = act_log,
 	.mcast_groups = act_mcast_groups,
+	.mcast_groups_vlan = act_mcast_groups_vlan,
 	.event = act_event,
 };
 
@@ -370,6 +395,45 @@ void daemon_on_tap(struct daemon *d, struct dbond *db)
 		if (n <= VNET_HDR_LEN)
 			continue;
 		bond_xmit(db->b, slot + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, slot, now);
+	}
+	d->in_burst = false;
+	flush_all(d);
+}
+
+/* Host -> VLAN -> bond: a burst from a VLAN sub-interface's TAP. Each frame
+ * is read VLAN_TAG_LEN bytes into its slot, so that its virtio header and
+ * MACs move down into that room and the 802.1Q tag goes in after the MACs
+ * (vlan_tag_insert, which also moves the checksum offset): the payload is
+ * never copied. The engine sends it as a frame of a VLAN device stacked on
+ * the bond (bond_xmit_vlan: hashed with the tag out of band). */
+void daemon_on_vlan_tap(struct daemon *d, struct dvlan *dv)
+{
+	uint64_t now = daemon_now(d);
+
+	if (!ensure_bufs(d))
+		return;
+	d->in_burst = true;
+	for (int i = 0; i < BATCH; i++) {
+		uint8_t *slot = d->txbuf + (size_t)i * SLOT;
+		ssize_t n = read(dv->tap_fd, slot + VLAN_TAG_LEN, SLOT - VLAN_TAG_LEN);
+		size_t len;
+
+		if (n < 0) {
+			if (errno == EBADFD || errno == EIO)
+				daemon_ep_del(d, dv->tap_fd);   /* the device went away */
+			break;
+		}
+		if (n <= VNET_HDR_LEN)
+			continue;
+		len = vlan_tag_insert(slot, VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, ETH_P_8021Q_,
+				      dv->vid);
+		if (!len) {
+			dv->tx_dropped++;            /* a runt without addresses */
+			continue;
+		}
+		dv->tx_packets++;
+		dv->tx_bytes += (size_t)n - VNET_HDR_LEN;
+		bond_xmit_vlan(dv->db->b, slot + VNET_HDR_LEN, len, slot, now);
 	}
 	d->in_burst = false;
 	flush_all(d);
@@ -430,6 +494,34 @@ void daemon_on_packet(struct daemon *d, struct dslave *ds)
 
 /* ---- the packet data path's table (datapath.h) ------------------------- */
 
+/* A frame the bond accepted with the VID of one of its VLAN devices goes to
+ * that device without its tag, as the kernel's vlan_do_receive() hands it
+ * up: the tag is left out of the write (three pieces: header, MACs, the
+ * rest), so nothing is copied but the 10-byte header, whose checksum
+ * offset moves back with the data. */
+static void vlan_deliver(struct dvlan *dv, const uint8_t *frame, size_t len, const void *meta)
+{
+	struct virtio_net_hdr h;
+	struct iovec iov[3];
+
+	memcpy(&h, meta ? meta : zero_vnet, sizeof(h));
+	if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && h.csum_start >= 2 * 6 + VLAN_TAG_LEN)
+		h.csum_start = (uint16_t)(h.csum_start - VLAN_TAG_LEN);
+	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE && h.hdr_len > VLAN_TAG_LEN)
+		h.hdr_len = (uint16_t)(h.hdr_len - VLAN_TAG_LEN);
+	iov[0] = (struct iovec){ .iov_base = &h, .iov_len = VNET_HDR_LEN };
+	iov[1] = (struct iovec){ .iov_base = (void *)frame, .iov_len = 2 * 6 };
+	iov[2] = (struct iovec){ .iov_base = (void *)(frame + 2 * 6 + VLAN_TAG_LEN),
+				 .iov_len = len - 2 * 6 - VLAN_TAG_LEN };
+	if (writev(dv->tap_fd, iov, 3) < 0) {
+		/* EIO while the VLAN device is down: nobody listens */
+		dv->rx_dropped++;
+		return;
+	}
+	dv->rx_packets++;
+	dv->rx_bytes += len - VLAN_TAG_LEN;
+}
+
 static void packet_deliver(struct daemon *d, struct dbond *db, const uint8_t *frame,
 			   size_t len, const void *meta)
 {
@@ -438,6 +530,17 @@ static void packet_deliver(struct daemon *d, struct dbond *db, const uint8_t *fr
 		{ .iov_base = (void *)frame, .iov_len = len },
 	};
 
+	/* 802.1Q tags of a VID with a sub-interface: to it, untagged; any
+	 * other tag reaches the bond's own device unchanged. */
+	if (db && db->n_vlans && len >= 2 * 6 + VLAN_TAG_LEN + 2 &&
+	    get_be16(frame + 12) == ETH_P_8021Q_) {
+		struct dvlan *dv = dvlan_find(db, get_be16(frame + 14) & 0xfff);
+
+		if (dv) {
+			vlan_deliver(dv, frame, len, meta);
+			return;
+		}
+	}
 	if (writev(db->tap_fd, iov, 2) < 0) {
 		/* EIO while the TAP is down: the host is not listening. */
 	}

@@ -73,16 +73,18 @@ static bool default_broadcast(const struct rtnl_addr *a)
 	return !memcmp(&ip, a->broadcast, 4);
 }
 
-static int put_addrs(struct daemon *d, struct dbond *db, struct conf_bond *cb,
-		     struct err *err)
+/* The addresses of device name (ifindex) into the bond's (cb) or the
+ * VLAN's (cv) list. */
+static int put_addrs_of(struct daemon *d, int ifindex, const char *name, struct conf_bond *cb,
+			struct conf_vlan *cv, struct err *err)
 {
 	struct rtnl_addr a[64];
-	int n = rtnl_addr_list(daemon_rtnl(d), db->ifindex, a, ARRAY_SIZE(a), err);
+	int n = rtnl_addr_list(daemon_rtnl(d), ifindex, a, ARRAY_SIZE(a), err);
 
 	if (n < 0) {
 		/* a dump without them would start the bond without them */
 		if (n == -ENOSPC)
-			err_set(err, n, "%s: more than %zu addresses: not written", db->name,
+			err_set(err, n, "%s: more than %zu addresses: not written", name,
 				ARRAY_SIZE(a));
 		return n;
 	}
@@ -94,13 +96,13 @@ static int put_addrs(struct daemon *d, struct dbond *db, struct conf_bond *cb,
 			continue;
 		if (a[i].family != AF_INET && a[i].family != AF_INET6)
 			continue;
-		ca = conf_put_addr(cb);
+		ca = cb ? conf_put_addr(cb) : conf_put_vlan_addr(cv);
 		ca->family = a[i].family;
 		memcpy(ca->addr, a[i].addr, a[i].family == AF_INET ? 4 : 16);
 		ca->prefix = a[i].prefixlen;
 		/* the kernel labels every IPv4 address with the device's
 		 * name when none was given */
-		if (a[i].family == AF_INET && a[i].label[0] && strcmp(a[i].label, db->name))
+		if (a[i].family == AF_INET && a[i].label[0] && strcmp(a[i].label, name))
 			snprintf(ca->label, sizeof(ca->label), "%s", a[i].label);
 		if (a[i].family == AF_INET && a[i].has_broadcast && !default_broadcast(&a[i])) {
 			ca->has_broadcast = true;
@@ -150,7 +152,26 @@ static int put_bond(struct daemon *d, struct dbond *db, struct conf *c, struct e
 		cb->has_hwaddr = true;
 		memcpy(cb->hwaddr, b->mac, 6);
 	}
-	return put_addrs(d, db, cb, err);
+	return put_addrs_of(d, db->ifindex, db->name, cb, NULL, err);
+}
+
+/* The bond's VLAN sub-interfaces: their own up/down, an MTU other than
+ * the bond's (0: the bond's, as a new VLAN gets) and addresses. */
+static int put_vlans(struct daemon *d, struct dbond *db, struct conf *c, struct err *err)
+{
+	for (unsigned i = 0; i < db->n_vlans; i++) {
+		struct dvlan *dv = db->vlans[i];
+		struct conf_vlan *cv = conf_put_vlan(c, dv->name, db->name, dv->vid);
+		struct rtnl_link l;
+
+		if (rtnl_link_get_index(daemon_rtnl(d), dv->ifindex, &l, err) < 0)
+			return err->code ? err->code : -EIO;
+		cv->down = !(l.flags & IFF_UP);
+		cv->mtu = l.mtu != db->mtu ? l.mtu : 0;
+		if (put_addrs_of(d, dv->ifindex, dv->name, NULL, cv, err) < 0)
+			return err->code ? err->code : -EIO;
+	}
+	return 0;
 }
 
 struct conf *daemon_conf_running(struct daemon *d, const char *bond, struct err *err)
@@ -160,7 +181,7 @@ struct conf *daemon_conf_running(struct daemon *d, const char *bond, struct err 
 	for (unsigned i = 0; i < d->n_bonds; i++) {
 		if (bond && strcmp(d->bonds[i]->name, bond))
 			continue;
-		if (put_bond(d, d->bonds[i], c, err) < 0) {
+		if (put_bond(d, d->bonds[i], c, err) < 0 || put_vlans(d, d->bonds[i], c, err) < 0) {
 			conf_free(c);
 			return NULL;
 		}

@@ -228,6 +228,38 @@ static void ebpf_slave_close(struct daemon *d, struct dslave *ds)
 	ds->db->cfg_valid = false;
 }
 
+/* ---- VLAN sub-interfaces ---------------------------------------------- */
+
+/* bond0.100's TAP gets bond_vlan_tx on its egress and its VID in the maps
+ * (dp_ebpf_vlan_add): its frames leave tagged without the daemon, and
+ * bond_rx hands the frames of that VID to it untagged. What the program
+ * leaves to the engine (balance-alb's ARP, a tlb bucket without a slave)
+ * comes up untagged through the TAP's fd, which the daemon reads as on the
+ * packet data path. The TAP's persistence is the daemon's (daemon_vlan.c,
+ * as for every data path that survives it); an adopted VLAN is added
+ * again here, which replaces our own filter. */
+static int ebpf_vlan_open(struct daemon *d, struct dbond *db, struct dvlan *dv,
+			  struct err *err)
+{
+	if (!db->ebpf) {
+		err_set(err, -ENODEV, "%s: VLAN %s: the bond has no kernel data path", db->name,
+			dv->name);
+		return -ENODEV;
+	}
+	return dp_ebpf_vlan_add(db->ebpf, dv->vid, dv->ifindex, err);
+}
+
+/* Before the VLAN's TAP closes (or after it is gone: nothing to detach
+ * then, the entries go all the same). */
+static void ebpf_vlan_close(struct daemon *d, struct dbond *db, struct dvlan *dv)
+{
+	struct err err = { 0 };
+
+	if (db->ebpf && dp_ebpf_vlan_del(db->ebpf, dv->vid, dv->ifindex, &err) < 0 &&
+	    err.code != -ENOENT)
+		daemon_logl(d, LOG_ERR, "%s: %s", dv->name, err.msg);
+}
+
 /* ---- the engine's decisions into the maps ----------------------------- */
 
 static uint32_t ifindex_of(const struct slave *s)
@@ -479,6 +511,8 @@ const struct datapath_ops datapath_ebpf = {
 	.slave_hide = ebpf_slave_hide,
 	.slave_open = ebpf_slave_open,
 	.slave_close = ebpf_slave_close,
+	.vlan_open = ebpf_vlan_open,
+	.vlan_close = ebpf_vlan_close,
 	.deliver = ebpf_deliver,
 	.counters = ebpf_counters,
 	.sync = ebpf_sync,

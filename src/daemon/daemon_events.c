@@ -248,6 +248,7 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 	uint64_t now = daemon_now(d);
 	struct dslave *ds;
 	struct dbond *db;
+	struct dvlan *dv;
 
 	switch (ev->type) {
 	case RTNL_EV_NEWLINK:
@@ -272,6 +273,11 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 			}
 			return;
 		}
+		dv = dvlan_find_by_index(d, ev->link.ifindex);
+		if (dv) {
+			dvlan_link_event(d, dv, &ev->link);
+			return;
+		}
 		db = dbond_find_by_index(d, ev->link.ifindex);
 		if (db) {
 			bond_set_admin(db->b, ev->link.flags & IFF_UP, now);
@@ -284,6 +290,8 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 				db->b->mac_set_by_user = true;
 				db->b->mac_random = false;
 				bond_set_mac(db->b, ev->link.mac);
+				/* its VLAN devices keep its address */
+				dvlans_mac(d, db, ev->link.mac);
 			}
 			if (ev->link.mtu && ev->link.mtu != db->mtu) {
 				/* The bond's MTU is every slave's MTU. */
@@ -296,6 +304,7 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 						daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot set MTU %u: %s",
 							    db->name, db->slaves[i]->name, db->mtu, err.msg);
 				}
+				dvlans_bond_mtu(d, db);
 			}
 			return;
 		}
@@ -307,6 +316,11 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 			slave_gone(d, ds);
 			return;
 		}
+		dv = dvlan_find_by_index(d, ev->link.ifindex);
+		if (dv) {
+			dvlan_destroy(d, dv, true);
+			return;
+		}
 		db = dbond_find_by_index(d, ev->link.ifindex);
 		if (db)
 			dbond_destroy(d, db, true);
@@ -316,6 +330,9 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 		db = dbond_find_by_index(d, ev->addr.ifindex);
 		if (db)
 			dbond_refresh_addrs(d, db);
+		dv = dvlan_find_by_index(d, ev->addr.ifindex);
+		if (dv)
+			dvlan_refresh_addrs(d, dv);
 		return;
 	}
 }
@@ -360,6 +377,14 @@ void daemon_resync(struct daemon *d, int why)
 
 		for (unsigned j = db->n_slaves; j-- > 0;)
 			relink(d, db->slaves[j]->ifindex, db->slaves[j]->name);
+		for (unsigned j = db->n_vlans; j-- > 0;) {
+			struct dvlan *dv = db->vlans[j];
+			int ifx = dv->ifindex;
+
+			relink(d, ifx, dv->name);
+			if ((dv = dvlan_find_by_index(d, ifx)))
+				dvlan_refresh_addrs(d, dv);
+		}
 		relink(d, bond_index, db->name);
 		/* still there: its addresses may have changed too */
 		if (i < d->n_bonds && d->bonds[i] == db)

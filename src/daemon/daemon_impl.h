@@ -51,7 +51,8 @@ struct rtnl_link;
  * (linux/vlan_restore.h): the header and addresses move into it. */
 #define RX_SLOT     (VLAN_TAG_LEN + SLOT)
 
-enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL, EP_CWATCH, EP_METRICS };
+enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL, EP_CWATCH, EP_METRICS,
+	       EP_VLAN };
 
 struct ep_item {
 	enum ep_kind kind;
@@ -71,6 +72,14 @@ struct dvlan {
 	int ifindex;
 	unsigned mtu;
 	bool adopted;               /* taken over from an earlier bondd */
+	/* the MACs we gave the TAP (the bond's, followed): their rtnetlink
+	 * echoes are ours (daemon_vlan.c) */
+	uint8_t set_mac[6];
+	bool admin_up;              /* IFF_UP as rtnetlink said last */
+	/* packet data path: frames and bytes the VLAN device received (the
+	 * bond accepted them with its VID) and sent (read from its TAP) */
+	uint64_t rx_packets, rx_bytes, rx_dropped;
+	uint64_t tx_packets, tx_bytes, tx_dropped;
 };
 
 struct dslave {
@@ -405,6 +414,43 @@ void daemon_flows_free(struct dbond *db);
 /* The backend's flows operation. */
 int daemon_flows_get(struct daemon *d, const char *bond, struct ctl_flows *out,
 		     struct err *err);
+
+/* ---- daemon_vlan.c: VLAN sub-interfaces (bond0.100) ---------------------- */
+
+/* The VLAN of db with that VID / of the daemon with that device name or
+ * ifindex (*dbp: its bond), or NULL. */
+struct dvlan *dvlan_find(const struct dbond *db, uint16_t vid);
+struct dvlan *dvlan_find_name(struct daemon *d, const char *name);
+struct dvlan *dvlan_find_by_index(struct daemon *d, int ifindex);
+/* bondctl vlan add BOND VID [name NAME]: creates the TAP NAME (default
+ * "BOND.VID") with the bond's MAC, an MTU no larger than the bond's, the
+ * bond's carrier, down (as ip link add leaves a VLAN device); registers
+ * it with the engine and the data path. All or nothing. */
+int daemon_vlan_add(struct daemon *d, const char *bond, uint16_t vid, const char *name,
+		    struct err *err);
+/* bondctl vlan del BOND VID|NAME (vid 0: by name). */
+int daemon_vlan_del(struct daemon *d, const char *bond, uint16_t vid, const char *name,
+		    struct err *err);
+/* Takes the VLAN from the data path and the engine, removes its TAP
+ * (tap_gone: it is gone already) and its journal entry; frees dv. */
+void dvlan_destroy(struct daemon *d, struct dvlan *dv, bool tap_gone);
+/* bondctl upgrade: lets go of the VLAN, its persistent TAP stays. */
+void dvlan_leave(struct daemon *d, struct dvlan *dv);
+/* The bond's carrier / MAC / MTU changed: every VLAN of it follows. */
+void dvlans_carrier(struct daemon *d, struct dbond *db, bool up);
+void dvlans_mac(struct daemon *d, struct dbond *db, const uint8_t mac[6]);
+void dvlans_bond_mtu(struct daemon *d, struct dbond *db);
+/* rtnetlink about the VLAN's device. */
+void dvlan_link_event(struct daemon *d, struct dvlan *dv, const struct rtnl_link *l);
+void dvlan_refresh_addrs(struct daemon *d, struct dvlan *dv);
+/* At start, after the configuration: VLAN TAPs an earlier bondd left
+ * (the journal's "vlan:" entries) that nobody took over are removed. */
+void daemon_vlan_recover(struct daemon *d);
+/* The backend's vlans operation (ctl_backend.h). */
+int daemon_vlan_list(struct daemon *d, const char *bond, struct ctl_vlan *out, unsigned max,
+		     struct err *err);
+/* Host -> bond through the VLAN's TAP (daemon_datapath.c). */
+void daemon_on_vlan_tap(struct daemon *d, struct dvlan *dv);
 
 /* ---- daemon_ctl.c ------------------------------------------------------ */
 

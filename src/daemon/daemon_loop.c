@@ -265,6 +265,9 @@ int daemon_run(struct daemon *d)
 			case EP_PACKET:
 				daemon_on_packet(d, it->obj);
 				break;
+			case EP_VLAN:
+				daemon_on_vlan_tap(d, it->obj);
+				break;
 			case EP_RTNL: {
 				int rc = rtnl_read_events(d->rtnl, daemon_on_rtnl_event, d);
 

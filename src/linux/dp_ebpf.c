@@ -41,8 +41,14 @@
 #define BPFFS_MOUNT "/sys/fs/bpf"
 #define OBJ_NAME "bondd_dp"
 
-enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG, M_N };
-enum { P_TX, P_RX, P_N };
+enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG,
+       M_VLANS, M_VLAN_IFS, M_VSTATS, M_N };
+enum { P_TX, P_RX, P_VLAN_TX, P_N };
+/* What a bond needs from the start. bond_vlan_tx is loaded with the bond's
+ * first VLAN sub-interface (vlan_tx_prog): the verifier takes about as long
+ * over it as over bond_tx (0.4-0.7 s on a small VM), which a bond without
+ * VLANs, and bondd's start (dp_ebpf_probe), need not wait for. */
+#define PROGS_BOND (1u << P_TX | 1u << P_RX)
 
 /* What each map of the contract must look like: a map of the right name
  * but another layout belongs to a different bondd version and cannot be
@@ -62,12 +68,29 @@ static const struct map_desc {
 		      sizeof(struct dp_flow_val) },
 	[M_FLOWCTL] = { DP_MAP_FLOWCTL, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_flowctl) },
 	[M_FLOWRNG] = { DP_MAP_FLOWRNG, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
+	[M_VLANS] = { DP_MAP_VLANS, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_vlan) },
+	[M_VLAN_IFS] = { DP_MAP_VLAN_IFS, BPF_MAP_TYPE_HASH, 4, sizeof(struct dp_vlan_if) },
+	[M_VSTATS] = { DP_MAP_VSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_vlan_stats) },
 };
-static const char *const prog_names[P_N] = { [P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX };
+static const char *const prog_names[P_N] = {
+	[P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX, [P_VLAN_TX] = DP_PROG_VLAN_TX,
+};
+
+/* dp->pcpu holds a per-CPU value of either kind of counters. */
+_Static_assert(sizeof(struct dp_vlan_stats) <= sizeof(struct dp_slave_stats),
+	       "dp_ebpf's per-CPU buffer is sized for struct dp_slave_stats");
 
 struct dp_rx {
 	int ifindex;
 	bool created_qdisc;
+};
+
+/* A VLAN sub-interface whose TAP carries (or carried, when adopted) our
+ * egress filter: dp_ebpf_destroy takes the filter away, and the TAP's
+ * clsact when nothing else is left on it (the TAP is bondd's own device). */
+struct dp_vlan_ent {
+	uint16_t vid;
+	int ifindex;
 };
 
 struct dp_ebpf {
@@ -83,6 +106,9 @@ struct dp_ebpf {
 	/* Slaves attached through dp_ebpf_attach_rx in this process. */
 	unsigned n_rx;
 	struct dp_rx rx[DP_MAX_SLAVES];
+	/* VLAN sub-interfaces: added in this process, or found at adoption. */
+	unsigned n_vlans;
+	struct dp_vlan_ent vlans[DP_MAX_VLANS];
 	/* Per-CPU values: libbpf_num_possible_cpus() slots of 8-byte aligned
 	 * values, the largest of our per-CPU value types. */
 	int ncpus;
@@ -238,9 +264,9 @@ static int dup_fd(int fd)
 
 /* Opens the embedded object and loads it. reuse: the maps' fds to use
  * instead of creating maps (a program loaded for maps that exist), or
- * NULL; only: the one program to load (-1: both). The object is closed by
- * the caller. */
-static int obj_load(const int *reuse, int only, struct bpf_object **objp, struct err *err)
+ * NULL; want: the programs to load (a mask of 1 << P_*). The object is
+ * closed by the caller. */
+static int obj_load(const int *reuse, unsigned want, struct bpf_object **objp, struct err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = OBJ_NAME);
 	char why[512];
@@ -274,7 +300,7 @@ static int obj_load(const int *reuse, int only, struct bpf_object **objp, struct
 			err_set(err, ret, "the BPF object has no program %s", prog_names[i]);
 			goto fail;
 		}
-		if (only >= 0 && i != only) {
+		if (!(want & 1u << i)) {
 			ret = bpf_program__set_autoload(p, false);
 			if (ret < 0) {
 				err_set(err, ret, "cannot leave program %s out: %s", prog_names[i],
@@ -359,15 +385,14 @@ int dp_ebpf_probe(struct err *err)
 		return -ENOMEM;
 	}
 	fds_init(dp);
-	ret = obj_load(NULL, -1, &obj, err);
+	ret = obj_load(NULL, PROGS_BOND, &obj, err);
 	if (ret < 0)
 		goto out;
 	ret = obj_take(dp, obj, true, err);
 	bpf_object__close(obj);
-	if (ret == 0)
-		ret = bind_maps(dp, dp->prog_fd[P_TX], err);
-	if (ret == 0)
-		ret = bind_maps(dp, dp->prog_fd[P_RX], err);
+	for (int i = 0; i < P_N && ret == 0; i++)
+		if (dp->prog_fd[i] >= 0)
+			ret = bind_maps(dp, dp->prog_fd[i], err);
 out:
 	fds_close(dp);
 	free(dp);
@@ -479,11 +504,12 @@ static bool prog_is_ours(int fd, const char *name, uint32_t cfg_id)
 	return false;
 }
 
-/* The receive program of the adopted object: the one the slaves' filters
- * run. From the pin, else among the kernel's programs (one named bond_rx
- * on our maps), else loaded anew on the adopted maps (nothing referred to
- * the old one any more, so nothing runs it). */
-static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
+/* A program of the adopted object other than the TAP's (which): the
+ * receive program the slaves' filters run, the VLAN TAPs' transmit
+ * program. From the pin, else among the kernel's programs (one of that
+ * name on our maps), else, with load, loaded anew on the adopted maps
+ * (nothing referred to the old one any more, so nothing runs it). */
+static int prog_find(struct dp_ebpf *dp, int which, bool load, struct err *err)
 {
 	char path[PATH_MAX + 16];
 	uint32_t cfg_id, id = 0;
@@ -495,10 +521,10 @@ static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
 		err_set(err, ret, "cannot read the id of map %s: %s", DP_MAP_CFG, strerror(-ret));
 		return ret;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, DP_PROG_RX);
+	snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, prog_names[which]);
 	fd = bpf_obj_get(path);
-	if (fd >= 0 && prog_is_ours(fd, DP_PROG_RX, cfg_id)) {
-		dp->prog_fd[P_RX] = fd;
+	if (fd >= 0 && prog_is_ours(fd, prog_names[which], cfg_id)) {
+		dp->prog_fd[which] = fd;
 		return 0;
 	}
 	if (fd >= 0)
@@ -507,20 +533,22 @@ static int rx_prog_find(struct dp_ebpf *dp, struct err *err)
 		fd = bpf_prog_get_fd_by_id(id);
 		if (fd < 0)
 			continue;       /* freed meanwhile */
-		if (prog_is_ours(fd, DP_PROG_RX, cfg_id)) {
-			dp->prog_fd[P_RX] = fd;
+		if (prog_is_ours(fd, prog_names[which], cfg_id)) {
+			dp->prog_fd[which] = fd;
 			return 0;
 		}
 		close(fd);
 	}
-	ret = obj_load(dp->map_fd, P_RX, &obj, err);
+	if (!load)
+		return 0;
+	ret = obj_load(dp->map_fd, 1u << which, &obj, err);
 	if (ret < 0)
 		return ret;
 	ret = obj_take(dp, obj, false, err);
 	bpf_object__close(obj);
 	if (ret < 0)
 		return ret;
-	return bind_maps(dp, dp->prog_fd[P_RX], err);
+	return bind_maps(dp, dp->prog_fd[which], err);
 }
 
 /* ---- pins ----------------------------------------------------------------- */
@@ -623,7 +651,7 @@ static void pins_create(struct dp_ebpf *dp)
 		if (pin_one(dp->map_fd[i], dp->pin_dir, map_descs[i].name) < 0)
 			goto fail;
 	for (int i = 0; i < P_N; i++)
-		if (pin_one(dp->prog_fd[i], dp->pin_dir, prog_names[i]) < 0)
+		if (dp->prog_fd[i] >= 0 && pin_one(dp->prog_fd[i], dp->pin_dir, prog_names[i]) < 0)
 			goto fail;
 	dp->pinned = true;
 	return;
@@ -643,6 +671,8 @@ static bool pins_match(struct dp_ebpf *dp)
 		int fd;
 		bool same;
 
+		if (want_fd < 0)
+			continue;       /* not loaded (yet): bond_vlan_tx */
 		snprintf(path, sizeof(path), "%s/%s", dp->pin_dir, name);
 		fd = bpf_obj_get(path);
 		if (fd < 0)
@@ -783,6 +813,326 @@ static int tc_detach(int ifindex, enum bpf_tc_attach_point ap, bool remove_qdisc
 	return 0;
 }
 
+/* ---- VLAN sub-interfaces ------------------------------------------------- */
+
+static int vlan_slot(const struct dp_ebpf *dp, uint16_t vid, int ifindex)
+{
+	for (unsigned i = 0; i < dp->n_vlans; i++)
+		if (dp->vlans[i].vid == vid || dp->vlans[i].ifindex == ifindex)
+			return (int)i;
+	return -1;
+}
+
+static void vlan_forget(struct dp_ebpf *dp, uint16_t vid, int ifindex)
+{
+	for (unsigned i = 0; i < dp->n_vlans;) {
+		if (dp->vlans[i].vid == vid || dp->vlans[i].ifindex == ifindex)
+			dp->vlans[i] = dp->vlans[--dp->n_vlans];
+		else
+			i++;
+	}
+}
+
+/* Adoption: the VLAN sub-interfaces an earlier daemon added, from
+ * dp_vlan_ifs (at most DP_MAX_VLANS entries, where dp_vlans would be 4096
+ * reads). Entries stay as they are, so the VLANs' frames keep flowing; a
+ * TAP that no longer exists can receive nothing, and its entries go. The
+ * live ones are remembered, so that dp_ebpf_destroy takes their filters
+ * away even when the daemon does not add them again. */
+static int vlans_find(struct dp_ebpf *dp, struct err *err)
+{
+	static const struct dp_vlan none;
+	uint32_t key, next, stale[DP_MAX_VLANS][2];
+	const void *prev = NULL;
+	unsigned n_stale = 0, walked = 0;
+	char nbuf[IF_NAMESIZE];
+	struct dp_vlan_if vi;
+	struct dp_vlan cur;
+	int ret;
+
+	while (walked++ < 2 * DP_MAX_VLANS &&
+	       bpf_map_get_next_key(dp->map_fd[M_VLAN_IFS], prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &key, &vi);
+		if (ret == -ENOENT)
+			continue;
+		if (ret < 0) {
+			err_set(err, ret, "cannot read map %s: %s", DP_MAP_VLAN_IFS, strerror(-ret));
+			return ret;
+		}
+		if (!if_indextoname(key, nbuf)) {
+			if (n_stale < DP_MAX_VLANS) {
+				stale[n_stale][0] = key;
+				stale[n_stale++][1] = vi.vid;
+			}
+			continue;
+		}
+		if (vi.vid < 1 || vi.vid > 4094 || dp->n_vlans == DP_MAX_VLANS ||
+		    vlan_slot(dp, (uint16_t)vi.vid, (int)key) >= 0)
+			continue;
+		dp->vlans[dp->n_vlans++] = (struct dp_vlan_ent){ (uint16_t)vi.vid, (int)key };
+	}
+	for (unsigned i = 0; i < n_stale; i++) {
+		key = stale[i][0];
+		bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &key);
+		if (stale[i][1] >= DP_VLAN_IDS)
+			continue;
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &stale[i][1], &cur) == 0 &&
+		    cur.ifindex == key)
+			bpf_map_update_elem(dp->map_fd[M_VLANS], &stale[i][1], &none, BPF_EXIST);
+	}
+	return 0;
+}
+
+/* A counter slot no sub-interface uses (every entry of dp_vlan_ifs, an
+ * adopted one included), with its counters zeroed; -ENOSPC when all are. */
+static int vlan_new_slot(struct dp_ebpf *dp, uint32_t *slot)
+{
+	size_t vsz = (sizeof(struct dp_vlan_stats) + 7) & ~(size_t)7;
+	bool used[DP_MAX_VLANS] = { false };
+	uint32_t key, next;
+	const void *prev = NULL;
+	struct dp_vlan_if vi;
+	unsigned walked = 0;
+
+	while (walked++ < 2 * DP_MAX_VLANS &&
+	       bpf_map_get_next_key(dp->map_fd[M_VLAN_IFS], prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &key, &vi) == 0 &&
+		    vi.slot < DP_MAX_VLANS)
+			used[vi.slot] = true;
+	}
+	for (uint32_t i = 0; i < DP_MAX_VLANS; i++) {
+		if (used[i])
+			continue;
+		memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
+		*slot = i;
+		return bpf_map_update_elem(dp->map_fd[M_VSTATS], &i, dp->pcpu, BPF_ANY);
+	}
+	return -ENOSPC;
+}
+
+/* bond_vlan_tx on the bond's maps, loaded with the first VLAN (the pin or
+ * the kernel's copy when adoption found one), bound to every map and
+ * pinned beside the rest. */
+static int vlan_tx_prog(struct dp_ebpf *dp, struct err *err)
+{
+	struct bpf_object *obj;
+	int ret;
+
+	if (dp->prog_fd[P_VLAN_TX] >= 0)
+		return 0;
+	ret = obj_load(dp->map_fd, 1u << P_VLAN_TX, &obj, err);
+	if (ret < 0)
+		return ret;
+	ret = obj_take(dp, obj, false, err);
+	bpf_object__close(obj);
+	if (ret == 0)
+		ret = bind_maps(dp, dp->prog_fd[P_VLAN_TX], err);
+	if (ret < 0) {
+		if (dp->prog_fd[P_VLAN_TX] >= 0)
+			close(dp->prog_fd[P_VLAN_TX]);
+		dp->prog_fd[P_VLAN_TX] = -1;
+		return ret;
+	}
+	if (dp->pinned && pin_one(dp->prog_fd[P_VLAN_TX], dp->pin_dir, DP_PROG_VLAN_TX) < 0) {
+		/* Pins all or none: adoption then goes through the TAP's filter. */
+		pins_remove_dir(dp->pin_dir);
+		dp->pinned = false;
+	}
+	return 0;
+}
+
+int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err)
+{
+	static const struct dp_vlan none;
+	uint32_t key = vid, ifx = (uint32_t)tap_ifindex;
+	struct dp_vlan old = { 0 }, want;
+	struct dp_vlan_if old_if = { 0 }, want_if;
+	bool created = false, had_if = false;
+	int slot, ret;
+
+	if (vid < 1 || vid > 4094) {
+		err_set(err, -EINVAL, "%s: VLAN id %u is not in 1..4094", dp->bond, vid);
+		return -EINVAL;
+	}
+	if (tap_ifindex <= 0) {
+		err_set(err, -EINVAL, "%s: VLAN %u: no TAP (ifindex %d)", dp->bond, vid, tap_ifindex);
+		return -EINVAL;
+	}
+	slot = vlan_slot(dp, vid, tap_ifindex);
+	if (slot < 0 && dp->n_vlans == DP_MAX_VLANS) {
+		err_set(err, -ENOSPC, "%s: more than %d VLAN sub-interfaces", dp->bond, DP_MAX_VLANS);
+		return -ENOSPC;
+	}
+	ret = vlan_tx_prog(dp, err);
+	if (ret < 0)
+		return ret;
+	/* What the maps say now (an adopted VLAN, or a stale entry). */
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &old);
+	if (ret == 0) {
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_if);
+		had_if = ret == 0;
+		ret = ret == -ENOENT ? 0 : ret;
+	}
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot read the data path's VLAN maps: %s",
+			dp->bond, vid, strerror(-ret));
+		return ret;
+	}
+	/* The same VLAN on the same TAP again (a restarted daemon adds its
+	 * VLANs again): its counters go on. Else a new slot, zeroed. */
+	want_if.vid = vid;
+	if (had_if && old_if.vid == vid && old_if.slot < DP_MAX_VLANS) {
+		want_if.slot = old_if.slot;
+	} else {
+		ret = vlan_new_slot(dp, &want_if.slot);
+		if (ret < 0) {
+			err_set(err, ret, "%s: VLAN %u: no counter slot in map %s: %s", dp->bond,
+				vid, DP_MAP_VSTATS, strerror(-ret));
+			return ret;
+		}
+	}
+	want = (struct dp_vlan){ ifx, want_if.slot };
+	/* Transmit first (the program needs the VID before it runs), then
+	 * receive: frames of that VID reach the TAP only once it can answer. */
+	ret = bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &want_if, BPF_ANY);
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot write map %s: %s", dp->bond, vid,
+			DP_MAP_VLAN_IFS, strerror(-ret));
+		return ret;
+	}
+	ret = tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_VLAN_TX], &created, err);
+	if (ret < 0)
+		goto undo_ifs;
+	ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &want, BPF_EXIST);
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot write map %s: %s", dp->bond, vid,
+			DP_MAP_VLANS, strerror(-ret));
+		if (!had_if)
+			tc_detach(tap_ifindex, BPF_TC_EGRESS, created, NULL);
+		goto undo_ifs;
+	}
+	/* Entries this one replaces: the VID's earlier TAP (gone, or
+	 * re-created with another ifindex), this TAP's earlier VID. */
+	if (old.ifindex && old.ifindex != ifx) {
+		struct dp_vlan_if v;
+
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &old.ifindex, &v) == 0 &&
+		    v.vid == vid)
+			bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &old.ifindex);
+		tc_detach((int)old.ifindex, BPF_TC_EGRESS, true, NULL);
+		vlan_forget(dp, vid, (int)old.ifindex);
+	}
+	if (had_if && old_if.vid != vid && old_if.vid < DP_VLAN_IDS) {
+		struct dp_vlan t;
+
+		if (bpf_map_lookup_elem(dp->map_fd[M_VLANS], &old_if.vid, &t) == 0 &&
+		    t.ifindex == ifx)
+			bpf_map_update_elem(dp->map_fd[M_VLANS], &old_if.vid, &none, BPF_EXIST);
+		vlan_forget(dp, (uint16_t)old_if.vid, tap_ifindex);
+	}
+	slot = vlan_slot(dp, vid, tap_ifindex);
+	if (slot < 0)
+		slot = (int)dp->n_vlans++;
+	dp->vlans[slot] = (struct dp_vlan_ent){ vid, tap_ifindex };
+	return 0;
+undo_ifs:
+	if (had_if)
+		bpf_map_update_elem(dp->map_fd[M_VLAN_IFS], &ifx, &old_if, BPF_ANY);
+	else
+		bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &ifx);
+	return ret;
+}
+
+int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err)
+{
+	static const struct dp_vlan none;
+	uint32_t key = vid, ifx = (uint32_t)tap_ifindex;
+	struct dp_vlan_if cur_if = { 0 };
+	struct dp_vlan cur = { 0 };
+	char nbuf[IF_NAMESIZE];
+	bool known;
+	int ret, r2;
+
+	if (vid < 1 || vid > 4094 || tap_ifindex <= 0) {
+		err_set(err, -EINVAL, "%s: VLAN %u on ifindex %d: not a VLAN sub-interface",
+			dp->bond, vid, tap_ifindex);
+		return -EINVAL;
+	}
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &cur);
+	if (ret == 0) {
+		ret = bpf_map_lookup_elem(dp->map_fd[M_VLAN_IFS], &ifx, &cur_if);
+		ret = ret == -ENOENT ? 0 : ret;
+	}
+	if (ret < 0) {
+		err_set(err, ret, "%s: VLAN %u: cannot read the data path's VLAN maps: %s",
+			dp->bond, vid, strerror(-ret));
+		return ret;
+	}
+	known = cur.ifindex == ifx || cur_if.vid == vid || vlan_slot(dp, vid, tap_ifindex) >= 0;
+	if (!known) {
+		err_set(err, -ENOENT, "%s: VLAN %u on %s is not in the data path", dp->bond, vid,
+			ifname_of(tap_ifindex, nbuf));
+		return -ENOENT;
+	}
+	/* Receive first: from now on that VID's frames reach the bond's TAP
+	 * tagged, as the kernel's once the VLAN device is gone. */
+	if (cur.ifindex == ifx) {
+		ret = bpf_map_update_elem(dp->map_fd[M_VLANS], &key, &none, BPF_EXIST);
+		if (ret < 0) {
+			err_set(err, ret, "%s: VLAN %u: cannot clear its entry in map %s: %s",
+				dp->bond, vid, DP_MAP_VLANS, strerror(-ret));
+			return ret;
+		}
+	}
+	/* The VLAN TAP is bondd's own device: its clsact goes when empty. */
+	ret = tc_detach(tap_ifindex, BPF_TC_EGRESS, true, err);
+	if (cur_if.vid == vid) {
+		r2 = bpf_map_delete_elem(dp->map_fd[M_VLAN_IFS], &ifx);
+		if (r2 < 0 && r2 != -ENOENT && ret == 0) {
+			err_set(err, r2, "%s: VLAN %u: cannot delete its entry in map %s: %s",
+				dp->bond, vid, DP_MAP_VLAN_IFS, strerror(-r2));
+			ret = r2;
+		}
+	}
+	vlan_forget(dp, vid, tap_ifindex);
+	return ret;
+}
+
+int dp_ebpf_vlan_stats(struct dp_ebpf *dp, uint16_t vid, struct dp_vlan_stats *out)
+{
+	size_t vsz = (sizeof(*out) + 7) & ~(size_t)7;
+	uint32_t key = vid;
+	struct dp_vlan v;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (vid < 1 || vid > 4094)
+		return -ENOENT;
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VLANS], &key, &v);
+	if (ret < 0)
+		return ret;
+	if (!v.ifindex || v.slot >= DP_MAX_VLANS)
+		return -ENOENT;
+	ret = bpf_map_lookup_elem(dp->map_fd[M_VSTATS], &v.slot, dp->pcpu);
+	if (ret < 0)
+		return ret;
+	for (int c = 0; c < dp->ncpus; c++) {
+		const struct dp_vlan_stats *st = (const void *)((char *)dp->pcpu + vsz * (size_t)c);
+
+		out->rx_packets += st->rx_packets;
+		out->rx_bytes += st->rx_bytes;
+		out->tx_packets += st->tx_packets;
+		out->tx_bytes += st->tx_bytes;
+		out->tx_dropped += st->tx_dropped;
+		out->tx_to_daemon += st->tx_to_daemon;
+	}
+	return 0;
+}
+
 /* ---- create, adopt, let go ------------------------------------------------ */
 
 static struct dp_ebpf *dp_new(const char *bond, int tap_ifindex, struct err *err)
@@ -831,13 +1181,15 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
 
 	if (!dp)
 		return NULL;
-	if (obj_load(NULL, -1, &obj, err) < 0)
+	if (obj_load(NULL, PROGS_BOND, &obj, err) < 0)
 		goto fail;
 	ret = obj_take(dp, obj, true, err);
 	bpf_object__close(obj);
-	if (ret < 0 || bind_maps(dp, dp->prog_fd[P_TX], err) < 0 ||
-	    bind_maps(dp, dp->prog_fd[P_RX], err) < 0)
+	if (ret < 0)
 		goto fail;
+	for (int i = 0; i < P_N; i++)
+		if (dp->prog_fd[i] >= 0 && bind_maps(dp, dp->prog_fd[i], err) < 0)
+			goto fail;
 	if (tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_TX], &dp->tap_qdisc_ours, err) < 0)
 		goto fail;
 	pins_create(dp);
@@ -892,7 +1244,8 @@ struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err
 			ret < 0 ? "?" : pi.name, DP_PROG_TX);
 		goto fail;
 	}
-	if (maps_from_prog(dp, fd, err) < 0 || rx_prog_find(dp, err) < 0)
+	if (maps_from_prog(dp, fd, err) < 0 || prog_find(dp, P_RX, true, err) < 0 ||
+	    prog_find(dp, P_VLAN_TX, false, err) < 0 || vlans_find(dp, err) < 0)
 		goto fail;
 	if (from_pin) {
 		if (tc_attach(tap_ifindex, BPF_TC_EGRESS, fd, &dp->tap_qdisc_ours, err) < 0)
@@ -991,6 +1344,12 @@ void dp_ebpf_destroy(struct dp_ebpf *dp)
 		struct dp_rx rx = dp->rx[--dp->n_rx];
 
 		tc_detach(rx.ifindex, BPF_TC_INGRESS, rx.created_qdisc, NULL);
+	}
+	/* The VLAN TAPs are bondd's own devices, as the bond's TAP. */
+	while (dp->n_vlans) {
+		struct dp_vlan_ent v = dp->vlans[--dp->n_vlans];
+
+		tc_detach(v.ifindex, BPF_TC_EGRESS, true, NULL);
 	}
 	tc_detach(dp->tap_ifindex, BPF_TC_EGRESS, dp->tap_qdisc_ours, NULL);
 	pins_remove_dir(dp->pin_dir);

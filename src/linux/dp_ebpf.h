@@ -131,8 +131,16 @@ int dp_ebpf_flows_take(struct dp_ebpf *dp, uint32_t win,
  * other tags to the bond's TAP unchanged. Adoption keeps the entries;
  * vlan_add over our own filter replaces it. vlan_del detaches and clears
  * the entry (-ENOENT when there was none). 0 or -errno with err. */
+/* The first vlan_add of a bond loads bond_vlan_tx (not loaded before: its
+ * verification takes as long as bond_tx's), or takes the one adoption
+ * found. Counters: a slot of dp_vstats per VLAN, zeroed when new, kept when
+ * the same VID is added again on the same TAP. */
 int dp_ebpf_vlan_add(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err);
 int dp_ebpf_vlan_del(struct dp_ebpf *dp, uint16_t vid, int tap_ifindex, struct err *err);
+/* The VLAN's counters summed over the CPUs (dp_abi.h struct
+ * dp_vlan_stats: untagged lengths, as a VLAN device counts); -ENOENT when
+ * vid is not one of the bond's sub-interfaces. Adoption keeps them. */
+int dp_ebpf_vlan_stats(struct dp_ebpf *dp, uint16_t vid, struct dp_vlan_stats *out);
 /* Lets go of the object, leaving programs attached and pins in place
  * (daemon exit for an upgrade; what a crash leaves too). */
 void dp_ebpf_close(struct dp_ebpf *dp);
@@ -145,7 +153,8 @@ void dp_ebpf_destroy(struct dp_ebpf *dp);
 /* Removes an earlier daemon's leftovers on tap_ifindex that will not be
  * adopted (egress filter, the TAP's clsact when empty, pins of bond
  * `bond`; tap_ifindex 0: pins only). The slaves' ingress filters are the
- * caller's: dp_ebpf_detach_rx(NULL, slave, ...). */
+ * caller's: dp_ebpf_detach_rx(NULL, slave, ...); the VLAN TAPs' filters
+ * are found through the maps only: adopt and destroy to remove those. */
 int dp_ebpf_remove_leftover(const char *bond, int tap_ifindex, struct err *err);
 
 /* A socket filter for a slave's packet socket on the kernel data path:

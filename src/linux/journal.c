@@ -390,3 +390,230 @@ int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), voi
 	closedir(dp);
 	return count;
 }
+
+/* ---- VLAN sub-interfaces -------------------------------------------------- */
+
+#define JOURNAL_VLAN_MAGIC "bondd-vlan 1"
+#define VLAN_PREFIX "vlan:"
+
+void journal_vlan_format(const struct journal_vlan *v, struct strbuf *out)
+{
+	sb_printf(out, JOURNAL_VLAN_MAGIC "\nname %s\nbond %s\nvid %u\nifindex %d\npid %d\nnetns %llu\nend\n",
+		  v->name, v->bond, v->vid, v->ifindex, v->pid, (unsigned long long)v->netns);
+}
+
+/* One "key value" line into v; the key's bit, or 0 after a message. */
+static unsigned vlan_line(char *line, unsigned lineno, struct journal_vlan *v, struct err *err)
+{
+	char *val = strchr(line, ' ');
+	unsigned long long n;
+	char *end;
+
+	if (!val) {
+		err_set(err, -EINVAL, "vlan journal line %u: no value", lineno);
+		return 0;
+	}
+	*val++ = '\0';
+	if (!strcmp(line, "name") || !strcmp(line, "bond")) {
+		if (!ifname_valid(val)) {
+			err_set(err, -EINVAL, "vlan journal line %u: bad interface name", lineno);
+			return 0;
+		}
+		snprintf(line[0] == 'n' ? v->name : v->bond, 16, "%s", val);
+		return line[0] == 'n' ? 1 : 2;
+	}
+	errno = 0;
+	n = strtoull(val, &end, 10);
+	if (!*val || *end || errno) {
+		err_set(err, -EINVAL, "vlan journal line %u: bad number", lineno);
+		return 0;
+	}
+	if (!strcmp(line, "vid") && n >= 1 && n <= 4094) {
+		v->vid = (uint16_t)n;
+		return 4;
+	}
+	if (!strcmp(line, "ifindex") && n <= INT_MAX) {
+		v->ifindex = (int)n;
+		return 8;
+	}
+	if (!strcmp(line, "pid") && n <= INT_MAX) {
+		v->pid = (int)n;
+		return 16;
+	}
+	if (!strcmp(line, "netns")) {
+		v->netns = n;
+		return 32;
+	}
+	err_set(err, -EINVAL, "vlan journal line %u: unknown key or value out of range", lineno);
+	return 0;
+}
+
+int journal_vlan_parse(const char *text, size_t len, struct journal_vlan *v, struct err *err)
+{
+	char buf[JOURNAL_MAX_BYTES + 1], *save = NULL, *line;
+	unsigned lineno = 0, seen = 0;
+	bool ended = false;
+
+	memset(v, 0, sizeof(*v));
+	if (len > JOURNAL_MAX_BYTES) {
+		err_set(err, -EINVAL, "vlan journal: entry too long");
+		return -EINVAL;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned bit;
+
+		if (ended) {
+			err_set(err, -EINVAL, "vlan journal line %u: text after end", lineno + 1);
+			return -EINVAL;
+		}
+		if (++lineno == 1) {
+			if (strcmp(line, JOURNAL_VLAN_MAGIC)) {
+				err_set(err, -EINVAL, "vlan journal: not a VLAN entry");
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (!strcmp(line, "end")) {
+			ended = true;
+			continue;
+		}
+		bit = vlan_line(line, lineno, v, err);
+		if (!bit)
+			return -EINVAL;
+		if (seen & bit) {
+			err_set(err, -EINVAL, "vlan journal line %u: repeated key", lineno);
+			return -EINVAL;
+		}
+		seen |= bit;
+	}
+	if (!ended || seen != 63) {
+		err_set(err, -EINVAL, "vlan journal: incomplete entry");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vlan_path(const char *dir, const char *name, const char *suffix, char *out,
+		     size_t size)
+{
+	int n;
+
+	if (!ifname_valid(name))
+		return -EINVAL;
+	n = snprintf(out, size, "%s/" VLAN_PREFIX "%s%s", dir, name, suffix);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int journal_vlan_write(const char *dir, const struct journal_vlan *v, struct err *err)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	struct strbuf sb;
+	int fd, ret = 0;
+
+	if (mkdir_chain(dir, err) < 0)
+		return err->code ? err->code : -EIO;
+	if (vlan_path(dir, v->name, ".tmp", tmp, sizeof(tmp)) < 0 ||
+	    vlan_path(dir, v->name, "", path, sizeof(path)) < 0) {
+		err_set(err, -EINVAL, "journal: bad interface name");
+		return -EINVAL;
+	}
+	sb_init(&sb);
+	journal_vlan_format(v, &sb);
+	if (sb.oom) {
+		sb_free(&sb);
+		err_set(err, -ENOMEM, "journal: out of memory");
+		return -ENOMEM;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+	} else {
+		if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd) < 0)
+			ret = errno ? -errno : -EIO;
+		if (close(fd) < 0 && !ret)
+			ret = -errno;
+		if (!ret && rename(tmp, path) < 0)
+			ret = -errno;
+		if (ret)
+			unlink(tmp);
+	}
+	sb_free(&sb);
+	if (ret)
+		err_set(err, ret, "journal: cannot write %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+int journal_vlan_read(const char *dir, const char *name, struct journal_vlan *v,
+		      struct err *err)
+{
+	char path[PATH_MAX], buf[JOURNAL_MAX_BYTES + 1];
+	ssize_t n;
+	int fd;
+
+	if (vlan_path(dir, name, "", path, sizeof(path)) < 0) {
+		err_set(err, -EINVAL, "journal: bad interface name");
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0) {
+		err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (journal_vlan_parse(buf, (size_t)n, v, err) < 0) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		err_set(err, -EINVAL, "%s: %s", path, msg);
+		return -EINVAL;
+	}
+	if (strcmp(v->name, name)) {
+		err_set(err, -EINVAL, "%s: entry names %s", path, v->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int journal_vlan_remove(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (vlan_path(dir, name, "", path, sizeof(path)) < 0)
+		return -EINVAL;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int journal_vlan_each(const char *dir, void (*fn)(const char *name, void *arg), void *arg)
+{
+	struct dirent *de;
+	int count = 0;
+	DIR *dp;
+
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(dp))) {
+		const char *name = de->d_name + strlen(VLAN_PREFIX);
+		size_t n = strlen(de->d_name);
+
+		/* a write cut short leaves "vlan:NAME.tmp": not an entry */
+		if (strncmp(de->d_name, VLAN_PREFIX, strlen(VLAN_PREFIX)) || !ifname_valid(name) ||
+		    (n > 4 && !strcmp(de->d_name + n - 4, ".tmp")))
+			continue;
+		fn(name, arg);
+		count++;
+	}
+	closedir(dp);
+	return count;
+}

@@ -62,4 +62,29 @@ int journal_set_aside(const char *dir, const char *ifname);
  * returns the count or a negative errno (0 when dir does not exist). */
 int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), void *arg);
 
+/* VLAN sub-interfaces (bond0.100): the TAPs bondd creates for them, so
+ * that what a dead bondd left (a persistent TAP on the kernel data path)
+ * is taken over by its successor or removed, never mistaken for a device
+ * of someone else. One file "vlan:NAME" per VLAN in the same directory
+ * (':' is never in an interface name, so journal_each never lists it),
+ * written before the TAP is created, removed after it is gone. */
+struct journal_vlan {
+	char name[16];              /* the VLAN device */
+	char bond[16];
+	uint16_t vid;
+	int ifindex;                /* 0 until the TAP exists */
+	int pid;                    /* the daemon that created it */
+	uint64_t netns;             /* as journal_entry's */
+};
+
+void journal_vlan_format(const struct journal_vlan *v, struct strbuf *out);
+int journal_vlan_parse(const char *text, size_t len, struct journal_vlan *v, struct err *err);
+int journal_vlan_write(const char *dir, const struct journal_vlan *v, struct err *err);
+/* -ENOENT when there is none. */
+int journal_vlan_read(const char *dir, const char *name, struct journal_vlan *v,
+		      struct err *err);
+int journal_vlan_remove(const char *dir, const char *name);
+/* fn for every VLAN entry's device name; the count or -errno. */
+int journal_vlan_each(const char *dir, void (*fn)(const char *name, void *arg), void *arg);
+
 #endif

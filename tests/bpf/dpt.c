@@ -20,7 +20,8 @@
 static struct bpf_object *obj;
 static int fd_cfg = -1, fd_slaves = -1, fd_stats = -1, fd_bstats = -1, fd_tlb = -1,
 	   fd_rr = -1, fd_out = -1, fd_in = -1, fd_tx = -1, fd_rx = -1, fd_txv = -1,
-	   fd_txq = -1, fd_queue = -1, fd_flows = -1, fd_flowctl = -1;
+	   fd_txq = -1, fd_queue = -1, fd_flows = -1, fd_flowctl = -1, fd_vlans = -1,
+	   fd_vlan_ifs = -1, fd_vstats = -1, fd_vtx = -1, fd_rxv = -1;
 static int ncpus;
 static char load_err[512];
 
@@ -91,6 +92,9 @@ const char *dpt_load(void)
 	    (fd_txv = prog_fd(DP_PROG_TX_VLAN)) < 0 || (fd_rx = prog_fd(DP_PROG_RX)) < 0 ||
 	    (fd_txq = prog_fd(DP_PROG_TX_QUEUE)) < 0 || (fd_queue = map_fd(DP_MAP_QUEUE)) < 0 ||
 	    (fd_flows = map_fd(DP_MAP_FLOWS)) < 0 || (fd_flowctl = map_fd(DP_MAP_FLOWCTL)) < 0 ||
+	    (fd_vlans = map_fd(DP_MAP_VLANS)) < 0 || (fd_vlan_ifs = map_fd(DP_MAP_VLAN_IFS)) < 0 ||
+	    (fd_vstats = map_fd(DP_MAP_VSTATS)) < 0 || (fd_vtx = prog_fd(DP_PROG_VLAN_TX)) < 0 ||
+	    (fd_rxv = prog_fd(DP_PROG_RX_VLAN)) < 0 ||
 	    (fd_tx = prog_fd(DP_PROG_TX)) < 0) {
 		fd_tx = -1;
 		return load_err;
@@ -106,6 +110,32 @@ static void need_loaded(void)
 		fail_msg("the test object did not load: %s", why);
 }
 
+static int fd_of(enum dpt_prog p)
+{
+	switch (p) {
+	case DPT_TX: return fd_tx;
+	case DPT_RX: return fd_rx;
+	case DPT_TX_VLAN: return fd_txv;
+	case DPT_TX_QUEUE: return fd_txq;
+	case DPT_VLAN_TX: return fd_vtx;
+	case DPT_RX_VLAN: return fd_rxv;
+	}
+	return -1;
+}
+
+static const char *name_of(enum dpt_prog p)
+{
+	switch (p) {
+	case DPT_TX: return DP_PROG_TX;
+	case DPT_RX: return DP_PROG_RX;
+	case DPT_TX_VLAN: return DP_PROG_TX_VLAN;
+	case DPT_TX_QUEUE: return DP_PROG_TX_QUEUE;
+	case DPT_VLAN_TX: return DP_PROG_VLAN_TX;
+	case DPT_RX_VLAN: return DP_PROG_RX_VLAN;
+	}
+	return "?";
+}
+
 int dpt_prog_insns(enum dpt_prog p, uint32_t *verified, uint32_t *xlated)
 {
 	struct bpf_prog_info info;
@@ -114,7 +144,7 @@ int dpt_prog_insns(enum dpt_prog p, uint32_t *verified, uint32_t *xlated)
 
 	need_loaded();
 	memset(&info, 0, sizeof(info));
-	err = bpf_obj_get_info_by_fd(p == DPT_TX ? fd_tx : fd_rx, &info, &len);
+	err = bpf_obj_get_info_by_fd(fd_of(p), &info, &len);
 	if (err)
 		return err;
 	*verified = info.verified_insns;
@@ -155,6 +185,18 @@ void dpt_reset(void)
 	update(fd_cfg, &zero, &cfg, DP_MAP_CFG);
 	clear_hash(fd_slaves, DP_MAP_SLAVES);
 	clear_hash(fd_stats, DP_MAP_STATS);
+	clear_hash(fd_vlan_ifs, DP_MAP_VLAN_IFS);
+	{
+		struct dp_vlan none = { 0 };
+
+		for (uint32_t i = 0; i < DP_VLAN_IDS; i++)
+			update(fd_vlans, &i, &none, DP_MAP_VLANS);
+		pc = calloc((size_t)ncpus, sizeof(struct dp_vlan_stats));
+		assert_non_null(pc);
+		for (uint32_t i = 0; i < DP_MAX_VLANS; i++)
+			update(fd_vstats, &i, pc, DP_MAP_VSTATS);
+		free(pc);
+	}
 	pc = calloc((size_t)ncpus, sizeof(struct dp_bond_stats));
 	assert_non_null(pc);
 	update(fd_bstats, &zero, pc, DP_MAP_BSTATS);
@@ -215,12 +257,19 @@ unsigned dpt_flows(struct dp_flow_key *keys, struct dp_flow_val *vals, unsigned 
 
 double dpt_tx_ns(const uint8_t *frame, size_t len, uint32_t repeat)
 {
+	return dpt_prog_ns(DPT_TX, frame, len, 0, repeat);
+}
+
+double dpt_prog_ns(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex,
+		   uint32_t repeat)
+{
 	struct __sk_buff ctx;
 	LIBBPF_OPTS(bpf_test_run_opts, o);
 	uint8_t out[2048];
 
 	need_loaded();
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.ifindex = ifindex;
 	o.data_in = frame;
 	o.data_size_in = (uint32_t)len;
 	o.data_out = out;
@@ -228,10 +277,55 @@ double dpt_tx_ns(const uint8_t *frame, size_t len, uint32_t repeat)
 	o.ctx_in = &ctx;
 	o.ctx_size_in = sizeof(ctx);
 	o.repeat = repeat;
-	if (bpf_prog_test_run_opts(fd_tx, &o))
-		fail_msg("bpf_prog_test_run_opts(%s, repeat %u): %s", DP_PROG_TX, repeat,
+	if (bpf_prog_test_run_opts(fd_of(p), &o))
+		fail_msg("bpf_prog_test_run_opts(%s, repeat %u): %s", name_of(p), repeat,
 			 strerror(errno));
 	return (double)o.duration;
+}
+
+/* The tests' counter slot of a VID: distinct for the VIDs they use. */
+static uint32_t slot_of(uint16_t vid)
+{
+	return vid & (DP_MAX_VLANS - 1);
+}
+
+void dpt_set_vlan(uint16_t vid, uint32_t tap_ifindex)
+{
+	struct dp_vlan v = { tap_ifindex, slot_of(vid) };
+	struct dp_vlan_if vi = { vid, slot_of(vid) };
+	uint32_t key = vid, slot = slot_of(vid);
+	void *pc;
+
+	need_loaded();
+	update(fd_vlans, &key, &v, DP_MAP_VLANS);
+	update(fd_vlan_ifs, &tap_ifindex, &vi, DP_MAP_VLAN_IFS);
+	pc = calloc((size_t)ncpus, sizeof(struct dp_vlan_stats));
+	assert_non_null(pc);
+	update(fd_vstats, &slot, pc, DP_MAP_VSTATS);
+	free(pc);
+}
+
+void dpt_vstats(uint16_t vid, struct dp_vlan_stats *sum)
+{
+	struct dp_vlan_stats *pc = calloc((size_t)ncpus, sizeof(*pc));
+	uint32_t key = slot_of(vid);
+
+	need_loaded();
+	assert_non_null(pc);
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map_lookup_elem(fd_vstats, &key, pc)) {
+		free(pc);
+		fail_msg("bpf_map_lookup_elem(%s, %u): %s", DP_MAP_VSTATS, key, strerror(errno));
+	}
+	for (int c = 0; c < ncpus; c++) {
+		sum->rx_packets += pc[c].rx_packets;
+		sum->rx_bytes += pc[c].rx_bytes;
+		sum->tx_packets += pc[c].tx_packets;
+		sum->tx_bytes += pc[c].tx_bytes;
+		sum->tx_dropped += pc[c].tx_dropped;
+		sum->tx_to_daemon += pc[c].tx_to_daemon;
+	}
+	free(pc);
 }
 
 void dpt_set_cfg(const struct dp_cfg *cfg)
@@ -401,12 +495,9 @@ void dpt_run(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex
 	o.ctx_in = &ctx;
 	o.ctx_size_in = sizeof(ctx);
 	o.repeat = 1;
-	if (bpf_prog_test_run_opts(p == DPT_TX ? fd_tx : p == DPT_RX ? fd_rx :
-				   p == DPT_TX_QUEUE ? fd_txq : fd_txv, &o))
-		fail_msg("bpf_prog_test_run_opts(%s, %zu bytes): %s",
-			 p == DPT_TX ? DP_PROG_TX : p == DPT_RX ? DP_PROG_RX :
-			 p == DPT_TX_QUEUE ? DP_PROG_TX_QUEUE : DP_PROG_TX_VLAN,
-			 len, strerror(errno));
+	if (bpf_prog_test_run_opts(fd_of(p), &o))
+		fail_msg("bpf_prog_test_run_opts(%s, %zu bytes): %s", name_of(p), len,
+			 strerror(errno));
 	r->action = (int)o.retval;
 	r->len = o.data_size_out;
 	lookup(fd_out, &zero, &r->out, DP_MAP_TEST_OUT);
@@ -455,4 +546,18 @@ void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci
 	dpt_run(DPT_TX_VLAN, frame, len, 0, r);
 	if (r->action == -1)
 		fail_msg("bond_tx_vlan could not give the frame its out-of-band tag");
+}
+
+void dpt_run_rx_vlan(const uint8_t *frame, size_t len, uint32_t ifindex, uint16_t proto,
+		     uint16_t tci, struct dpt_result *r)
+{
+	uint32_t zero = 0;
+
+	need_loaded();
+	test_in.vlan_proto = proto;
+	test_in.vlan_tci = tci;
+	update(fd_in, &zero, &test_in, DP_MAP_TEST_IN);
+	dpt_run(DPT_RX_VLAN, frame, len, ifindex, r);
+	if (r->action == -1)
+		fail_msg("bond_rx_vlan could not give the frame its out-of-band tag");
 }

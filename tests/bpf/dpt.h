@@ -10,7 +10,7 @@
 #include "bpf/dp_abi.h"
 #include "bpf/dp_test.h"
 
-enum dpt_prog { DPT_TX, DPT_RX, DPT_TX_VLAN, DPT_TX_QUEUE };
+enum dpt_prog { DPT_TX, DPT_RX, DPT_TX_VLAN, DPT_TX_QUEUE, DPT_VLAN_TX, DPT_RX_VLAN };
 
 /* Loads the object (once); NULL on success, else why it failed. */
 const char *dpt_load(void);
@@ -37,6 +37,13 @@ void dpt_set_flowctl(const struct dp_flowctl *fc);
 unsigned dpt_flows(struct dp_flow_key *keys, struct dp_flow_val *vals, unsigned max);
 /* bond_tx run repeat times on frame: the kernel's mean time per run, ns. */
 double dpt_tx_ns(const uint8_t *frame, size_t len, uint32_t repeat);
+/* The same for any program; ifindex as in dpt_run. */
+double dpt_prog_ns(enum dpt_prog p, const uint8_t *frame, size_t len, uint32_t ifindex,
+		   uint32_t repeat);
+/* VLAN sub-interfaces: dp_vlans[vid] = tap_ifindex, dp_vlan_ifs[tap_ifindex]
+ * = vid and vid's counters (zero) as dp_ebpf_vlan_add writes them. */
+void dpt_set_vlan(uint16_t vid, uint32_t tap_ifindex);
+void dpt_vstats(uint16_t vid, struct dp_vlan_stats *sum);
 
 struct dpt_result {
 	int action;                   /* the program's return value */
@@ -66,5 +73,9 @@ void dpt_run_queue(const uint8_t *frame, size_t len, uint16_t queue_mapping,
 void dpt_set_direct(int direct);
 void dpt_run_vlan(const uint8_t *frame, size_t len, uint16_t proto, uint16_t tci,
 		  struct dpt_result *r);
+/* bond_rx on frame arriving on ifindex with the out-of-band tag proto/tci
+ * (DPT_RX_VLAN), as the receive path hands a tagged frame to tc. */
+void dpt_run_rx_vlan(const uint8_t *frame, size_t len, uint32_t ifindex, uint16_t proto,
+		     uint16_t tci, struct dpt_result *r);
 
 #endif

@@ -1797,6 +1797,281 @@ out:
 	check("dp_tap_gone", ifindex_of(DP_TAP) == 0, "TAP still there");
 }
 
+/* ---- the kernel data path's VLAN sub-interfaces ------------------------- */
+
+/* bond DP_BOND on the TAP bdt-tap2 with slave bdt-s2 (peer bdt-p2 in B),
+ * and the VLAN sub-interface 100 on the TAP bdt-vtap2: the filters and maps
+ * dp_ebpf_vlan_add/del write, what adoption and destroy do with them, and
+ * frames through them both ways. */
+#define DP_VTAP "bdt-vtap2"
+#define DP_VID 100
+
+static bool vlan_entry(struct dp_ebpf *dp, uint32_t vid, struct dp_vlan *v)
+{
+	return bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_VLANS), &vid, v) == 0;
+}
+
+static bool vlan_if_entry(struct dp_ebpf *dp, uint32_t ifindex, struct dp_vlan_if *vi)
+{
+	return bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_VLAN_IFS), &ifindex, vi) == 0;
+}
+
+/* A frame of TEST_ETHERTYPE to everyone from src, carrying mark, with an
+ * 802.1Q tag inline when vid > 0, after the virtio header. */
+static size_t vlan_frame(uint8_t *f, const uint8_t src[6], int vid, const char *mark)
+{
+	uint8_t *p = f + VNET_HDR_LEN;
+	size_t off = 12;
+
+	memset(f, 0, VNET_HDR_LEN + 128);
+	memset(p, 0xff, 6);
+	memcpy(p + 6, src, 6);
+	if (vid > 0) {
+		p[off++] = 0x81;
+		p[off++] = 0x00;
+		p[off++] = (uint8_t)(vid >> 8);
+		p[off++] = (uint8_t)vid;
+	}
+	p[off++] = TEST_ETHERTYPE >> 8;
+	p[off++] = TEST_ETHERTYPE & 0xff;
+	memcpy(p + off + 40, mark, strlen(mark));
+	return VNET_HDR_LEN + off + 40 + strlen(mark);
+}
+
+/* Waits up to ms for the frame carrying mark on the packet socket fd:
+ * true when it came; *tci is its out-of-band tag (PACKET_AUXDATA; -1 for
+ * none) and *type the type field in its bytes. */
+static bool recv_mark(int fd, const char *mark, int ms, int *tci, unsigned *type)
+{
+	static uint8_t buf[4096];
+	double end = now_s() + ms / 1000.0;
+
+	while (now_s() < end) {
+		union {
+			struct cmsghdr c;
+			char b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} ctl;
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl,
+				     .msg_controllen = sizeof(ctl) };
+		struct pollfd p = { fd, POLLIN, 0 };
+		struct cmsghdr *c;
+		ssize_t got;
+
+		if (poll(&p, 1, 20) <= 0)
+			continue;
+		got = recvmsg(fd, &mh, 0);
+		if (got < VNET_HDR_LEN + 14 || !memmem(buf, (size_t)got, mark, strlen(mark)))
+			continue;
+		*tci = -1;
+		*type = (unsigned)(buf[VNET_HDR_LEN + 12] << 8 | buf[VNET_HDR_LEN + 13]);
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			const struct tpacket_auxdata *a = (const void *)CMSG_DATA(c);
+
+			if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA &&
+			    (a->tp_status & TP_STATUS_VLAN_VALID))
+				*tci = a->tp_vlan_tci;
+		}
+		return true;
+	}
+	return false;
+}
+
+static void test_ebpf_vlan(void)
+{
+	static const uint8_t SRC[6] = { 2, 0xb0, 0xde, 0, 0, 0x64 };
+	struct dp_vlan_stats vs;
+	struct dp_slave ent = { .flags = DP_S_CAN_TX };
+	struct dp_vlan v;
+	struct dp_vlan_if vi;
+	struct dp_cfg cfg;
+	struct dp_ebpf *dp = NULL;
+	struct err err;
+	uint8_t f[VNET_HDR_LEN + 128];
+	char out[4096];
+	bool existed, created;
+	int tap = -1, vtap = -1, tap_idx, vtap_idx, s2 = ifindex_of("bdt-s2"), ret, tci;
+	int fv = -1, ft = -1, fb = -1;
+	uint32_t vtx_id;
+	unsigned type;
+	size_t n;
+
+	err_clear(&err);
+	tap = tap_attach(DP_TAP, &existed, &err);
+	vtap = tap < 0 ? -1 : tap_attach(DP_VTAP, &existed, &err);
+	check("dpv_taps", tap >= 0 && vtap >= 0, "%s", err.msg);
+	if (tap < 0 || vtap < 0)
+		goto out;
+	tap_idx = ifindex_of(DP_TAP);
+	vtap_idx = ifindex_of(DP_VTAP);
+	sh(NULL, 0, "ip link set dev %s up && ip link set dev %s up", DP_TAP, DP_VTAP);
+	dp = dp_ebpf_create(DP_BOND, tap_idx, &err);
+	check("dpv_create", dp != NULL, "%s", err.msg);
+	if (!dp)
+		goto out;
+
+	/* bad requests change nothing */
+	ret = dp_ebpf_vlan_add(dp, 0, vtap_idx, &err);
+	check("dpv_add_vid0", ret == -EINVAL && err.code == -EINVAL, "ret %d", ret);
+	info("dp_ebpf_vlan_add(vid 0) said: %s", err.msg);
+	ret = dp_ebpf_vlan_add(dp, 4095, vtap_idx, &err);
+	check("dpv_add_vid4095", ret == -EINVAL, "ret %d", ret);
+	ret = dp_ebpf_vlan_add(dp, DP_VID, 0, &err);
+	check("dpv_add_no_tap", ret == -EINVAL, "ret %d", ret);
+	check("dpv_bad_add_changes_nothing", !tc_prog(vtap_idx, false) && !has_clsact(DP_VTAP) &&
+	      !vlan_if_entry(dp, (uint32_t)vtap_idx, &vi) && vlan_entry(dp, DP_VID, &v) &&
+	      v.ifindex == 0, "filter %u", tc_prog(vtap_idx, false));
+	ret = dp_ebpf_vlan_del(dp, DP_VID, vtap_idx, &err);
+	check("dpv_del_unknown", ret == -ENOENT, "ret %d: %s", ret, err.msg);
+
+	ret = dp_ebpf_vlan_add(dp, DP_VID, vtap_idx, &err);
+	vtx_id = tc_prog(vtap_idx, false);
+	sh(out, sizeof(out), "tc filter show dev %s egress", DP_VTAP);
+	check("dpv_add_attaches", ret == 0 && vtx_id && strstr(out, DP_PROG_VLAN_TX) &&
+	      strstr(out, "0xb0de") && strstr(out, "direct-action"), "ret %d %s; tc: %s", ret,
+	      err.msg, out);
+	check("dpv_add_maps", vlan_entry(dp, DP_VID, &v) && v.ifindex == (uint32_t)vtap_idx &&
+	      vlan_if_entry(dp, (uint32_t)vtap_idx, &vi) && vi.vid == DP_VID && vi.slot == v.slot &&
+	      v.slot < DP_MAX_VLANS, "dp_vlans %u/%u dp_vlan_ifs %u/%u", v.ifindex, v.slot, vi.vid,
+	      vi.slot);
+	ret = dp_ebpf_vlan_stats(dp, DP_VID, &vs);
+	check("dpv_stats_zero", ret == 0 && !vs.rx_packets && !vs.tx_packets, "ret %d", ret);
+	check("dpv_stats_unknown", dp_ebpf_vlan_stats(dp, 200, &vs) == -ENOENT, "not -ENOENT");
+
+	/* frames: the bond on bdt-s2, active-backup */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.flags = DP_F_UP;
+	cfg.tx_kind = DP_TX_ACTIVE;
+	cfg.active_ifindex = (uint32_t)s2;
+	cfg.tap_ifindex = (uint32_t)tap_idx;
+	ret = dp_ebpf_write_cfg(dp, &cfg);
+	ret = ret ? ret : dp_ebpf_set_slave(dp, s2, &ent);
+	ret = ret ? ret : dp_ebpf_attach_rx(dp, s2, &created, &err);
+	fv = packet_open(vtap_idx, &err);
+	ft = fv < 0 ? -1 : packet_open(tap_idx, &err);
+	enter_peer();
+	fb = ft < 0 ? -1 : packet_open(ifindex_of("bdt-p2"), &err);
+	enter_self();
+	check("dpv_traffic_setup", ret == 0 && fv >= 0 && ft >= 0 && fb >= 0, "ret %d: %s", ret,
+	      err.msg);
+	if (ret < 0 || fv < 0 || ft < 0 || fb < 0)
+		goto out;
+	/* out: sent on the VLAN TAP, on the wire tagged 100 */
+	n = vlan_frame(f, SRC, 0, "bdtVTX");
+	ret = write(fv, f, n) == (ssize_t)n;
+	check("dpv_tx_tagged", ret && recv_mark(fb, "bdtVTX", 1000, &tci, &type) &&
+	      tci == DP_VID && type == TEST_ETHERTYPE, "sent %d tci %d type 0x%x", ret, tci, type);
+	n = vlan_frame(f, SRC, 0, "bdtBTX");
+	ret = write(ft, f, n) == (ssize_t)n;
+	check("dpv_bond_tx_untagged", ret && recv_mark(fb, "bdtBTX", 1000, &tci, &type) &&
+	      tci == -1 && type == TEST_ETHERTYPE, "sent %d tci %d type 0x%x", ret, tci, type);
+	/* in: VLAN 100 to its TAP untagged; VLAN 200 and untagged to the bond */
+	n = vlan_frame(f, SRC, DP_VID, "bdtVRX");
+	ret = write(fb, f, n) == (ssize_t)n;
+	check("dpv_rx_to_vlan_untagged", ret && recv_mark(fv, "bdtVRX", 1000, &tci, &type) &&
+	      tci == -1 && type == TEST_ETHERTYPE, "sent %d tci %d type 0x%x", ret, tci, type);
+	check("dpv_rx_vlan_not_on_bond", !recv_mark(ft, "bdtVRX", 200, &tci, &type), "seen on %s",
+	      DP_TAP);
+	n = vlan_frame(f, SRC, 200, "bdtV200");
+	ret = write(fb, f, n) == (ssize_t)n;
+	check("dpv_rx_other_vid_to_bond", ret && recv_mark(ft, "bdtV200", 1000, &tci, &type) &&
+	      (tci & 0xfff) == 200, "sent %d tci %d", ret, tci);
+	check("dpv_rx_other_vid_not_on_vlan", !recv_mark(fv, "bdtV200", 200, &tci, &type),
+	      "seen on %s", DP_VTAP);
+	n = vlan_frame(f, SRC, 0, "bdtUNT");
+	ret = write(fb, f, n) == (ssize_t)n;
+	check("dpv_rx_untagged_to_bond", ret && recv_mark(ft, "bdtUNT", 1000, &tci, &type) &&
+	      tci == -1, "sent %d tci %d", ret, tci);
+	ret = dp_ebpf_vlan_stats(dp, DP_VID, &vs);
+	check("dpv_stats_count", ret == 0 && vs.tx_packets >= 1 && vs.rx_packets == 1 &&
+	      vs.tx_bytes >= n - VNET_HDR_LEN, "ret %d tx %llu rx %llu", ret,
+	      (unsigned long long)vs.tx_packets, (unsigned long long)vs.rx_packets);
+
+	/* let go and adopt: the VLAN's filter, entries and counters stay;
+	 * adding it again keeps the program (found, not loaded anew) */
+	dp_ebpf_close(dp);
+	check("dpv_close_leaves_filter", tc_prog(vtap_idx, false) == vtx_id, "filter %u",
+	      tc_prog(vtap_idx, false));
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	check("dpv_adopt", dp != NULL, "%s", err.msg);
+	if (!dp)
+		goto out;
+	ret = dp_ebpf_vlan_stats(dp, DP_VID, &vs);
+	check("dpv_adopt_keeps_entries", ret == 0 && vs.rx_packets == 1 &&
+	      vlan_entry(dp, DP_VID, &v) && v.ifindex == (uint32_t)vtap_idx, "ret %d", ret);
+	ret = dp_ebpf_vlan_add(dp, DP_VID, vtap_idx, &err);
+	check("dpv_readd_same_prog", ret == 0 && tc_prog(vtap_idx, false) == vtx_id, "ret %d %s",
+	      ret, err.msg);
+	ret = dp_ebpf_vlan_stats(dp, DP_VID, &vs);
+	check("dpv_readd_keeps_counters", ret == 0 && vs.rx_packets == 1, "rx %llu",
+	      (unsigned long long)vs.rx_packets);
+	/* without pins: the program is found through the kernel's list */
+	dp_ebpf_close(dp);
+	pins_unlink();
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	ret = dp ? dp_ebpf_vlan_add(dp, DP_VID, vtap_idx, &err) : -1;
+	check("dpv_adopt_without_pins", ret == 0 && tc_prog(vtap_idx, false) == vtx_id,
+	      "ret %d id %u want %u: %s", ret, tc_prog(vtap_idx, false), vtx_id, err.msg);
+	n = vlan_frame(f, SRC, 0, "bdtVTX2");
+	ret = write(fv, f, n) == (ssize_t)n;
+	check("dpv_adopted_tx_tagged", ret && recv_mark(fb, "bdtVTX2", 1000, &tci, &type) &&
+	      tci == DP_VID, "sent %d tci %d", ret, tci);
+	/* destroy after adoption, the VLAN not added again: its filter goes
+	 * (the slave's is the caller's, with the journal's flag) */
+	dp_ebpf_close(dp);
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	dp_ebpf_detach_rx(dp, s2, true, &err);
+	dp_ebpf_destroy(dp);
+	dp = NULL;
+	check("dpv_destroy_adopted", !tc_prog(vtap_idx, false) && !has_clsact(DP_VTAP) &&
+	      !tc_prog(tap_idx, false) && !dp_ebpf_rx_attached(s2) && !has_clsact("bdt-s2"),
+	      "vtap filter %u clsact %d", tc_prog(vtap_idx, false), has_clsact(DP_VTAP));
+
+	/* vlan_del: the filter and entries go, VLAN 100 is the bond's again */
+	dp = dp_ebpf_create(DP_BOND, tap_idx, &err);
+	ret = dp ? dp_ebpf_write_cfg(dp, &cfg) : -1;
+	ret = ret ? ret : dp_ebpf_set_slave(dp, s2, &ent);
+	ret = ret ? ret : dp_ebpf_attach_rx(dp, s2, &created, &err);
+	ret = ret ? ret : dp_ebpf_vlan_add(dp, DP_VID, vtap_idx, &err);
+	ret = ret ? ret : dp_ebpf_vlan_del(dp, DP_VID, vtap_idx, &err);
+	check("dpv_del", ret == 0 && !tc_prog(vtap_idx, false) && !has_clsact(DP_VTAP) &&
+	      vlan_entry(dp, DP_VID, &v) && v.ifindex == 0 &&
+	      !vlan_if_entry(dp, (uint32_t)vtap_idx, &vi) &&
+	      dp_ebpf_vlan_stats(dp, DP_VID, &vs) == -ENOENT, "ret %d: %s", ret, err.msg);
+	check("dpv_del_again", dp && dp_ebpf_vlan_del(dp, DP_VID, vtap_idx, &err) == -ENOENT,
+	      "not -ENOENT");
+	n = vlan_frame(f, SRC, DP_VID, "bdtVDEL");
+	ret = write(fb, f, n) == (ssize_t)n;
+	check("dpv_after_del_to_bond", ret && recv_mark(ft, "bdtVDEL", 1000, &tci, &type) &&
+	      (tci & 0xfff) == DP_VID, "sent %d tci %d", ret, tci);
+
+	/* a VLAN TAP gone while no daemon ran: adoption drops its entries */
+	ret = dp ? dp_ebpf_vlan_add(dp, DP_VID, vtap_idx, &err) : -1;
+	dp_ebpf_close(dp);
+	dp = NULL;
+	packet_close(fv);
+	fv = -1;
+	tap_close(vtap);
+	vtap = -1;
+	dp = dp_ebpf_adopt(DP_BOND, tap_idx, &err);
+	check("dpv_adopt_drops_stale", ret == 0 && dp && ifindex_of(DP_VTAP) == 0 &&
+	      vlan_entry(dp, DP_VID, &v) && v.ifindex == 0 &&
+	      !vlan_if_entry(dp, (uint32_t)vtap_idx, &vi), "ret %d: %s", ret, err.msg);
+out:
+	dp_ebpf_detach_rx(dp, s2, true, &err);
+	dp_ebpf_destroy(dp);
+	packet_close(fv);
+	packet_close(ft);
+	packet_close(fb);
+	if (vtap >= 0)
+		tap_close(vtap);
+	if (tap >= 0)
+		tap_close(tap);
+	check("dpv_cleaned_up", ifindex_of(DP_VTAP) == 0 && ifindex_of(DP_TAP) == 0 &&
+	      !dp_ebpf_rx_attached(s2) && !has_clsact("bdt-s2") && !pins_present(),
+	      "leftovers");
+}
+
 /* ---- control-frame socket filter ----------------------------------------- */
 
 static size_t ctl_frame(uint8_t *f, uint16_t type, bool tagged, const char *mark)
@@ -1973,6 +2248,7 @@ int main(int argc, char **argv)
 	test_hide(r);
 	test_save_restore(r);
 	test_ebpf();
+	test_ebpf_vlan();
 	test_sock_filter(r);
 	if (tap >= 0)
 		test_forward(r, tap);

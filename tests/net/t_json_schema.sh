@@ -12,6 +12,7 @@
 #      bond2 balance-xor layer3+4 (eth4 eth5), bond3 balance-alb (eth6 eth7),
 #      bond4 balance-rr with arp_interval and two arp_ip_targets (eth8),
 #      bond5 balance-tlb (eth9)
+#      bond1.100: VLAN 100 of bond1, 203.0.113.1/24
 . "$(dirname "$0")/lib_topo.sh"
 TOPO_PFX="bjs$$"
 topo_init "$@"
@@ -41,6 +42,8 @@ need "a: enslave eth8" bctl a enslave bond4 eth8
 need "a: bond5 balance-tlb" bctl a create bond5 mode balance-tlb miimon 100
 need "a: enslave eth9" bctl a enslave bond5 eth9
 need "bond1 address" bond_addr a bond1 192.0.2.1/24
+need "a: bond1 VLAN 100" bctl a vlan add bond1 100
+need "bond1.100 address" bond_addr a bond1.100 203.0.113.1/24
 # bonds are created down, as the kernel creates them
 for bb in bond0 bond2 bond3 bond4 bond5; do
 	need "a: $bb up" bctl a up "$bb"
@@ -84,6 +87,9 @@ run lacp-explain lacp_explain lacp explain bond0
 run lacp-log lacp_log lacp log bond0 eth0
 run hash hash hash bond2 src 192.0.2.1 dst 192.0.2.2 proto tcp sport 1000 dport 80
 run flows-bond2 flows flows bond2
+run vlan-all vlan_list vlan
+run vlan-bond1 vlan_list vlan show bond1
+run hash-vlan hash hash bond1.100 src 203.0.113.1 dst 203.0.113.2 proto udp sport 1 dport 2
 cat >"$TOPO_DIR/lint.conf" <<'CFG'
 [bond0]
 mode = 802.3ad
@@ -168,6 +174,9 @@ assert b0["options"]["use_carrier"] is True
 assert b0["slaves"][0]["ad"]["lacp_counters"]["lacpdu_rx"] > 0
 assert b4["options"]["arp_ip_target"] == ["192.0.2.77", "192.0.2.78"]
 assert b1["options"]["primary"] == "eth2"
+assert [v["name"] for v in b1["vlans"]] == ["bond1.100"], b1["vlans"]
+assert b1["vlans"][0]["vid"] == 100 and "203.0.113.1/24" in b1["vlans"][0]["addresses"], b1["vlans"]
+assert "vlans" not in b0, b0["vlans"]
 assert st["failover"]["count"] >= 1 and st["failover"]["recent"], st["failover"]
 r = st["failover"]["recent"][-1]
 assert r["reason"].startswith("failure of eth2") or "primary" in r["reason"], r

@@ -51,6 +51,7 @@ int setup(void **state)
 {
 	fake.eng = fake_engine_new();
 	fake.now = 1000;
+	fake.n_vlans = 0;
 	sb_init(&last.out);
 	sb_init(&last.err);
 	return fake.eng ? 0 : -1;

@@ -5,6 +5,7 @@
 #include "fake_backend.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/actions.h"
@@ -145,10 +146,94 @@ static int fake_reload(void *ctx, struct strbuf *msgs, struct err *err)
 	return -ENOENT;
 }
 
+/* VLANs as the daemon keeps them: a bond's VID once, a name once, down
+ * when made, the bond's carrier; no device behind them. */
+static int fake_vlan_add(void *ctx, const char *bond, uint16_t vid, const char *name,
+			 struct err *err)
+{
+	struct fake *d = ctx;
+	struct bond *b = engine_bond_find(d->eng, bond);
+	struct ctl_vlan *v;
+	char dflt[32];
+
+	if (!b) {
+		err_set(err, -ENODEV, "%s: no such bond", bond);
+		return -ENODEV;
+	}
+	if (vid < 1 || vid > 4094) {
+		err_set(err, -EINVAL, "%s: VLAN ID %u is out of range: 1 to 4094", bond, vid);
+		return -EINVAL;
+	}
+	if (!name) {
+		snprintf(dflt, sizeof(dflt), "%s.%u", bond, vid);
+		name = dflt;
+	}
+	for (unsigned i = 0; i < d->n_vlans; i++)
+		if ((!strcmp(d->vlans[i].bond, bond) && d->vlans[i].vid == vid) ||
+		    !strcmp(d->vlans[i].name, name)) {
+			err_set(err, -EEXIST, "%s: VLAN %u already exists (%s)", bond, vid,
+				d->vlans[i].name);
+			return -EEXIST;
+		}
+	if (d->n_vlans == sizeof(d->vlans) / sizeof(d->vlans[0])) {
+		err_set(err, -ENOSPC, "%s: too many VLANs", bond);
+		return -ENOSPC;
+	}
+	v = &d->vlans[d->n_vlans++];
+	memset(v, 0, sizeof(*v));
+	if (strlen(name) >= sizeof(v->name)) {
+		d->n_vlans--;
+		err_set(err, -EINVAL, "%s: name too long", bond);
+		return -EINVAL;
+	}
+	memcpy(v->name, name, strlen(name) + 1);
+	snprintf(v->bond, sizeof(v->bond), "%s", bond);
+	v->vid = vid;
+	v->ifindex = 100 + (int)d->n_vlans;
+	v->mtu = 1500;
+	v->carrier = b->carrier;
+	memcpy(v->mac, b->mac, 6);
+	v->counted = true;
+	return 0;
+}
+
+static int fake_vlan_del(void *ctx, const char *bond, uint16_t vid, const char *name,
+			 struct err *err)
+{
+	struct fake *d = ctx;
+
+	for (unsigned i = 0; i < d->n_vlans; i++)
+		if (!strcmp(d->vlans[i].bond, bond) &&
+		    (vid ? d->vlans[i].vid == vid : !strcmp(d->vlans[i].name, name))) {
+			memmove(&d->vlans[i], &d->vlans[i + 1], (d->n_vlans - i - 1) * sizeof(d->vlans[0]));
+			d->n_vlans--;
+			return 0;
+		}
+	err_set(err, -ENOENT, "%s: no such VLAN", bond);
+	return -ENOENT;
+}
+
+static int fake_vlans(void *ctx, const char *bond, struct ctl_vlan *out, unsigned max,
+		      struct err *err)
+{
+	struct fake *d = ctx;
+	unsigned n = 0;
+
+	if (bond && !engine_bond_find(d->eng, bond)) {
+		err_set(err, -ENODEV, "%s: no such bond", bond);
+		return -ENODEV;
+	}
+	for (unsigned i = 0; i < d->n_vlans && n < max; i++)
+		if (!bond || !strcmp(d->vlans[i].bond, bond))
+			out[n++] = d->vlans[i];
+	return (int)n;
+}
+
 const struct ctl_backend_ops fake_ops = {
 	.engine = fake_engine, .now = fake_now, .bond_create = fake_bond_create,
 	.bond_delete = fake_bond_delete, .set_up = fake_set_up, .enslave = fake_enslave,
 	.release = fake_release, .set = fake_set, .reload = fake_reload,
+	.vlan_add = fake_vlan_add, .vlan_del = fake_vlan_del, .vlans = fake_vlans,
 };
 
 struct engine *fake_engine_new(void)

@@ -13,6 +13,9 @@
 struct fake {
 	struct engine *eng;
 	uint64_t now;
+	/* VLAN sub-interfaces (bondctl vlan): what the daemon would list */
+	struct ctl_vlan vlans[8];
+	unsigned n_vlans;
 };
 
 extern const struct ctl_backend_ops fake_ops;

@@ -446,6 +446,74 @@ static void test_splice(void **state)
 	sb_free(&out);
 }
 
+/* ip link add link BOND name NAME type vlan id VID: what is taken, what
+ * is refused by name, and a VLAN device's details spliced in. */
+static void test_vlan(void **state)
+{
+	struct ipc c;
+	char opts[512], err[2048];
+	struct strbuf out;
+
+	(void)state;
+	assert_int_equal(parse("link add link bond0 name bond0.100 type vlan id 100", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_OK);
+	assert_int_equal(c.kind, IPC_ADD);
+	assert_string_equal(c.type, "vlan");
+	assert_string_equal(c.link, "bond0");
+	assert_string_equal(c.dev, "bond0.100");
+	assert_int_equal(c.vlan_id, 100);
+	assert_int_equal(c.n_rest, 0);
+	/* the defaults may be said; mtu and up go to ip */
+	assert_int_equal(parse("link add link bond0 v7 mtu 1400 up type vlan protocol 802.1Q id 0x7 "
+			       "reorder_hdr on gvrp off mvrp off loose_binding off bridge_binding off",
+			       &c, opts, sizeof(opts), err, sizeof(err)), IPX_OK);
+	assert_int_equal(c.vlan_id, 7);
+	assert_string_equal(c.dev, "v7");
+	assert_int_equal(c.updown, 1);
+	assert_int_equal(c.n_rest, 2);
+	assert_string_equal(c.rest[0], "mtu");
+	/* refused by name (exit 2), with a message */
+	assert_int_equal(parse("link add link bond0 name x type vlan id 5 protocol 802.1ad", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_REFUSED);
+	assert_non_null(strstr(err, "802.1ad"));
+	assert_int_equal(parse("link add link bond0 name x type vlan id 5 egress-qos-map 1:2", &c,
+			       opts, sizeof(opts), err, sizeof(err)), IPX_REFUSED);
+	assert_int_equal(parse("link add link bond0 name x type vlan id 5 reorder_hdr off", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_REFUSED);
+	assert_int_equal(parse("link add link bond0 name x type vlan id 5 gvrp on", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_REFUSED);
+	assert_int_equal(parse("link add link bond0 name x type vlan id 5 gvrp maybe", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_SYNTAX);
+	assert_int_equal(parse("link add link bond0 name x address 02:00:00:00:00:01 type vlan id 5",
+			       &c, opts, sizeof(opts), err, sizeof(err)), IPX_REFUSED);
+	assert_non_null(strstr(err, "address"));
+	assert_int_equal(parse("link add link bond0 name x numtxqueues 2 type vlan id 5", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_REFUSED);
+	assert_int_equal(parse("link add link bond0 name x type vlan", &c, opts, sizeof(opts), err,
+			       sizeof(err)), IPX_REFUSED);
+	assert_non_null(strstr(err, "VLAN id not specified"));
+	assert_int_equal(parse("link add link bond0 name x type vlan id 70000", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_SYNTAX);
+	assert_int_equal(parse("link add link bond0 name x type vlan id 5 colour red", &c, opts,
+			       sizeof(opts), err, sizeof(err)), IPX_FAIL);
+	/* a bond: "link" stays refused */
+	assert_int_equal(parse("link add link eth0 name b1 type bond", &c, opts, sizeof(opts), err,
+			       sizeof(err)), IPX_REFUSED);
+
+	/* the TAP's kind gives way to the VLAN's details */
+	sb_init(&out);
+	ipc_splice("6: bond0.100: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n"
+		   "    link/ether 3e:6b:ff:e4:28:15 brd ff:ff:ff:ff:ff:ff promiscuity 0 \n"
+		   "    tun type tap pi off vnet_hdr on persist off addrgenmode eui64 numtxqueues 1 \n",
+		   "bond0 bond mode active-backup \nbond0.100 vlan protocol 802.1Q id 100 <REORDER_HDR> \n",
+		   false, &out);
+	assert_string_equal(sb_str(&out),
+		"6: bond0.100: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n"
+		"    link/ether 3e:6b:ff:e4:28:15 brd ff:ff:ff:ff:ff:ff promiscuity 0 \n"
+		"    vlan protocol 802.1Q id 100 <REORDER_HDR> addrgenmode eui64 numtxqueues 1 \n");
+	sb_free(&out);
+}
+
 /* The words themselves, from an engine bond, against iproute2's layout of
  * what a kernel bond with the same settings reports. */
 static void test_status_words(void **state)
@@ -521,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_link_words),
 		cmocka_unit_test(test_global_options),
 		cmocka_unit_test(test_splice),
+		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_status_words),
 	};
 

@@ -278,6 +278,61 @@ static void test_options_help_version(void **state)
 	assert_non_null(strstr(out(), "\"version\":\"" BONDD_VERSION "\""));
 }
 
+/* bondctl vlan: add, del, the table, JSON, and what show says of them. */
+static void test_vlan(void **state)
+{
+	assert_int_equal(run(false, "create bond0 mode active-backup"), 0);
+	assert_int_equal(run(false, "vlan"), 0);
+	assert_string_equal(out(), "");
+	assert_int_equal(run(false, "vlan add bond0 100"), 0);
+	assert_int_equal(run(false, "vlan add bond0 200 name mgmt"), 0);
+	/* refused: range (by the backend), not a number, twice, no bond */
+	assert_int_equal(run(false, "vlan add bond0 4095"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "out of range"));
+	assert_int_equal(run(false, "vlan add bond0 10x"), CTL_EXIT_REFUSED);
+	assert_non_null(strstr(errs(), "not a number"));
+	assert_int_equal(run(false, "vlan add bond0 100"), CTL_EXIT_REFUSED);
+	assert_int_equal(run(false, "vlan add bond9 100"), CTL_EXIT_REFUSED);
+	assert_string_equal(errs(), "bondctl: bond9: no such bond\n");
+	assert_int_equal(run(false, "vlan add bond0 300 label x"), CTL_EXIT_USAGE);
+	assert_int_equal(run(false, "vlan add bond0"), CTL_EXIT_USAGE);
+	assert_int_equal(run(false, "vlan show bond0 extra"), CTL_EXIT_USAGE);
+	assert_int_equal(run(false, "vlan show bond9"), CTL_EXIT_REFUSED);
+	assert_int_equal(run(false, "vlan show"), 0);
+	assert_string_equal(out(),
+		"NAME             BOND             VID   STATE           MTU    ADDRESSES\n"
+		"bond0.100        bond0            100   DOWN            1500   -\n"
+		"mgmt             bond0            200   DOWN            1500   -\n");
+	assert_int_equal(run(true, "vlan bond0"), 0);
+	assert_non_null(strstr(out(), "[{\"name\":\"bond0.100\",\"bond\":\"bond0\",\"vid\":100,"
+				      "\"protocol\":\"802.1Q\""));
+	assert_non_null(strstr(out(), "\"state\":\"DOWN\",\"addresses\":[],\"stats\":{\"rx_packets\":0"));
+	/* show: the /proc text, then the VLANs; -j: "vlans" in the bond */
+	assert_int_equal(run(false, "show bond0"), 0);
+	assert_non_null(strstr(out(), "\n\nVLAN Sub-Interfaces:\nNAME "));
+	assert_int_equal(run(true, "show bond0"), 0);
+	assert_non_null(strstr(out(), ",\"vlans\":[{\"name\":\"bond0.100\""));
+	/* ip-details: iproute2's words for a kernel VLAN device */
+	assert_int_equal(run(false, "ip-details mgmt"), 0);
+	assert_string_equal(out(), "mgmt vlan protocol 802.1Q id 200 <REORDER_HDR> \n");
+	/* del by VID and by name */
+	assert_int_equal(run(false, "vlan del bond0 100"), 0);
+	assert_int_equal(run(false, "vlan del bond0 100"), CTL_EXIT_REFUSED);
+	assert_int_equal(run(false, "vlan del bond0 mgmt"), 0);
+	assert_int_equal(run(false, "vlan show bond0"), 0);
+	assert_string_equal(out(), "");
+	assert_int_equal(run(false, "show bond0"), 0);
+	assert_null(strstr(out(), "VLAN"));
+	/* who may run which form */
+	assert_int_equal(ctl_request_read_only(1, (char *[]){ "vlan", NULL }), 1);
+	assert_int_equal(ctl_request_read_only(2, (char *[]){ "vlan", "show", NULL }), 1);
+	assert_int_equal(ctl_request_read_only(2, (char *[]){ "vlan", "bond0", NULL }), 1);
+	assert_int_equal(ctl_request_read_only(3, (char *[]){ "vlan", "add", "bond0", NULL }), 0);
+	assert_int_equal(ctl_request_read_only(3, (char *[]){ "vlan", "del", "bond0", NULL }), 0);
+	assert_int_equal(ctl_request_read_only(1, (char *[]){ "show", NULL }), 1);
+	assert_int_equal(ctl_request_read_only(2, (char *[]){ "create", "b", NULL }), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_up_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options_help_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vlan, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

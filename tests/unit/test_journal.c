@@ -249,6 +249,65 @@ static void refuses_symlinked_dir(void **state)
 	assert_non_null(strstr(err.msg, "is not a private directory"));
 }
 
+static void count_names(const char *name, void *arg)
+{
+	(void)name;
+	(*(unsigned *)arg)++;
+}
+
+/* VLAN entries: round trip, damage refused, files apart from the slaves'. */
+static void vlan_entries(void **state)
+{
+	struct journal_vlan v = { .name = "bond0.100", .bond = "bond0", .vid = 100,
+				  .ifindex = 7, .pid = 42, .netns = 99 }, back;
+	struct journal_entry e = sample("eth0");
+	struct strbuf sb;
+	struct err err;
+	char dir[160];
+	unsigned n = 0;
+	static const char *const bad[] = {
+		"bondd-vlan 1\nname bond0.100\nbond bond0\nvid 0\nifindex 7\npid 1\nnetns 1\nend\n",
+		"bondd-vlan 1\nname bond0.100\nbond bond0\nvid 4095\nifindex 7\npid 1\nnetns 1\nend\n",
+		"bondd-vlan 1\nname bond0.100\nbond bond0\nvid 100\nifindex 7\npid 1\nnetns 1\n",
+		"bondd-vlan 1\nname bond0.100\nbond bond0\nvid 100\npid 1\nnetns 1\nend\n",
+		"bondd-vlan 1\nname a:b\nbond bond0\nvid 100\nifindex 7\npid 1\nnetns 1\nend\n",
+		"bondd-journal 1\nname bond0.100\nbond bond0\nvid 100\nifindex 7\npid 1\nnetns 1\nend\n",
+		"bondd-vlan 1\nname bond0.100\nname bond0.100\nbond bond0\nvid 100\nifindex 7\npid 1\nnetns 1\nend\n",
+	};
+
+	(void)state;
+	sb_init(&sb);
+	journal_vlan_format(&v, &sb);
+	err_clear(&err);
+	assert_int_equal(journal_vlan_parse(sb.buf, sb.len, &back, &err), 0);
+	assert_string_equal(back.name, "bond0.100");
+	assert_string_equal(back.bond, "bond0");
+	assert_int_equal(back.vid, 100);
+	assert_int_equal(back.ifindex, 7);
+	assert_int_equal(back.pid, 42);
+	assert_int_equal(back.netns, 99);
+	sb_free(&sb);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err_clear(&err);
+		assert_int_equal(journal_vlan_parse(bad[i], strlen(bad[i]), &back, &err), -22);
+		assert_true(err.msg[0] != '\0');
+	}
+	/* on disk beside a slave's entry: each list sees only its own */
+	snprintf(dir, sizeof(dir), "%s/net-9", root);
+	err_clear(&err);
+	assert_int_equal(journal_vlan_write(dir, &v, &err), 0);
+	assert_int_equal(journal_write(dir, &e, &err), 0);
+	assert_int_equal(journal_vlan_read(dir, "bond0.100", &back, &err), 0);
+	assert_int_equal(back.vid, 100);
+	assert_int_equal(journal_each(dir, count_names, &n), 1);
+	n = 0;
+	assert_int_equal(journal_vlan_each(dir, count_names, &n), 1);
+	assert_int_equal(journal_vlan_remove(dir, "bond0.100"), 0);
+	assert_int_equal(journal_vlan_read(dir, "bond0.100", &back, &err), -ENOENT);
+	assert_int_equal(journal_vlan_each(dir, count_names, &n), 0);
+	assert_int_equal(journal_remove(dir, "eth0"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ns_lock, make_root, remove_root),
 		cmocka_unit_test_setup_teardown(files, make_root, remove_root),
 		cmocka_unit_test_setup_teardown(refuses_symlinked_dir, make_root, remove_root),
+		cmocka_unit_test_setup_teardown(vlan_entries, make_root, remove_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
