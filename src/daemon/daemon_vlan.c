@@ -571,7 +571,9 @@ static void vlan_fill(struct daemon *d, const struct dvlan *dv, struct ctl_vlan 
 		o->addrs[o->n_addrs++].prefixlen = a[i].prefixlen;
 	}
 	/* What the daemon carried itself (every frame on the packet data
-	 * path; what the programs leave to it on ebpf) ... */
+	 * path; what the programs leave to it on ebpf) plus, on ebpf, the
+	 * programs' counts, which the data path's counters operation adds
+	 * (daemon_vlan_list brings them up to date first). */
 	o->counted = true;
 	o->rx_packets = dv->rx_packets;
 	o->rx_bytes = dv->rx_bytes;
@@ -579,21 +581,6 @@ static void vlan_fill(struct daemon *d, const struct dvlan *dv, struct ctl_vlan 
 	o->tx_packets = dv->tx_packets;
 	o->tx_bytes = dv->tx_bytes;
 	o->tx_dropped = dv->tx_dropped;
-	/* ... plus what the kernel data path's programs counted; unknown
-	 * when their map cannot be read */
-	if (dv->db->ebpf) {
-		struct dp_vlan_stats st;
-
-		if (dp_ebpf_vlan_stats(dv->db->ebpf, dv->vid, &st) < 0) {
-			o->counted = false;
-			return;
-		}
-		o->rx_packets += st.rx_packets;
-		o->rx_bytes += st.rx_bytes;
-		o->tx_packets += st.tx_packets;
-		o->tx_bytes += st.tx_bytes;
-		o->tx_dropped += st.tx_dropped;
-	}
 }
 
 int daemon_vlan_list(struct daemon *d, const char *bond, struct ctl_vlan *out, unsigned max,
@@ -605,6 +592,9 @@ int daemon_vlan_list(struct daemon *d, const char *bond, struct ctl_vlan *out, u
 		err_set(err, -ENODEV, "%s: no such bond", bond);
 		return -ENODEV;
 	}
+	/* the kernel data path's counters in, as for bondctl stats */
+	if (d->dp->counters)
+		d->dp->counters(d, daemon_now(d));
 	for (unsigned i = 0; i < d->n_bonds; i++) {
 		struct dbond *db = d->bonds[i];
 
