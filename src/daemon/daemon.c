@@ -531,9 +531,11 @@ int daemon_bond_set_up(struct daemon *d, const char *name, bool up, struct err *
 	}
 	if (rtnl_link_set_flags(d->rtnl, db->ifindex, up ? IFF_UP : 0, IFF_UP, err) < 0)
 		return err->code ? err->code : -EIO;
-	if (db->b->admin_up != up)
+	if (db->b->admin_up != up) {
 		daemon_logl(d, LOG_INFO, "%s: %s", name, up ? "up" : "down");
-	bond_set_admin(db->b, up, daemon_now(d));
+		bond_set_admin(db->b, up, daemon_now(d));
+		dvlans_bond_admin(d, db, up);
+	}
 	return 0;
 }
 

@@ -502,11 +502,8 @@ static int apply_vlan(struct daemon *d, struct rtnl *r, const struct conf_vlan *
 			return err->code ? err->code : -EIO;
 		dv->mtu = mtu;
 	}
-	if (!old || old->down != v->down) {
-		if (rtnl_link_set_flags(r, dv->ifindex, v->down ? 0 : IFF_UP, IFF_UP, err) < 0)
-			return err->code ? err->code : -EIO;
-		dv->admin_up = !v->down;
-	}
+	if ((!old || old->down != v->down) && dvlan_set_admin(d, dv, !v->down, err) < 0)
+		return err->code ? err->code : -EIO;
 	return apply_addrs(d, r, v->name, old ? old->addrs : NULL, old ? old->n_addrs : 0,
 			   v->addrs, v->n_addrs, err);
 }

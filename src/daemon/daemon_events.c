@@ -280,7 +280,11 @@ void daemon_on_rtnl_event(const struct rtnl_event *ev, void *arg)
 		}
 		db = dbond_find_by_index(d, ev->link.ifindex);
 		if (db) {
+			bool was_up = db->b->admin_up;
+
 			bond_set_admin(db->b, ev->link.flags & IFF_UP, now);
+			if (was_up != db->b->admin_up)
+				dvlans_bond_admin(d, db, db->b->admin_up);
 			db->promisc = ev->link.flags & IFF_PROMISC;
 			if (!mac_is_zero(ev->link.mac) && !mac_eq(ev->link.mac, db->b->mac) &&
 			    !was_set_by_us(db, ev->link.mac)) {

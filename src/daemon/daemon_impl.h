@@ -439,6 +439,10 @@ void dvlan_leave(struct daemon *d, struct dvlan *dv);
 /* The bond's carrier / MAC / MTU changed: every VLAN of it follows. */
 void dvlans_carrier(struct daemon *d, struct dbond *db, bool up);
 void dvlans_mac(struct daemon *d, struct dbond *db, const uint8_t mac[6]);
+/* Sets the VLAN device up or down, and tells the engine (tagged frames of
+ * its own only for a VLAN that is up). */
+int dvlan_set_admin(struct daemon *d, struct dvlan *dv, bool up, struct err *err);
+void dvlans_bond_admin(struct daemon *d, struct dbond *db, bool up);
 void dvlans_bond_mtu(struct daemon *d, struct dbond *db);
 /* rtnetlink about the VLAN's device. */
 void dvlan_link_event(struct daemon *d, struct dvlan *dv, const struct rtnl_link *l);

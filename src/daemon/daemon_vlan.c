@@ -247,6 +247,9 @@ int daemon_vlan_add(struct daemon *d, const char *bond, uint16_t vid, const char
 	}
 	if (bond_vlan_add(db->b, vid, err) < 0)
 		goto fail_tap;
+	/* created down (ip link add leaves it so): no tagged notification
+	 * or probe for it until it is up */
+	bond_vlan_set_up(db->b, vid, dv->admin_up);
 	if (d->dp->vlan_open && d->dp->vlan_open(d, db, dv, err) < 0)
 		goto fail_engine;
 	if (daemon_ep_add(d, dv->tap_fd, &dv->ep) < 0) {
@@ -369,6 +372,31 @@ void dvlans_carrier(struct daemon *d, struct dbond *db, bool up)
 	}
 }
 
+int dvlan_set_admin(struct daemon *d, struct dvlan *dv, bool up, struct err *err)
+{
+	if (rtnl_link_set_flags(d->rtnl, dv->ifindex, up ? IFF_UP : 0, IFF_UP, err) < 0)
+		return err->code ? err->code : -EIO;
+	dv->admin_up = up;
+	bond_vlan_set_up(dv->db->b, dv->vid, up);
+	return 0;
+}
+
+/* The bond went administratively down or up: its VLANs follow, as the
+ * kernel's vlan_device_event() takes every VLAN device down with its real
+ * device (NETDEV_DOWN) and brings them up with it (NETDEV_UP: bondd has no
+ * loose binding). */
+void dvlans_bond_admin(struct daemon *d, struct dbond *db, bool up)
+{
+	for (unsigned i = 0; i < db->n_vlans; i++) {
+		struct dvlan *dv = db->vlans[i];
+		struct err err = { 0 };
+
+		if (dv->admin_up != up && dvlan_set_admin(d, dv, up, &err) < 0)
+			daemon_logl(d, LOG_ERR, "%s: cannot follow the bond %s: %s", dv->name,
+				    up ? "up" : "down", err.msg);
+	}
+}
+
 void dvlans_mac(struct daemon *d, struct dbond *db, const uint8_t mac[6])
 {
 	for (unsigned i = 0; i < db->n_vlans; i++) {
@@ -423,7 +451,10 @@ void dvlan_link_event(struct daemon *d, struct dvlan *dv, const struct rtnl_link
 		daemon_logl(d, LOG_INFO, "%s: VLAN %u renamed from %s to %s", db->name, dv->vid, from,
 			    dv->name);
 	}
-	dv->admin_up = l->flags & IFF_UP;
+	if (dv->admin_up != !!(l->flags & IFF_UP)) {
+		dv->admin_up = l->flags & IFF_UP;
+		bond_vlan_set_up(db->b, dv->vid, dv->admin_up);
+	}
 	if (l->mtu && l->mtu != dv->mtu) {
 		dv->mtu = l->mtu;
 		if (db->mtu && l->mtu > db->mtu) {

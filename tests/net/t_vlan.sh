@@ -295,6 +295,25 @@ assert v["v200"]["state"] == "UP", v["v200"]
 		is_eq "bond0.100's MAC" "$(link_mac a bond0)" "$(link_mac a bond0.100)"
 	}
 	check "bond0.100 has bond0's MAC" mac_same
+	# The kernel's vlan_device_event(): VLAN devices go down with their
+	# real device and come up with it.
+	vstate() {
+		local n
+		for n in bond0.100 v200; do
+			nsx a ip -o link show "$n" | grep -q "[<,]UP[,>]" && echo "$n up" || echo "$n down"
+		done
+	}
+	vlans_are() {
+		local got
+		got=$(vstate)
+		echo "$got"
+		[ "$got" = "$(printf 'bond0.100 %s\nv200 %s' "$1" "$1")" ]
+	}
+	check "ip link set bond0 down" nsx a ip link set bond0 down
+	check "bond0's VLANs went down with it" wait_for 3 vlans_are down
+	check "bondctl up bond0" bctl a up bond0
+	check "bond0's VLANs came up with it" wait_for 3 vlans_are up
+	check "ping VLAN 100 again" wait_for 10 nsx a ping -c 1 -W 1 "${V1[b]}"
 }
 
 for mode in $MODES; do
