@@ -471,6 +471,23 @@ static void ebpf_stats(struct daemon *d)
 				slave_rx_seen(ds->s, st.last_rx_ns / 1000000);
 			ds->kst = st;
 		}
+		/* The VLANs: what bond_rx handed them and bond_vlan_tx sent
+		 * for them; the frames the daemon sent itself for a VLAN (what
+		 * the program left to the engine) are counted where it reads
+		 * them. */
+		for (unsigned j = 0; j < db->n_vlans; j++) {
+			struct dvlan *dv = db->vlans[j];
+			struct dp_vlan_stats vs;
+
+			if (dp_ebpf_vlan_stats(db->ebpf, dv->vid, &vs) < 0)
+				continue;
+			dv->rx_packets += vs.rx_packets - dv->kst.rx_packets;
+			dv->rx_bytes += vs.rx_bytes - dv->kst.rx_bytes;
+			dv->tx_packets += vs.tx_packets - dv->kst.tx_packets;
+			dv->tx_bytes += vs.tx_bytes - dv->kst.tx_bytes;
+			dv->tx_dropped += vs.tx_dropped - dv->kst.tx_dropped;
+			dv->kst = vs;
+		}
 	}
 }
 

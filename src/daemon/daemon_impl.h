@@ -80,6 +80,9 @@ struct dvlan {
 	 * bond accepted them with its VID) and sent (read from its TAP) */
 	uint64_t rx_packets, rx_bytes, rx_dropped;
 	uint64_t tx_packets, tx_bytes, tx_dropped;
+	/* kernel data path: the programs' counters as last read (only their
+	 * growth is added to the ones above, which keep the daemon's own) */
+	struct dp_vlan_stats kst;
 };
 
 struct dslave {
