@@ -298,9 +298,9 @@ struct conf_vlan *conf_put_vlan(struct conf *c, const char *name, const char *bo
 				uint16_t vid);
 /* A new address of v, zeroed. */
 struct conf_addr *conf_put_vlan_addr(struct conf_vlan *v);
-/* Copies what is not a bond from src (interfaces, VLANs dst does not have
- * by name yet, routes, default gateways, module parameters, the data
- * path) into dst; locations are not kept. src NULL: nothing. */
+/* Copies what is neither a bond nor a bond's VLAN from src (interfaces,
+ * routes, default gateways, module parameters, the data path) into dst;
+ * locations are not kept. src NULL: nothing. */
 void conf_copy_rest(struct conf *dst, const struct conf *src);
 /* conf_load() of a bondd.conf already read (text, NUL-terminated; path
  * for messages): parsed, finished and checked; NULL on any error. */

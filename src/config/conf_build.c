@@ -68,23 +68,9 @@ void conf_copy_rest(struct conf *dst, const struct conf *src)
 			a->loc = conf_loc_at(NULL, 0);
 		}
 	}
-	for (unsigned i = 0; i < src->n_vlans; i++) {
-		const struct conf_vlan *v = &src->vlans[i];
-		struct conf_vlan *n;
-
-		/* the caller may have put the VLANs that run already */
-		if (conf_find_vlan(dst, v->name))
-			continue;
-		n = conf_add_vlan(dst, v->name, v->bond, v->vid, NULL);
-		n->mtu = v->mtu;
-		n->down = v->down;
-		for (unsigned k = 0; k < v->n_addrs; k++) {
-			struct conf_addr *a = conf_put_vlan_addr(n);
-
-			*a = v->addrs[k];
-			a->loc = conf_loc_at(NULL, 0);
-		}
-	}
+	/* VLANs are not copied: each sits on a bond, and the bonds (with
+	 * their VLANs) are what the caller describes as they run. A VLAN of
+	 * the file deleted at run time must not come back in a dump. */
 	for (unsigned i = 0; i < src->n_routes; i++) {
 		struct conf_route *r = CONF_PUSH(dst->routes, dst->n_routes);
 

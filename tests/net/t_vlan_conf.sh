@@ -89,6 +89,18 @@ dumped() {
 }
 check "bondctl dump writes the VLANs back" dumped
 check "bondctl diff of the file: no change" bctl a diff "$CONF"
+# a VLAN of the file deleted at run time is not in the dump, and diff says so
+check "vlan del mgmt at run time" bctl a vlan del bond0 mgmt
+not_dumped() {
+	local t
+	t=$(bctl a dump) || return 1
+	echo "$t"
+	! printf '%s\n' "$t" | grep -q 'mgmt'
+}
+check "bondctl dump: mgmt is gone from it" not_dumped
+check "bondctl diff of the file: + vlan mgmt" eval "bctl a diff '$CONF' | grep -q '^+ vlan mgmt'"
+check "bondctl reload makes mgmt again" bctl a reload
+check "mgmt back with 203.0.113.1/24" wait_for 3 has_addr a mgmt 203.0.113.1/24
 
 cp "$CONF2" "$CONF"
 check "bondctl reload" bctl a reload
