@@ -257,6 +257,60 @@ static int mkdir_chain(const char *dir, struct err *err)
 	}
 }
 
+/* Writes sb (formatted by the caller) to path through tmp: fsynced, then
+ * renamed over, so that after a crash an entry is whole or absent. */
+static int write_whole(const char *tmp, const char *path, struct strbuf *sb,
+		       struct err *err)
+{
+	int fd, ret = 0;
+
+	if (sb->oom) {
+		sb_free(sb);
+		err_set(err, -ENOMEM, "journal: out of memory");
+		return -ENOMEM;
+	}
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+	} else {
+		if (write(fd, sb->buf, sb->len) != (ssize_t)sb->len || fsync(fd) < 0)
+			ret = errno ? -errno : -EIO;
+		if (close(fd) < 0 && !ret)
+			ret = -errno;
+		if (!ret && rename(tmp, path) < 0)
+			ret = -errno;
+		if (ret)
+			unlink(tmp);
+	}
+	sb_free(sb);
+	if (ret)
+		err_set(err, ret, "journal: cannot write %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+/* Reads the entry at path into buf (size - 1 bytes at most): the count,
+ * or -errno (err not set for ENOENT: no entry is no error). */
+static ssize_t read_whole(const char *path, char *buf, size_t size, struct err *err)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	return n;
+}
+
 static int entry_path(const char *dir, const char *ifname, const char *suffix,
 		      char *out, size_t size)
 {
@@ -272,7 +326,6 @@ int journal_write(const char *dir, const struct journal_entry *e, struct err *er
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	struct strbuf sb;
-	int fd, ret = 0;
 
 	if (mkdir_chain(dir, err) < 0)
 		return err->code ? err->code : -EIO;
@@ -283,29 +336,7 @@ int journal_write(const char *dir, const struct journal_entry *e, struct err *er
 	}
 	sb_init(&sb);
 	journal_format(e, &sb);
-	if (sb.oom) {
-		sb_free(&sb);
-		err_set(err, -ENOMEM, "journal: out of memory");
-		return -ENOMEM;
-	}
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = -errno;
-	} else {
-		if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd) < 0)
-			ret = errno ? -errno : -EIO;
-		if (close(fd) < 0 && !ret)
-			ret = -errno;
-		if (!ret && rename(tmp, path) < 0)
-			ret = -errno;
-		if (ret)
-			unlink(tmp);
-	}
-	sb_free(&sb);
-	if (ret)
-		err_set(err, ret, "journal: cannot write %s: %s", path, strerror(-ret));
-	return ret;
+	return write_whole(tmp, path, &sb, err);
 }
 
 int journal_read(const char *dir, const char *ifname, struct journal_entry *e,
@@ -313,24 +344,14 @@ int journal_read(const char *dir, const char *ifname, struct journal_entry *e,
 {
 	char path[PATH_MAX], buf[JOURNAL_MAX_BYTES + 1];
 	ssize_t n;
-	int fd;
 
 	if (entry_path(dir, ifname, "", path, sizeof(path)) < 0) {
 		err_set(err, -EINVAL, "journal: bad interface name");
 		return -EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0) {
-		err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
-		return -errno;
-	}
+	n = read_whole(path, buf, sizeof(buf), err);
+	if (n < 0)
+		return (int)n;
 	if (journal_parse(buf, (size_t)n, e, err) < 0) {
 		char msg[sizeof(err->msg)];
 
@@ -510,7 +531,6 @@ int journal_vlan_write(const char *dir, const struct journal_vlan *v, struct err
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	struct strbuf sb;
-	int fd, ret = 0;
 
 	if (mkdir_chain(dir, err) < 0)
 		return err->code ? err->code : -EIO;
@@ -521,29 +541,7 @@ int journal_vlan_write(const char *dir, const struct journal_vlan *v, struct err
 	}
 	sb_init(&sb);
 	journal_vlan_format(v, &sb);
-	if (sb.oom) {
-		sb_free(&sb);
-		err_set(err, -ENOMEM, "journal: out of memory");
-		return -ENOMEM;
-	}
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = -errno;
-	} else {
-		if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd) < 0)
-			ret = errno ? -errno : -EIO;
-		if (close(fd) < 0 && !ret)
-			ret = -errno;
-		if (!ret && rename(tmp, path) < 0)
-			ret = -errno;
-		if (ret)
-			unlink(tmp);
-	}
-	sb_free(&sb);
-	if (ret)
-		err_set(err, ret, "journal: cannot write %s: %s", path, strerror(-ret));
-	return ret;
+	return write_whole(tmp, path, &sb, err);
 }
 
 int journal_vlan_read(const char *dir, const char *name, struct journal_vlan *v,
@@ -551,24 +549,14 @@ int journal_vlan_read(const char *dir, const char *name, struct journal_vlan *v,
 {
 	char path[PATH_MAX], buf[JOURNAL_MAX_BYTES + 1];
 	ssize_t n;
-	int fd;
 
 	if (vlan_path(dir, name, "", path, sizeof(path)) < 0) {
 		err_set(err, -EINVAL, "journal: bad interface name");
 		return -EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0) {
-		err_set(err, -errno, "journal: cannot read %s: %s", path, strerror(errno));
-		return -errno;
-	}
+	n = read_whole(path, buf, sizeof(buf), err);
+	if (n < 0)
+		return (int)n;
 	if (journal_vlan_parse(buf, (size_t)n, v, err) < 0) {
 		char msg[sizeof(err->msg)];
 
