@@ -18,27 +18,6 @@
 #include "linux/rtnl.h"
 #include "linux/tap.h"
 
-struct names {
-	char (*v)[IFNAMSIZ];
-	unsigned n, cap;
-};
-
-static void add_name(const char *ifname, void *arg)
-{
-	struct names *l = arg;
-
-	if (l->n == l->cap) {
-		unsigned cap = l->cap ? 2 * l->cap : 16;
-		void *p = realloc(l->v, cap * sizeof(*l->v));
-
-		if (!p)
-			return;
-		l->v = p;
-		l->cap = cap;
-	}
-	snprintf(l->v[l->n++], IFNAMSIZ, "%s", ifname);
-}
-
 /* An interface with our hiding filter and no journal entry (a bondd from
  * before the journal, or one whose entry was removed by hand): the filter
  * goes; nothing says what its MAC or IPv6 setting were. */
@@ -122,7 +101,7 @@ int bondctl_cleanup(const char *prog, int n, const char *const w[])
 {
 	char lock[PATH_MAX], who[96];
 	struct recover_ns ns;
-	struct names l = { 0 };
+	struct journal_names l = { 0 };
 	struct err err = { 0 };
 	struct rtnl *r;
 	int fd, holder, rc = CTL_EXIT_OK;
@@ -175,19 +154,19 @@ int bondctl_cleanup(const char *prog, int n, const char *const w[])
 					rc = CTL_EXIT_REFUSED;
 				continue;
 			}
-			add_name(w[i], &l);
+			journal_names_add(w[i], &l);
 		}
 	} else {
-		struct names vl = { 0 };
+		struct journal_names vl = { 0 };
 
 		/* VLAN TAPs first: they sit on the bonds whose slaves follow */
-		if (journal_vlan_each(ns.dir, add_name, &vl) < 0)
+		if (journal_vlan_each(ns.dir, journal_names_add, &vl) < 0)
 			rc = CTL_EXIT_REFUSED;
 		for (unsigned i = 0; i < vl.n; i++)
 			if (cleanup_vlan(prog, r, &ns, vl.v[i]) < 0)
 				rc = CTL_EXIT_REFUSED;
 		free(vl.v);
-		int c = journal_each(ns.dir, add_name, &l);
+		int c = journal_each(ns.dir, journal_names_add, &l);
 
 		if (c < 0) {
 			fprintf(stderr, "%s: cleanup: cannot read %s: %s\n", prog, ns.dir, strerror(-c));

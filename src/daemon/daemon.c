@@ -224,33 +224,12 @@ void dslave_journal_renamed(struct daemon *d, struct dslave *ds, const char *fro
 			    ds->db->name, ds->name, from, strerror(-rc));
 }
 
-struct name_list {
-	char (*names)[IFNAMSIZ];
-	unsigned n, cap;
-};
-
-static void collect_name(const char *ifname, void *arg)
-{
-	struct name_list *l = arg;
-
-	if (l->n == l->cap) {
-		unsigned cap = l->cap ? 2 * l->cap : 16;
-		void *p = realloc(l->names, cap * sizeof(*l->names));
-
-		if (!p)
-			return;
-		l->names = p;
-		l->cap = cap;
-	}
-	snprintf(l->names[l->n++], IFNAMSIZ, "%s", ifname);
-}
-
 /* At start: every entry of the namespace's journal is a dead daemon's (we
  * hold the namespace lock): put each device back and drop the entry. */
 static void daemon_recover(struct daemon *d)
 {
-	struct name_list l = { 0 };
-	int rc = journal_each(d->ns.dir, collect_name, &l);
+	struct journal_names l = { 0 };
+	int rc = journal_each(d->ns.dir, journal_names_add, &l);
 
 	if (rc < 0)
 		daemon_logl(d, LOG_ERR, "bondd: journal: cannot read %s: %s", d->ns.dir, strerror(-rc));
@@ -267,14 +246,14 @@ static void daemon_recover(struct daemon *d)
 		 * not a dead daemon's (recover_entry would call them "held
 		 * by bondd pid <ours>", an error on every start). */
 		err_clear(&e2);
-		if (journal_read(d->ns.dir, l.names[i], &e, &e2) == 0 && e.pid == getpid() &&
+		if (journal_read(d->ns.dir, l.v[i], &e, &e2) == 0 && e.pid == getpid() &&
 		    dslave_find_by_index(d, e.saved.ifindex)) {
 			if (i == 0)
 				daemon_crash_point(d, "recover-mid");
 			continue;
 		}
 		sb_init(&msg);
-		res = recover_entry(d->rtnl, &d->ns, l.names[i], 0, &owner, &msg);
+		res = recover_entry(d->rtnl, &d->ns, l.v[i], 0, &owner, &msg);
 		if (res != RECOVER_NONE)
 			daemon_logl(d, res == RECOVER_RESTORED || res == RECOVER_GONE ? LOG_NOTICE
 				    : LOG_ERR, "bondd: journal: %s", sb_str(&msg));
@@ -282,7 +261,7 @@ static void daemon_recover(struct daemon *d)
 		if (i == 0)
 			daemon_crash_point(d, "recover-mid");
 	}
-	free(l.names);
+	free(l.v);
 }
 
 /* Before enslaving ifname: what a dead bondd left on it is put back (its

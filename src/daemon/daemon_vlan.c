@@ -505,31 +505,10 @@ void dvlan_refresh_addrs(struct daemon *d, struct dvlan *dv)
 
 /* ---- what an earlier bondd left ------------------------------------------ */
 
-struct vlan_names {
-	char (*names)[IFNAMSIZ];
-	unsigned n, cap;
-};
-
-static void collect(const char *name, void *arg)
-{
-	struct vlan_names *l = arg;
-
-	if (l->n == l->cap) {
-		unsigned cap = l->cap ? 2 * l->cap : 16;
-		void *p = realloc(l->names, cap * sizeof(*l->names));
-
-		if (!p)
-			return;
-		l->names = p;
-		l->cap = cap;
-	}
-	snprintf(l->names[l->n++], IFNAMSIZ, "%s", name);
-}
-
 void daemon_vlan_recover(struct daemon *d)
 {
-	struct vlan_names l = { 0 };
-	int rc = journal_vlan_each(d->ns.dir, collect, &l);
+	struct journal_names l = { 0 };
+	int rc = journal_vlan_each(d->ns.dir, journal_names_add, &l);
 
 	if (rc < 0)
 		daemon_logl(d, LOG_ERR, "bondd: journal: cannot read %s: %s", d->ns.dir, strerror(-rc));
@@ -537,11 +516,11 @@ void daemon_vlan_recover(struct daemon *d)
 		struct journal_vlan v;
 		struct rtnl_link link;
 		struct err err = { 0 };
-		struct dvlan *dv = dvlan_find_name(d, l.names[i]);
+		struct dvlan *dv = dvlan_find_name(d, l.v[i]);
 
-		if (journal_vlan_read(d->ns.dir, l.names[i], &v, &err) < 0) {
+		if (journal_vlan_read(d->ns.dir, l.v[i], &v, &err) < 0) {
 			daemon_logl(d, LOG_ERR, "bondd: journal: %s; dropped", err.msg);
-			vlan_unjournal(d, l.names[i]);
+			vlan_unjournal(d, l.v[i]);
 			continue;
 		}
 		if (dv && dv->ifindex == v.ifindex)
@@ -549,10 +528,10 @@ void daemon_vlan_recover(struct daemon *d)
 		if (v.pid != getpid() && recover_pid_is_bondd(v.pid, d->ns.inode))
 			continue;           /* a live bondd's (another /run) */
 		if (v.netns && d->ns.cookie && v.netns != d->ns.cookie) {
-			vlan_unjournal(d, l.names[i]);
+			vlan_unjournal(d, l.v[i]);
 			continue;           /* a namespace that is gone */
 		}
-		if (rtnl_link_get(d->rtnl, l.names[i], &link, NULL) == 0 && v.ifindex &&
+		if (rtnl_link_get(d->rtnl, l.v[i], &link, NULL) == 0 && v.ifindex &&
 		    link.ifindex == v.ifindex && !strcmp(link.kind, "tun") &&
 		    !dvlan_find_by_index(d, link.ifindex)) {
 			struct dbond *db = dbond_find(d, v.bond);
@@ -561,19 +540,19 @@ void daemon_vlan_recover(struct daemon *d)
 			 * them first, so its VID goes back to the bond's TAP */
 			if (db && db->ebpf && dp_ebpf_vlan_del(db->ebpf, v.vid, v.ifindex, &err) < 0 &&
 			    err.code != -ENOENT)
-				daemon_logl(d, LOG_ERR, "bondd: journal: %s: %s", l.names[i], err.msg);
+				daemon_logl(d, LOG_ERR, "bondd: journal: %s: %s", l.v[i], err.msg);
 			err_clear(&err);
-			if (remove_tap(l.names[i], -1, &err) < 0) {
+			if (remove_tap(l.v[i], -1, &err) < 0) {
 				daemon_logl(d, LOG_ERR, "bondd: journal: %s: the VLAN TAP an earlier bondd left: %s; entry kept",
-					    l.names[i], err.msg);
+					    l.v[i], err.msg);
 				continue;
 			}
 			daemon_logl(d, LOG_NOTICE, "bondd: journal: %s: removed the VLAN TAP (VLAN %u of %s) an earlier bondd left",
-				    l.names[i], v.vid, v.bond);
+				    l.v[i], v.vid, v.bond);
 		}
-		vlan_unjournal(d, l.names[i]);
+		vlan_unjournal(d, l.v[i]);
 	}
-	free(l.names);
+	free(l.v);
 }
 
 /* ---- bondctl vlan show ----------------------------------------------------- */

@@ -257,6 +257,22 @@ static int mkdir_chain(const char *dir, struct err *err)
 	}
 }
 
+void journal_names_add(const char *name, void *arg)
+{
+	struct journal_names *l = arg;
+
+	if (l->n == l->cap) {
+		unsigned cap = l->cap ? 2 * l->cap : 16;
+		void *p = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!p)
+			return;
+		l->v = p;
+		l->cap = cap;
+	}
+	snprintf(l->v[l->n++], IFNAMSIZ, "%s", name);
+}
+
 /* Writes sb (formatted by the caller) to path through tmp: fsynced, then
  * renamed over, so that after a crash an entry is whole or absent. */
 static int write_whole(const char *tmp, const char *path, struct strbuf *sb,

@@ -15,6 +15,7 @@
 #ifndef BONDD_JOURNAL_H
 #define BONDD_JOURNAL_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,15 @@ int journal_set_aside(const char *dir, const char *ifname);
 /* Calls fn for every entry file name in dir (skips temporary and .bad files);
  * returns the count or a negative errno (0 when dir does not exist). */
 int journal_each(const char *dir, void (*fn)(const char *ifname, void *arg), void *arg);
+/* A list of names for journal_each / journal_vlan_each to fill
+ * (journal_names_add as fn, the list as arg), so that the entries are
+ * handled after the directory is read; a name that finds no memory is
+ * left out. Free v. */
+struct journal_names {
+	char (*v)[IFNAMSIZ];
+	unsigned n, cap;
+};
+void journal_names_add(const char *name, void *arg);
 
 /* VLAN sub-interfaces (bond0.100): the TAPs bondd creates for them, so
  * that what a dead bondd left (a persistent TAP on the kernel data path)
