@@ -61,34 +61,44 @@ void daemon_slave_carrier_check(struct daemon *d, struct dslave *ds, uint64_t no
 	daemon_failover_mark(d, ds->db, was);
 }
 
-void dbond_refresh_addrs(struct daemon *d, struct dbond *db)
+int daemon_read_addrs(struct daemon *d, int ifindex, const char *name,
+		      struct dev_addrs *out)
 {
 	struct rtnl_addr a[64];
-	uint32_t v4[8];
-	uint8_t p4[8];
-	uint8_t v6[8][16];
-	unsigned n4 = 0, n6 = 0;
 	struct err err = { 0 };
-	int n = rtnl_addr_list(d->rtnl, db->ifindex, a, ARRAY_SIZE(a), &err);
+	int n = rtnl_addr_list(d->rtnl, ifindex, a, ARRAY_SIZE(a), &err);
 
-	/* Not read: the engine keeps the addresses it had (an empty list
-	 * would stop ARP validation and alb's replies). -ENOSPC: the first
-	 * 64 are used. */
+	memset(out, 0, sizeof(*out));
+	/* Not read: the caller leaves the engine with the addresses it had
+	 * (an empty list would stop ARP validation and alb's replies).
+	 * -ENOSPC: the first 64 are used. */
 	if (n < 0 && n != -ENOSPC) {
-		daemon_logl(d, LOG_ERR, "%s: cannot read the bond's addresses: %s", db->name, err.msg);
-		return;
+		daemon_logl(d, LOG_ERR, "%s: cannot read its addresses: %s", name, err.msg);
+		return n;
 	}
 	if (n < 0)
 		n = ARRAY_SIZE(a);
 	for (int i = 0; i < n; i++) {
-		if (a[i].family == AF_INET && n4 < ARRAY_SIZE(v4)) {
-			p4[n4] = a[i].prefixlen;
-			memcpy(&v4[n4++], a[i].addr, 4);
+		if (a[i].family == AF_INET && out->n4 < ARRAY_SIZE(out->v4)) {
+			out->p4[out->n4] = a[i].prefixlen;
+			memcpy(&out->v4[out->n4++], a[i].addr, 4);
+		} else if (a[i].family == AF_INET6 && out->n6 < ARRAY_SIZE(out->v6)) {
+			out->p6[out->n6] = a[i].prefixlen;
+			memcpy(out->v6[out->n6++], a[i].addr, 16);
 		}
-		else if (a[i].family == AF_INET6 && n6 < ARRAY_SIZE(v6))
-			memcpy(v6[n6++], a[i].addr, 16);
 	}
-	bond_set_addrs(db->b, v4, p4, n4, (const uint8_t (*)[16])v6, n6);
+	return 0;
+}
+
+void dbond_refresh_addrs(struct daemon *d, struct dbond *db)
+{
+	struct dev_addrs a;
+
+	if (daemon_read_addrs(d, db->ifindex, db->name, &a) < 0)
+		return;
+	bond_set_addrs(db->b, a.v4, a.p4, a.n4, (const uint8_t (*)[16])a.v6, a.n6);
+	/* the NS monitor routes a target by them (a VLAN's or the bond's) */
+	bond_set_prefix6(db->b, a.p6, a.n6);
 }
 
 static bool was_set_by_us(const struct dbond *db, const uint8_t *mac)

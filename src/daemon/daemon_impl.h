@@ -360,6 +360,18 @@ void daemon_poll_carriers(struct daemon *d, uint64_t now);
  * watch's records both end here. */
 void daemon_slave_carrier_check(struct daemon *d, struct dslave *ds, uint64_t now);
 /* Gives the engine the bond device's current addresses. */
+/* A device's addresses as the engine takes them (the first 8 of each
+ * family), read over rtnetlink: 0, or -errno (logged) when they could not
+ * be read. */
+struct dev_addrs {
+	uint32_t v4[8];
+	uint8_t p4[8];
+	uint8_t v6[8][16];
+	uint8_t p6[8];
+	unsigned n4, n6;
+};
+int daemon_read_addrs(struct daemon *d, int ifindex, const char *name,
+		      struct dev_addrs *out);
 void dbond_refresh_addrs(struct daemon *d, struct dbond *db);
 /* Slave promiscuity follows the bond device's; after every loop turn. */
 void daemon_sync_promisc(struct daemon *d);

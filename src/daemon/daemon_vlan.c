@@ -476,30 +476,13 @@ void dvlan_link_event(struct daemon *d, struct dvlan *dv, const struct rtnl_link
 
 void dvlan_refresh_addrs(struct daemon *d, struct dvlan *dv)
 {
-	struct rtnl_addr a[64];
-	uint32_t v4[8];
-	uint8_t p4[8];
-	uint8_t v6[8][16];
-	unsigned n4 = 0, n6 = 0;
-	struct err err = { 0 };
-	int n = rtnl_addr_list(d->rtnl, dv->ifindex, a, ARRAY_SIZE(a), &err);
+	struct dev_addrs a;
 
-	/* as dbond_refresh_addrs: unread, the engine keeps what it had */
-	if (n < 0 && n != -ENOSPC) {
-		daemon_logl(d, LOG_ERR, "%s: cannot read the VLAN's addresses: %s", dv->name, err.msg);
+	if (daemon_read_addrs(d, dv->ifindex, dv->name, &a) < 0)
 		return;
-	}
-	if (n < 0)
-		n = ARRAY_SIZE(a);
-	for (int i = 0; i < n; i++) {
-		if (a[i].family == AF_INET && n4 < ARRAY_SIZE(v4)) {
-			p4[n4] = a[i].prefixlen;
-			memcpy(&v4[n4++], a[i].addr, 4);
-		} else if (a[i].family == AF_INET6 && n6 < ARRAY_SIZE(v6)) {
-			memcpy(v6[n6++], a[i].addr, 16);
-		}
-	}
-	if (bond_vlan_set_addrs(dv->db->b, dv->vid, v4, p4, n4, (const uint8_t (*)[16])v6, n6) < 0)
+	if (bond_vlan_set_addrs(dv->db->b, dv->vid, a.v4, a.p4, a.n4,
+				(const uint8_t (*)[16])a.v6, a.n6) < 0 ||
+	    bond_vlan_set_prefix6(dv->db->b, dv->vid, a.p6, a.n6) < 0)
 		daemon_logl(d, LOG_ERR, "%s: the engine does not know VLAN %u", dv->name, dv->vid);
 }
 
