@@ -1,6 +1,6 @@
 #!/bin/sh
 # scripts/mkdeb.sh OUTDIR: builds the Debian package (make deb) from the
-# working tree (tracked and new files, not the build directories) with
+# working tree (tracked and new files, not what .gitignore names) with
 # dpkg-buildpackage -us -uc -b in OUTDIR/src, and leaves bondd_*.deb,
 # .buildinfo and .changes in OUTDIR.
 #
@@ -28,9 +28,7 @@ done
 src=$out/src/bondd
 rm -rf "$out/src"
 mkdir -p "$src"
-(cd "$root" && git ls-files -z --cached --others --exclude-standard) |
-	(cd "$root" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
-	(cd "$root" && tar --null -T - -cf -) | (cd "$src" && tar -xf -)
+sh "$root/scripts/srccopy.sh" "$src"
 
 if [ -n "${DEB_VERSION:-}" ]; then
 	{

@@ -123,9 +123,7 @@ fi
 # --- lintian on the source package (dpkg-source -b of the working tree's
 # files, as make deb copies them, before anything is built in it)
 mkdir -p "$tmp/srcpkg/bondd"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard) |
-	(cd "$top" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
-	(cd "$top" && tar --null -T - -cf -) | tar -C "$tmp/srcpkg/bondd" -xf -
+sh "$top/scripts/srccopy.sh" "$tmp/srcpkg/bondd"
 if (cd "$tmp/srcpkg" && dpkg-source -b bondd) >"$tmp/dsc.log" 2>&1; then
 	lintian --no-tag-display-limit "$tmp"/srcpkg/bondd_*.dsc >"$tmp/lintian-src.out" 2>&1
 	nerr=$(grep -c '^E: ' "$tmp/lintian-src.out")
