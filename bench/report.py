@@ -225,6 +225,8 @@ def main():
         back_gaps_ms = [w["maxgap"] * us / 1000.0 for w in back]
         back_lost = [w["lost"] - w["late"] for w in back]
         upd = [c.get("last_update_us") for c in cuts if isinstance(c.get("last_update_us"), (int, float))]
+        # when the client's bondd saw the cut (its monitor), per cut
+        seen = [c.get("event_ms_after_cut") for c in cuts]
         failover[path] = {
             "label": label, "rate_hz": rate, "cuts": len(ws), "cuts_planned": rec["cuts"],
             "cuts_settled": sum(1 for c in cuts if c.get("settled") == 1),
@@ -238,6 +240,7 @@ def main():
             "return_gap_ms_max": max(back_gaps_ms) if back else None,
             "return_gaps_ms": back_gaps_ms,
             "map_update_us_after_cut": upd,
+            "event_ms_after_cut": seen,
             "sender": res.get("sender"), "receiver_total": res.get("total"),
         }
 

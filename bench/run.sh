@@ -681,7 +681,7 @@ backend_test() {
 # The receiver's windows alternate: window 2N-1 holds cut N, window 2N the
 # return of the link cut N took (windows_per_cut=2 in the record).
 
-declare -A FO_RX FO_TX
+declare -A FO_RX FO_TX FO_MON
 
 # link_tx ROW: "tx_bytes of c0, tx_bytes of c1" on the client.
 link_tx() { echo "$(tx_bytes "$1-c:c0") $(tx_bytes "$1-c:c1")"; }
@@ -703,7 +703,7 @@ fo_active() {
 
 # fo_cut PATH CUT
 fo_cut() {
-	local p=$1 n=$2 r=fo_$1 act other t0 t1 j a b ok=0 dp
+	local p=$1 n=$2 r=fo_$1 act other t0 t1 j a b ok=0 dp seen
 	act=$(fo_active "$r")
 	if [ "$act" = - ]; then
 		log "failover $p cut $n: the stream is on neither link"
@@ -738,8 +738,29 @@ fo_cut() {
 	sleep 1
 	dp="null null null null"
 	[ "$p" = ovs ] || dp=$(show_dp "$r-c")
+	# When the client's bondd saw the link go (its monitor's first "link
+	# down" of c$act after the cut): the gap splits into the time the
+	# event took to reach the daemon and what came after it.
+	seen=null
+	[ -n "${FO_MON[$p]:-}" ] && seen=$("$PY" -c 'import datetime, json, sys
+t0, slave = float(sys.argv[2]), sys.argv[3]
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("event") != "link" or e.get("state") != "down" or e.get("slave") != slave:
+        continue
+    t = datetime.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+    if t >= t0 - 0.001:
+        print(round((t - t0) * 1000, 3))
+        break
+else:
+    print("null")' "$TMP/mon-$p.jsonl" "$t0" "c$act" 2>/dev/null || echo null)
 	read -r _ dplast dpmax _ <<<"$dp"
 	record kind=failover_cut path="\"$p\"" cut="$n" link="\"c$act\"" settled="$ok" \
+		event_ms_after_cut="${seen:-null}" \
 		settle_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')" \
 		last_update_us="$dplast" max_update_us="$dpmax"
 	[ $ok = 1 ] || log "failover $p cut $n: the stream did not move to c$other within 5 s"
@@ -765,6 +786,10 @@ failover_test() {
 		fi
 		bg "$r-s" "$TMP/seq-$p-rx.txt" "$SEQFLOOD" -l -p 9000
 		FO_RX[$p]=$BG_PID
+		if [ "$p" != ovs ]; then
+			bg "$r-c" "$TMP/mon-$p.jsonl" "$BONDCTL" -s "$(sock_of "$r-c")" monitor --json
+			FO_MON[$p]=$BG_PID
+		fi
 		paths+=("$p")
 	done
 	[ ${#paths[@]} -gt 0 ] || return 1
@@ -783,6 +808,10 @@ failover_test() {
 	for p in "${paths[@]}"; do
 		kill -TERM "${FO_TX[$p]}"
 		wait "${FO_TX[$p]}" 2>/dev/null
+		if [ -n "${FO_MON[$p]:-}" ]; then
+			kill -TERM "${FO_MON[$p]}"
+			wait "${FO_MON[$p]}" 2>/dev/null
+		fi
 	done
 	sleep 0.3
 	for p in "${paths[@]}"; do
