@@ -18,8 +18,9 @@ BUILD="gcc libc6-dev make meson ninja-build pkg-config libmnl-dev libyaml-dev
        libbpf-dev clang python3 systemd bash-completion"
 # dpkg-dev and fakeroot come with debhelper; lintian checks the package.
 # build-essential: dpkg-buildpackage refuses to start without it (every
-# source package build-depends on it implicitly).
-DEB="build-essential debhelper dpkg-dev lintian"
+# source package build-depends on it implicitly); libcmocka-dev: the
+# package's build runs the unit tests (debian/control, unless nocheck).
+DEB="build-essential debhelper dpkg-dev lintian libcmocka-dev"
 # libcmocka-dev: the unit tests; libclang-rt-14-dev: the sanitizers of
 # build-asan and the fuzz harnesses; libxdp-dev: bench/reflect (AF_XDP
 # against AF_PACKET); iproute2 ... python3-prometheus-client: the namespace
