@@ -6,8 +6,8 @@
 #   - "bondd --from FORMAT DIR" makes bond0 over eth0, eth1 in the mode the
 #     files say, with their address, up; traffic crosses between the
 #     namespaces both ways; bondd exits cleanly and gives the slaves back;
-# and a VLAN added to the files makes --check-config refuse them with
-# FILE:LINE (exit 78) and create nothing.
+# and netplan's vlans: on the bond become bondd's VLAN devices, while a VLAN
+# id out of range is refused with FILE:LINE (exit 78) and nothing created.
 #
 # srv: bond0 over eth0, eth1 (from the files), 192.0.2.1/24
 # sw:  br0 over s0, s1, sc
@@ -156,9 +156,11 @@ run_format netplan "fault-tolerance (active-backup)"
 run_format nm "load balancing (xor)"
 run_format networkd "load balancing (round-robin)"
 
-# --- VLANs: refused with FILE:LINE; nothing created
+# --- VLANs: netplan's vlans: on the bond become bondd's VLAN devices; a
+# bad one is refused with FILE:LINE and nothing is created
 vdir=$TOPO_DIR/netplan-vlan
 mk_netplan "$vdir"
+cp -r "$vdir" "$TOPO_DIR/netplan-badvlan"
 cat >>"$vdir/01-netcfg.yaml" <<'CFG'
   vlans:
     vlan100:
@@ -168,10 +170,33 @@ cat >>"$vdir/01-netcfg.yaml" <<'CFG'
 CFG
 out=$(nsx srv "$BONDD" --check-config --from netplan "$vdir" 2>&1)
 rc=$?
-check "netplan with vlans: --check-config exits 78 (got $rc)" is_eq status 78 "$rc"
-check "netplan with vlans: the message names 01-netcfg.yaml:18 and VLANs" \
-	sh -c 'printf "%s\n" "$1" | grep -q "01-netcfg.yaml:18: vlans: vlan100: VLAN sub-interfaces on a bond are not available"' _ "$out" ||
+check "netplan with vlans: --check-config accepts them (status $rc)" is_eq status 0 "$rc" ||
 	printf '%s\n' "$out" | topo_indent
-check "netplan with vlans: no bond0 was created" not_present
+need "netplan with vlans: bondd --from netplan starts" start_bondd srv --from netplan "$vdir"
+vlan_has() {
+	local out
+	out=$(ip -n "$(nsname srv)" -4 addr show dev vlan100) || return 1
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -q 'inet 198.51.100.1/24 ' &&
+		bctl srv vlan show bond0 | grep -qE '^vlan100 +bond0 +100 '
+}
+check "netplan with vlans: vlan100 (VID 100 on bond0) with 198.51.100.1/24" wait_for 5 vlan_has
+check "netplan with vlans: cli still pings bond0" wait_for 10 nsx cli ping -c 1 -W 1 192.0.2.1
+check "netplan with vlans: bondd exits cleanly on SIGTERM" stop_bondd srv
+check "netplan with vlans: vlan100 is gone after bondd stopped" \
+	sh -c "! ip -n $(nsname srv) link show vlan100 >/dev/null 2>&1"
+cat >>"$TOPO_DIR/netplan-badvlan/01-netcfg.yaml" <<'CFG'
+  vlans:
+    vlan4095:
+      id: 4095
+      link: bond0
+CFG
+out=$(nsx srv "$BONDD" --check-config --from netplan "$TOPO_DIR/netplan-badvlan" 2>&1)
+rc=$?
+check "netplan with VLAN id 4095: --check-config exits 78 (got $rc)" is_eq status 78 "$rc"
+check "netplan with VLAN id 4095: the message names 01-netcfg.yaml:19 and the id range" \
+	sh -c 'printf "%s\n" "$1" | grep -q "01-netcfg.yaml:19: id: invalid VLAN id .4095. (1 \.\. 4094)"' _ "$out" ||
+	printf '%s\n' "$out" | topo_indent
+check "netplan with VLAN id 4095: no bond0 was created" not_present
 
 topo_finish
