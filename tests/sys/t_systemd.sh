@@ -294,7 +294,13 @@ container_up() {
 	return 1
 }
 t0=$(now_ms)
-need "systemd-nspawn --boot starts systemd as the container's PID 1" wait_for 30 container_up
+# On failure: what nspawn and the container printed (why it did not
+# boot).
+if ! check "systemd-nspawn --boot starts systemd as the container's PID 1" wait_for 30 container_up; then
+	echo "    --- nspawn's console (last 40 lines) ---"
+	tail -n 40 "$TOPO_DIR/console.log" | sed 's/^/    /'
+	exit 1
+fi
 container_up # wait_for ran it in a subshell: CPID here
 need "the container reaches multi-user (systemctl is-system-running --wait)" eval \
 	'timeout 60 nsenter -t "$CPID" -a -- systemctl is-system-running --wait | grep -Eqx "running|degraded" ||
