@@ -72,7 +72,9 @@ for t in dpkg-buildpackage dh lintian debootstrap meson ninja; do
 	fi
 done
 
-tmp=$(mktemp -d /tmp/bondd-tdeb.XXXXXX) || exit 1
+# Not under /tmp: it may be a nodev,nosuid tmpfs (fresh build roots, some
+# hosts), and the chroot's /dev/null would then be a node nothing can open.
+tmp=$(mktemp -d /var/tmp/bondd-tdeb.XXXXXX) || exit 1
 root=$tmp/root
 cleanup() {
 	umount "$root/proc" 2>/dev/null

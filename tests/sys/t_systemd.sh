@@ -95,9 +95,13 @@ fi
 
 NSPAWN_PID=""
 CPID=""
-ROOT=$TOPO_DIR/root
+# The container's root, not under /tmp (TOPO_DIR): /tmp may be a
+# nodev,nosuid tmpfs (fresh build roots, some hosts), which the root would
+# inherit.
+ROOT=$(mktemp -d /var/tmp/bondd-sys.XXXXXX) || exit 1
 BPFFS=$TOPO_DIR/bpffs
 CGROUPS=()
+CG_MOUNTS=()   # cgroup hierarchies the test mounted itself
 
 # rm_cgroup DIR: removes a cgroup directory tree, deepest first, killing
 # what is still in it (nspawn's "payload" and "supervisor" children).
@@ -136,10 +140,13 @@ sys_cleanup() {
 	for cg in "${CGROUPS[@]}"; do
 		rm_cgroup "$cg"
 	done
+	for cg in "${CG_MOUNTS[@]}"; do
+		umount "$cg"
+	done
 	rm -rf "/run/systemd/nspawn/propagate/$MACHINE" "/run/systemd/nspawn/unix-export/$MACHINE"
 	mountpoint -q "$BPFFS" 2>/dev/null && umount "$BPFFS"
 	# the root copy holds no mounts of its own (nspawn's die with it)
-	[ -n "$TOPO_DIR" ] && rm -rf "$ROOT"
+	[ -n "$ROOT" ] && rm -rf "$ROOT"
 	# topo_cleanup takes the script's status from $?
 	(exit "$rc")
 	topo_cleanup
@@ -258,6 +265,22 @@ need "a bpffs for the container's /sys/fs/bpf" mount -t bpf bpf "$BPFFS"
 
 need "the test namespace for the peers" ns_add peer
 
+# A /sys with no cgroup hierarchy mounted (a chroot's own sysfs, as build
+# roots and some containers have; fresh-run's): nspawn refuses to start
+# ("Failed to determine whether the unified cgroups hierarchy is used").
+# The test mounts the hybrid layout of this host for itself (a tmpfs, the
+# v1 name=systemd hierarchy, the v2 one) and unmounts it at the end.
+if [ -z "$(ls -A /sys/fs/cgroup 2>/dev/null)" ]; then
+	mount -t tmpfs -o nosuid,nodev,noexec,mode=755 cgroup_root /sys/fs/cgroup &&
+		CG_MOUNTS=(/sys/fs/cgroup) &&
+		mkdir /sys/fs/cgroup/unified /sys/fs/cgroup/systemd &&
+		mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 /sys/fs/cgroup/unified &&
+		CG_MOUNTS=(/sys/fs/cgroup/unified "${CG_MOUNTS[@]}") &&
+		mount -t cgroup -o nosuid,nodev,noexec,none,name=systemd cgroup /sys/fs/cgroup/systemd &&
+		CG_MOUNTS=(/sys/fs/cgroup/systemd "${CG_MOUNTS[@]}")
+	need "cgroup hierarchies for nspawn mounted (none were on /sys/fs/cgroup)" \
+		mountpoint -q /sys/fs/cgroup/systemd
+fi
 # Our own cgroups when nobody manages this host's (PID 1 is not systemd):
 # nspawn --keep-unit makes its "payload" and "supervisor" under them.
 if [ ! -d /run/systemd/system ]; then
