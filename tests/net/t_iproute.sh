@@ -190,6 +190,15 @@ check "ip -d link show bond0: balance-rr with its ARP target" \
 		! grep -q active_slave "$TOPO_DIR/bip.out"'
 check "ip link set bond0 mtu 1400: the slaves follow, as under a kernel bond" eval \
 	'ok srv link set bond0 mtu 1400 && wait_for 5 eval "[ \"\$(nsx srv cat /sys/class/net/eth1/mtu)\" = 1400 ]"'
+# The link words bondctl does not act on go to ip, applied to the bond's
+# TAP: what the kernel does with them there is what it does on a bond.
+check "ip link set bond0 gso_max_size 32768 gro_max_size 32768: applied to bond0" eval \
+	'ok srv link set bond0 gso_max_size 32768 gro_max_size 32768 &&
+	 nsx srv ip -d link show bond0 | grep -q "gso_max_size 32768 .*gro_max_size 32768"'
+check "ip link set bond0 protodown on: the kernel's refusal, as for a kernel bond" \
+	refused 2 "Error: Protodown not supported by device." srv link set bond0 protodown on
+check "ip link set bond0 protodown_reason 0 on: refused the same way" \
+	refused 2 "Error: Protodown not supported by device." srv link set bond0 protodown_reason 0 on
 check "ip link add bond2 mtu 99999 type bond: ip refuses the MTU, no bond2 left" eval \
 	'bip srv link add bond2 mtu 99999 type bond; [ "$(cat "$TOPO_DIR/bip.rc")" = 2 ] &&
 	 ! bctl srv get bond2 mode && ! nsx srv ip link show bond2 2>/dev/null'

@@ -323,6 +323,18 @@ static void test_link_words(void **state)
 	assert_int_equal(c.n_rest, 2);
 	assert_string_equal(c.rest[0], "mtu");
 	assert_string_equal(c.rest[1], "9000");
+	/* the words bondctl does not act on go to ip whole, with as many
+	 * values as ip reads for each (protodown_reason: two) */
+	assert_int_equal(parse("link set bond0 protodown_reason 0 on protodown off "
+			       "gso_max_size 32768 gso_max_segs 64 gro_max_size 32768", &c, opts,
+			       sizeof(opts), err, sizeof(err)), 0);
+	assert_int_equal(c.n_rest, 11);
+	assert_string_equal(c.rest[0], "protodown_reason");
+	assert_string_equal(c.rest[2], "on");
+	assert_string_equal(c.rest[3], "protodown");
+	assert_string_equal(c.rest[5], "gso_max_size");
+	assert_string_equal(c.rest[9], "gro_max_size");
+	assert_string_equal(c.rest[10], "32768");
 
 	assert_int_equal(parse("link set dev bond0 type bond mode 0 arp_interval 1000 "
 			       "arp_ip_target +192.0.2.254", &c, opts, sizeof(opts), err,
