@@ -155,8 +155,13 @@ trap sys_cleanup EXIT
 
 # cx CMD...: CMD inside the container (all its namespaces), with a clean
 # environment (nothing of the test's leaks in: BONDD_*, ASAN_OPTIONS).
+# --root/--wd: nspawn reaches the container's root by MS_MOVE + chroot,
+# not pivot_root, so entering its mount namespace alone lands on that
+# namespace's root mount; when the test itself runs in a chroot, that is
+# the outer tree, where systemctl finds no /run/systemd ("not booted with
+# systemd"). The target's own root is the container's.
 cx() {
-	nsenter -t "$CPID" -a -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	nsenter -t "$CPID" -a --root --wd -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat SYSTEMD_LOG_COLOR=0 TERM=dumb "$@"
 }
 
@@ -326,7 +331,7 @@ if ! check "systemd-nspawn --boot starts systemd as the container's PID 1" wait_
 fi
 container_up # wait_for ran it in a subshell: CPID here
 need "the container reaches multi-user (systemctl is-system-running --wait)" eval \
-	'timeout 60 nsenter -t "$CPID" -a -- systemctl is-system-running --wait | grep -Eqx "running|degraded" ||
+	'timeout 60 nsenter -t "$CPID" -a --root --wd -- systemctl is-system-running --wait | grep -Eqx "running|degraded" ||
 	 { cx systemctl --failed --no-pager; cat "$TOPO_DIR/console.log"; false; }'
 topo_log "booted in $(($(now_ms) - t0)) ms"
 
