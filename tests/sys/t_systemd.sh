@@ -549,9 +549,12 @@ check "9: postinst handed over (bondctl upgrade), no stop or restart" eval '
 check "9: same pid $PID, NRestarts $N0, active (running)" eval '
 	is_eq MainPID "$PID" "$(prop MainPID)" && is_eq NRestarts "$N0" "$(prop NRestarts)" &&
 	state_is active running'
-check "9: pid $PID runs the new file (/proc/$PID/exe is /usr/sbin/bondd, not deleted)" eval '
-	exe=$(cx readlink "/proc/$PID/exe") && is_eq exe /usr/sbin/bondd "$exe" &&
-	is_eq inode "$(cx stat -L -c %i /usr/sbin/bondd)" "$(cx stat -L -c %i "/proc/$PID/exe")"'
+# By device and inode: the service's own mount namespace (its sandboxing)
+# may make the kernel print its exe under another path (it does when the
+# test runs in a chroot).
+check "9: pid $PID runs the new file (/proc/$PID/exe is /usr/sbin/bondd's inode, not deleted)" eval '
+	exe=$(cx readlink "/proc/$PID/exe") && case $exe in *"(deleted)") echo "exe: $exe"; false ;; esac &&
+	is_eq "device:inode" "$(cx stat -L -c %d:%i /usr/sbin/bondd)" "$(cx stat -L -c %d:%i "/proc/$PID/exe")"'
 check "9: the bond kept both slaves" eval '
 	is_eq "slaves up" 2 "$(slaves_up)"'
 
