@@ -155,8 +155,13 @@ topo_pstate() { awk '{print $3}' "/proc/$1/stat" 2>/dev/null; }
 # Returns its exit status (137 if it had to be killed).
 topo_reap() {
 	local pid=$1 t=$2 wd rc
+	# The watchdog's sleep goes with it (a bare `sleep` would outlive
+	# the kill below and be left running).
 	(
-		sleep "$t"
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep "$t" &
+		s=$!
+		wait "$s"
 		kill -KILL "$pid" 2>/dev/null
 	) &
 	wd=$!
