@@ -227,6 +227,18 @@ def main():
         upd = [c.get("last_update_us") for c in cuts if isinstance(c.get("last_update_us"), (int, float))]
         # when the client's bondd saw the cut (its monitor), per cut
         seen = [c.get("event_ms_after_cut") for c in cuts]
+        # The gap split at the daemon's event: from the last frame through
+        # (its send time, seqflood's stamp) to the event, and from the
+        # event to the first frame through on the new link.
+        before, after = [], []
+        for c, w in zip(cuts, ws):
+            at = c.get("event_at_s")
+            if not isinstance(at, (int, float)) or not w.get("gapfrom"):
+                before.append(None)
+                after.append(None)
+                continue
+            before.append(round((at - w["gapfrom"] / 1e9) * 1000, 2))
+            after.append(round((w["gapto"] / 1e9 - at) * 1000, 2))
         failover[path] = {
             "label": label, "rate_hz": rate, "cuts": len(ws), "cuts_planned": rec["cuts"],
             "cuts_settled": sum(1 for c in cuts if c.get("settled") == 1),
@@ -241,6 +253,7 @@ def main():
             "return_gaps_ms": back_gaps_ms,
             "map_update_us_after_cut": upd,
             "event_ms_after_cut": seen,
+            "event_ms_after_gap_start": before, "gap_end_ms_after_event": after,
             "sender": res.get("sender"), "receiver_total": res.get("total"),
         }
 
@@ -551,6 +564,11 @@ def main():
                                      len(f["links_cut"]),
                                      "; map write after the cut %s us" % " ".join(str(u) for u in f["map_update_us_after_cut"])
                                      if path != "ovs" and f["map_update_us_after_cut"] else ""))
+                split = [(b, a) for b, a in zip(f.get("event_ms_after_gap_start") or [],
+                                                f.get("gap_end_ms_after_event") or []) if b is not None]
+                if split:
+                    notes.append("failover %s: each gap split at the daemon's event, ms before + after: %s"
+                                 % (path, " ".join("%.1f+%.1f" % x for x in split)))
     table = "\n".join([head, ""] + text + fo_text + [""] + notes)
     tgt_text = "\n".join("  " + t["text"] for t in targets)
     print(table)

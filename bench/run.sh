@@ -741,7 +741,7 @@ fo_cut() {
 	# When the client's bondd saw the link go (its monitor's first "link
 	# down" of c$act after the cut): the gap splits into the time the
 	# event took to reach the daemon and what came after it.
-	seen=null
+	seen="null null"
 	[ -n "${FO_MON[$p]:-}" ] && seen=$("$PY" -c 'import datetime, json, sys
 t0, slave = float(sys.argv[2]), sys.argv[3]
 for line in open(sys.argv[1]):
@@ -754,13 +754,14 @@ for line in open(sys.argv[1]):
     t = datetime.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
         tzinfo=datetime.timezone.utc).timestamp()
     if t >= t0 - 0.001:
-        print(round((t - t0) * 1000, 3))
+        print(round((t - t0) * 1000, 3), "%.6f" % t)
         break
 else:
-    print("null")' "$TMP/mon-$p.jsonl" "$t0" "c$act" 2>/dev/null || echo null)
+    print("null null")' "$TMP/mon-$p.jsonl" "$t0" "c$act" 2>/dev/null || echo null null)
 	read -r _ dplast dpmax _ <<<"$dp"
+	read -r seen seen_at _ <<<"$seen"
 	record kind=failover_cut path="\"$p\"" cut="$n" link="\"c$act\"" settled="$ok" \
-		event_ms_after_cut="${seen:-null}" \
+		event_ms_after_cut="${seen:-null}" event_at_s="${seen_at:-null}" \
 		settle_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')" \
 		last_update_us="$dplast" max_update_us="$dpmax"
 	[ $ok = 1 ] || log "failover $p cut $n: the stream did not move to c$other within 5 s"

@@ -4,7 +4,8 @@
  *   seqflood -l [-p PORT]                                (receiver)
  *
  * The sender stamps a 64-bit sequence number (network order) into each
- * datagram and sends RATE datagrams a second (default 10000) on an absolute
+ * datagram, then the CLOCK_REALTIME of its sending in ns (so that the
+ * bench can put a gap beside the daemon's own event times), and sends RATE datagrams a second (default 10000) on an absolute
  * schedule: datagram N leaves at start + N / RATE, and a sender that was held
  * up catches up at once, so that sequence number N always stands for the
  * instant N / RATE and a run of K missing numbers is K / RATE seconds of
@@ -13,11 +14,13 @@
  *
  * The receiver counts what arrives. SIGUSR1 closes a window: it prints
  *
- *   window=W received=R lost=L gaps=G maxgap=M late=X
+ *   window=W received=R lost=L gaps=G maxgap=M late=X gapfrom=F gapto=T
  *
  * for the frames since the previous window (lost = sequence numbers skipped,
  * maxgap = the longest run of them, late = frames older than one already
- * seen, which a skipped run had counted as lost) and starts the next one.
+ * seen, which a skipped run had counted as lost; gapfrom and gapto = when
+ * the frames on either side of the longest run were sent, CLOCK_REALTIME
+ * ns, 0 without a gap) and starts the next one.
  * SIGTERM/SIGINT print the last window and a "total ..." line the same way,
  * then exit. The bench closes a window just before each cut of a link, so
  * each window holds exactly one failover. */
@@ -116,9 +119,13 @@ static int sender(const struct sockaddr_in *sa, double rate, double secs)
 	mono_now(&start);
 	next = start;
 	while (!stop_flag && seq < limit) {
-		uint64_t be = htobe64(seq);
+		uint64_t be = htobe64(seq), sent;
+		struct timespec rt;
 
 		memcpy(buf, &be, sizeof(be));
+		clock_gettime(CLOCK_REALTIME, &rt);
+		sent = htobe64((uint64_t)rt.tv_sec * 1000000000ULL + (uint64_t)rt.tv_nsec);
+		memcpy(buf + sizeof(be), &sent, sizeof(sent));
 		/* A failed send still uses its number: the receiver then
 		 * counts it as lost, which it is. */
 		if (send(fd, buf, sizeof(buf), 0) < 0) {
@@ -149,12 +156,13 @@ static int sender(const struct sockaddr_in *sa, double rate, double secs)
 
 struct window {
 	unsigned long long received, lost, gaps, maxgap, late;
+	unsigned long long gap_from_ns, gap_to_ns;   /* the longest run's edges */
 };
 
 static void print_window(const char *tag, unsigned long long n, const struct window *w)
 {
-	printf("%s=%llu received=%llu lost=%llu gaps=%llu maxgap=%llu late=%llu\n", tag, n,
-	       w->received, w->lost, w->gaps, w->maxgap, w->late);
+	printf("%s=%llu received=%llu lost=%llu gaps=%llu maxgap=%llu late=%llu gapfrom=%llu gapto=%llu\n",
+	       tag, n, w->received, w->lost, w->gaps, w->maxgap, w->late, w->gap_from_ns, w->gap_to_ns);
 	fflush(stdout);
 }
 
@@ -164,7 +172,7 @@ static int receiver(const struct sockaddr_in *sa)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct window win = { 0 }, total = { 0 };
-	unsigned long long expect = 0, nwin = 0;
+	unsigned long long expect = 0, nwin = 0, prev_sent = 0;
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 20000 };
 	int have_first = 0, rcvbuf = 4 << 20;
 	int fd;
@@ -202,18 +210,21 @@ static int receiver(const struct sockaddr_in *sa)
 			return 1;
 		}
 		for (int i = 0; i < n; i++) {
-			uint64_t be;
-			unsigned long long seq;
+			uint64_t be, st;
+			unsigned long long seq, sent;
 
-			if (msgs[i].msg_len < sizeof(be))
+			if (msgs[i].msg_len < 2 * sizeof(be))
 				continue;
 			memcpy(&be, bufs[i], sizeof(be));
+			memcpy(&st, bufs[i] + sizeof(be), sizeof(st));
 			seq = be64toh(be);
+			sent = be64toh(st);
 			win.received++;
 			total.received++;
 			if (!have_first) {
 				have_first = 1;
 				expect = seq + 1;
+				prev_sent = sent;
 				continue;
 			}
 			if (seq >= expect) {
@@ -224,12 +235,16 @@ static int receiver(const struct sockaddr_in *sa)
 					total.lost += g;
 					win.gaps++;
 					total.gaps++;
-					if (g > win.maxgap)
+					if (g > win.maxgap) {
 						win.maxgap = g;
+						win.gap_from_ns = prev_sent;
+						win.gap_to_ns = sent;
+					}
 					if (g > total.maxgap)
 						total.maxgap = g;
 				}
 				expect = seq + 1;
+				prev_sent = sent;
 			} else {
 				win.late++;
 				total.late++;
