@@ -5,9 +5,7 @@
  *              the driver reports it;
  *   poll       where the kernel refuses those programs: every slave's
  *              carrier_changes count read every CW_POLL_US (lockless in
- *              the kernel), a change 1 ms late at most; every
- *              CW_POLL_PROMPT_US when all polled slaves are stacked
- *              devices, whose changes rtnetlink brings at once;
+ *              the kernel), a change 1 ms late at most;
  *   rtnetlink  neither (BONDD_CARRIER_WATCH=0): rtnetlink, which linkwatch
  *              may hold back for up to a second, and the miimon poll.
  *
@@ -33,18 +31,13 @@
 #include "daemon_impl.h"
 #include "linux/carrier_watch.h"
 
-/* A slave whose changes linkwatch may hold back (a NIC) is read every
- * millisecond. A stacked one (veth...) has its changes on rtnetlink at
- * once: the poll is only a safety net for it, at a quarter of the cost
- * (each tick is a wakeup: about 0.25 % of a core per kHz here). */
 #define CW_POLL_US 1000
-#define CW_POLL_PROMPT_US 4000
 
 static void poll_open(struct daemon *d, const char *why)
 {
 	struct err err = { 0 };
 
-	d->cwp = cwpoll_open(&err);
+	d->cwp = cwpoll_open(CW_POLL_US, &err);
 	if (!d->cwp) {
 		daemon_logl(d, LOG_WARNING, "bondd: carrier changes from rtnetlink and the miimon poll (may come up to one miimon interval late): %s; %s",
 			    why, err.msg);
@@ -57,9 +50,8 @@ static void poll_open(struct daemon *d, const char *why)
 		d->cwp = NULL;
 		return;
 	}
-	daemon_logl(d, LOG_INFO, "bondd: carrier changes polled every %u us (sysfs carrier_changes; "
-		    "every %u us where rtnetlink reports them at once): %s",
-		    CW_POLL_US, CW_POLL_PROMPT_US, why);
+	daemon_logl(d, LOG_INFO, "bondd: carrier changes polled every %u us (sysfs carrier_changes): %s",
+		    CW_POLL_US, why);
 }
 
 void daemon_cwatch_open(struct daemon *d)
@@ -127,10 +119,14 @@ static void poll_arm(struct daemon *d)
 {
 	struct err err = { 0 };
 	bool on = d->cw_polled > 0 && daemon_now(d) < d->cw_busy_until_ms;
-	unsigned us = !on ? 0 : d->cw_slow ? CW_POLL_US : CW_POLL_PROMPT_US;
 
-	if (cwpoll_arm(d->cwp, us, &err) < 0)
+	if (on == d->cw_armed)
+		return;
+	if (cwpoll_arm(d->cwp, on, &err) < 0) {
 		daemon_logl(d, LOG_ERR, "bondd: %s", err.msg);
+		return;
+	}
+	d->cw_armed = on;
 }
 
 /* Traffic: at least this many frames (sent and received, every slave) in
@@ -176,7 +172,6 @@ static void poll_slave(struct daemon *d, struct dslave *ds, bool watch)
 		close(ds->cw_fd);
 		ds->cw_polled = false;
 		d->cw_polled--;
-		d->cw_slow -= !ds->cw_prompt;
 		poll_arm(d);
 		return;
 	}
@@ -190,10 +185,7 @@ static void poll_slave(struct daemon *d, struct dslave *ds, bool watch)
 	}
 	ds->cw_changes = cwpoll_changes(ds->cw_fd);
 	ds->cw_polled = true;
-	/* unknown counts as a NIC: polled at the full rate */
-	ds->cw_prompt = cwpoll_prompt(ds->name, ds->ifindex) == 1;
 	d->cw_polled++;
-	d->cw_slow += !ds->cw_prompt;
 	poll_arm(d);
 }
 

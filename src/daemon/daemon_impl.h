@@ -110,7 +110,6 @@ struct dslave {
 	/* the fast carrier poll (daemon_cwatch.c): the device's
 	 * carrier_changes file and its count as last read */
 	bool cw_polled;
-	bool cw_prompt;            /* rtnetlink has its changes at once */
 	int cw_fd;
 	int64_t cw_changes;
 	/* bondctl flows (daemon_flows.c): the tx counters at the start of
@@ -207,10 +206,10 @@ struct daemon {
 	 * until when the poll stays on */
 	struct cwpoll *cwp;
 	unsigned cw_polled;
-	unsigned cw_slow;           /* of them, not cw_prompt: read every ms */
 	uint64_t cw_frames;
 	uint64_t cw_look_ms;
 	uint64_t cw_busy_until_ms;
+	bool cw_armed;
 	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;

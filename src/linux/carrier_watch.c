@@ -246,10 +246,11 @@ uint64_t cwatch_netns_self(struct err *err)
 
 struct cwpoll {
 	int tfd;
-	unsigned interval_us;     /* 0: disarmed */
+	unsigned interval_us;
+	bool armed;
 };
 
-struct cwpoll *cwpoll_open(struct err *err)
+struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err)
 {
 	struct cwpoll *cp = calloc(1, sizeof(*cp));
 
@@ -257,6 +258,7 @@ struct cwpoll *cwpoll_open(struct err *err)
 		err_set(err, -ENOMEM, "carrier poll: out of memory");
 		return NULL;
 	}
+	cp->interval_us = interval_us ? interval_us : 1000;
 	cp->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (cp->tfd < 0) {
 		err_set(err, -errno, "carrier poll: timerfd_create: %s", strerror(errno));
@@ -279,21 +281,23 @@ int cwpoll_fd(const struct cwpoll *cp)
 	return cp->tfd;
 }
 
-int cwpoll_arm(struct cwpoll *cp, unsigned interval_us, struct err *err)
+int cwpoll_arm(struct cwpoll *cp, bool on, struct err *err)
 {
 	struct itimerspec its;
 
-	if (interval_us == cp->interval_us)
+	if (on == cp->armed)
 		return 0;
 	memset(&its, 0, sizeof(its));
-	its.it_interval.tv_sec = interval_us / 1000000;
-	its.it_interval.tv_nsec = (long)(interval_us % 1000000) * 1000;
-	its.it_value = its.it_interval;
+	if (on) {
+		its.it_interval.tv_sec = cp->interval_us / 1000000;
+		its.it_interval.tv_nsec = (long)(cp->interval_us % 1000000) * 1000;
+		its.it_value = its.it_interval;
+	}
 	if (timerfd_settime(cp->tfd, 0, &its, NULL) < 0) {
 		err_set(err, -errno, "carrier poll: timerfd_settime: %s", strerror(errno));
 		return -errno;
 	}
-	cp->interval_us = interval_us;
+	cp->armed = on;
 	return 0;
 }
 
@@ -354,21 +358,4 @@ int cwpoll_slave_open(const char *ifname, int ifindex, struct err *err)
 int64_t cwpoll_changes(int fd)
 {
 	return read_num(fd);
-}
-
-int cwpoll_prompt(const char *ifname, int ifindex)
-{
-	char path[128];
-	int64_t link;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/iflink", ifname);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	link = read_num(fd);
-	close(fd);
-	if (link < 0)
-		return (int)link;
-	return link != ifindex;
 }

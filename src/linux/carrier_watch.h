@@ -50,14 +50,14 @@ uint64_t cwatch_netns_self(struct err *err);
  * ETHTOOL_GLINK read that follows. */
 struct cwpoll;
 
-/* A periodic timer (armed by cwpoll_arm). NULL with err saying why. */
-struct cwpoll *cwpoll_open(struct err *err);
+/* A periodic timer of interval_us (armed by cwpoll_arm). NULL with err
+ * saying why. */
+struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err);
 void cwpoll_close(struct cwpoll *cp);
 /* The timer's fd (readable at every tick). */
 int cwpoll_fd(const struct cwpoll *cp);
-/* Ticks every interval_us from now on (0: stops them); 0 or -errno with
- * err. */
-int cwpoll_arm(struct cwpoll *cp, unsigned interval_us, struct err *err);
+/* Starts (on) or stops the ticks; 0 or -errno with err. */
+int cwpoll_arm(struct cwpoll *cp, bool on, struct err *err);
 /* Consumes the timer's ticks (after the fd polled readable). */
 void cwpoll_ack(struct cwpoll *cp);
 /* Opens ifname's carrier_changes (the fd to close), after checking that
@@ -66,12 +66,5 @@ void cwpoll_ack(struct cwpoll *cp);
 int cwpoll_slave_open(const char *ifname, int ifindex, struct err *err);
 /* The count now, or -errno (-ENODEV: the device is gone). */
 int64_t cwpoll_changes(int fd);
-/* Whether rtnetlink reports ifname's carrier changes at once, by the
- * kernel's own rule (linkwatch_urgent_event): 1 when its iflink is not its
- * ifindex (a device stacked on another: veth, macvlan, VLAN...); 0 when
- * they are equal (a NIC, but also a veth whose peer has the same ifindex in
- * its own namespace), whose changes linkwatch may hold back for up to a
- * second after the previous one; -errno. */
-int cwpoll_prompt(const char *ifname, int ifindex);
 
 #endif
