@@ -4,8 +4,10 @@
  *              write a record for every change of a slave's carrier, as
  *              the driver reports it;
  *   poll       where the kernel refuses those programs: every slave's
- *              carrier_changes count read every CW_POLL_US (lockless in
- *              the kernel), a change 1 ms late at most;
+ *              carrier_changes count read every CW_POLL_US while traffic
+ *              flows (lockless in the kernel), a change 1 ms late at
+ *              most, and the carrier it changed to from the up and down
+ *              counts, lockless too (cwpoll_carrier);
  *   rtnetlink  neither (BONDD_CARRIER_WATCH=0): rtnetlink, which linkwatch
  *              may hold back for up to a second, and the miimon poll.
  *
@@ -238,6 +240,7 @@ static bool on_tick(struct daemon *d)
 		for (unsigned j = 0; j < db->n_slaves; j++) {
 			struct dslave *ds = db->slaves[j];
 			int64_t c;
+			int rc;
 
 			if (!ds->cw_polled)
 				continue;
@@ -246,7 +249,13 @@ static bool on_tick(struct daemon *d)
 			if (c < 0 || c == ds->cw_changes)
 				continue;
 			ds->cw_changes = c;
-			daemon_slave_carrier_check(d, ds, now);
+			/* The carrier from the same lockless counts; the
+			 * ETHTOOL_GLINK read only where they are missing. */
+			rc = cwpoll_carrier(ds->name);
+			if (rc < 0)
+				daemon_slave_carrier_check(d, ds, now);
+			else
+				daemon_slave_carrier_is(d, ds, rc, now);
 			changed = true;
 		}
 	}

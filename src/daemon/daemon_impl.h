@@ -358,6 +358,9 @@ void daemon_poll_carriers(struct daemon *d, uint64_t now);
  * on carrier up) and a failover is timed. The miimon poll and the carrier
  * watch's records both end here. */
 void daemon_slave_carrier_check(struct daemon *d, struct dslave *ds, uint64_t now);
+/* The same with the carrier c already read (1 on, 0 off; <0: unknown,
+ * nothing done), by the carrier poll without RTNL (cwpoll_carrier). */
+void daemon_slave_carrier_is(struct daemon *d, struct dslave *ds, int c, uint64_t now);
 /* Gives the engine the bond device's current addresses. */
 /* A device's addresses as the engine takes them (the first 8 of each
  * family), read over rtnetlink: 0, or -errno (logged) when they could not

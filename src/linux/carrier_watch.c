@@ -359,3 +359,37 @@ int64_t cwpoll_changes(int fd)
 {
 	return read_num(fd);
 }
+
+/* ifname's /sys/class/net attribute as a number; -errno. */
+static int64_t read_attr(const char *ifname, const char *attr)
+{
+	char path[128];
+	int64_t v;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	v = read_num(fd);
+	close(fd);
+	return v;
+}
+
+int cwpoll_carrier(const char *ifname)
+{
+	/* Both counts only grow: a change between the two reads shows as a
+	 * down count read again that moved, and the pair is read again. */
+	for (int i = 0; i < 3; i++) {
+		int64_t down = read_attr(ifname, "carrier_down_count");
+		int64_t up = read_attr(ifname, "carrier_up_count");
+
+		if (down < 0)
+			return (int)down;
+		if (up < 0)
+			return (int)up;
+		if (read_attr(ifname, "carrier_down_count") == down)
+			return up == down;
+	}
+	return -EAGAIN;
+}

@@ -46,8 +46,8 @@ uint64_t cwatch_netns_self(struct err *err);
  * device's carrier_changes in sysfs (carrier up + down counts, atomics read
  * without RTNL, unlike ETHTOOL_GLINK or the sysfs carrier file) moves at
  * once on every change, so a read costs one short pread() on a file kept
- * open, and may be made every millisecond; only a change costs the
- * ETHTOOL_GLINK read that follows. */
+ * open, and may be made every millisecond; a change costs three more
+ * (cwpoll_carrier), none of which waits for RTNL. */
 struct cwpoll;
 
 /* A periodic timer of interval_us (armed by cwpoll_arm). NULL with err
@@ -66,5 +66,14 @@ void cwpoll_ack(struct cwpoll *cp);
 int cwpoll_slave_open(const char *ifname, int ifindex, struct err *err);
 /* The count now, or -errno (-ENODEV: the device is gone). */
 int64_t cwpoll_changes(int fd);
+/* ifname's carrier without RTNL: 1 on, 0 off, or -errno (a kernel before
+ * 4.16 has no such counts). A device starts with its carrier on and counts
+ * every change in carrier_up_count or carrier_down_count, so the carrier
+ * is on exactly when the two are equal: the driver's own state, as the
+ * kernel's bonding driver reads it (netif_carrier_ok). ETHTOOL_GLINK and
+ * sysfs "carrier" wait for RTNL, which whoever changed the link (an
+ * `ip link set ... down` of the peer) may still hold for milliseconds
+ * after the carrier dropped. */
+int cwpoll_carrier(const char *ifname);
 
 #endif

@@ -758,7 +758,7 @@ static void test_carrier_poll(void)
 	struct rtnl *rb;
 	struct err err;
 	int64_t c0, c1, c2;
-	int fd, ret;
+	int fd, ret, on0, off, on1;
 	double t0;
 	unsigned ticks = 0;
 
@@ -786,12 +786,19 @@ static void test_carrier_poll(void)
 	}
 	rtnl_link_get(rb, "bdt-p3", &p3, &err);
 	c0 = cwpoll_changes(fd);
+	on0 = cwpoll_carrier("bdt-s3");
 	rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
 	c1 = cwpoll_changes(fd);
+	off = cwpoll_carrier("bdt-s3");
 	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
 	c2 = cwpoll_changes(fd);
+	on1 = cwpoll_carrier("bdt-s3");
 	check("cwpoll_changes_at_once", c0 >= 0 && c1 == c0 + 1 && c2 == c1 + 1,
 	      "carrier_changes %lld -> %lld -> %lld", (long long)c0, (long long)c1, (long long)c2);
+	/* the carrier itself from the up/down counts, without RTNL */
+	check("cwpoll_carrier_from_counts", on0 == 1 && off == 0 && on1 == 1,
+	      "carrier %d -> %d -> %d (peer up, down, up)", on0, off, on1);
+	check("cwpoll_carrier_no_device", cwpoll_carrier("bdt-nosuch") == -ENOENT, "a missing device is -ENOENT");
 	ret = cwpoll_arm(cp, true, &err);
 	t0 = now_s();
 	while (ret == 0 && now_s() - t0 < 0.05) {
