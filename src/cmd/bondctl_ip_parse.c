@@ -564,6 +564,10 @@ static const struct link_word link_words[] = {
 	{ "dynamic", false, 1, false }, { "type", false, 1, false }, { "alias", false, 1, false },
 	{ "group", true, 1, false }, { "mode", true, 1, false }, { "state", true, 1, false },
 	{ "numtxqueues", false, 1, true }, { "numrxqueues", false, 1, true },
+	/* protodown, protodown_reason and the gso/gro sizes are ip's to
+	 * apply to the TAP like the words above: the sizes are set, protodown
+	 * gets the kernel's own "not supported by device", as on a kernel
+	 * bond (tests/net/t_iproute.sh, bondctl(8)). */
 	{ "addrgenmode", false, 1, false }, { "link-netns", false, 1, true },
 	{ "link-netnsid", false, 1, true }, { "protodown", true, 1, false },
 	{ "protodown_reason", true, 2, false }, { "gso_max_size", true, 1, false },

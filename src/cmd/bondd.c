@@ -136,8 +136,6 @@ int main(int argc, char **argv)
 	struct daemon_conf_src src = { NULL, NULL, NULL };
 	struct err err = { 0 };
 	struct daemon *d;
-	char status[64];
-	unsigned nbonds;
 	int c, rc;
 
 	if (!sock || !*sock)
@@ -315,9 +313,7 @@ int main(int argc, char **argv)
 		daemon_detached(d);
 	/* systemd (Type=notify) starts what depends on bondd now: the
 	 * control socket answers and the configured bonds exist. */
-	nbonds = engine_bond_count(daemon_engine(d));
-	snprintf(status, sizeof(status), "%u bond%s", nbonds, nbonds == 1 ? "" : "s");
-	notify_ready(status);
+	daemon_notify_ready(d);
 	rc = daemon_run(d);
 	if (rc == 0 && daemon_handing_over(d)) {
 		/* `bondctl upgrade`: everything stays in place for the

@@ -39,6 +39,7 @@
 #include "linux/dp_ebpf.h"
 #include "linux/hide.h"
 #include "linux/journal.h"
+#include "linux/notify.h"
 #include "linux/nslock.h"
 #include "linux/packet.h"
 #include "linux/rtnl.h"
@@ -934,6 +935,14 @@ int daemon_upgrade(struct daemon *d, struct err *err)
 bool daemon_handing_over(const struct daemon *d)
 {
 	return d->handover;
+}
+
+int daemon_notify_ready(const struct daemon *d)
+{
+	char status[32];
+
+	snprintf(status, sizeof(status), "%u bond%s", d->n_bonds, d->n_bonds == 1 ? "" : "s");
+	return notify_ready(status);
 }
 
 /* Upgrade: the daemon's hold on a bond ends, nothing else does. The

@@ -35,6 +35,9 @@ void daemon_start(struct daemon *d);
  * place (daemon_handing_over() then says so). Else -errno and why. */
 int daemon_upgrade(struct daemon *d, struct err *err);
 bool daemon_handing_over(const struct daemon *d);
+/* Tells systemd (Type=notify) that bondd is ready, with "N bonds" as its
+ * status: at start, and at the end of every reload; -errno from sd_notify. */
+int daemon_notify_ready(const struct daemon *d);
 /* After daemon(3): the lock file and the slave journal name the new pid,
  * and the signals reach the new process's event loop. */
 void daemon_detached(struct daemon *d);

@@ -881,7 +881,6 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 {
 	size_t from = msgs->len;
 	bool refused = false;
-	char status[32];
 	int rc, nrc;
 
 	/* systemd (Type=notify) shows the unit "reloading" until READY=1,
@@ -892,8 +891,7 @@ int daemon_reload(struct daemon *d, struct strbuf *msgs, struct err *err)
 	rc = reload_apply(d, msgs, &refused, err);
 	if (msgs->len > from)
 		reload_log(d, sb_str(msgs) + from, msgs->len - from, refused);
-	snprintf(status, sizeof(status), "%u bond%s", d->n_bonds, d->n_bonds == 1 ? "" : "s");
-	nrc = notify_ready(status);
+	nrc = daemon_notify_ready(d);
 	if (nrc < 0)
 		daemon_logl(d, LOG_WARNING, "sd_notify READY=1: %s", strerror(-nrc));
 	return rc;
