@@ -12,4 +12,8 @@ extern const size_t bondd_bpf_obj_len;
 extern const unsigned char bondd_cw_obj[];
 extern const size_t bondd_cw_obj_len;
 
+/* The device address learner (src/bpf/dev_addr.bpf.c, dp_abi.h). */
+extern const unsigned char bondd_devaddr_obj[];
+extern const size_t bondd_devaddr_obj_len;
+
 #endif

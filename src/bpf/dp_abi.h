@@ -43,6 +43,7 @@
 #define DP_MAP_VLANS    "dp_vlans"
 #define DP_MAP_VLAN_IFS "dp_vlan_ifs"
 #define DP_MAP_VSTATS   "dp_vstats"
+#define DP_MAP_HINTS    "dp_hints"
 #define DP_PROG_TX      "bond_tx"
 #define DP_PROG_RX      "bond_rx"
 #define DP_PROG_VLAN_TX "bond_vlan_tx"
@@ -132,6 +133,11 @@ struct dp_slave_stats {
 	__u64 tx_packets, tx_bytes, tx_dropped;
 	__u64 last_rx_ns;            /* bpf_ktime_get_ns() of the last frame
 				      * received (max over CPUs) */
+	/* Carrier hints (below): not counters. dev is written by the
+	 * daemon, the same in every CPU's copy; hint_ns by the program, the
+	 * CPU's last hint for this slave. */
+	__u64 dev;
+	__u64 hint_ns;
 };
 
 /* Map dp_bstats: BPF_MAP_TYPE_PERCPU_ARRAY, one entry: frames the bond
@@ -158,6 +164,62 @@ struct dp_tlb_bucket {
 
 /* Map dp_rr: BPF_MAP_TYPE_PERCPU_ARRAY, one __u32 entry: balance-rr's
  * counter, one per CPU as the kernel's, incremented before use. */
+
+/* ---- carrier hints --------------------------------------------------------
+ *
+ * The transmit program reports a slave that has lost its carrier as soon
+ * as a frame is sent to it, so that the daemon fails over within a frame's
+ * time instead of at its next carrier poll (docs/design.md, "Carrier
+ * hints"). The kernel tells rtnetlink of a carrier change up to a second
+ * late (linkwatch), and a poll fast enough to matter costs a wakeup a
+ * millisecond; the frames going into a dead link are what a failover must
+ * stop, and bond_tx sees each of them.
+ *
+ * bond_tx reads the chosen slave's `state` word (struct net_device) with
+ * bpf_probe_read_kernel() at dp_slave_stats.dev + dp_hint_cfg.state_off:
+ * when dp_hint_cfg.down_bits are set or up_bits are not (no carrier, or
+ * the device is down), it writes a struct dp_hint to the ring buffer
+ * dp_hints, at most one per slave and CPU every DP_HINT_GAP_NS. The daemon
+ * learns a device's address and the offsets once (src/bpf/dev_addr.bpf.c,
+ * run with BPF_PROG_TEST_RUN on the device) and confirms every hint with
+ * the kernel's own carrier counts before acting on it: a hint is never
+ * trusted alone (a device freed under a stale address reads as anything). */
+
+/* The program's read-only configuration (.rodata, "dp_hint"), set before
+ * the load: state_off 0 leaves the hint out (the verifier then removes its
+ * code: a daemon without CAP_PERFMON, or a kernel without the kfunc or BTF
+ * that dev_addr needs, loads the programs without it). */
+struct dp_hint_cfg {
+	__u32 state_off;             /* offsetof(struct net_device, state) */
+	__u32 pad;
+	__u64 down_bits;             /* 1 << __LINK_STATE_NOCARRIER */
+	__u64 up_bits;               /* 1 << __LINK_STATE_START (IFF_UP) */
+};
+
+#define DP_HINT_GAP_NS  1000000ull      /* one hint per slave and CPU a ms */
+#define DP_HINT_RING_BYTES (16 * 1024)  /* 1024 records: far more than a
+					 * loop turn's worth of dead slaves */
+
+/* One record of dp_hints. */
+struct dp_hint {
+	__u32 ifindex;               /* the slave */
+	__u32 pad;
+	__u64 state;                 /* its state word as read */
+	__u64 ts_ns;                 /* bpf_ktime_get_ns() */
+};
+
+/* What src/bpf/dev_addr.bpf.c writes into the first bytes of the frame its
+ * test run hands back: the address of the run's skb->dev (the device of
+ * ctx.ifindex), that device's ifindex as read through it, and the hint
+ * configuration of the running kernel (CO-RE offsets and enum values). */
+struct dp_dev_addr {
+	__u64 dev;
+	__u32 ifindex;
+	__u32 magic;                 /* DP_DEV_ADDR_MAGIC: the program ran */
+	struct dp_hint_cfg cfg;
+};
+
+#define DP_DEV_ADDR_MAGIC 0xb0dda11u
 
 /* ---- VLAN sub-interfaces (bond0.100) --------------------------------------
  *

@@ -55,6 +55,10 @@ struct ctl_bond_io {
 	/* How carrier changes reach the daemon: "bpf" (the carrier watch,
 	 * at once) or "rtnetlink" (and the miimon poll); NULL: not said */
 	const char *carrier_events;
+	/* ebpf: whether bond_tx's carrier hints reach the daemon, the hints
+	 * read and those that found a carrier loss first */
+	bool carrier_hints;
+	uint64_t hints_received, hints_acted;
 	uint64_t map_updates;       /* ebpf: writes of the engine's decisions */
 	uint32_t last_update_us;    /* event -> map write, the latest and the worst */
 	uint32_t max_update_us;

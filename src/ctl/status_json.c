@@ -352,6 +352,10 @@ void status_json_io(const struct bond *b, const struct ctl_bond_io *io, struct s
 		sb_puts(out, ",\"carrier_events\":");
 		sb_json_str(out, io->carrier_events);
 	}
+	if (!strcmp(io->datapath, "ebpf"))
+		sb_printf(out, ",\"carrier_hints\":{\"on\":%s,\"received\":%llu,\"acted\":%llu}",
+			  io->carrier_hints ? "true" : "false",
+			  (unsigned long long)io->hints_received, (unsigned long long)io->hints_acted);
 	sb_printf(out, ",\"failover\":{\"count\":%llu,\"last_us\":%u,\"max_us\":%u,\"histogram_us\":{",
 		  (unsigned long long)io->failover.count, io->failover.last_us,
 		  io->failover.max_us);

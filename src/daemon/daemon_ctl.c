@@ -70,6 +70,9 @@ static void be_bond_io(void *ctx, const char *bond, struct ctl_bond_io *out)
 	out->map_updates = db->dp_updates;
 	out->last_update_us = db->dp_last_us;
 	out->max_update_us = db->dp_max_us;
+	out->carrier_hints = db->hint_ep.obj != NULL;
+	out->hints_received = db->hints_rx;
+	out->hints_acted = db->hints_acted;
 	out->failover = db->failover;
 }
 

@@ -79,6 +79,7 @@ static int ebpf_bond_open(struct daemon *d, struct dbond *db, struct err *err)
 		return err->code ? err->code : -EIO;
 	}
 	db->cfg_valid = false;
+	daemon_hints_bond(d, db, true);
 	return 0;
 }
 
@@ -86,6 +87,7 @@ static void ebpf_bond_close(struct daemon *d, struct dbond *db)
 {
 	int rc;
 
+	daemon_hints_bond(d, db, false);
 	dp_ebpf_destroy(db->ebpf);
 	db->ebpf = NULL;
 	/* Closing the fd now removes the device, as on the packet data path. */
@@ -158,6 +160,7 @@ int dbond_dp_adopt(struct daemon *d, struct dbond *db, struct dp_ebpf *old, stru
 		return rc;
 	}
 	db->ebpf = old;
+	daemon_hints_bond(d, db, true);
 	db->adopted = true;
 	db->cfg_valid = false;
 	/* The maps keep the last daemon's decisions until the engine has made
@@ -365,6 +368,9 @@ static void sync_bond(struct daemon *d, struct dbond *db)
 		ent.flags = (ds->s->inactive ? DP_S_INACTIVE : 0) |
 			    (slave_can_tx(ds->s) ? DP_S_CAN_TX : 0);
 		memcpy(ent.mac, ds->s->cur_mac, 6);
+		/* (the counters' entry exists since ebpf_slave_hide) */
+		if (!ds->dev_set)
+			daemon_hints_slave(d, ds);
 		if (ds->dp_valid && !memcmp(&ent, &ds->dp_last, sizeof(ent)))
 			continue;
 		if (dp_ebpf_set_slave(db->ebpf, ds->ifindex, &ent) < 0) {
@@ -506,6 +512,7 @@ static uint64_t ebpf_counters(struct daemon *d, uint64_t now_ms)
  * persistent TAP stay for the successor. */
 static void ebpf_bond_leave(struct daemon *d, struct dbond *db)
 {
+	daemon_hints_bond(d, db, false);
 	dp_ebpf_close(db->ebpf);
 	db->ebpf = NULL;
 }

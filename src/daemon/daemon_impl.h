@@ -52,7 +52,7 @@ struct rtnl_link;
 #define RX_SLOT     (VLAN_TAG_LEN + SLOT)
 
 enum ep_kind { EP_TAP, EP_PACKET, EP_RTNL, EP_TIMER, EP_SIGNAL, EP_CTL, EP_CWATCH, EP_METRICS,
-	       EP_VLAN };
+	       EP_VLAN, EP_HINTS };
 
 struct ep_item {
 	enum ep_kind kind;
@@ -112,6 +112,10 @@ struct dslave {
 	bool cw_polled;
 	int cw_fd;
 	int64_t cw_changes;
+	/* carrier hints (daemon_cwatch.c): the device's address is in the
+	 * data path's map (or could not be learned: not tried again) */
+	bool dev_set;
+	bool dev_ok;
 	/* bondctl flows (daemon_flows.c): the tx counters at the start of
 	 * the open window, their growth over the last finished one, and
 	 * whether the slave was there for all of it */
@@ -151,6 +155,12 @@ struct dbond {
 	uint64_t unbalanced_seen;
 	uint64_t dp_updates;
 	uint32_t dp_last_us, dp_max_us;
+	/* carrier hints (daemon_cwatch.c): the ring in the loop (obj set
+	 * while it is), the records read and those that changed a carrier;
+	 * the frames counted at the poll's last look (all, and sent) */
+	struct ep_item hint_ep;
+	uint64_t hints_rx, hints_acted;
+	uint64_t cw_frames, cw_tx_frames;
 	/* failover latency (daemon_datapath.c): the histogram, and the
 	 * failover being timed: the event's time and the new active slave */
 	struct ctl_failover failover;
@@ -200,6 +210,8 @@ struct daemon {
 	/* BONDD_CARRIER_WATCH=tick: a slave's carrier change waits for the
 	 * next miimon read, as in the kernel's driver (for comparisons) */
 	bool cw_tick_only;
+	/* BONDD_CARRIER_WATCH=poll-only: the poll without the carrier hints */
+	bool cw_no_hints;
 	/* without BPF: the fast carrier poll and how many slaves it reads;
 	 * it ticks only while the bonds carry traffic (daemon_cwatch_busy):
 	 * the frames counted at the last look, when to look again, and
@@ -209,7 +221,9 @@ struct daemon {
 	uint64_t cw_frames;
 	uint64_t cw_look_ms;
 	uint64_t cw_busy_until_ms;
-	bool cw_armed;
+	/* the poll ticks slowly: every bond that carries traffic sends, and
+	 * its slaves' carrier losses come as hints (daemon_cwatch.c) */
+	bool cw_slow;
 	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
 	bool use_syslog;
@@ -403,6 +417,14 @@ void daemon_cwatch_slave(struct daemon *d, struct dslave *ds, bool watch);
  * tick without a change): the loop's turn then ends without its usual
  * bookkeeping. */
 bool daemon_on_cwatch(struct daemon *d);
+/* Carrier hints of a bond's kernel data path (dp_abi.h): its ring enters
+ * (on) or leaves the loop; after dp_ebpf_create/adopt, before close. */
+void daemon_hints_bond(struct daemon *d, struct dbond *db, bool on);
+/* The slave's device address into the map, once (from the sync). */
+void daemon_hints_slave(struct daemon *d, struct dslave *ds);
+/* The ring is readable: each hint the kernel's carrier counts confirm is
+ * a carrier loss, handled at once. False when none changed anything. */
+bool daemon_on_hints(struct daemon *d, struct dbond *db);
 /* The poll's traffic gate, from the loop's bookkeeping: every 100 ms the
  * slaves' frame counts are looked at; the poll ticks while they grew by
  * CW_BUSY_FRAMES or more in one look, and one second after. Returns when

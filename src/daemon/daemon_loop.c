@@ -256,7 +256,7 @@ int daemon_run(struct daemon *d)
 		for (int i = 0; i < n && !d->stop; i++) {
 			struct ep_item *it = evs[i].data.ptr;
 
-			if (it->kind != EP_CWATCH)
+			if (it->kind != EP_CWATCH && it->kind != EP_HINTS)
 				quiet = false;
 			switch (it->kind) {
 			case EP_TAP:
@@ -319,6 +319,10 @@ int daemon_run(struct daemon *d)
 				break;
 			case EP_CWATCH:
 				if (daemon_on_cwatch(d))
+					quiet = false;
+				break;
+			case EP_HINTS:
+				if (daemon_on_hints(d, it->obj))
 					quiet = false;
 				break;
 			case EP_CTL:

@@ -246,11 +246,10 @@ uint64_t cwatch_netns_self(struct err *err)
 
 struct cwpoll {
 	int tfd;
-	unsigned interval_us;
-	bool armed;
+	unsigned interval_us;       /* as armed; 0: stopped */
 };
 
-struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err)
+struct cwpoll *cwpoll_open(struct err *err)
 {
 	struct cwpoll *cp = calloc(1, sizeof(*cp));
 
@@ -258,7 +257,6 @@ struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err)
 		err_set(err, -ENOMEM, "carrier poll: out of memory");
 		return NULL;
 	}
-	cp->interval_us = interval_us ? interval_us : 1000;
 	cp->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (cp->tfd < 0) {
 		err_set(err, -errno, "carrier poll: timerfd_create: %s", strerror(errno));
@@ -281,24 +279,27 @@ int cwpoll_fd(const struct cwpoll *cp)
 	return cp->tfd;
 }
 
-int cwpoll_arm(struct cwpoll *cp, bool on, struct err *err)
+int cwpoll_arm(struct cwpoll *cp, unsigned interval_us, struct err *err)
 {
 	struct itimerspec its;
 
-	if (on == cp->armed)
+	if (interval_us == cp->interval_us)
 		return 0;
 	memset(&its, 0, sizeof(its));
-	if (on) {
-		its.it_interval.tv_sec = cp->interval_us / 1000000;
-		its.it_interval.tv_nsec = (long)(cp->interval_us % 1000000) * 1000;
-		its.it_value = its.it_interval;
-	}
+	its.it_interval.tv_sec = interval_us / 1000000;
+	its.it_interval.tv_nsec = (long)(interval_us % 1000000) * 1000;
+	its.it_value = its.it_interval;
 	if (timerfd_settime(cp->tfd, 0, &its, NULL) < 0) {
 		err_set(err, -errno, "carrier poll: timerfd_settime: %s", strerror(errno));
 		return -errno;
 	}
-	cp->armed = on;
+	cp->interval_us = interval_us;
 	return 0;
+}
+
+unsigned cwpoll_interval(const struct cwpoll *cp)
+{
+	return cp->interval_us;
 }
 
 void cwpoll_ack(struct cwpoll *cp)

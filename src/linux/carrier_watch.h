@@ -50,14 +50,16 @@ uint64_t cwatch_netns_self(struct err *err);
  * (cwpoll_carrier), none of which waits for RTNL. */
 struct cwpoll;
 
-/* A periodic timer of interval_us (armed by cwpoll_arm). NULL with err
- * saying why. */
-struct cwpoll *cwpoll_open(unsigned interval_us, struct err *err);
+/* A periodic timer, stopped until cwpoll_arm. NULL with err saying why. */
+struct cwpoll *cwpoll_open(struct err *err);
 void cwpoll_close(struct cwpoll *cp);
 /* The timer's fd (readable at every tick). */
 int cwpoll_fd(const struct cwpoll *cp);
-/* Starts (on) or stops the ticks; 0 or -errno with err. */
-int cwpoll_arm(struct cwpoll *cp, bool on, struct err *err);
+/* Ticks every interval_us from now on (0: stops them; the same interval
+ * again: nothing changes); 0 or -errno with err. */
+int cwpoll_arm(struct cwpoll *cp, unsigned interval_us, struct err *err);
+/* The interval armed (0: stopped). */
+unsigned cwpoll_interval(const struct cwpoll *cp);
 /* Consumes the timer's ticks (after the fd polled readable). */
 void cwpoll_ack(struct cwpoll *cp);
 /* Opens ifname's carrier_changes (the fd to close), after checking that

@@ -32,9 +32,11 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/bpf_obj.h"
+#include "dev_addr.h"
 #include "hide.h"
 #include "rtnl.h"
 
@@ -42,7 +44,7 @@
 #define OBJ_NAME "bondd_dp"
 
 enum { M_CFG, M_SLAVES, M_STATS, M_TLB, M_RR, M_BSTATS, M_QUEUE, M_FLOWS, M_FLOWCTL, M_FLOWRNG,
-       M_VLANS, M_VLAN_IFS, M_VSTATS, M_N };
+       M_VLANS, M_VLAN_IFS, M_VSTATS, M_HINTS, M_N };
 enum { P_TX, P_RX, P_VLAN_TX, P_N };
 /* What a bond needs from the start. bond_vlan_tx is loaded with the bond's
  * first VLAN sub-interface (vlan_tx_prog): the verifier takes about as long
@@ -71,6 +73,7 @@ static const struct map_desc {
 	[M_VLANS] = { DP_MAP_VLANS, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_vlan) },
 	[M_VLAN_IFS] = { DP_MAP_VLAN_IFS, BPF_MAP_TYPE_HASH, 4, sizeof(struct dp_vlan_if) },
 	[M_VSTATS] = { DP_MAP_VSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_vlan_stats) },
+	[M_HINTS] = { DP_MAP_HINTS, BPF_MAP_TYPE_RINGBUF, 0, 0 },
 };
 static const char *const prog_names[P_N] = {
 	[P_TX] = DP_PROG_TX, [P_RX] = DP_PROG_RX, [P_VLAN_TX] = DP_PROG_VLAN_TX,
@@ -115,6 +118,12 @@ struct dp_ebpf {
 	void *pcpu;
 	/* dp_tlb's byte counters at the last dp_ebpf_tlb_take_bytes(). */
 	uint64_t tlb_seen[DP_TLB_BUCKETS];
+	/* carrier hints: bond_tx writes them (its dp_hint is not zero), the
+	 * reader of dp_hints and the current dp_ebpf_hints_take()'s callback */
+	bool hints;
+	struct ring_buffer *rb;
+	void (*hint_cb)(const struct dp_hint *h, void *arg);
+	void *hint_arg;
 };
 
 /* ---- libbpf messages ---------------------------------------------------- */
@@ -266,7 +275,90 @@ static int dup_fd(int fd)
  * instead of creating maps (a program loaded for maps that exist), or
  * NULL; want: the programs to load (a mask of 1 << P_*). The object is
  * closed by the caller. */
-static int obj_load(const int *reuse, unsigned want, struct bpf_object **objp, struct err *err)
+/* ---- carrier hints: the programs' .rodata ------------------------------- */
+
+/* Where dp_hint sits in the object's .rodata, from the object's BTF (the
+ * .rodata section's variables); -1 with no such variable. */
+static int rodata_hint_off(struct bpf_object *obj)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *v;
+	int id;
+
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	sec = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+	if (!sec)
+		return -1;
+	v = btf_var_secinfos(sec);
+	for (unsigned i = 0; i < btf_vlen(sec); i++, v++) {
+		const struct btf_type *var = btf__type_by_id(btf, v->type);
+		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
+
+		if (name && !strcmp(name, "dp_hint") && v->size == sizeof(struct dp_hint_cfg))
+			return (int)v->offset;
+	}
+	return -1;
+}
+
+/* The hint configuration of this kernel, learned once (dev_addr.h), or
+ * zeros with the reason it is off. */
+static struct dp_hint_cfg hint_cfg;
+static int hint_known;          /* 0 not yet asked, 1 learned, -1 off */
+static char hint_why[600];
+
+static const struct dp_hint_cfg *hint_config(void)
+{
+	struct dp_dev_addr a;
+	struct err err = { 0 };
+
+	if (hint_known == 0) {
+		if (devaddr_learn(0, &a, &err) == 0) {
+			hint_cfg = a.cfg;
+			hint_known = 1;
+		} else {
+			snprintf(hint_why, sizeof(hint_why), "%s", err.msg);
+			hint_known = -1;
+		}
+	}
+	return hint_known > 0 ? &hint_cfg : NULL;
+}
+
+const char *dp_ebpf_hints_why(void)
+{
+	hint_config();
+	return hint_known > 0 ? NULL : hint_why;
+}
+
+/* Writes hint (NULL: zeros, the hints left out) into the opened object's
+ * dp_hint. */
+static int rodata_hint_set(struct bpf_object *obj, const struct dp_hint_cfg *hint)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".rodata");
+	int off = rodata_hint_off(obj), ret;
+	size_t size = 0;
+	const char *data = m ? bpf_map__initial_value(m, &size) : NULL;
+	char *copy;
+
+	if (!data || off < 0 || (size_t)off + sizeof(*hint) > size)
+		return -ENOENT;
+	copy = malloc(size);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, data, size);
+	if (hint)
+		memcpy(copy + off, hint, sizeof(*hint));
+	else
+		memset(copy + off, 0, sizeof(*hint));
+	ret = bpf_map__set_initial_value(m, copy, size);
+	free(copy);
+	return ret;
+}
+
+static int obj_load_as(const int *reuse, unsigned want, const struct dp_hint_cfg *hint,
+		       struct bpf_object **objp, struct err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = OBJ_NAME);
 	char why[512];
@@ -281,6 +373,11 @@ static int obj_load(const int *reuse, unsigned want, struct bpf_object **objp, s
 		err_set(err, ret, "cannot open the kernel data path's BPF object: %s",
 			bpf_reason(ret, why, sizeof(why)));
 		return ret;
+	}
+	ret = rodata_hint_set(obj, hint);
+	if (ret < 0) {
+		err_set(err, ret, "the BPF object has no dp_hint in .rodata");
+		goto fail;
 	}
 	for (int i = 0; i < M_N && reuse; i++) {
 		struct bpf_map *m = bpf_object__find_map_by_name(obj, map_descs[i].name);
@@ -320,6 +417,32 @@ static int obj_load(const int *reuse, unsigned want, struct bpf_object **objp, s
 fail:
 	bpf_object__close(obj);
 	return ret;
+}
+
+/* Opens the embedded object and loads it. reuse: the maps' fds to use
+ * instead of creating maps (a program loaded for maps that exist), or
+ * NULL; want: the programs to load (a mask of 1 << P_*). With the carrier
+ * hints where this kernel and our capabilities allow them (*hinted says
+ * whether): a load the verifier refuses with them (no CAP_PERFMON for
+ * bpf_probe_read_kernel) is made again without, and the hints stay off
+ * for the process, with the reason in dp_ebpf_hints_why(). The object is
+ * closed by the caller. */
+static int obj_load(const int *reuse, unsigned want, bool *hinted, struct bpf_object **objp,
+		    struct err *err)
+{
+	const struct dp_hint_cfg *hint = hint_config();
+	struct err first = { 0 };
+
+	*hinted = false;
+	if (hint && obj_load_as(reuse, want, hint, objp, &first) == 0) {
+		*hinted = true;
+		return 0;
+	}
+	if (hint) {
+		snprintf(hint_why, sizeof(hint_why), "%s", first.msg);
+		hint_known = -1;
+	}
+	return obj_load_as(reuse, want, NULL, objp, err);
 }
 
 /* Binds every map to prog_fd, so the program's info lists them all. */
@@ -375,6 +498,7 @@ int dp_ebpf_probe(struct err *err)
 {
 	struct bpf_object *obj;
 	struct dp_ebpf *dp;
+	bool hinted;
 	int ret;
 
 	/* Everything create does short of attaching: load, and bind the maps
@@ -385,7 +509,7 @@ int dp_ebpf_probe(struct err *err)
 		return -ENOMEM;
 	}
 	fds_init(dp);
-	ret = obj_load(NULL, PROGS_BOND, &obj, err);
+	ret = obj_load(NULL, PROGS_BOND, &hinted, &obj, err);
 	if (ret < 0)
 		goto out;
 	ret = obj_take(dp, obj, true, err);
@@ -414,6 +538,46 @@ static int prog_info(int fd, struct bpf_prog_info *info, uint32_t *map_ids, uint
 /* Up to this many maps per program: ours, plus the few libbpf adds for
  * global data (.rodata, .bss). */
 #define MAX_PROG_MAPS 32
+
+/* dp_hint in the embedded object's .rodata (the adopted program is of our
+ * version: its maps' layouts are checked); -1 unknown. */
+static int embedded_hint_off(void)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = OBJ_NAME);
+	static int off = -2;
+	struct bpf_object *obj;
+
+	if (off != -2)
+		return off;
+	obj = bpf_object__open_mem(bondd_bpf_obj, bondd_bpf_obj_len, &oo);
+	off = obj ? rodata_hint_off(obj) : -1;
+	bpf_object__close(obj);
+	return off;
+}
+
+/* A program's .rodata map (libbpf names it "<object>.rodata"): whether the
+ * adopted program writes carrier hints (its dp_hint). true: it was that
+ * map, read. */
+static bool rodata_hint_read(struct dp_ebpf *dp, int fd, const struct bpf_map_info *mi)
+{
+	size_t n = strlen(mi->name);
+	struct dp_hint_cfg cfg;
+	uint32_t key = 0;
+	int off = embedded_hint_off();
+	char *val;
+
+	if (n < 7 || strcmp(mi->name + n - 7, ".rodata"))
+		return false;
+	if (off < 0 || (size_t)off + sizeof(cfg) > mi->value_size)
+		return true;
+	val = calloc(1, mi->value_size);
+	if (val && bpf_map_lookup_elem(fd, &key, val) == 0) {
+		memcpy(&cfg, val + off, sizeof(cfg));
+		dp->hints = cfg.state_off != 0;
+	}
+	free(val);
+	return true;
+}
 
 /* Finds the contract's maps among the program's maps (matched by name,
  * checked by layout) and opens them. */
@@ -445,6 +609,10 @@ static int maps_from_prog(struct dp_ebpf *dp, int prog_fd, struct err *err)
 			err_set(err, ret, "cannot read the info of map id %u: %s", ids[i],
 				strerror(-ret));
 			return ret;
+		}
+		if (rodata_hint_read(dp, fd, &mi)) {
+			close(fd);
+			continue;
 		}
 		for (k = 0; k < M_N; k++)
 			if (!strcmp(mi.name, map_descs[k].name))
@@ -514,6 +682,7 @@ static int prog_find(struct dp_ebpf *dp, int which, bool load, struct err *err)
 	char path[PATH_MAX + 16];
 	uint32_t cfg_id, id = 0;
 	struct bpf_object *obj;
+	bool hinted;
 	int fd, ret;
 
 	ret = id_of(dp->map_fd[M_CFG], &cfg_id);
@@ -541,7 +710,7 @@ static int prog_find(struct dp_ebpf *dp, int which, bool load, struct err *err)
 	}
 	if (!load)
 		return 0;
-	ret = obj_load(dp->map_fd, 1u << which, &obj, err);
+	ret = obj_load(dp->map_fd, 1u << which, &hinted, &obj, err);
 	if (ret < 0)
 		return ret;
 	ret = obj_take(dp, obj, false, err);
@@ -920,11 +1089,12 @@ static int vlan_new_slot(struct dp_ebpf *dp, uint32_t *slot)
 static int vlan_tx_prog(struct dp_ebpf *dp, struct err *err)
 {
 	struct bpf_object *obj;
+	bool hinted;
 	int ret;
 
 	if (dp->prog_fd[P_VLAN_TX] >= 0)
 		return 0;
-	ret = obj_load(dp->map_fd, 1u << P_VLAN_TX, &obj, err);
+	ret = obj_load(dp->map_fd, 1u << P_VLAN_TX, &hinted, &obj, err);
 	if (ret < 0)
 		return ret;
 	ret = obj_take(dp, obj, false, err);
@@ -1168,9 +1338,33 @@ static struct dp_ebpf *dp_new(const char *bond, int tap_ifindex, struct err *err
 
 static void dp_free(struct dp_ebpf *dp)
 {
+	ring_buffer__free(dp->rb);
 	fds_close(dp);
 	free(dp->pcpu);
 	free(dp);
+}
+
+static int on_hint(void *ctx, void *data, size_t size)
+{
+	struct dp_ebpf *dp = ctx;
+
+	if (size >= sizeof(struct dp_hint) && dp->hint_cb)
+		dp->hint_cb(data, dp->hint_arg);
+	return 0;
+}
+
+/* The reader of dp_hints, when the programs write hints; without one (the
+ * ring cannot be mapped) the hints are off for this bond. */
+static void hints_open(struct dp_ebpf *dp)
+{
+	if (!dp->hints)
+		return;
+	dp->rb = ring_buffer__new(dp->map_fd[M_HINTS], on_hint, dp, NULL);
+	if (!dp->rb) {
+		snprintf(hint_why, sizeof(hint_why), "cannot map the ring buffer %s: %s",
+			 DP_MAP_HINTS, strerror(errno));
+		dp->hints = false;
+	}
 }
 
 struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *err)
@@ -1181,7 +1375,7 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
 
 	if (!dp)
 		return NULL;
-	if (obj_load(NULL, PROGS_BOND, &obj, err) < 0)
+	if (obj_load(NULL, PROGS_BOND, &dp->hints, &obj, err) < 0)
 		goto fail;
 	ret = obj_take(dp, obj, true, err);
 	bpf_object__close(obj);
@@ -1193,6 +1387,7 @@ struct dp_ebpf *dp_ebpf_create(const char *bond, int tap_ifindex, struct err *er
 	if (tc_attach(tap_ifindex, BPF_TC_EGRESS, dp->prog_fd[P_TX], &dp->tap_qdisc_ours, err) < 0)
 		goto fail;
 	pins_create(dp);
+	hints_open(dp);
 	return dp;
 fail:
 	dp_free(dp);
@@ -1266,6 +1461,7 @@ struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err
 		if (bpf_map_lookup_elem(dp->map_fd[M_TLB], &b, &v) == 0)
 			dp->tlb_seen[b] = v.tx_bytes;
 	}
+	hints_open(dp);
 	return dp;
 fail:
 	dp_free(dp);
@@ -1403,6 +1599,49 @@ int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s)
 	if (ret < 0 && ret != -EEXIST)
 		return ret;
 	return bpf_map_update_elem(dp->map_fd[M_SLAVES], &key, s, BPF_ANY);
+}
+
+int dp_ebpf_slave_dev(struct dp_ebpf *dp, int ifindex, uint64_t dev)
+{
+	size_t vsz = (sizeof(struct dp_slave_stats) + 7) & ~(size_t)7;
+	uint32_t key = (uint32_t)ifindex;
+	bool same = true;
+	int ret = bpf_map_lookup_elem(dp->map_fd[M_STATS], &key, dp->pcpu);
+
+	if (ret < 0)
+		return ret;
+	for (int c = 0; c < dp->ncpus; c++) {
+		struct dp_slave_stats *v = (void *)((char *)dp->pcpu + vsz * (size_t)c);
+
+		same = same && v->dev == dev;
+		v->dev = dev;
+	}
+	/* Read, modified, written back: counts the programs add in between
+	 * would be lost, so only when the address is new (the slave's first
+	 * sync), not when an adopted entry already has it. */
+	if (same)
+		return 0;
+	return bpf_map_update_elem(dp->map_fd[M_STATS], &key, dp->pcpu, BPF_EXIST);
+}
+
+bool dp_ebpf_hints(const struct dp_ebpf *dp)
+{
+	return dp->hints;
+}
+
+int dp_ebpf_hints_fd(const struct dp_ebpf *dp)
+{
+	return dp->rb ? ring_buffer__epoll_fd(dp->rb) : -1;
+}
+
+int dp_ebpf_hints_take(struct dp_ebpf *dp, void (*cb)(const struct dp_hint *h, void *arg),
+		       void *arg)
+{
+	if (!dp->rb)
+		return 0;
+	dp->hint_cb = cb;
+	dp->hint_arg = arg;
+	return ring_buffer__consume(dp->rb);
 }
 
 int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex)

@@ -100,6 +100,18 @@ int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg);
 int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s);
 /* Removes entry and counters; -ENOENT when it had neither. */
 int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex);
+/* Carrier hints (dp_abi.h): the slave's device address (dev_addr.h) in its
+ * counters' entry, where bond_tx reads it; written only when it differs. */
+int dp_ebpf_slave_dev(struct dp_ebpf *dp, int ifindex, uint64_t dev);
+/* Whether bond_tx writes carrier hints; when not, dp_ebpf_hints_why() says
+ * why (NULL: they are possible; the bond's own reason is the ring's). */
+bool dp_ebpf_hints(const struct dp_ebpf *dp);
+const char *dp_ebpf_hints_why(void);
+/* The fd to poll for hints (-1: none), and the reader: cb for every record
+ * waiting; the number of records or -errno. */
+int dp_ebpf_hints_fd(const struct dp_ebpf *dp);
+int dp_ebpf_hints_take(struct dp_ebpf *dp, void (*cb)(const struct dp_hint *h, void *arg),
+		       void *arg);
 /* The slave's counters summed over the CPUs (last_rx_ns: the maximum). */
 int dp_ebpf_slave_stats(struct dp_ebpf *dp, int ifindex, struct dp_slave_stats *out);
 int dp_ebpf_bond_stats(struct dp_ebpf *dp, struct dp_bond_stats *out);

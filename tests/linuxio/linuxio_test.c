@@ -48,6 +48,7 @@
 
 #include "lib/util.h"
 #include "linux/carrier_watch.h"
+#include "linux/dev_addr.h"
 #include "linux/dp_ebpf.h"
 #include "linux/ethtool.h"
 #include "linux/hide.h"
@@ -763,7 +764,7 @@ static void test_carrier_poll(void)
 	unsigned ticks = 0;
 
 	err_clear(&err);
-	cp = cwpoll_open(1000, &err);
+	cp = cwpoll_open(&err);
 	check("cwpoll_open", cp != NULL, "%s", err.msg);
 	if (!cp)
 		return;
@@ -799,7 +800,7 @@ static void test_carrier_poll(void)
 	check("cwpoll_carrier_from_counts", on0 == 1 && off == 0 && on1 == 1,
 	      "carrier %d -> %d -> %d (peer up, down, up)", on0, off, on1);
 	check("cwpoll_carrier_no_device", cwpoll_carrier("bdt-nosuch") == -ENOENT, "a missing device is -ENOENT");
-	ret = cwpoll_arm(cp, true, &err);
+	ret = cwpoll_arm(cp, 1000, &err);
 	t0 = now_s();
 	while (ret == 0 && now_s() - t0 < 0.05) {
 		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
@@ -811,7 +812,22 @@ static void test_carrier_poll(void)
 	}
 	check("cwpoll_ticks", ret == 0 && ticks >= 20 && ticks <= 51, "%u ticks in 50 ms (%s)", ticks,
 	      ret ? err.msg : "armed");
-	ret = cwpoll_arm(cp, false, &err);
+	/* the slow interval the carrier hints allow: 10 ms */
+	ret = cwpoll_arm(cp, 10000, &err);
+	cwpoll_ack(cp);
+	ticks = 0;
+	t0 = now_s();
+	while (ret == 0 && now_s() - t0 < 0.05) {
+		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
+
+		if (poll(&p, 1, 10) > 0) {
+			cwpoll_ack(cp);
+			ticks++;
+		}
+	}
+	check("cwpoll_slower", ret == 0 && ticks >= 3 && ticks <= 6 && cwpoll_interval(cp) == 10000,
+	      "%u ticks in 50 ms at 10 ms (%s)", ticks, ret ? err.msg : "armed");
+	ret = cwpoll_arm(cp, 0, &err);
 	cwpoll_ack(cp);
 	{
 		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
@@ -1466,7 +1482,7 @@ static void dp_maps(struct dp_ebpf *dp, int slave)
 	pst = calloc((size_t)ncpus, sizeof(*pst));
 	pbs = calloc((size_t)ncpus, sizeof(*pbs));
 	for (int c = 0; pst && pbs && c < ncpus; c++) {
-		pst[c] = (struct dp_slave_stats){ 1, 100, 2, 3, 300, 4, (uint64_t)c * 10 + 5 };
+		pst[c] = (struct dp_slave_stats){ 1, 100, 2, 3, 300, 4, (uint64_t)c * 10 + 5, 0, 0 };
 		pbs[c] = (struct dp_bond_stats){ 1, 2, 30 };
 	}
 	ret = pst && pbs ? bpf_map_update_elem(dp_ebpf_map_fd(dp, DP_MAP_STATS), &key, pst, BPF_EXIST)
@@ -1558,6 +1574,104 @@ static void probe_unprivileged(void)
 	info("dp_ebpf_probe without privileges said: %s", msg);
 }
 
+/* Carrier hints (dp_abi.h): the learner finds each device's address; a
+ * frame bond_tx sends to a slave whose peer is down (no carrier) writes one
+ * record, at most one per CPU a millisecond; with the carrier on, none. */
+struct hint_seen {
+	unsigned n;
+	struct dp_hint last;
+};
+
+static void hint_cb(const struct dp_hint *h, void *arg)
+{
+	struct hint_seen *seen = arg;
+
+	seen->n++;
+	seen->last = *h;
+}
+
+static void send_on_tap(int tap_idx, unsigned n)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_ifindex = tap_idx, .sll_halen = 6 };
+	uint8_t f[60] = { 2, 0xb0, 0xde, 0, 0, 9, 2, 0xb0, 0xde, 0, 0, 8, 0x08, 0x00 };
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+			break;
+	close(fd);
+}
+
+static void dp_hints(struct dp_ebpf *dp, int tap_idx, int slave)
+{
+	struct dp_cfg cfg = { .gen = 9, .tx_kind = DP_TX_ACTIVE, .flags = DP_F_UP, .n_tx = 1 }, was;
+	struct dp_slave ent = { .flags = DP_S_CAN_TX };
+	struct dp_dev_addr a, a2, lo;
+	struct hint_seen seen = { 0 };
+	struct rtnl_link p3;
+	struct rtnl *rb;
+	struct err err = { 0 };
+	int ncpus = libbpf_num_possible_cpus(), ret;
+
+	check("hints_on", dp_ebpf_hints(dp) && dp_ebpf_hints_fd(dp) >= 0, "off: %s",
+	      dp_ebpf_hints_why() ? dp_ebpf_hints_why() : "(no ring)");
+	ret = devaddr_learn(slave, &a, &err);
+	check("devaddr_learn", ret == 0 && a.dev && a.ifindex == (uint32_t)slave &&
+	      a.cfg.state_off && a.cfg.down_bits && a.cfg.up_bits, "%s", err.msg);
+	devaddr_learn(slave, &a2, &err);
+	devaddr_learn(0, &lo, &err);
+	check("devaddr_stable_and_distinct", a2.dev == a.dev && lo.dev && lo.dev != a.dev &&
+	      lo.ifindex == 1, "%llx %llx lo %llx", (unsigned long long)a.dev,
+	      (unsigned long long)a2.dev, (unsigned long long)lo.dev);
+	ret = devaddr_learn(ifindex_of("bdt-s3") + 100000, &a2, &err);
+	check("devaddr_no_device", ret == -ENODEV && !a2.dev, "got %d: %s", ret, err.msg);
+	if (!dp_ebpf_hints(dp) || !a.dev)
+		return;
+	cfg.active_ifindex = cfg.tx[0] = (uint32_t)slave;
+	if (dp_ebpf_read_cfg(dp, &was) < 0 || dp_ebpf_set_slave(dp, slave, &ent) < 0 || dp_ebpf_slave_dev(dp, slave, a.dev) < 0 ||
+	    dp_ebpf_write_cfg(dp, &cfg) < 0) {
+		check("hints_maps", false, "cannot write the maps");
+		return;
+	}
+	/* carrier on: frames leave on the slave, no hint */
+	send_on_tap(tap_idx, 5);
+	dp_ebpf_hints_take(dp, hint_cb, &seen);
+	check("hint_none_with_carrier", seen.n == 0, "%u hints", seen.n);
+	enter_peer();
+	rb = rtnl_open(false, &err);
+	if (rb && rtnl_link_get(rb, "bdt-p3", &p3, &err) == 0)
+		rtnl_link_set_flags(rb, p3.ifindex, 0, IFF_UP, &err);
+	enter_self();
+	if (!rb) {
+		check("hint_peer_rtnl", false, "%s", err.msg);
+		dp_ebpf_del_slave(dp, slave);
+		return;
+	}
+	send_on_tap(tap_idx, 20);
+	ret = dp_ebpf_hints_take(dp, hint_cb, &seen);
+	check("hint_on_no_carrier", ret >= 1 && seen.n >= 1 && seen.n <= (unsigned)ncpus + 1 &&
+	      seen.last.ifindex == (uint32_t)slave && (seen.last.state & a.cfg.down_bits) &&
+	      seen.last.ts_ns, "%d read, %u hints (%d CPUs), ifindex %u state %llx", ret, seen.n,
+	      ncpus, seen.last.ifindex, (unsigned long long)seen.last.state);
+	/* a slave the daemon has no address for: nothing to read, no hint */
+	dp_ebpf_slave_dev(dp, slave, 0);
+	usleep(1100);
+	seen.n = 0;
+	send_on_tap(tap_idx, 5);
+	dp_ebpf_hints_take(dp, hint_cb, &seen);
+	check("hint_none_without_address", seen.n == 0, "%u hints", seen.n);
+	enter_peer();
+	rtnl_link_set_flags(rb, p3.ifindex, IFF_UP, IFF_UP, &err);
+	rtnl_close(rb);
+	enter_self();
+	dp_ebpf_del_slave(dp, slave);
+	dp_ebpf_write_cfg(dp, &was);
+	for (int i = 0; i < 100 && ethtool_carrier("bdt-s3") != 1; i++)
+		sleep_ms(10);
+}
+
 static void test_ebpf(void)
 {
 	char out[4096];
@@ -1594,6 +1708,7 @@ static void test_ebpf(void)
 	check("dp_create_pins", dp_ebpf_pinned(dp) && pins_present(), "pinned %d",
 	      dp_ebpf_pinned(dp));
 	dp_maps(dp, s2);
+	dp_hints(dp, tap_idx, s3);
 
 	ret = dp_ebpf_attach_rx(dp, s2, &created, &err);
 	rx_id = tc_prog(s2, true);
@@ -1640,6 +1755,8 @@ static void test_ebpf(void)
 	check("dp_adopt_keeps_contents", dp_ebpf_read_cfg(dp, &back) == 0 &&
 	      !memcmp(&cfg, &back, sizeof(cfg)) && back.gen == 7 &&
 	      dp_ebpf_slave_stats(dp, s2, &st) == 0 && st.rx_packets > 0, "cfg gen %u", back.gen);
+	check("dp_adopt_keeps_hints", dp_ebpf_hints(dp) && dp_ebpf_hints_fd(dp) >= 0,
+	      "the adopted program's dp_hint reads as off");
 	check("dp_adopt_keeps_filter", tc_prog(tap_idx, false) == tx_id && dp_ebpf_pinned(dp),
 	      "tx id %u", tc_prog(tap_idx, false));
 	/* Write, let go, adopt without pins (as under ip netns exec after a

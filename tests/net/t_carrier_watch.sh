@@ -107,9 +107,35 @@ check "with the watch: <= 50 frames lost at 10 kHz" lost_le watch 50
 check "with the watch: failover timed, count 1, last <= 5 ms" \
 	eval '[ "$(js "b[\"failover\"][\"count\"]")" = 1 ] && [ "$(js "b[\"failover\"][\"last_us\"]")" -le 5000 ]'
 topo_log "with the watch: failover last $(js 'b["failover"]["last_us"]') us"
+dpath=$(js 'b["datapath"]["name"]')
+if [ "$dpath" = ebpf ]; then
+	# The frames bond_tx sent into the dead eth0 reported it (carrier
+	# hints): the failover came from a hint, before the poll's read.
+	topo_log "carrier hints: $(js 'b["carrier_hints"]')"
+	check "ebpf: carrier hints on" eval '[ "$(js "b[\"carrier_hints\"][\"on\"]")" = True ]'
+	check "ebpf: the cut came as a carrier hint (acted 1)" \
+		eval '[ "$(js "b[\"carrier_hints\"][\"acted\"]")" = 1 ]'
+	check "the log says the carrier hints are on" grep -q 'carrier hints on' "$(bondd_log srv)"
+fi
 restore
 check "eth0 MII up again after s0 returns" wait_for 3 field_is srv bond0 eth0 "MII Status" up
 check "bondd exits cleanly on SIGTERM" stop_bondd srv
+
+# ---- ebpf, BONDD_CARRIER_WATCH=poll-only: the 1 ms poll alone ------------
+if [ "$dpath" = ebpf ]; then
+	sleep 1.5
+	export BONDD_CARRIER_WATCH=poll-only
+	need "bondd starts with BONDD_CARRIER_WATCH=poll-only" start_bondd srv
+	unset BONDD_CARRIER_WATCH
+	need "bond0 up again, eth0 active (poll-only)" bond_up
+	check "poll-only: carrier hints off" eval '[ "$(js "b[\"carrier_hints\"][\"on\"]")" = False ]'
+	run_cut pollonly
+	check "poll-only: eth1 active" active_is srv bond0 eth1
+	check "poll-only: the stream's gap <= 5 ms" gap_le pollonly 5
+	check "poll-only: no hint acted" eval '[ "$(js "b[\"carrier_hints\"][\"acted\"]")" = 0 ]'
+	restore
+	check "bondd exits cleanly on SIGTERM (poll-only)" stop_bondd srv
+fi
 
 # ---- without (BONDD_CARRIER_WATCH=0): the same cut must lose more --------
 sleep 1.5
@@ -118,6 +144,9 @@ need "bondd starts without the watch" start_bondd srv
 unset BONDD_CARRIER_WATCH
 need "bond0 up again, eth0 active" bond_up
 check "JSON: carrier_events is rtnetlink" eval '[ "$(js "b.get(\"carrier_events\")")" = rtnetlink ]'
+[ "$dpath" = ebpf ] &&
+	check "without the watch: no carrier hints either" \
+		eval '[ "$(js "b[\"carrier_hints\"][\"on\"]")" = False ]'
 run_cut nowatch
 check "without the watch: eth1 active" active_is srv bond0 eth1
 topo_log "without the watch: failover last $(js 'b["failover"]["last_us"]') us"

@@ -43,7 +43,8 @@ static void test_failover_object(void **state)
 	h_fini(&h);
 }
 
-/* How carrier changes reach the daemon, next to the data path. */
+/* How carrier changes reach the daemon, next to the data path; on the
+ * kernel data path, the carrier hints after them. */
 static void test_carrier_events(void **state)
 {
 	struct harness h;
@@ -55,7 +56,16 @@ static void test_carrier_events(void **state)
 	h_init(&h);
 	b = h_bond(&h, "bond0", "mode active-backup miimon 100");
 	status_json_io(b, &io, &sb);
-	assert_non_null(strstr(sb.buf, "\"max_update_us\":0},\"carrier_events\":\"bpf\",\"failover\":{"));
+	assert_non_null(strstr(sb.buf, "\"max_update_us\":0},\"carrier_events\":\"bpf\","
+			       "\"carrier_hints\":{\"on\":false,\"received\":0,\"acted\":0},"
+			       "\"failover\":{"));
+	sb_free(&sb);
+	/* The carrier hints of the kernel data path, as the daemon counted. */
+	io.carrier_hints = true;
+	io.hints_received = 3;
+	io.hints_acted = 1;
+	status_json_io(b, &io, &sb);
+	assert_non_null(strstr(sb.buf, "\"carrier_hints\":{\"on\":true,\"received\":3,\"acted\":1}"));
 	sb_free(&sb);
 	h_fini(&h);
 }
