@@ -187,8 +187,9 @@ struct dp_tlb_bucket {
 
 /* The program's read-only configuration (.rodata, "dp_hint"), set before
  * the load: state_off 0 leaves the hint out (the verifier then removes its
- * code: a daemon without CAP_PERFMON, or a kernel without the kfunc or BTF
- * that dev_addr needs, loads the programs without it). */
+ * code: a kernel without the kfunc or BTF that dev_addr needs, or one that
+ * refuses bpf_probe_read_kernel to tc programs, loads the programs
+ * without it). */
 struct dp_hint_cfg {
 	__u32 state_off;             /* offsetof(struct net_device, state) */
 	__u32 pad;

@@ -25,9 +25,10 @@
  * once, within a frame of the loss. Traffic the bonds send is then covered
  * without the 1 ms poll, whose wakeups alone cost ~2 % of a core on a
  * small VM: the poll slows to CW_POLL_SLOW_US while every bond that
- * carries traffic sends and has every slave's address in its map. A bond
- * that only receives keeps the 1 ms poll (no frame of its own would see
- * the loss).
+ * carries traffic has every slave's address in its map, and sends or
+ * leaves the receive path to its peer (a bond with an active slave that
+ * only receives keeps the 1 ms poll: no frame of its own would see the
+ * loss, and its peer sends to the active slave until the failover).
  *
  * BONDD_CARRIER_WATCH=0 leaves all of it out, =poll skips the fexit
  * programs, =poll-only the hints too, =tick leaves rtnetlink's carrier
@@ -67,8 +68,8 @@ static void poll_open(struct daemon *d, const char *why)
 		d->cwp = NULL;
 		return;
 	}
-	daemon_logl(d, LOG_INFO, "bondd: carrier changes polled every %u us (sysfs carrier_changes): %s",
-		    CW_POLL_US, why);
+	daemon_logl(d, LOG_INFO, "bondd: carrier changes polled every %u us while traffic flows, every %u us while carrier hints cover it (sysfs carrier_changes): %s",
+		    CW_POLL_US, CW_POLL_SLOW_US, why);
 }
 
 void daemon_cwatch_open(struct daemon *d)
@@ -187,8 +188,16 @@ uint64_t daemon_cwatch_busy(struct daemon *d, uint64_t now)
 		}
 		if (frames - db->cw_frames >= CW_BUSY_FRAMES) {
 			busy = true;
-			/* the frames it sends see a dead slave first */
-			if (tx - db->cw_tx_frames < CW_BUSY_FRAMES || !hints_cover(db))
+			/* The frames it sends see a dead slave first. A bond
+			 * that only receives needs the 1 ms poll where its
+			 * own choice steers what it receives (an active
+			 * slave: active-backup, tlb, alb: the switch learns
+			 * the new one from the failover's frames); in the
+			 * other modes the peer spreads what it sends and
+			 * sees the cut itself. */
+			bool sends = tx - db->cw_tx_frames >= CW_BUSY_FRAMES;
+
+			if (!hints_cover(db) || (!sends && bond_mode_uses_primary(db->b->params.mode)))
 				slow = false;
 		}
 		db->cw_frames = frames;

@@ -271,10 +271,6 @@ static int dup_fd(int fd)
 	return d < 0 ? -errno : d;
 }
 
-/* Opens the embedded object and loads it. reuse: the maps' fds to use
- * instead of creating maps (a program loaded for maps that exist), or
- * NULL; want: the programs to load (a mask of 1 << P_*). The object is
- * closed by the caller. */
 /* ---- carrier hints: the programs' .rodata ------------------------------- */
 
 /* Where dp_hint sits in the object's .rodata, from the object's BTF (the
@@ -357,6 +353,7 @@ static int rodata_hint_set(struct bpf_object *obj, const struct dp_hint_cfg *hin
 	return ret;
 }
 
+/* obj_load (below) with the hint configuration hint (NULL: none). */
 static int obj_load_as(const int *reuse, unsigned want, const struct dp_hint_cfg *hint,
 		       struct bpf_object **objp, struct err *err)
 {
@@ -422,9 +419,10 @@ fail:
 /* Opens the embedded object and loads it. reuse: the maps' fds to use
  * instead of creating maps (a program loaded for maps that exist), or
  * NULL; want: the programs to load (a mask of 1 << P_*). With the carrier
- * hints where this kernel and our capabilities allow them (*hinted says
- * whether): a load the verifier refuses with them (no CAP_PERFMON for
- * bpf_probe_read_kernel) is made again without, and the hints stay off
+ * hints where this kernel and our capabilities allow them (*hinted, if
+ * not NULL, says whether): a load the verifier refuses with them (a kernel
+ * or security module that refuses bpf_probe_read_kernel to tc programs)
+ * is made again without, and the hints stay off
  * for the process, with the reason in dp_ebpf_hints_why(). The object is
  * closed by the caller. */
 static int obj_load(const int *reuse, unsigned want, bool *hinted, struct bpf_object **objp,
@@ -433,9 +431,11 @@ static int obj_load(const int *reuse, unsigned want, bool *hinted, struct bpf_ob
 	const struct dp_hint_cfg *hint = hint_config();
 	struct err first = { 0 };
 
-	*hinted = false;
+	if (hinted)
+		*hinted = false;
 	if (hint && obj_load_as(reuse, want, hint, objp, &first) == 0) {
-		*hinted = true;
+		if (hinted)
+			*hinted = true;
 		return 0;
 	}
 	if (hint) {
@@ -498,7 +498,6 @@ int dp_ebpf_probe(struct err *err)
 {
 	struct bpf_object *obj;
 	struct dp_ebpf *dp;
-	bool hinted;
 	int ret;
 
 	/* Everything create does short of attaching: load, and bind the maps
@@ -509,7 +508,7 @@ int dp_ebpf_probe(struct err *err)
 		return -ENOMEM;
 	}
 	fds_init(dp);
-	ret = obj_load(NULL, PROGS_BOND, &hinted, &obj, err);
+	ret = obj_load(NULL, PROGS_BOND, NULL, &obj, err);
 	if (ret < 0)
 		goto out;
 	ret = obj_take(dp, obj, true, err);
@@ -682,7 +681,6 @@ static int prog_find(struct dp_ebpf *dp, int which, bool load, struct err *err)
 	char path[PATH_MAX + 16];
 	uint32_t cfg_id, id = 0;
 	struct bpf_object *obj;
-	bool hinted;
 	int fd, ret;
 
 	ret = id_of(dp->map_fd[M_CFG], &cfg_id);
@@ -710,7 +708,7 @@ static int prog_find(struct dp_ebpf *dp, int which, bool load, struct err *err)
 	}
 	if (!load)
 		return 0;
-	ret = obj_load(dp->map_fd, 1u << which, &hinted, &obj, err);
+	ret = obj_load(dp->map_fd, 1u << which, NULL, &obj, err);
 	if (ret < 0)
 		return ret;
 	ret = obj_take(dp, obj, false, err);
@@ -1089,12 +1087,11 @@ static int vlan_new_slot(struct dp_ebpf *dp, uint32_t *slot)
 static int vlan_tx_prog(struct dp_ebpf *dp, struct err *err)
 {
 	struct bpf_object *obj;
-	bool hinted;
 	int ret;
 
 	if (dp->prog_fd[P_VLAN_TX] >= 0)
 		return 0;
-	ret = obj_load(dp->map_fd, 1u << P_VLAN_TX, &hinted, &obj, err);
+	ret = obj_load(dp->map_fd, 1u << P_VLAN_TX, NULL, &obj, err);
 	if (ret < 0)
 		return ret;
 	ret = obj_take(dp, obj, false, err);
