@@ -227,6 +227,12 @@ def main():
         upd = [c.get("last_update_us") for c in cuts if isinstance(c.get("last_update_us"), (int, float))]
         # when the client's bondd saw the cut (its monitor), per cut
         seen = [c.get("event_ms_after_cut") for c in cuts]
+        # cuts the client's bondd learned of from a carrier hint (the
+        # count of hints that acted grows by one at such a cut)
+        acted = [c.get("hints_acted") for c in cuts]
+        by_hint = None
+        if acted and all(isinstance(a, int) for a in acted):
+            by_hint = sum(1 for a, b in zip([0] + acted, acted) if b > a)
         # The gap split at the daemon's event: from the last frame through
         # (its send time, seqflood's stamp) to the event, and from the
         # event to the first frame through on the new link.
@@ -252,7 +258,7 @@ def main():
             "return_gap_ms_max": max(back_gaps_ms) if back else None,
             "return_gaps_ms": back_gaps_ms,
             "map_update_us_after_cut": upd,
-            "event_ms_after_cut": seen,
+            "event_ms_after_cut": seen, "cuts_seen_by_hint": by_hint,
             "event_ms_after_gap_start": before, "gap_end_ms_after_event": after,
             "sender": res.get("sender"), "receiver_total": res.get("total"),
         }
@@ -569,6 +575,9 @@ def main():
                 if split:
                     notes.append("failover %s: each gap split at the daemon's event, ms before + after: %s"
                                  % (path, " ".join("%.1f+%.1f" % x for x in split)))
+                if f.get("cuts_seen_by_hint") is not None:
+                    notes.append("failover %s: cuts the client's bondd learned of from a carrier hint: %d of %d"
+                                 % (path, f["cuts_seen_by_hint"], f["cuts"]))
     table = "\n".join([head, ""] + text + fo_text + [""] + notes)
     tgt_text = "\n".join("  " + t["text"] for t in targets)
     print(table)

@@ -253,7 +253,9 @@ mk_bond() {
 	[ -z "$ip" ] || addr "$ns" "$bond" "$ip"
 }
 
-# show_dp NS: "name last_update_us max_update_us map_updates" of bond0's
+# show_dp NS: "name last_update_us max_update_us map_updates hints_acted"
+# (hints: the carrier hints that found a carrier loss first, so far; null
+# off the ebpf data path) of bond0's
 # data path from show --json ("-" when bondd does not say).
 show_dp() {
 	bctl "$1" show -j bond0 2>/dev/null | "$PY" -c 'import json, sys
@@ -262,9 +264,10 @@ try:
     d = d[0] if isinstance(d, list) else d
     d = d.get("bonds", [d])[0] if "bonds" in d else d
     p = d["datapath"]
-    print(p["name"], p["last_update_us"], p["max_update_us"], p["map_updates"])
+    h = d.get("carrier_hints", {}).get("acted", "null")
+    print(p["name"], p["last_update_us"], p["max_update_us"], p["map_updates"], h)
 except Exception:
-    print("- - - -")'
+    print("- - - - null")'
 }
 
 # check_dp NS ROW WANT: the row is n/a unless bond0 runs on data path WANT
@@ -736,7 +739,7 @@ fo_cut() {
 	ip -n "$(nsn "$r-s")" link set "s$act" up
 	# miimon (100 ms) sees the link back, the bridge forwards on it again.
 	sleep 1
-	dp="null null null null"
+	dp="null null null null null"
 	[ "$p" = ovs ] || dp=$(show_dp "$r-c")
 	# When the client's bondd saw the link go (its monitor's first "link
 	# down" of c$act after the cut): the gap splits into the time the
@@ -758,12 +761,12 @@ for line in open(sys.argv[1]):
         break
 else:
     print("null null")' "$TMP/mon-$p.jsonl" "$t0" "c$act" 2>/dev/null || echo null null)
-	read -r _ dplast dpmax _ <<<"$dp"
+	read -r _ dplast dpmax _ hints <<<"$dp"
 	read -r seen seen_at _ <<<"$seen"
 	record kind=failover_cut path="\"$p\"" cut="$n" link="\"c$act\"" settled="$ok" \
 		event_ms_after_cut="${seen:-null}" event_at_s="${seen_at:-null}" \
 		settle_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')" \
-		last_update_us="$dplast" max_update_us="$dpmax"
+		last_update_us="$dplast" max_update_us="$dpmax" hints_acted="${hints:-null}"
 	[ $ok = 1 ] || log "failover $p cut $n: the stream did not move to c$other within 5 s"
 }
 
@@ -1027,7 +1030,7 @@ for r in "${ROWS_OK[@]}"; do
 	bctl "$r-c" show bond0 >"$TMP/show-$r.txt" 2>&1
 	for side in c s; do
 		[ -S "$(sock_of "$r-$side")" ] || continue
-		read -r dpn dplast dpmax dpn_upd <<<"$(show_dp "$r-$side")"
+		read -r dpn dplast dpmax dpn_upd _ <<<"$(show_dp "$r-$side")"
 		record kind=datapath row="$r" side="\"$side\"" name="\"$dpn\"" last_update_us="$dplast" \
 			max_update_us="$dpmax" map_updates="$dpn_upd"
 	done

@@ -533,8 +533,9 @@ __noinline int flow_record(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u3
  * daemon's dev_addr said; when it shows no carrier or a device that is
  * down, a record for the daemon, at most one per slave and CPU every
  * DP_HINT_GAP_NS. The daemon sets dp_hint before the load; with state_off
- * 0 the verifier drops this code and its helper. About 10 ns a frame: one 8-byte read, no map lookup (the
- * address is in the slave's counters, already at hand). */
+ * 0 the verifier drops this code and its helper. About 10 ns a frame: one
+ * 8-byte read, no map lookup (the address is in the slave's counters,
+ * already at hand). */
 static __always_inline void carrier_hint(struct dp_slave_stats *st, __u32 ifindex)
 {
 	struct dp_hint *h;
