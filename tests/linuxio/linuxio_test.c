@@ -749,6 +749,23 @@ out:
 	bpf_object__close(obj);
 }
 
+/* The carrier poll's ticks over secs seconds. */
+static unsigned poll_ticks(struct cwpoll *cp, double secs)
+{
+	double t0 = now_s();
+	unsigned ticks = 0;
+
+	while (now_s() - t0 < secs) {
+		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
+
+		if (poll(&p, 1, 10) > 0) {
+			cwpoll_ack(cp);
+			ticks++;
+		}
+	}
+	return ticks;
+}
+
 /* The poll bondd uses where the kernel refuses the watch: carrier_changes
  * moves by the time the request that cut the peer returns; the timer
  * ticks at its interval; /sys of another namespace is refused. */
@@ -760,7 +777,6 @@ static void test_carrier_poll(void)
 	struct err err;
 	int64_t c0, c1, c2;
 	int fd, ret, on0, off, on1;
-	double t0;
 	unsigned ticks = 0;
 
 	err_clear(&err);
@@ -801,30 +817,15 @@ static void test_carrier_poll(void)
 	      "carrier %d -> %d -> %d (peer up, down, up)", on0, off, on1);
 	check("cwpoll_carrier_no_device", cwpoll_carrier("bdt-nosuch") == -ENOENT, "a missing device is -ENOENT");
 	ret = cwpoll_arm(cp, 1000, &err);
-	t0 = now_s();
-	while (ret == 0 && now_s() - t0 < 0.05) {
-		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
-
-		if (poll(&p, 1, 10) > 0) {
-			cwpoll_ack(cp);
-			ticks++;
-		}
-	}
+	if (ret == 0)
+		ticks = poll_ticks(cp, 0.05);
 	check("cwpoll_ticks", ret == 0 && ticks >= 20 && ticks <= 51, "%u ticks in 50 ms (%s)", ticks,
 	      ret ? err.msg : "armed");
 	/* the slow interval the carrier hints allow: 10 ms */
 	ret = cwpoll_arm(cp, 10000, &err);
 	cwpoll_ack(cp);
-	ticks = 0;
-	t0 = now_s();
-	while (ret == 0 && now_s() - t0 < 0.05) {
-		struct pollfd p = { cwpoll_fd(cp), POLLIN, 0 };
-
-		if (poll(&p, 1, 10) > 0) {
-			cwpoll_ack(cp);
-			ticks++;
-		}
-	}
+	if (ret == 0)
+		ticks = poll_ticks(cp, 0.05);
 	check("cwpoll_slower", ret == 0 && ticks >= 3 && ticks <= 6 && cwpoll_interval(cp) == 10000,
 	      "%u ticks in 50 ms at 10 ms (%s)", ticks, ret ? err.msg : "armed");
 	ret = cwpoll_arm(cp, 0, &err);
