@@ -213,16 +213,15 @@ struct daemon {
 	/* BONDD_CARRIER_WATCH=poll-only: the poll without the carrier hints */
 	bool cw_no_hints;
 	/* without BPF: the fast carrier poll and how many slaves it reads;
-	 * it ticks only while the bonds carry traffic (daemon_cwatch_busy):
-	 * the frames counted at the last look, when to look again, and
-	 * until when the poll stays on */
+	 * it ticks only while the bonds carry traffic (daemon_cwatch_busy;
+	 * each bond keeps its frames counted at the last look): when to
+	 * look again, and until when the poll stays on */
 	struct cwpoll *cwp;
 	unsigned cw_polled;
-	uint64_t cw_frames;
 	uint64_t cw_look_ms;
 	uint64_t cw_busy_until_ms;
-	/* the poll ticks slowly: every bond that carries traffic sends, and
-	 * its slaves' carrier losses come as hints (daemon_cwatch.c) */
+	/* the poll ticks slowly (daemon_cwatch.c): the carrier hints cover
+	 * every bond that carries traffic */
 	bool cw_slow;
 	struct ctl_server *ctl;     /* the control socket and its clients */
 	struct ctl_backend ctl_be;  /* what the control commands call */
