@@ -620,7 +620,10 @@ check "slow: each side's actor has the identity set, the user key only at enslav
 # as churned (seen once: "Actor Churn State: churned" on eth0).
 check "kernel's partner = bondd's actor and bondd's partner = kernel's actor (slow)" cross_check
 check "slow: ping a -> guest" wait_for 5 ping_a
-check "slow: ping guest -> a" ping_g
+# Both bonds went down and up with a new identity at the slow rate: the
+# guest's side may still move its flow between ports in the first second
+# (a fresh run lost 1 of 3 pings there once), so this one waits too.
+check "slow: ping guest -> a" wait_for 5 ping_g
 
 check "bondd exits cleanly on SIGTERM" stop_bondd a
 topo_finish
