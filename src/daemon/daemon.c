@@ -853,6 +853,7 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 			  bool use_syslog, struct err *err)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
+	unsigned handed, refused;
 
 	if (!d) {
 		err_set(err, -ENOMEM, "out of memory");
@@ -863,6 +864,8 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 	d->ctl_be = (struct ctl_backend){ &daemon_ctl_ops, d };
 	d->dp = &datapath_packet;   /* until daemon_dp_choose() */
 	crash_env(d);
+	/* First: the fds an upgraded bondd handed over are ours to close. */
+	handed = tap_handover_receive(&refused);
 	/* The lock before anything else: a second daemon must not touch the
 	 * first one's socket, journal or slaves. */
 	if (daemon_lock(d, err) < 0 || recover_ns_init(&d->ns, JOURNAL_ROOT, err) < 0)
@@ -886,6 +889,11 @@ struct daemon *daemon_new(const char *ctl_path, const struct ctl_access *acc,
 	if (daemon_loop_open(d, ctl_path, acc, err) < 0)
 		goto fail;
 	daemon_cwatch_open(d);
+	if (handed || refused)
+		daemon_logl(d, refused ? LOG_WARNING : LOG_INFO,
+			    "bondd: upgrade: %u TAP%s held open by the last bondd%s",
+			    handed, handed == 1 ? "" : "s",
+			    refused ? " (some entries were not a TAP of their name: left alone)" : "");
 	return d;
 fail:
 	daemon_free(d);
@@ -894,6 +902,9 @@ fail:
 
 void daemon_start(struct daemon *d)
 {
+	/* A TAP handed over for a bond the configuration no longer has is
+	 * a leftover like any other (removed below). */
+	tap_handover_close_rest();
 	daemon_recover(d);
 	daemon_vlan_recover(d);
 	daemon_dp_remove_leftovers(d);
@@ -945,10 +956,51 @@ int daemon_notify_ready(const struct daemon *d)
 	return notify_ready(status);
 }
 
+/* Upgrade: every TAP's fd goes to the successor across exec (tap.h says
+ * why), listed in TAP_HANDOVER_ENV. A fd that cannot be kept open, or a
+ * list that cannot be passed, is closed: that device then loses its
+ * carrier until the new bondd attaches, as after a crash. */
+static void tap_keep_open(struct daemon *d, const char *name, int fd)
+{
+	int rc = tap_handover_keep(fd);
+
+	if (rc < 0)
+		daemon_logl(d, LOG_WARNING, "%s: upgrade: cannot keep the TAP open for the new bondd: %s",
+			    name, strerror(-rc));
+}
+
+static void handover_taps(struct daemon *d)
+{
+	struct strbuf handed;
+	bool ok;
+
+	sb_init(&handed);
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+
+		sb_printf(&handed, "%s%s=%d", handed.len ? "," : "", db->name, db->tap_fd);
+		for (unsigned j = 0; j < db->n_vlans; j++)
+			sb_printf(&handed, ",%s=%d", db->vlans[j]->name, db->vlans[j]->tap_fd);
+	}
+	ok = !handed.oom && setenv(TAP_HANDOVER_ENV, sb_str(&handed), 1) == 0;
+	sb_free(&handed);
+	if (!ok) {
+		daemon_logl(d, LOG_WARNING, "bondd: upgrade: cannot pass the TAPs on: they lose their carrier until the new bondd attaches");
+		return;
+	}
+	for (unsigned i = 0; i < d->n_bonds; i++) {
+		struct dbond *db = d->bonds[i];
+
+		tap_keep_open(d, db->name, db->tap_fd);
+		for (unsigned j = 0; j < db->n_vlans; j++)
+			tap_keep_open(d, db->vlans[j]->name, db->vlans[j]->tap_fd);
+	}
+}
+
 /* Upgrade: the daemon's hold on a bond ends, nothing else does. The
- * programs, maps, persistent TAP, slaves' state and journal entries stay
- * for the successor; engine_free() frees the engine's side without a
- * single action. */
+ * programs, maps, persistent TAP (its fd kept open), slaves' state and
+ * journal entries stay for the successor; engine_free() frees the
+ * engine's side without a single action. */
 static void dbond_leave(struct daemon *d, struct dbond *db)
 {
 	for (unsigned i = 0; i < db->n_slaves; i++) {
@@ -963,7 +1015,6 @@ static void dbond_leave(struct daemon *d, struct dbond *db)
 		dvlan_leave(d, db->vlans[db->n_vlans - 1]);
 	daemon_ep_del(d, db->tap_fd);
 	d->dp->bond_leave(d, db);
-	tap_close(db->tap_fd);
 	daemon_flows_free(db);
 	free(db);
 }
@@ -971,6 +1022,10 @@ static void dbond_leave(struct daemon *d, struct dbond *db)
 void daemon_shutdown(struct daemon *d)
 {
 	if (d->handover) {
+		/* For the exec that follows (bondd.c); the TAP fds stay
+		 * open, closed only by that exec where one could not be
+		 * kept. */
+		handover_taps(d);
 		while (d->n_bonds)
 			dbond_leave(d, d->bonds[--d->n_bonds]);
 		return;

@@ -472,7 +472,8 @@ int daemon_vlan_del(struct daemon *d, const char *bond, uint16_t vid, const char
 /* Takes the VLAN from the data path and the engine, removes its TAP
  * (tap_gone: it is gone already) and its journal entry; frees dv. */
 void dvlan_destroy(struct daemon *d, struct dvlan *dv, bool tap_gone);
-/* bondctl upgrade: lets go of the VLAN, its persistent TAP stays. */
+/* bondctl upgrade: lets go of the VLAN, its persistent TAP stays (and
+ * its fd, for the successor: handover_taps in daemon.c). */
 void dvlan_leave(struct daemon *d, struct dvlan *dv);
 /* The bond's carrier / MAC / MTU changed: every VLAN of it follows. */
 void dvlans_carrier(struct daemon *d, struct dbond *db, bool up);

@@ -324,8 +324,8 @@ void dvlan_destroy(struct daemon *d, struct dvlan *dv, bool tap_gone)
 
 void dvlan_leave(struct daemon *d, struct dvlan *dv)
 {
+	/* Its fd stays open for the successor (handover_taps in daemon.c). */
 	daemon_ep_del(d, dv->tap_fd);
-	tap_close(dv->tap_fd);
 	vlan_unlink(dv->db, dv);
 	free(dv);
 }

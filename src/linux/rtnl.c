@@ -561,8 +561,18 @@ int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6], struct 
 {
 	char buf[RTNL_TXBUF] = { 0 };
 	char nbuf[IF_NAMESIZE], mbuf[18];
-	struct nlmsghdr *nlh = link_msg(buf, RTM_SETLINK, ifindex);
+	struct nlmsghdr *nlh;
+	struct rtnl_link now;
 
+	/* The kernel announces even a change to the same address
+	 * (NETDEV_CHANGEADDR), and the host flushes the device's neighbours
+	 * on it: a bond taken over from an earlier bondd, whose devices
+	 * already have the addresses the engine gives them, must not lose
+	 * its ARP entries, nor the frames queued behind one. */
+	if (rtnl_link_get_index(r, ifindex, &now, err) == 0 && !memcmp(now.mac, mac, 6))
+		return 0;
+	err_clear(err);
+	nlh = link_msg(buf, RTM_SETLINK, ifindex);
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
 	return rtnl_request(r, nlh, NULL, NULL, err, "%s: cannot set MAC address %s",
 			    ifname_of(ifindex, nbuf), mac_fmt(mac, mbuf));

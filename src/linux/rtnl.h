@@ -73,6 +73,8 @@ bool rtnl_msg_ok(const struct nlmsghdr *m, int len);
 
 int rtnl_link_get(struct rtnl *r, const char *name, struct rtnl_link *out, struct err *err);
 int rtnl_link_get_index(struct rtnl *r, int ifindex, struct rtnl_link *out, struct err *err);
+/* Nothing is sent when the device has that address already (the kernel
+ * would announce a change anyway, and flush its neighbours). */
 int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6], struct err *err);
 int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned mtu, struct err *err);
 /* Sets the IFF_* bits in mask to the values in flags (IFF_UP). */

@@ -32,4 +32,26 @@ int tap_set_persist(int fd, bool on);
 int tap_set_carrier(int fd, bool on);
 void tap_close(int fd);
 
+/* bondctl upgrade hands every TAP's fd to the new bondd across exec(), so
+ * the device never loses its holder. Closing the last fd of a persistent
+ * TAP takes its carrier away; the host then flushes its neighbours and
+ * purges the frames queued behind an unresolved one, and announces the
+ * bond down and up to everything watching links.
+ *  - The old daemon clears each fd's close-on-exec (tap_handover_keep)
+ *    and lists them as "name=fd,name=fd" in TAP_HANDOVER_ENV.
+ *  - The new one reads that list at start (tap_handover_receive), which
+ *    keeps each fd that is really the TAP of that name and unsets the
+ *    variable; tap_attach() then takes the fd of its name instead of
+ *    opening another, and tap_handover_close_rest() closes what no bond
+ *    or VLAN claimed. */
+#define TAP_HANDOVER_ENV "BONDD_TAP_FDS"
+
+/* Returns 0 or -errno. */
+int tap_handover_keep(int fd);
+/* Reads and unsets TAP_HANDOVER_ENV. Returns how many fds were kept;
+ * *refused counts the entries that were not a TAP of their name (left
+ * alone: an fd that is not ours is not closed). */
+unsigned tap_handover_receive(unsigned *refused);
+void tap_handover_close_rest(void);
+
 #endif

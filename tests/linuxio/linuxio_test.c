@@ -240,6 +240,59 @@ static void test_tap_errors(void)
 	sh(out, sizeof(out), "ip tuntap del dev %s mode tap 2>&1", TAP_PERSIST_NAME);
 }
 
+/* bondctl upgrade's TAP handover (tap.h): the fd goes through exec, named
+ * in TAP_HANDOVER_ENV; what is not a TAP of its name is left alone. */
+static void test_tap_handover(void)
+{
+	char env[256];
+	struct err err;
+	bool existed = false;
+	unsigned kept, refused;
+	int fd, fd2, again;
+
+	err_clear(&err);
+	fd = tap_open(TAP_PERSIST_NAME, &err);
+	fd2 = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	check("handover_tap_open", fd >= 0 && fd2 >= 0, "%s", err.msg);
+	if (fd < 0 || fd2 < 0)
+		return;
+	check("handover_keep_clears_cloexec",
+	      tap_handover_keep(fd) == 0 && !(fcntl(fd, F_GETFD) & FD_CLOEXEC), "flags 0x%x",
+	      fcntl(fd, F_GETFD));
+	/* kept: the TAP; refused: another name, not a TAP, no fd, stdin,
+	 * bad numbers, no name, no '=' */
+	snprintf(env, sizeof(env), "bdt-nope=%d,%s=%d,%s=%d,%s=999999,%s=0,%s=12x,=%d,%s,",
+		 fd, TAP_PERSIST_NAME, fd, TAP_PERSIST_NAME, fd2, TAP_PERSIST_NAME,
+		 TAP_PERSIST_NAME, TAP_PERSIST_NAME, fd, TAP_PERSIST_NAME);
+	setenv(TAP_HANDOVER_ENV, env, 1);
+	kept = tap_handover_receive(&refused);
+	check("handover_receive_counts", kept == 1 && refused == 7, "kept %u refused %u (%s)",
+	      kept, refused, env);
+	check("handover_receive_unsets_env", getenv(TAP_HANDOVER_ENV) == NULL, "still set");
+	check("handover_receive_sets_cloexec", fcntl(fd, F_GETFD) & FD_CLOEXEC, "flags 0x%x",
+	      fcntl(fd, F_GETFD));
+	check("handover_leaves_foreign_fd", fcntl(fd2, F_GETFD) >= 0, "fd %d closed", fd2);
+	again = tap_attach(TAP_PERSIST_NAME, &existed, &err);
+	check("handover_attach_takes_the_fd", again == fd && existed, "fd %d (handed %d) existed %d: %s",
+	      again, fd, existed, err.msg);
+	/* Claimed once: a second bond of that name opens the device anew,
+	 * which the kernel refuses while this fd holds it. */
+	err_clear(&err);
+	again = tap_attach(TAP_PERSIST_NAME, &existed, &err);
+	check("handover_claimed_once", again < 0 && strstr(err.msg, "holds it open"), "fd %d: %s",
+	      again, err.msg);
+	if (again >= 0)
+		tap_close(again);
+	/* Unclaimed: closed at the start's end. */
+	snprintf(env, sizeof(env), "%s=%d", TAP_PERSIST_NAME, fd);
+	setenv(TAP_HANDOVER_ENV, env, 1);
+	kept = tap_handover_receive(&refused);
+	tap_handover_close_rest();
+	check("handover_close_rest", kept == 1 && fcntl(fd, F_GETFD) < 0 && errno == EBADF,
+	      "kept %u, fd %d still open", kept, fd);
+	close(fd2);
+}
+
 /* ---- rtnetlink basics ------------------------------------------------- */
 
 static void test_rtnl_basic(struct rtnl *r)
@@ -437,6 +490,14 @@ static void link_ev_cb(const struct rtnl_event *ev, void *arg)
 		w->seen = true;
 }
 
+static void any_link_ev_cb(const struct rtnl_event *ev, void *arg)
+{
+	struct ev_wait *w = arg;
+
+	if (ev->type == RTNL_EV_NEWLINK && ev->link.ifindex == w->ifindex)
+		w->seen = true;
+}
+
 static void addr_ev_cb(const struct rtnl_event *ev, void *arg)
 {
 	struct ev_wait *w = arg;
@@ -500,6 +561,29 @@ static void test_events(void)
 	rtnl_link_set_flags(rb, pl.ifindex, IFF_UP, IFF_UP, &err);
 	check("rtnl_event_carrier_up", wait_event(ra, link_ev_cb, &w, 2000),
 	      "no RTM_NEWLINK with LOWER_UP for bdt-s3");
+	/* A MAC "set" to the address the device has sends nothing: the
+	 * kernel would announce it, and flush the device's neighbours. */
+	{
+		struct rtnl_link sl;
+		uint8_t other[6];
+		int r1, r2;
+
+		wait_event(ra, any_link_ev_cb, &(struct ev_wait){ .ifindex = -1 }, 300);
+		rtnl_link_get(ra, "bdt-s3", &sl, &err);
+		memset(&w, 0, sizeof(w));
+		w.ifindex = sl.ifindex;
+		r1 = rtnl_link_set_mac(ra, sl.ifindex, sl.mac, &err);
+		check("rtnl_set_same_mac_is_silent", r1 == 0 && !wait_event(ra, any_link_ev_cb, &w, 300),
+		      "ret %d (%s), event %d", r1, err.msg, w.seen);
+		memcpy(other, sl.mac, 6);
+		other[5] ^= 1;
+		memset(&w, 0, sizeof(w));
+		w.ifindex = sl.ifindex;
+		r2 = rtnl_link_set_mac(ra, sl.ifindex, other, &err);
+		check("rtnl_set_other_mac_is_announced", r2 == 0 && wait_event(ra, any_link_ev_cb, &w, 2000),
+		      "ret %d (%s), event %d", r2, err.msg, w.seen);
+		rtnl_link_set_mac(ra, sl.ifindex, sl.mac, &err);
+	}
 	rtnl_close(rb);
 	rtnl_close(ra);
 }
@@ -2344,6 +2428,7 @@ int main(int argc, char **argv)
 
 	tap = test_tap(r);
 	test_tap_errors();
+	test_tap_handover();
 	test_rtnl_basic(r);
 	test_ethtool();
 	test_packet(r);

@@ -72,15 +72,26 @@ check "active slave still eth0" active_is srv bond0 eth0
 check "both slaves up" eval "bctl srv show bond0 | grep -c 'MII Status: up' | grep -qx 3"
 check "ping after the restart" nsx srv ping -c 3 -i 0.2 -W 2 -n -q 192.0.2.10
 
-# bondctl upgrade: the daemon execs itself, keeping everything.
+# bondctl upgrade: the daemon execs itself, keeping everything, the TAP's
+# fd included: the host sees no change at all on bond0 (a carrier that
+# dropped for the exec would flush its neighbours, and the frames queued
+# behind an unresolved one with them).
 pid=${TOPO_BONDD_PID[srv]}
+nsx srv ip -ts monitor link neigh >"$TOPO_DIR/upgrade.mon" 2>&1 &
+MON_PID=$!
 ping_1k 3
 sleep 0.5
 check "bondctl upgrade is accepted" bctl srv upgrade
 sleep 1.5
 check "the daemon answers after the upgrade (same pid $pid)" eval "bctl srv list | grep -qx bond0 && kill -0 $pid"
-ping_lost >/dev/null
+ping_lost
 check "upgrade under a 1 kHz ping: 0 lost (lost: $LOST)" is_eq "lost frames" 0 "$LOST"
+kill "$MON_PID"
+wait "$MON_PID" 2>/dev/null
+cat "$TOPO_DIR/upgrade.mon"
+check "the new bondd got the TAP's fd (log)" grep -q "1 TAP held open by the last bondd" "$(bondd_log srv)"
+check "bond0 kept its carrier and neighbours through the upgrade (no event)" \
+	eval "! grep -q 'bond0' '$TOPO_DIR/upgrade.mon'"
 check "active slave still eth0 after the upgrade" active_is srv bond0 eth0
 
 # A configuration without the bond: what the old daemon left is removed.

@@ -150,6 +150,10 @@ if [ "$DP" = ebpf ]; then
 	check "bondctl upgrade" bctl a upgrade
 	sleep 1.5
 	check "after the upgrade: bond0.100 answers" wait_for 5 nsx a ping -c 1 -W 1 192.0.2.2
+	check "the bond's and both VLANs' TAPs were held open across the exec" \
+		grep -q "3 TAPs held open by the last bondd" "$(bondd_log a)"
+	check "no VLAN device lost its carrier in the upgrade" \
+		eval "nsx a ip link show bond0.100 | grep -q LOWER_UP && nsx a ip link show mgmt | grep -q LOWER_UP"
 	# a crash, then a configuration without the VLANs: they are removed
 	pid=${TOPO_BONDD_PID[a]}
 	kill -KILL "$pid"
