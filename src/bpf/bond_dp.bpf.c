@@ -73,7 +73,7 @@ struct {
 } dp_slaves SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, DP_MAX_SLAVES);
 	__type(key, __u32);
 	__type(value, struct dp_slave_stats);
@@ -307,14 +307,22 @@ static __always_inline struct dp_bond_stats *bond_stats(void)
 	return bpf_map_lookup_elem(&dp_bstats, &k);
 }
 
-static __always_inline struct dp_slave_stats *slave_stats(__u32 ifindex)
-{
-	return bpf_map_lookup_elem(&dp_stats, &ifindex);
-}
-
 static __always_inline struct dp_slave *slave_of(__u32 ifindex)
 {
 	return bpf_map_lookup_elem(&dp_slaves, &ifindex);
+}
+
+/* The counters of the slave in slot (DP_NO_SLOT: of ifindex, looked up). */
+static __always_inline struct dp_slave_stats *slave_stats(__u32 ifindex, __u32 slot)
+{
+	if (slot == DP_NO_SLOT) {
+		const struct dp_slave *s = slave_of(ifindex);
+
+		if (!s)
+			return 0;
+		slot = s->slot;
+	}
+	return bpf_map_lookup_elem(&dp_stats, &slot);
 }
 
 /* The out-of-band tag's protocol, host order; 0 without one. */
@@ -563,9 +571,10 @@ static __always_inline void carrier_hint(struct dp_slave_stats *st, __u32 ifinde
 }
 
 /* vid: the VLAN sub-interface's frame bond_vlan_tx sends (0: bond_tx's). */
-static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 vid)
+static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32 slot,
+				     __u32 len, __u32 vid)
 {
-	struct dp_slave_stats *st = slave_stats(ifindex);
+	struct dp_slave_stats *st = slave_stats(ifindex, slot);
 	const struct dp_flowctl *fc;
 	__u32 z = 0;
 
@@ -609,10 +618,12 @@ static __always_inline void count_tx(struct __sk_buff *skb, __u32 ifindex, __u32
 		    (fc->fields & 0xff) | (fc->win & 1) << 8 | (vid ? 1u << 9 : 0) | 1u << 16);
 }
 
-/* bond_tx_on(): the frame leaves on ifindex. */
-static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 len, __u32 vid)
+/* bond_tx_on(): the frame leaves on ifindex (its counters in slot, or
+ * DP_NO_SLOT: looked up). */
+static __always_inline int tx_on(struct __sk_buff *skb, __u32 ifindex, __u32 slot, __u32 len,
+				 __u32 vid)
 {
-	count_tx(skb, ifindex, len, vid);
+	count_tx(skb, ifindex, slot, len, vid);
 	t_sent(ifindex, TC_ACT_REDIRECT);
 	return bpf_redirect(ifindex, 0);
 }
@@ -634,9 +645,10 @@ static __always_inline __u32 tx_hash(struct __sk_buff *skb, const struct dp_cfg 
 	return dp_xmit_hash(skb, cfg->xmit_policy, oob_vlan_proto(skb));
 }
 
-/* mode.c mode_hash_slave(): tx[hash % n_tx]; 0 when there is none. */
+/* mode.c mode_hash_slave(): tx[hash % n_tx], its slot in *slot; 0 when
+ * there is none. */
 static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_cfg *cfg,
-					__u32 vid)
+					__u32 vid, __u32 *slot)
 {
 	__u32 n = cfg->n_tx, h, idx;
 
@@ -647,6 +659,7 @@ static __always_inline __u32 hash_slave(struct __sk_buff *skb, const struct dp_c
 	idx = slave_idx(h % n);
 	if (idx >= DP_MAX_SLAVES)
 		return 0;
+	*slot = cfg->tx_slot[idx];
 	return cfg->tx[idx];
 }
 
@@ -709,20 +722,21 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 	if (!n || n > DP_MAX_SLAVES)
 		return tx_no_slave();
 	for (__u32 i = 0; i < DP_MAX_SLAVES; i++) {
-		__u32 ifindex;
+		__u32 ifindex, slot;
 		long rc;
 
 		if (i + 1 >= n)
 			break;
 		ifindex = cfg->tx[slave_idx(i) & (DP_MAX_SLAVES - 1)];
+		slot = cfg->tx_slot[slave_idx(i) & (DP_MAX_SLAVES - 1)];
 		rc = bpf_clone_redirect(skb, ifindex, 0);
 		t_sent(ifindex, (int)rc);
 		if (rc == 0) {
-			count_tx(skb, ifindex, len, vid);
+			count_tx(skb, ifindex, slot, len, vid);
 		} else {
 			/* That slave's copy is lost (the device went away
 			 * before the daemon rewrote the set): counted. */
-			struct dp_slave_stats *st = slave_stats(ifindex);
+			struct dp_slave_stats *st = slave_stats(ifindex, slot);
 
 			if (st)
 				st->tx_dropped++;
@@ -731,7 +745,7 @@ static __always_inline int bcast_xmit(struct __sk_buff *skb, const struct dp_cfg
 	n = slave_idx(n - 1);
 	if (n >= DP_MAX_SLAVES)
 		return tx_no_slave();
-	return tx_on(skb, cfg->tx[n], len, vid);
+	return tx_on(skb, cfg->tx[n], cfg->tx_slot[n], len, vid);
 }
 
 /* Where the L3 header of the engine's frame starts, in skb offsets, and
@@ -829,7 +843,7 @@ static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cf
 		__builtin_memcpy(mac, s->mac, 6);
 		if (bpf_skb_store_bytes(skb, 6, mac, 6, 0) < 0) {
 			/* Not with the bond's MAC on another port: lost. */
-			struct dp_slave_stats *st = slave_stats(tx);
+			struct dp_slave_stats *st = slave_stats(tx, s->slot);
 
 			if (st)
 				st->tx_dropped++;
@@ -837,7 +851,7 @@ static __always_inline int alb_do_xmit(struct __sk_buff *skb, const struct dp_cf
 		}
 		t_mac(mac, 0);
 	}
-	return tx_on(skb, tx, len, vid);
+	return tx_on(skb, tx, s->slot, len, vid);
 }
 
 /* mode_tlb.c tlb_choose_channel() with the daemon's buckets: a bucket
@@ -871,7 +885,7 @@ static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 {
 	struct l2v l2;
 	__u8 dst[6];
-	__u32 h;
+	__u32 h, slot;      /* (alb_do_xmit finds the slave's entry itself) */
 
 	if (!read_dst(skb, dst))
 		return tx_no_slave();
@@ -879,7 +893,7 @@ static __always_inline int tlb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 	if (!tlb_balances(skb, dst, &l2))
 		return alb_do_xmit(skb, cfg, 0, len, vid);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len, vid);
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid, &slot), len, vid);
 	h = tx_hash(skb, cfg, vid);
 	t_hash(h);
 	return tlb_bucket_xmit(skb, cfg, h & 0xff, 0, len, vid);
@@ -960,7 +974,7 @@ static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 {
 	struct l2v l2;
 	__u8 dst[6];
-	__u32 hash = 0;
+	__u32 hash = 0, slot;   /* (alb_do_xmit finds the slave's entry itself) */
 	int kind;
 
 	if (!read_dst(skb, dst))
@@ -972,7 +986,7 @@ static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 	if (kind != ALB_HASH)
 		return alb_do_xmit(skb, cfg, 0, len, vid);
 	if (cfg->flags & DP_F_TLB_HASHED)
-		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid), len, vid);
+		return alb_do_xmit(skb, cfg, hash_slave(skb, cfg, vid, &slot), len, vid);
 	return tlb_bucket_xmit(skb, cfg, hash, 1, len, vid);
 }
 
@@ -984,7 +998,7 @@ static __always_inline int alb_xmit(struct __sk_buff *skb, const struct dp_cfg *
 static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 {
 	const struct dp_cfg *cfg;
-	__u32 k = 0, len = frame_len(skb), tx;
+	__u32 k = 0, len = frame_len(skb), tx, slot = DP_NO_SLOT;
 
 	cfg = bpf_map_lookup_elem(&dp_cfg, &k);
 	if (!cfg || !(cfg->flags & DP_F_UP))
@@ -1000,11 +1014,12 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 
 		ifx = q < DP_MAX_QUEUES ? bpf_map_lookup_elem(&dp_queue, &q) : 0;
 		if (ifx && *ifx)
-			return tx_on(skb, *ifx, len, vid);
+			return tx_on(skb, *ifx, DP_NO_SLOT, len, vid);
 	}
 	switch (cfg->tx_kind) {
 	case DP_TX_ACTIVE:
 		tx = cfg->active_ifindex;
+		slot = cfg->active_slot;
 		break;
 	case DP_TX_RR:
 		tx = rr_slave(skb, cfg, vid);
@@ -1018,7 +1033,7 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 			if (is_neighbor(skb, &l2))
 				return bcast_xmit(skb, cfg, len, vid);
 		}
-		tx = hash_slave(skb, cfg, vid);
+		tx = hash_slave(skb, cfg, vid, &slot);
 		break;
 	case DP_TX_BCAST:
 		return bcast_xmit(skb, cfg, len, vid);
@@ -1032,7 +1047,7 @@ static __always_inline int tx_decide(struct __sk_buff *skb, __u32 vid)
 	}
 	if (!tx)
 		return tx_no_slave();
-	return tx_on(skb, tx, len, vid);
+	return tx_on(skb, tx, slot, len, vid);
 }
 
 SEC("tc")
@@ -1192,19 +1207,23 @@ static __always_inline int rx_decide(struct __sk_buff *skb, __u32 *vidp)
 	cfg = bpf_map_lookup_elem(&dp_cfg, &k);
 	if (!cfg)
 		return TC_ACT_OK;
-	st = slave_stats(ifindex);
+	st = slave_stats(ifindex, s->slot);
 	if (len < ETH_HLEN_)
 		return rx_drop(st);
 	if (st) {
 		st->rx_packets++;
 		st->rx_bytes += len;
-		st->last_rx_ns = bpf_ktime_get_ns();
+		if (cfg->flags & DP_F_RX_TIME)
+			st->last_rx_ns = bpf_ktime_get_ns();
 	}
-	/* mode_8023ad.c ad_rx_control(): slow protocols are the daemon's
-	 * (its packet socket has its copy), never the host's. */
+	/* mode_8023ad.c ad_rx_control(): slow protocols are the daemon's,
+	 * never the bond's. Past tc they reach the protocol handlers of the
+	 * slave, where the daemon's packet socket listens to that type (and
+	 * nothing else does): a socket bound to every type would be a tap
+	 * that every frame costs (daemon_ebpf.c slave_listen). */
 	if ((cfg->flags & DP_F_LACP) && !skb->vlan_present &&
 	    dph_be16(skb, 12) == ETH_P_SLOW_)
-		return TC_ACT_SHOT;
+		return TC_ACT_OK;
 	if (!(cfg->flags & DP_F_UP))
 		return rx_drop(st);
 	have_dst = read_dst(skb, dst);

@@ -84,6 +84,10 @@ enum dp_tx_kind {
 				     * skb->queue_mapping is non-zero leaves on
 				     * dp_queue[queue_mapping] when that is non-zero,
 				     * before the mode's choice */
+#define DP_F_RX_TIME        0x0100  /* stamp each received frame's time in its
+				     * slave's last_rx_ns: only for the ARP
+				     * monitor, the one reader (a clock read
+				     * costs a frame ~30 ns) */
 
 /* Map dp_cfg: BPF_MAP_TYPE_ARRAY, one entry, key 0. */
 struct dp_cfg {
@@ -99,6 +103,12 @@ struct dp_cfg {
 	__u32 n_tx;                  /* entries in tx[] */
 	__u32 tx[DP_MAX_SLAVES];     /* ifindexes: the set the mode chooses among,
 				      * in the engine's order (usable array) */
+	/* The dp_stats slots of active_ifindex and of tx[]
+	 * (DP_NO_SLOT: look it up in dp_slaves), so that the modes that
+	 * pick from them count a frame without a hash lookup. Filled in by
+	 * dp_ebpf_write_cfg(), which assigns the slots. */
+	__u32 active_slot;
+	__u32 tx_slot[DP_MAX_SLAVES];
 	/* balance-rr: the index is counter (or counter / packets_per_slave,
 	 * or a random number) % n_slaves over ALL slaves in enslave order;
 	 * rr_map[i] is the first slave at or after slaves[i] that can send
@@ -124,10 +134,17 @@ struct dp_slave {
 	__u8 mac[6];                 /* the slave's current MAC (tlb/alb source
 				      * rewrite, receive rewrite) */
 	__u8 pad[2];
+	__u32 slot;                  /* its dp_stats entry (dp_ebpf_set_slave) */
+	__u32 pad2;
 };
 
-/* Map dp_stats: BPF_MAP_TYPE_PERCPU_HASH, key __u32 slave ifindex; the
- * daemon creates the entry with the slave and sums the CPUs. */
+#define DP_NO_SLOT 0xffffffffu
+
+/* Map dp_stats: BPF_MAP_TYPE_PERCPU_ARRAY, DP_MAX_SLAVES entries, key the
+ * slave's slot (struct dp_slave.slot), which the daemon assigns with the
+ * slave and keeps for its life; it zeroes the entry of a new slave and
+ * sums the CPUs. An array, not a hash by ifindex: the verifier inlines
+ * its lookup, where a hash lookup costs a frame ~27 ns. */
 struct dp_slave_stats {
 	__u64 rx_packets, rx_bytes, rx_dropped;
 	__u64 tx_packets, tx_bytes, tx_dropped;

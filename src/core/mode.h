@@ -115,6 +115,9 @@ struct mode_ops {
 	 * mode's own choice: the kernel's bond_should_override_tx_queue()
 	 * (active-backup and balance-rr). */
 	bool queue_override;
+	/* Its rx_control reads received ARP (balance-alb's receive
+	 * balancing): bond_reads_neighbor_frames(). */
+	bool reads_arp;
 	/* fail_over_mac applies (active-backup). */
 	bool fail_over_mac;
 	/* Runs LACP: the ad_* options are shown and apply (802.3ad). */
@@ -212,6 +215,10 @@ bool bond_mode_uses_primary(uint32_t mode);
 bool bond_mode_uses_arp(uint32_t mode);
 /* The bond's transmit hashes (status shows the policy, `bondctl hash`). */
 bool bond_mode_uses_xmit_hash(const struct bond *b);
+/* The engine reads received ARP and NS/NA frames that also go on to the
+ * bond: the ARP monitor's, or the mode's (reads_arp). A data path that
+ * carries frames without the engine must still copy those to it. */
+bool bond_reads_neighbor_frames(const struct bond *b);
 
 /* What the bond's mode would do with frame (len >= 14): the facts
  * `bondctl hash` prints. Sends nothing and changes no state. */

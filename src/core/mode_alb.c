@@ -623,6 +623,7 @@ const struct mode_ops mode_alb = {
 	.promisc_active_only = true,
 	.forces_dynamic_lb = true,
 	.needs_speed_duplex = true,
+	.reads_arp = true,
 	.igmp_rejoin = MODE_REJOIN_NEW_ACTIVE,
 	.init = alb_init_mode,
 	.slave_add = alb_slave_add,

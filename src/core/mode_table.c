@@ -67,6 +67,11 @@ bool bond_mode_uses_arp(uint32_t mode)
 	return m && m->arp_monitor != MODE_ARP_NONE;
 }
 
+bool bond_reads_neighbor_frames(const struct bond *b)
+{
+	return b->params.arp_interval || b->mode->reads_arp;
+}
+
 bool bond_mode_uses_xmit_hash(const struct bond *b)
 {
 	return b->mode->uses_xmit_hash && b->mode->uses_xmit_hash(b);

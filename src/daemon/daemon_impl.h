@@ -107,6 +107,7 @@ struct dslave {
 	struct dp_slave dp_last;
 	bool dp_valid;
 	struct dp_slave_stats kst;
+	uint16_t listen;            /* the ethertype its socket is bound to */
 	/* the fast carrier poll (daemon_cwatch.c): the device's
 	 * carrier_changes file and its count as last read */
 	bool cw_polled;

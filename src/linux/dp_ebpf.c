@@ -61,7 +61,7 @@ static const struct map_desc {
 } map_descs[M_N] = {
 	[M_CFG] = { DP_MAP_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_cfg) },
 	[M_SLAVES] = { DP_MAP_SLAVES, BPF_MAP_TYPE_HASH, 4, sizeof(struct dp_slave) },
-	[M_STATS] = { DP_MAP_STATS, BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct dp_slave_stats) },
+	[M_STATS] = { DP_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_slave_stats) },
 	[M_TLB] = { DP_MAP_TLB, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct dp_tlb_bucket) },
 	[M_RR] = { DP_MAP_RR, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(uint32_t) },
 	[M_BSTATS] = { DP_MAP_BSTATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct dp_bond_stats) },
@@ -116,6 +116,9 @@ struct dp_ebpf {
 	 * values, the largest of our per-CPU value types. */
 	int ncpus;
 	void *pcpu;
+	/* The slave whose counters each dp_stats slot holds (0: free);
+	 * written with dp_slaves, read back from it at adoption. */
+	int slot_ifx[DP_MAX_SLAVES];
 	/* dp_tlb's byte counters at the last dp_ebpf_tlb_take_bytes(). */
 	uint64_t tlb_seen[DP_TLB_BUCKETS];
 	/* carrier hints: bond_tx writes them (its dp_hint is not zero), the
@@ -1391,6 +1394,23 @@ fail:
 	return NULL;
 }
 
+/* Adoption: which slave each dp_stats slot belongs to, from dp_slaves. */
+static void slots_read(struct dp_ebpf *dp)
+{
+	uint32_t key, next;
+	uint32_t *prev = NULL;
+
+	while (bpf_map_get_next_key(dp->map_fd[M_SLAVES], prev, &next) == 0) {
+		struct dp_slave v;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->map_fd[M_SLAVES], &key, &v) == 0 &&
+		    v.slot < DP_MAX_SLAVES && !dp->slot_ifx[v.slot] && key > 0)
+			dp->slot_ifx[v.slot] = (int)key;
+	}
+}
+
 struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err)
 {
 	struct dp_ebpf *dp = dp_new(bond, tap_ifindex, err);
@@ -1451,6 +1471,7 @@ struct dp_ebpf *dp_ebpf_adopt(const char *bond, int tap_ifindex, struct err *err
 		pins_remove_dir(dp->pin_dir);
 		pins_create(dp);
 	}
+	slots_read(dp);
 	/* Bytes counted before adoption were the previous daemon's. */
 	for (unsigned b = 0; b < DP_TLB_BUCKETS; b++) {
 		struct dp_tlb_bucket v;
@@ -1569,11 +1590,31 @@ int dp_ebpf_remove_leftover(const char *bond, int tap_ifindex, struct err *err)
 
 /* ---- maps ----------------------------------------------------------------- */
 
+/* The dp_stats slot of ifindex, or -1. */
+static int slot_of(const struct dp_ebpf *dp, int ifindex)
+{
+	for (int i = 0; ifindex > 0 && i < DP_MAX_SLAVES; i++)
+		if (dp->slot_ifx[i] == ifindex)
+			return i;
+	return -1;
+}
+
+static uint32_t cfg_slot(const struct dp_ebpf *dp, uint32_t ifindex)
+{
+	int slot = slot_of(dp, (int)ifindex);
+
+	return slot < 0 ? DP_NO_SLOT : (uint32_t)slot;
+}
+
 int dp_ebpf_write_cfg(struct dp_ebpf *dp, const struct dp_cfg *cfg)
 {
+	struct dp_cfg c = *cfg;
 	uint32_t key = 0;
 
-	return bpf_map_update_elem(dp->map_fd[M_CFG], &key, cfg, BPF_ANY);
+	c.active_slot = cfg_slot(dp, c.active_ifindex);
+	for (unsigned i = 0; i < DP_MAX_SLAVES; i++)
+		c.tx_slot[i] = i < c.n_tx ? cfg_slot(dp, c.tx[i]) : DP_NO_SLOT;
+	return bpf_map_update_elem(dp->map_fd[M_CFG], &key, &c, BPF_ANY);
 }
 
 int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg)
@@ -1586,25 +1627,44 @@ int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg)
 int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s)
 {
 	size_t vsz = (sizeof(struct dp_slave_stats) + 7) & ~(size_t)7;
-	uint32_t key = (uint32_t)ifindex;
-	int ret;
+	struct dp_slave v = *s;
+	int slot, ret;
 
 	if (ifindex <= 0)
 		return -EINVAL;
-	memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
-	ret = bpf_map_update_elem(dp->map_fd[M_STATS], &key, dp->pcpu, BPF_NOEXIST);
-	if (ret < 0 && ret != -EEXIST)
-		return ret;
-	return bpf_map_update_elem(dp->map_fd[M_SLAVES], &key, s, BPF_ANY);
+	slot = slot_of(dp, ifindex);
+	if (slot < 0) {
+		/* A new slave: the lowest free slot, its counters zeroed
+		 * (the last slave there may have left its own). */
+		slot = 0;
+		while (slot < DP_MAX_SLAVES && dp->slot_ifx[slot])
+			slot++;
+		if (slot == DP_MAX_SLAVES)
+			return -ENOSPC;
+		memset(dp->pcpu, 0, vsz * (size_t)dp->ncpus);
+		ret = bpf_map_update_elem(dp->map_fd[M_STATS], &(uint32_t){ (uint32_t)slot },
+					  dp->pcpu, BPF_ANY);
+		if (ret < 0)
+			return ret;
+		dp->slot_ifx[slot] = ifindex;
+	}
+	v.slot = (uint32_t)slot;
+	v.pad2 = 0;
+	return bpf_map_update_elem(dp->map_fd[M_SLAVES], &(uint32_t){ (uint32_t)ifindex }, &v,
+				   BPF_ANY);
 }
 
 int dp_ebpf_slave_dev(struct dp_ebpf *dp, int ifindex, uint64_t dev)
 {
 	size_t vsz = (sizeof(struct dp_slave_stats) + 7) & ~(size_t)7;
-	uint32_t key = (uint32_t)ifindex;
+	int slot = slot_of(dp, ifindex);
+	uint32_t key = (uint32_t)slot;
 	bool same = true;
-	int ret = bpf_map_lookup_elem(dp->map_fd[M_STATS], &key, dp->pcpu);
+	int ret;
 
+	if (slot < 0)
+		return -ENOENT;
+	ret = bpf_map_lookup_elem(dp->map_fd[M_STATS], &key, dp->pcpu);
 	if (ret < 0)
 		return ret;
 	for (int c = 0; c < dp->ncpus; c++) {
@@ -1645,22 +1705,27 @@ int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex)
 {
 	uint32_t key = (uint32_t)ifindex;
 	int r1 = bpf_map_delete_elem(dp->map_fd[M_SLAVES], &key);
-	int r2 = bpf_map_delete_elem(dp->map_fd[M_STATS], &key);
+	int slot = slot_of(dp, ifindex);
 
+	/* (its counters stay in the slot until a new slave takes it) */
+	if (slot >= 0)
+		dp->slot_ifx[slot] = 0;
 	if (r1 < 0 && r1 != -ENOENT)
 		return r1;
-	if (r2 < 0 && r2 != -ENOENT)
-		return r2;
-	return r1 == -ENOENT && r2 == -ENOENT ? -ENOENT : 0;
+	return r1 == -ENOENT && slot < 0 ? -ENOENT : 0;
 }
 
 int dp_ebpf_slave_stats(struct dp_ebpf *dp, int ifindex, struct dp_slave_stats *out)
 {
 	size_t vsz = (sizeof(*out) + 7) & ~(size_t)7;
-	uint32_t key = (uint32_t)ifindex;
-	int ret = bpf_map_lookup_elem(dp->map_fd[M_STATS], &key, dp->pcpu);
+	int slot = slot_of(dp, ifindex);
+	uint32_t key = (uint32_t)slot;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (slot < 0)
+		return -ENOENT;
+	ret = bpf_map_lookup_elem(dp->map_fd[M_STATS], &key, dp->pcpu);
 	if (ret < 0)
 		return ret;
 	for (int c = 0; c < dp->ncpus; c++) {

@@ -91,14 +91,18 @@ bool dp_ebpf_pinned(const struct dp_ebpf *dp);
  * name: for tests and for what the helpers below do not cover. */
 int dp_ebpf_map_fd(const struct dp_ebpf *dp, const char *name);
 
-/* Maps. 0 or -errno. The cfg is written as given: the caller bumps gen. */
+/* Maps. 0 or -errno. The cfg is written as given (the caller bumps gen),
+ * with the counters' slots of its slaves (active_slot, tx_slot[]) filled
+ * in here: write a slave (dp_ebpf_set_slave) before a cfg that names it. */
 int dp_ebpf_write_cfg(struct dp_ebpf *dp, const struct dp_cfg *cfg);
 int dp_ebpf_read_cfg(struct dp_ebpf *dp, struct dp_cfg *cfg);
-/* Adds or replaces the slave's entry (and creates its zeroed counters when
- * it has none: adoption keeps them). Write it before dp_ebpf_attach_rx:
- * bond_rx passes the frames of a slave it does not know to the host. */
+/* Adds or replaces the slave's entry; s->slot is ignored: a new slave
+ * gets the lowest free slot of dp_stats, zeroed, and keeps it (adoption
+ * reads the slots back, and keeps the counters). -ENOSPC with every slot
+ * taken. Write it before dp_ebpf_attach_rx: bond_rx passes the frames of
+ * a slave it does not know to the host. */
 int dp_ebpf_set_slave(struct dp_ebpf *dp, int ifindex, const struct dp_slave *s);
-/* Removes entry and counters; -ENOENT when it had neither. */
+/* Removes the entry and frees its slot; -ENOENT when it had neither. */
 int dp_ebpf_del_slave(struct dp_ebpf *dp, int ifindex);
 /* Carrier hints (dp_abi.h): the slave's device address (dev_addr.h) in its
  * counters' entry, where bond_tx reads it; written only when it differs. */

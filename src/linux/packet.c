@@ -109,6 +109,19 @@ int packet_set_promisc(int fd, int ifindex, bool on)
 	return 0;
 }
 
+int packet_listen(int fd, int ifindex, uint16_t ethertype)
+{
+	struct sockaddr_ll sll;
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ethertype);
+	sll.sll_ifindex = ifindex;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return -errno;
+	return 0;
+}
+
 void packet_close(int fd)
 {
 	if (fd >= 0)

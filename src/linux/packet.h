@@ -19,6 +19,11 @@ int packet_open(int ifindex, struct err *err);
  * counts memberships per socket: call on and off in pairs. The count shows
  * in IFLA_PROMISCUITY (rtnl_link.promiscuity), not in IFF_PROMISC. */
 int packet_set_promisc(int fd, int ifindex, bool on);
+/* Binds fd again, to ethertype on ifindex: ETH_P_ALL (what packet_open
+ * binds) makes the socket a tap, handed every frame the device receives
+ * before tc; another type, the frames of that type that get past tc to
+ * the protocol handlers. Returns 0 or -errno. */
+int packet_listen(int fd, int ifindex, uint16_t ethertype);
 void packet_close(int fd);
 
 #endif

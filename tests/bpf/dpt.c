@@ -23,6 +23,17 @@ static int fd_cfg = -1, fd_slaves = -1, fd_stats = -1, fd_bstats = -1, fd_tlb = 
 	   fd_txq = -1, fd_queue = -1, fd_flows = -1, fd_flowctl = -1, fd_vlans = -1,
 	   fd_vlan_ifs = -1, fd_vstats = -1, fd_vtx = -1, fd_rxv = -1;
 static int ncpus;
+/* The slave in each dp_stats slot (0: free), assigned as dp_ebpf.c does:
+ * the lowest free slot for a new slave. */
+static uint32_t slot_ifx[DP_MAX_SLAVES];
+
+static uint32_t stats_slot_of(uint32_t ifindex)
+{
+	for (uint32_t i = 0; ifindex && i < DP_MAX_SLAVES; i++)
+		if (slot_ifx[i] == ifindex)
+			return i;
+	return DP_NO_SLOT;
+}
 static char load_err[512];
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -184,7 +195,12 @@ void dpt_reset(void)
 	memset(&cfg, 0, sizeof(cfg));
 	update(fd_cfg, &zero, &cfg, DP_MAP_CFG);
 	clear_hash(fd_slaves, DP_MAP_SLAVES);
-	clear_hash(fd_stats, DP_MAP_STATS);
+	pc = calloc((size_t)ncpus, sizeof(struct dp_slave_stats));
+	assert_non_null(pc);
+	for (uint32_t i = 0; i < DP_MAX_SLAVES; i++)
+		update(fd_stats, &i, pc, DP_MAP_STATS);
+	free(pc);
+	memset(slot_ifx, 0, sizeof(slot_ifx));
 	clear_hash(fd_vlan_ifs, DP_MAP_VLAN_IFS);
 	{
 		struct dp_vlan none = { 0 };
@@ -328,12 +344,17 @@ void dpt_vstats(uint16_t vid, struct dp_vlan_stats *sum)
 	free(pc);
 }
 
+/* As dp_ebpf_write_cfg(): the slaves' slots filled in. */
 void dpt_set_cfg(const struct dp_cfg *cfg)
 {
+	struct dp_cfg c = *cfg;
 	uint32_t zero = 0;
 
 	need_loaded();
-	update(fd_cfg, &zero, cfg, DP_MAP_CFG);
+	c.active_slot = stats_slot_of(c.active_ifindex);
+	for (uint32_t i = 0; i < DP_MAX_SLAVES; i++)
+		c.tx_slot[i] = i < c.n_tx ? stats_slot_of(c.tx[i]) : DP_NO_SLOT;
+	update(fd_cfg, &zero, &c, DP_MAP_CFG);
 }
 
 void dpt_set_slave(uint32_t ifindex, uint32_t flags, const uint8_t mac[6])
@@ -345,12 +366,19 @@ void dpt_set_slave(uint32_t ifindex, uint32_t flags, const uint8_t mac[6])
 	memset(&s, 0, sizeof(s));
 	s.flags = flags;
 	memcpy(s.mac, mac, 6);
+	s.slot = stats_slot_of(ifindex);
+	if (s.slot == DP_NO_SLOT) {
+		/* The daemon zeroes a new slave's counters in its slot. */
+		for (s.slot = 0; s.slot < DP_MAX_SLAVES && slot_ifx[s.slot]; s.slot++)
+			;
+		assert_true(s.slot < DP_MAX_SLAVES);
+		slot_ifx[s.slot] = ifindex;
+		pc = calloc((size_t)ncpus, sizeof(struct dp_slave_stats));
+		assert_non_null(pc);
+		update(fd_stats, &s.slot, pc, DP_MAP_STATS);
+		free(pc);
+	}
 	update(fd_slaves, &ifindex, &s, DP_MAP_SLAVES);
-	/* The daemon creates the stats entry with the slave, zeroed. */
-	pc = calloc((size_t)ncpus, sizeof(struct dp_slave_stats));
-	assert_non_null(pc);
-	update(fd_stats, &ifindex, pc, DP_MAP_STATS);
-	free(pc);
 }
 
 void dpt_set_queue(uint32_t qid, uint32_t ifindex)
@@ -418,10 +446,16 @@ void dpt_stats(uint32_t ifindex, struct dp_slave_stats *sum)
 {
 	struct dp_slave_stats *pc = calloc((size_t)ncpus, sizeof(*pc));
 
+	uint32_t slot = stats_slot_of(ifindex);
+
 	need_loaded();
 	assert_non_null(pc);
 	memset(sum, 0, sizeof(*sum));
-	if (bpf_map_lookup_elem(fd_stats, &ifindex, pc)) {
+	if (slot == DP_NO_SLOT) {
+		free(pc);
+		fail_msg("dpt_stats(%u): not a slave (dpt_set_slave)", ifindex);
+	}
+	if (bpf_map_lookup_elem(fd_stats, &slot, pc)) {
 		free(pc);
 		fail_msg("bpf_map_lookup_elem(%s, %u): %s", DP_MAP_STATS, ifindex,
 			 strerror(errno));

@@ -20,6 +20,8 @@ int dpt_prog_insns(enum dpt_prog p, uint32_t *verified, uint32_t *xlated);
 
 /* Empties every map: no slave, zero stats, no bucket, counter 0. */
 void dpt_reset(void);
+/* Writes cfg with its slaves' counters slots filled in, as
+ * dp_ebpf_write_cfg() does: set the slaves first. */
 void dpt_set_cfg(const struct dp_cfg *cfg);
 void dpt_set_slave(uint32_t ifindex, uint32_t flags, const uint8_t mac[6]);
 void dpt_set_bucket(uint32_t bucket, uint32_t ifindex);

@@ -1553,13 +1553,26 @@ static void dp_maps(struct dp_ebpf *dp, int slave)
 	cfg.tx[0] = (uint32_t)slave;
 	memcpy(cfg.bond_mac, s.mac, 6);
 	ret = dp_ebpf_write_cfg(dp, &cfg);
-	check("dp_cfg_roundtrip", ret == 0 && dp_ebpf_read_cfg(dp, &back) == 0 &&
-	      !memcmp(&cfg, &back, sizeof(cfg)), "write %d", ret);
+	/* The slave is not in the maps yet: its slot is to be looked up. */
+	ret = ret ? ret : dp_ebpf_read_cfg(dp, &back);
+	check("dp_cfg_roundtrip_no_slot", ret == 0 && back.active_slot == DP_NO_SLOT &&
+	      back.tx_slot[0] == DP_NO_SLOT && back.tx_slot[1] == DP_NO_SLOT,
+	      "read %d: slots %u %u", ret, back.active_slot, back.tx_slot[0]);
+	back.active_slot = cfg.active_slot;
+	memcpy(back.tx_slot, cfg.tx_slot, sizeof(back.tx_slot));
+	check("dp_cfg_roundtrip", ret == 0 && !memcmp(&cfg, &back, sizeof(cfg)), "write %d", ret);
 
 	ret = dp_ebpf_set_slave(dp, slave, &s);
 	check("dp_set_slave", ret == 0 &&
 	      bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_SLAVES), &key, &sb) == 0 &&
-	      !memcmp(&s, &sb, sizeof(s)), "set %d", ret);
+	      sb.flags == s.flags && !memcmp(sb.mac, s.mac, 6) && sb.slot == 0,
+	      "set %d slot %u", ret, sb.slot);
+	key = sb.slot;      /* its counters' entry */
+	ret = dp_ebpf_write_cfg(dp, &cfg);
+	ret = ret ? ret : dp_ebpf_read_cfg(dp, &back);
+	check("dp_cfg_slots", ret == 0 && back.active_slot == 0 && back.tx_slot[0] == 0 &&
+	      back.tx_slot[1] == DP_NO_SLOT, "read %d: slots %u %u %u", ret, back.active_slot,
+	      back.tx_slot[0], back.tx_slot[1]);
 	ret = dp_ebpf_slave_stats(dp, slave, &st);
 	check("dp_slave_stats_zero", ret == 0 && !st.rx_packets && !st.tx_bytes && !st.last_rx_ns,
 	      "ret %d", ret);
@@ -1616,10 +1629,32 @@ static void dp_maps(struct dp_ebpf *dp, int slave)
 	check("dp_tlb_set_keeps_bytes", ret == 0 && bytes[5] == 500, "bytes %llu",
 	      (unsigned long long)bytes[5]);
 
-	/* A slave that goes: its entries go; a second delete says so. */
-	check("dp_del_slave", dp_ebpf_set_slave(dp, 4242, &s) == 0 &&
-	      dp_ebpf_del_slave(dp, 4242) == 0 && dp_ebpf_del_slave(dp, 4242) == -ENOENT &&
-	      dp_ebpf_slave_stats(dp, 4242, &st) == -ENOENT, "delete failed");
+	/* A slave that goes: its entries go; a second delete says so. The
+	 * next new slave takes its slot, with its counters zeroed. */
+	{
+		uint32_t k = 4242, slot;
+		struct dp_slave_stats *one = calloc((size_t)ncpus, sizeof(*one));
+
+		ret = dp_ebpf_set_slave(dp, 4242, &s);
+		ret = ret ? ret : bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_SLAVES), &k, &sb);
+		slot = sb.slot;
+		check("dp_second_slave_next_slot", ret == 0 && slot == 1, "ret %d slot %u", ret, slot);
+		for (int c = 0; one && c < ncpus; c++)
+			one[c].tx_packets = 9;
+		if (one)
+			bpf_map_update_elem(dp_ebpf_map_fd(dp, DP_MAP_STATS), &slot, one, BPF_EXIST);
+		check("dp_del_slave", dp_ebpf_del_slave(dp, 4242) == 0 &&
+		      dp_ebpf_del_slave(dp, 4242) == -ENOENT &&
+		      dp_ebpf_slave_stats(dp, 4242, &st) == -ENOENT, "delete failed");
+		k = 4243;
+		ret = dp_ebpf_set_slave(dp, 4243, &s);
+		ret = ret ? ret : bpf_map_lookup_elem(dp_ebpf_map_fd(dp, DP_MAP_SLAVES), &k, &sb);
+		ret = ret ? ret : dp_ebpf_slave_stats(dp, 4243, &st);
+		check("dp_slot_reused_zeroed", ret == 0 && sb.slot == slot && st.tx_packets == 0,
+		      "ret %d slot %u tx %llu", ret, sb.slot, (unsigned long long)st.tx_packets);
+		dp_ebpf_del_slave(dp, 4243);
+		free(one);
+	}
 }
 
 /* Without privileges the probe fails and says why. */
@@ -2394,6 +2429,39 @@ static void test_sock_filter(struct rtnl *r)
 		check(name, seen[i] == want[i], "seen %d", seen[i]);
 	}
 	check("sockf_nothing_else", bad == 0, "%d other frames", bad);
+
+	/* Bound to ETH_P_SLOW (the ebpf data path outside the ARP monitor
+	 * and alb): no tap on the device any more, and of the frames only
+	 * the slow one. */
+	{
+		char ptype[4096];
+		bool slow = false, arp = false;
+
+		ret = packet_listen(fa, ifindex_of("bdt-s2"), 0x8809);
+		sh(ptype, sizeof(ptype), "cat /proc/net/ptype");
+		check("listen_slow_no_tap", ret == 0 && !strstr(ptype, "bdt-s2"),
+		      "ret %d; /proc/net/ptype:\n%s", ret, ptype);
+		while (recv(fa, buf, sizeof(buf), 0) > 0)
+			;
+		n = ctl_frame(f, 0x0806, false, marks[0]);
+		send_ctl(fb, f, n);
+		n = ctl_frame(f, 0x8809, false, marks[1]);
+		send_ctl(fb, f, n);
+		end = now_s() + 0.5;
+		while (now_s() < end) {
+			struct pollfd p = { fa, POLLIN, 0 };
+			ssize_t got;
+
+			if (poll(&p, 1, 100) <= 0)
+				continue;
+			got = recv(fa, buf, sizeof(buf), 0);
+			if (got > 0 && memmem(buf, (size_t)got, marks[0], strlen(marks[0])))
+				arp = true;
+			if (got > 0 && memmem(buf, (size_t)got, marks[1], strlen(marks[1])))
+				slow = true;
+		}
+		check("listen_slow_gets_slow_only", slow && !arp, "slow %d arp %d", slow, arp);
+	}
 	packet_close(fa);
 	packet_close(fb);
 	(void)r;

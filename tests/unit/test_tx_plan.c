@@ -19,6 +19,7 @@
 #include "core/alb.h"
 #include "core/hash.h"
 #include "core/mode.h"
+#include "core/opt.h"
 
 static struct harness H;
 
@@ -242,6 +243,25 @@ static void test_plan_flags(void **state)
 	assert_false(p.rx_rewrite || p.lacp);
 }
 
+/* Which bonds must still see received ARP and NS/NA on a data path that
+ * carries the frames without the engine: the ARP monitor's, and alb's. */
+static void test_reads_neighbor_frames(void **state)
+{
+	struct err err = { 0 };
+	struct bond *b;
+
+	assert_true(bond_reads_neighbor_frames(h_bond(&H, "bond0", "mode balance-alb miimon 100")));
+	assert_false(bond_reads_neighbor_frames(h_bond(&H, "bond1", "mode balance-tlb miimon 100")));
+	assert_false(bond_reads_neighbor_frames(h_bond(&H, "bond2", "mode 802.3ad miimon 100")));
+	b = h_bond(&H, "bond3", "mode active-backup miimon 100");
+	assert_false(bond_reads_neighbor_frames(b));
+	b = h_bond(&H, "bond4", "mode balance-xor arp_interval 100 arp_ip_target 192.0.2.1");
+	assert_true(bond_reads_neighbor_frames(b));
+	/* cleared at run time (the monitor stops): no more */
+	assert_int_equal(opt_set(b, "arp_interval", "0", 0, &err), 0);
+	assert_false(bond_reads_neighbor_frames(b));
+}
+
 /* Bytes a data path counted per bucket weigh in tlb's rebalance as the
  * engine's own would: the bucket's slave gets the load. */
 static void test_plan_tlb_account(void **state)
@@ -291,6 +311,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_tlb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_tlb_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_alb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_neighbor_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_tlb_account, setup, teardown),
 	};
