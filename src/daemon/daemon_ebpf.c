@@ -236,13 +236,13 @@ static uint16_t slave_listen(const struct bond *b)
 	return bond_reads_neighbor_frames(b) ? ETH_P_ALL : ETH_P_SLOW;
 }
 
-static int listen_set(struct daemon *d, struct dslave *ds, uint16_t want)
+static int listen_set(struct dslave *ds, uint16_t want, struct err *err)
 {
 	int rc = packet_listen(ds->fd, ds->ifindex, want);
 
 	if (rc < 0) {
-		daemon_logl(d, LOG_ERR, "%s: (slave %s): cannot bind its packet socket to ethertype 0x%04x: %s",
-			    ds->db->name, ds->name, want, strerror(-rc));
+		err_set(err, rc, "%s: (slave %s): cannot bind its packet socket to ethertype 0x%04x: %s",
+			ds->db->name, ds->name, want, strerror(-rc));
 		return rc;
 	}
 	ds->listen = want;
@@ -251,19 +251,9 @@ static int listen_set(struct daemon *d, struct dslave *ds, uint16_t want)
 
 static int ebpf_slave_open(struct daemon *d, struct dslave *ds, struct err *err)
 {
-	uint16_t want = slave_listen(ds->db->b);
-	int rc;
-
 	if (dp_ebpf_sock_filter(ds->fd, err) < 0)
 		return err->code ? err->code : -EIO;
-	rc = packet_listen(ds->fd, ds->ifindex, want);
-	if (rc < 0) {
-		err_set(err, rc, "%s: (slave %s): cannot bind its packet socket to ethertype 0x%04x: %s",
-			ds->db->name, ds->name, want, strerror(-rc));
-		return rc;
-	}
-	ds->listen = want;
-	return 0;
+	return listen_set(ds, slave_listen(ds->db->b), err);
 }
 
 static void ebpf_slave_close(struct daemon *d, struct dslave *ds)
@@ -407,8 +397,15 @@ static void sync_bond(struct daemon *d, struct dbond *db)
 		if (!ds->s)
 			continue;
 		/* (arp_interval set or cleared at run time) */
-		if (ds->listen != slave_listen(db->b))
-			listen_set(d, ds, slave_listen(db->b));
+		if (ds->listen != slave_listen(db->b)) {
+			struct err err = { 0 };
+
+			/* (a failure is logged once, not retried every turn) */
+			if (listen_set(ds, slave_listen(db->b), &err) < 0) {
+				daemon_logl(d, LOG_ERR, "%s", err.msg);
+				ds->listen = slave_listen(db->b);
+			}
+		}
 		ent.flags = (ds->s->inactive ? DP_S_INACTIVE : 0) |
 			    (slave_can_tx(ds->s) ? DP_S_CAN_TX : 0);
 		memcpy(ent.mac, ds->s->cur_mac, 6);
