@@ -83,6 +83,9 @@ static bool handover_add(const char *entry, size_t len)
 	fd = strtol(num, &end, 10);
 	if (errno || *end || fd <= STDERR_FILENO || fd > 1L << 30)
 		return false;
+	for (unsigned i = 0; i < n_handed; i++)
+		if (handed[i].fd == fd)
+			return false;   /* listed twice: one owner, or a close would cut the other */
 	more = realloc(handed, (n_handed + 1) * sizeof(*handed));
 	if (!more)
 		return false;
